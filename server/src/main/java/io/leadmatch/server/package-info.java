@@ -1,0 +1,2 @@
+/** gRPC server. */
+package io.leadmatch.server;
