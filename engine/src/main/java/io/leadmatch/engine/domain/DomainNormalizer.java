@@ -1,184 +1,440 @@
 package io.leadmatch.engine.domain;
 
+import java.nio.CharBuffer;
+import java.util.Collection;
+
 /**
  * Turns raw form input (an email address, a URL, a bare host) into a {@link HostName}: the host, its registrable
- * domain and the index lookup key. The one normalizer of leadmatch: the snapshot loader, the matcher, the CLI and
- * the benchmarks all use it, so an account's website and a lead's email give the same key.
+ * domain and the index lookup key, exactly as {@code MATCHING.md} specifies. The one normalizer of leadmatch: the
+ * snapshot loader, the matcher, the CLI and the benchmarks all use it, so an account's website and a lead's email
+ * give the same key. Immutable and thread-safe; the output holder is the caller's (one per thread).
  *
- * <p>Thread-safe and immutable; the output holder is the caller's (one per thread).
+ * <h2>Steps</h2>
+ * <ol>
+ *   <li><b>Find the host.</b> Trim ASCII whitespace; reject control characters and lone surrogates anywhere in
+ *       the input (it is corrupt, not a value to guess at). Drop {@code mailto:} and everything from its first
+ *       {@code ?}. Use what is inside the last {@code <…>} (display-name forms, {@code <https://…>}), dropping a
+ *       {@code mailto:} there too. An <em>email</em> has an {@code @}, no {@code ://}, does not start with
+ *       {@code //}, and has no {@code /}, {@code ?} or {@code #} before its first {@code @} (that {@code @} would
+ *       be in a path or query: {@code acme.com/contact?email=jane@other.com} is a URL); its host is everything
+ *       after the last {@code @}. Anything else is a URL or bare host: drop {@code scheme://} (only a valid RFC 3986
+ *       scheme, so the {@code https://} inside {@code google.com/url?q=https://acme.com/} is not one) or a
+ *       leading {@code //}; the authority ends at the first {@code /}, {@code ?} or {@code #}; drop userinfo (to
+ *       the last {@code @} of the authority), then {@code :port}. {@code [...]} hosts and bare IPv6
+ *       ({@code 2001:db8::1}) are IP literals.</li>
+ *   <li><b>Clean it.</b> Map U+3002, U+FF0E, U+FF61 to {@code .}, drop one trailing root dot, lowercase. Hosts with
+ *       a non-ASCII character or an {@code xn--} label go through UTS #46 processing and ToASCII ({@link Idna});
+ *       the rest (nearly all input) is checked in place: letters, digits, hyphen; labels of 1-63 chars; at most
+ *       253 chars; two labels or more; a numeric last label ({@code 10.0.0.1}) is an IPv4 literal.</li>
+ *   <li><b>Registrable domain</b> by the {@link PublicSuffixList} (both sections, plus any extra private
+ *       suffixes). A host that is itself a public suffix has no key.</li>
+ *   <li><b>Lookup key</b>: leading {@code www}/{@code www<digits>} labels dropped, never past the registrable
+ *       domain ({@code www.gov.uk} keeps its {@code www}: {@code gov.uk} is a public suffix).</li>
+ * </ol>
  *
- * <p>Interim implementation for the vertical slice: email → part after the last {@code @}; URL → host (scheme,
- * userinfo, port, path, query, fragment dropped); lowercase; one trailing dot dropped; leading {@code www} labels
- * dropped. The registrable domain is the whole host less {@code www} labels (no Public Suffix List yet).
+ * <h2>Cost</h2>
+ * {@link #normalize} never throws and, for ASCII input, allocates nothing: it copies the input once into the
+ * holder's scratch array (a bulk copy for a {@code String}), scans and cleans it there, finds the registrable
+ * domain with {@link PublicSuffixList}'s zero-allocation probe and appends the host to the holder's builder. Only
+ * the IDNA path (non-ASCII or {@code xn--} hosts) allocates.
  */
 public final class DomainNormalizer {
-    /** Inputs longer than this are rejected without being scanned further. */
+    /** Inputs longer than this are rejected without being scanned. */
     public static final int MAX_INPUT_LENGTH = 2048;
-    private static final int MAX_HOST_LENGTH = 253;
+    static final int MAX_HOST_LENGTH = 253;
+    static final int MAX_LABEL_LENGTH = 63;
 
-    private static final DomainNormalizer STANDARD = new DomainNormalizer();
+    // Failure reasons: constants, so failing allocates nothing either.
+    static final String EMPTY_INPUT = "empty input";
+    static final String INPUT_TOO_LONG = "input longer than " + MAX_INPUT_LENGTH + " characters";
+    static final String CONTROL_CHARACTER = "control character in input";
+    static final String LONE_SURROGATE = "lone surrogate in input";
+    static final String NO_HOST = "no host in input";
+    static final String IP_LITERAL = "IP address literal";
+    static final String INVALID_CHARACTER = "invalid character in host";
+    static final String EMPTY_LABEL = "empty label in host";
+    static final String LABEL_TOO_LONG = "label longer than " + MAX_LABEL_LENGTH + " characters";
+    static final String HOST_TOO_LONG = "host longer than " + MAX_HOST_LENGTH + " characters";
+    static final String SINGLE_LABEL = "single-label host";
+    static final String PUBLIC_SUFFIX = "host is a public suffix";
+    static final String INVALID_PUNYCODE = "invalid punycode (xn--) label";
+    static final String INVALID_IDN = "invalid internationalized host name";
 
-    private DomainNormalizer() {
+    private static final class Standard {
+        static final DomainNormalizer INSTANCE = new DomainNormalizer(PublicSuffixList.bundled());
     }
 
-    /** The normalizer with the bundled rules. */
+    private final PublicSuffixList suffixes;
+
+    private DomainNormalizer(PublicSuffixList suffixes) {
+        this.suffixes = suffixes;
+    }
+
+    /** The normalizer with the bundled Public Suffix List and no extra suffixes. */
     public static DomainNormalizer standard() {
-        return STANDARD;
+        return Standard.INSTANCE;
     }
 
     /**
-     * Normalizes {@code input} into {@code out}.
+     * A normalizer with {@code psl} (e.g. {@link PublicSuffixList#load} of the {@code psl.file} setting) plus
+     * {@code extraPrivateSuffixes}: hosting platforms the list does not carry yet, in list syntax
+     * ({@code sites.example-host.net}, {@code *.apps.example-cloud.io}, {@code !www.example-cloud.io}), so that
+     * {@code acme.sites.example-host.net} is its own registrable domain. Validate once at start-up.
+     *
+     * @throws IllegalArgumentException naming the entry and the reason when an extra suffix is not a valid rule
+     */
+    public static DomainNormalizer create(PublicSuffixList psl, Collection<String> extraPrivateSuffixes) {
+        return new DomainNormalizer(psl.withRules(extraPrivateSuffixes, "extra private suffixes"));
+    }
+
+    /**
+     * Normalizes {@code input} into {@code out}. Never throws; on failure {@code out} says why.
      *
      * @return {@code out.valid()}
      */
     public boolean normalize(CharSequence input, HostName out) {
         out.reset();
         if (input == null) {
-            out.fail("empty input");
-            return false;
+            return fail(out, EMPTY_INPUT);
         }
-        int len = input.length();
-        if (len > MAX_INPUT_LENGTH) {
-            out.fail("input longer than " + MAX_INPUT_LENGTH + " characters");
-            return false;
+        int length = input.length();
+        if (length > MAX_INPUT_LENGTH) {
+            return fail(out, INPUT_TOO_LONG);
         }
+        // One bulk copy (a vectorized inflate for a String), then every pass runs over a plain array.
+        char[] s = out.chars;
+        copy(input, length, s);
         int start = 0;
-        int end = len;
-        while (start < end && input.charAt(start) <= ' ') {
+        int end = length;
+        while (start < end && isAsciiWhitespace(s[start])) {
             start++;
         }
-        while (end > start && input.charAt(end - 1) <= ' ') {
+        while (end > start && isAsciiWhitespace(s[end - 1])) {
             end--;
         }
         if (start == end) {
-            out.fail("empty input");
-            return false;
+            return fail(out, EMPTY_INPUT);
         }
+
+        // Reject corrupt input; find the last <...>.
+        int lt = -1;
+        int gt = -1;
+        for (int i = start; i < end; i++) {
+            char c = s[i];
+            if (c < 0x7F) {
+                if (c < 0x20) {
+                    return fail(out, CONTROL_CHARACTER);
+                }
+                if (c == '<') {
+                    lt = i;
+                    gt = -1;
+                } else if (c == '>' && lt >= 0 && gt < 0) {
+                    gt = i;
+                }
+            } else if (c <= 0x9F) {
+                return fail(out, CONTROL_CHARACTER); // DEL and the C1 controls
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s[i + 1])) {
+                    i++;
+                } else {
+                    return fail(out, LONE_SURROGATE);
+                }
+            }
+        }
+        int mailtoEnd = skipMailto(s, start, end);
+        if (mailtoEnd != start) {
+            end = indexOf(s, '?', mailtoEnd, end);
+            start = mailtoEnd;
+            if (lt >= end) {
+                lt = -1; // a <...> after the '?' of a mailto: is in its query
+            }
+        }
+        if (lt >= start && gt > lt && gt <= end) {
+            start = lt + 1;
+            end = gt;
+            while (start < end && isAsciiWhitespace(s[start])) {
+                start++;
+            }
+            while (end > start && isAsciiWhitespace(s[end - 1])) {
+                end--;
+            }
+            mailtoEnd = skipMailto(s, start, end);
+            if (mailtoEnd != start) {
+                end = indexOf(s, '?', mailtoEnd, end);
+                start = mailtoEnd;
+            }
+        }
+
+        int firstAt = -1;
+        int lastAt = -1;
+        int firstDelimiter = -1;
+        int schemeEnd = -1;
+        for (int i = start; i < end; i++) {
+            char c = s[i];
+            if (c == '@') {
+                if (firstAt < 0) {
+                    firstAt = i;
+                }
+                lastAt = i;
+            } else if (c == '/' || c == '?' || c == '#') {
+                if (firstDelimiter < 0) {
+                    firstDelimiter = i;
+                }
+            } else if (c == ':' && schemeEnd < 0 && i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/') {
+                schemeEnd = i;
+            }
+        }
+        boolean leadingSlashes = end - start >= 2 && s[start] == '/' && s[start + 1] == '/';
         int hostStart;
         int hostEnd;
-        int schemeSep = indexOf(input, "://", start, end);
-        int at = lastIndexOf(input, '@', start, end);
-        if (at >= 0 && schemeSep < 0 && !startsWith(input, "//", start)) {
-            hostStart = at + 1;
+        if (firstAt >= 0 && schemeEnd < 0 && !leadingSlashes && (firstDelimiter < 0 || firstDelimiter > firstAt)) {
+            hostStart = lastAt + 1;
             hostEnd = end;
-            if (end > start && input.charAt(end - 1) == '>') {
-                hostEnd = end - 1;
+            if (hostStart < hostEnd && s[hostStart] == '[') {
+                return fail(out, IP_LITERAL);
             }
         } else {
-            hostStart = schemeSep >= 0 ? schemeSep + 3 : (startsWith(input, "//", start) ? start + 2 : start);
-            hostEnd = hostStart;
-            while (hostEnd < end) {
-                char c = input.charAt(hostEnd);
+            int authority = start;
+            if (schemeEnd >= 0 && isScheme(s, start, schemeEnd)) {
+                authority = schemeEnd + 3;
+            } else if (leadingSlashes) {
+                authority = start + 2;
+            }
+            int authorityEnd = authority;
+            int userinfoEnd = -1;
+            for (; authorityEnd < end; authorityEnd++) {
+                char c = s[authorityEnd];
                 if (c == '/' || c == '?' || c == '#') {
                     break;
                 }
-                hostEnd++;
-            }
-            int userinfo = lastIndexOf(input, '@', hostStart, hostEnd);
-            if (userinfo >= 0) {
-                hostStart = userinfo + 1;
-            }
-            int colon = indexOf(input, ":", hostStart, hostEnd);
-            if (colon >= 0) {
-                hostEnd = colon;
-            }
-        }
-        if (hostEnd > hostStart && input.charAt(hostEnd - 1) == '.') {
-            hostEnd--;
-        }
-        if (hostEnd <= hostStart) {
-            out.fail("no host in input");
-            return false;
-        }
-        if (hostEnd - hostStart > MAX_HOST_LENGTH) {
-            out.fail("host longer than " + MAX_HOST_LENGTH + " characters");
-            return false;
-        }
-        StringBuilder host = out.host;
-        boolean allDigitsAndDots = true;
-        int dots = 0;
-        char prev = '.';
-        for (int i = hostStart; i < hostEnd; i++) {
-            char c = input.charAt(i);
-            if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
-            }
-            boolean letterOrDigit = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-            if (c == '.') {
-                if (prev == '.') {
-                    out.fail("empty label in host");
-                    return false;
+                if (c == '@') {
+                    userinfoEnd = authorityEnd;
                 }
-                dots++;
-            } else if (!letterOrDigit && c != '-') {
-                out.fail("invalid character in host");
+            }
+            hostStart = userinfoEnd >= 0 ? userinfoEnd + 1 : authority;
+            if (hostStart < authorityEnd && s[hostStart] == '[') {
+                return fail(out, IP_LITERAL);
+            }
+            hostEnd = indexOf(s, ':', hostStart, authorityEnd);
+            if (hostEnd < authorityEnd && indexOf(s, ':', hostEnd + 1, authorityEnd) < authorityEnd) {
+                return fail(out, IP_LITERAL); // two colons: an IPv6 address without brackets
+            }
+        }
+
+        // Clean the host to the front of the same array (the write index never passes the read index):
+        // lowercase, map the full stops, classify.
+        int n = 0;
+        int labelStart = 0;
+        boolean needsIdna = false;
+        for (int i = hostStart; i < hostEnd; i++) {
+            char c = s[i];
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.') {
+                // as is
+            } else if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            } else if (c == '-') {
+                if (n - labelStart == 3 && s[labelStart] == 'x' && s[labelStart + 1] == 'n'
+                        && s[labelStart + 2] == '-') {
+                    needsIdna = true; // an ACE label: IDNA checks that it decodes to a valid label
+                }
+            } else if (c == '\u3002' || c == '\uFF0E' || c == '\uFF61') {
+                c = '.';
+            } else if (c >= 0x80) {
+                needsIdna = true; // control characters and lone surrogates were rejected above
+            } else {
+                return fail(out, INVALID_CHARACTER);
+            }
+            if (c == '.') {
+                labelStart = n + 1;
+            }
+            s[n++] = c;
+        }
+        if (n > 0 && s[n - 1] == '.') {
+            n--; // the root label
+        }
+        if (n == 0) {
+            return fail(out, NO_HOST);
+        }
+        if (needsIdna) {
+            n = toAscii(s, n, out);
+            if (n < 0) {
                 return false;
             }
-            if (c >= 'a' && c <= 'z' || c == '-') {
-                allDigitsAndDots = false;
+        }
+        return finish(s, n, out);
+    }
+
+    private static void copy(CharSequence input, int length, char[] to) {
+        if (input instanceof String) {
+            ((String) input).getChars(0, length, to, 0);
+        } else if (input instanceof StringBuilder) {
+            ((StringBuilder) input).getChars(0, length, to, 0);
+        } else {
+            for (int i = 0; i < length; i++) {
+                to[i] = input.charAt(i);
             }
-            host.append(c);
-            prev = c;
         }
-        if (allDigitsAndDots) {
-            out.fail("IP address literal");
-            return false;
+    }
+
+    /** Checks the clean ASCII host's structure, finds its registrable domain and lookup key, fills {@code out}. */
+    private boolean finish(char[] chars, int n, HostName out) {
+        if (n > MAX_HOST_LENGTH) {
+            return fail(out, HOST_TOO_LONG);
         }
-        if (dots == 0) {
-            out.fail("single-label host");
-            return false;
+        int labels = 0;
+        int labelStart = 0;
+        int lastLabelStart = 0;
+        for (int i = 0; i <= n; i++) {
+            if (i == n || chars[i] == '.') {
+                int labelLength = i - labelStart;
+                if (labelLength == 0) {
+                    return fail(out, EMPTY_LABEL);
+                }
+                if (labelLength > MAX_LABEL_LENGTH) {
+                    return fail(out, LABEL_TOO_LONG);
+                }
+                labels++;
+                lastLabelStart = labelStart;
+                labelStart = i + 1;
+            }
+        }
+        if (isNumber(chars, lastLabelStart, n)) {
+            return fail(out, IP_LITERAL); // no top-level domain is numeric; browsers read such hosts as IPv4
+        }
+        if (labels < 2) {
+            return fail(out, SINGLE_LABEL);
+        }
+        int registrable = suffixes.registrableStart(chars, n);
+        if (registrable < 0) {
+            return fail(out, PUBLIC_SUFFIX);
         }
         int lookup = 0;
-        while (lookup + 4 < host.length() && isWwwLabel(host, lookup) && hasDotAfterWww(host, lookup)) {
-            lookup = host.indexOf(".", lookup) + 1;
+        while (lookup < registrable && isWwwLabel(chars, lookup)) {
+            lookup = indexOf(chars, '.', lookup) + 1; // a label before the registrable domain ends in a dot
         }
+        out.host.append(chars, 0, n);
+        out.registrableStart = registrable;
         out.lookupStart = lookup;
-        out.registrableStart = lookup;
         return true;
     }
 
-    private static boolean isWwwLabel(CharSequence s, int at) {
-        return s.length() > at + 3 && s.charAt(at) == 'w' && s.charAt(at + 1) == 'w' && s.charAt(at + 2) == 'w';
+    /** The IDNA path: UTS #46 to ASCII, back into {@code chars}. Returns the new length, or -1 having failed. */
+    private static int toAscii(char[] chars, int n, HostName out) {
+        StringBuilder ascii = out.idnaOutput;
+        if (ascii == null) {
+            ascii = new StringBuilder(MAX_HOST_LENGTH);
+            out.idnaOutput = ascii;
+        }
+        ascii.setLength(0);
+        String reason = Idna.toAscii(CharBuffer.wrap(chars, 0, n), ascii);
+        if (reason != null) {
+            fail(out, reason);
+            return -1;
+        }
+        int length = ascii.length();
+        if (length > MAX_HOST_LENGTH) {
+            fail(out, HOST_TOO_LONG);
+            return -1;
+        }
+        for (int i = 0; i < length; i++) {
+            char c = ascii.charAt(i);
+            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+                fail(out, INVALID_CHARACTER); // STD3 rules already exclude these; kept as the output's contract
+                return -1;
+            }
+        }
+        ascii.getChars(0, length, chars, 0);
+        return length;
     }
 
-    private static boolean hasDotAfterWww(StringBuilder host, int at) {
-        int dot = host.indexOf(".", at);
-        if (dot < 0) {
+    private static boolean fail(HostName out, String reason) {
+        out.fail(reason);
+        return false;
+    }
+
+    private static boolean isAsciiWhitespace(char c) {
+        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
+    }
+
+    /** The offset after a case-insensitive {@code mailto:} at {@code start}, or {@code start}. */
+    private static int skipMailto(char[] s, int start, int end) {
+        String prefix = "mailto:";
+        if (end - start < prefix.length()) {
+            return start;
+        }
+        for (int i = 0; i < prefix.length(); i++) {
+            char c = s[start + i];
+            if (c >= 'A' && c <= 'Z') {
+                c = (char) (c + ('a' - 'A'));
+            }
+            if (c != prefix.charAt(i)) {
+                return start;
+            }
+        }
+        return start + prefix.length();
+    }
+
+    /** RFC 3986: {@code ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )}. */
+    private static boolean isScheme(char[] s, int start, int end) {
+        if (start == end || !isAsciiLetter(s[start])) {
             return false;
         }
-        for (int i = at + 3; i < dot; i++) {
-            char c = host.charAt(i);
-            if (c < '0' || c > '9') {
+        for (int i = start + 1; i < end; i++) {
+            char c = s[i];
+            if (!(isAsciiLetter(c) || c >= '0' && c <= '9' || c == '+' || c == '-' || c == '.')) {
                 return false;
             }
         }
-        // Keep at least two labels after the stripped one.
-        return host.indexOf(".", dot + 1) > 0;
+        return true;
     }
 
-    private static int indexOf(CharSequence s, String needle, int from, int to) {
-        outer:
-        for (int i = from; i + needle.length() <= to; i++) {
-            for (int j = 0; j < needle.length(); j++) {
-                if (s.charAt(i + j) != needle.charAt(j)) {
-                    continue outer;
-                }
-            }
-            return i;
+    private static boolean isAsciiLetter(char c) {
+        return c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z';
+    }
+
+    /** All digits, or {@code 0x} and hex digits: the label forms WHATWG URL parsing reads as an IPv4 number. */
+    private static boolean isNumber(char[] chars, int start, int end) {
+        int i = start;
+        boolean hex = end - start > 2 && chars[start] == '0' && chars[start + 1] == 'x';
+        if (hex) {
+            i += 2;
         }
-        return -1;
+        for (; i < end; i++) {
+            char c = chars[i];
+            if (!(c >= '0' && c <= '9' || hex && c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
-    private static int lastIndexOf(CharSequence s, char c, int from, int to) {
-        for (int i = to - 1; i >= from; i--) {
-            if (s.charAt(i) == c) {
+    /** {@code www} followed by digits only, up to the next dot. */
+    private static boolean isWwwLabel(char[] chars, int start) {
+        if (chars[start] != 'w' || chars[start + 1] != 'w' || chars[start + 2] != 'w') {
+            return false;
+        }
+        for (int i = start + 3; chars[i] != '.'; i++) {
+            if (chars[i] < '0' || chars[i] > '9') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static int indexOf(char[] s, char c, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (s[i] == c) {
                 return i;
             }
         }
-        return -1;
+        return to;
     }
 
-    private static boolean startsWith(CharSequence s, String prefix, int at) {
-        return indexOf(s, prefix, at, Math.min(s.length(), at + prefix.length())) == at;
+    private static int indexOf(char[] chars, char c, int from) {
+        int i = from;
+        while (chars[i] != c) {
+            i++;
+        }
+        return i;
     }
 }

@@ -2,18 +2,26 @@ package io.leadmatch.engine.domain;
 
 /**
  * The result of normalizing one raw input (email, URL, bare host): a mutable, reusable flyweight so that the match
- * hot path allocates nothing. One instance per thread; {@link DomainNormalizer#normalize} overwrites it.
+ * hot path allocates nothing. One instance per thread; {@link DomainNormalizer#normalize} overwrites it. Not
+ * thread-safe.
  *
- * <p>All views are lowercase ASCII (punycode for IDN). {@link #host()} is the whole host;
- * {@link #registrableDomain()} is its registrable domain (public suffix plus one label) and always a suffix of
- * the host; {@link #lookupKey()} is the host less leading {@code www}-style labels, never shorter than the
- * registrable domain: the first key the domain index walks up from.
+ * <p>All views are lowercase ASCII (punycode for IDN labels). {@link #host()} is the whole host;
+ * {@link #registrableDomain()} is its registrable domain (public suffix plus one label, by the Public Suffix List)
+ * and always a suffix of the host; {@link #lookupKey()} is the host less leading {@code www}-style labels
+ * ({@code www}, {@code www1}, {@code www2}, …), never shorter than the registrable domain: the first key the
+ * domain index walks up from. So {@code 0 <= lookupStart() <= registrableStart() < host().length()} and both
+ * offsets are label starts.
  */
 public final class HostName {
-    final StringBuilder host = new StringBuilder(64);
+    final StringBuilder host = new StringBuilder(DomainNormalizer.MAX_HOST_LENGTH);
     int registrableStart;
     int lookupStart;
     String failure;
+
+    /** Normalizer scratch: the input, then the clean host at its front (reused: normalizing allocates nothing). */
+    final char[] chars = new char[DomainNormalizer.MAX_INPUT_LENGTH];
+    /** Normalizer scratch for the IDNA path only, created on first use. */
+    StringBuilder idnaOutput;
 
     /** True when the input yielded a host with a registrable domain. */
     public boolean valid() {
@@ -25,7 +33,7 @@ public final class HostName {
         return failure;
     }
 
-    /** The full host, e.g. {@code www.emea.example-corp.com}. Empty when not valid. */
+    /** The full host, e.g. {@code www.emea.example-corp.com}. Empty when not valid. A live view: copy to keep. */
     public CharSequence host() {
         return host;
     }
@@ -40,17 +48,17 @@ public final class HostName {
         return lookupStart;
     }
 
-    /** The registrable domain as a new String (allocates: not for the hot path). */
+    /** The registrable domain as a new String (allocates: not for the hot path). Empty when not valid. */
     public String registrableDomain() {
         return failure == null ? host.substring(registrableStart) : "";
     }
 
-    /** The host less leading www labels as a new String (allocates: not for the hot path). */
+    /** The host less leading www labels as a new String (allocates: not for the hot path). Empty when not valid. */
     public String lookupKey() {
         return failure == null ? host.substring(lookupStart) : "";
     }
 
-    /** The host as a new String (allocates: not for the hot path). */
+    /** The host as a new String (allocates: not for the hot path). Empty when not valid. */
     public String hostString() {
         return failure == null ? host.toString() : "";
     }

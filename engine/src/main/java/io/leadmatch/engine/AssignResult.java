@@ -1,0 +1,12 @@
+package io.leadmatch.engine;
+
+import io.leadmatch.engine.assign.Assignment;
+
+/**
+ * A match and the assignment made from it.
+ *
+ * @param match      the match (owned by this result)
+ * @param assignment who gets the lead and why
+ */
+public record AssignResult(MatchResult match, Assignment assignment) {
+}

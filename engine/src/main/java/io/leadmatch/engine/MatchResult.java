@@ -1,0 +1,197 @@
+package io.leadmatch.engine;
+
+import io.leadmatch.engine.domain.HostName;
+import io.leadmatch.engine.index.DomainIndex;
+import net.openhft.chronicle.core.values.LongValue;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The answer to one match: outcome, account, derived domain, the index entry that matched, conflicts and the
+ * reason. A mutable, reusable flyweight: {@link LeadMatchEngine#match(Lead, MatchResult)} overwrites it, so a
+ * caller that keeps one per thread matches without allocating. It also carries that thread's scratch space
+ * (normalizer output, lookup key, value holder). Not thread-safe; read it before reusing it.
+ */
+public final class MatchResult {
+    /** Why the outcome was reached; {@link #reason()} turns it into one line. */
+    public enum Path {
+        /** The registrable domain itself is indexed. */
+        DOMAIN,
+        /** An indexed subdomain of the registrable domain matched. */
+        SUBDOMAIN,
+        /** An alias domain resolved to its canonical account. */
+        ALIAS,
+        FREE_EMAIL,
+        DISPOSABLE_EMAIL,
+        JUNK_WORD,
+        JUNK_DOMAIN,
+        NEW_DOMAIN,
+        PROVISIONAL_DOMAIN,
+        NO_INPUT,
+        NO_DOMAIN
+    }
+
+    Outcome outcome = Outcome.INVALID;
+    Path path = Path.NO_INPUT;
+    int accountOrdinal = -1;
+    String accountId = "";
+    String accountName = "";
+    final StringBuilder domain = new StringBuilder(64);
+    final StringBuilder host = new StringBuilder(64);
+    final StringBuilder matchedDomain = new StringBuilder(64);
+    String[] conflicts = new String[4];
+    int conflictCount;
+    /** Which tie-break step chose the account among conflicting ones (null when no conflict). */
+    String tieBreak;
+    /** Extra detail for the reason: a junk word, a failure reason, which input was used. */
+    String detail = "";
+    String source = "";
+    long generation;
+
+    // Per-thread scratch, reused across calls.
+    final HostName emailHost = new HostName();
+    final HostName websiteHost = new HostName();
+    final StringBuilder key = new StringBuilder(64);
+    final LongValue value = DomainIndex.newValueHolder();
+
+    void reset() {
+        outcome = Outcome.INVALID;
+        path = Path.NO_INPUT;
+        accountOrdinal = -1;
+        accountId = "";
+        accountName = "";
+        domain.setLength(0);
+        host.setLength(0);
+        matchedDomain.setLength(0);
+        for (int i = 0; i < conflictCount; i++) {
+            conflicts[i] = null;
+        }
+        conflictCount = 0;
+        tieBreak = null;
+        detail = "";
+        source = "";
+    }
+
+    void addConflict(String id) {
+        if (conflictCount == conflicts.length) {
+            conflicts = java.util.Arrays.copyOf(conflicts, conflictCount * 2);
+        }
+        conflicts[conflictCount++] = id;
+    }
+
+    public Outcome outcome() {
+        return outcome;
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** The CRM account id, a provisional id, or the junk account id; empty when none. */
+    public String accountId() {
+        return accountId;
+    }
+
+    /** Name of the matched CRM account; empty otherwise. */
+    public String accountName() {
+        return accountName;
+    }
+
+    /** Registrable domain derived from the input (lowercase ASCII); empty when there is none. */
+    public CharSequence domain() {
+        return domain;
+    }
+
+    /** The host the domain came from. */
+    public CharSequence host() {
+        return host;
+    }
+
+    /** The index entry that matched: the domain itself, an indexed subdomain, or an alias. */
+    public CharSequence matchedDomain() {
+        return matchedDomain;
+    }
+
+    /** Number of other accounts claiming the matched domain. */
+    public int conflictCount() {
+        return conflictCount;
+    }
+
+    /** The i-th other account claiming the matched domain. */
+    public String conflict(int i) {
+        return conflicts[i];
+    }
+
+    /** Other account ids claiming the matched domain (allocates). */
+    public List<String> conflicts() {
+        List<String> out = new ArrayList<>(conflictCount);
+        for (int i = 0; i < conflictCount; i++) {
+            out.add(conflicts[i]);
+        }
+        return out;
+    }
+
+    /** Snapshot generation the match used. */
+    public long generation() {
+        return generation;
+    }
+
+    /** Which input field gave the domain: "email" or "website" (empty when none). */
+    public String source() {
+        return source;
+    }
+
+    /** One human-readable line (allocates: built on demand, never on the match path). */
+    public String reason() {
+        String from = source.isEmpty() ? "" : " (from " + source + ")";
+        String r;
+        switch (path) {
+            case DOMAIN:
+                r = "domain " + domain + from + " belongs to account " + accountName;
+                break;
+            case SUBDOMAIN:
+                r = "subdomain " + matchedDomain + from + " belongs to account " + accountName;
+                break;
+            case ALIAS:
+                r = matchedDomain + from + " is an alias domain of account " + accountName;
+                break;
+            case FREE_EMAIL:
+                r = domain + " is a free webmail provider; free addresses never match by domain" + detail;
+                break;
+            case DISPOSABLE_EMAIL:
+                r = domain + " is a disposable email provider";
+                break;
+            case JUNK_WORD:
+                r = "junk: " + detail;
+                break;
+            case JUNK_DOMAIN:
+                r = "junk: " + domain + " is a placeholder domain";
+                break;
+            case NEW_DOMAIN:
+                r = "no account owns " + domain + from + "; new provisional account " + accountId;
+                break;
+            case PROVISIONAL_DOMAIN:
+                r = "no account owns " + domain + from + "; provisional account " + accountId
+                        + " already holds its earlier leads";
+                break;
+            case NO_INPUT:
+                r = "no email, website or company given";
+                break;
+            case NO_DOMAIN:
+            default:
+                r = "no usable domain: " + detail;
+                break;
+        }
+        if (conflictCount > 0) {
+            r += "; " + (conflictCount + 1) + " accounts claim " + matchedDomain + ", chosen by " + tieBreak
+                    + " (others: " + String.join(", ", conflicts()) + ")";
+        }
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return outcome + " " + accountId + " " + domain + " [" + reason() + "]";
+    }
+}

@@ -1,0 +1,312 @@
+package io.leadmatch.engine;
+
+import io.leadmatch.engine.assign.ProvisionalAccounts;
+import io.leadmatch.engine.crm.AccountTable;
+import io.leadmatch.engine.domain.DomainNormalizer;
+import io.leadmatch.engine.domain.HostName;
+import io.leadmatch.engine.domain.MailboxProviders;
+import io.leadmatch.engine.index.DomainEntryLayout;
+import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.routing.RoutingConfig;
+import io.leadmatch.engine.snapshot.CrmSnapshot;
+
+import java.util.Set;
+
+/**
+ * The match path: lead → domain → account. Read-only: it never changes state, so {@code Match} is a safe what-if.
+ *
+ * <p>Order: no input → INVALID; a junk word in the email's local part or the company → JUNK; the email's domain
+ * (disposable → DISPOSABLE_EMAIL; free webmail is remembered and the website is tried instead); the website's
+ * domain; a placeholder domain → JUNK; then the index: the host's subdomains from the most specific down to the
+ * registrable domain (only when the index holds subdomains of that domain), then the registrable domain itself;
+ * an alias resolves to its account; a conflict is resolved by the tie-break. A miss is a provisional account.
+ */
+final class Matcher {
+    private final DomainNormalizer normalizer;
+    private final MailboxProviders mailboxes;
+    private final ProvisionalAccounts provisional;
+
+    Matcher(DomainNormalizer normalizer, MailboxProviders mailboxes, ProvisionalAccounts provisional) {
+        this.normalizer = normalizer;
+        this.mailboxes = mailboxes;
+        this.provisional = provisional;
+    }
+
+    void match(CrmSnapshot s, Lead lead, MatchResult r) {
+        r.reset();
+        r.generation = s.generation();
+        String email = lead.email();
+        String website = lead.website();
+        if (email.isBlank() && website.isBlank() && lead.company().isBlank()) {
+            r.outcome = Outcome.INVALID;
+            r.path = MatchResult.Path.NO_INPUT;
+            return;
+        }
+        RoutingConfig.Junk junk = s.routing().junk();
+        if (junkWord(junk.words(), email, lead.company(), r)) {
+            junk(s, r, MatchResult.Path.JUNK_WORD);
+            return;
+        }
+
+        HostName chosen = null;
+        boolean freeEmail = false;
+        String emailFailure = null;
+        String websiteFailure = null;
+        if (!email.isBlank()) {
+            HostName h = r.emailHost;
+            if (normalizer.normalize(email, h)) {
+                if (isJunkDomain(junk, h)) {
+                    setDomain(r, h, "email");
+                    junk(s, r, MatchResult.Path.JUNK_DOMAIN);
+                    return;
+                }
+                if (mailboxes.isDisposable(h.host(), h.registrableStart())) {
+                    setDomain(r, h, "email");
+                    r.outcome = Outcome.DISPOSABLE_EMAIL;
+                    r.path = MatchResult.Path.DISPOSABLE_EMAIL;
+                    return;
+                }
+                if (mailboxes.isFree(h.host(), h.registrableStart())) {
+                    freeEmail = true;
+                } else {
+                    chosen = h;
+                    r.source = "email";
+                }
+            } else {
+                emailFailure = h.failureReason();
+            }
+        }
+        if (chosen == null && !website.isBlank()) {
+            HostName h = r.websiteHost;
+            if (normalizer.normalize(website, h)) {
+                if (!mailboxes.isFree(h.host(), h.registrableStart())
+                        && !mailboxes.isDisposable(h.host(), h.registrableStart())) {
+                    chosen = h;
+                    r.source = "website";
+                }
+            } else {
+                websiteFailure = h.failureReason();
+            }
+        }
+        if (chosen == null) {
+            if (freeEmail) {
+                setDomain(r, r.emailHost, "email");
+                r.outcome = Outcome.FREE_EMAIL;
+                r.path = MatchResult.Path.FREE_EMAIL;
+                r.detail = website.isBlank() ? "" : "; the website gave no work domain";
+                return;
+            }
+            r.outcome = Outcome.INVALID;
+            r.path = MatchResult.Path.NO_DOMAIN;
+            r.detail = failureDetail(emailFailure, websiteFailure, lead);
+            return;
+        }
+        setDomain(r, chosen, r.source);
+        if (isJunkDomain(junk, chosen)) {
+            junk(s, r, MatchResult.Path.JUNK_DOMAIN);
+            return;
+        }
+        if (!lookup(s, lead, chosen, r)) {
+            String domain = r.domain.toString();
+            ProvisionalAccounts.Entry e = provisional.get(domain);
+            if (e != null) {
+                r.outcome = Outcome.PROVISIONAL;
+                r.path = MatchResult.Path.PROVISIONAL_DOMAIN;
+                r.accountId = e.accountId();
+            } else {
+                r.outcome = Outcome.NEW_ACCOUNT;
+                r.path = MatchResult.Path.NEW_DOMAIN;
+                r.accountId = ProvisionalAccounts.idFor(domain);
+            }
+        }
+    }
+
+    /** Walks the host's indexed subdomains down to the registrable domain; fills {@code r} on a hit. */
+    private boolean lookup(CrmSnapshot s, Lead lead, HostName h, MatchResult r) {
+        DomainIndex index = s.index();
+        CharSequence host = h.host();
+        int end = host.length();
+        int registrable = h.registrableStart();
+        if (h.lookupStart() < registrable && index.mayHaveIndexedSubdomains(host, registrable, end)) {
+            for (int p = h.lookupStart(); p < registrable; p = nextLabel(host, p)) {
+                long entry = probe(index, host, p, end, r);
+                if (entry != DomainEntryLayout.MISSING) {
+                    resolve(s, lead, entry, MatchResult.Path.SUBDOMAIN, r);
+                    return true;
+                }
+            }
+        }
+        long entry = probe(index, host, registrable, end, r);
+        if (entry == DomainEntryLayout.MISSING) {
+            return false;
+        }
+        resolve(s, lead, entry, MatchResult.Path.DOMAIN, r);
+        return true;
+    }
+
+    private static long probe(DomainIndex index, CharSequence host, int from, int to, MatchResult r) {
+        StringBuilder key = r.key;
+        key.setLength(0);
+        key.append(host, from, to);
+        long entry = index.get(key, r.value);
+        if (entry != DomainEntryLayout.MISSING) {
+            r.matchedDomain.setLength(0);
+            r.matchedDomain.append(key);
+        }
+        return entry;
+    }
+
+    private static int nextLabel(CharSequence host, int p) {
+        while (p < host.length() && host.charAt(p) != '.') {
+            p++;
+        }
+        return p + 1;
+    }
+
+    private static void resolve(CrmSnapshot s, Lead lead, long entry, MatchResult.Path path, MatchResult r) {
+        AccountTable accounts = s.accounts();
+        int account;
+        if (DomainEntryLayout.isConflict(entry)) {
+            int[] set = s.conflictSet(DomainEntryLayout.target(entry));
+            account = tieBreak(accounts, set, lead, r);
+            for (int o : set) {
+                if (o != account) {
+                    r.addConflict(accounts.id(o));
+                }
+            }
+        } else {
+            account = DomainEntryLayout.target(entry);
+        }
+        r.outcome = Outcome.MATCHED;
+        r.path = DomainEntryLayout.isAlias(entry) ? MatchResult.Path.ALIAS : path;
+        r.accountOrdinal = account;
+        r.accountId = accounts.id(account);
+        r.accountName = accounts.name(account);
+    }
+
+    /**
+     * Conflict tie-break: the account whose billing country and state match the request, else whose country
+     * matches, else the set's static order (parent over children, customer over others, lowest id).
+     */
+    private static int tieBreak(AccountTable accounts, int[] set, Lead lead, MatchResult r) {
+        String country = lead.country().trim();
+        String state = lead.state().trim();
+        if (!country.isEmpty()) {
+            if (!state.isEmpty()) {
+                for (int o : set) {
+                    if (accounts.country(o).equalsIgnoreCase(country) && accounts.state(o).equalsIgnoreCase(state)) {
+                        r.tieBreak = "billing country and state";
+                        return o;
+                    }
+                }
+            }
+            for (int o : set) {
+                if (accounts.country(o).equalsIgnoreCase(country)) {
+                    r.tieBreak = "billing country";
+                    return o;
+                }
+            }
+        }
+        r.tieBreak = "parent over child, customer over prospect, lowest id";
+        return set[0];
+    }
+
+    private static void setDomain(MatchResult r, HostName h, String source) {
+        CharSequence host = h.host();
+        r.domain.setLength(0);
+        r.domain.append(host, h.registrableStart(), host.length());
+        r.host.setLength(0);
+        r.host.append(host);
+        r.source = source;
+    }
+
+    private static void junk(CrmSnapshot s, MatchResult r, MatchResult.Path path) {
+        r.outcome = Outcome.JUNK;
+        r.path = path;
+        String junkAccount = s.routing().junk().accountId();
+        int a = s.accounts().ordinalOf(junkAccount);
+        r.accountId = junkAccount;
+        r.accountOrdinal = a;
+        r.accountName = a >= 0 ? s.accounts().name(a) : "";
+    }
+
+    /** Junk when the email's local part (before any +tag) or the company is exactly a junk word. */
+    private static boolean junkWord(Set<String> words, String email, String company, MatchResult r) {
+        int at = email.lastIndexOf('@');
+        if (at > 0) {
+            int start = at;
+            while (start > 0) {
+                char c = email.charAt(start - 1);
+                if (c == '<' || c == ':' || c == ' ' || c == '"') {
+                    break;
+                }
+                start--;
+            }
+            int end = at;
+            for (int i = start; i < at; i++) {
+                if (email.charAt(i) == '+') {
+                    end = i;
+                    break;
+                }
+            }
+            String w = findIgnoreCase(words, email, start, end);
+            if (w != null) {
+                r.detail = "email local part is '" + w + "'";
+                return true;
+            }
+        }
+        String c = company.trim();
+        String w = findIgnoreCase(words, c, 0, c.length());
+        if (w != null) {
+            r.detail = "company is '" + w + "'";
+            return true;
+        }
+        return false;
+    }
+
+    private static String findIgnoreCase(Set<String> words, CharSequence s, int from, int to) {
+        int len = to - from;
+        if (len <= 0) {
+            return null;
+        }
+        for (String w : words) {
+            if (w.length() == len && regionEqualsIgnoreCase(w, s, from)) {
+                return w;
+            }
+        }
+        return null;
+    }
+
+    /** Configured junk domains are checked before the bundled free/disposable lists: configuration wins. */
+    private static boolean isJunkDomain(RoutingConfig.Junk junk, HostName h) {
+        return findIgnoreCase(junk.domains(), h.host(), h.registrableStart(), h.host().length()) != null;
+    }
+
+    private static boolean regionEqualsIgnoreCase(String w, CharSequence s, int from) {
+        for (int i = 0; i < w.length(); i++) {
+            char a = w.charAt(i);
+            char b = s.charAt(from + i);
+            if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static String failureDetail(String emailFailure, String websiteFailure, Lead lead) {
+        StringBuilder sb = new StringBuilder();
+        if (emailFailure != null) {
+            sb.append("email: ").append(emailFailure);
+        }
+        if (websiteFailure != null) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append("website: ").append(websiteFailure);
+        }
+        if (sb.length() == 0) {
+            sb.append(lead.company().isBlank() ? "no email or website" : "only a company name was given");
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,129 @@
+package io.leadmatch.engine.assign;
+
+import java.util.Arrays;
+import java.util.function.IntPredicate;
+
+/**
+ * Weighted fair round robin over one team's members: EEVDF (earliest eligible virtual deadline first) with unit
+ * requests, in exact integer arithmetic.
+ *
+ * <p>Each member i has a weight w<sub>i</sub> and a credit c<sub>i</sub> = W·lag<sub>i</sub>, where lag is the
+ * member's ideal share minus its assignments and W the total weight of the members taking part in the pick.
+ * A pick considers the eligible members (those taking part whose credit is ≥ 0: not ahead of their share),
+ * chooses the one whose next assignment is due first — the smallest virtual deadline (W − c<sub>i</sub>)/w<sub>i</sub>,
+ * compared by cross-multiplication, ties to the lowest index — then adds w<sub>i</sub> to every participant's
+ * credit and takes W from the winner. Credits of the participants sum to zero.
+ *
+ * <p><b>Invariant:</b> while membership, weights and availability stay the same, after n picks every member has
+ * within one assignment of its weighted share n·w<sub>i</sub>/W (strictly: |assigned − share| &lt; 1). Plain
+ * smooth WRR (nginx) does not keep this bound: it drifts to about 1.17 for some weight mixes; the eligibility test
+ * is what keeps a member from running ahead. {@code WeightedRoundRobinTest} checks the bound over thousands of
+ * random configurations against a reference that recomputes shares from scratch.
+ *
+ * <p>Members that do not take part in a pick (inactive, unavailable, at their cap) are skipped and their credit
+ * is frozen: they accrue nothing while away, so a member who returns competes from where it stood, with no
+ * catch-up burst.
+ *
+ * <p>Not thread-safe: the owning {@link TeamScheduler} serializes picks per team.
+ */
+final class WeightedRoundRobin {
+    private int[] weights;
+    private long[] credit;
+    private long[] assigned;
+
+    WeightedRoundRobin(int[] weights) {
+        this.weights = weights.clone();
+        this.credit = new long[weights.length];
+        this.assigned = new long[weights.length];
+    }
+
+    int size() {
+        return weights.length;
+    }
+
+    int weight(int i) {
+        return weights[i];
+    }
+
+    long assigned(int i) {
+        return assigned[i];
+    }
+
+    long credit(int i) {
+        return credit[i];
+    }
+
+    /** Picks the next member among those {@code takesPart} accepts, or -1 when none does. */
+    int pick(IntPredicate takesPart) {
+        long total = 0;
+        int best = -1;
+        boolean bestEligible = false;
+        for (int i = 0; i < weights.length; i++) {
+            if (takesPart.test(i)) {
+                total += weights[i];
+            }
+        }
+        if (total == 0) {
+            return -1;
+        }
+        for (int i = 0; i < weights.length; i++) {
+            if (!takesPart.test(i)) {
+                continue;
+            }
+            boolean eligible = credit[i] >= 0;
+            if (best < 0 || (eligible && !bestEligible)
+                    || (eligible == bestEligible && dueBefore(i, best, total))) {
+                best = i;
+                bestEligible = eligible;
+            }
+        }
+        for (int i = 0; i < weights.length; i++) {
+            if (takesPart.test(i)) {
+                credit[i] += weights[i];
+            }
+        }
+        credit[best] -= total;
+        assigned[best]++;
+        return best;
+    }
+
+    /** Virtual deadline of a before b's: (W − c_a)/w_a &lt; (W − c_b)/w_b. */
+    private boolean dueBefore(int a, int b, long total) {
+        return (total - credit[a]) * weights[b] < (total - credit[b]) * weights[a];
+    }
+
+    /**
+     * Re-shapes the member list, keeping the counters of members that stay ({@code oldIndex[i]} is the old index
+     * of new member i, or -1 for a new member). Credits are re-centred so they still sum to zero.
+     */
+    void reconfigure(int[] newWeights, int[] oldIndex) {
+        long[] c = new long[newWeights.length];
+        long[] a = new long[newWeights.length];
+        long sum = 0;
+        for (int i = 0; i < newWeights.length; i++) {
+            if (oldIndex[i] >= 0) {
+                c[i] = credit[oldIndex[i]];
+                a[i] = assigned[oldIndex[i]];
+                sum += c[i];
+            }
+        }
+        if (sum != 0 && newWeights.length > 0) {
+            // Spread the imbalance left by removed members, keeping the invariant sum(credit) == 0.
+            long share = sum / newWeights.length;
+            long rest = sum - share * newWeights.length;
+            for (int i = 0; i < c.length; i++) {
+                c[i] -= share;
+            }
+            c[0] -= rest;
+        }
+        this.weights = newWeights.clone();
+        this.credit = c;
+        this.assigned = a;
+    }
+
+    @Override
+    public String toString() {
+        return "weights=" + Arrays.toString(weights) + " credit=" + Arrays.toString(credit) + " assigned="
+                + Arrays.toString(assigned);
+    }
+}

@@ -1,0 +1,150 @@
+package io.leadmatch.engine.index;
+
+import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
+import it.unimi.dsi.fastutil.objects.Object2LongMap;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.values.Values;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The domain → account index: an off-heap Chronicle Map from domain to a packed {@code long} entry (layout in
+ * {@link DomainEntryLayout}), persisted in the data directory or held in anonymous off-heap memory.
+ *
+ * <p>Besides the map, an on-heap filter remembers which registrable domains have indexed subdomains
+ * ({@code emea.example-corp.com} under {@code example-corp.com}), so the subdomain walk-up costs one off-heap
+ * probe per label only for those domains; every other lookup is a single probe. The filter stores 64-bit hashes:
+ * a false positive only costs extra probes, never a wrong answer.
+ *
+ * <p>Immutable after {@link #build}; lookups are thread-safe. {@link #close()} frees the off-heap memory: callers
+ * must make sure no lookup is running (the engine reference-counts generations for that).
+ */
+public final class DomainIndex implements AutoCloseable {
+    static {
+        ChronicleSettings.apply();
+    }
+
+    private final ChronicleMap<CharSequence, LongValue> map;
+    private final LongOpenHashSet domainsWithSubdomains;
+    private final Path file;
+    private final boolean deleteOnClose;
+    private final long size;
+
+    private DomainIndex(ChronicleMap<CharSequence, LongValue> map, LongOpenHashSet domainsWithSubdomains, Path file,
+                        boolean deleteOnClose) {
+        this.map = map;
+        this.domainsWithSubdomains = domainsWithSubdomains;
+        this.file = file;
+        this.deleteOnClose = deleteOnClose;
+        this.size = map.longSize();
+    }
+
+    /**
+     * Builds an index from entries keyed by domain.
+     *
+     * @param entries            domain → packed entry ({@link DomainEntryLayout})
+     * @param subdomainParents   registrable domains under which at least one subdomain is indexed
+     * @param file               where to persist the map; null for anonymous off-heap memory
+     * @param deleteOnClose      delete {@code file} when the index closes (a generation replaced by a reload)
+     */
+    public static DomainIndex build(Object2LongMap<String> entries, Iterable<String> subdomainParents, Path file,
+                                    boolean deleteOnClose) {
+        long n = entries.size();
+        double averageKeyBytes = 16;
+        if (n > 0) {
+            long total = 0;
+            for (String k : entries.keySet()) {
+                total += k.length();
+            }
+            averageKeyBytes = Math.max(4, (double) total / n);
+        }
+        try {
+            var builder = ChronicleMap.of(CharSequence.class, LongValue.class)
+                    .name("leadmatch-domains")
+                    // Headroom: a Chronicle Map fails when it outgrows its configured size.
+                    .entries(Math.max(1_024, (long) (n * 1.3)))
+                    .averageKeySize(averageKeyBytes)
+                    .maxBloatFactor(4.0);
+            ChronicleMap<CharSequence, LongValue> map;
+            if (file == null) {
+                map = builder.create();
+            } else {
+                Files.createDirectories(file.toAbsolutePath().getParent());
+                Files.deleteIfExists(file);
+                map = builder.createPersistedTo(file.toFile());
+            }
+            LongValue value = Values.newHeapInstance(LongValue.class);
+            for (Object2LongMap.Entry<String> e : entries.object2LongEntrySet()) {
+                value.setValue(e.getLongValue());
+                map.put(e.getKey(), value);
+            }
+            LongOpenHashSet parents = new LongOpenHashSet();
+            for (String parent : subdomainParents) {
+                parents.add(hash(parent, 0, parent.length()));
+            }
+            return new DomainIndex(map, parents, file, deleteOnClose);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create domain index at " + file, e);
+        }
+    }
+
+    /** A reusable value holder for {@link #get}; one per thread. */
+    public static LongValue newValueHolder() {
+        return Values.newHeapInstance(LongValue.class);
+    }
+
+    /**
+     * The entry for {@code domain}, or {@link DomainEntryLayout#MISSING}. Allocates nothing when {@code holder}
+     * is reused.
+     */
+    public long get(CharSequence domain, LongValue holder) {
+        LongValue v = map.getUsing(domain, holder);
+        return v == null ? DomainEntryLayout.MISSING : v.getValue();
+    }
+
+    /** True when some subdomain of the registrable domain {@code host[from, to)} may be indexed. */
+    public boolean mayHaveIndexedSubdomains(CharSequence host, int from, int to) {
+        return !domainsWithSubdomains.isEmpty() && domainsWithSubdomains.contains(hash(host, from, to));
+    }
+
+    /** Number of indexed domains (registrable domains, subdomains and aliases). */
+    public long size() {
+        return size;
+    }
+
+    /** Off-heap bytes the map occupies. */
+    public long offHeapBytes() {
+        return map.offHeapMemoryUsed();
+    }
+
+    /** The file backing the index, or null. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public void close() {
+        map.close();
+        if (deleteOnClose && file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // A leftover file is overwritten by the next build that uses its name.
+            }
+        }
+    }
+
+    /** 64-bit FNV-1a over chars: stable and allocation-free. */
+    static long hash(CharSequence s, int from, int to) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = from; i < to; i++) {
+            h ^= s.charAt(i);
+            h *= 0x100000001b3L;
+        }
+        return h;
+    }
+}

@@ -1,0 +1,240 @@
+package io.leadmatch.engine.snapshot;
+
+import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.domain.DomainNormalizer;
+import io.leadmatch.engine.routing.RoutingConfig;
+import io.leadmatch.engine.routing.RoutingConfigParser;
+import org.apache.commons.csv.CSVFormat;
+import org.apache.commons.csv.CSVParser;
+import org.apache.commons.csv.CSVRecord;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Reads a Salesforce export directory (Bulk API 2.0 / Data Loader CSV: header row, RFC 4180 quoting with embedded
+ * commas, quotes and newlines, optional UTF-8 BOM) into a {@link SnapshotBuilder}:
+ * {@code User.csv}, {@code Account.csv}, {@code Opportunity.csv} (optional), {@code domain_aliases.csv}
+ * (optional) and {@code routing.yaml}. Columns are found by header name, case-insensitively.
+ *
+ * <p>Structural problems (unreadable file, missing required column, unterminated quote, wrong number of fields,
+ * invalid UTF-8) fail the load with file:line. Data problems in a row (missing id, a website with no domain) skip
+ * the row with a warning in the report.
+ */
+public final class CsvSnapshotReader {
+    public static final String ACCOUNTS = "Account.csv";
+    public static final String USERS = "User.csv";
+    public static final String OPPORTUNITIES = "Opportunity.csv";
+    public static final String ALIASES = "domain_aliases.csv";
+    public static final String ROUTING = "routing.yaml";
+    /** Column listing an account's other domains, separated by ';', ',' or whitespace. */
+    public static final String OTHER_DOMAINS_COLUMN = "Other_Domains__c";
+
+    private CsvSnapshotReader() {
+    }
+
+    /**
+     * Loads {@code dir} into a new generation.
+     *
+     * @param dir        the export directory
+     * @param normalizer the normalizer shared with matching
+     * @param indexFile  where to persist the domain index (null: anonymous off-heap)
+     * @param generation generation number of the result
+     */
+    public static CrmSnapshot load(Path dir, DomainNormalizer normalizer, Path indexFile, long generation)
+            throws SnapshotException {
+        if (!Files.isDirectory(dir)) {
+            throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
+        }
+        RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
+        SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer);
+
+        readCsv(requireFile(dir, USERS), List.of("Id", "Name", "IsActive"), (where, row) ->
+                b.user(where, row.get("Id"), row.get("Name"), row.getOr("Email"), parseBool(row.get("IsActive"))));
+        b.usersDone();
+
+        readCsv(requireFile(dir, ACCOUNTS), List.of("Id", "Name", "Website", "OwnerId"), (where, row) ->
+                b.account(where, row.get("Id"), row.get("Name"), row.get("Website"), row.get("OwnerId"),
+                        row.getOr("ParentId"), row.getOr("Type"), row.getOr("BillingCountry"),
+                        row.getOr("BillingState"), splitDomains(row.getOr(OTHER_DOMAINS_COLUMN))));
+
+        Path opps = dir.resolve(OPPORTUNITIES);
+        if (Files.exists(opps)) {
+            readCsv(opps, List.of("Id", "AccountId", "OwnerId", "IsClosed"), (where, row) -> {
+                long created = parseTime(row.getOr("CreatedDate"));
+                b.opportunity(where, row.get("Id"), row.get("AccountId"), row.get("OwnerId"),
+                        parseBool(row.get("IsClosed")), created);
+            });
+        }
+        Path aliases = dir.resolve(ALIASES);
+        if (Files.exists(aliases)) {
+            readCsv(aliases, List.of("alias", "canonical"), (where, row) ->
+                    b.alias(where, row.get("alias"), row.get("canonical")));
+        }
+        return b.build(routing, indexFile, generation);
+    }
+
+    private static Path requireFile(Path dir, String name) throws SnapshotException {
+        Path p = dir.resolve(name);
+        if (!Files.isRegularFile(p)) {
+            throw new SnapshotException(p.toString(), 0, "required file is missing");
+        }
+        if (!Files.isReadable(p)) {
+            throw new SnapshotException(p.toString(), 0, "file is not readable");
+        }
+        return p;
+    }
+
+    /** A row by column name. */
+    static final class Row {
+        private final Map<String, Integer> columns;
+        private CSVRecord record;
+
+        Row(Map<String, Integer> columns) {
+            this.columns = columns;
+        }
+
+        /** A required column's value, trimmed. */
+        String get(String column) {
+            return record.get(columns.get(column)).trim();
+        }
+
+        /** An optional column's value, trimmed; empty when the column is absent. */
+        String getOr(String column) {
+            Integer i = columns.get(column);
+            return i == null ? "" : record.get(i).trim();
+        }
+    }
+
+    @FunctionalInterface
+    interface RowHandler {
+        void row(String where, Row row) throws SnapshotException;
+    }
+
+    static void readCsv(Path file, List<String> required, RowHandler handler) throws SnapshotException {
+        String name = file.getFileName().toString();
+        var decoder = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT);
+        CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreSurroundingSpaces(false).get();
+        long line = 1;
+        try (Reader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder),
+                1 << 16)) {
+            reader.mark(1);
+            if (reader.read() != '\uFEFF') {
+                reader.reset();
+            }
+            try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
+                Iterator<CSVRecord> it = parser.iterator();
+                if (!it.hasNext()) {
+                    throw new SnapshotException(name, 1, "empty file: a header row is required");
+                }
+                CSVRecord header = it.next();
+                Map<String, Integer> columns = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+                for (int i = 0; i < header.size(); i++) {
+                    columns.putIfAbsent(header.get(i).trim(), i);
+                }
+                for (String col : required) {
+                    if (!columns.containsKey(col)) {
+                        throw new SnapshotException(name, 1, "missing column '" + col + "' (header: "
+                                + String.join(",", header.toList()) + ")");
+                    }
+                }
+                int width = header.size();
+                Row row = new Row(columns);
+                line = parser.getCurrentLineNumber() + 1;
+                while (true) {
+                    boolean more;
+                    try {
+                        more = it.hasNext();
+                    } catch (UncheckedIOException | IllegalStateException e) {
+                        throw new SnapshotException(name, line, "malformed CSV: " + rootMessage(e), e);
+                    }
+                    if (!more) {
+                        break;
+                    }
+                    CSVRecord record = it.next();
+                    if (record.size() == 1 && record.get(0).isEmpty()) {
+                        line = parser.getCurrentLineNumber() + 1;
+                        continue; // blank line
+                    }
+                    if (record.size() != width) {
+                        throw new SnapshotException(name, line, "expected " + width + " fields, found "
+                                + record.size());
+                    }
+                    row.record = record;
+                    handler.row(name + ":" + line, row);
+                    line = parser.getCurrentLineNumber() + 1;
+                }
+            }
+        } catch (CharacterCodingException e) {
+            throw new SnapshotException(name, line, "not valid UTF-8 text", e);
+        } catch (UncheckedIOException e) {
+            throw new SnapshotException(name, line, "malformed CSV: " + rootMessage(e), e);
+        } catch (IOException e) {
+            if (e.getCause() instanceof CharacterCodingException || e instanceof java.nio.charset.MalformedInputException) {
+                throw new SnapshotException(name, line, "not valid UTF-8 text", e);
+            }
+            throw new SnapshotException(name, line, "cannot read: " + rootMessage(e), e);
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null && t.getCause() != t) {
+            t = t.getCause();
+        }
+        return t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage();
+    }
+
+    static List<String> splitDomains(String raw) {
+        if (raw.isEmpty()) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        for (String s : raw.split("[;,\\s]+")) {
+            if (!s.isEmpty()) {
+                out.add(s);
+            }
+        }
+        return out;
+    }
+
+    static boolean parseBool(String s) {
+        String v = s.trim().toLowerCase(Locale.ROOT);
+        return v.equals("true") || v.equals("1") || v.equals("yes");
+    }
+
+    /** Salesforce datetime ("2026-05-01T12:00:00.000Z" or "+0000"), a date, or empty (0). */
+    static long parseTime(String s) {
+        if (s.isEmpty()) {
+            return 0;
+        }
+        try {
+            if (s.length() <= 10) {
+                return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+            }
+            String iso = s.endsWith("+0000") ? s.substring(0, s.length() - 5) + "Z" : s;
+            return Instant.parse(iso).toEpochMilli();
+        } catch (DateTimeParseException e) {
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,276 @@
+package io.leadmatch.engine.snapshot;
+
+import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.crm.AccountTable;
+import io.leadmatch.engine.crm.AccountType;
+import io.leadmatch.engine.crm.UserTable;
+import io.leadmatch.engine.domain.DomainNormalizer;
+import io.leadmatch.engine.domain.HostName;
+import io.leadmatch.engine.index.DomainEntryLayout;
+import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.routing.RoutingConfig;
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Source-agnostic assembly of a {@link CrmSnapshot}: a source (CSV export, database) feeds users, accounts,
+ * opportunities and aliases in that order, each with where it came from; the builder validates, normalizes
+ * domains with the one {@link DomainNormalizer}, detects conflicts, builds the off-heap index and the report.
+ *
+ * <p>Conflict tie-break, static part (the request's country/state is tried first, at match time): the parent
+ * over its children (an account whose parent claims the same domain comes after it), then a customer over any
+ * other type, then the lowest account id.
+ */
+public final class SnapshotBuilder {
+    private final String source;
+    private final DomainNormalizer normalizer;
+    private final UserTable.Builder users = new UserTable.Builder();
+    private UserTable userTable;
+    private final AccountTable.Builder accounts = new AccountTable.Builder();
+    /** Index key → accounts claiming it, in load order. */
+    private final Map<String, IntArrayList> domainOwners = new LinkedHashMap<>();
+    /** Alias key → canonical key. */
+    private final Map<String, String> aliases = new LinkedHashMap<>();
+    private final List<String> warnings = new ArrayList<>();
+    private final HostName host = new HostName();
+    private final long started = System.nanoTime();
+    private long rowsRead;
+    private long rowsSkipped;
+    private long opportunities;
+
+    /**
+     * @param source     what is being loaded (for the report)
+     * @param normalizer the normalizer that gives account domains the same keys as leads
+     */
+    public SnapshotBuilder(String source, DomainNormalizer normalizer) {
+        this.source = source;
+        this.normalizer = normalizer;
+    }
+
+    /** Records a skipped row or value. */
+    public void skip(String where, String reason) {
+        rowsSkipped++;
+        warn(where, reason);
+    }
+
+    private void warn(String where, String reason) {
+        if (warnings.size() < LoadReport.MAX_WARNINGS) {
+            warnings.add(where + ": " + reason);
+        }
+    }
+
+    /** Adds a user row. */
+    public void user(String where, String id, String name, String email, boolean active) {
+        rowsRead++;
+        if (id.isEmpty()) {
+            skip(where, "missing user Id");
+        } else if (users.add(id, name, email, active) < 0) {
+            skip(where, "duplicate user Id " + id);
+        }
+    }
+
+    /** Ends the user phase; accounts may reference users from here on. */
+    public void usersDone() {
+        userTable = users.build();
+    }
+
+    /** Adds an account row with its website and other domains. */
+    public void account(String where, String id, String name, String website, String ownerId, String parentId,
+                        String type, String country, String state, List<String> otherDomains) {
+        rowsRead++;
+        if (id.isEmpty()) {
+            skip(where, "missing account Id");
+            return;
+        }
+        int owner = userTable.ordinalOf(ownerId);
+        if (owner < 0 && !ownerId.isEmpty()) {
+            warn(where, "account " + id + ": unknown owner " + ownerId);
+        }
+        int ordinal = accounts.add(id, name, owner, parentId, AccountType.parse(type),
+                country.trim().toUpperCase(Locale.ROOT), state.trim().toUpperCase(Locale.ROOT));
+        if (ordinal < 0) {
+            skip(where, "duplicate account Id " + id);
+            return;
+        }
+        if (!website.isBlank()) {
+            addDomain(where, ordinal, website, "Website");
+        }
+        for (String d : otherDomains) {
+            if (!d.isBlank()) {
+                addDomain(where, ordinal, d, "other domain");
+            }
+        }
+    }
+
+    private void addDomain(String where, int ordinal, String raw, String what) {
+        if (!normalizer.normalize(raw, host)) {
+            skip(where, what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason());
+            return;
+        }
+        IntArrayList owners = domainOwners.computeIfAbsent(host.lookupKey(), k -> new IntArrayList(1));
+        if (!owners.contains(ordinal)) {
+            owners.add(ordinal);
+        }
+    }
+
+    /** Adds an opportunity row. */
+    public void opportunity(String where, String id, String accountId, String ownerId, boolean closed,
+                            long createdEpochMillis) {
+        rowsRead++;
+        opportunities++;
+        int account = accounts.ordinalOf(accountId);
+        if (account < 0) {
+            skip(where, "opportunity " + id + ": unknown account " + accountId);
+            return;
+        }
+        if (closed) {
+            return;
+        }
+        int owner = userTable.ordinalOf(ownerId);
+        if (owner < 0) {
+            skip(where, "opportunity " + id + ": unknown owner " + ownerId);
+            return;
+        }
+        accounts.openOpportunity(account, owner, createdEpochMillis);
+    }
+
+    /** Adds an alias row: leads from {@code alias} belong to the account that owns {@code canonical}. */
+    public void alias(String where, String alias, String canonical) {
+        rowsRead++;
+        if (!normalizer.normalize(alias, host)) {
+            skip(where, "alias '" + abbreviate(alias) + "' has no domain: " + host.failureReason());
+            return;
+        }
+        String aliasKey = host.lookupKey();
+        if (!normalizer.normalize(canonical, host)) {
+            skip(where, "canonical '" + abbreviate(canonical) + "' has no domain: " + host.failureReason());
+            return;
+        }
+        aliases.put(aliasKey, host.lookupKey());
+    }
+
+    /**
+     * Validates routing against the users, builds the index and returns the new generation.
+     *
+     * @param routing    parsed routing.yaml
+     * @param indexFile  where to persist the index (null: anonymous off-heap)
+     * @param generation the generation number
+     */
+    public CrmSnapshot build(RoutingConfig routing, Path indexFile, long generation) throws SnapshotException {
+        AccountTable table = accounts.build();
+        for (int i = 0; i < table.size(); i++) {
+            String pid = accounts.parentId(i);
+            if (!pid.isEmpty() && table.parent(i) < 0) {
+                warn("Account " + table.id(i), "unknown parent " + pid);
+            }
+        }
+        validateRouting(routing, table);
+
+        Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>(domainOwners.size() * 2);
+        List<int[]> conflictSets = new ArrayList<>();
+        List<String> conflicts = new ArrayList<>();
+        long conflicting = 0;
+        Map<String, Long> conflictEntryByKey = new LinkedHashMap<>();
+        for (Map.Entry<String, IntArrayList> e : domainOwners.entrySet()) {
+            IntArrayList owners = e.getValue();
+            if (owners.size() == 1) {
+                entries.put(e.getKey(), DomainEntryLayout.account(owners.getInt(0), false));
+            } else {
+                List<Integer> sorted = new ArrayList<>(owners);
+                sorted.sort(staticTieBreak(table, owners));
+                int[] set = sorted.stream().mapToInt(Integer::intValue).toArray();
+                long entry = DomainEntryLayout.conflict(conflictSets.size(), false);
+                conflictSets.add(set);
+                entries.put(e.getKey(), entry);
+                conflictEntryByKey.put(e.getKey(), entry);
+                conflicting++;
+                if (conflicts.size() < LoadReport.MAX_WARNINGS) {
+                    StringBuilder sb = new StringBuilder(e.getKey()).append(':');
+                    for (int o : set) {
+                        sb.append(' ').append(table.id(o));
+                    }
+                    conflicts.add(sb.toString());
+                }
+            }
+        }
+        long aliasCount = 0;
+        for (Map.Entry<String, String> a : aliases.entrySet()) {
+            String aliasKey = a.getKey();
+            if (domainOwners.containsKey(aliasKey)) {
+                skip("domain_aliases " + aliasKey, "alias is an account's own domain; the account wins");
+                continue;
+            }
+            IntArrayList owners = domainOwners.get(a.getValue());
+            if (owners == null) {
+                skip("domain_aliases " + aliasKey, "canonical domain " + a.getValue() + " belongs to no account");
+                continue;
+            }
+            long target = owners.size() == 1 ? DomainEntryLayout.account(owners.getInt(0), true)
+                    : DomainEntryLayout.conflict(DomainEntryLayout.target(conflictEntryByKey.get(a.getValue())),
+                    true);
+            entries.put(aliasKey, target);
+            aliasCount++;
+        }
+
+        Set<String> subdomainParents = new LinkedHashSet<>();
+        for (String key : entries.keySet()) {
+            if (normalizer.normalize(key, host) && host.registrableStart() > host.lookupStart()) {
+                subdomainParents.add(host.registrableDomain());
+            }
+        }
+
+        DomainIndex index = DomainIndex.build(entries, subdomainParents, indexFile, indexFile != null);
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        LoadReport report = new LoadReport(source, rowsRead, userTable.size(), table.size(), opportunities,
+                entries.size(), aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
+                List.copyOf(conflicts), millis);
+        return new CrmSnapshot(generation, userTable, table, index, conflictSets.toArray(new int[0][]), routing,
+                report);
+    }
+
+    private void validateRouting(RoutingConfig routing, AccountTable table) throws SnapshotException {
+        for (RoutingConfig.Team team : routing.teams().values()) {
+            for (RoutingConfig.Member m : team.members()) {
+                int u = userTable.ordinalOf(m.userId());
+                if (u < 0) {
+                    throw new SnapshotException(routing.source(), m.line(), "team '" + team.id() + "': user "
+                            + m.userId() + " is not in User.csv");
+                }
+                if (!userTable.isActive(u)) {
+                    warn(routing.source() + ":" + m.line(), "team '" + team.id() + "': user " + m.userId()
+                            + " is inactive and will not receive leads");
+                }
+            }
+        }
+        RoutingConfig.Junk junk = routing.junk();
+        if (!junk.accountId().isEmpty() && table.ordinalOf(junk.accountId()) < 0) {
+            throw new SnapshotException(routing.source(), 0, "junk.account_id " + junk.accountId()
+                    + " is not in Account.csv");
+        }
+        if (!junk.queueUserId().isEmpty() && userTable.ordinalOf(junk.queueUserId()) < 0) {
+            throw new SnapshotException(routing.source(), 0, "junk.queue_user_id " + junk.queueUserId()
+                    + " is not in User.csv");
+        }
+    }
+
+    /** Parent before children (an account whose parent is in the set), customer before others, lowest id. */
+    private static Comparator<Integer> staticTieBreak(AccountTable t, IntArrayList set) {
+        return Comparator.<Integer>comparingInt(a -> set.contains(t.parent(a)) ? 1 : 0)
+                .thenComparingInt(a -> t.type(a) == AccountType.CUSTOMER ? 0 : 1)
+                .thenComparing(t::id);
+    }
+
+    private static String abbreviate(String s) {
+        return s.length() <= 80 ? s : s.substring(0, 77) + "...";
+    }
+}

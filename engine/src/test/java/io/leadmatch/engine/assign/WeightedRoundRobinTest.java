@@ -1,0 +1,91 @@
+package io.leadmatch.engine.assign;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The fairness invariant of {@link WeightedRoundRobin} against a naive reference that recomputes every member's
+ * ideal share from scratch after each pick: while membership and weights stay the same, no member's count drifts
+ * one assignment or more from its weighted share.
+ */
+class WeightedRoundRobinTest {
+
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {1, 2, 3, 42, 1234567})
+    void everyMemberStaysWithinOneOfItsWeightedShare(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int config = 0; config < 1_000; config++) {
+            int n = 1 + random.nextInt(12);
+            int[] weights = new int[n];
+            long total = 0;
+            for (int i = 0; i < n; i++) {
+                weights[i] = 1 + random.nextInt(random.nextBoolean() ? 5 : 100);
+                total += weights[i];
+            }
+            WeightedRoundRobin rr = new WeightedRoundRobin(weights);
+            long[] reference = new long[n];
+            int picks = 1 + random.nextInt(500);
+            for (int k = 1; k <= picks; k++) {
+                int i = rr.pick(x -> true);
+                assertTrue(i >= 0);
+                reference[i]++;
+                for (int m = 0; m < n; m++) {
+                    double ideal = (double) k * weights[m] / total;
+                    assertTrue(Math.abs(reference[m] - ideal) < 1.0, () -> "member drifted: " + rr);
+                    assertEquals(reference[m], rr.assigned(m));
+                }
+            }
+        }
+    }
+
+    @Test
+    void picksInterleaveSmoothly() {
+        WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {5, 1, 1});
+        StringBuilder order = new StringBuilder();
+        for (int k = 0; k < 7; k++) {
+            order.append((char) ('a' + rr.pick(x -> true)));
+        }
+        assertEquals("abaacaa", order.toString());
+    }
+
+    @Test
+    void ineligibleMembersAreSkippedAndReturnWithoutABurst() {
+        WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 1, 1});
+        boolean[] away = {false, false, true};
+        for (int k = 0; k < 100; k++) {
+            assertNotEquals(2, rr.pick(i -> !away[i]));
+        }
+        away[2] = false;
+        List<Integer> next = new ArrayList<>();
+        for (int k = 0; k < 6; k++) {
+            next.add(rr.pick(i -> true));
+        }
+        assertEquals(2, next.stream().filter(i -> i == 2).count(), "returning member gets its share, no burst");
+    }
+
+    @Test
+    void nobodyEligible() {
+        WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 2});
+        assertEquals(-1, rr.pick(i -> false));
+    }
+
+    @Test
+    void reconfigureKeepsCountersOfRemainingMembers() {
+        WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 1, 1});
+        for (int k = 0; k < 30; k++) {
+            rr.pick(i -> true);
+        }
+        rr.reconfigure(new int[] {2, 1}, new int[] {2, -1});
+        assertEquals(10, rr.assigned(0));
+        assertEquals(0, rr.assigned(1));
+        long sum = rr.credit(0) + rr.credit(1);
+        assertEquals(0, sum, "credits still sum to zero");
+    }
+}

@@ -1,0 +1,150 @@
+package io.leadmatch.engine.domain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.List;
+import java.util.Locale;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Assume;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+/**
+ * Properties of {@link DomainNormalizer} over generated input: it never throws, its output is a fixed point, and
+ * case, a {@code www.} prefix or the form the host arrives in (email, URL, display name) never change the key.
+ */
+class DomainNormalizerPropertyTest {
+    private static final DomainNormalizer NORMALIZER = DomainNormalizer.standard();
+
+    /**
+     * Public suffixes to build hosts on: ICANN and PRIVATE, IDN, a wildcard ({@code *.bd}) and an exception
+     * ({@code !city.kobe.jp}). Deliberately no host that is exactly the parent of a wildcard rule without being a
+     * rule itself ({@code nom.br} for {@code *.nom.br}): there {@code www.} does change the answer, by the list's
+     * definition ({@code www.nom.br} is a public suffix).
+     */
+    private static final List<String> SUFFIXES = List.of("com", "co.uk", "de", "example", "com.bd", "city.kobe.jp",
+            "github.io", "myshopify.com", "公司.cn", "xn--55qx5d.cn", "org", "io", "gov.uk", "ck");
+
+    @Property(tries = 2000)
+    void neverThrowsAndValidOutputIsConsistent(@ForAll("anyInput") String input) {
+        HostName out = new HostName();
+        boolean valid = NORMALIZER.normalize(input, out);
+        assertEquals(valid, out.valid());
+        if (!valid) {
+            assertNotNull(out.failureReason());
+            assertEquals(0, out.host().length());
+            return;
+        }
+        String host = out.hostString();
+        assertTrue(host.matches("[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})+") && host.length() <= 253, host);
+        assertTrue(0 <= out.lookupStart() && out.lookupStart() <= out.registrableStart()
+                && out.registrableStart() < host.length(), out::toString);
+        assertTrue(out.registrableStart() == 0 || host.charAt(out.registrableStart() - 1) == '.', host);
+        assertTrue(out.lookupStart() == 0 || host.charAt(out.lookupStart() - 1) == '.', host);
+        assertIdempotent(out);
+    }
+
+    @Property(tries = 1000)
+    void normalizingTwiceChangesNothing(@ForAll("hosts") String host, @ForAll("forms") String form) {
+        HostName out = new HostName();
+        if (NORMALIZER.normalize(String.format(form, host), out)) {
+            assertIdempotent(out);
+        }
+    }
+
+    @Property(tries = 1000)
+    void caseNeverChangesTheKey(@ForAll("hosts") String host, @ForAll long seed) {
+        HostName lower = new HostName();
+        HostName mixed = new HostName();
+        boolean valid = NORMALIZER.normalize(host, lower);
+        assertEquals(valid, NORMALIZER.normalize(flipCase(host, seed), mixed), host);
+        assertEquals(lower.hostString(), mixed.hostString());
+        assertEquals(lower.registrableDomain(), mixed.registrableDomain());
+        assertEquals(lower.lookupKey(), mixed.lookupKey());
+    }
+
+    @Property(tries = 1000)
+    void wwwNeverChangesTheKey(@ForAll("hosts") String host, @ForAll("wwwLabels") String www) {
+        HostName bare = new HostName();
+        HostName prefixed = new HostName();
+        // Only hosts with a key: a public suffix itself (name.ck under *.ck) does get one with www. in front.
+        Assume.that(NORMALIZER.normalize(host, bare));
+        assertTrue(NORMALIZER.normalize(www + "." + host, prefixed), host);
+        assertEquals(bare.registrableDomain(), prefixed.registrableDomain(), host);
+        assertEquals(bare.lookupKey(), prefixed.lookupKey(), host);
+    }
+
+    @Property(tries = 1000)
+    void theFormAroundTheHostNeverChangesTheKey(@ForAll("hosts") String host, @ForAll("forms") String form) {
+        HostName bare = new HostName();
+        HostName wrapped = new HostName();
+        boolean valid = NORMALIZER.normalize(host, bare);
+        assertEquals(valid, NORMALIZER.normalize(String.format(form, host), wrapped), form);
+        assertEquals(bare.hostString(), wrapped.hostString(), form);
+        assertEquals(bare.registrableDomain(), wrapped.registrableDomain(), form);
+    }
+
+    private static void assertIdempotent(HostName out) {
+        HostName again = new HostName();
+        assertTrue(NORMALIZER.normalize(out.hostString(), again), out::toString);
+        assertEquals(out.hostString(), again.hostString());
+        assertEquals(out.registrableDomain(), again.registrableDomain());
+        assertEquals(out.lookupKey(), again.lookupKey());
+    }
+
+    /** Flips the case of letters chosen by {@code seed}; only letters whose case round-trips (no ß, no ı). */
+    private static String flipCase(String s, long seed) {
+        StringBuilder b = new StringBuilder(s.length());
+        for (int i = 0; i < s.length(); i++) {
+            String c = s.substring(i, i + 1);
+            b.append(((seed >>> (i % 64)) & 1) != 0 ? c.toUpperCase(Locale.ROOT) : c);
+        }
+        return b.toString();
+    }
+
+    @Provide
+    Arbitrary<String> hosts() {
+        // Letters whose upper case maps back under UTS #46: flipCase must not change the host.
+        Arbitrary<String> label = Arbitraries.oneOf(
+                Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('-')
+                        .ofMinLength(1).ofMaxLength(12).filter(l -> !l.startsWith("xn--")),
+                Arbitraries.strings().withChars("aeuüéöñяжд中文").ofMinLength(1).ofMaxLength(6),
+                Arbitraries.of("www", "www2", "mail", "emea", "city", "shop"));
+        return Combinators.combine(label.list().ofMinSize(0).ofMaxSize(3), label, Arbitraries.of(SUFFIXES))
+                .as((subdomains, name, suffix) -> {
+                    StringBuilder b = new StringBuilder();
+                    for (String l : subdomains) {
+                        b.append(l).append('.');
+                    }
+                    return b.append(name).append('.').append(suffix).toString();
+                });
+    }
+
+    @Provide
+    Arbitrary<String> wwwLabels() {
+        return Arbitraries.of("www", "WWW", "www1", "www2", "Www42");
+    }
+
+    @Provide
+    Arbitrary<String> forms() {
+        return Arbitraries.of("%s", "jane@%s", "  Jane.Doe+tag@%s ", "Jane <jane@%s>", "\"Doe, Jane\" <jane@%s>",
+                "mailto:jane@%s?subject=hi", "https://%s/", "HTTP://user:pw@%s:8080/path?q=1#x", "//%s",
+                "%s:443", "%s/contact?email=jane@other.example", "<https://%s/about>", "%s.");
+    }
+
+    @Provide
+    Arbitrary<String> anyInput() {
+        Arbitrary<String> tokens = Arbitraries.of("@", "@@", "<", ">", "\"", ":", "://", "//", "/", "?", "#", ".",
+                "..", "[", "]", "mailto:", "http", "www", "xn--", "xn--mnchen-3ya", "com", "co.uk", "github.io",
+                "bd", "ck", "ü", "ß", "\u3002", "\uFF0E", "1", "0x", " ", "\t", "\u0000", "\uD800", "\uDC00", "-");
+        Arbitrary<String> structured = tokens.list().ofMaxSize(12).map(l -> String.join("", l));
+        Arbitrary<String> chaotic = Arbitraries.strings().all().ofMaxLength(40);
+        Arbitrary<String> realistic = Combinators.combine(hosts(), forms()).as((h, f) -> String.format(f, h));
+        return Arbitraries.oneOf(structured, chaotic, realistic);
+    }
+}

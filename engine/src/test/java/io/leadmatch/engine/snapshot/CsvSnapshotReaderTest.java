@@ -1,0 +1,136 @@
+package io.leadmatch.engine.snapshot;
+
+import io.leadmatch.engine.DemoSnapshot;
+import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.domain.DomainNormalizer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Loading the export format, and every kind of bad input failing with file:line. */
+class CsvSnapshotReaderTest {
+    @TempDir
+    Path tmp;
+
+    private CrmSnapshot load(Path dir) throws SnapshotException {
+        return CsvSnapshotReader.load(dir, DomainNormalizer.standard(), null, 1);
+    }
+
+    @Test
+    void loadsTheDemoSnapshot() throws SnapshotException {
+        CrmSnapshot s = load(DemoSnapshot.dir());
+        try {
+            LoadReport r = s.report();
+            assertEquals(333, r.accounts());
+            assertEquals(30, r.users());
+            assertEquals(150, r.opportunities());
+            assertEquals(5, r.teams());
+            assertTrue(r.domains() > 330, r.summary());
+            assertTrue(r.aliases() >= 4, r.summary());
+            assertTrue(r.conflicts().stream().anyMatch(c -> c.startsWith("globex.com:")), r.conflicts().toString());
+            assertTrue(r.conflictingDomains() >= 3, r.summary());
+        } finally {
+            s.release();
+        }
+    }
+
+    @Test
+    void quotedFieldsWithCommasQuotesNewlinesAndBom() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("s"));
+        String accounts = "\uFEFF\"Id\",\"Name\",\"Website\",\"OwnerId\",\"Other_Domains__c\"\n"
+                + "\"0015g00000Z0001AAA\",\"Harbor & Pine, \"\"HP\"\"\nLLC\",\"www.harborpine.com\","
+                + "\"0055g00000USR01AAA\",\"harbor-pine.de; harborpine.co.uk\"\n"
+                + "\"0015g00000A0009AAA\",\"Junk Leads\",\"\",\"0055g00000USR30AAA\",\"\"\n";
+        Files.writeString(dir.resolve("Account.csv"), accounts, StandardCharsets.UTF_8);
+        Files.delete(dir.resolve("Opportunity.csv"));
+        Files.delete(dir.resolve("domain_aliases.csv"));
+        CrmSnapshot s = load(dir);
+        try {
+            assertEquals(2, s.accounts().size());
+            assertEquals("Harbor & Pine, \"HP\"\nLLC", s.accounts().name(0));
+            assertEquals(3, s.report().domains());
+        } finally {
+            s.release();
+        }
+    }
+
+    private SnapshotException failsWith(String file, String content) throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("bad-" + file + content.hashCode()));
+        Files.writeString(dir.resolve(file), content, StandardCharsets.UTF_8);
+        return assertThrows(SnapshotException.class, () -> load(dir));
+    }
+
+    @Test
+    void unterminatedQuoteNamesTheLine() throws Exception {
+        SnapshotException e = failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n"
+                + "\"005B,Bob,b@x.com,true\n");
+        assertEquals("User.csv", e.file());
+        assertEquals(3, e.line(), e.getMessage());
+    }
+
+    @Test
+    void wrongFieldCountNamesTheLine() throws Exception {
+        SnapshotException e = failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n005B,Bob\n");
+        assertEquals(3, e.line());
+        assertTrue(e.getMessage().contains("expected 4 fields"), e.getMessage());
+    }
+
+    @Test
+    void missingColumn() throws Exception {
+        SnapshotException e = failsWith("Account.csv", "Id,Name,OwnerId\n001A,Acme,005A\n");
+        assertEquals(1, e.line());
+        assertTrue(e.getMessage().contains("Website"), e.getMessage());
+    }
+
+    @Test
+    void binaryGarbage() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("bin"));
+        Files.write(dir.resolve("Account.csv"), new byte[] {'I', 'd', ',', (byte) 0xC3, (byte) 0x28, 0, (byte) 0xFF});
+        SnapshotException e = assertThrows(SnapshotException.class, () -> load(dir));
+        assertTrue(e.getMessage().startsWith("Account.csv"), e.getMessage());
+    }
+
+    @Test
+    void missingFile() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("missing"));
+        Files.delete(dir.resolve("User.csv"));
+        SnapshotException e = assertThrows(SnapshotException.class, () -> load(dir));
+        assertTrue(e.getMessage().contains("User.csv") && e.getMessage().contains("missing"), e.getMessage());
+    }
+
+    @Test
+    void routingErrorsNameTheLine() throws Exception {
+        SnapshotException unknownKey = failsWith("routing.yaml", "version: 1\ndefault_team: a\nteams:\n"
+                + "  - id: a\n    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
+        assertEquals(7, unknownKey.line(), unknownKey.getMessage());
+        SnapshotException unknownUser = failsWith("routing.yaml", "version: 1\ndefault_team: a\nteams:\n"
+                + "  - id: a\n    members:\n      - user_id: 005NOBODY\n");
+        assertEquals(6, unknownUser.line(), unknownUser.getMessage());
+        SnapshotException badTeam = failsWith("routing.yaml", "default_team: nope\nteams:\n  - id: a\n"
+                + "    members:\n      - user_id: 0055g00000USR01AAA\n");
+        assertEquals(1, badTeam.line(), badTeam.getMessage());
+        SnapshotException yaml = failsWith("routing.yaml", "teams: [\n");
+        assertTrue(yaml.getMessage().startsWith("routing.yaml:"), yaml.getMessage());
+    }
+
+    @Test
+    void badRowsAreSkippedWithAWarning() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("skip"));
+        Files.writeString(dir.resolve("Account.csv"), Files.readString(dir.resolve("Account.csv"))
+                + "\"\",\"No Id\",\"noid.com\",\"\",\"\",\"\",\"\",\"\",\"\"\n"
+                + "\"0015g00000Z0002AAA\",\"Bad Site\",\"not a website\",\"\",\"\",\"\",\"\",\"\",\"\"\n");
+        CrmSnapshot s = load(dir);
+        try {
+            assertEquals(2, s.report().rowsSkipped(), s.report().warnings().toString());
+            assertTrue(s.report().warnings().stream().anyMatch(w -> w.startsWith("Account.csv:335")),
+                    s.report().warnings().toString());
+        } finally {
+            s.release();
+        }
+    }
+}

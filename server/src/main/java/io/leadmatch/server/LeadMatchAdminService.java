@@ -1,0 +1,57 @@
+package io.leadmatch.server;
+
+import io.grpc.Status;
+import io.grpc.stub.StreamObserver;
+import io.leadmatch.engine.LeadMatchEngine;
+import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.snapshot.LoadReport;
+import io.leadmatch.proto.v1.GetTeamStateRequest;
+import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
+import io.leadmatch.proto.v1.ReloadSnapshotRequest;
+import io.leadmatch.proto.v1.ReloadSnapshotResponse;
+import io.leadmatch.proto.v1.TeamState;
+
+import java.nio.file.Path;
+
+/** leadmatch.v1.LeadMatchAdmin: reloads and team state, through the same engine calls the CLI uses. */
+final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplBase {
+    private final LeadMatchEngine engine;
+
+    LeadMatchAdminService(LeadMatchEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void reloadSnapshot(ReloadSnapshotRequest request, StreamObserver<ReloadSnapshotResponse> out) {
+        Path dir = request.getSnapshotDir().isEmpty() ? null : Path.of(request.getSnapshotDir());
+        try {
+            LoadReport report = engine.reload(dir);
+            out.onNext(ProtoMapping.reloadResponse(report, engine.generation()));
+            out.onCompleted();
+        } catch (SnapshotException e) {
+            out.onError(Status.FAILED_PRECONDITION
+                    .withDescription("snapshot not loaded, still serving generation " + engine.generation() + ": "
+                            + e.getMessage())
+                    .asRuntimeException());
+        } catch (RuntimeException e) {
+            out.onError(Status.INTERNAL.withDescription("reload failed: " + e).asRuntimeException());
+        }
+    }
+
+    @Override
+    public void getTeamState(GetTeamStateRequest request, StreamObserver<TeamState> out) {
+        if (request.getTeamId().isBlank()) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("team_id is required; teams: "
+                    + String.join(", ", engine.teamIds())).asRuntimeException());
+            return;
+        }
+        var state = engine.teamState(request.getTeamId());
+        if (state.isEmpty()) {
+            out.onError(Status.NOT_FOUND.withDescription("no team '" + request.getTeamId() + "'; teams: "
+                    + String.join(", ", engine.teamIds())).asRuntimeException());
+            return;
+        }
+        out.onNext(ProtoMapping.teamState(state.get()));
+        out.onCompleted();
+    }
+}

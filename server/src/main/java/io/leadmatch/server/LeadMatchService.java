@@ -1,0 +1,110 @@
+package io.leadmatch.server;
+
+import io.grpc.Status;
+import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.StreamObserver;
+import io.leadmatch.engine.AssignResult;
+import io.leadmatch.engine.LeadMatchEngine;
+import io.leadmatch.engine.MatchResult;
+import io.leadmatch.proto.v1.AssignResponse;
+import io.leadmatch.proto.v1.LeadMatchGrpc;
+import io.leadmatch.proto.v1.MatchRequest;
+import io.leadmatch.proto.v1.MatchResponse;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** leadmatch.v1.LeadMatch: translates requests to engine calls and results back. */
+final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
+    private static final Logger LOG = LoggerFactory.getLogger(LeadMatchService.class);
+
+    private final LeadMatchEngine engine;
+
+    LeadMatchService(LeadMatchEngine engine) {
+        this.engine = engine;
+    }
+
+    @Override
+    public void match(MatchRequest request, StreamObserver<MatchResponse> out) {
+        MatchResult result;
+        try {
+            result = engine.match(ProtoMapping.lead(request));
+        } catch (RuntimeException e) {
+            LOG.error("match failed for request_id={}", request.getRequestId(), e);
+            out.onError(Status.INTERNAL.withDescription("match failed: " + e).asRuntimeException());
+            return;
+        }
+        out.onNext(ProtoMapping.matchResponse(request.getRequestId(), result));
+        out.onCompleted();
+    }
+
+    @Override
+    public void matchAndAssign(MatchRequest request, StreamObserver<AssignResponse> out) {
+        AssignResult result;
+        try {
+            result = engine.matchAndAssign(ProtoMapping.lead(request));
+        } catch (RuntimeException e) {
+            LOG.error("matchAndAssign failed for request_id={}", request.getRequestId(), e);
+            out.onError(Status.INTERNAL.withDescription("assignment failed: " + e).asRuntimeException());
+            return;
+        }
+        out.onNext(ProtoMapping.assignResponse(request.getRequestId(), result));
+        out.onCompleted();
+    }
+
+    /**
+     * One response per request, in request order. Manual flow control: the next request is pulled only while the
+     * client keeps up with responses, so a slow reader never makes the server buffer without bound.
+     */
+    @Override
+    public StreamObserver<MatchRequest> matchAndAssignStream(StreamObserver<AssignResponse> responses) {
+        ServerCallStreamObserver<AssignResponse> out = (ServerCallStreamObserver<AssignResponse>) responses;
+        out.disableAutoRequest();
+        final class Flow implements Runnable {
+            private boolean waitingForReady;
+
+            @Override
+            public synchronized void run() {
+                if (waitingForReady && out.isReady()) {
+                    waitingForReady = false;
+                    out.request(1);
+                }
+            }
+
+            synchronized void afterResponse() {
+                if (out.isReady()) {
+                    out.request(1);
+                } else {
+                    waitingForReady = true;
+                }
+            }
+        }
+        Flow flow = new Flow();
+        out.setOnReadyHandler(flow);
+        out.request(1);
+        return new StreamObserver<>() {
+            @Override
+            public void onNext(MatchRequest request) {
+                AssignResponse response;
+                try {
+                    response = ProtoMapping.assignResponse(request.getRequestId(),
+                            engine.matchAndAssign(ProtoMapping.lead(request)));
+                } catch (RuntimeException e) {
+                    LOG.error("stream row failed for request_id={}", request.getRequestId(), e);
+                    response = ProtoMapping.invalidRow(request.getRequestId(), "row could not be processed: " + e);
+                }
+                out.onNext(response);
+                flow.afterResponse();
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                LOG.debug("client cancelled stream: {}", t.toString());
+            }
+
+            @Override
+            public void onCompleted() {
+                out.onCompleted();
+            }
+        };
+    }
+}

@@ -1,0 +1,159 @@
+package io.leadmatch.server;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.leadmatch.engine.EngineConfig;
+import io.leadmatch.engine.LeadMatchEngine;
+import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.index.ChronicleSettings;
+import io.leadmatch.engine.snapshot.LoadReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/** The {@code leadmatch} command line: {@code serve} and {@code check}. */
+@Command(name = "leadmatch", mixinStandardHelpOptions = true, version = "leadmatch 0.1.0",
+        description = "Lead-to-account matching and assignment, served over gRPC.",
+        subcommands = {Main.Serve.class, Main.Check.class})
+public final class Main implements Callable<Integer> {
+    static {
+        ChronicleSettings.apply(); // before anything loads Chronicle: no analytics, no banner
+    }
+
+    /** Repo root when started by the ./leadmatch launcher; the working directory otherwise. */
+    static Path home() {
+        return Path.of(System.getProperty("leadmatch.home", "."));
+    }
+
+    public static void main(String[] args) {
+        int code = new CommandLine(new Main()).execute(args);
+        if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            System.exit(code);
+        }
+    }
+
+    @Override
+    public Integer call() {
+        CommandLine.usage(this, System.out);
+        return 0;
+    }
+
+    /** Options shared by the subcommands. */
+    static class SnapshotOptions {
+        @Option(names = "--snapshot", paramLabel = "DIR",
+                description = "CRM export directory (default: examples/demo)")
+        Path snapshot;
+
+        @Option(names = "--data-dir", paramLabel = "DIR",
+                description = "Directory for persistent state: index files (default: data)")
+        Path dataDir;
+
+        Path snapshotDir() {
+            return snapshot != null ? snapshot : home().resolve("examples").resolve("demo");
+        }
+
+        Path dataDir() {
+            return dataDir != null ? dataDir : home().resolve("data");
+        }
+    }
+
+    @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a CRM snapshot over gRPC.")
+    static final class Serve implements Callable<Integer> {
+        private static final Logger LOG = LoggerFactory.getLogger("leadmatch");
+
+        @CommandLine.Mixin
+        SnapshotOptions options = new SnapshotOptions();
+
+        @Option(names = "--port", paramLabel = "N", defaultValue = "50051",
+                description = "TCP port (0 picks a free one; default: ${DEFAULT-VALUE})")
+        int port;
+
+        @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0",
+                description = "Address to listen on (default: ${DEFAULT-VALUE})")
+        String bind;
+
+        @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "30",
+                description = "On SIGTERM, how long in-flight calls may take to finish (default: ${DEFAULT-VALUE})")
+        int drainSeconds;
+
+        @Override
+        public Integer call() throws Exception {
+            if (port < 0 || port > 65_535) {
+                System.err.println("leadmatch: --port must be between 0 and 65535, got " + port);
+                return 2;
+            }
+            long started = System.nanoTime();
+            LeadMatchEngine engine;
+            try {
+                engine = LeadMatchEngine.open(EngineConfig.of(options.snapshotDir(), options.dataDir()));
+            } catch (SnapshotException e) {
+                System.err.println("leadmatch: cannot load snapshot " + options.snapshotDir() + ": "
+                        + e.getMessage());
+                return 2;
+            }
+            LoadReport report = engine.report();
+            report.warnings().stream().limit(20).forEach(w -> LOG.warn("skipped {}", w));
+            if (report.warnings().size() > 20) {
+                LOG.warn("... {} more warnings", report.warnings().size() - 20);
+            }
+            LeadMatchServer server = new LeadMatchServer(
+                    NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)), engine);
+            try {
+                server.start();
+            } catch (java.io.IOException e) {
+                System.err.println("leadmatch: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
+                engine.close();
+                return 2;
+            }
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                LOG.info("shutting down: draining in-flight calls (up to {} s)", drainSeconds);
+                int status = 0;
+                try {
+                    boolean clean = server.drain(TimeUnit.SECONDS.toMillis(drainSeconds));
+                    engine.close();
+                    LOG.info(clean ? "drained; bye" : "grace period over; remaining calls cancelled");
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    status = 1;
+                }
+                System.out.flush();
+                System.err.flush();
+                // A drained shutdown on SIGTERM is a clean exit, not "killed by signal" (143).
+                Runtime.getRuntime().halt(status);
+            }, "leadmatch-shutdown"));
+            LOG.info("leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms)", bind,
+                    server.port(), report.accounts(), report.domains(), report.teams(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            server.awaitTermination();
+            return 0;
+        }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Load a snapshot, print its validation report and exit (non-zero when it cannot load).")
+    static final class Check implements Callable<Integer> {
+        @CommandLine.Mixin
+        SnapshotOptions options = new SnapshotOptions();
+
+        @Override
+        public Integer call() {
+            try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(options.snapshotDir(), null))) {
+                LoadReport r = engine.report();
+                System.out.println(r.summary());
+                r.warnings().forEach(w -> System.out.println("skipped " + w));
+                r.conflicts().forEach(c -> System.out.println("conflict " + c));
+                return 0;
+            } catch (SnapshotException e) {
+                System.err.println("leadmatch: cannot load snapshot " + options.snapshotDir() + ": "
+                        + e.getMessage());
+                return 2;
+            }
+        }
+    }
+}

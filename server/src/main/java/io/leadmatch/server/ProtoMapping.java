@@ -1,0 +1,142 @@
+package io.leadmatch.server;
+
+import io.leadmatch.engine.AssignResult;
+import io.leadmatch.engine.Lead;
+import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.assign.Assignment;
+import io.leadmatch.engine.assign.TeamState;
+import io.leadmatch.engine.snapshot.LoadReport;
+import io.leadmatch.proto.v1.AssignResponse;
+import io.leadmatch.proto.v1.AssignmentRule;
+import io.leadmatch.proto.v1.MatchRequest;
+import io.leadmatch.proto.v1.MatchResponse;
+import io.leadmatch.proto.v1.MemberState;
+import io.leadmatch.proto.v1.Outcome;
+import io.leadmatch.proto.v1.ReloadSnapshotResponse;
+
+/** Translation between leadmatch.v1 messages and engine values. Nothing else. */
+final class ProtoMapping {
+    private ProtoMapping() {
+    }
+
+    static Lead lead(MatchRequest r) {
+        return new Lead(r.getRequestId(), r.getEmail(), r.getWebsite(), r.getCompany(), r.getCountry(),
+                r.getState(), r.getAttributesMap());
+    }
+
+    static MatchResponse matchResponse(String requestId, MatchResult m) {
+        MatchResponse.Builder b = MatchResponse.newBuilder()
+                .setRequestId(requestId)
+                .setOutcome(outcome(m.outcome()))
+                .setAccountId(m.accountId())
+                .setAccountName(m.accountName())
+                .setDomain(m.domain().toString())
+                .setHost(m.host().toString())
+                .setMatchedDomain(m.matchedDomain().toString())
+                .setReason(m.reason());
+        for (int i = 0; i < m.conflictCount(); i++) {
+            b.addConflicts(m.conflict(i));
+        }
+        return b.build();
+    }
+
+    static AssignResponse assignResponse(String requestId, AssignResult r) {
+        Assignment a = r.assignment();
+        return AssignResponse.newBuilder()
+                .setRequestId(requestId)
+                .setMatch(matchResponse(requestId, r.match()))
+                .setTeamId(a.teamId())
+                .setAssigneeId(a.assigneeId())
+                .setAssigneeName(a.assigneeName())
+                .setAssignmentId(a.assignmentId())
+                .setRule(rule(a.rule()))
+                .setExplanation(a.explanation())
+                .build();
+    }
+
+    /** A per-row INVALID answer for a row the engine could not process. */
+    static AssignResponse invalidRow(String requestId, String reason) {
+        return AssignResponse.newBuilder()
+                .setRequestId(requestId)
+                .setMatch(MatchResponse.newBuilder().setRequestId(requestId).setOutcome(Outcome.INVALID)
+                        .setReason(reason))
+                .setRule(AssignmentRule.UNASSIGNED)
+                .setExplanation("invalid lead: not assigned")
+                .build();
+    }
+
+    static Outcome outcome(io.leadmatch.engine.Outcome o) {
+        switch (o) {
+            case MATCHED:
+                return Outcome.MATCHED;
+            case NEW_ACCOUNT:
+                return Outcome.NEW_ACCOUNT;
+            case PROVISIONAL:
+                return Outcome.PROVISIONAL;
+            case FREE_EMAIL:
+                return Outcome.FREE_EMAIL;
+            case DISPOSABLE_EMAIL:
+                return Outcome.DISPOSABLE_EMAIL;
+            case JUNK:
+                return Outcome.JUNK;
+            case INVALID:
+            default:
+                return Outcome.INVALID;
+        }
+    }
+
+    static AssignmentRule rule(io.leadmatch.engine.assign.AssignmentRule r) {
+        switch (r) {
+            case ACCOUNT_OWNER:
+                return AssignmentRule.ACCOUNT_OWNER;
+            case OPPORTUNITY_OWNER:
+                return AssignmentRule.OPPORTUNITY_OWNER;
+            case ROUND_ROBIN:
+                return AssignmentRule.ROUND_ROBIN;
+            case JUNK_QUEUE:
+                return AssignmentRule.JUNK_QUEUE;
+            case CUSTOMER_TEAM:
+                return AssignmentRule.CUSTOMER_TEAM;
+            case PROVISIONAL_OWNER:
+                return AssignmentRule.PROVISIONAL_OWNER;
+            case UNASSIGNED:
+            default:
+                return AssignmentRule.UNASSIGNED;
+        }
+    }
+
+    static ReloadSnapshotResponse reloadResponse(LoadReport r, long generation) {
+        return ReloadSnapshotResponse.newBuilder()
+                .setSnapshotDir(r.source())
+                .setAccounts(r.accounts())
+                .setDomains(r.domains())
+                .setUsers(r.users())
+                .setOpportunities(r.opportunities())
+                .setTeams(r.teams())
+                .setConflictingDomains(r.conflictingDomains())
+                .setRowsSkipped(r.rowsSkipped())
+                .setLoadMillis(r.loadMillis())
+                .addAllWarnings(r.warnings())
+                .setGeneration(generation)
+                .build();
+    }
+
+    static io.leadmatch.proto.v1.TeamState teamState(TeamState t) {
+        io.leadmatch.proto.v1.TeamState.Builder b = io.leadmatch.proto.v1.TeamState.newBuilder()
+                .setTeamId(t.teamId())
+                .setName(t.name())
+                .setTotalAssigned(t.totalAssigned());
+        for (TeamState.Member m : t.members()) {
+            b.addMembers(MemberState.newBuilder()
+                    .setUserId(m.userId())
+                    .setName(m.name())
+                    .setWeight(m.weight())
+                    .setAssigned(m.assigned())
+                    .setIdealShare(m.idealShare())
+                    .setLag(m.lag())
+                    .setAvailable(m.available())
+                    .setActive(m.active()));
+        }
+        return b.build();
+    }
+}

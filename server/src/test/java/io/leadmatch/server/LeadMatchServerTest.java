@@ -1,0 +1,225 @@
+package io.leadmatch.server;
+
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.health.v1.HealthCheckRequest;
+import io.grpc.health.v1.HealthCheckResponse;
+import io.grpc.health.v1.HealthGrpc;
+import io.grpc.inprocess.InProcessChannelBuilder;
+import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.stub.StreamObserver;
+import io.leadmatch.engine.EngineConfig;
+import io.leadmatch.engine.LeadMatchEngine;
+import io.leadmatch.proto.v1.AssignResponse;
+import io.leadmatch.proto.v1.AssignmentRule;
+import io.leadmatch.proto.v1.GetTeamStateRequest;
+import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
+import io.leadmatch.proto.v1.LeadMatchGrpc;
+import io.leadmatch.proto.v1.MatchRequest;
+import io.leadmatch.proto.v1.MatchResponse;
+import io.leadmatch.proto.v1.Outcome;
+import io.leadmatch.proto.v1.ReloadSnapshotRequest;
+import io.leadmatch.proto.v1.ReloadSnapshotResponse;
+import io.leadmatch.proto.v1.TeamState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** All RPCs over the in-process transport against the real engine on the demo snapshot. */
+class LeadMatchServerTest {
+    static final String EXAMPLE_CORP = "0015g00000A0001AAA";
+    static final String USR01 = "0055g00000USR01AAA";
+
+    @TempDir
+    Path data;
+    LeadMatchEngine engine;
+    LeadMatchServer server;
+    ManagedChannel channel;
+    LeadMatchGrpc.LeadMatchBlockingStub stub;
+
+    static Path demo() {
+        return Path.of("../examples/demo").toAbsolutePath().normalize();
+    }
+
+    @BeforeEach
+    void start() throws Exception {
+        engine = LeadMatchEngine.open(EngineConfig.of(demo(), data));
+        String name = InProcessServerBuilder.generateName();
+        server = new LeadMatchServer(InProcessServerBuilder.forName(name).directExecutor(), engine).start();
+        channel = InProcessChannelBuilder.forName(name).directExecutor().build();
+        stub = LeadMatchGrpc.newBlockingStub(channel);
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        channel.shutdownNow();
+        server.drain(1_000);
+        engine.close();
+    }
+
+    static MatchRequest email(String id, String email) {
+        return MatchRequest.newBuilder().setRequestId(id).setEmail(email).build();
+    }
+
+    @Test
+    void matchAndAssignGivesTheAccountOwner() {
+        AssignResponse r = stub.matchAndAssign(email("req-1", "jane@WWW.example-corp.com"));
+        assertEquals("req-1", r.getRequestId());
+        assertEquals(Outcome.MATCHED, r.getMatch().getOutcome());
+        assertEquals(EXAMPLE_CORP, r.getMatch().getAccountId());
+        assertEquals("example-corp.com", r.getMatch().getDomain());
+        assertEquals("example-corp.com", r.getMatch().getMatchedDomain());
+        assertEquals(USR01, r.getAssigneeId());
+        assertEquals(AssignmentRule.ACCOUNT_OWNER, r.getRule());
+        assertFalse(r.getAssignmentId().isEmpty());
+        assertFalse(r.getExplanation().isEmpty());
+        assertFalse(r.getMatch().getReason().isEmpty());
+    }
+
+    @Test
+    void matchIsReadOnly() {
+        MatchResponse r = stub.match(email("m-1", "someone@totally-new-domain.com"));
+        assertEquals(Outcome.NEW_ACCOUNT, r.getOutcome());
+        assertEquals("m-1", r.getRequestId());
+        MatchResponse again = stub.match(email("m-2", "other@totally-new-domain.com"));
+        assertEquals(Outcome.NEW_ACCOUNT, again.getOutcome(), "Match must not register the provisional account");
+        assertEquals(r.getAccountId(), again.getAccountId());
+    }
+
+    @Test
+    void freeEmailAndGarbage() {
+        assertEquals(Outcome.FREE_EMAIL, stub.match(email("f", "jane.doe@gmail.com")).getOutcome());
+        MatchResponse bad = stub.match(email("g", "%%% not an address"));
+        assertEquals(Outcome.INVALID, bad.getOutcome());
+        assertFalse(bad.getReason().isEmpty());
+        MatchResponse empty = stub.match(MatchRequest.newBuilder().setRequestId("e").build());
+        assertEquals(Outcome.INVALID, empty.getOutcome());
+        assertTrue(empty.getReason().contains("no email"), empty.getReason());
+    }
+
+    @Test
+    void streamAnswersInOrderAndSurvivesABadRow() throws Exception {
+        List<MatchRequest> requests = new ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            String e = switch (i % 5) {
+                case 0 -> "jane@example-corp.com";
+                case 1 -> "x" + i + "@new-co-" + i + ".com";
+                case 2 -> "\u0000\uD800 garbage @@";
+                case 3 -> "bob@gmail.com";
+                default -> "amy@fabrikam.com";
+            };
+            requests.add(email("row-" + i, e));
+        }
+        List<AssignResponse> responses = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        Throwable[] error = new Throwable[1];
+        StreamObserver<MatchRequest> in = LeadMatchGrpc.newStub(channel).matchAndAssignStream(new StreamObserver<>() {
+            @Override
+            public void onNext(AssignResponse value) {
+                responses.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                error[0] = t;
+                done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        requests.forEach(in::onNext);
+        in.onCompleted();
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertNull(error[0]);
+        assertEquals(requests.size(), responses.size());
+        for (int i = 0; i < requests.size(); i++) {
+            AssignResponse r = responses.get(i);
+            assertEquals("row-" + i, r.getRequestId(), "responses in request order");
+            Outcome expected = switch (i % 5) {
+                case 0 -> Outcome.MATCHED;
+                case 1 -> Outcome.NEW_ACCOUNT;
+                case 2 -> Outcome.INVALID;
+                case 3 -> Outcome.FREE_EMAIL;
+                default -> Outcome.MATCHED;
+            };
+            assertEquals(expected, r.getMatch().getOutcome(), "row " + i + ": " + r.getMatch().getReason());
+        }
+    }
+
+    @Test
+    void healthIsServing() {
+        HealthCheckResponse h = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().build());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, h.getStatus());
+        HealthCheckResponse s = HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.newBuilder().setService(LeadMatchGrpc.SERVICE_NAME).build());
+        assertEquals(HealthCheckResponse.ServingStatus.SERVING, s.getStatus());
+    }
+
+    @Test
+    void teamStateCountsRoundRobinAssignments() {
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
+        long before = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build())
+                .getTotalAssigned();
+        for (int i = 0; i < 12; i++) {
+            AssignResponse r = stub.matchAndAssign(email("rr-" + i, "lead@rr-company-" + i + ".com"));
+            assertEquals(AssignmentRule.ROUND_ROBIN, r.getRule());
+            assertEquals("inbound-sdr", r.getTeamId());
+        }
+        TeamState t = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build());
+        assertEquals(before + 12, t.getTotalAssigned());
+        long sum = t.getMembersList().stream().mapToLong(m -> m.getAssigned()).sum();
+        assertEquals(t.getTotalAssigned(), sum);
+        t.getMembersList().forEach(m -> assertTrue(Math.abs(m.getLag()) < 1.0, m.toString()));
+
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
+                () -> admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("nope").build()));
+        assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
+        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
+                () -> admin.getTeamState(GetTeamStateRequest.getDefaultInstance()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, missing.getStatus().getCode());
+    }
+
+    @Test
+    void reloadSwapsAndKeepsCounters() throws Exception {
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
+        stub.matchAndAssign(email("a", "lead@before-reload.com"));
+        long before = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build())
+                .getTotalAssigned();
+        ReloadSnapshotResponse r = admin.reloadSnapshot(ReloadSnapshotRequest.getDefaultInstance());
+        assertTrue(r.getAccounts() > 300, r.toString());
+        assertEquals(2, r.getGeneration());
+        assertEquals(before, admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build())
+                .getTotalAssigned(), "counters carry over a reload");
+        assertEquals(Outcome.MATCHED, stub.match(email("b", "jane@example-corp.com")).getOutcome());
+    }
+
+    @Test
+    void failedReloadLeavesServingStateUntouched() throws Exception {
+        Path broken = Files.createDirectories(data.resolve("broken"));
+        for (String f : List.of("User.csv", "Account.csv", "routing.yaml")) {
+            Files.copy(demo().resolve(f), broken.resolve(f));
+        }
+        Files.writeString(broken.resolve("Account.csv"), "\"Id\",\"Name\",\"Website\",\"OwnerId\"\n"
+                + "\"001x\",\"Unterminated,\"acme.com\",\"005\"\n");
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> admin.reloadSnapshot(
+                ReloadSnapshotRequest.newBuilder().setSnapshotDir(broken.toString()).build()));
+        assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
+        assertTrue(e.getStatus().getDescription().contains("Account.csv:2"), e.getStatus().getDescription());
+        assertEquals(EXAMPLE_CORP, stub.match(email("c", "jane@example-corp.com")).getAccountId());
+    }
+}

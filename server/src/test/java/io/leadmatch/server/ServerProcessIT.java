@@ -1,0 +1,124 @@
+package io.leadmatch.server;
+
+import io.grpc.ManagedChannel;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.leadmatch.proto.v1.AssignResponse;
+import io.leadmatch.proto.v1.LeadMatchGrpc;
+import io.leadmatch.proto.v1.MatchRequest;
+import io.leadmatch.proto.v1.Outcome;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * End to end: the packaged server jar as a real process on a free port, called over the network, stopped with
+ * SIGTERM; and start-up errors as an operator sees them.
+ */
+class ServerProcessIT {
+    private static final Pattern LISTENING = Pattern.compile("listening on [^:]+:(\\d+)");
+
+    @TempDir
+    Path data;
+
+    static Process start(Path snapshot, Path data, String... extra) throws IOException {
+        String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> cmd = new ArrayList<>(List.of(javaBin, "-Dchronicle.analytics.disable=true"));
+        String flags = System.getProperty("leadmatch.jvm.flags", "").trim();
+        if (!flags.isEmpty()) {
+            Collections.addAll(cmd, flags.split("\\s+"));
+        }
+        Collections.addAll(cmd, "-jar", System.getProperty("leadmatch.server.jar"), "serve", "--port", "0",
+                "--bind", "127.0.0.1", "--snapshot", snapshot.toString(), "--data-dir", data.toString());
+        Collections.addAll(cmd, extra);
+        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    static Path demo() {
+        return Path.of(System.getProperty("leadmatch.demo.dir", "../examples/demo"));
+    }
+
+    @Test
+    void servesOverTheNetworkAndStopsCleanlyOnSigterm() throws Exception {
+        Process p = start(demo(), data);
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Integer> port = new CompletableFuture<>();
+        Thread reader = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
+                    StandardCharsets.UTF_8))) {
+                for (String line; (line = r.readLine()) != null; ) {
+                    log.add(line);
+                    Matcher m = LISTENING.matcher(line);
+                    if (m.find()) {
+                        port.complete(Integer.parseInt(m.group(1)));
+                    }
+                }
+            } catch (IOException ignored) {
+                // process ended
+            }
+            port.completeExceptionally(new IllegalStateException("server exited: " + log));
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            int serverPort = port.get(60, TimeUnit.SECONDS);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
+            try {
+                AssignResponse r = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .matchAndAssign(MatchRequest.newBuilder().setRequestId("e2e-1")
+                                .setEmail("jane@WWW.example-corp.com").build());
+                assertEquals(Outcome.MATCHED, r.getMatch().getOutcome());
+                assertEquals("0015g00000A0001AAA", r.getMatch().getAccountId());
+                assertEquals("0055g00000USR01AAA", r.getAssigneeId());
+                assertEquals("e2e-1", r.getRequestId());
+            } finally {
+                channel.shutdownNow();
+            }
+            assertTrue(log.stream().anyMatch(l -> l.contains("accounts") && l.contains("domains")), log.toString());
+        } finally {
+            p.destroy(); // SIGTERM
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "server did not stop on SIGTERM");
+        assertEquals(0, p.exitValue(), "drained shutdown exits 0: " + log);
+    }
+
+    @Test
+    void missingSnapshotFailsWithAClearMessage() throws Exception {
+        Process p = start(data.resolve("no-such-dir"), data);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertNotEquals(0, p.exitValue());
+        assertTrue(out.contains("no-such-dir") && out.contains("does not exist"), out);
+    }
+
+    @Test
+    void badRoutingYamlNamesFileAndLine() throws Exception {
+        Path snap = Files.createDirectories(data.resolve("snap"));
+        try (var files = Files.list(demo())) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, snap.resolve(f.getFileName().toString()));
+            }
+        }
+        Files.writeString(snap.resolve("routing.yaml"), "version: 1\ndefault_team: a\nteams:\n  - id: a\n"
+                + "    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
+        Process p = start(snap, data);
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertNotEquals(0, p.exitValue());
+        assertTrue(out.contains("routing.yaml:7") && out.contains("wieght"), out);
+    }
+}
