@@ -4,6 +4,7 @@ import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.assign.TeamState;
+import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
 import io.leadmatch.engine.snapshot.LoadReport;
@@ -26,7 +27,8 @@ public final class LeadMatchEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeadMatchEngine.class);
 
     private final EngineConfig config;
-    private final ProvisionalAccounts provisional = new ProvisionalAccounts();
+    private final DomainNormalizer normalizer;
+    private final ProvisionalAccounts provisional;
     private final Matcher matcher;
     private final Assigner assigner;
     private volatile CrmSnapshot current;
@@ -34,16 +36,25 @@ public final class LeadMatchEngine implements AutoCloseable {
     private long generation;
     private boolean closed;
 
-    private LeadMatchEngine(EngineConfig config) {
+    private LeadMatchEngine(EngineConfig config) throws SnapshotException {
         this.config = config;
-        this.matcher = new Matcher(config.normalizer(), config.mailboxes(), provisional);
+        this.normalizer = config.matching().normalizer();
+        this.provisional = config.dataDir() == null ? new ProvisionalAccounts()
+                : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
+        this.matcher = new Matcher(normalizer, config.matching().mailboxes(), provisional,
+                config.matching().requireWorkEmail());
         this.assigner = new Assigner(provisional, config.clock().millis());
     }
 
     /** Loads the snapshot and returns a serving engine; fails without side effects on a bad snapshot. */
     public static LeadMatchEngine open(EngineConfig config) throws SnapshotException {
         LeadMatchEngine engine = new LeadMatchEngine(config);
-        engine.reload(config.snapshotDir());
+        try {
+            engine.reload(config.snapshotDir());
+        } catch (SnapshotException | RuntimeException e) {
+            engine.provisional.close();
+            throw e;
+        }
         return engine;
     }
 
@@ -89,8 +100,9 @@ public final class LeadMatchEngine implements AutoCloseable {
         long gen = generation + 1;
         Path indexFile = config.dataDir() == null ? null
                 : config.dataDir().resolve("index").resolve("domains-" + gen + ".cm3");
-        CrmSnapshot next = CsvSnapshotReader.load(dir, config.normalizer(), indexFile, gen);
+        CrmSnapshot next = CsvSnapshotReader.load(dir, normalizer, indexFile, gen);
         assigner.configure(next.routing());
+        dropProvisionalWithRealAccounts(next);
         CrmSnapshot previous = current;
         current = next;
         currentSnapshotDir = dir;
@@ -100,6 +112,49 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         LOG.info("generation {}: {}", gen, next.report().summary());
         return next.report();
+    }
+
+    /** A snapshot that brings a real account for a provisional domain ends that provisional account. */
+    private void dropProvisionalWithRealAccounts(CrmSnapshot next) {
+        if (provisional.size() == 0) {
+            return;
+        }
+        MatchResult probe = new MatchResult();
+        int removed = provisional.retainIf(domain -> {
+            matcher.match(next, Lead.ofEmail("", "provisional@" + domain), probe);
+            return probe.outcome() != Outcome.MATCHED;
+        });
+        if (removed > 0) {
+            LOG.info("{} provisional accounts now have a CRM account and were dropped", removed);
+        }
+    }
+
+    /**
+     * A domain claimed by several accounts, for the data team to clean up.
+     *
+     * @param domain     the contested domain
+     * @param accountIds claimants in static tie-break order (the first wins when the request's country and state
+     *                   do not decide)
+     */
+    public record Conflict(String domain, java.util.List<String> accountIds) {
+    }
+
+    /** Every conflicting domain of the serving snapshot, in load order. */
+    public java.util.List<Conflict> conflicts() {
+        CrmSnapshot s = acquire();
+        try {
+            java.util.List<Conflict> out = new java.util.ArrayList<>(s.conflictSetCount());
+            for (int i = 0; i < s.conflictSetCount(); i++) {
+                java.util.List<String> ids = new java.util.ArrayList<>();
+                for (int o : s.conflictSet(i)) {
+                    ids.add(s.accounts().id(o));
+                }
+                out.add(new Conflict(s.conflictDomain(i), java.util.List.copyOf(ids)));
+            }
+            return out;
+        } finally {
+            s.release();
+        }
     }
 
     /** The state of a team, if the current routing has it. */
@@ -156,5 +211,6 @@ public final class LeadMatchEngine implements AutoCloseable {
         if (s != null) {
             s.release();
         }
+        provisional.close();
     }
 }

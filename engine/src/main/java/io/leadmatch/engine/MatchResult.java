@@ -22,6 +22,10 @@ public final class MatchResult {
         SUBDOMAIN,
         /** An alias domain resolved to its canonical account. */
         ALIAS,
+        /** No usable work domain; the company name matched one account. */
+        COMPANY_NAME,
+        /** A free-webmail address while the policy requires a work email. */
+        WORK_EMAIL_REQUIRED,
         FREE_EMAIL,
         DISPOSABLE_EMAIL,
         JUNK_WORD,
@@ -155,6 +159,13 @@ public final class MatchResult {
                 break;
             case ALIAS:
                 r = matchedDomain + from + " is an alias domain of account " + accountName;
+                break;
+            case COMPANY_NAME:
+                r = "company name '" + detail + "' matches account " + accountName
+                        + (domain.length() > 0 ? " (" + domain + " is free webmail)" : " (no usable domain)");
+                break;
+            case WORK_EMAIL_REQUIRED:
+                r = "a work email is required; " + domain + " is a free webmail provider";
                 break;
             case FREE_EMAIL:
                 r = domain + " is a free webmail provider; free addresses never match by domain" + detail;

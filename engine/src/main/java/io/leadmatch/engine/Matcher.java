@@ -25,11 +25,14 @@ final class Matcher {
     private final DomainNormalizer normalizer;
     private final MailboxProviders mailboxes;
     private final ProvisionalAccounts provisional;
+    private final boolean requireWorkEmail;
 
-    Matcher(DomainNormalizer normalizer, MailboxProviders mailboxes, ProvisionalAccounts provisional) {
+    Matcher(DomainNormalizer normalizer, MailboxProviders mailboxes, ProvisionalAccounts provisional,
+            boolean requireWorkEmail) {
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
         this.provisional = provisional;
+        this.requireWorkEmail = requireWorkEmail;
     }
 
     void match(CrmSnapshot s, Lead lead, MatchResult r) {
@@ -89,16 +92,29 @@ final class Matcher {
             }
         }
         if (chosen == null) {
+            if (freeEmail && requireWorkEmail) {
+                setDomain(r, r.emailHost, "email");
+                r.outcome = Outcome.INVALID;
+                r.path = MatchResult.Path.WORK_EMAIL_REQUIRED;
+                return;
+            }
+            if (freeEmail) {
+                setDomain(r, r.emailHost, "email");
+            }
+            String ambiguity = companyFallback(s, lead, r);
+            if (ambiguity == null) {
+                return;
+            }
             if (freeEmail) {
                 setDomain(r, r.emailHost, "email");
                 r.outcome = Outcome.FREE_EMAIL;
                 r.path = MatchResult.Path.FREE_EMAIL;
-                r.detail = website.isBlank() ? "" : "; the website gave no work domain";
+                r.detail = (website.isBlank() ? "" : "; the website gave no work domain") + ambiguity;
                 return;
             }
             r.outcome = Outcome.INVALID;
             r.path = MatchResult.Path.NO_DOMAIN;
-            r.detail = failureDetail(emailFailure, websiteFailure, lead);
+            r.detail = failureDetail(emailFailure, websiteFailure, lead) + ambiguity;
             return;
         }
         setDomain(r, chosen, r.source);
@@ -119,6 +135,30 @@ final class Matcher {
                 r.accountId = ProvisionalAccounts.idFor(domain);
             }
         }
+    }
+
+    /**
+     * Company-name fallback: a unique normalized-name hit matches (returns null, {@code r} filled); otherwise
+     * returns a note for the reason ("" when no company was given or nothing matched).
+     */
+    private static String companyFallback(CrmSnapshot s, Lead lead, MatchResult r) {
+        if (lead.company().isBlank()) {
+            return "";
+        }
+        int[] hits = s.companyNames().lookup(lead.company());
+        if (hits.length == 1) {
+            AccountTable accounts = s.accounts();
+            r.outcome = Outcome.MATCHED;
+            r.path = MatchResult.Path.COMPANY_NAME;
+            r.accountOrdinal = hits[0];
+            r.accountId = accounts.id(hits[0]);
+            r.accountName = accounts.name(hits[0]);
+            r.detail = lead.company().trim();
+            r.source = "company";
+            return null;
+        }
+        return hits.length == 0 ? "; company name '" + lead.company().trim() + "' matches no account"
+                : "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.length + " accounts)";
     }
 
     /** Walks the host's indexed subdomains down to the registrable domain; fills {@code r} on a hit. */

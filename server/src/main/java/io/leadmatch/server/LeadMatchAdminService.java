@@ -6,7 +6,10 @@ import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
+import io.leadmatch.proto.v1.ConflictingDomain;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
+import io.leadmatch.proto.v1.ListConflictsRequest;
+import io.leadmatch.proto.v1.ListConflictsResponse;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotResponse;
 import io.leadmatch.proto.v1.TeamState;
@@ -52,6 +55,22 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
             return;
         }
         out.onNext(ProtoMapping.teamState(state.get()));
+        out.onCompleted();
+    }
+
+    @Override
+    public void listConflicts(ListConflictsRequest request, StreamObserver<ListConflictsResponse> out) {
+        if (request.getLimit() < 0) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("limit must be ≥ 0").asRuntimeException());
+            return;
+        }
+        var conflicts = engine.conflicts();
+        int n = request.getLimit() == 0 ? conflicts.size() : Math.min(request.getLimit(), conflicts.size());
+        ListConflictsResponse.Builder b = ListConflictsResponse.newBuilder().setTotal(conflicts.size());
+        for (var c : conflicts.subList(0, n)) {
+            b.addConflicts(ConflictingDomain.newBuilder().setDomain(c.domain()).addAllAccountIds(c.accountIds()));
+        }
+        out.onNext(b.build());
         out.onCompleted();
     }
 }

@@ -3,6 +3,7 @@ package io.leadmatch.server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
+import io.leadmatch.engine.MatchingConfig;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.index.ChronicleSettings;
 import io.leadmatch.engine.snapshot.LoadReport;
@@ -17,10 +18,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 
-/** The {@code leadmatch} command line: {@code serve} and {@code check}. */
+/** The {@code leadmatch} command line: {@code serve}, {@code check} and {@code call}. */
 @Command(name = "leadmatch", mixinStandardHelpOptions = true, version = "leadmatch 0.1.0",
         description = "Lead-to-account matching and assignment, served over gRPC.",
-        subcommands = {Main.Serve.class, Main.Check.class})
+        subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class})
 public final class Main implements Callable<Integer> {
     static {
         ChronicleSettings.apply(); // before anything loads Chronicle: no analytics, no banner
@@ -51,8 +52,17 @@ public final class Main implements Callable<Integer> {
         Path snapshot;
 
         @Option(names = "--data-dir", paramLabel = "DIR",
-                description = "Directory for persistent state: index files (default: data)")
+                description = "Directory for persistent state: index files, provisional accounts (default: data)")
         Path dataDir;
+
+        @Option(names = "--config", paramLabel = "FILE",
+                description = "leadmatch.yaml with matching settings (Public Suffix List file, lists, policies)")
+        Path config;
+
+        EngineConfig engineConfig(boolean persistent) throws SnapshotException {
+            MatchingConfig matching = config == null ? MatchingConfig.defaults() : MatchingConfig.parse(config);
+            return new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null);
+        }
 
         Path snapshotDir() {
             return snapshot != null ? snapshot : home().resolve("examples").resolve("demo");
@@ -91,10 +101,13 @@ public final class Main implements Callable<Integer> {
             long started = System.nanoTime();
             LeadMatchEngine engine;
             try {
-                engine = LeadMatchEngine.open(EngineConfig.of(options.snapshotDir(), options.dataDir()));
+                engine = LeadMatchEngine.open(options.engineConfig(true));
             } catch (SnapshotException e) {
                 System.err.println("leadmatch: cannot load snapshot " + options.snapshotDir() + ": "
                         + e.getMessage());
+                return 2;
+            } catch (RuntimeException e) {
+                System.err.println("leadmatch: cannot start: " + e.getMessage());
                 return 2;
             }
             LoadReport report = engine.report();
@@ -143,11 +156,12 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(options.snapshotDir(), null))) {
+            try (LeadMatchEngine engine = LeadMatchEngine.open(options.engineConfig(false))) {
                 LoadReport r = engine.report();
                 System.out.println(r.summary());
                 r.warnings().forEach(w -> System.out.println("skipped " + w));
-                r.conflicts().forEach(c -> System.out.println("conflict " + c));
+                engine.conflicts().forEach(c -> System.out.println("conflict " + c.domain() + ": "
+                        + String.join(" ", c.accountIds())));
                 return 0;
             } catch (SnapshotException e) {
                 System.err.println("leadmatch: cannot load snapshot " + options.snapshotDir() + ": "

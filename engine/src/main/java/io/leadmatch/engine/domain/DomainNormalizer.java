@@ -78,7 +78,7 @@ public final class DomainNormalizer {
     /**
      * A normalizer with {@code psl} (e.g. {@link PublicSuffixList#load} of the {@code psl.file} setting) plus
      * {@code extraPrivateSuffixes}: hosting platforms the list does not carry yet, in list syntax
-     * ({@code sites.example-host.net}, {@code *.apps.example-cloud.io}, {@code !www.example-cloud.io}), so that
+     * ({@code sites.example-host.net}, {@code *.apps.example-cloud.io}, {@code !www.apps.example-cloud.io}), so that
      * {@code acme.sites.example-host.net} is its own registrable domain. Validate once at start-up.
      *
      * @throws IllegalArgumentException naming the entry and the reason when an extra suffix is not a valid rule
@@ -116,79 +116,45 @@ public final class DomainNormalizer {
             return fail(out, EMPTY_INPUT);
         }
 
-        // Reject corrupt input; find the last <...>.
-        int lt = -1;
-        int gt = -1;
-        for (int i = start; i < end; i++) {
-            char c = s[i];
-            if (c < 0x7F) {
-                if (c < 0x20) {
-                    return fail(out, CONTROL_CHARACTER);
-                }
-                if (c == '<') {
-                    lt = i;
-                    gt = -1;
-                } else if (c == '>' && lt >= 0 && gt < 0) {
-                    gt = i;
-                }
-            } else if (c <= 0x9F) {
-                return fail(out, CONTROL_CHARACTER); // DEL and the C1 controls
-            } else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s[i + 1])) {
-                    i++;
-                } else {
-                    return fail(out, LONE_SURROGATE);
-                }
-            }
+        // 1. Find the host.
+        long scan = scan(s, start, end);
+        if (scan < 0) {
+            return fail(out, scan == CONTROL ? CONTROL_CHARACTER : LONE_SURROGATE);
         }
         int mailtoEnd = skipMailto(s, start, end);
         if (mailtoEnd != start) {
-            end = indexOf(s, '?', mailtoEnd, end);
             start = mailtoEnd;
-            if (lt >= end) {
-                lt = -1; // a <...> after the '?' of a mailto: is in its query
-            }
+            end = indexOf(s, '?', start, end);
+            scan = scan(s, start, end);
         }
-        if (lt >= start && gt > lt && gt <= end) {
-            start = lt + 1;
-            end = gt;
-            while (start < end && isAsciiWhitespace(s[start])) {
-                start++;
-            }
-            while (end > start && isAsciiWhitespace(s[end - 1])) {
-                end--;
-            }
-            mailtoEnd = skipMailto(s, start, end);
-            if (mailtoEnd != start) {
-                end = indexOf(s, '?', mailtoEnd, end);
-                start = mailtoEnd;
-            }
-        }
-
-        int firstAt = -1;
-        int lastAt = -1;
-        int firstDelimiter = -1;
-        int schemeEnd = -1;
-        for (int i = start; i < end; i++) {
-            char c = s[i];
-            if (c == '@') {
-                if (firstAt < 0) {
-                    firstAt = i;
+        int lt = field(scan, LT);
+        if (lt >= 0) {
+            int gt = indexOf(s, '>', lt + 1, end);
+            if (gt < end) {
+                start = lt + 1;
+                end = gt;
+                while (start < end && isAsciiWhitespace(s[start])) {
+                    start++;
                 }
-                lastAt = i;
-            } else if (c == '/' || c == '?' || c == '#') {
-                if (firstDelimiter < 0) {
-                    firstDelimiter = i;
+                while (end > start && isAsciiWhitespace(s[end - 1])) {
+                    end--;
                 }
-            } else if (c == ':' && schemeEnd < 0 && i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/') {
-                schemeEnd = i;
+                mailtoEnd = skipMailto(s, start, end);
+                if (mailtoEnd != start) {
+                    start = mailtoEnd;
+                    end = indexOf(s, '?', start, end);
+                }
+                scan = scan(s, start, end);
             }
         }
+        int firstAt = field(scan, FIRST_AT);
+        int firstDelimiter = field(scan, FIRST_DELIMITER);
+        int schemeEnd = field(scan, SCHEME_END);
         boolean leadingSlashes = end - start >= 2 && s[start] == '/' && s[start + 1] == '/';
         int hostStart;
         int hostEnd;
         if (firstAt >= 0 && schemeEnd < 0 && !leadingSlashes && (firstDelimiter < 0 || firstDelimiter > firstAt)) {
-            hostStart = lastAt + 1;
+            hostStart = field(scan, LAST_AT) + 1;
             hostEnd = end;
             if (hostStart < hostEnd && s[hostStart] == '[') {
                 return fail(out, IP_LITERAL);
@@ -200,68 +166,147 @@ public final class DomainNormalizer {
             } else if (leadingSlashes) {
                 authority = start + 2;
             }
+            // One pass over the authority: userinfo ends at its last '@'; the port starts at the first ':' after
+            // that, and a second ':' there means an IPv6 address without brackets.
             int authorityEnd = authority;
-            int userinfoEnd = -1;
+            hostStart = authority;
+            int colon = -1;
+            boolean colons = false;
             for (; authorityEnd < end; authorityEnd++) {
                 char c = s[authorityEnd];
-                if (c == '/' || c == '?' || c == '#') {
+                if (c == ':') {
+                    colons = colon >= 0;
+                    if (colon < 0) {
+                        colon = authorityEnd;
+                    }
+                } else if (c == '@') {
+                    hostStart = authorityEnd + 1;
+                    colon = -1;
+                    colons = false;
+                } else if (c == '/' || c == '?' || c == '#') {
                     break;
                 }
-                if (c == '@') {
-                    userinfoEnd = authorityEnd;
-                }
             }
-            hostStart = userinfoEnd >= 0 ? userinfoEnd + 1 : authority;
-            if (hostStart < authorityEnd && s[hostStart] == '[') {
+            if (hostStart < authorityEnd && s[hostStart] == '[' || colons) {
                 return fail(out, IP_LITERAL);
             }
-            hostEnd = indexOf(s, ':', hostStart, authorityEnd);
-            if (hostEnd < authorityEnd && indexOf(s, ':', hostEnd + 1, authorityEnd) < authorityEnd) {
-                return fail(out, IP_LITERAL); // two colons: an IPv6 address without brackets
-            }
+            hostEnd = colon >= 0 ? colon : authorityEnd;
         }
 
-        // Clean the host to the front of the same array (the write index never passes the read index):
-        // lowercase, map the full stops, classify.
+        // 2. Clean the host to the front of the same array (the write index never passes the read index):
+        // lowercase, map the full stops, classify, and measure the labels for the ASCII path.
+        if (hostEnd > hostStart && isFullStop(s[hostEnd - 1])) {
+            hostEnd--; // the root label
+        }
         int n = 0;
         int labelStart = 0;
+        int labels = 1;
+        int longestLabel = 0;
+        boolean emptyLabel = false;
         boolean needsIdna = false;
         for (int i = hostStart; i < hostEnd; i++) {
             char c = s[i];
-            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.') {
+            if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
                 // as is
             } else if (c >= 'A' && c <= 'Z') {
                 c = (char) (c + ('a' - 'A'));
+            } else if (isFullStop(c)) {
+                c = '.';
+                int label = n - labelStart;
+                emptyLabel |= label == 0;
+                longestLabel = Math.max(longestLabel, label);
+                labels++;
+                labelStart = n + 1;
             } else if (c == '-') {
                 if (n - labelStart == 3 && s[labelStart] == 'x' && s[labelStart + 1] == 'n'
                         && s[labelStart + 2] == '-') {
                     needsIdna = true; // an ACE label: IDNA checks that it decodes to a valid label
                 }
-            } else if (c == '\u3002' || c == '\uFF0E' || c == '\uFF61') {
-                c = '.';
             } else if (c >= 0x80) {
-                needsIdna = true; // control characters and lone surrogates were rejected above
+                needsIdna = true; // control characters and lone surrogates were rejected by the scan
             } else {
                 return fail(out, INVALID_CHARACTER);
             }
-            if (c == '.') {
-                labelStart = n + 1;
-            }
             s[n++] = c;
-        }
-        if (n > 0 && s[n - 1] == '.') {
-            n--; // the root label
         }
         if (n == 0) {
             return fail(out, NO_HOST);
         }
         if (needsIdna) {
             n = toAscii(s, n, out);
-            if (n < 0) {
-                return false;
+            return n >= 0 && finish(s, n, out);
+        }
+        int label = n - labelStart;
+        return check(s, n, labels, emptyLabel || label == 0, Math.max(longestLabel, label), labelStart, out)
+                && resolve(s, n, out);
+    }
+
+    // The scan's packed result: 12 bits per position, stored plus one so that -1 (absent) is 0.
+    private static final int FIRST_AT = 0;
+    private static final int LAST_AT = 12;
+    private static final int FIRST_DELIMITER = 24;
+    private static final int SCHEME_END = 36;
+    private static final int LT = 48;
+    private static final long CONTROL = -1;
+    private static final long SURROGATE = -2;
+
+    /**
+     * One pass over {@code s[start, end)}: {@link #CONTROL} or {@link #SURROGATE} for corrupt input, else the
+     * first and last {@code @}, the first {@code /}, {@code ?} or {@code #}, the first {@code ://} and the last
+     * {@code <}, packed (read them with {@link #field}; {@link #MAX_INPUT_LENGTH} keeps positions within 12 bits).
+     */
+    private static long scan(char[] s, int start, int end) {
+        int firstAt = -1;
+        int lastAt = -1;
+        int firstDelimiter = -1;
+        int schemeEnd = -1;
+        int lt = -1;
+        for (int i = start; i < end; i++) {
+            char c = s[i];
+            if (c > '@' && c < 0x7F) {
+                continue; // letters and the like: most of any input, and nothing to note
+            }
+            if (c < 0x7F) {
+                if (c < 0x20) {
+                    return CONTROL;
+                }
+                if (c == '@') {
+                    if (firstAt < 0) {
+                        firstAt = i;
+                    }
+                    lastAt = i;
+                } else if (c == '/' || c == '?' || c == '#') {
+                    if (firstDelimiter < 0) {
+                        firstDelimiter = i;
+                    }
+                } else if (c == ':') {
+                    if (schemeEnd < 0 && i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/') {
+                        schemeEnd = i;
+                    }
+                } else if (c == '<') {
+                    lt = i;
+                }
+            } else if (c <= 0x9F) {
+                return CONTROL; // DEL and the C1 controls
+            } else if (Character.isSurrogate(c)) {
+                if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s[i + 1])) {
+                    i++;
+                } else {
+                    return SURROGATE;
+                }
             }
         }
-        return finish(s, n, out);
+        return (long) (firstAt + 1) << FIRST_AT | (long) (lastAt + 1) << LAST_AT
+                | (long) (firstDelimiter + 1) << FIRST_DELIMITER | (long) (schemeEnd + 1) << SCHEME_END
+                | (long) (lt + 1) << LT;
+    }
+
+    private static int field(long scan, int shift) {
+        return (int) (scan >>> shift & 0xFFF) - 1;
+    }
+
+    private static boolean isFullStop(char c) {
+        return c == '.' || c == '\u3002' || c == '\uFF0E' || c == '\uFF61';
     }
 
     private static void copy(CharSequence input, int length, char[] to) {
@@ -276,43 +321,58 @@ public final class DomainNormalizer {
         }
     }
 
-    /** Checks the clean ASCII host's structure, finds its registrable domain and lookup key, fills {@code out}. */
-    private boolean finish(char[] chars, int n, HostName out) {
-        if (n > MAX_HOST_LENGTH) {
-            return fail(out, HOST_TOO_LONG);
-        }
-        int labels = 0;
+    /** The structure checks for a host that came out of IDNA, then {@link #resolve}. */
+    private boolean finish(char[] s, int n, HostName out) {
+        int labels = 1;
         int labelStart = 0;
-        int lastLabelStart = 0;
-        for (int i = 0; i <= n; i++) {
-            if (i == n || chars[i] == '.') {
-                int labelLength = i - labelStart;
-                if (labelLength == 0) {
-                    return fail(out, EMPTY_LABEL);
-                }
-                if (labelLength > MAX_LABEL_LENGTH) {
-                    return fail(out, LABEL_TOO_LONG);
-                }
+        int longestLabel = 0;
+        boolean emptyLabel = false;
+        for (int i = 0; i < n; i++) {
+            if (s[i] == '.') {
+                int label = i - labelStart;
+                emptyLabel |= label == 0;
+                longestLabel = Math.max(longestLabel, label);
                 labels++;
-                lastLabelStart = labelStart;
                 labelStart = i + 1;
             }
         }
-        if (isNumber(chars, lastLabelStart, n)) {
+        int label = n - labelStart;
+        return check(s, n, labels, emptyLabel || label == 0, Math.max(longestLabel, label), labelStart, out)
+                && resolve(s, n, out);
+    }
+
+    /** The host's structure: label and host lengths, IPv4 literals, a single label. */
+    private static boolean check(char[] s, int n, int labels, boolean emptyLabel, int longestLabel,
+            int lastLabelStart, HostName out) {
+        if (emptyLabel) {
+            return fail(out, EMPTY_LABEL);
+        }
+        if (longestLabel > MAX_LABEL_LENGTH) {
+            return fail(out, LABEL_TOO_LONG);
+        }
+        if (n > MAX_HOST_LENGTH) {
+            return fail(out, HOST_TOO_LONG);
+        }
+        if (isNumber(s, lastLabelStart, n)) {
             return fail(out, IP_LITERAL); // no top-level domain is numeric; browsers read such hosts as IPv4
         }
         if (labels < 2) {
             return fail(out, SINGLE_LABEL);
         }
-        int registrable = suffixes.registrableStart(chars, n);
+        return true;
+    }
+
+    /** Steps 3 and 4: the registrable domain and the lookup key of a valid host; fills {@code out}. */
+    private boolean resolve(char[] s, int n, HostName out) {
+        int registrable = suffixes.registrableStart(s, n);
         if (registrable < 0) {
             return fail(out, PUBLIC_SUFFIX);
         }
         int lookup = 0;
-        while (lookup < registrable && isWwwLabel(chars, lookup)) {
-            lookup = indexOf(chars, '.', lookup) + 1; // a label before the registrable domain ends in a dot
+        while (lookup < registrable && isWwwLabel(s, lookup)) {
+            lookup = indexOf(s, '.', lookup) + 1; // a label before the registrable domain ends in a dot
         }
-        out.host.append(chars, 0, n);
+        out.host.append(s, 0, n);
         out.registrableStart = registrable;
         out.lookupStart = lookup;
         return true;
@@ -395,7 +455,7 @@ public final class DomainNormalizer {
     /** All digits, or {@code 0x} and hex digits: the label forms WHATWG URL parsing reads as an IPv4 number. */
     private static boolean isNumber(char[] chars, int start, int end) {
         int i = start;
-        boolean hex = end - start > 2 && chars[start] == '0' && chars[start + 1] == 'x';
+        boolean hex = end - start >= 2 && chars[start] == '0' && chars[start + 1] == 'x';
         if (hex) {
             i += 2;
         }

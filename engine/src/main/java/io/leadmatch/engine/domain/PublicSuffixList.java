@@ -122,24 +122,28 @@ public final class PublicSuffixList {
      */
     int registrableStart(char[] host, int length) {
         int hash = 0;
-        int labels = 0;
-        int suffixLabels = 1; // the implicit rule "*"
-        for (int i = length - 1; ; i--) {
+        int labels = 0; // labels walked, from the right
+        int wanted = 2; // the label the registrable domain starts with: public suffix labels + 1 (implicit "*")
+        int wantedStart = -1; // where label `wanted` starts, once the walk has passed it
+        int i = length - 1;
+        for (; ; i--) {
             if (i < 0 || host[i] == '.') {
                 labels++;
+                if (labels == wanted) {
+                    wantedStart = i + 1;
+                }
                 int flags = find(hash, host, i + 1, length);
                 if (flags == ABSENT) {
                     break; // no longer suffix is in the table either (every suffix of a key is)
                 }
                 if ((flags & EXCEPTION) != 0) {
-                    suffixLabels = labels - 1; // an exception beats every other rule
-                    break;
+                    return i + 1; // an exception beats every other rule: the public suffix is this key less a label
                 }
-                if ((flags & RULE) != 0 && labels > suffixLabels) {
-                    suffixLabels = labels;
+                if ((flags & RULE) != 0 && labels + 1 > wanted) {
+                    wanted = labels + 1;
                 }
-                if ((flags & WILDCARD) != 0 && i >= 0 && labels + 1 > suffixLabels) {
-                    suffixLabels = labels + 1; // "*" matches the next label, which exists as i >= 0
+                if ((flags & WILDCARD) != 0 && i >= 0 && labels + 2 > wanted) {
+                    wanted = labels + 2; // "*" matches the next label, which exists as i >= 0
                 }
                 if (i < 0) {
                     break;
@@ -147,15 +151,19 @@ public final class PublicSuffixList {
             }
             hash = 31 * hash + host[i];
         }
-        // The registrable domain starts after the (suffixLabels + 1)-th dot from the right, or at 0 when the host
-        // has exactly suffixLabels + 1 labels.
-        int dots = 0;
-        for (int i = length - 1; i >= 0; i--) {
-            if (host[i] == '.' && ++dots == suffixLabels + 1) {
-                return i + 1;
-            }
+        if (wanted <= labels) {
+            return wantedStart;
         }
-        return dots == suffixLabels ? 0 : -1;
+        // wanted == labels + 1: a rule matched up to where the walk stopped; the registrable domain takes one
+        // more label, if the host has one.
+        if (i < 0) {
+            return -1;
+        }
+        int dot = i - 1;
+        while (dot >= 0 && host[dot] != '.') {
+            dot--;
+        }
+        return dot + 1;
     }
 
     /** The flags of the key {@code s[from, to)} whose {@link #hash} is {@code hash}, or {@link #ABSENT}. */
@@ -301,9 +309,14 @@ public final class PublicSuffixList {
                 return "empty label";
             }
             ascii.setLength(0);
-            String reason = Idna.toAscii(domain, ascii);
-            if (reason != null) {
-                return reason;
+            if (!appendPlainAscii(domain, ascii)) {
+                // Non-ASCII or xn-- labels: the same UTS #46 mapping as hosts. (Plain rules, nearly all of them,
+                // skip ICU: it would only lowercase them, and loading stays fast.)
+                ascii.setLength(0);
+                String reason = Idna.toAscii(domain, ascii);
+                if (reason != null) {
+                    return reason;
+                }
             }
             if (ascii.length() > MAX_KEY_LENGTH) {
                 return DomainNormalizer.HOST_TOO_LONG;
@@ -320,6 +333,24 @@ public final class PublicSuffixList {
             }
             put(key, flag);
             return null;
+        }
+
+        /** Appends {@code domain} lowercased if it is letters, digits, hyphens and dots with no xn-- label. */
+        private static boolean appendPlainAscii(String domain, StringBuilder to) {
+            for (int i = 0; i < domain.length(); i++) {
+                char c = domain.charAt(i);
+                if (c >= 'A' && c <= 'Z') {
+                    c = (char) (c + ('a' - 'A'));
+                } else if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
+                    return false;
+                }
+                if (c == '-' && i >= 3 && (i == 3 || domain.charAt(i - 4) == '.')
+                        && domain.regionMatches(true, i - 3, "xn-", 0, 3)) {
+                    return false;
+                }
+                to.append(c);
+            }
+            return true;
         }
 
         /** Adds {@code key} with {@code flag}, and every suffix of it as an interior entry. */

@@ -12,7 +12,7 @@ public final class ChronicleSettings {
         setIfAbsent("chronicle.analytics.disable", "true");
         setIfAbsent("chronicle.announcer.disable", "true");
         setIfAbsent("jvm.resource.tracing", "false");
-        setIfAbsent("disable.thread.safety", "true");
+
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -1,6 +1,7 @@
 package io.leadmatch.engine.snapshot;
 
 import io.leadmatch.engine.crm.AccountTable;
+import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.RoutingConfig;
@@ -19,18 +20,22 @@ public final class CrmSnapshot {
     private final AccountTable accounts;
     private final DomainIndex index;
     private final int[][] conflictSets;
+    private final String[] conflictDomains;
+    private final CompanyNames companyNames;
     private final RoutingConfig routing;
     private final LoadReport report;
     /** Readers plus one for "current"; the index closes when it drops to zero. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
     CrmSnapshot(long generation, UserTable users, AccountTable accounts, DomainIndex index, int[][] conflictSets,
-                RoutingConfig routing, LoadReport report) {
+                String[] conflictDomains, CompanyNames companyNames, RoutingConfig routing, LoadReport report) {
         this.generation = generation;
         this.users = users;
         this.accounts = accounts;
         this.index = index;
         this.conflictSets = conflictSets;
+        this.conflictDomains = conflictDomains;
+        this.companyNames = companyNames;
         this.routing = routing;
         this.report = report;
     }
@@ -54,6 +59,21 @@ public final class CrmSnapshot {
     /** Account ordinals of a conflict set, in static tie-break order (see the loader). */
     public int[] conflictSet(int ordinal) {
         return conflictSets[ordinal];
+    }
+
+    /** Normalized company names → accounts, for the company-name fallback. */
+    public CompanyNames companyNames() {
+        return companyNames;
+    }
+
+    /** The domain of a conflict set (aliases that resolve to it are not listed separately). */
+    public String conflictDomain(int ordinal) {
+        return conflictDomains[ordinal];
+    }
+
+    /** Number of conflict sets (domains claimed by several accounts). */
+    public int conflictSetCount() {
+        return conflictSets.length;
     }
 
     public RoutingConfig routing() {

@@ -3,6 +3,7 @@ package io.leadmatch.engine.snapshot;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
+import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
@@ -178,6 +179,7 @@ public final class SnapshotBuilder {
 
         Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>(domainOwners.size() * 2);
         List<int[]> conflictSets = new ArrayList<>();
+        List<String> conflictDomains = new ArrayList<>();
         List<String> conflicts = new ArrayList<>();
         long conflicting = 0;
         Map<String, Long> conflictEntryByKey = new LinkedHashMap<>();
@@ -191,6 +193,7 @@ public final class SnapshotBuilder {
                 int[] set = sorted.stream().mapToInt(Integer::intValue).toArray();
                 long entry = DomainEntryLayout.conflict(conflictSets.size(), false);
                 conflictSets.add(set);
+                conflictDomains.add(e.getKey());
                 entries.put(e.getKey(), entry);
                 conflictEntryByKey.put(e.getKey(), entry);
                 conflicting++;
@@ -234,8 +237,8 @@ public final class SnapshotBuilder {
         LoadReport report = new LoadReport(source, rowsRead, userTable.size(), table.size(), opportunities,
                 entries.size(), aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
                 List.copyOf(conflicts), millis);
-        return new CrmSnapshot(generation, userTable, table, index, conflictSets.toArray(new int[0][]), routing,
-                report);
+        return new CrmSnapshot(generation, userTable, table, index, conflictSets.toArray(new int[0][]),
+                conflictDomains.toArray(new String[0]), CompanyNames.of(table), routing, report);
     }
 
     private void validateRouting(RoutingConfig routing, AccountTable table) throws SnapshotException {

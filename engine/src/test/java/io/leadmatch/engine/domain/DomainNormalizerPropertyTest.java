@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.ibm.icu.text.IDNA;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Assume;
@@ -13,6 +16,8 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.statistics.Statistics;
+import net.jqwik.api.statistics.StatisticsReport;
 
 /**
  * Properties of {@link DomainNormalizer} over generated input: it never throws, its output is a fixed point, and
@@ -31,9 +36,12 @@ class DomainNormalizerPropertyTest {
             "github.io", "myshopify.com", "公司.cn", "xn--55qx5d.cn", "org", "io", "gov.uk", "ck");
 
     @Property(tries = 2000)
+    @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
     void neverThrowsAndValidOutputIsConsistent(@ForAll("anyInput") String input) {
         HostName out = new HostName();
         boolean valid = NORMALIZER.normalize(input, out);
+        Statistics.collect(valid);
+        Statistics.coverage(coverage -> coverage.check(true).percentage(p -> p > 10));
         assertEquals(valid, out.valid());
         if (!valid) {
             assertNotNull(out.failureReason());
@@ -87,6 +95,62 @@ class DomainNormalizerPropertyTest {
         assertEquals(valid, NORMALIZER.normalize(String.format(form, host), wrapped), form);
         assertEquals(bare.hostString(), wrapped.hostString(), form);
         assertEquals(bare.registrableDomain(), wrapped.registrableDomain(), form);
+    }
+
+    /**
+     * Reference model for step 2: ICU's UTS #46 ToASCII applied to every host (the normalizer only takes that
+     * path for non-ASCII or xn-- hosts), then the structure rules and the naive Public Suffix List model. The
+     * fast ASCII path must agree with it on validity, host and registrable domain.
+     */
+    @Property(tries = 3000)
+    @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
+    void fastPathAgreesWithIcuAndTheReferenceModel(@ForAll("asciiHosts") String input) {
+        HostName out = new HostName();
+        boolean valid = NORMALIZER.normalize(input, out);
+        String expectedHost = referenceHost(input);
+        String expectedRegistrable = expectedHost == null ? null : REFERENCE.registrableDomain(expectedHost);
+        Statistics.collect(valid);
+        Statistics.coverage(coverage -> coverage.check(true).percentage(p -> p > 20));
+        Statistics.coverage(coverage -> coverage.check(false).percentage(p -> p > 20));
+        assertEquals(expectedRegistrable != null, valid, () -> input + " -> " + out);
+        if (valid) {
+            assertEquals(expectedHost, out.hostString(), input);
+            assertEquals(expectedRegistrable, out.registrableDomain(), input);
+        }
+    }
+
+    private static final PublicSuffixListReferenceTest.ReferenceModel REFERENCE =
+            PublicSuffixListReferenceTest.ReferenceModel.bundled();
+    private static final IDNA ICU = IDNA.getUTS46Instance(IDNA.USE_STD3_RULES | IDNA.CHECK_BIDI
+            | IDNA.CHECK_CONTEXTJ | IDNA.NONTRANSITIONAL_TO_ASCII);
+
+    private static String referenceHost(String host) {
+        String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        StringBuilder ascii = new StringBuilder();
+        IDNA.Info info = new IDNA.Info();
+        ICU.nameToASCII(h, ascii, info);
+        Set<IDNA.Error> errors = EnumSet.noneOf(IDNA.Error.class);
+        errors.addAll(info.getErrors());
+        errors.removeAll(EnumSet.of(IDNA.Error.LEADING_HYPHEN, IDNA.Error.TRAILING_HYPHEN, IDNA.Error.HYPHEN_3_4));
+        String a = ascii.toString();
+        if (!errors.isEmpty() || h.isEmpty() || a.length() > 253
+                || !a.matches("[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})+") || a.matches(".*\\.([0-9]+|0x[0-9a-f]*)")) {
+            return null;
+        }
+        return a;
+    }
+
+    @Provide
+    Arbitrary<String> asciiHosts() {
+        Arbitrary<String> label = Arbitraries.oneOf(
+                Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
+                        .withChars('-', '_').ofMinLength(0).ofMaxLength(10),
+                Arbitraries.of("www", "xn--mnchen-3ya", "XN--MNCHEN-3YA", "xn--zz", "xn--", "xn--85x722f", "ab--cd",
+                        "-a", "a-", "0x1f", "123", "a".repeat(63), "a".repeat(64)));
+        Arbitrary<String> suffix = Arbitraries.of("com", "co.uk", "github.io", "ck", "bd", "kobe.jp", "example",
+                "xn--55qx5d.cn", "1", "0x7f", "");
+        return Combinators.combine(label.list().ofMinSize(1).ofMaxSize(4), suffix, Arbitraries.of("", "."))
+                .as((labels, tail, dot) -> String.join(".", labels) + (tail.isEmpty() ? "" : "." + tail) + dot);
     }
 
     private static void assertIdempotent(HostName out) {

@@ -1,0 +1,142 @@
+package io.leadmatch.engine;
+
+import io.leadmatch.engine.domain.DomainNormalizer;
+import io.leadmatch.engine.domain.MailboxProviders;
+import io.leadmatch.engine.domain.PublicSuffixList;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Matching settings from the server's {@code leadmatch.yaml} ({@code matching:} section), validated once.
+ * Relative paths resolve against the config file's directory.
+ *
+ * <pre>
+ * matching:
+ *   psl_file: lists/public_suffix_list.dat        # a newer Public Suffix List than the bundled one
+ *   extra_hosting_suffixes: [hosting.example.net] # more platforms whose customer subdomains are their own domain
+ *   free_email_file: lists/free.txt              # replaces the bundled free-webmail list
+ *   disposable_email_file: lists/disposable.txt  # replaces the bundled disposable list
+ *   require_work_email: false                    # true: a free-webmail lead is INVALID
+ * </pre>
+ *
+ * @param pslFile              Public Suffix List to use instead of the bundled one (null: bundled)
+ * @param extraHostingSuffixes extra private suffixes (hosting platforms)
+ * @param freeEmailFile        free-webmail list replacing the bundled one (null: bundled)
+ * @param disposableEmailFile  disposable list replacing the bundled one (null: bundled)
+ * @param requireWorkEmail     free-webmail leads are INVALID instead of FREE_EMAIL
+ */
+public record MatchingConfig(Path pslFile, List<String> extraHostingSuffixes, Path freeEmailFile,
+                             Path disposableEmailFile, boolean requireWorkEmail) {
+    private static final Set<String> KEYS = Set.of("psl_file", "extra_hosting_suffixes", "free_email_file",
+            "disposable_email_file", "require_work_email");
+
+    public MatchingConfig {
+        extraHostingSuffixes = extraHostingSuffixes == null ? List.of() : List.copyOf(extraHostingSuffixes);
+    }
+
+    /** Bundled lists, no extra suffixes, free webmail allowed. */
+    public static MatchingConfig defaults() {
+        return new MatchingConfig(null, List.of(), null, null, false);
+    }
+
+    /** Parses the {@code matching:} section of a leadmatch.yaml; other top-level sections are left to others. */
+    public static MatchingConfig parse(Path file) throws SnapshotException {
+        String name = file.getFileName().toString();
+        Object root;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new Yaml(new LoaderOptions()).load(r);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new SnapshotException(name, line, "invalid YAML: " + e.getProblem(), e);
+        } catch (YAMLException e) {
+            throw new SnapshotException(name, 0, "invalid YAML: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SnapshotException(file.toString(), 0, "cannot read: " + e.getMessage(), e);
+        }
+        if (root == null) {
+            return defaults();
+        }
+        if (!(root instanceof Map)) {
+            throw new SnapshotException(name, 1, "expected a mapping at the top level");
+        }
+        Object section = ((Map<?, ?>) root).get("matching");
+        if (section == null) {
+            return defaults();
+        }
+        if (!(section instanceof Map)) {
+            throw new SnapshotException(name, 0, "'matching' must be a mapping");
+        }
+        Map<?, ?> m = (Map<?, ?>) section;
+        for (Object k : m.keySet()) {
+            if (!KEYS.contains(String.valueOf(k))) {
+                throw new SnapshotException(name, 0, "unknown key 'matching." + k + "' (allowed: "
+                        + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+            }
+        }
+        Path base = file.toAbsolutePath().getParent();
+        List<String> extra = new ArrayList<>();
+        Object e = m.get("extra_hosting_suffixes");
+        if (e instanceof List) {
+            for (Object o : (List<?>) e) {
+                extra.add(String.valueOf(o).trim().toLowerCase(java.util.Locale.ROOT));
+            }
+        } else if (e != null) {
+            throw new SnapshotException(name, 0, "matching.extra_hosting_suffixes must be a list");
+        }
+        Object rwe = m.get("require_work_email");
+        if (rwe != null && !(rwe instanceof Boolean)) {
+            throw new SnapshotException(name, 0, "matching.require_work_email must be true or false");
+        }
+        return new MatchingConfig(path(base, m.get("psl_file"), name), extra, path(base, m.get("free_email_file"), name),
+                path(base, m.get("disposable_email_file"), name), Boolean.TRUE.equals(rwe));
+    }
+
+    private static Path path(Path base, Object value, String name) throws SnapshotException {
+        if (value == null) {
+            return null;
+        }
+        Path p = base.resolve(String.valueOf(value));
+        if (!Files.isRegularFile(p)) {
+            throw new SnapshotException(name, 0, "file " + p + " does not exist");
+        }
+        return p;
+    }
+
+    /** The normalizer these settings describe. */
+    public DomainNormalizer normalizer() throws SnapshotException {
+        if (pslFile == null && extraHostingSuffixes.isEmpty()) {
+            return DomainNormalizer.standard();
+        }
+        try {
+            PublicSuffixList psl = pslFile == null ? PublicSuffixList.bundled() : PublicSuffixList.load(pslFile);
+            return DomainNormalizer.create(psl, extraHostingSuffixes);
+        } catch (IOException | RuntimeException ex) {
+            throw new SnapshotException(String.valueOf(pslFile), 0, "cannot load Public Suffix List: "
+                    + ex.getMessage(), ex);
+        }
+    }
+
+    /** The free/disposable lists these settings describe. */
+    public MailboxProviders mailboxes() throws SnapshotException {
+        if (freeEmailFile == null && disposableEmailFile == null) {
+            return MailboxProviders.bundled();
+        }
+        try {
+            return MailboxProviders.load(freeEmailFile, disposableEmailFile);
+        } catch (IOException | RuntimeException ex) {
+            throw new SnapshotException("email lists", 0, ex.getMessage(), ex);
+        }
+    }
+}

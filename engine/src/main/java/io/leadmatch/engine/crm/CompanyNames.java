@@ -1,0 +1,106 @@
+package io.leadmatch.engine.crm;
+
+import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
+
+import java.text.Normalizer;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * Exact index of normalized company names, for leads whose domain is missing or free webmail. Normalization
+ * folds case and accents, turns punctuation into spaces, drops a leading "The" and trailing legal forms (Inc,
+ * LLC, Ltd, GmbH, AG, SA, SAS, BV, Corp, Co, ...), so "The Acme Corp." and "ACME, Inc" are the same name. Only a
+ * unique hit is a match: two accounts with one normalized name are ambiguous and match neither.
+ */
+public final class CompanyNames {
+    /** Legal-form words removed from the end of a name (after punctuation became spaces). */
+    static final Set<String> LEGAL_FORMS = Set.of(
+            "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "plc", "gmbh", "mbh", "ag", "kg", "sa", "sas",
+            "sarl", "srl", "spa", "bv", "nv", "corp", "corporation", "co", "company", "oy", "ab", "as", "aps", "pty",
+            "pte", "kk", "se");
+
+    private final Object2ObjectOpenHashMap<String, int[]> byName;
+
+    private CompanyNames(Object2ObjectOpenHashMap<String, int[]> byName) {
+        this.byName = byName;
+    }
+
+    /** Builds the index from an account table's names. */
+    public static CompanyNames of(AccountTable accounts) {
+        Object2ObjectOpenHashMap<String, IntArrayList> tmp = new Object2ObjectOpenHashMap<>();
+        for (int i = 0; i < accounts.size(); i++) {
+            String key = normalize(accounts.name(i));
+            if (!key.isEmpty()) {
+                tmp.computeIfAbsent(key, k -> new IntArrayList(1)).add(i);
+            }
+        }
+        Object2ObjectOpenHashMap<String, int[]> byName = new Object2ObjectOpenHashMap<>(tmp.size());
+        tmp.forEach((k, v) -> byName.put(k, v.toIntArray()));
+        return new CompanyNames(byName);
+    }
+
+    /** Account ordinals whose normalized name equals that of {@code company}; empty when none. */
+    public int[] lookup(String company) {
+        String key = normalize(company);
+        if (key.isEmpty()) {
+            return new int[0];
+        }
+        int[] hits = byName.get(key);
+        return hits == null ? new int[0] : hits;
+    }
+
+    /** The normalized form of a company name (empty when nothing is left). */
+    public static String normalize(String name) {
+        if (name == null || name.isBlank() || name.length() > 512) {
+            return "";
+        }
+        String s = Normalizer.normalize(name, Normalizer.Form.NFKD).toLowerCase(Locale.ROOT);
+        StringBuilder sb = new StringBuilder(s.length());
+        boolean space = true;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (Character.getType(c) == Character.NON_SPACING_MARK) {
+                continue; // accents
+            }
+            if (c == '&') {
+                if (!space) {
+                    sb.append(' ');
+                }
+                sb.append("and ");
+                space = true;
+            } else if (Character.isLetterOrDigit(c)) {
+                sb.append(c);
+                space = false;
+            } else if (c == '\'' || c == '\u2019') {
+                continue; // O'Brien → obrien
+            } else if (!space) {
+                sb.append(' ');
+                space = true;
+            }
+        }
+        String[] words = sb.toString().trim().split(" ");
+        int from = 0;
+        int to = words.length;
+        if (to - from > 1 && words[0].equals("the")) {
+            from++;
+        }
+        while (to - from > 1 && LEGAL_FORMS.contains(words[to - 1])) {
+            to--;
+        }
+        // "Acme S.A." became "acme s a": join single letters that spell a legal form.
+        while (to - from > 2 && words[to - 1].length() == 1 && words[to - 2].length() == 1
+                && LEGAL_FORMS.contains(words[to - 2] + words[to - 1])) {
+            to -= 2;
+        }
+        if (from >= to || words[from].isEmpty()) {
+            return "";
+        }
+        return String.join(" ", java.util.Arrays.copyOfRange(words, from, to));
+    }
+
+    /** Number of distinct normalized names. */
+    public int size() {
+        return byName.size();
+    }
+}

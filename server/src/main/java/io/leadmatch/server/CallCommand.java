@@ -1,0 +1,91 @@
+package io.leadmatch.server;
+
+import com.google.protobuf.InvalidProtocolBufferException;
+import com.google.protobuf.Message;
+import com.google.protobuf.util.JsonFormat;
+import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.leadmatch.proto.v1.GetTeamStateRequest;
+import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
+import io.leadmatch.proto.v1.LeadMatchGrpc;
+import io.leadmatch.proto.v1.ListConflictsRequest;
+import io.leadmatch.proto.v1.MatchRequest;
+import io.leadmatch.proto.v1.ReloadSnapshotRequest;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code leadmatch call METHOD JSON}: a minimal gRPC client for operators and the README, speaking the same JSON
+ * as grpcurl. Exit code 0 on success, 1 on a gRPC error (printed with its status code), 2 on a bad request.
+ */
+@Command(name = "call", mixinStandardHelpOptions = true,
+        description = "Call a running server: Match, MatchAndAssign, ReloadSnapshot, GetTeamState or ListConflicts, with a JSON "
+                + "request; prints the JSON response.")
+final class CallCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "METHOD",
+            description = "Match | MatchAndAssign | ReloadSnapshot | GetTeamState | ListConflicts")
+    String method;
+
+    @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}",
+            description = "Request as JSON, e.g. '{\"email\": \"jane@example-corp.com\"}'")
+    String json;
+
+    @Option(names = "--target", paramLabel = "HOST:PORT", defaultValue = "localhost:50051",
+            description = "Server address (default: ${DEFAULT-VALUE})")
+    String target;
+
+    @Option(names = "--timeout-seconds", defaultValue = "30", description = "Deadline (default: ${DEFAULT-VALUE})")
+    int timeoutSeconds;
+
+    @Override
+    public Integer call() throws Exception {
+        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        try {
+            var lead = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+            var admin = LeadMatchAdminGrpc.newBlockingStub(channel)
+                    .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+            Message response;
+            switch (method) {
+                case "Match":
+                    response = lead.match(parse(MatchRequest.newBuilder()).build());
+                    break;
+                case "MatchAndAssign":
+                    response = lead.matchAndAssign(parse(MatchRequest.newBuilder()).build());
+                    break;
+                case "ReloadSnapshot":
+                    response = admin.reloadSnapshot(parse(ReloadSnapshotRequest.newBuilder()).build());
+                    break;
+                case "GetTeamState":
+                    response = admin.getTeamState(parse(GetTeamStateRequest.newBuilder()).build());
+                    break;
+                case "ListConflicts":
+                    response = admin.listConflicts(parse(ListConflictsRequest.newBuilder()).build());
+                    break;
+                default:
+                    System.err.println("leadmatch call: unknown method '" + method
+                            + "' (Match, MatchAndAssign, ReloadSnapshot, GetTeamState, ListConflicts)");
+                    return 2;
+            }
+            System.out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));
+            return 0;
+        } catch (InvalidProtocolBufferException e) {
+            System.err.println("leadmatch call: bad JSON request: " + e.getMessage());
+            return 2;
+        } catch (StatusRuntimeException e) {
+            System.err.println("leadmatch call: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            return 1;
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    private <B extends Message.Builder> B parse(B builder) throws InvalidProtocolBufferException {
+        JsonFormat.parser().merge(json, builder);
+        return builder;
+    }
+}
