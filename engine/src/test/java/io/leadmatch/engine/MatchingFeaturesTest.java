@@ -1,0 +1,175 @@
+package io.leadmatch.engine;
+
+import io.leadmatch.engine.assign.AssignmentRule;
+import io.leadmatch.engine.crm.CompanyNames;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static io.leadmatch.engine.DemoSnapshot.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Company-name fallback, policies, provisional accounts across restarts and reloads, conflicts, bad input. */
+class MatchingFeaturesTest {
+    @TempDir
+    Path tmp;
+
+    private static Lead lead(String email, String website, String company) {
+        return new Lead("r", email, website, company, "", "", Map.of());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "The Acme Corp.      | acme",
+            "ACME, Inc           | acme",
+            "Acme S.A.           | acme",
+            "Müller Feinwerk GmbH| muller feinwerk",
+            "Harbor & Pine, LLC  | harbor and pine",
+            "O'Brien Ltd         | obrien",
+            "Inc                 | inc",
+            "'   '               | ''",
+    })
+    void companyNamesNormalize(String raw, String expected) {
+        assertEquals(expected, CompanyNames.normalize(raw));
+    }
+
+    @Test
+    void companyNameFallbackWhenEmailIsFree() throws Exception {
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
+            MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater Limited"));
+            assertEquals(Outcome.MATCHED, r.outcome(), r::reason);
+            assertEquals(BRIGHTWATER, r.accountId());
+            assertEquals(MatchResult.Path.COMPANY_NAME, r.path());
+            assertEquals("gmail.com", r.domain().toString());
+
+            MatchResult onlyCompany = engine.match(lead("", "", "the northwind traders inc"));
+            assertEquals(NORTHWIND, onlyCompany.accountId(), onlyCompany::reason);
+
+            MatchResult unknown = engine.match(lead("jane@gmail.com", "", "Nobody Such Company"));
+            assertEquals(Outcome.FREE_EMAIL, unknown.outcome());
+            assertTrue(unknown.reason().contains("matches no account"), unknown.reason());
+        }
+    }
+
+    @Test
+    void ambiguousCompanyNameDoesNotMatch() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("snap"));
+        Files.writeString(dir.resolve("Account.csv"), Files.readString(dir.resolve("Account.csv"))
+                + "\"0015g00000Z0001AAA\",\"Brightwater plc\",\"brightwater-energy.com\",\"0055g00000USR01AAA\","
+                + "\"\",\"Prospect\",\"GB\",\"\",\"\"\n");
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, null))) {
+            MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater"));
+            assertEquals(Outcome.FREE_EMAIL, r.outcome());
+            assertTrue(r.reason().contains("ambiguous (2 accounts)"), r.reason());
+        }
+    }
+
+    @Test
+    void requireWorkEmailMakesFreeWebmailInvalid() throws Exception {
+        Path yaml = tmp.resolve("leadmatch.yaml");
+        Files.writeString(yaml, "matching:\n  require_work_email: true\n");
+        MatchingConfig matching = MatchingConfig.parse(yaml);
+        try (LeadMatchEngine engine = LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, matching,
+                null))) {
+            MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater Ltd"));
+            assertEquals(Outcome.INVALID, r.outcome());
+            assertTrue(r.reason().contains("work email is required"), r.reason());
+            assertEquals(Outcome.MATCHED, engine.match(lead("jane@example-corp.com", "", "")).outcome());
+        }
+    }
+
+    @Test
+    void matchingConfigRejectsUnknownKeysAndMissingFiles() throws Exception {
+        Path yaml = tmp.resolve("bad.yaml");
+        Files.writeString(yaml, "matching:\n  require_work_mail: true\n");
+        SnapshotException e = assertThrows(SnapshotException.class, () -> MatchingConfig.parse(yaml));
+        assertTrue(e.getMessage().contains("require_work_mail"), e.getMessage());
+        Files.writeString(yaml, "matching:\n  psl_file: nope.dat\n");
+        e = assertThrows(SnapshotException.class, () -> MatchingConfig.parse(yaml));
+        assertTrue(e.getMessage().contains("nope.dat"), e.getMessage());
+    }
+
+    @Test
+    void extraHostingSuffixAndNewerPslFromConfig() throws Exception {
+        Path yaml = tmp.resolve("leadmatch.yaml");
+        Files.writeString(yaml, "matching:\n  extra_hosting_suffixes: [shops.example-host.net]\n");
+        try (LeadMatchEngine engine = LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null,
+                MatchingConfig.parse(yaml), null))) {
+            MatchResult r = engine.match(lead("", "https://acme.shops.example-host.net/", ""));
+            assertEquals("acme.shops.example-host.net", r.domain().toString(), r::reason);
+        }
+    }
+
+    @Test
+    void provisionalAccountsSurviveARestart() throws Exception {
+        Path data = tmp.resolve("data");
+        String firstRep;
+        String id;
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), data))) {
+            AssignResult a = engine.matchAndAssign(lead("a@fresh-startup.io", "", ""));
+            assertEquals(Outcome.NEW_ACCOUNT, a.match().outcome());
+            firstRep = a.assignment().assigneeId();
+            id = a.match().accountId();
+        }
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), data))) {
+            AssignResult b = engine.matchAndAssign(lead("b@fresh-startup.io", "", ""));
+            assertEquals(Outcome.PROVISIONAL, b.match().outcome());
+            assertEquals(id, b.match().accountId());
+            assertEquals(AssignmentRule.PROVISIONAL_OWNER, b.assignment().rule());
+            assertEquals(firstRep, b.assignment().assigneeId());
+        }
+    }
+
+    @Test
+    void aSnapshotWithARealAccountEndsTheProvisionalOne() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("snap2"));
+        Path data = tmp.resolve("data2");
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, data))) {
+            engine.matchAndAssign(lead("a@soon-a-customer.com", "", ""));
+            assertEquals(Outcome.PROVISIONAL, engine.match(lead("b@soon-a-customer.com", "", "")).outcome());
+            Files.writeString(dir.resolve("Account.csv"), Files.readString(dir.resolve("Account.csv"))
+                    + "\"0015g00000Z0009AAA\",\"Soon A Customer\",\"soon-a-customer.com\",\"0055g00000USR04AAA\","
+                    + "\"\",\"Prospect\",\"US\",\"\",\"\"\n");
+            engine.reload(null);
+            MatchResult r = engine.match(lead("c@soon-a-customer.com", "", ""));
+            assertEquals(Outcome.MATCHED, r.outcome());
+            assertEquals("0015g00000Z0009AAA", r.accountId());
+        }
+        assertFalse(Files.readString(data.resolve("provisional-accounts.tsv")).contains("soon-a-customer.com"));
+    }
+
+    @Test
+    void conflictsAreListed() throws Exception {
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
+            List<LeadMatchEngine.Conflict> conflicts = engine.conflicts();
+            assertTrue(conflicts.contains(new LeadMatchEngine.Conflict("globex.com",
+                    List.of(GLOBEX_CORP, GLOBEX_GMBH))), conflicts.toString());
+        }
+    }
+
+    static Stream<String> badInputs() {
+        return Stream.of("x".repeat(65_536), "jane@acme.com\u0000", "\uD800@acme.com", "jane@\uDC00acme.com",
+                "@@", "http://", "..", "127.0.0.1", "http://[::1]/", "jane@", "\t\n", "mailto:", "<>",
+                "a@b@c@", "@acme.com@");
+    }
+
+    @ParameterizedTest
+    @MethodSource("badInputs")
+    void badInputIsInvalidWithAReasonAndHarmsNothing(String input) throws Exception {
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
+            AssignResult r = engine.matchAndAssign(new Lead("bad", input, input, "", "", "", Map.of()));
+            assertEquals(Outcome.INVALID, r.match().outcome(), r.match()::reason);
+            assertFalse(r.match().reason().isBlank());
+            assertEquals(AssignmentRule.UNASSIGNED, r.assignment().rule());
+            assertEquals(Outcome.MATCHED, engine.match(lead("jane@example-corp.com", "", "")).outcome());
+        }
+    }
+}
