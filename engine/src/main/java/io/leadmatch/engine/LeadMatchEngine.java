@@ -7,6 +7,7 @@ import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
+import io.leadmatch.engine.snapshot.IndexFingerprint;
 import io.leadmatch.engine.snapshot.LoadReport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -98,8 +99,13 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         Path dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
         long gen = generation + 1;
-        Path indexFile = config.dataDir() == null ? null
-                : config.dataDir().resolve("index").resolve("domains-" + gen + ".cm3");
+        Path indexFile = null;
+        if (config.dataDir() != null) {
+            MatchingConfig m = config.matching();
+            String fingerprint = IndexFingerprint.of(dir, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes(),
+                    m.pslFile());
+            indexFile = config.dataDir().resolve("index").resolve("domains-" + fingerprint + ".cm3");
+        }
         CrmSnapshot next = CsvSnapshotReader.load(dir, normalizer, indexFile, gen);
         assigner.configure(next.routing());
         dropProvisionalWithRealAccounts(next);
@@ -108,10 +114,38 @@ public final class LeadMatchEngine implements AutoCloseable {
         currentSnapshotDir = dir;
         generation = gen;
         if (previous != null) {
+            if (previous.index().file() != null && !previous.index().file().equals(next.index().file())) {
+                previous.index().deleteFileOnClose();
+            }
             previous.release();
+        } else if (indexFile != null) {
+            deleteStaleIndexFiles(indexFile);
         }
-        LOG.info("generation {}: {}", gen, next.report().summary());
+        LOG.info("generation {}: {}{}", gen, next.report().summary(),
+                next.index().reused() ? " (index file reused: snapshot unchanged)" : "");
         return next.report();
+    }
+
+    /** Index files of earlier runs whose snapshot has since changed. */
+    private static void deleteStaleIndexFiles(Path inUse) {
+        try (var files = java.nio.file.Files.list(inUse.getParent())) {
+            files.filter(p -> p.getFileName().toString().startsWith("domains-"))
+                    .filter(p -> !p.equals(inUse) && !p.getFileName().toString().equals(inUse.getFileName() + ".ready"))
+                    .forEach(p -> {
+                        try {
+                            java.nio.file.Files.deleteIfExists(p);
+                        } catch (java.io.IOException e) {
+                            LOG.warn("cannot delete stale index file {}: {}", p, e.toString());
+                        }
+                    });
+        } catch (java.io.IOException e) {
+            LOG.warn("cannot list index directory {}: {}", inUse.getParent(), e.toString());
+        }
+    }
+
+    /** True when the serving generation's index was reused from a previous run's file. */
+    public boolean indexReused() {
+        return current.index().reused();
     }
 
     /** A snapshot that brings a real account for a provisional domain ends that provisional account. */

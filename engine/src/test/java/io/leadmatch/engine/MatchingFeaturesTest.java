@@ -147,6 +147,29 @@ class MatchingFeaturesTest {
     }
 
     @Test
+    void restartReusesThePersistedIndexUntilTheSnapshotChanges() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("snap3"));
+        Path data = tmp.resolve("data3");
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, data))) {
+            assertFalse(engine.indexReused(), "first start builds");
+        }
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, data))) {
+            assertTrue(engine.indexReused(), "unchanged snapshot: the file is reused");
+            assertEquals(EXAMPLE_CORP_EMEA, engine.match(lead("j@emea.example-corp.com", "", "")).accountId());
+            assertEquals(CONTOSO, engine.match(lead("j@fabrikam.com", "", "")).accountId());
+        }
+        Files.writeString(dir.resolve("domain_aliases.csv"), Files.readString(dir.resolve("domain_aliases.csv"))
+                + "\"initech-labs.com\",\"initech.com\"\n");
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, data))) {
+            assertFalse(engine.indexReused(), "changed snapshot: rebuilt");
+            assertEquals(INITECH, engine.match(lead("j@initech-labs.com", "", "")).accountId());
+        }
+        try (var files = Files.list(data.resolve("index"))) {
+            assertEquals(2, files.count(), "one index file and its marker; stale ones are deleted");
+        }
+    }
+
+    @Test
     void conflictsAreListed() throws Exception {
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
             List<LeadMatchEngine.Conflict> conflicts = engine.conflicts();

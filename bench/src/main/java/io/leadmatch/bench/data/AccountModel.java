@@ -87,6 +87,11 @@ final class AccountModel {
         this.org = org;
     }
 
+    /** The users accounts are owned by. */
+    OrgPlan org() {
+        return org;
+    }
+
     /** The junk account's id (account 0). */
     static String junkAccountId() {
         return SalesforceId.of(SalesforceId.ACCOUNT, 0);

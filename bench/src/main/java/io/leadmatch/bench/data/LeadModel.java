@@ -70,6 +70,11 @@ final class LeadModel {
         this.unknownOrder = new RankPermutation(unknownPool, seed, Streams.UNKNOWN_DOMAIN);
     }
 
+    /** The account model leads are drawn from (this thread's). */
+    AccountModel accounts() {
+        return accounts;
+    }
+
     /** Lead {@code k}. */
     Lead generate(long k) {
         SplitMix64 rng = new SplitMix64(seed, Streams.LEAD, k);

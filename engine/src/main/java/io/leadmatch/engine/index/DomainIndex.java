@@ -33,10 +33,13 @@ public final class DomainIndex implements AutoCloseable {
     /** Copy-on-write: replaced, never mutated, once published. */
     private volatile LongOpenHashSet domainsWithSubdomains;
     private final Path file;
-    private final boolean deleteOnClose;
+    private volatile boolean deleteOnClose;
+    private final boolean reused;
+    private volatile boolean markerInvalidated;
 
     private DomainIndex(ChronicleMap<CharSequence, LongValue> map, LongOpenHashSet domainsWithSubdomains, Path file,
-                        boolean deleteOnClose) {
+                        boolean deleteOnClose, boolean reused) {
+        this.reused = reused;
         this.map = map;
         this.domainsWithSubdomains = domainsWithSubdomains;
         this.file = file;
@@ -90,10 +93,96 @@ public final class DomainIndex implements AutoCloseable {
             for (String parent : subdomainParents) {
                 parents.add(hash(parent, 0, parent.length()));
             }
-            return new DomainIndex(map, parents, file, deleteOnClose);
+            if (file != null) {
+                Files.writeString(readyMarker(file), Long.toString(entries.size()));
+            }
+            return new DomainIndex(map, parents, file, deleteOnClose, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create domain index at " + file, e);
         }
+    }
+
+    /**
+     * Opens the index persisted at {@code file} when a complete one is there (its ready marker exists and it holds
+     * exactly the expected number of entries), else builds it. The caller names the file after a fingerprint of
+     * everything the keys and values derive from, so an unchanged snapshot reuses the file after a restart.
+     */
+    public static DomainIndex openOrBuild(Object2LongMap<String> entries, Iterable<String> subdomainParents,
+                                          Path file) {
+        Path marker = readyMarker(file);
+        if (Files.isRegularFile(file) && Files.isRegularFile(marker)) {
+            ChronicleMap<CharSequence, LongValue> map = null;
+            try {
+                map = ChronicleMap.of(CharSequence.class, LongValue.class)
+                        .name("leadmatch-domains")
+                        .entries(Math.max(1_024, (long) (entries.size() * 1.3)))
+                        .averageKeySize(16)
+                        .maxBloatFactor(4.0)
+                        .checksumEntries(false)
+                        .createPersistedTo(file.toFile());
+                if (map.longSize() == entries.size() && sampleMatches(map, entries)) {
+                    LongOpenHashSet parents = new LongOpenHashSet();
+                    for (String parent : subdomainParents) {
+                        parents.add(hash(parent, 0, parent.length()));
+                    }
+                    return new DomainIndex(map, parents, file, false, true);
+                }
+                map.close();
+            } catch (IOException | RuntimeException e) {
+                if (map != null) {
+                    map.close();
+                }
+                // An unreadable or foreign file is rebuilt below.
+            }
+        }
+        try {
+            Files.deleteIfExists(marker);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot reset index marker " + marker, e);
+        }
+        return build(entries, subdomainParents, file, false);
+    }
+
+    /** Spot-checks up to 1,000 entries, spread over the map, against what the snapshot says they must be. */
+    private static boolean sampleMatches(ChronicleMap<CharSequence, LongValue> map, Object2LongMap<String> entries) {
+        int step = Math.max(1, entries.size() / 1_000);
+        int i = 0;
+        LongValue holder = Values.newHeapInstance(LongValue.class);
+        for (Object2LongMap.Entry<String> e : entries.object2LongEntrySet()) {
+            if (i++ % step == 0) {
+                LongValue v = map.getUsing(e.getKey(), holder);
+                if (v == null || v.getValue() != e.getLongValue()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static Path readyMarker(Path file) {
+        return file.resolveSibling(file.getFileName() + ".ready");
+    }
+
+    /** A changed index no longer matches the snapshot its file is named after: never reuse it. */
+    private void invalidateReadyMarker() {
+        if (file != null && !markerInvalidated) {
+            markerInvalidated = true;
+            try {
+                Files.deleteIfExists(readyMarker(file));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot invalidate " + readyMarker(file), e);
+            }
+        }
+    }
+
+    /** True when this index was opened from a file a previous run built. */
+    public boolean reused() {
+        return reused;
+    }
+
+    /** Deletes the backing file when the index closes (its generation was replaced by a different one). */
+    public void deleteFileOnClose() {
+        this.deleteOnClose = true;
     }
 
     /** A reusable value holder for {@link #get}; one per thread. */
@@ -123,6 +212,7 @@ public final class DomainIndex implements AutoCloseable {
      * @param subdomainOfOrNull the registrable domain when {@code domain} is a subdomain of it, else null
      */
     public void put(CharSequence domain, long entry, String subdomainOfOrNull) {
+        invalidateReadyMarker();
         if (subdomainOfOrNull != null) {
             long h = hash(subdomainOfOrNull, 0, subdomainOfOrNull.length());
             synchronized (this) {
@@ -143,6 +233,7 @@ public final class DomainIndex implements AutoCloseable {
      * costs an extra probe.
      */
     public boolean remove(CharSequence domain) {
+        invalidateReadyMarker();
         return map.remove(domain) != null;
     }
 
@@ -166,6 +257,7 @@ public final class DomainIndex implements AutoCloseable {
         map.close();
         if (deleteOnClose && file != null) {
             try {
+                Files.deleteIfExists(readyMarker(file));
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {
                 // A leftover file is overwritten by the next build that uses its name.

@@ -164,7 +164,8 @@ public final class SnapshotBuilder {
      * Validates routing against the users, builds the index and returns the new generation.
      *
      * @param routing    parsed routing.yaml
-     * @param indexFile  where to persist the index (null: anonymous off-heap)
+     * @param indexFile  where to persist the index (null: anonymous off-heap); an index already complete there is
+     *                   reused
      * @param generation the generation number
      */
     public CrmSnapshot build(RoutingConfig routing, Path indexFile, long generation) throws SnapshotException {
@@ -232,7 +233,8 @@ public final class SnapshotBuilder {
             }
         }
 
-        DomainIndex index = DomainIndex.build(entries, subdomainParents, indexFile, indexFile != null);
+        DomainIndex index = indexFile == null ? DomainIndex.build(entries, subdomainParents, null, false)
+                : DomainIndex.openOrBuild(entries, subdomainParents, indexFile);
         long millis = (System.nanoTime() - started) / 1_000_000;
         LoadReport report = new LoadReport(source, rowsRead, userTable.size(), table.size(), opportunities,
                 entries.size(), aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
