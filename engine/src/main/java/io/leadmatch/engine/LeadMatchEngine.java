@@ -5,6 +5,7 @@ import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.domain.DomainNormalizer;
+import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
 import io.leadmatch.engine.snapshot.IndexFingerprint;
@@ -29,6 +30,7 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     private final EngineConfig config;
     private final DomainNormalizer normalizer;
+    private final MailboxProviders mailboxes;
     private final ProvisionalAccounts provisional;
     private final Matcher matcher;
     private final Assigner assigner;
@@ -42,8 +44,8 @@ public final class LeadMatchEngine implements AutoCloseable {
         this.normalizer = config.matching().normalizer();
         this.provisional = config.dataDir() == null ? new ProvisionalAccounts()
                 : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
-        this.matcher = new Matcher(normalizer, config.matching().mailboxes(), provisional,
-                config.matching().requireWorkEmail());
+        this.mailboxes = config.matching().mailboxes();
+        this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
         this.assigner = new Assigner(provisional, config.clock().millis());
     }
 
@@ -102,11 +104,13 @@ public final class LeadMatchEngine implements AutoCloseable {
         Path indexFile = null;
         if (config.dataDir() != null) {
             MatchingConfig m = config.matching();
-            String fingerprint = IndexFingerprint.of(dir, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes(),
-                    m.pslFile());
+            // routing.yaml's junk domains and the free/disposable lists are folded into the index too.
+            String fingerprint = IndexFingerprint.of(dir, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
+                    + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile(), m.pslFile(),
+                    dir.resolve(CsvSnapshotReader.ROUTING), m.freeEmailFile(), m.disposableEmailFile());
             indexFile = config.dataDir().resolve("index").resolve("domains-" + fingerprint + ".cm3");
         }
-        CrmSnapshot next = CsvSnapshotReader.load(dir, normalizer, indexFile, gen);
+        CrmSnapshot next = CsvSnapshotReader.load(dir, normalizer, mailboxes, indexFile, gen);
         assigner.configure(next.routing());
         dropProvisionalWithRealAccounts(next);
         CrmSnapshot previous = current;

@@ -1,5 +1,6 @@
 package io.leadmatch.engine;
 
+import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainIndex;
 import net.openhft.chronicle.core.values.LongValue;
@@ -39,8 +40,9 @@ public final class MatchResult {
     Outcome outcome = Outcome.INVALID;
     Path path = Path.NO_INPUT;
     int accountOrdinal = -1;
+    /** Set for provisional ids; CRM accounts resolve lazily from {@link #accounts} (one cache miss saved). */
     String accountId = "";
-    String accountName = "";
+    AccountTable accounts;
     final StringBuilder domain = new StringBuilder(64);
     final StringBuilder host = new StringBuilder(64);
     final StringBuilder matchedDomain = new StringBuilder(64);
@@ -64,7 +66,7 @@ public final class MatchResult {
         path = Path.NO_INPUT;
         accountOrdinal = -1;
         accountId = "";
-        accountName = "";
+        accounts = null;
         domain.setLength(0);
         host.setLength(0);
         matchedDomain.setLength(0);
@@ -94,12 +96,17 @@ public final class MatchResult {
 
     /** The CRM account id, a provisional id, or the junk account id; empty when none. */
     public String accountId() {
-        return accountId;
+        return accounts != null && accountOrdinal >= 0 ? accounts.id(accountOrdinal) : accountId;
+    }
+
+    /** Ordinal of the matched account in the generation's account table, or -1. */
+    public int accountOrdinal() {
+        return accounts != null ? accountOrdinal : -1;
     }
 
     /** Name of the matched CRM account; empty otherwise. */
     public String accountName() {
-        return accountName;
+        return accounts != null && accountOrdinal >= 0 ? accounts.name(accountOrdinal) : "";
     }
 
     /** Registrable domain derived from the input (lowercase ASCII); empty when there is none. */
@@ -152,16 +159,16 @@ public final class MatchResult {
         String r;
         switch (path) {
             case DOMAIN:
-                r = "domain " + domain + from + " belongs to account " + accountName;
+                r = "domain " + domain + from + " belongs to account " + accountName();
                 break;
             case SUBDOMAIN:
-                r = "subdomain " + matchedDomain + from + " belongs to account " + accountName;
+                r = "subdomain " + matchedDomain + from + " belongs to account " + accountName();
                 break;
             case ALIAS:
-                r = matchedDomain + from + " is an alias domain of account " + accountName;
+                r = matchedDomain + from + " is an alias domain of account " + accountName();
                 break;
             case COMPANY_NAME:
-                r = "company name '" + detail + "' matches account " + accountName
+                r = "company name '" + detail + "' matches account " + accountName()
                         + (domain.length() > 0 ? " (" + domain + " is free webmail)" : " (no usable domain)");
                 break;
             case WORK_EMAIL_REQUIRED:
@@ -180,10 +187,10 @@ public final class MatchResult {
                 r = "junk: " + domain + " is a placeholder domain";
                 break;
             case NEW_DOMAIN:
-                r = "no account owns " + domain + from + "; new provisional account " + accountId;
+                r = "no account owns " + domain + from + "; new provisional account " + accountId();
                 break;
             case PROVISIONAL_DOMAIN:
-                r = "no account owns " + domain + from + "; provisional account " + accountId
+                r = "no account owns " + domain + from + "; provisional account " + accountId()
                         + " already holds its earlier leads";
                 break;
             case NO_INPUT:
@@ -203,6 +210,6 @@ public final class MatchResult {
 
     @Override
     public String toString() {
-        return outcome + " " + accountId + " " + domain + " [" + reason() + "]";
+        return outcome + " " + accountId() + " " + domain + " [" + reason() + "]";
     }
 }

@@ -4,13 +4,11 @@ import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
-import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
-import io.leadmatch.engine.routing.RoutingConfig;
+import io.leadmatch.engine.routing.JunkWords;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 
-import java.util.Set;
 
 /**
  * The match path: lead → domain → account. Read-only: it never changes state, so {@code Match} is a safe what-if.
@@ -23,14 +21,11 @@ import java.util.Set;
  */
 final class Matcher {
     private final DomainNormalizer normalizer;
-    private final MailboxProviders mailboxes;
     private final ProvisionalAccounts provisional;
     private final boolean requireWorkEmail;
 
-    Matcher(DomainNormalizer normalizer, MailboxProviders mailboxes, ProvisionalAccounts provisional,
-            boolean requireWorkEmail) {
+    Matcher(DomainNormalizer normalizer, ProvisionalAccounts provisional, boolean requireWorkEmail) {
         this.normalizer = normalizer;
-        this.mailboxes = mailboxes;
         this.provisional = provisional;
         this.requireWorkEmail = requireWorkEmail;
     }
@@ -45,35 +40,40 @@ final class Matcher {
             r.path = MatchResult.Path.NO_INPUT;
             return;
         }
-        RoutingConfig.Junk junk = s.routing().junk();
-        if (junkWord(junk.words(), email, lead.company(), r)) {
+        if (junkWord(s.routing().junk().words(), email, lead.company(), r)) {
             junk(s, r, MatchResult.Path.JUNK_WORD);
             return;
         }
 
         HostName chosen = null;
+        long chosenEntry = DomainEntryLayout.MISSING;
+        MatchResult.Path chosenPath = MatchResult.Path.DOMAIN;
         boolean freeEmail = false;
         String emailFailure = null;
         String websiteFailure = null;
         if (!email.isBlank()) {
             HostName h = r.emailHost;
             if (normalizer.normalize(email, h)) {
-                if (isJunkDomain(junk, h)) {
-                    setDomain(r, h, "email");
-                    junk(s, r, MatchResult.Path.JUNK_DOMAIN);
-                    return;
-                }
-                if (mailboxes.isDisposable(h.host(), h.registrableStart())) {
-                    setDomain(r, h, "email");
-                    r.outcome = Outcome.DISPOSABLE_EMAIL;
-                    r.path = MatchResult.Path.DISPOSABLE_EMAIL;
-                    return;
-                }
-                if (mailboxes.isFree(h.host(), h.registrableStart())) {
-                    freeEmail = true;
-                } else {
-                    chosen = h;
-                    r.source = "email";
+                long e = lookup(s.index(), h, r);
+                switch (e == DomainEntryLayout.MISSING ? DomainEntryLayout.ACCOUNT : DomainEntryLayout.kind(e)) {
+                    case DomainEntryLayout.JUNK:
+                        setDomain(r, h, "email");
+                        junk(s, r, MatchResult.Path.JUNK_DOMAIN);
+                        return;
+                    case DomainEntryLayout.DISPOSABLE:
+                        setDomain(r, h, "email");
+                        r.matchedDomain.setLength(0);
+                        r.outcome = Outcome.DISPOSABLE_EMAIL;
+                        r.path = MatchResult.Path.DISPOSABLE_EMAIL;
+                        return;
+                    case DomainEntryLayout.FREE:
+                        freeEmail = true;
+                        break;
+                    default:
+                        chosen = h;
+                        chosenEntry = e;
+                        chosenPath = r.path;
+                        r.source = "email";
                 }
             } else {
                 emailFailure = h.failureReason();
@@ -82,16 +82,26 @@ final class Matcher {
         if (chosen == null && !website.isBlank()) {
             HostName h = r.websiteHost;
             if (normalizer.normalize(website, h)) {
-                if (!mailboxes.isFree(h.host(), h.registrableStart())
-                        && !mailboxes.isDisposable(h.host(), h.registrableStart())) {
+                long e = lookup(s.index(), h, r);
+                int kind = e == DomainEntryLayout.MISSING ? DomainEntryLayout.ACCOUNT : DomainEntryLayout.kind(e);
+                if (kind == DomainEntryLayout.JUNK) {
+                    setDomain(r, h, "website");
+                    junk(s, r, MatchResult.Path.JUNK_DOMAIN);
+                    return;
+                }
+                if (kind == DomainEntryLayout.ACCOUNT) {
                     chosen = h;
+                    chosenEntry = e;
+                    chosenPath = r.path;
                     r.source = "website";
                 }
+                // A free or disposable provider's site says nothing about the lead's company.
             } else {
                 websiteFailure = h.failureReason();
             }
         }
         if (chosen == null) {
+            r.matchedDomain.setLength(0);
             if (freeEmail && requireWorkEmail) {
                 setDomain(r, r.emailHost, "email");
                 r.outcome = Outcome.INVALID;
@@ -106,7 +116,6 @@ final class Matcher {
                 return;
             }
             if (freeEmail) {
-                setDomain(r, r.emailHost, "email");
                 r.outcome = Outcome.FREE_EMAIL;
                 r.path = MatchResult.Path.FREE_EMAIL;
                 r.detail = (website.isBlank() ? "" : "; the website gave no work domain") + ambiguity;
@@ -118,22 +127,21 @@ final class Matcher {
             return;
         }
         setDomain(r, chosen, r.source);
-        if (isJunkDomain(junk, chosen)) {
-            junk(s, r, MatchResult.Path.JUNK_DOMAIN);
+        if (chosenEntry != DomainEntryLayout.MISSING) {
+            resolve(s, lead, chosenEntry, chosenPath, r);
             return;
         }
-        if (!lookup(s, lead, chosen, r)) {
-            String domain = r.domain.toString();
-            ProvisionalAccounts.Entry e = provisional.get(domain);
-            if (e != null) {
-                r.outcome = Outcome.PROVISIONAL;
-                r.path = MatchResult.Path.PROVISIONAL_DOMAIN;
-                r.accountId = e.accountId();
-            } else {
-                r.outcome = Outcome.NEW_ACCOUNT;
-                r.path = MatchResult.Path.NEW_DOMAIN;
-                r.accountId = ProvisionalAccounts.idFor(domain);
-            }
+        r.matchedDomain.setLength(0);
+        String domain = r.domain.toString();
+        ProvisionalAccounts.Entry e = provisional.get(domain);
+        if (e != null) {
+            r.outcome = Outcome.PROVISIONAL;
+            r.path = MatchResult.Path.PROVISIONAL_DOMAIN;
+            r.accountId = e.accountId();
+        } else {
+            r.outcome = Outcome.NEW_ACCOUNT;
+            r.path = MatchResult.Path.NEW_DOMAIN;
+            r.accountId = ProvisionalAccounts.idFor(domain);
         }
     }
 
@@ -151,8 +159,7 @@ final class Matcher {
             r.outcome = Outcome.MATCHED;
             r.path = MatchResult.Path.COMPANY_NAME;
             r.accountOrdinal = hits[0];
-            r.accountId = accounts.id(hits[0]);
-            r.accountName = accounts.name(hits[0]);
+            r.accounts = accounts;
             r.detail = lead.company().trim();
             r.source = "company";
             return null;
@@ -161,9 +168,13 @@ final class Matcher {
                 : "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.length + " accounts)";
     }
 
-    /** Walks the host's indexed subdomains down to the registrable domain; fills {@code r} on a hit. */
-    private boolean lookup(CrmSnapshot s, Lead lead, HostName h, MatchResult r) {
-        DomainIndex index = s.index();
+    /**
+     * Walks the host's indexed subdomains from the most specific down to the registrable domain (only when the
+     * index holds subdomains of that domain), then the registrable domain itself. Returns the first entry found,
+     * or {@link DomainEntryLayout#MISSING}; on a hit {@code r.matchedDomain} holds its key and {@code r.path} says
+     * whether it was a subdomain.
+     */
+    private static long lookup(DomainIndex index, HostName h, MatchResult r) {
         CharSequence host = h.host();
         int end = host.length();
         int registrable = h.registrableStart();
@@ -171,17 +182,13 @@ final class Matcher {
             for (int p = h.lookupStart(); p < registrable; p = nextLabel(host, p)) {
                 long entry = probe(index, host, p, end, r);
                 if (entry != DomainEntryLayout.MISSING) {
-                    resolve(s, lead, entry, MatchResult.Path.SUBDOMAIN, r);
-                    return true;
+                    r.path = MatchResult.Path.SUBDOMAIN;
+                    return entry;
                 }
             }
         }
-        long entry = probe(index, host, registrable, end, r);
-        if (entry == DomainEntryLayout.MISSING) {
-            return false;
-        }
-        resolve(s, lead, entry, MatchResult.Path.DOMAIN, r);
-        return true;
+        r.path = MatchResult.Path.DOMAIN;
+        return probe(index, host, registrable, end, r);
     }
 
     private static long probe(DomainIndex index, CharSequence host, int from, int to, MatchResult r) {
@@ -220,8 +227,7 @@ final class Matcher {
         r.outcome = Outcome.MATCHED;
         r.path = DomainEntryLayout.isAlias(entry) ? MatchResult.Path.ALIAS : path;
         r.accountOrdinal = account;
-        r.accountId = accounts.id(account);
-        r.accountName = accounts.name(account);
+        r.accounts = accounts;
     }
 
     /**
@@ -266,12 +272,12 @@ final class Matcher {
         String junkAccount = s.routing().junk().accountId();
         int a = s.accounts().ordinalOf(junkAccount);
         r.accountId = junkAccount;
+        r.accounts = a >= 0 ? s.accounts() : null;
         r.accountOrdinal = a;
-        r.accountName = a >= 0 ? s.accounts().name(a) : "";
     }
 
     /** Junk when the email's local part (before any +tag) or the company is exactly a junk word. */
-    private static boolean junkWord(Set<String> words, String email, String company, MatchResult r) {
+    private static boolean junkWord(JunkWords words, String email, String company, MatchResult r) {
         int at = email.lastIndexOf('@');
         if (at > 0) {
             int start = at;
@@ -289,48 +295,19 @@ final class Matcher {
                     break;
                 }
             }
-            String w = findIgnoreCase(words, email, start, end);
+            String w = words.find(email, start, end);
             if (w != null) {
                 r.detail = "email local part is '" + w + "'";
                 return true;
             }
         }
         String c = company.trim();
-        String w = findIgnoreCase(words, c, 0, c.length());
+        String w = words.find(c, 0, c.length());
         if (w != null) {
             r.detail = "company is '" + w + "'";
             return true;
         }
         return false;
-    }
-
-    private static String findIgnoreCase(Set<String> words, CharSequence s, int from, int to) {
-        int len = to - from;
-        if (len <= 0) {
-            return null;
-        }
-        for (String w : words) {
-            if (w.length() == len && regionEqualsIgnoreCase(w, s, from)) {
-                return w;
-            }
-        }
-        return null;
-    }
-
-    /** Configured junk domains are checked before the bundled free/disposable lists: configuration wins. */
-    private static boolean isJunkDomain(RoutingConfig.Junk junk, HostName h) {
-        return findIgnoreCase(junk.domains(), h.host(), h.registrableStart(), h.host().length()) != null;
-    }
-
-    private static boolean regionEqualsIgnoreCase(String w, CharSequence s, int from) {
-        for (int i = 0; i < w.length(); i++) {
-            char a = w.charAt(i);
-            char b = s.charAt(from + i);
-            if (a != b && Character.toLowerCase(a) != Character.toLowerCase(b)) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static String failureDetail(String emailFailure, String websiteFailure, Lead lead) {

@@ -154,9 +154,14 @@ final class AccountModel {
             case HOSTED:
                 domain = domains.hostedDomain(label, rng.pick(Vocabulary.HOSTING_PLATFORMS));
                 break;
-            case IDN:
-                domain = domains.internationalDomain(label, country.tlds().pick(rng));
+            case IDN: {
+                DomainFactory.Label accented = DomainFactory.accented(label);
+                domain = domains.internationalDomain(accented, label, country.tlds().pick(rng));
+                if (domain.startsWith(accented.text() + ".")) {
+                    core = accented.core(); // the accented domain passed the guard: the name is accented too
+                }
                 break;
+            }
             case CHILD_SAME_DOMAIN:
             case CHILD_SUBDOMAIN: {
                 parent = earlierNormal(i, rng);

@@ -124,6 +124,9 @@ public final class DataGenerator {
             System.out.printf(Locale.ROOT, "%s: %,d leads in %.2f s (%,.0f leads/s); %,d bytes in all, %d threads%n",
                     out.resolve(LEADS), s.leads(), leadSeconds, s.leads() / Math.max(leadSeconds, 1e-9), s.bytes(),
                     threads);
+        } catch (IllegalArgumentException e) {
+            usage(e.getMessage());
+            System.exit(2);
         } catch (IOException | UncheckedIOException e) {
             System.err.println("DataGenerator: " + e.getMessage());
             System.exit(1);

@@ -50,13 +50,24 @@ final class DomainFactory {
         return guard.accepts(d) ? d : fallback(label.code(), tld);
     }
 
-    /** A domain with one accented vowel ({@code kävoreti.de}), Unicode; a plain one when the guard objects. */
-    String internationalDomain(Label label, String tld) {
+    /**
+     * The label with the vowel of the code's first syllable accented, in the domain and in the company name
+     * ({@code kävoreti-labs} / {@code Kävoreti Labs}). Removing the accent gives the code back, so accented labels
+     * stay unique; as IDNs they are {@code xn--} names and never equal an ASCII label.
+     */
+    static Label accented(Label label) {
         String text = label.text();
-        int at = text.indexOf(label.code()) + 1; // the first syllable's vowel
-        int v = ACCENTED_FROM.indexOf(text.charAt(at));
-        String d = text.substring(0, at) + ACCENTED_TO.charAt(v) + text.substring(at + 1) + "." + tld;
-        return guard.accepts(d) ? d : domain(label, tld);
+        int at = text.indexOf(label.code()) + 1;
+        char accent = ACCENTED_TO.charAt(ACCENTED_FROM.indexOf(text.charAt(at)));
+        String core = label.core(); // starts with the capitalized code, so its first vowel is at index 1
+        return new Label(text.substring(0, at) + accent + text.substring(at + 1), label.code(),
+                core.charAt(0) + String.valueOf(accent) + core.substring(2));
+    }
+
+    /** {@code label.tld} for an {@link #accented} label (Unicode); a plain ASCII domain when the guard objects. */
+    String internationalDomain(Label label, Label plain, String tld) {
+        String d = label.text() + "." + tld;
+        return guard.accepts(d) ? d : domain(plain, tld);
     }
 
     /** A customer site on a hosting platform ({@code kavoreti.myshopify.com}). */

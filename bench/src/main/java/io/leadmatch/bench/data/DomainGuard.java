@@ -19,7 +19,8 @@ final class DomainGuard {
     private static final DomainSet JUNK = DomainSet.of(List.of(Vocabulary.JUNK_DOMAINS));
 
     private final DomainNormalizer normalizer = DomainNormalizer.standard();
-    private final MailboxProviders mailboxes = MailboxProviders.bundled();
+    private final DomainSet free = MailboxProviders.bundled().freeDomains();
+    private final DomainSet disposable = MailboxProviders.bundled().disposableDomains();
     private final HostName host = new HostName();
 
     /** True when {@code domain} (ASCII or Unicode) normalizes to itself as a registrable company domain. */
@@ -27,7 +28,8 @@ final class DomainGuard {
         if (!normalizer.normalize(domain, host) || host.registrableStart() != 0 || host.lookupStart() != 0) {
             return false;
         }
+        // The host is its own registrable domain, so the lists' suffix walk reduces to one lookup each.
         CharSequence h = host.host();
-        return !mailboxes.isFree(h, 0) && !mailboxes.isDisposable(h, 0) && !JUNK.contains(h);
+        return !free.contains(h) && !disposable.contains(h) && !JUNK.contains(h);
     }
 }

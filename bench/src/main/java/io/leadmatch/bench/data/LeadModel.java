@@ -23,6 +23,7 @@ final class LeadModel {
     static final double ZIPF_EXPONENT = 1.0;
     private static final String[] SUBDOMAINS = {"mail", "eu", "corp", "app", "en"};
     private static final String LOCAL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
+    private static final int CACHE_SLOTS = 1 << 13;
 
     /** What a lead was generated to be. */
     enum Category { MATCHED, FREE_EMAIL, DISPOSABLE, JUNK, UNKNOWN }
@@ -50,6 +51,14 @@ final class LeadModel {
     private final RankPermutation unknownOrder;
     private final long accountCount;
     private final long unknownBase;
+    /**
+     * Direct-mapped caches of the last account and unknown domain per slot. Both are pure functions of their
+     * index, so caching changes no byte; with Zipf popularity most draws hit the few thousand most popular
+     * entries, and building an account (names, ids, guarded domains) is most of the cost of a matched lead.
+     */
+    private final AccountModel.Account[] recentAccounts = new AccountModel.Account[CACHE_SLOTS];
+    private final UnknownDomain[] recentUnknown = new UnknownDomain[CACHE_SLOTS];
+    private final long[] recentUnknownIndex = new long[CACHE_SLOTS];
 
     /**
      * @param seed         the generator seed
@@ -102,7 +111,12 @@ final class LeadModel {
         while (accounts.kindOf(index) == AccountModel.Kind.NO_WEBSITE) {
             index = index + 1 == accountCount ? 1 : index + 1;
         }
-        AccountModel.Account a = accounts.describe(index);
+        int slot = (int) (index & (CACHE_SLOTS - 1));
+        AccountModel.Account a = recentAccounts[slot];
+        if (a == null || a.index() != index) {
+            a = accounts.describe(index);
+            recentAccounts[slot] = a;
+        }
         String host = a.domain();
         if (!a.aliases().isEmpty() && rng.chance(0.3)) {
             host = pick(a.aliases(), rng);
@@ -192,14 +206,14 @@ final class LeadModel {
                 company = word;
                 break;
             default:
-                email = word + "@" + unknownDomain(unknownBase + unknownOrder.map(unknownRanks.sample(rng) - 1)).domain();
+                email = word + "@" + popularUnknown(rng).domain();
                 break;
         }
         return new Lead(requestId, email, website, company, rng.chance(0.5) ? "US" : "", "", Category.JUNK, -1);
     }
 
     private Lead unknown(String requestId, int first, int last, SplitMix64 rng) {
-        UnknownDomain d = unknownDomain(unknownBase + unknownOrder.map(unknownRanks.sample(rng) - 1));
+        UnknownDomain d = popularUnknown(rng);
         String email = "";
         String website = "";
         double form = rng.nextDouble();
@@ -218,6 +232,19 @@ final class LeadModel {
                 located ? someState(d.country(), rng) : "", Category.UNKNOWN, -1);
     }
 
+    /** An unknown domain drawn by popularity. */
+    private UnknownDomain popularUnknown(SplitMix64 rng) {
+        long g = unknownBase + unknownOrder.map(unknownRanks.sample(rng) - 1);
+        int slot = (int) (g & (CACHE_SLOTS - 1));
+        UnknownDomain d = recentUnknown[slot];
+        if (d == null || recentUnknownIndex[slot] != g) {
+            d = unknownDomain(g);
+            recentUnknown[slot] = d;
+            recentUnknownIndex[slot] = g;
+        }
+        return d;
+    }
+
     /** Unknown domain with label index {@code g}: a function of {@code g}, so popular ones repeat exactly. */
     UnknownDomain unknownDomain(long g) {
         SplitMix64 rng = new SplitMix64(seed, Streams.UNKNOWN_DOMAIN, g);
@@ -225,15 +252,20 @@ final class LeadModel {
         DomainFactory.Label label = domains.label(g, rng);
         double u = rng.nextDouble();
         String domain;
+        String core = label.core();
         if (u < 0.03) {
             domain = domains.hostedDomain(label, rng.pick(Vocabulary.HOSTING_PLATFORMS));
         } else if (u < 0.04 && country.idn()) {
-            domain = domains.internationalDomain(label, country.tlds().pick(rng));
+            DomainFactory.Label accented = DomainFactory.accented(label);
+            domain = domains.internationalDomain(accented, label, country.tlds().pick(rng));
+            if (domain.startsWith(accented.text() + ".")) {
+                core = accented.core();
+            }
         } else {
             domain = domains.domain(label, country.tlds().pick(rng));
         }
         String legal = country.legalForms()[rng.nextInt(country.legalForms().length)];
-        return new UnknownDomain(domain, legal.isEmpty() ? label.core() : label.core() + " " + legal, country);
+        return new UnknownDomain(domain, legal.isEmpty() ? core : core + " " + legal, country);
     }
 
     /** Local parts of work addresses: first.last, jdoe, jane, janedoe, jane_doe, a role mailbox, j.doe. */

@@ -60,15 +60,6 @@ final class ZipfSampler {
         }
     }
 
-    /** The exact probability of rank {@code k}; O(n), for tests. */
-    double probability(int k) {
-        double norm = 0;
-        for (int i = 1; i <= n; i++) {
-            norm += StrictMath.pow(i, -exponent);
-        }
-        return StrictMath.pow(k, -exponent) / norm;
-    }
-
     /** h(x) = 1 / x^exponent. */
     private double h(double x) {
         return StrictMath.exp(-exponent * StrictMath.log(x));

@@ -75,7 +75,7 @@ public final class Assigner {
         String skipped = "";
         AccountType type = null;
         if (outcome == Outcome.MATCHED) {
-            int a = accounts.ordinalOf(match.accountId());
+            int a = match.accountOrdinal();
             type = accounts.type(a);
             int owner = accounts.owner(a);
             if (owner >= 0 && users.isActive(owner)) {

@@ -161,6 +161,14 @@ public final class DomainSet {
         }
     }
 
+    /** Calls {@code action} with every domain (allocates a String each: for index builds, not lookups). */
+    public void forEach(java.util.function.Consumer<String> action) {
+        for (int i = 0; i < size; i++) {
+            action.accept(new String(data, offsets[i], offsets[i + 1] - offsets[i],
+                    java.nio.charset.StandardCharsets.US_ASCII));
+        }
+    }
+
     /** The largest number of labels of any entry: suffixes with more labels cannot be in the set. */
     int maxLabels() {
         return maxLabels;

@@ -43,6 +43,7 @@ public final class MailboxProviders {
         this.disposable = disposable;
     }
 
+
     /**
      * The bundled lists, loaded on first use (about 0.1 s) and shared by every caller afterwards.
      *

@@ -29,7 +29,7 @@ public record RoutingConfig(String source, Junk junk, String customerTeam, Strin
      *                     first label of a domain is exactly one of them ("test", "asdf", ...)
      * @param domains      registrable domains that are junk ("example.com", ...)
      */
-    public record Junk(String accountId, String queueUserId, Set<String> words, Set<String> domains) {
+    public record Junk(String accountId, String queueUserId, JunkWords words, Set<String> domains) {
     }
 
     /**

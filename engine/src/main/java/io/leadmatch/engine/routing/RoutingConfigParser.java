@@ -137,7 +137,7 @@ public final class RoutingConfigParser {
 
     private RoutingConfig.Junk junk(Node node) throws SnapshotException {
         if (node == null) {
-            return new RoutingConfig.Junk("", "", DEFAULT_JUNK_WORDS, DEFAULT_JUNK_DOMAINS);
+            return new RoutingConfig.Junk("", "", new JunkWords(DEFAULT_JUNK_WORDS), DEFAULT_JUNK_DOMAINS);
         }
         Map<String, Node> m = mapping(node, JUNK_KEYS, "junk");
         String accountId = optionalScalar(m, "account_id");
@@ -145,7 +145,7 @@ public final class RoutingConfigParser {
         Set<String> words = m.containsKey("words") ? lowerSet(m.get("words"), "junk.words") : DEFAULT_JUNK_WORDS;
         Set<String> domains = m.containsKey("domains") ? lowerSet(m.get("domains"), "junk.domains")
                 : DEFAULT_JUNK_DOMAINS;
-        return new RoutingConfig.Junk(accountId, queue, words, domains);
+        return new RoutingConfig.Junk(accountId, queue, new JunkWords(words), domains);
     }
 
     private RoutingConfig.Team team(Node node) throws SnapshotException {

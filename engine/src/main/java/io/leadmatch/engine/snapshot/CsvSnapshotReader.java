@@ -2,6 +2,7 @@ package io.leadmatch.engine.snapshot;
 
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.domain.DomainNormalizer;
+import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.RoutingConfigParser;
 import org.apache.commons.csv.CSVFormat;
@@ -60,11 +61,17 @@ public final class CsvSnapshotReader {
      */
     public static CrmSnapshot load(Path dir, DomainNormalizer normalizer, Path indexFile, long generation)
             throws SnapshotException {
+        return load(dir, normalizer, MailboxProviders.bundled(), indexFile, generation);
+    }
+
+    /** As {@link #load(Path, DomainNormalizer, Path, long)}, with the free/disposable lists to fold in. */
+    public static CrmSnapshot load(Path dir, DomainNormalizer normalizer, MailboxProviders mailboxes, Path indexFile,
+                                   long generation) throws SnapshotException {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
         RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
-        SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer);
+        SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer, mailboxes);
 
         readCsv(requireFile(dir, USERS), List.of("Id", "Name", "IsActive"), (where, row) ->
                 b.user(where, row.get("Id"), row.get("Name"), row.getOr("Email"), parseBool(row.get("IsActive"))));

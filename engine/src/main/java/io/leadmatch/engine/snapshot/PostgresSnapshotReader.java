@@ -2,6 +2,7 @@ package io.leadmatch.engine.snapshot;
 
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.domain.DomainNormalizer;
+import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.RoutingConfigParser;
 import org.postgresql.Driver;
@@ -75,7 +76,7 @@ public final class PostgresSnapshotReader {
         // The file first: a broken routing.yaml should not cost a full table scan of the replica.
         RoutingConfig routing = RoutingConfigParser.parse(routingYaml);
         String source = "postgres " + cfg.describe();
-        SnapshotBuilder b = new SnapshotBuilder(source, normalizer);
+        SnapshotBuilder b = new SnapshotBuilder(source, normalizer, MailboxProviders.bundled());
         Connection c;
         try {
             c = connector.open();

@@ -7,6 +7,7 @@ import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
+import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.RoutingConfig;
@@ -35,6 +36,7 @@ import java.util.Set;
 public final class SnapshotBuilder {
     private final String source;
     private final DomainNormalizer normalizer;
+    private final MailboxProviders mailboxes;
     private final UserTable.Builder users = new UserTable.Builder();
     private UserTable userTable;
     private final AccountTable.Builder accounts = new AccountTable.Builder();
@@ -43,6 +45,7 @@ public final class SnapshotBuilder {
     /** Alias key → canonical key. */
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
+    private final List<String> specialSubdomains = new ArrayList<>();
     private final HostName host = new HostName();
     private final long started = System.nanoTime();
     private long rowsRead;
@@ -52,10 +55,12 @@ public final class SnapshotBuilder {
     /**
      * @param source     what is being loaded (for the report)
      * @param normalizer the normalizer that gives account domains the same keys as leads
+     * @param mailboxes  free-webmail and disposable domains, folded into the index
      */
-    public SnapshotBuilder(String source, DomainNormalizer normalizer) {
+    public SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
         this.source = source;
         this.normalizer = normalizer;
+        this.mailboxes = mailboxes;
     }
 
     /** Records a skipped row or value. */
@@ -233,14 +238,54 @@ public final class SnapshotBuilder {
             }
         }
 
+        long special = foldSpecialDomains(entries, routing, table);
+        for (String key : specialSubdomains) {
+            if (normalizer.normalize(key, host) && host.registrableStart() > host.lookupStart()) {
+                subdomainParents.add(host.registrableDomain());
+            }
+        }
         DomainIndex index = indexFile == null ? DomainIndex.build(entries, subdomainParents, null, false)
                 : DomainIndex.openOrBuild(entries, subdomainParents, indexFile);
         long millis = (System.nanoTime() - started) / 1_000_000;
         LoadReport report = new LoadReport(source, rowsRead, userTable.size(), table.size(), opportunities,
-                entries.size(), aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
+                entries.size() - special, aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
                 List.copyOf(conflicts), millis);
         return new CrmSnapshot(generation, userTable, table, index, conflictSets.toArray(new int[0][]),
                 conflictDomains.toArray(new String[0]), CompanyNames.of(table), routing, report);
+    }
+
+    /**
+     * Free-webmail, disposable and configured junk domains go into the index too, so one off-heap probe answers
+     * for every kind. Precedence: junk (configuration) over disposable over free over an account: an account that
+     * lists gmail.com never gets leads by that domain (reported).
+     *
+     * @return number of special entries
+     */
+    private long foldSpecialDomains(Object2LongOpenHashMap<String> entries, RoutingConfig routing,
+                                    AccountTable table) {
+        long[] count = new long[1];
+        java.util.function.BiConsumer<String, Integer> put = (domain, kind) -> {
+            long previous = entries.put(domain, DomainEntryLayout.special(kind));
+            if (entries.defaultReturnValue() == previous) {
+                count[0]++;
+            } else if (DomainEntryLayout.kind(previous) == DomainEntryLayout.ACCOUNT
+                    && !DomainEntryLayout.isConflict(previous)) {
+                warn("Account " + table.id(DomainEntryLayout.target(previous)), "domain " + domain + " is a "
+                        + (kind == DomainEntryLayout.FREE ? "free webmail" : kind == DomainEntryLayout.DISPOSABLE
+                        ? "disposable mailbox" : "junk") + " domain and never matches by domain");
+            }
+            if (domain.indexOf('.') != domain.lastIndexOf('.')) {
+                specialSubdomains.add(domain); // may be below its registrable domain: the walk-up filter needs it
+            }
+        };
+        entries.defaultReturnValue(Long.MIN_VALUE);
+        mailboxes.freeDomains().forEach(d -> put.accept(d, DomainEntryLayout.FREE));
+        mailboxes.disposableDomains().forEach(d -> put.accept(d, DomainEntryLayout.DISPOSABLE));
+        for (String d : routing.junk().domains()) {
+            put.accept(d, DomainEntryLayout.JUNK);
+        }
+        entries.defaultReturnValue(0);
+        return count[0];
     }
 
     private void validateRouting(RoutingConfig routing, AccountTable table) throws SnapshotException {
