@@ -2,6 +2,7 @@ package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.Assignment;
+import io.leadmatch.engine.assign.IdempotencyCache;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.domain.DomainNormalizer;
@@ -34,6 +35,10 @@ public final class LeadMatchEngine implements AutoCloseable {
     private final ProvisionalAccounts provisional;
     private final Matcher matcher;
     private final Assigner assigner;
+    private final IdempotencyCache<AssignResult> idempotency;
+
+    /** Most request ids remembered for idempotent retries (the oldest are forgotten first). */
+    public static final int IDEMPOTENCY_MAX_ENTRIES = 1_000_000;
     private volatile CrmSnapshot current;
     private Path currentSnapshotDir;
     private long generation;
@@ -47,6 +52,8 @@ public final class LeadMatchEngine implements AutoCloseable {
         this.mailboxes = config.matching().mailboxes();
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
         this.assigner = new Assigner(provisional, config.clock().millis());
+        this.idempotency = new IdempotencyCache<>(config.clock(), java.time.Duration.ofHours(24),
+                IDEMPOTENCY_MAX_ENTRIES);
     }
 
     /** Loads the snapshot and returns a serving engine; fails without side effects on a bad snapshot. */
@@ -78,8 +85,19 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
-    /** Matches a lead and assigns it. */
+    /**
+     * Matches a lead and assigns it. A {@code request_id} seen within the retention window (24 h, bounded to
+     * {@link #IDEMPOTENCY_MAX_ENTRIES} ids) gets the same answer again without consuming a turn: form backends
+     * retry on timeouts, and a retry must never double-assign.
+     */
     public AssignResult matchAndAssign(Lead lead) {
+        if (lead.requestId().isEmpty()) {
+            return assignNow(lead);
+        }
+        return idempotency.getOrCompute(lead.requestId(), () -> assignNow(lead)).value();
+    }
+
+    private AssignResult assignNow(Lead lead) {
         MatchResult r = new MatchResult();
         CrmSnapshot s = acquire();
         try {

@@ -33,7 +33,7 @@ class LeadMatchEngineTest {
     }
 
     private static Lead lead(String email, String website, String country, String state) {
-        return new Lead("r", email, website, "", country, state, Map.of());
+        return new Lead("r-" + java.util.UUID.randomUUID(), email, website, "", country, state, Map.of());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")
@@ -174,6 +174,22 @@ class LeadMatchEngineTest {
             engine.match(lead("x" + i + "@what-if-" + i + ".com", "", "", ""));
         }
         assertEquals(before, engine.teamState("inbound-sdr").orElseThrow().totalAssigned());
+    }
+
+    @Test
+    void retryWithTheSameRequestIdGetsTheSameAssignmentAndConsumesNoTurn() {
+        Lead first = new Lead("form-retry-1", "x@retry-co.com", "", "", "", "", Map.of());
+        AssignResult a = engine.matchAndAssign(first);
+        long total = engine.teamState(a.assignment().teamId()).orElseThrow().totalAssigned();
+        for (int i = 0; i < 5; i++) {
+            AssignResult again = engine.matchAndAssign(first);
+            assertEquals(a.assignment().assignmentId(), again.assignment().assignmentId());
+            assertEquals(a.assignment().assigneeId(), again.assignment().assigneeId());
+        }
+        assertEquals(total, engine.teamState(a.assignment().teamId()).orElseThrow().totalAssigned());
+        AssignResult other = engine.matchAndAssign(new Lead("form-retry-2", "x@retry-co.com", "", "", "", "",
+                Map.of()));
+        assertNotEquals(a.assignment().assignmentId(), other.assignment().assignmentId());
     }
 
     @Test

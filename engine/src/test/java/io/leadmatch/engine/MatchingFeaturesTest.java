@@ -23,7 +23,7 @@ class MatchingFeaturesTest {
     Path tmp;
 
     private static Lead lead(String email, String website, String company) {
-        return new Lead("r", email, website, company, "", "", Map.of());
+        return new Lead("r-" + java.util.UUID.randomUUID(), email, website, company, "", "", Map.of());
     }
 
     @ParameterizedTest
