@@ -56,26 +56,8 @@ public final class DomainIndex implements AutoCloseable {
      */
     public static DomainIndex build(Object2LongMap<String> entries, Iterable<String> subdomainParents, Path file,
                                     boolean deleteOnClose) {
-        long n = entries.size();
-        double averageKeyBytes = 16;
-        if (n > 0) {
-            long total = 0;
-            for (String k : entries.keySet()) {
-                total += k.length();
-            }
-            averageKeyBytes = Math.max(4, (double) total / n);
-        }
         try {
-            var builder = ChronicleMap.of(CharSequence.class, LongValue.class)
-                    .name("leadmatch-domains")
-                    // Headroom: a Chronicle Map fails when it outgrows its configured size.
-                    .entries(Math.max(1_024, (long) (n * 1.3)))
-                    .averageKeySize(averageKeyBytes)
-                    .maxBloatFactor(4.0)
-                    // With entry checksums on, a persisted map lost entries under mixed put/remove
-                    // (DomainIndexTest's persisted seeds). The index is rebuilt from the snapshot after a crash
-                    // anyway, so checksums buy nothing here.
-                    .checksumEntries(false);
+            var builder = mapBuilder(entries);
             ChronicleMap<CharSequence, LongValue> map;
             if (file == null) {
                 map = builder.create();
@@ -113,13 +95,7 @@ public final class DomainIndex implements AutoCloseable {
         if (Files.isRegularFile(file) && Files.isRegularFile(marker)) {
             ChronicleMap<CharSequence, LongValue> map = null;
             try {
-                map = ChronicleMap.of(CharSequence.class, LongValue.class)
-                        .name("leadmatch-domains")
-                        .entries(Math.max(1_024, (long) (entries.size() * 1.3)))
-                        .averageKeySize(16)
-                        .maxBloatFactor(4.0)
-                        .checksumEntries(false)
-                        .createPersistedTo(file.toFile());
+                map = mapBuilder(entries).createPersistedTo(file.toFile());
                 if (map.longSize() == entries.size() && sampleMatches(map, entries)) {
                     LongOpenHashSet parents = new LongOpenHashSet();
                     for (String parent : subdomainParents) {
@@ -141,6 +117,30 @@ public final class DomainIndex implements AutoCloseable {
             throw new UncheckedIOException("cannot reset index marker " + marker, e);
         }
         return build(entries, subdomainParents, file, false);
+    }
+
+    /** The one map configuration, for building and for reopening a persisted index. */
+    private static net.openhft.chronicle.map.ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(
+            Object2LongMap<String> entries) {
+        long n = entries.size();
+        double averageKeyBytes = 16;
+        if (n > 0) {
+            long total = 0;
+            for (String k : entries.keySet()) {
+                total += k.length();
+            }
+            averageKeyBytes = Math.max(4, (double) total / n);
+        }
+        return ChronicleMap.of(CharSequence.class, LongValue.class)
+                .name("leadmatch-domains")
+                // Headroom: a Chronicle Map fails when it outgrows its configured size.
+                .entries(Math.max(1_024, (long) (n * 1.3)))
+                .averageKeySize(averageKeyBytes)
+                .maxBloatFactor(4.0)
+                // With entry checksums on, a persisted map lost entries under mixed put/remove (DomainIndexTest's
+                // persisted seeds). The index is rebuilt from the snapshot after a crash anyway, so checksums buy
+                // nothing here.
+                .checksumEntries(false);
     }
 
     /** Spot-checks up to 1,000 entries, spread over the map, against what the snapshot says they must be. */
