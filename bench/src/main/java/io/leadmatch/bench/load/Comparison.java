@@ -1,0 +1,109 @@
+package io.leadmatch.bench.load;
+
+import java.util.Locale;
+
+/**
+ * leadmatch and the echo baseline under the same workload, and their ratios (leadmatch / echo: above 1 means
+ * leadmatch is slower for latencies, below 1 means less throughput).
+ *
+ * @param workload      the workload in words
+ * @param responseBytes size of the echo's response: the median serialized AssignResponse of the probe calls
+ * @param ours          leadmatch
+ * @param echo          the bare echo server
+ */
+record Comparison(String workload, int responseBytes, RunResult ours, RunResult echo) {
+    static final double[] PERCENTILES = {50, 90, 99, 99.9};
+
+    double latencyRatio(double percentile) {
+        return ratio(ours.micros(percentile), echo.micros(percentile));
+    }
+
+    double maxRatio() {
+        return ratio(ours.maxMicros(), echo.maxMicros());
+    }
+
+    double throughputRatio() {
+        return ratio(ours.throughput(), echo.throughput());
+    }
+
+    private static double ratio(double a, double b) {
+        return b == 0 ? Double.NaN : a / b;
+    }
+
+    /** The human table. */
+    String table() {
+        StringBuilder sb = new StringBuilder();
+        sb.append(workload).append('\n');
+        sb.append(String.format(Locale.ROOT, "echo response: %d bytes (median serialized AssignResponse)%n",
+                responseBytes));
+        sb.append(String.format(Locale.ROOT, "%-10s %12s %7s %12s %10s %10s %10s %10s %10s%n", "", "calls", "errors",
+                "calls/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs"));
+        for (RunResult r : new RunResult[]{ours, echo}) {
+            sb.append(String.format(Locale.ROOT, "%-10s %,12d %,7d %,12.0f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f%n",
+                    r.target(), r.calls(), r.errors(), r.throughput(), r.micros(50), r.micros(90), r.micros(99),
+                    r.micros(99.9), r.maxMicros()));
+        }
+        sb.append(String.format(Locale.ROOT, "%-10s %12s %7s %11.2fx %9.2fx %9.2fx %9.2fx %9.2fx %9.2fx%n",
+                "ratio", "", "", throughputRatio(), latencyRatio(50), latencyRatio(90), latencyRatio(99),
+                latencyRatio(99.9), maxRatio()));
+        return sb.toString();
+    }
+
+    /** The same figures as JSON. */
+    String json(LoadOptions options) {
+        StringBuilder sb = new StringBuilder();
+        sb.append("{\n");
+        sb.append("  \"workload\": ").append(quote(workload)).append(",\n");
+        sb.append("  \"rpc\": ").append(quote(options.rpc().name().toLowerCase(Locale.ROOT))).append(",\n");
+        sb.append("  \"mode\": ").append(quote(options.mode().name().toLowerCase(Locale.ROOT))).append(",\n");
+        sb.append("  \"rps\": ").append(options.mode() == LoadOptions.Mode.OPEN ? options.rps() : 0).append(",\n");
+        sb.append("  \"channels\": ").append(options.channels()).append(",\n");
+        sb.append("  \"outstanding\": ").append(options.outstanding()).append(",\n");
+        sb.append("  \"duration_seconds\": ").append(options.durationSeconds()).append(",\n");
+        sb.append("  \"warmup_seconds\": ").append(options.warmupSeconds()).append(",\n");
+        sb.append("  \"response_bytes\": ").append(responseBytes).append(",\n");
+        sb.append("  \"leadmatch\": ");
+        run(sb, ours);
+        sb.append(",\n  \"echo\": ");
+        run(sb, echo);
+        sb.append(",\n  \"ratio\": {\"throughput\": ").append(number(throughputRatio()));
+        sb.append(", \"p50\": ").append(number(latencyRatio(50)));
+        sb.append(", \"p90\": ").append(number(latencyRatio(90)));
+        sb.append(", \"p99\": ").append(number(latencyRatio(99)));
+        sb.append(", \"p99_9\": ").append(number(latencyRatio(99.9)));
+        sb.append(", \"max\": ").append(number(maxRatio()));
+        sb.append("}\n}\n");
+        return sb.toString();
+    }
+
+    private static void run(StringBuilder sb, RunResult r) {
+        sb.append("{\"calls\": ").append(r.calls())
+                .append(", \"errors\": ").append(r.errors())
+                .append(", \"throughput_per_s\": ").append(number(r.throughput()))
+                .append(", \"p50_us\": ").append(number(r.micros(50)))
+                .append(", \"p90_us\": ").append(number(r.micros(90)))
+                .append(", \"p99_us\": ").append(number(r.micros(99)))
+                .append(", \"p99_9_us\": ").append(number(r.micros(99.9)))
+                .append(", \"max_us\": ").append(number(r.maxMicros()))
+                .append('}');
+    }
+
+    private static String number(double d) {
+        return Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null";
+    }
+
+    private static String quote(String s) {
+        StringBuilder sb = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '"' || c == '\\') {
+                sb.append('\\').append(c);
+            } else if (c < 0x20) {
+                sb.append(String.format(Locale.ROOT, "\\u%04x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        return sb.append('"').toString();
+    }
+}
