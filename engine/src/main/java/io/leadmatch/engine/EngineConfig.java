@@ -1,27 +1,98 @@
 package io.leadmatch.engine;
 
+import io.leadmatch.engine.snapshot.PostgresSourceConfig;
+
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Objects;
 
 /**
  * How to open an engine.
  *
- * @param snapshotDir the CRM export directory to serve
- * @param dataDir     where persistent state (index files, provisional accounts) lives; null keeps everything in
- *                    memory
- * @param matching    matching settings (Public Suffix List, lists, policies)
- * @param clock       time source (injected so tests control it)
+ * @param snapshotDir     the CRM export directory to serve; null when the source is a database
+ * @param dataDir         where persistent state (index files, provisional accounts, load reports) lives; null
+ *                        keeps everything in memory
+ * @param matching        matching settings (Public Suffix List, lists, policies)
+ * @param clock           time source (injected so tests control it)
+ * @param maxSkippedRatio the largest share of skipped rows (0..1) a load may have; above it the load fails
+ *                        and the serving state stays as it was. A half-broken export (a changed column format,
+ *                        a truncated user table) must not replace a good generation.
+ * @param postgres        a PostgreSQL replica to read instead of {@code snapshotDir}; null: the CSV directory
+ * @param routingFile     routing.yaml when the source is a database (a CSV directory has its own)
  */
-public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock) {
+public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock,
+                           double maxSkippedRatio, PostgresSourceConfig postgres, Path routingFile) {
+    /** Default for {@link #maxSkippedRatio}: 5% of the rows. */
+    public static final double DEFAULT_MAX_SKIPPED_RATIO = 0.05;
+
     public EngineConfig {
-        Objects.requireNonNull(snapshotDir, "snapshotDir");
+        if (postgres == null) {
+            Objects.requireNonNull(snapshotDir, "snapshotDir");
+        } else {
+            Objects.requireNonNull(routingFile, "routingFile (required with a database source)");
+        }
+        if (!(maxSkippedRatio >= 0 && maxSkippedRatio <= 1)) {
+            throw new IllegalArgumentException("maxSkippedRatio must be between 0 and 1: " + maxSkippedRatio);
+        }
         matching = matching == null ? MatchingConfig.defaults() : matching;
         clock = clock == null ? Clock.systemUTC() : clock;
+    }
+
+    /** A CSV source with the default skipped-row threshold. */
+    public EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock) {
+        this(snapshotDir, dataDir, matching, clock, DEFAULT_MAX_SKIPPED_RATIO, null, null);
     }
 
     /** The defaults for a snapshot directory and an optional data directory. */
     public static EngineConfig of(Path snapshotDir, Path dataDir) {
         return new EngineConfig(snapshotDir, dataDir, null, null);
+    }
+
+    /**
+     * The {@code snapshot:} section of a leadmatch.yaml ({@code max_skipped_ratio}, 0..1); the default when the
+     * section or key is absent.
+     */
+    public static double parseMaxSkippedRatio(Path leadmatchYaml) throws SnapshotException {
+        String name = leadmatchYaml.getFileName().toString();
+        Object root = MatchingConfig.loadYaml(leadmatchYaml);
+        Object section = root == null ? null : ((Map<?, ?>) root).get("snapshot");
+        if (section == null) {
+            return DEFAULT_MAX_SKIPPED_RATIO;
+        }
+        if (!(section instanceof Map)) {
+            throw new SnapshotException(name, 0, "'snapshot' must be a mapping");
+        }
+        for (Object k : ((Map<?, ?>) section).keySet()) {
+            if (!"max_skipped_ratio".equals(k)) {
+                throw new SnapshotException(name, 0, "unknown key 'snapshot." + k + "' (allowed: max_skipped_ratio)");
+            }
+        }
+        Object v = ((Map<?, ?>) section).get("max_skipped_ratio");
+        if (v == null) {
+            return DEFAULT_MAX_SKIPPED_RATIO;
+        }
+        if (!(v instanceof Number) || !(((Number) v).doubleValue() >= 0 && ((Number) v).doubleValue() <= 1)) {
+            throw new SnapshotException(name, 0, "snapshot.max_skipped_ratio must be a number between 0 and 1, got "
+                    + v);
+        }
+        return ((Number) v).doubleValue();
+    }
+
+    /** The defaults for a PostgreSQL replica, its routing.yaml and an optional data directory. */
+    public static EngineConfig postgres(PostgresSourceConfig db, Path routingFile, Path dataDir) {
+        return new EngineConfig(null, dataDir, null, null, DEFAULT_MAX_SKIPPED_RATIO,
+                Objects.requireNonNull(db, "db"), routingFile);
+    }
+
+    /** This configuration with another skipped-row threshold. */
+    public EngineConfig withMaxSkippedRatio(double ratio) {
+        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile);
+    }
+
+    /** This configuration reading the CRM from a PostgreSQL replica, with routing from {@code routingFile}. */
+    public EngineConfig withPostgres(PostgresSourceConfig db, Path routingFile) {
+        return new EngineConfig(null, dataDir, matching, clock, maxSkippedRatio, Objects.requireNonNull(db, "db"),
+                routingFile);
     }
 }

@@ -11,6 +11,7 @@ import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
 import io.leadmatch.engine.snapshot.IndexFingerprint;
 import io.leadmatch.engine.snapshot.LoadReport;
+import io.leadmatch.engine.snapshot.PostgresSnapshotReader;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,7 +39,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     private final IdempotencyCache<AssignResult> idempotency;
 
     /** Most request ids remembered for idempotent retries (the oldest are forgotten first). */
-    public static final int IDEMPOTENCY_MAX_ENTRIES = 1_000_000;
+    public static final int IDEMPOTENCY_MAX_ENTRIES = 200_000;
     private volatile CrmSnapshot current;
     private Path currentSnapshotDir;
     private long generation;
@@ -94,7 +95,11 @@ public final class LeadMatchEngine implements AutoCloseable {
         if (lead.requestId().isEmpty()) {
             return assignNow(lead);
         }
-        return idempotency.getOrCompute(lead.requestId(), () -> assignNow(lead)).value();
+        // Keep a detached copy: a result's per-thread scratch is several KB and must not live 24 h per id.
+        return idempotency.getOrCompute(lead.requestId(), () -> {
+            AssignResult r = assignNow(lead);
+            return new AssignResult(r.match().detachedCopy(), r.assignment());
+        }).value();
     }
 
     private AssignResult assignNow(Lead lead) {
@@ -110,25 +115,36 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /**
-     * Loads a snapshot directory (null: the current one) into a new generation and swaps it in. A failed load
-     * throws and leaves the serving state untouched.
+     * Loads a snapshot directory (null: the current one; with a database source, the database again) into a new
+     * generation and swaps it in. A failed load, or one that skipped more than
+     * {@link EngineConfig#maxSkippedRatio} of its rows, throws and leaves the serving state untouched. With a
+     * data directory, each successful load's report is written to {@code reports/} as JSON.
      */
     public synchronized LoadReport reload(Path snapshotDir) throws SnapshotException {
         if (closed) {
             throw new IllegalStateException("engine is closed");
         }
-        Path dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
         long gen = generation + 1;
-        Path indexFile = null;
-        if (config.dataDir() != null) {
-            MatchingConfig m = config.matching();
-            // routing.yaml's junk domains and the free/disposable lists are folded into the index too.
-            String fingerprint = IndexFingerprint.of(dir, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
-                    + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile(), m.pslFile(),
-                    dir.resolve(CsvSnapshotReader.ROUTING), m.freeEmailFile(), m.disposableEmailFile());
-            indexFile = config.dataDir().resolve("index").resolve("domains-" + fingerprint + ".cm3");
+        Path dir = null;
+        CrmSnapshot next;
+        if (config.postgres() != null) {
+            if (snapshotDir != null) {
+                throw new SnapshotException(snapshotDir.toString(), 0, "the engine reads postgres "
+                        + config.postgres().describe() + "; a snapshot directory cannot replace it");
+            }
+            // A database has no cheap fingerprint to name a reusable index file after: build it off-heap.
+            next = PostgresSnapshotReader.load(config.postgres(), config.routingFile(), normalizer, mailboxes,
+                    null, gen);
+        } else {
+            dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
+            next = CsvSnapshotReader.load(dir, normalizer, mailboxes, indexFile(dir), gen);
         }
-        CrmSnapshot next = CsvSnapshotReader.load(dir, normalizer, mailboxes, indexFile, gen);
+        try {
+            checkSkippedRatio(next.report());
+        } catch (SnapshotException e) {
+            discard(next);
+            throw e;
+        }
         assigner.configure(next.routing());
         dropProvisionalWithRealAccounts(next);
         CrmSnapshot previous = current;
@@ -140,12 +156,93 @@ public final class LeadMatchEngine implements AutoCloseable {
                 previous.index().deleteFileOnClose();
             }
             previous.release();
-        } else if (indexFile != null) {
-            deleteStaleIndexFiles(indexFile);
+        } else if (next.index().file() != null) {
+            deleteStaleIndexFiles(next.index().file());
         }
         LOG.info("generation {}: {}{}", gen, next.report().summary(),
                 next.index().reused() ? " (index file reused: snapshot unchanged)" : "");
+        if (config.dataDir() != null) {
+            writeReport(config.dataDir().resolve(REPORTS), next.report(), gen, next.index().reused(),
+                    config.clock().instant());
+        }
         return next.report();
+    }
+
+    /** Where the persisted index of {@code dir} lives; null without a data directory. */
+    private Path indexFile(Path dir) throws SnapshotException {
+        if (config.dataDir() == null) {
+            return null;
+        }
+        MatchingConfig m = config.matching();
+        // routing.yaml's junk domains and the free/disposable lists are folded into the index too.
+        String fingerprint = IndexFingerprint.of(dir, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
+                + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile(), m.pslFile(),
+                dir.resolve(CsvSnapshotReader.ROUTING), m.freeEmailFile(), m.disposableEmailFile());
+        return config.dataDir().resolve("index").resolve("domains-" + fingerprint + ".cm3");
+    }
+
+    /** A load that skipped too much is more likely a broken export than a CRM that changed. */
+    private void checkSkippedRatio(LoadReport r) throws SnapshotException {
+        if (r.skippedRatio() <= config.maxSkippedRatio()) {
+            return;
+        }
+        String first = String.join("; ", r.warnings().subList(0, Math.min(3, r.warnings().size())));
+        throw new SnapshotException(r.source(), 0, String.format(java.util.Locale.ROOT,
+                "%d of %d rows skipped (%.1f%%), above the threshold %.1f%%; first problems: %s", r.rowsSkipped(),
+                r.rowsRead(), 100 * r.skippedRatio(), 100 * config.maxSkippedRatio(), first));
+    }
+
+    /** Frees a generation that was built but will not serve; its index file only if no generation uses it. */
+    private void discard(CrmSnapshot rejected) {
+        Path file = rejected.index().file();
+        if (file != null && (current == null || !file.equals(current.index().file()))) {
+            rejected.index().deleteFileOnClose();
+        }
+        rejected.release();
+    }
+
+    /** Subdirectory of the data directory holding the JSON load reports. */
+    public static final String REPORTS = "reports";
+    /** Load reports kept in {@link #REPORTS}; older ones are deleted. */
+    static final int REPORTS_KEPT = 100;
+    private static final java.time.format.DateTimeFormatter REPORT_TIME = java.time.format.DateTimeFormatter
+            .ofPattern("uuuuMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    /**
+     * Writes {@code load-<generation>-<time>.json} and {@code latest.json}. A report that cannot be written is
+     * logged, not fatal: the load itself succeeded and is serving.
+     */
+    private static void writeReport(Path reports, LoadReport report, long gen, boolean indexReused,
+                                    java.time.Instant at) {
+        String json = report.toJson(gen, indexReused, at);
+        try {
+            java.nio.file.Files.createDirectories(reports);
+            Path file = reports.resolve("load-" + gen + "-" + REPORT_TIME.format(at) + ".json");
+            java.nio.file.Files.writeString(file, json);
+            // Readers of latest.json never see a half-written file.
+            Path tmp = reports.resolve("latest.json.tmp");
+            java.nio.file.Files.writeString(tmp, json);
+            java.nio.file.Files.move(tmp, reports.resolve("latest.json"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            pruneReports(reports);
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("cannot write the load report to {}: {}", reports, e.toString());
+        }
+    }
+
+    private static void pruneReports(Path reports) throws java.io.IOException {
+        java.util.List<Path> old;
+        try (var files = java.nio.file.Files.list(reports)) {
+            old = files.filter(p -> p.getFileName().toString().startsWith("load-")
+                            && p.getFileName().toString().endsWith(".json"))
+                    .sorted(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()
+                            .thenComparing(java.util.Comparator.reverseOrder()))
+                    .skip(REPORTS_KEPT)
+                    .toList();
+        }
+        for (Path p : old) {
+            java.nio.file.Files.deleteIfExists(p);
+        }
     }
 
     /** Index files of earlier runs whose snapshot has since changed. */
@@ -233,7 +330,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         return current.generation();
     }
 
-    /** The snapshot directory being served. */
+    /** The snapshot directory being served; null with a database source. */
     public synchronized Path snapshotDir() {
         return currentSnapshotDir;
     }

@@ -43,10 +43,12 @@ public final class MatchResult {
     /** Set for provisional ids; CRM accounts resolve lazily from {@link #accounts} (one cache miss saved). */
     String accountId = "";
     AccountTable accounts;
-    final StringBuilder domain = new StringBuilder(64);
-    final StringBuilder host = new StringBuilder(64);
-    final StringBuilder matchedDomain = new StringBuilder(64);
-    String[] conflicts = new String[4];
+    /** The account name, resolved, in a detached copy only. */
+    private String detachedAccountName = "";
+    final StringBuilder domain;
+    final StringBuilder host;
+    final StringBuilder matchedDomain;
+    String[] conflicts;
     int conflictCount;
     /** Which tie-break step chose the account among conflicting ones (null when no conflict). */
     String tieBreak;
@@ -56,10 +58,54 @@ public final class MatchResult {
     long generation;
 
     // Per-thread scratch, reused across calls.
-    final HostName emailHost = new HostName();
-    final HostName websiteHost = new HostName();
-    final StringBuilder key = new StringBuilder(64);
-    final LongValue value = DomainIndex.newValueHolder();
+    // Per-thread scratch (several KB), reused across calls; null in a detached copy.
+    final HostName emailHost;
+    final HostName websiteHost;
+    final StringBuilder key;
+    final LongValue value;
+
+    /** A reusable result with its scratch space: keep one per thread. */
+    public MatchResult() {
+        domain = new StringBuilder(64);
+        host = new StringBuilder(64);
+        matchedDomain = new StringBuilder(64);
+        conflicts = new String[4];
+        emailHost = new HostName();
+        websiteHost = new HostName();
+        key = new StringBuilder(64);
+        value = DomainIndex.newValueHolder();
+    }
+
+    private MatchResult(MatchResult from) {
+        domain = new StringBuilder(from.domain);
+        host = new StringBuilder(from.host);
+        matchedDomain = new StringBuilder(from.matchedDomain);
+        conflicts = java.util.Arrays.copyOf(from.conflicts, from.conflictCount);
+        conflictCount = from.conflictCount;
+        outcome = from.outcome;
+        path = from.path;
+        accountOrdinal = from.accountOrdinal;
+        // Resolve now: a kept copy must not pin an old generation's account table.
+        accountId = from.accountId();
+        detachedAccountName = from.accountName();
+        accounts = null;
+        tieBreak = from.tieBreak;
+        detail = from.detail;
+        source = from.source;
+        generation = from.generation;
+        emailHost = null;
+        websiteHost = null;
+        key = null;
+        value = null;
+    }
+
+    /**
+     * A compact copy without the scratch space, for keeping (the idempotency cache holds one per request id). It
+     * cannot be matched into.
+     */
+    public MatchResult detachedCopy() {
+        return new MatchResult(this);
+    }
 
     void reset() {
         outcome = Outcome.INVALID;
@@ -106,7 +152,7 @@ public final class MatchResult {
 
     /** Name of the matched CRM account; empty otherwise. */
     public String accountName() {
-        return accounts != null && accountOrdinal >= 0 ? accounts.name(accountOrdinal) : "";
+        return accounts != null && accountOrdinal >= 0 ? accounts.name(accountOrdinal) : detachedAccountName;
     }
 
     /** Registrable domain derived from the input (lowercase ASCII); empty when there is none. */

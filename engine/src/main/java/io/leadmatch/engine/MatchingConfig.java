@@ -54,22 +54,9 @@ public record MatchingConfig(Path pslFile, List<String> extraHostingSuffixes, Pa
     /** Parses the {@code matching:} section of a leadmatch.yaml; other top-level sections are left to others. */
     public static MatchingConfig parse(Path file) throws SnapshotException {
         String name = file.getFileName().toString();
-        Object root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new LoaderOptions()).load(r);
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new SnapshotException(name, line, "invalid YAML: " + e.getProblem(), e);
-        } catch (YAMLException e) {
-            throw new SnapshotException(name, 0, "invalid YAML: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SnapshotException(file.toString(), 0, "cannot read: " + e.getMessage(), e);
-        }
+        Object root = loadYaml(file);
         if (root == null) {
             return defaults();
-        }
-        if (!(root instanceof Map)) {
-            throw new SnapshotException(name, 1, "expected a mapping at the top level");
         }
         Object section = ((Map<?, ?>) root).get("matching");
         if (section == null) {
@@ -101,6 +88,26 @@ public record MatchingConfig(Path pslFile, List<String> extraHostingSuffixes, Pa
         }
         return new MatchingConfig(path(base, m.get("psl_file"), name), extra, path(base, m.get("free_email_file"), name),
                 path(base, m.get("disposable_email_file"), name), Boolean.TRUE.equals(rwe));
+    }
+
+    /** A leadmatch.yaml's top-level mapping, or null when the file is empty. */
+    static Object loadYaml(Path file) throws SnapshotException {
+        String name = file.getFileName().toString();
+        Object root;
+        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            root = new Yaml(new LoaderOptions()).load(r);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
+            throw new SnapshotException(name, line, "invalid YAML: " + e.getProblem(), e);
+        } catch (YAMLException e) {
+            throw new SnapshotException(name, 0, "invalid YAML: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new SnapshotException(file.toString(), 0, "cannot read: " + e.getMessage(), e);
+        }
+        if (root != null && !(root instanceof Map)) {
+            throw new SnapshotException(name, 1, "expected a mapping at the top level");
+        }
+        return root;
     }
 
     private static Path path(Path base, Object value, String name) throws SnapshotException {

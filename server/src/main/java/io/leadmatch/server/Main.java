@@ -7,6 +7,7 @@ import io.leadmatch.engine.MatchingConfig;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.index.ChronicleSettings;
 import io.leadmatch.engine.snapshot.LoadReport;
+import io.leadmatch.engine.snapshot.PostgresSourceConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
@@ -59,9 +60,81 @@ public final class Main implements Callable<Integer> {
                 description = "leadmatch.yaml with matching settings (Public Suffix List file, lists, policies)")
         Path config;
 
+        @Option(names = "--max-skipped-ratio", paramLabel = "R",
+                description = "Largest share of skipped rows (0..1) a load may have; above it the load fails "
+                        + "(default: snapshot.max_skipped_ratio in --config, else 0.05)")
+        Double maxSkippedRatio;
+
+        @Option(names = "--source", paramLabel = "KIND", defaultValue = "csv",
+                description = "Where the CRM comes from: csv (--snapshot) or postgres (--jdbc-url, --routing); "
+                        + "default: ${DEFAULT-VALUE}")
+        String source;
+
+        @Option(names = "--jdbc-url", paramLabel = "URL",
+                description = "With --source postgres: jdbc:postgresql://host:port/database")
+        String jdbcUrl;
+
+        @Option(names = "--db-user", paramLabel = "USER", description = "With --source postgres: database user")
+        String dbUser;
+
+        @Option(names = "--db-password-env", paramLabel = "VAR",
+                description = "With --source postgres: environment variable holding the password")
+        String dbPasswordEnv;
+
+        @Option(names = "--routing", paramLabel = "FILE",
+                description = "With --source postgres: the routing.yaml file")
+        Path routing;
+
+        /** The engine configuration; IllegalArgumentException for inconsistent flags. */
         EngineConfig engineConfig(boolean persistent) throws SnapshotException {
+            if (maxSkippedRatio != null && !(maxSkippedRatio >= 0 && maxSkippedRatio <= 1)) {
+                throw new IllegalArgumentException("--max-skipped-ratio must be between 0 and 1, got "
+                        + maxSkippedRatio);
+            }
             MatchingConfig matching = config == null ? MatchingConfig.defaults() : MatchingConfig.parse(config);
-            return new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null);
+            double ratio = maxSkippedRatio != null ? maxSkippedRatio
+                    : config == null ? EngineConfig.DEFAULT_MAX_SKIPPED_RATIO : EngineConfig.parseMaxSkippedRatio(config);
+            EngineConfig cfg = new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null)
+                    .withMaxSkippedRatio(ratio);
+            switch (source) {
+                case "csv":
+                    if (jdbcUrl != null || dbUser != null || dbPasswordEnv != null || routing != null) {
+                        throw new IllegalArgumentException("--jdbc-url, --db-user, --db-password-env and --routing "
+                                + "need --source postgres");
+                    }
+                    return cfg;
+                case "postgres":
+                    if (snapshot != null) {
+                        throw new IllegalArgumentException("--snapshot is for --source csv; with postgres, give "
+                                + "--jdbc-url and --routing");
+                    }
+                    if (jdbcUrl == null || routing == null) {
+                        throw new IllegalArgumentException("--source postgres needs --jdbc-url and --routing");
+                    }
+                    String password = null;
+                    if (dbPasswordEnv != null) {
+                        password = System.getenv(dbPasswordEnv);
+                        if (password == null) {
+                            throw new IllegalArgumentException("--db-password-env: environment variable "
+                                    + dbPasswordEnv + " is not set");
+                        }
+                    }
+                    return cfg.withPostgres(PostgresSourceConfig.herokuConnect(jdbcUrl, dbUser, password), routing);
+                default:
+                    throw new IllegalArgumentException("--source must be csv or postgres, got '" + source + "'");
+            }
+        }
+
+        /** What is loaded, for error messages: the directory, or the database without credentials. */
+        String describeSource() {
+            if ("postgres".equals(source) && jdbcUrl != null) {
+                try {
+                    return "postgres " + PostgresSourceConfig.herokuConnect(jdbcUrl, null, null).describe();
+                } catch (IllegalArgumentException e) {
+                    return "postgres";
+                }
+            }
+            return snapshotDir().toString();
         }
 
         Path snapshotDir() {
@@ -103,8 +176,11 @@ public final class Main implements Callable<Integer> {
             try {
                 engine = LeadMatchEngine.open(options.engineConfig(true));
             } catch (SnapshotException e) {
-                System.err.println("leadmatch: cannot load snapshot " + options.snapshotDir() + ": "
+                System.err.println("leadmatch: cannot load snapshot " + options.describeSource() + ": "
                         + e.getMessage());
+                return 2;
+            } catch (IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
                 return 2;
             } catch (RuntimeException e) {
                 System.err.println("leadmatch: cannot start: " + e.getMessage());
@@ -140,6 +216,7 @@ public final class Main implements Callable<Integer> {
                 // A drained shutdown on SIGTERM is a clean exit, not "killed by signal" (143).
                 Runtime.getRuntime().halt(status);
             }, "leadmatch-shutdown"));
+            SighupReload.install(engine);
             LOG.info("leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms)", bind,
                     server.port(), report.accounts(), report.domains(), report.teams(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
@@ -164,8 +241,11 @@ public final class Main implements Callable<Integer> {
                         + String.join(" ", c.accountIds())));
                 return 0;
             } catch (SnapshotException e) {
-                System.err.println("leadmatch: cannot load snapshot " + options.snapshotDir() + ": "
+                System.err.println("leadmatch: cannot load snapshot " + options.describeSource() + ": "
                         + e.getMessage());
+                return 2;
+            } catch (IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
                 return 2;
             }
         }

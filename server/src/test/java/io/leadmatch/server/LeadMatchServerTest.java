@@ -31,8 +31,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -40,6 +44,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class LeadMatchServerTest {
     static final String EXAMPLE_CORP = "0015g00000A0001AAA";
     static final String USR01 = "0055g00000USR01AAA";
+    static final String USR02 = "0055g00000USR02AAA";
 
     @TempDir
     Path data;
@@ -221,5 +226,72 @@ class LeadMatchServerTest {
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
         assertTrue(e.getStatus().getDescription().contains("Account.csv:2"), e.getStatus().getDescription());
         assertEquals(EXAMPLE_CORP, stub.match(email("c", "jane@example-corp.com")).getAccountId());
+    }
+    @Test
+    void concurrentMatchAndAssignDuringRepeatedReloadRpcsNeverFails() throws Exception {
+        Path a = copyOfDemo(data.resolve("a"));
+        Path b = copyOfDemo(data.resolve("b"));
+        Path accounts = b.resolve("Account.csv");
+        String row = "\"" + EXAMPLE_CORP + "\",\"Example Corp\",\"https://www.example-corp.com/\",\"";
+        Files.writeString(accounts, Files.readString(accounts).replace(row + USR01, row + USR02));
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
+        AtomicBoolean done = new AtomicBoolean();
+        Queue<Throwable> failures = new ConcurrentLinkedQueue<>();
+        AtomicLong calls = new AtomicLong();
+        List<Thread> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            int worker = t;
+            Thread w = new Thread(() -> {
+                long lastTotal = 0;
+                try {
+                    for (long i = 0; !done.get(); i++) {
+                        if (i % 2 == 0) {
+                            AssignResponse r = stub.matchAndAssign(email("", "jane@example-corp.com"));
+                            assertEquals(EXAMPLE_CORP, r.getMatch().getAccountId());
+                            assertTrue(r.getAssigneeId().equals(USR01) || r.getAssigneeId().equals(USR02),
+                                    r.toString());
+                        } else {
+                            AssignResponse r = stub.matchAndAssign(email("", "lead@rr-" + worker + "-" + i + ".com"));
+                            assertEquals(AssignmentRule.ROUND_ROBIN, r.getRule());
+                            long total = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr")
+                                    .build()).getTotalAssigned();
+                            assertTrue(total > lastTotal, "team total went from " + lastTotal + " to " + total);
+                            lastTotal = total;
+                        }
+                        calls.incrementAndGet();
+                    }
+                } catch (Throwable e) {
+                    failures.add(e);
+                }
+            }, "rpc-" + t);
+            w.start();
+            workers.add(w);
+        }
+        try {
+            for (int r = 0; r < 6; r++) {
+                ReloadSnapshotResponse resp = admin.reloadSnapshot(ReloadSnapshotRequest.newBuilder()
+                        .setSnapshotDir((r % 2 == 0 ? b : a).toString()).build());
+                assertEquals(r + 2, resp.getGeneration());
+                assertEquals(r % 2 == 0 ? USR02 : USR01,
+                        stub.matchAndAssign(email("", "jane@example-corp.com")).getAssigneeId());
+            }
+        } finally {
+            done.set(true);
+            for (Thread w : workers) {
+                w.join(30_000);
+            }
+        }
+        assertTrue(failures.isEmpty(), () -> failures.size() + " failed calls, first: " + failures.peek());
+        assertTrue(calls.get() > 10, "too few calls during the reloads: " + calls.get());
+    }
+
+    private static Path copyOfDemo(Path target) throws java.io.IOException {
+        Files.createDirectories(target);
+        try (var files = Files.list(demo())) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, target.resolve(f.getFileName().toString()));
+            }
+        }
+        return target;
     }
 }

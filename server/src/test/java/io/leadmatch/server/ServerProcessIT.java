@@ -52,10 +52,8 @@ class ServerProcessIT {
         return Path.of(System.getProperty("leadmatch.demo.dir", "../examples/demo"));
     }
 
-    @Test
-    void servesOverTheNetworkAndStopsCleanlyOnSigterm() throws Exception {
-        Process p = start(demo(), data);
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+    /** Collects the process's output into {@code log}; completes with the port once it listens. */
+    static CompletableFuture<Integer> follow(Process p, List<String> log) {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
@@ -74,6 +72,14 @@ class ServerProcessIT {
         });
         reader.setDaemon(true);
         reader.start();
+        return port;
+    }
+
+    @Test
+    void servesOverTheNetworkAndStopsCleanlyOnSigterm() throws Exception {
+        Process p = start(demo(), data);
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Integer> port = follow(p, log);
         try {
             int serverPort = port.get(60, TimeUnit.SECONDS);
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
@@ -97,6 +103,95 @@ class ServerProcessIT {
     }
 
     @Test
+    void sighupReloadsTheSnapshotAndAFailedReloadKeepsServing() throws Exception {
+        Path snap = copyOfDemo();
+        Process p = start(snap, data);
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        CompletableFuture<Integer> port = follow(p, log);
+        try {
+            int serverPort = port.get(60, TimeUnit.SECONDS);
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
+            try {
+                assertEquals("0055g00000USR01AAA", exampleCorpAssignee(channel));
+                Path accounts = snap.resolve("Account.csv");
+                Files.writeString(accounts, Files.readString(accounts).replace(
+                        "\"0015g00000A0001AAA\",\"Example Corp\",\"https://www.example-corp.com/\",\"0055g00000USR01AAA\"",
+                        "\"0015g00000A0001AAA\",\"Example Corp\",\"https://www.example-corp.com/\",\"0055g00000USR02AAA\""));
+                sighup(p);
+                awaitLog(log, "SIGHUP: now serving generation 2");
+                assertEquals("0055g00000USR02AAA", exampleCorpAssignee(channel), "the reload re-read Account.csv");
+
+                Files.writeString(snap.resolve("routing.yaml"), "version: 1\ndefault_team: a\nteams:\n  - id: a\n"
+                        + "    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
+                sighup(p);
+                String failed = awaitLog(log, "SIGHUP: snapshot not loaded, still serving generation 2");
+                assertTrue(failed.contains("routing.yaml:7"), failed);
+                assertEquals("0055g00000USR02AAA", exampleCorpAssignee(channel), "still serving generation 2");
+                assertTrue(p.isAlive());
+            } finally {
+                channel.shutdownNow();
+            }
+        } finally {
+            p.destroy(); // SIGTERM
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "server did not stop on SIGTERM");
+        assertEquals(0, p.exitValue(), "drained shutdown exits 0: " + log);
+    }
+
+    private Path copyOfDemo() throws IOException {
+        Path snap = Files.createDirectories(data.resolve("snap"));
+        try (var files = Files.list(demo())) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                Files.copy(f, snap.resolve(f.getFileName().toString()));
+            }
+        }
+        return snap;
+    }
+
+    private static String exampleCorpAssignee(ManagedChannel channel) {
+        return LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
+                .matchAndAssign(MatchRequest.newBuilder().setEmail("jane@example-corp.com").build()).getAssigneeId();
+    }
+
+    private static void sighup(Process p) throws Exception {
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).inheritIO().start();
+        assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
+        assertEquals(0, kill.exitValue(), "kill -HUP failed");
+    }
+
+    /** The first log line containing {@code text}, waiting up to 60 s for it. */
+    private static String awaitLog(List<String> log, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (System.nanoTime() < deadline) {
+            synchronized (log) {
+                for (String line : log) {
+                    if (line.contains(text)) {
+                        return line;
+                    }
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no log line with '" + text + "' in " + log);
+    }
+
+    @Test
+    void skippedRowsAboveTheThresholdStopStartUp() throws Exception {
+        Path snap = copyOfDemo();
+        StringBuilder rows = new StringBuilder();
+        for (int i = 0; i < 40; i++) {
+            rows.append("\"\",\"No Id\",\"noid-").append(i).append(".com\",\"0055g00000USR01AAA\",\"\",\"\",\"\",\"\",\"\"\n");
+        }
+        Files.writeString(snap.resolve("Account.csv"), rows, java.nio.file.StandardOpenOption.APPEND);
+        Process p = start(snap, data, "--max-skipped-ratio", "0.02");
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(2, p.exitValue(), out);
+        assertTrue(out.contains("40 of 573 rows skipped (7.0%), above the threshold 2.0%; first problems: ")
+                && out.contains("missing account Id"), out);
+    }
+
+    @Test
     void missingSnapshotFailsWithAClearMessage() throws Exception {
         Process p = start(data.resolve("no-such-dir"), data);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -107,12 +202,7 @@ class ServerProcessIT {
 
     @Test
     void badRoutingYamlNamesFileAndLine() throws Exception {
-        Path snap = Files.createDirectories(data.resolve("snap"));
-        try (var files = Files.list(demo())) {
-            for (Path f : (Iterable<Path>) files::iterator) {
-                Files.copy(f, snap.resolve(f.getFileName().toString()));
-            }
-        }
+        Path snap = copyOfDemo();
         Files.writeString(snap.resolve("routing.yaml"), "version: 1\ndefault_team: a\nteams:\n  - id: a\n"
                 + "    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
         Process p = start(snap, data);

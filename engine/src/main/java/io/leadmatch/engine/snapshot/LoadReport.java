@@ -1,5 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -24,6 +25,82 @@ public record LoadReport(String source, long rowsRead, long users, long accounts
                          List<String> conflicts, long loadMillis) {
     /** Warnings and conflicts kept in the report; counts are always exact. */
     public static final int MAX_WARNINGS = 1_000;
+
+    /** Skipped rows as a share of the rows read (0 when nothing was read). */
+    public double skippedRatio() {
+        return rowsRead == 0 ? 0 : (double) rowsSkipped / rowsRead;
+    }
+
+    /**
+     * The report as a JSON object, for {@code data-dir/reports/} (written by hand: the engine has no JSON
+     * library, and the shape is flat).
+     *
+     * @param generation  the generation this load produced
+     * @param indexReused whether the index came from a previous run's file
+     * @param loadedAt    when the load finished
+     */
+    public String toJson(long generation, boolean indexReused, Instant loadedAt) {
+        StringBuilder sb = new StringBuilder(256 + 80 * (warnings.size() + conflicts.size()));
+        sb.append("{\n  \"source\": ");
+        quote(sb, source);
+        sb.append(",\n  \"generation\": ").append(generation);
+        sb.append(",\n  \"loadedAt\": ");
+        quote(sb, loadedAt.toString());
+        sb.append(",\n  \"loadMillis\": ").append(loadMillis);
+        sb.append(",\n  \"indexReused\": ").append(indexReused);
+        sb.append(",\n  \"counts\": {\"rowsRead\": ").append(rowsRead)
+                .append(", \"rowsSkipped\": ").append(rowsSkipped)
+                .append(", \"users\": ").append(users)
+                .append(", \"accounts\": ").append(accounts)
+                .append(", \"opportunities\": ").append(opportunities)
+                .append(", \"domains\": ").append(domains)
+                .append(", \"aliases\": ").append(aliases)
+                .append(", \"teams\": ").append(teams)
+                .append(", \"conflictingDomains\": ").append(conflictingDomains).append('}');
+        sb.append(",\n  \"warnings\": ");
+        array(sb, warnings);
+        sb.append(",\n  \"conflicts\": ");
+        array(sb, conflicts);
+        return sb.append("\n}\n").toString();
+    }
+
+    private static void array(StringBuilder sb, List<String> values) {
+        if (values.isEmpty()) {
+            sb.append("[]");
+            return;
+        }
+        sb.append('[');
+        for (int i = 0; i < values.size(); i++) {
+            sb.append(i == 0 ? "\n    " : ",\n    ");
+            quote(sb, values.get(i));
+        }
+        sb.append("\n  ]");
+    }
+
+    /** A JSON string literal (RFC 8259): quote, backslash and control characters escaped. */
+    static void quote(StringBuilder sb, String s) {
+        sb.append('"');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            switch (c) {
+                case '"' -> sb.append("\\\"");
+                case '\\' -> sb.append("\\\\");
+                case '\n' -> sb.append("\\n");
+                case '\r' -> sb.append("\\r");
+                case '\t' -> sb.append("\\t");
+                case '\b' -> sb.append("\\b");
+                case '\f' -> sb.append("\\f");
+                default -> {
+                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
+                        sb.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        sb.append(c);
+                    }
+                }
+            }
+        }
+        sb.append('"');
+    }
 
     /** One log line. */
     public String summary() {

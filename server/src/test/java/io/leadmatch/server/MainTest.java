@@ -1,0 +1,92 @@
+package io.leadmatch.server;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Command-line flags for the snapshot source and the skipped-row threshold, through {@code check}. */
+class MainTest {
+    @TempDir
+    Path tmp;
+
+    record Run(int exit, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        PrintStream out = System.out;
+        PrintStream err = System.err;
+        ByteArrayOutputStream o = new ByteArrayOutputStream();
+        ByteArrayOutputStream e = new ByteArrayOutputStream();
+        try {
+            System.setOut(new PrintStream(o, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(e, true, StandardCharsets.UTF_8));
+            int exit = new CommandLine(new Main()).execute(args);
+            return new Run(exit, o.toString(StandardCharsets.UTF_8), e.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    static String demo() {
+        return LeadMatchServerTest.demo().toString();
+    }
+
+    @Test
+    void postgresSourceNeedsUrlAndRouting() {
+        Run r = run("check", "--source", "postgres");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--source postgres needs --jdbc-url and --routing"), r.err());
+        r = run("check", "--source", "mysql");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--source must be csv or postgres"), r.err());
+    }
+
+    @Test
+    void passwordVariableMustBeSet() {
+        Run r = run("check", "--source", "postgres", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/crm",
+                "--routing", demo() + "/routing.yaml", "--db-password-env", "LEADMATCH_TEST_UNSET_VARIABLE");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("LEADMATCH_TEST_UNSET_VARIABLE is not set"), r.err());
+    }
+
+    @Test
+    void unreachableDatabaseFailsWithTheSourceNamedAndNoCredentials() {
+        Run r = run("check", "--source", "postgres", "--jdbc-url",
+                "jdbc:postgresql://127.0.0.1:1/crm?password=secret", "--routing", demo() + "/routing.yaml");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("cannot load snapshot postgres 127.0.0.1:1/crm") && r.err().contains("cannot connect"),
+                r.err());
+        assertFalse(r.err().contains("secret"), r.err());
+    }
+
+    @Test
+    void skippedRatioFromConfigFileAndFlag() throws Exception {
+        Path yaml = tmp.resolve("leadmatch.yaml");
+        Files.writeString(yaml, "snapshot:\n  max_skipped_ratio: 2\n");
+        Run r = run("check", "--snapshot", demo(), "--config", yaml.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("snapshot.max_skipped_ratio must be a number between 0 and 1"), r.err());
+
+        Files.writeString(yaml, "snapshot:\n  max_skipped_ratio: 0.0\n");
+        r = run("check", "--snapshot", demo(), "--config", yaml.toString());
+        assertEquals(0, r.exit(), r.err()); // the demo skips nothing
+
+        Files.writeString(yaml, "snapshot:\n  max_skiped_ratio: 0.1\n");
+        r = run("check", "--snapshot", demo(), "--config", yaml.toString());
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("unknown key 'snapshot.max_skiped_ratio'"), r.err());
+
+        r = run("check", "--snapshot", demo(), "--max-skipped-ratio", "7");
+        assertEquals(2, r.exit());
+        assertTrue(r.err().contains("--max-skipped-ratio must be between 0 and 1, got 7.0"), r.err());
+    }
+}
