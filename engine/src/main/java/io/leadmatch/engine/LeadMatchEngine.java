@@ -52,7 +52,7 @@ public final class LeadMatchEngine implements AutoCloseable {
                 : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
         this.mailboxes = config.matching().mailboxes();
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
-        this.assigner = new Assigner(provisional, config.clock().millis());
+        this.assigner = new Assigner(provisional, config.clock());
         this.idempotency = new IdempotencyCache<>(config.clock(), java.time.Duration.ofHours(24),
                 IDEMPOTENCY_MAX_ENTRIES);
     }
@@ -315,6 +315,40 @@ public final class LeadMatchEngine implements AutoCloseable {
         CrmSnapshot s = acquire();
         try {
             return Optional.ofNullable(assigner.teamState(s, teamId));
+        } finally {
+            s.release();
+        }
+    }
+
+    /**
+     * Makes a team member unavailable for round robin (until {@code until}, or until further notice when null) or
+     * available again; see {@link Assigner#setAvailability}. Kept across snapshot reloads, not across restarts.
+     *
+     * @throws java.util.NoSuchElementException when the user is in no team
+     * @throws IllegalArgumentException         when the arguments do not fit together (the message says what to send)
+     */
+    public io.leadmatch.engine.assign.Availability setAvailability(String userId, boolean available,
+                                                                   java.time.Instant until, String reason) {
+        CrmSnapshot s = acquire();
+        try {
+            return assigner.setAvailability(s, userId, available, until, reason);
+        } finally {
+            s.release();
+        }
+    }
+
+    /**
+     * Gives a team member extra turns ({@code delta > 0}) or makes it skip turns ({@code delta < 0}); see
+     * {@link Assigner#adjustTurns}. Kept across snapshot reloads, not across restarts.
+     *
+     * @return the member's state after the adjustment
+     * @throws java.util.NoSuchElementException when the team or member is unknown
+     * @throws IllegalArgumentException         when delta is 0 or out of range
+     */
+    public TeamState.Member adjustTurns(String teamId, String userId, int delta) {
+        CrmSnapshot s = acquire();
+        try {
+            return assigner.adjustTurns(s, teamId, userId, delta);
         } finally {
             s.release();
         }

@@ -6,12 +6,14 @@ import com.google.protobuf.util.JsonFormat;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.leadmatch.proto.v1.AdjustTurnsRequest;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.ListConflictsRequest;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
+import io.leadmatch.proto.v1.SetAvailabilityRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -24,11 +26,12 @@ import java.util.concurrent.TimeUnit;
  * as grpcurl. Exit code 0 on success, 1 on a gRPC error (printed with its status code), 2 on a bad request.
  */
 @Command(name = "call", mixinStandardHelpOptions = true,
-        description = "Call a running server: Match, MatchAndAssign, ReloadSnapshot, GetTeamState or ListConflicts, with a JSON "
-                + "request; prints the JSON response.")
+        description = "Call a running server: Match, MatchAndAssign, ReloadSnapshot, GetTeamState, ListConflicts, "
+                + "SetAvailability or AdjustTurns, with a JSON request; prints the JSON response.")
 final class CallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METHOD",
-            description = "Match | MatchAndAssign | ReloadSnapshot | GetTeamState | ListConflicts")
+            description = "Match | MatchAndAssign | ReloadSnapshot | GetTeamState | ListConflicts | SetAvailability"
+                    + " | AdjustTurns")
     String method;
 
     @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}",
@@ -66,9 +69,15 @@ final class CallCommand implements Callable<Integer> {
                 case "ListConflicts":
                     response = admin.listConflicts(parse(ListConflictsRequest.newBuilder()).build());
                     break;
+                case "SetAvailability":
+                    response = admin.setAvailability(parse(SetAvailabilityRequest.newBuilder()).build());
+                    break;
+                case "AdjustTurns":
+                    response = admin.adjustTurns(parse(AdjustTurnsRequest.newBuilder()).build());
+                    break;
                 default:
-                    System.err.println("leadmatch call: unknown method '" + method
-                            + "' (Match, MatchAndAssign, ReloadSnapshot, GetTeamState, ListConflicts)");
+                    System.err.println("leadmatch call: unknown method '" + method + "' (Match, MatchAndAssign,"
+                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns)");
                     return 2;
             }
             System.out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));

@@ -5,7 +5,11 @@ import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.snapshot.LoadReport;
+import io.leadmatch.proto.v1.AdjustTurnsRequest;
+import io.leadmatch.proto.v1.AdjustTurnsResponse;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
+import io.leadmatch.proto.v1.SetAvailabilityRequest;
+import io.leadmatch.proto.v1.SetAvailabilityResponse;
 import io.leadmatch.proto.v1.ConflictingDomain;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.ListConflictsRequest;
@@ -15,8 +19,14 @@ import io.leadmatch.proto.v1.ReloadSnapshotResponse;
 import io.leadmatch.proto.v1.TeamState;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.NoSuchElementException;
 
-/** leadmatch.v1.LeadMatchAdmin: reloads and team state, through the same engine calls the CLI uses. */
+/**
+ * leadmatch.v1.LeadMatchAdmin: reloads, team state, availability and turn adjustments, through the same engine
+ * calls the CLI uses. Engine {@link NoSuchElementException}s become NOT_FOUND and {@link IllegalArgumentException}s
+ * INVALID_ARGUMENT, with the engine's message (which says what to send instead).
+ */
 final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplBase {
     private final LeadMatchEngine engine;
 
@@ -72,5 +82,42 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
         }
         out.onNext(b.build());
         out.onCompleted();
+    }
+
+    @Override
+    public void setAvailability(SetAvailabilityRequest request, StreamObserver<SetAvailabilityResponse> out) {
+        if (!request.hasAvailable()) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("available is required: false makes the user"
+                    + " unavailable (optionally until until_millis), true ends an absence").asRuntimeException());
+            return;
+        }
+        if (request.getUntilMillis() < 0) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("until_millis must be epoch milliseconds in the"
+                    + " future, or 0 for until further notice").asRuntimeException());
+            return;
+        }
+        Instant until = request.getUntilMillis() == 0 ? null : Instant.ofEpochMilli(request.getUntilMillis());
+        try {
+            out.onNext(ProtoMapping.availability(engine.setAvailability(request.getUserId(), request.getAvailable(),
+                    until, request.getReason())));
+            out.onCompleted();
+        } catch (NoSuchElementException e) {
+            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+        } catch (IllegalArgumentException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    @Override
+    public void adjustTurns(AdjustTurnsRequest request, StreamObserver<AdjustTurnsResponse> out) {
+        try {
+            var member = engine.adjustTurns(request.getTeamId(), request.getUserId(), request.getDelta());
+            out.onNext(AdjustTurnsResponse.newBuilder().setMember(ProtoMapping.memberState(member)).build());
+            out.onCompleted();
+        } catch (NoSuchElementException e) {
+            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+        } catch (IllegalArgumentException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.MatchResult;
 import io.leadmatch.engine.assign.Assignment;
+import io.leadmatch.engine.assign.Availability;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.proto.v1.AssignResponse;
@@ -13,6 +14,7 @@ import io.leadmatch.proto.v1.MatchResponse;
 import io.leadmatch.proto.v1.MemberState;
 import io.leadmatch.proto.v1.Outcome;
 import io.leadmatch.proto.v1.ReloadSnapshotResponse;
+import io.leadmatch.proto.v1.SetAvailabilityResponse;
 
 /** Translation between leadmatch.v1 messages and engine values. Nothing else. */
 final class ProtoMapping {
@@ -127,16 +129,37 @@ final class ProtoMapping {
                 .setName(t.name())
                 .setTotalAssigned(t.totalAssigned());
         for (TeamState.Member m : t.members()) {
-            b.addMembers(MemberState.newBuilder()
-                    .setUserId(m.userId())
-                    .setName(m.name())
-                    .setWeight(m.weight())
-                    .setAssigned(m.assigned())
-                    .setIdealShare(m.idealShare())
-                    .setLag(m.lag())
-                    .setAvailable(m.available())
-                    .setActive(m.active()));
+            b.addMembers(memberState(m));
         }
         return b.build();
+    }
+
+    static MemberState memberState(TeamState.Member m) {
+        return MemberState.newBuilder()
+                .setUserId(m.userId())
+                .setName(m.name())
+                .setWeight(m.weight())
+                .setAssigned(m.assigned())
+                .setIdealShare(m.idealShare())
+                .setLag(m.lag())
+                .setAvailable(m.available())
+                .setActive(m.active())
+                .setPendingExtraTurns(m.pendingExtraTurns())
+                .setPendingSkips(m.pendingSkips())
+                .setCapUsedToday(m.capUsedToday())
+                .setDailyCap(m.dailyCap())
+                .setUnavailableUntil(m.unavailableUntilMillis())
+                .setSkipReason(m.skipReason())
+                .build();
+    }
+
+    static SetAvailabilityResponse availability(Availability a) {
+        return SetAvailabilityResponse.newBuilder()
+                .setUserId(a.userId())
+                .setAvailable(a.available())
+                .setUntilMillis(a.until() == null ? 0 : a.until().toEpochMilli())
+                .setReason(a.reason())
+                .addAllTeamIds(a.teamIds())
+                .build();
     }
 }

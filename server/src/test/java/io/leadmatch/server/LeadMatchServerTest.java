@@ -11,6 +11,8 @@ import io.grpc.inprocess.InProcessServerBuilder;
 import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
+import io.leadmatch.proto.v1.AdjustTurnsRequest;
+import io.leadmatch.proto.v1.AdjustTurnsResponse;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.AssignmentRule;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
@@ -21,6 +23,9 @@ import io.leadmatch.proto.v1.MatchResponse;
 import io.leadmatch.proto.v1.Outcome;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotResponse;
+import io.leadmatch.proto.v1.MemberState;
+import io.leadmatch.proto.v1.SetAvailabilityRequest;
+import io.leadmatch.proto.v1.SetAvailabilityResponse;
 import io.leadmatch.proto.v1.TeamState;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -293,5 +298,78 @@ class LeadMatchServerTest {
             }
         }
         return target;
+    }
+
+    static MemberState member(TeamState t, String userId) {
+        return t.getMembersList().stream().filter(m -> m.getUserId().equals(userId)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void setAvailabilityAndAdjustTurnsShowInTeamState() {
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
+        String lena = "0055g00000USR10AAA";
+        String keiko = "0055g00000USR12AAA";
+        long until = System.currentTimeMillis() + 3_600_000;
+        SetAvailabilityResponse away = admin.setAvailability(SetAvailabilityRequest.newBuilder().setUserId(lena)
+                .setAvailable(false).setUntilMillis(until).setReason("training").build());
+        assertEquals(List.of("inbound-sdr"), away.getTeamIdsList());
+        assertEquals(until, away.getUntilMillis());
+
+        AdjustTurnsResponse adjusted = admin.adjustTurns(AdjustTurnsRequest.newBuilder().setTeamId("inbound-sdr")
+                .setUserId(keiko).setDelta(2).build());
+        assertEquals(2, adjusted.getMember().getPendingExtraTurns());
+
+        AssignResponse r = stub.matchAndAssign(email("extra-1", "lead@extra-turn-company.com"));
+        assertEquals("inbound-sdr", r.getTeamId());
+        assertEquals(keiko, r.getAssigneeId(), "an extra turn is served before the fair pick");
+
+        TeamState t = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build());
+        MemberState l = member(t, lena);
+        assertFalse(l.getAvailable());
+        assertEquals(until, l.getUnavailableUntil());
+        assertTrue(l.getSkipReason().contains("training"), l.getSkipReason());
+        assertEquals(40, l.getDailyCap());
+        MemberState k = member(t, keiko);
+        assertEquals(1, k.getPendingExtraTurns());
+        assertEquals(1, k.getCapUsedToday());
+        assertTrue(k.getAvailable());
+        assertEquals("", k.getSkipReason());
+
+        admin.setAvailability(SetAvailabilityRequest.newBuilder().setUserId(lena).setAvailable(true).build());
+        assertTrue(member(admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build()),
+                lena).getAvailable());
+    }
+
+    @Test
+    void availabilityAndAdjustmentErrorsAreStatusCodes() {
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
+        String lena = "0055g00000USR10AAA";
+        record Case(Status.Code code, String message, Runnable call) {
+        }
+        List<Case> cases = List.of(
+                new Case(Status.Code.INVALID_ARGUMENT, "available is required", () -> admin.setAvailability(
+                        SetAvailabilityRequest.newBuilder().setUserId(lena).build())),
+                new Case(Status.Code.NOT_FOUND, "in no team", () -> admin.setAvailability(
+                        SetAvailabilityRequest.newBuilder().setUserId("0055g00000USR27AAA").setAvailable(false)
+                                .build())),
+                new Case(Status.Code.INVALID_ARGUMENT, "not in the future", () -> admin.setAvailability(
+                        SetAvailabilityRequest.newBuilder().setUserId(lena).setAvailable(false).setUntilMillis(1)
+                                .build())),
+                new Case(Status.Code.INVALID_ARGUMENT, "until_millis", () -> admin.setAvailability(
+                        SetAvailabilityRequest.newBuilder().setUserId(lena).setAvailable(false).setUntilMillis(-5)
+                                .build())),
+                new Case(Status.Code.NOT_FOUND, "teams:", () -> admin.adjustTurns(
+                        AdjustTurnsRequest.newBuilder().setTeamId("nope").setUserId(lena).setDelta(1).build())),
+                new Case(Status.Code.NOT_FOUND, "not a member", () -> admin.adjustTurns(
+                        AdjustTurnsRequest.newBuilder().setTeamId("na-ae").setUserId(lena).setDelta(1).build())),
+                new Case(Status.Code.INVALID_ARGUMENT, "positive gives extra turns", () -> admin.adjustTurns(
+                        AdjustTurnsRequest.newBuilder().setTeamId("inbound-sdr").setUserId(lena).build())),
+                new Case(Status.Code.INVALID_ARGUMENT, "required", () -> admin.adjustTurns(
+                        AdjustTurnsRequest.newBuilder().setDelta(1).build())));
+        for (Case c : cases) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, c.call()::run);
+            assertEquals(c.code(), e.getStatus().getCode(), e.getStatus().toString());
+            assertTrue(e.getStatus().getDescription().contains(c.message()), e.getStatus().getDescription());
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.leadmatch.engine.assign;
 
+import io.leadmatch.engine.routing.RoutingConfig;
+
 import java.util.List;
 
 /**
@@ -15,21 +17,34 @@ public record TeamState(String teamId, String name, List<Member> members, long t
     /**
      * One member.
      *
-     * @param userId     CRM user id
-     * @param name       display name
-     * @param weight     round-robin weight
-     * @param assigned   round-robin assignments received
-     * @param idealShare weight / total weight × the team's total
-     * @param lag        assigned − idealShare (positive: ahead of its share)
-     * @param available  eligible for the next pick
-     * @param active     active in the CRM
+     * @param userId                 CRM user id
+     * @param name                   display name
+     * @param weight                 round-robin weight
+     * @param assigned               round-robin assignments received (extra turns included)
+     * @param idealShare             weight / total weight × the team's total
+     * @param lag                    assigned − idealShare (positive: ahead of its share)
+     * @param available              would take part in a pick now
+     * @param active                 active in the CRM
+     * @param skipReason             why it would be skipped now (inactive, unavailable, outside hours, cap);
+     *                               empty when available
+     * @param capUsedToday           round-robin assignments since the member's local midnight
+     * @param dailyCap               the member's daily cap, 0 for none
+     * @param pendingExtraTurns      extra turns still to be served (manual adjustment)
+     * @param pendingSkips           turns still to be passed over (manual adjustment)
+     * @param unavailableUntilMillis end of a timed absence (epoch millis); 0 when available or away until further
+     *                               notice
      */
     public record Member(String userId, String name, int weight, long assigned, double idealShare, double lag,
-                         boolean available, boolean active) {
+                         boolean available, boolean active, String skipReason, int capUsedToday, int dailyCap,
+                         int pendingExtraTurns, int pendingSkips, long unavailableUntilMillis) {
     }
 
     /** Raw counters copied under the team's lock. */
-    record Counters(String teamId, String name, String[] userIds, int[] weights, int[] dailyCaps, long[] assigned,
-                    long total) {
+    record Counters(String teamId, String name, List<MemberCounters> members, long total) {
+    }
+
+    /** One member's raw counters and how it is classified at the time of the copy. */
+    record MemberCounters(RoutingConfig.Member config, long assigned, int capUsedToday, int extraTurns,
+                          int skipTurns, TeamScheduler.Skip skip) {
     }
 }

@@ -20,9 +20,12 @@ import java.util.function.IntPredicate;
  * is what keeps a member from running ahead. {@code WeightedRoundRobinTest} checks the bound over thousands of
  * random configurations against a reference that recomputes shares from scratch.
  *
- * <p>Members that do not take part in a pick (inactive, unavailable, at their cap) are skipped and their credit
- * is frozen: they accrue nothing while away, so a member who returns competes from where it stood, with no
- * catch-up burst.
+ * <p>Members that do not take part in a pick (inactive in the CRM, set unavailable, outside their working hours,
+ * at their daily cap, or passed over for a pending skip) are skipped and their credit is frozen: they accrue
+ * nothing while away, so a member who returns competes from where it stood, with no catch-up burst. Away for
+ * 1,000 picks or for one, a returning member gets at most one pick more than its share over the next W picks
+ * ({@code WeightedRoundRobinTest.memberAwayForAThousandPicksReturnsWithoutABurst}). The turns it missed are not
+ * made up; a manual extra turn ({@link #grantExtra}) is the way to give some back.
  *
  * <p>Not thread-safe: the owning {@link TeamScheduler} serializes picks per team.
  */
@@ -55,17 +58,24 @@ final class WeightedRoundRobin {
 
     /** Picks the next member among those {@code takesPart} accepts, or -1 when none does. */
     int pick(IntPredicate takesPart) {
-        long total = 0;
-        int best = -1;
-        boolean bestEligible = false;
-        for (int i = 0; i < weights.length; i++) {
-            if (takesPart.test(i)) {
-                total += weights[i];
-            }
+        int best = choose(takesPart);
+        if (best >= 0) {
+            charge(best, takesPart);
         }
+        return best;
+    }
+
+    /**
+     * The member the next pick would choose among those {@code takesPart} accepts (-1: none), without changing
+     * anything. With {@link #charge} it lets the scheduler pass over a member (a pending skip) and choose again.
+     */
+    int choose(IntPredicate takesPart) {
+        long total = participatingWeight(takesPart);
         if (total == 0) {
             return -1;
         }
+        int best = -1;
+        boolean bestEligible = false;
         for (int i = 0; i < weights.length; i++) {
             if (!takesPart.test(i)) {
                 continue;
@@ -77,14 +87,40 @@ final class WeightedRoundRobin {
                 bestEligible = eligible;
             }
         }
+        return best;
+    }
+
+    /**
+     * Records a pick of {@code winner} among the members {@code takesPart} accepts (which must include it): every
+     * participant accrues its weight, the winner pays the participants' total weight. Non-participants are frozen.
+     */
+    void charge(int winner, IntPredicate takesPart) {
+        long total = participatingWeight(takesPart);
         for (int i = 0; i < weights.length; i++) {
             if (takesPart.test(i)) {
                 credit[i] += weights[i];
             }
         }
-        credit[best] -= total;
-        assigned[best]++;
-        return best;
+        credit[winner] -= total;
+        assigned[winner]++;
+    }
+
+    /**
+     * Counts an assignment outside the fair schedule (a manual extra turn): the member's count goes up, its credit
+     * does not move, so the turn is a bonus on top of its share rather than an advance on it.
+     */
+    void grantExtra(int i) {
+        assigned[i]++;
+    }
+
+    private long participatingWeight(IntPredicate takesPart) {
+        long total = 0;
+        for (int i = 0; i < weights.length; i++) {
+            if (takesPart.test(i)) {
+                total += weights[i];
+            }
+        }
+        return total;
     }
 
     /** Virtual deadline of a before b's: (W − c_a)/w_a &lt; (W − c_b)/w_b. */

@@ -3,6 +3,8 @@ package io.leadmatch.engine.routing;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountType;
 
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -49,10 +51,18 @@ public record RoutingConfig(String source, Junk junk, String customerTeam, Strin
      *
      * @param userId   CRM user id
      * @param weight   relative share of the team's round robin (≥ 1)
-     * @param dailyCap most round-robin leads per day, 0 for no cap
-     * @param line     line in routing.yaml
+     * @param dailyCap     most round-robin leads per day (the member's local day), 0 for no cap
+     * @param timeZone     the member's time zone: where its day starts (cap reset) and its working hours apply
+     * @param workingHours when the member takes leads; null for any time
+     * @param line         line in routing.yaml
      */
-    public record Member(String userId, int weight, int dailyCap, int line) {
+    public record Member(String userId, int weight, int dailyCap, ZoneId timeZone, WorkingHours workingHours,
+                         int line) {
+
+        /** A member in UTC without working hours. */
+        public Member(String userId, int weight, int dailyCap, int line) {
+            this(userId, weight, dailyCap, ZoneOffset.UTC, null, line);
+        }
     }
 
     /**

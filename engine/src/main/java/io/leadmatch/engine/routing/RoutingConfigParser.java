@@ -19,6 +19,8 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
@@ -167,12 +169,37 @@ public final class RoutingConfigParser {
             }
             int weight = mm.containsKey("weight") ? integer(mm.get("weight"), "weight", 1, 1_000) : 1;
             int cap = mm.containsKey("daily_cap") ? integer(mm.get("daily_cap"), "daily_cap", 0, 1_000_000) : 0;
-            members.add(new RoutingConfig.Member(userId, weight, cap, line(mn)));
+            ZoneId zone = mm.containsKey("timezone") ? zone(mm.get("timezone")) : ZoneOffset.UTC;
+            WorkingHours hours = null;
+            if (mm.containsKey("working_hours")) {
+                Node h = mm.get("working_hours");
+                try {
+                    hours = WorkingHours.parse(scalar(h, "working_hours"));
+                } catch (IllegalArgumentException e) {
+                    throw error(h, "team '" + id + "', user " + userId + ": " + e.getMessage());
+                }
+            }
+            members.add(new RoutingConfig.Member(userId, weight, cap, zone, hours, line(mn)));
         }
         if (members.isEmpty()) {
             throw error(membersNode, "team '" + id + "' has no members");
         }
         return new RoutingConfig.Team(id, name, fallback, List.copyOf(members), line(node));
+    }
+
+    /** An IANA time zone id (Europe/Berlin); fixed offsets and abbreviations are refused (no daylight saving). */
+    private ZoneId zone(Node node) throws SnapshotException {
+        String s = scalar(node, "timezone");
+        if (!s.contains("/") && !"UTC".equals(s)) {
+            throw error(node, "timezone must be an IANA time zone id such as Europe/Berlin or America/New_York"
+                    + " (or UTC), got '" + s + "'");
+        }
+        try {
+            return ZoneId.of(s);
+        } catch (java.time.DateTimeException e) {
+            throw error(node, "unknown timezone '" + s + "': use an IANA time zone id such as Europe/Berlin or"
+                    + " America/New_York");
+        }
     }
 
     private RoutingConfig.Rule rule(Node node) throws SnapshotException {

@@ -88,4 +88,58 @@ class WeightedRoundRobinTest {
         long sum = rr.credit(0) + rr.credit(1);
         assertEquals(0, sum, "credits still sum to zero");
     }
+
+    /**
+     * A member away for 1,000 picks does not come back to a burst: over the next W picks (W = total weight) it
+     * gets at most one more than its share w·W/W = w, across many random weight mixes.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7, 8, 9})
+    void memberAwayForAThousandPicksReturnsWithoutABurst(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int config = 0; config < 300; config++) {
+            int n = 2 + random.nextInt(10);
+            int[] weights = new int[n];
+            for (int i = 0; i < n; i++) {
+                weights[i] = 1 + random.nextInt(random.nextBoolean() ? 5 : 50);
+            }
+            int total = java.util.Arrays.stream(weights).sum();
+            WeightedRoundRobin rr = new WeightedRoundRobin(weights);
+            int warmUp = random.nextInt(200);
+            for (int k = 0; k < warmUp; k++) {
+                rr.pick(x -> true);
+            }
+            int awayMember = random.nextInt(n);
+            for (int k = 0; k < 1_000; k++) {
+                assertNotEquals(awayMember, rr.pick(i -> i != awayMember));
+            }
+            long before = rr.assigned(awayMember);
+            for (int k = 0; k < total; k++) {
+                rr.pick(x -> true);
+            }
+            long got = rr.assigned(awayMember) - before;
+            assertTrue(got <= weights[awayMember] + 1, () -> "burst after return: got " + got + " of "
+                    + total + " picks with weight " + weights[awayMember] + ": " + rr);
+        }
+    }
+
+    @Test
+    void extraTurnCountsWithoutMovingCredit() {
+        WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 1});
+        rr.pick(x -> true);
+        long c0 = rr.credit(0);
+        long c1 = rr.credit(1);
+        rr.grantExtra(1);
+        assertEquals(1, rr.assigned(1));
+        assertEquals(c0, rr.credit(0));
+        assertEquals(c1, rr.credit(1));
+    }
+
+    @Test
+    void chooseDoesNotChangeState() {
+        WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {3, 1});
+        String before = rr.toString();
+        assertEquals(0, rr.choose(x -> true));
+        assertEquals(before, rr.toString());
+    }
 }
