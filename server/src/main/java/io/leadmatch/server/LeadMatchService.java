@@ -58,29 +58,7 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
     @Override
     public StreamObserver<MatchRequest> matchAndAssignStream(StreamObserver<AssignResponse> responses) {
         ServerCallStreamObserver<AssignResponse> out = (ServerCallStreamObserver<AssignResponse>) responses;
-        out.disableAutoRequest();
-        final class Flow implements Runnable {
-            private boolean waitingForReady;
-
-            @Override
-            public synchronized void run() {
-                if (waitingForReady && out.isReady()) {
-                    waitingForReady = false;
-                    out.request(1);
-                }
-            }
-
-            synchronized void afterResponse() {
-                if (out.isReady()) {
-                    out.request(1);
-                } else {
-                    waitingForReady = true;
-                }
-            }
-        }
-        Flow flow = new Flow();
-        out.setOnReadyHandler(flow);
-        out.request(1);
+        PullOneAtATime flow = PullOneAtATime.install(out);
         return new StreamObserver<>() {
             @Override
             public void onNext(MatchRequest request) {

@@ -8,6 +8,7 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
+import io.leadmatch.server.PullOneAtATime;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.MatchRequest;
 
@@ -99,29 +100,7 @@ final class EchoServer implements AutoCloseable {
     /** The same manual flow control as LeadMatchService's stream: pull the next request only while writable. */
     private static StreamObserver<byte[]> echoStream(StreamObserver<byte[]> responses, byte[] reply) {
         ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) responses;
-        out.disableAutoRequest();
-        final class Flow implements Runnable {
-            private boolean waitingForReady;
-
-            @Override
-            public synchronized void run() {
-                if (waitingForReady && out.isReady()) {
-                    waitingForReady = false;
-                    out.request(1);
-                }
-            }
-
-            synchronized void afterResponse() {
-                if (out.isReady()) {
-                    out.request(1);
-                } else {
-                    waitingForReady = true;
-                }
-            }
-        }
-        Flow flow = new Flow();
-        out.setOnReadyHandler(flow);
-        out.request(1);
+        PullOneAtATime flow = PullOneAtATime.install(out);
         return new StreamObserver<>() {
             @Override
             public void onNext(byte[] request) {
