@@ -102,10 +102,11 @@ public final class AccountTable {
         /** Adds an account; returns its ordinal, or -1 if the id is already present. */
         public int add(String id, String name, int ownerOrdinal, String parentId, AccountType accountType,
                        String billingCountry, String billingState) {
-            if (SalesforceIds.lookup(ordinals, id) >= 0) {
+            int ordinal = ids.size();
+            // One hash operation per row: duplicates are detected on the id as exported (exports use one form).
+            if (ordinals.putIfAbsent(id, ordinal) != ordinals.defaultReturnValue()) {
                 return -1;
             }
-            int ordinal = ids.size();
             ids.add(id);
             names.add(name);
             owner.add(ownerOrdinal);
@@ -114,7 +115,6 @@ public final class AccountTable {
             country.add(billingCountry);
             state.add(billingState);
             openOpportunityOwner.add(-1);
-            ordinals.put(id, ordinal);
             return ordinal;
         }
 

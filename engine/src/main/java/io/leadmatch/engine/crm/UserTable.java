@@ -67,15 +67,15 @@ public final class UserTable {
 
         /** Adds a user; returns its ordinal, or -1 if the id is already present. */
         public int add(String id, String name, String email, boolean isActive) {
-            if (SalesforceIds.lookup(ordinals, id) >= 0) {
+            int ordinal = ids.size();
+            // One hash operation per row: duplicates are detected on the id as exported (exports use one form).
+            if (ordinals.putIfAbsent(id, ordinal) != ordinals.defaultReturnValue()) {
                 return -1;
             }
-            int ordinal = ids.size();
             ids.add(id);
             names.add(name);
             emails.add(email);
             active.add(isActive);
-            ordinals.put(id, ordinal);
             return ordinal;
         }
 

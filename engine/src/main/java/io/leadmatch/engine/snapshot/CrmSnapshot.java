@@ -21,21 +21,22 @@ public final class CrmSnapshot {
     private final DomainIndex index;
     private final int[][] conflictSets;
     private final String[] conflictDomains;
-    private final CompanyNames companyNames;
+    /** Built in the background after the load: the fallback is rare and a 1M-name index takes about a second. */
+    private final java.util.concurrent.CompletableFuture<CompanyNames> companyNames;
     private final RoutingConfig routing;
     private final LoadReport report;
     /** Readers plus one for "current"; the index closes when it drops to zero. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
     CrmSnapshot(long generation, UserTable users, AccountTable accounts, DomainIndex index, int[][] conflictSets,
-                String[] conflictDomains, CompanyNames companyNames, RoutingConfig routing, LoadReport report) {
+                String[] conflictDomains, RoutingConfig routing, LoadReport report) {
         this.generation = generation;
         this.users = users;
         this.accounts = accounts;
         this.index = index;
         this.conflictSets = conflictSets;
         this.conflictDomains = conflictDomains;
-        this.companyNames = companyNames;
+        this.companyNames = java.util.concurrent.CompletableFuture.supplyAsync(() -> CompanyNames.of(accounts));
         this.routing = routing;
         this.report = report;
     }
@@ -63,7 +64,7 @@ public final class CrmSnapshot {
 
     /** Normalized company names → accounts, for the company-name fallback. */
     public CompanyNames companyNames() {
-        return companyNames;
+        return companyNames.join();
     }
 
     /** The domain of a conflict set (aliases that resolve to it are not listed separately). */

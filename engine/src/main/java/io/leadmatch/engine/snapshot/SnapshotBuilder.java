@@ -3,7 +3,6 @@ package io.leadmatch.engine.snapshot;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
-import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
@@ -251,7 +250,7 @@ public final class SnapshotBuilder {
                 entries.size() - special, aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
                 List.copyOf(conflicts), millis);
         return new CrmSnapshot(generation, userTable, table, index, conflictSets.toArray(new int[0][]),
-                conflictDomains.toArray(new String[0]), CompanyNames.of(table), routing, report);
+                conflictDomains.toArray(new String[0]), routing, report);
     }
 
     /**
