@@ -171,6 +171,35 @@ class LeadMatchServerTest {
     }
 
     @Test
+    void reflectionListsTheServicesAsGrpcurlAsksForThem() throws Exception {
+        List<String> services = new ArrayList<>();
+        CountDownLatch done = new CountDownLatch(1);
+        StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> req =
+                io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
+                        new StreamObserver<>() {
+                            @Override
+                            public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
+                                r.getListServicesResponse().getServiceList().forEach(x -> services.add(x.getName()));
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                done.countDown();
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                done.countDown();
+                            }
+                        });
+        req.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("*").build());
+        req.onCompleted();
+        assertTrue(done.await(10, TimeUnit.SECONDS));
+        assertTrue(services.containsAll(List.of("leadmatch.v1.LeadMatch", "leadmatch.v1.LeadMatchAdmin",
+                "grpc.health.v1.Health")), services.toString());
+    }
+
+    @Test
     void healthIsServing() {
         HealthCheckResponse h = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().build());
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, h.getStatus());
