@@ -45,6 +45,8 @@ public final class SnapshotBuilder {
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> specialSubdomains = new ArrayList<>();
+    /** Registrable domains with at least one indexed subdomain, for the index's walk-up filter. */
+    private final Set<String> subdomainParents = new LinkedHashSet<>();
     private final HostName host = new HostName();
     private final long started = System.nanoTime();
     private long rowsRead;
@@ -122,6 +124,7 @@ public final class SnapshotBuilder {
             skip(where, what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason());
             return;
         }
+        rememberSubdomainParent();
         IntArrayList owners = domainOwners.computeIfAbsent(host.lookupKey(), k -> new IntArrayList(1));
         if (!owners.contains(ordinal)) {
             owners.add(ordinal);
@@ -149,6 +152,17 @@ public final class SnapshotBuilder {
         accounts.openOpportunity(account, owner, createdEpochMillis);
     }
 
+    /**
+     * When the just-normalized host keys a subdomain (below its registrable domain), the walk-up filter must know
+     * its parent. Recorded while normalizing, so the build does not normalize every key again. A key that later
+     * does not make it into the index leaves a harmless extra hash (one more probe, never a wrong answer).
+     */
+    private void rememberSubdomainParent() {
+        if (host.registrableStart() > host.lookupStart()) {
+            subdomainParents.add(host.registrableDomain());
+        }
+    }
+
     /** Adds an alias row: leads from {@code alias} belong to the account that owns {@code canonical}. */
     public void alias(String where, String alias, String canonical) {
         rowsRead++;
@@ -157,6 +171,7 @@ public final class SnapshotBuilder {
             return;
         }
         String aliasKey = host.lookupKey();
+        rememberSubdomainParent();
         if (!normalizer.normalize(canonical, host)) {
             skip(where, "canonical '" + abbreviate(canonical) + "' has no domain: " + host.failureReason());
             return;
@@ -230,17 +245,10 @@ public final class SnapshotBuilder {
             aliasCount++;
         }
 
-        Set<String> subdomainParents = new LinkedHashSet<>();
-        for (String key : entries.keySet()) {
-            if (normalizer.normalize(key, host) && host.registrableStart() > host.lookupStart()) {
-                subdomainParents.add(host.registrableDomain());
-            }
-        }
-
         long special = foldSpecialDomains(entries, routing, table);
         for (String key : specialSubdomains) {
-            if (normalizer.normalize(key, host) && host.registrableStart() > host.lookupStart()) {
-                subdomainParents.add(host.registrableDomain());
+            if (normalizer.normalize(key, host)) {
+                rememberSubdomainParent();
             }
         }
         DomainIndex index = indexFile == null ? DomainIndex.build(entries, subdomainParents, null, false)
