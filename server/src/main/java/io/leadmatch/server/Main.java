@@ -125,6 +125,20 @@ public final class Main implements Callable<Integer> {
             }
         }
 
+        /** Opens the engine, or prints why it cannot (file:line for a bad snapshot) and returns null. */
+        LeadMatchEngine openOrExplain(boolean persistent) {
+            try {
+                return LeadMatchEngine.open(engineConfig(persistent));
+            } catch (SnapshotException e) {
+                System.err.println("leadmatch: cannot load snapshot " + describeSource() + ": " + e.getMessage());
+            } catch (IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
+            } catch (RuntimeException e) {
+                System.err.println("leadmatch: cannot start: " + e.getMessage());
+            }
+            return null;
+        }
+
         /** What is loaded, for error messages: the directory, or the database without credentials. */
         String describeSource() {
             if ("postgres".equals(source) && jdbcUrl != null) {
@@ -172,18 +186,8 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             long started = System.nanoTime();
-            LeadMatchEngine engine;
-            try {
-                engine = LeadMatchEngine.open(options.engineConfig(true));
-            } catch (SnapshotException e) {
-                System.err.println("leadmatch: cannot load snapshot " + options.describeSource() + ": "
-                        + e.getMessage());
-                return 2;
-            } catch (IllegalArgumentException e) {
-                System.err.println("leadmatch: " + e.getMessage());
-                return 2;
-            } catch (RuntimeException e) {
-                System.err.println("leadmatch: cannot start: " + e.getMessage());
+            LeadMatchEngine engine = options.openOrExplain(true);
+            if (engine == null) {
                 return 2;
             }
             LoadReport report = engine.report();
@@ -233,20 +237,17 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (LeadMatchEngine engine = LeadMatchEngine.open(options.engineConfig(false))) {
+            LeadMatchEngine opened = options.openOrExplain(false);
+            if (opened == null) {
+                return 2;
+            }
+            try (LeadMatchEngine engine = opened) {
                 LoadReport r = engine.report();
                 System.out.println(r.summary());
                 r.warnings().forEach(w -> System.out.println("skipped " + w));
                 engine.conflicts().forEach(c -> System.out.println("conflict " + c.domain() + ": "
                         + String.join(" ", c.accountIds())));
                 return 0;
-            } catch (SnapshotException e) {
-                System.err.println("leadmatch: cannot load snapshot " + options.describeSource() + ": "
-                        + e.getMessage());
-                return 2;
-            } catch (IllegalArgumentException e) {
-                System.err.println("leadmatch: " + e.getMessage());
-                return 2;
             }
         }
     }
