@@ -1,5 +1,6 @@
 package io.leadmatch.engine;
 
+import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
 
 import java.nio.file.Path;
@@ -20,9 +21,11 @@ import java.util.Objects;
  *                        a truncated user table) must not replace a good generation.
  * @param postgres        a PostgreSQL replica to read instead of {@code snapshotDir}; null: the CSV directory
  * @param routingFile     routing.yaml when the source is a database (a CSV directory has its own)
+ * @param journal         the assignment journal's fsync policy and segment size (used with a data directory)
  */
 public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock,
-                           double maxSkippedRatio, PostgresSourceConfig postgres, Path routingFile) {
+                           double maxSkippedRatio, PostgresSourceConfig postgres, Path routingFile,
+                           JournalConfig journal) {
     /** Default for {@link #maxSkippedRatio}: 5% of the rows. */
     public static final double DEFAULT_MAX_SKIPPED_RATIO = 0.05;
 
@@ -37,6 +40,19 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         }
         matching = matching == null ? MatchingConfig.defaults() : matching;
         clock = clock == null ? Clock.systemUTC() : clock;
+        journal = journal == null ? JournalConfig.defaults() : journal;
+    }
+
+    /** Without journal settings: the defaults. */
+    public EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock, double maxSkippedRatio,
+                        PostgresSourceConfig postgres, Path routingFile) {
+        this(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile, null);
+    }
+
+    /** This configuration with other journal settings. */
+    public EngineConfig withJournal(JournalConfig settings) {
+        return new EngineConfig(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile,
+                settings);
     }
 
     /** A CSV source with the default skipped-row threshold. */
@@ -79,6 +95,58 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         return ((Number) v).doubleValue();
     }
 
+    /**
+     * The {@code journal:} section of a leadmatch.yaml: {@code fsync} (always, batch, none),
+     * {@code batch_interval_ms} (1..10000) and {@code segment_mb} (1..1024); defaults for what is absent.
+     */
+    public static JournalConfig parseJournal(Path leadmatchYaml) throws SnapshotException {
+        String name = leadmatchYaml.getFileName().toString();
+        Object root = MatchingConfig.loadYaml(leadmatchYaml);
+        Object section = root == null ? null : ((Map<?, ?>) root).get("journal");
+        JournalConfig c = JournalConfig.defaults();
+        if (section == null) {
+            return c;
+        }
+        if (!(section instanceof Map)) {
+            throw new SnapshotException(name, 0, "'journal' must be a mapping");
+        }
+        try {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) section).entrySet()) {
+                Object v = e.getValue();
+                switch (String.valueOf(e.getKey())) {
+                    case "fsync":
+                        c = c.withFsync(io.leadmatch.engine.journal.FsyncPolicy.parse(String.valueOf(v)));
+                        break;
+                    case "batch_interval_ms":
+                        c = new JournalConfig(c.fsync(), java.time.Duration.ofMillis(number(v, e.getKey())),
+                                c.segmentBytes());
+                        break;
+                    case "segment_mb":
+                        long mb = number(v, e.getKey());
+                        if (mb < 1 || mb > 1024) {
+                            throw new IllegalArgumentException("journal.segment_mb must be between 1 and 1024, got "
+                                    + mb);
+                        }
+                        c = c.withSegmentBytes((int) (mb << 20));
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown key 'journal." + e.getKey()
+                                + "' (allowed: fsync, batch_interval_ms, segment_mb)");
+                }
+            }
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotException(name, 0, e.getMessage());
+        }
+        return c;
+    }
+
+    private static long number(Object v, Object key) {
+        if (!(v instanceof Number)) {
+            throw new IllegalArgumentException("journal." + key + " must be a whole number, got " + v);
+        }
+        return ((Number) v).longValue();
+    }
+
     /** The defaults for a PostgreSQL replica, its routing.yaml and an optional data directory. */
     public static EngineConfig postgres(PostgresSourceConfig db, Path routingFile, Path dataDir) {
         return new EngineConfig(null, dataDir, null, null, DEFAULT_MAX_SKIPPED_RATIO,
@@ -87,12 +155,12 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
 
     /** This configuration with another skipped-row threshold. */
     public EngineConfig withMaxSkippedRatio(double ratio) {
-        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile);
+        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile, journal);
     }
 
     /** This configuration reading the CRM from a PostgreSQL replica, with routing from {@code routingFile}. */
     public EngineConfig withPostgres(PostgresSourceConfig db, Path routingFile) {
         return new EngineConfig(null, dataDir, matching, clock, maxSkippedRatio, Objects.requireNonNull(db, "db"),
-                routingFile);
+                routingFile, journal);
     }
 }

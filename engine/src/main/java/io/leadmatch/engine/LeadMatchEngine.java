@@ -2,6 +2,8 @@ package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.Assignment;
+import io.leadmatch.engine.assign.AssignmentResult;
+import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.IdempotencyCache;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.assign.TeamState;
@@ -36,7 +38,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     private final ProvisionalAccounts provisional;
     private final Matcher matcher;
     private final Assigner assigner;
-    private final IdempotencyCache<AssignResult> idempotency;
+    private final IdempotencyCache<Assignment> idempotency;
 
     /** Most request ids remembered for idempotent retries (the oldest are forgotten first). */
     public static final int IDEMPOTENCY_MAX_ENTRIES = 200_000;
@@ -52,10 +54,27 @@ public final class LeadMatchEngine implements AutoCloseable {
                 : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
         this.mailboxes = config.matching().mailboxes();
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
-        this.assigner = new Assigner(provisional, config.clock());
-        this.idempotency = new IdempotencyCache<>(config.clock(), java.time.Duration.ofHours(24),
-                IDEMPOTENCY_MAX_ENTRIES);
+        this.idempotency = new IdempotencyCache<>(config.clock(), IDEMPOTENCY_RETENTION, IDEMPOTENCY_MAX_ENTRIES);
+        if (config.dataDir() == null) {
+            this.assigner = new Assigner(provisional, config.clock());
+        } else {
+            long started = System.nanoTime();
+            long now = config.clock().millis();
+            this.assigner = new Assigner(provisional, config.clock(), config.dataDir().resolve(JOURNAL),
+                    config.journal(), (requestId, at, answer) -> {
+                        if (at + IDEMPOTENCY_RETENTION.toMillis() > now) {
+                            idempotency.remember(requestId, answer, at);
+                        }
+                    });
+            LOG.info("journal recovered in {} ms ({} request ids remembered)",
+                    (System.nanoTime() - started) / 1_000_000, idempotency.size());
+        }
     }
+
+    /** Subdirectory of the data directory holding the assignment journal. */
+    public static final String JOURNAL = "journal";
+    /** How long a request id's answer is remembered. */
+    public static final java.time.Duration IDEMPOTENCY_RETENTION = java.time.Duration.ofHours(24);
 
     /** Loads the snapshot and returns a serving engine; fails without side effects on a bad snapshot. */
     public static LeadMatchEngine open(EngineConfig config) throws SnapshotException {
@@ -63,6 +82,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         try {
             engine.reload(config.snapshotDir());
         } catch (SnapshotException | RuntimeException e) {
+            engine.assigner.close();
             engine.provisional.close();
             throw e;
         }
@@ -88,30 +108,69 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     /**
      * Matches a lead and assigns it. A {@code request_id} seen within the retention window (24 h, bounded to
-     * {@link #IDEMPOTENCY_MAX_ENTRIES} ids) gets the same answer again without consuming a turn: form backends
-     * retry on timeouts, and a retry must never double-assign.
+     * {@link #IDEMPOTENCY_MAX_ENTRIES} ids, recovered from the journal after a restart) gets the same assignment
+     * again without consuming a turn: form backends retry on timeouts, and a retry must never double-assign. The
+     * match of a retry is made again (matching is read-only); the assignment is the remembered one.
      */
     public AssignResult matchAndAssign(Lead lead) {
+        MatchResult r = new MatchResult();
         if (lead.requestId().isEmpty()) {
-            return assignNow(lead);
+            AssignmentResult out = new AssignmentResult();
+            matchAndAssign(lead, r, out);
+            return new AssignResult(r, out.toAssignment());
         }
-        // Keep a detached copy: a result's per-thread scratch is several KB and must not live 24 h per id.
-        return idempotency.getOrCompute(lead.requestId(), () -> {
-            AssignResult r = assignNow(lead);
-            return new AssignResult(r.match().detachedCopy(), r.assignment());
+        boolean[] fresh = new boolean[1];
+        Assignment a = idempotency.getOrCompute(lead.requestId(), () -> {
+            AssignmentResult out = new AssignmentResult();
+            matchAndAssign(lead, r, out);
+            fresh[0] = true;
+            return out.toAssignment();
         }).value();
+        if (!fresh[0]) {
+            match(lead, r);
+            a = withAssigneeName(a);
+        }
+        return new AssignResult(r, a);
     }
 
-    private AssignResult assignNow(Lead lead) {
-        MatchResult r = new MatchResult();
+    /**
+     * Matches and assigns into caller-owned results, without idempotency (the request id is journaled but not
+     * looked up): the allocation-free path for batch imports and the benchmarks.
+     */
+    public void matchAndAssign(Lead lead, MatchResult match, AssignmentResult assignment) {
         CrmSnapshot s = acquire();
         try {
-            matcher.match(s, lead, r);
-            Assignment a = assigner.assign(s, lead, r);
-            return new AssignResult(r, a);
+            matcher.match(s, lead, match);
+            assigner.assign(s, lead, match, assignment);
         } finally {
             s.release();
         }
+    }
+
+    /** Answers recovered from the journal carry no display name; the serving snapshot has it. */
+    private Assignment withAssigneeName(Assignment a) {
+        if (!a.assigneeName().isEmpty() || a.assigneeId().isEmpty()) {
+            return a;
+        }
+        CrmSnapshot s = acquire();
+        try {
+            int u = s.users().ordinalOf(a.assigneeId());
+            return u < 0 ? a : new Assignment(a.assignmentId(), a.rule(), a.teamId(), a.assigneeId(),
+                    s.users().name(u), a.explanation());
+        } finally {
+            s.release();
+        }
+    }
+
+    /**
+     * The whole decision behind an assignment, from the journal: match, owner checks, territory rule, members
+     * considered with their status, counters before and after, configuration version.
+     *
+     * @return empty when the journal has no assignment with that id
+     * @throws IllegalStateException when the engine has no data directory (nothing is journaled)
+     */
+    public Optional<Explanation> explain(String assignmentId) {
+        return assigner.explain(assignmentId);
     }
 
     /**
@@ -322,7 +381,7 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     /**
      * Makes a team member unavailable for round robin (until {@code until}, or until further notice when null) or
-     * available again; see {@link Assigner#setAvailability}. Kept across snapshot reloads, not across restarts.
+     * available again; see {@link Assigner#setAvailability}. Kept across snapshot reloads and, with a data directory, across restarts (journaled).
      *
      * @throws java.util.NoSuchElementException when the user is in no team
      * @throws IllegalArgumentException         when the arguments do not fit together (the message says what to send)
@@ -339,7 +398,7 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     /**
      * Gives a team member extra turns ({@code delta > 0}) or makes it skip turns ({@code delta < 0}); see
-     * {@link Assigner#adjustTurns}. Kept across snapshot reloads, not across restarts.
+     * {@link Assigner#adjustTurns}. Kept across snapshot reloads and, with a data directory, across restarts (journaled).
      *
      * @return the member's state after the adjustment
      * @throws java.util.NoSuchElementException when the team or member is unknown
@@ -398,6 +457,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         if (s != null) {
             s.release();
         }
+        assigner.close();
         provisional.close();
     }
 }

@@ -7,6 +7,8 @@ import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.proto.v1.AdjustTurnsRequest;
 import io.leadmatch.proto.v1.AdjustTurnsResponse;
+import io.leadmatch.proto.v1.ExplainRequest;
+import io.leadmatch.proto.v1.ExplainResponse;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
 import io.leadmatch.proto.v1.SetAvailabilityResponse;
@@ -118,6 +120,31 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
             out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
         } catch (IllegalArgumentException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+        }
+    }
+
+    @Override
+    public void explain(ExplainRequest request, StreamObserver<ExplainResponse> out) {
+        String id = request.getAssignmentId().strip();
+        if (id.isEmpty()) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("assignment_id is required (the assignment_id of an "
+                    + "AssignResponse, e.g. asg-42)").asRuntimeException());
+            return;
+        }
+        try {
+            var e = engine.explain(id);
+            if (e.isEmpty()) {
+                out.onError(Status.NOT_FOUND.withDescription("no journaled assignment " + id
+                        + " (ids look like asg-42; the journal keeps every assignment of this data dir)")
+                        .asRuntimeException());
+                return;
+            }
+            out.onNext(ProtoMapping.explanation(e.get()));
+            out.onCompleted();
+        } catch (IllegalStateException e) {
+            out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+        } catch (RuntimeException e) {
+            out.onError(Status.INTERNAL.withDescription("explain failed: " + e).asRuntimeException());
         }
     }
 }

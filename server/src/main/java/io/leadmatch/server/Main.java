@@ -2,6 +2,8 @@ package io.leadmatch.server;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.leadmatch.engine.EngineConfig;
+import io.leadmatch.engine.journal.FsyncPolicy;
+import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchingConfig;
 import io.leadmatch.engine.SnapshotException;
@@ -65,6 +67,12 @@ public final class Main implements Callable<Integer> {
                         + "(default: snapshot.max_skipped_ratio in --config, else 0.05)")
         Double maxSkippedRatio;
 
+        @Option(names = "--fsync", paramLabel = "POLICY",
+                description = "When the assignment journal is forced to disk: always (before each reply, group "
+                        + "commit), batch (every journal.batch_interval_ms, default 10), none "
+                        + "(default: journal.fsync in --config, else batch)")
+        String fsync;
+
         @Option(names = "--source", paramLabel = "KIND", defaultValue = "csv",
                 description = "Where the CRM comes from: csv (--snapshot) or postgres (--jdbc-url, --routing); "
                         + "default: ${DEFAULT-VALUE}")
@@ -94,8 +102,12 @@ public final class Main implements Callable<Integer> {
             MatchingConfig matching = config == null ? MatchingConfig.defaults() : MatchingConfig.parse(config);
             double ratio = maxSkippedRatio != null ? maxSkippedRatio
                     : config == null ? EngineConfig.DEFAULT_MAX_SKIPPED_RATIO : EngineConfig.parseMaxSkippedRatio(config);
+            JournalConfig journal = config == null ? JournalConfig.defaults() : EngineConfig.parseJournal(config);
+            if (fsync != null) {
+                journal = journal.withFsync(FsyncPolicy.parse(fsync));
+            }
             EngineConfig cfg = new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null)
-                    .withMaxSkippedRatio(ratio);
+                    .withMaxSkippedRatio(ratio).withJournal(journal);
             switch (source) {
                 case "csv":
                     if (jdbcUrl != null || dbUser != null || dbPasswordEnv != null || routing != null) {

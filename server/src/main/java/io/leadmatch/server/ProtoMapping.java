@@ -1,5 +1,9 @@
 package io.leadmatch.server;
 
+import io.leadmatch.engine.assign.Explanation;
+import io.leadmatch.proto.v1.ExplainResponse;
+import io.leadmatch.proto.v1.MemberCheck;
+import io.leadmatch.proto.v1.TeamPick;
 import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.MatchResult;
@@ -161,5 +165,43 @@ final class ProtoMapping {
                 .setReason(a.reason())
                 .addAllTeamIds(a.teamIds())
                 .build();
+    }
+
+    static ExplainResponse explanation(Explanation e) {
+        ExplainResponse.Builder b = ExplainResponse.newBuilder()
+                .setAssignmentId(e.assignmentId())
+                .setAtMillis(e.at().toEpochMilli())
+                .setRequestId(e.requestId())
+                .setGeneration(e.generation())
+                .setOutcome(outcome(io.leadmatch.engine.Outcome.valueOf(e.outcome())))
+                .setDomain(e.domain())
+                .setMatchedDomain(e.matchedDomain())
+                .setAccountId(e.accountId())
+                .addAllOwnerChecks(e.ownerChecks())
+                .setTerritoryRule(e.territoryRule())
+                .setRule(rule(e.rule()))
+                .setTeamId(e.teamId())
+                .setAssigneeId(e.assigneeId())
+                .setNote(e.note())
+                .setJson(e.toJson());
+        for (Explanation.TeamPick p : e.picks()) {
+            TeamPick.Builder tp = TeamPick.newBuilder()
+                    .setTeamId(p.teamId())
+                    .setConfigSequence(p.configSequence())
+                    .setMode(p.mode())
+                    .setWinnerId(p.winnerId())
+                    .setAssignedBefore(p.assignedBefore())
+                    .setAssignedAfter(p.winnerId().isEmpty() ? p.assignedBefore() : p.assignedBefore() + 1)
+                    .setCreditBefore(p.creditBefore())
+                    .setCreditAfter(p.creditAfter())
+                    .setTeamTotalBefore(p.teamTotalBefore())
+                    .setCapUsedAfter(p.capUsedAfter());
+            for (Explanation.MemberCheck m : p.members()) {
+                tp.addMembers(MemberCheck.newBuilder().setUserId(m.userId()).setWeight(m.weight())
+                        .setStatus(m.status()).setPicked(m.picked()));
+            }
+            b.addPicks(tp);
+        }
+        return b.build();
     }
 }

@@ -9,10 +9,17 @@ import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 
+import io.leadmatch.engine.journal.JournalConfig;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -26,13 +33,16 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Round-robin state lives here, keyed by team and user id, so it carries over snapshot reloads: counters, cap
  * usage, manual turn adjustments ({@link #adjustTurns}) and absences ({@link #setAvailability}, keyed by user, so
- * an absence applies in every team of the user). None of it is persisted across restarts yet.
+ * an absence applies in every team of the user). With a data directory every decision and every change of that
+ * state is journaled ({@link AssignmentJournal}) before the call returns, and replayed at start-up: a restart,
+ * even after SIGKILL, continues with the same counters, adjustments, absences and remembered answers.
  *
  * <p>A team member is skipped when it is inactive in the CRM, set unavailable, outside its working hours (in its
  * time zone) or at its daily cap; see {@link TeamScheduler} for the order of a pick. When nobody in a team can
  * take the lead, its fallback team is tried; else the lead is unassigned with each member's reason.
  */
-public final class Assigner {
+public final class Assigner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Assigner.class);
     /** Longest reason accepted for an absence. */
     public static final int MAX_REASON_LENGTH = 200;
     /** Largest |delta| of one {@link #adjustTurns} call. */
@@ -42,157 +52,318 @@ public final class Assigner {
     private record Away(long untilMillis, String reason) {
     }
 
+    /**
+     * Users of one snapshot as the schedulers see them, for one version of the absences. Schedulers cache the
+     * answers until they are handed another instance, so a pick does no lookups by user id.
+     */
+    private final class SnapshotPresence implements TeamScheduler.Presence {
+        final CrmSnapshot snapshot;
+        final long awayVersion;
+
+        SnapshotPresence(CrmSnapshot snapshot, long awayVersion) {
+            this.snapshot = snapshot;
+            this.awayVersion = awayVersion;
+        }
+
+        @Override
+        public long of(String userId) {
+            UserTable users = snapshot.users();
+            int u = users.ordinalOf(userId);
+            if (u < 0 || !users.isActive(u)) {
+                return INACTIVE;
+            }
+            Away a = away.get(userId);
+            return a == null ? PRESENT : a.untilMillis();
+        }
+    }
+
     private final Map<String, TeamScheduler> schedulers = new ConcurrentHashMap<>();
     private final Map<String, Away> away = new ConcurrentHashMap<>();
+    private final AtomicLong awayVersion = new AtomicLong();
+    private volatile SnapshotPresence presence;
     private final ProvisionalAccounts provisional;
     private final Clock clock;
-    private final AtomicLong sequence = new AtomicLong();
-    private final String idPrefix;
+    private final AssignmentJournal journal;
 
-    /**
-     * @param provisional the provisional account registry shared with matching
-     * @param clock       time source for caps, working hours and absences; its start time makes assignment ids
-     *                    unique across restarts
-     */
+    /** Without a journal: state lives in memory only (tests, the CLI's check). */
     public Assigner(ProvisionalAccounts provisional, Clock clock) {
         this.provisional = provisional;
         this.clock = clock;
-        this.idPrefix = "asg-" + Long.toString(clock.millis(), 36) + "-";
+        this.journal = AssignmentJournal.inMemory(clock.millis());
     }
 
-    /** Brings the team schedulers in line with a (new) routing config; counters of remaining members stay. */
+    /**
+     * With a journal in {@code journalDir}: replays it first, recovering round-robin counters, cap usage, turn
+     * adjustments and absences, and handing each remembered answer (a decision with a request id) to
+     * {@code answered} for the idempotency cache.
+     *
+     * @param provisional the provisional account registry shared with matching
+     * @param clock       time source for caps, working hours and absences
+     * @param journalDir  the journal directory (created when missing)
+     * @param config      fsync policy and segment size
+     * @param answered    receives (request id, decision time millis, answer) for every journaled decision that
+     *                    had a request id, oldest first
+     */
+    public Assigner(ProvisionalAccounts provisional, Clock clock, Path journalDir, JournalConfig config,
+                    Answered answered) {
+        this.provisional = provisional;
+        this.clock = clock;
+        this.journal = AssignmentJournal.open(journalDir, config, new Recovered(answered));
+    }
+
+    /** Receives the answers recovered from the journal. */
+    @FunctionalInterface
+    public interface Answered {
+        /** One journaled decision that had a request id. */
+        void answered(String requestId, long atMillis, Assignment assignment);
+    }
+
+    /** Applies journal records to the state of this assigner (recovery, before any call is served). */
+    private final class Recovered implements AssignmentJournal.Recovery {
+        private final Answered answered;
+
+        Recovered(Answered answered) {
+            this.answered = answered;
+        }
+
+        @Override
+        public void team(long sequence, String teamId, String name, List<RoutingConfig.Member> members) {
+            RoutingConfig.Team team = new RoutingConfig.Team(teamId, name, "", members, 0);
+            schedulers.compute(teamId, (id, existing) -> {
+                TeamScheduler t = existing == null ? new TeamScheduler(team) : existing;
+                if (existing != null) {
+                    t.reconfigure(team, null);
+                }
+                t.recoveredConfigSequence(sequence);
+                return t;
+            });
+        }
+
+        @Override
+        public void pick(String teamId, byte[] codes, byte mode, int winner, long atMillis) {
+            TeamScheduler t = schedulers.get(teamId);
+            if (t == null || !t.replay(codes, mode, winner, atMillis)) {
+                LOG.warn("journal: a pick of team {} does not fit its journaled membership; ignored", teamId);
+            }
+        }
+
+        @Override
+        public void adjust(String teamId, String userId, int delta) {
+            TeamScheduler t = schedulers.get(teamId);
+            if (t != null) {
+                t.adjust(userId, delta, null);
+            }
+        }
+
+        @Override
+        public void availability(String userId, boolean available, long untilMillis, String reason) {
+            if (available) {
+                away.remove(userId);
+            } else {
+                away.put(userId, new Away(untilMillis, reason));
+            }
+            awayVersion.incrementAndGet();
+        }
+
+        @Override
+        public void answered(String requestId, long atMillis, Assignment assignment) {
+            if (answered != null) {
+                answered.answered(requestId, atMillis, assignment);
+            }
+        }
+    }
+
+    /**
+     * Brings the team schedulers in line with a (new) routing config; counters of remaining members stay. Each
+     * team's membership is journaled, so every later decision names the configuration it was made with.
+     */
     public void configure(RoutingConfig routing) {
         for (RoutingConfig.Team team : routing.teams().values()) {
             schedulers.compute(team.id(), (id, existing) -> {
-                if (existing == null) {
-                    return new TeamScheduler(team);
-                }
-                existing.reconfigure(team);
-                return existing;
+                TeamScheduler t = existing == null ? new TeamScheduler(team) : existing;
+                t.reconfigure(team, journal);
+                return t;
             });
         }
     }
 
-    /** Assigns a matched lead. {@code match} must come from the same snapshot. */
+    /** Assigns a matched lead into a new immutable result. {@code match} must come from the same snapshot. */
     public Assignment assign(CrmSnapshot s, Lead lead, MatchResult match) {
-        String id = idPrefix + sequence.incrementAndGet();
+        AssignmentResult out = new AssignmentResult();
+        assign(s, lead, match, out);
+        return out.toAssignment();
+    }
+
+    /**
+     * Assigns a matched lead into {@code out}; {@code match} must come from the same snapshot. The decision is in
+     * the journal before this returns (on the device too with fsync {@code always}). Allocation-free for owner
+     * routing and for round robin when {@code out} is reused; a new or provisional account's domain, a fallback
+     * team and an unassigned lead allocate (their explanations are built then).
+     */
+    public void assign(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out) {
+        out.reset(journal.idPrefix());
         UserTable users = s.users();
         AccountTable accounts = s.accounts();
         RoutingConfig routing = s.routing();
         Outcome outcome = match.outcome();
-
+        String ownerId = "";
+        String inactiveOppOwnerId = "";
         if (outcome == Outcome.INVALID) {
-            return unassigned(id, "", "invalid lead: not assigned");
+            out.unassignedReason = "invalid lead: not assigned";
+            finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
+            return;
         }
         if (outcome == Outcome.JUNK) {
-            String queue = routing.junk().queueUserId();
-            int u = users.ordinalOf(queue);
+            int u = users.ordinalOf(routing.junk().queueUserId());
             if (u >= 0 && users.isActive(u)) {
-                return new Assignment(id, AssignmentRule.JUNK_QUEUE, "", users.id(u), users.name(u),
-                        "junk lead: sent to the junk queue " + users.name(u));
+                decided(out, AssignmentRule.JUNK_QUEUE, users, u);
+            } else {
+                out.unassignedReason = "junk lead: no active junk queue user configured";
             }
-            return unassigned(id, "", "junk lead: no active junk queue user configured");
+            finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
+            return;
         }
-
-        String skipped = "";
         AccountType type = null;
+        String domain = null;
         if (outcome == Outcome.MATCHED) {
             int a = match.accountOrdinal();
             type = accounts.type(a);
+            out.accountName = accounts.name(a);
             int owner = accounts.owner(a);
             if (owner >= 0 && users.isActive(owner)) {
-                return new Assignment(id, AssignmentRule.ACCOUNT_OWNER, "", users.id(owner), users.name(owner),
-                        "account owner of " + accounts.name(a));
+                decided(out, AssignmentRule.ACCOUNT_OWNER, users, owner);
+                finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
+                return;
             }
-            skipped = owner < 0 ? "account has no known owner" : "account owner " + users.name(owner)
-                    + " is inactive";
+            out.ownerCheck = owner < 0 ? AssignmentResult.OwnerCheck.NO_OWNER
+                    : AssignmentResult.OwnerCheck.OWNER_INACTIVE;
+            if (owner >= 0) {
+                out.ownerName = users.name(owner);
+                ownerId = users.id(owner);
+            }
             int oppOwner = accounts.openOpportunityOwner(a);
             if (oppOwner >= 0 && users.isActive(oppOwner)) {
-                return new Assignment(id, AssignmentRule.OPPORTUNITY_OWNER, "", users.id(oppOwner),
-                        users.name(oppOwner), skipped + "; owner of the newest open opportunity on "
-                        + accounts.name(a));
+                decided(out, AssignmentRule.OPPORTUNITY_OWNER, users, oppOwner);
+                finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
+                return;
             }
             if (oppOwner >= 0) {
-                skipped += "; open opportunity owner " + users.name(oppOwner) + " is inactive";
+                out.inactiveOpportunityOwner = users.name(oppOwner);
+                inactiveOppOwnerId = users.id(oppOwner);
             }
             if (type == AccountType.CUSTOMER && !routing.customerTeam().isEmpty()) {
-                return roundRobin(id, s, routing.customerTeam(), AssignmentRule.CUSTOMER_TEAM,
-                        skipped + "; customer account → customer team", 0);
+                out.customerTeam = true;
+                roundRobin(s, lead, match, out, routing.customerTeam(), AssignmentRule.CUSTOMER_TEAM, ownerId,
+                        inactiveOppOwnerId);
+                return;
             }
         } else if (outcome == Outcome.PROVISIONAL) {
-            ProvisionalAccounts.Entry e = provisional.get(match.domain().toString());
+            domain = match.domain().toString();
+            ProvisionalAccounts.Entry e = provisional.get(domain);
             if (e != null && e.firstAssigneeId() != null) {
+                out.provisionalDomain = domain;
                 int u = users.ordinalOf(e.firstAssigneeId());
                 if (u >= 0 && users.isActive(u)) {
-                    return new Assignment(id, AssignmentRule.PROVISIONAL_OWNER, "", users.id(u), users.name(u),
-                            "first lead of " + match.domain() + " went to " + users.name(u));
+                    decided(out, AssignmentRule.PROVISIONAL_OWNER, users, u);
+                    finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
+                    return;
                 }
-                skipped = "first assignee of " + match.domain() + " is no longer active";
             }
         }
-
         String teamId = routing.defaultTeam();
-        String why = "no territory rule matched → default team";
-        String country = lead.country().trim();
-        String state = lead.state().trim();
-        for (RoutingConfig.Rule rule : routing.rules()) {
-            if (rule.matches(country.toUpperCase(java.util.Locale.ROOT), state.toUpperCase(java.util.Locale.ROOT),
-                    outcome, type)) {
+        String country = upperTrimmed(lead.country());
+        String state = upperTrimmed(lead.state());
+        List<RoutingConfig.Rule> rules = routing.rules();
+        for (int i = 0, n = rules.size(); i < n; i++) {
+            RoutingConfig.Rule rule = rules.get(i);
+            if (rule.matches(country, state, outcome, type)) {
                 teamId = rule.team();
-                why = "territory rule '" + rule.name() + "'";
+                out.territoryRule = rule.name();
                 break;
             }
         }
-        Assignment a = roundRobin(id, s, teamId, AssignmentRule.ROUND_ROBIN,
-                (skipped.isEmpty() ? "" : skipped + "; ") + why, 0);
-        if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && !a.assigneeId().isEmpty()) {
-            provisional.register(match.domain().toString(), a.assigneeId());
+        roundRobin(s, lead, match, out, teamId, AssignmentRule.ROUND_ROBIN, ownerId, inactiveOppOwnerId);
+        if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && !out.assigneeId.isEmpty()) {
+            provisional.register(domain != null ? domain : match.domain().toString(), out.assigneeId);
         }
-        return a;
     }
 
-    private Assignment roundRobin(String id, CrmSnapshot s, String teamId, AssignmentRule rule, String why,
-                                  int depth) {
-        TeamScheduler scheduler = schedulers.get(teamId);
-        RoutingConfig.Team team = s.routing().teams().get(teamId);
-        if (scheduler == null || team == null) {
-            return unassigned(id, teamId, why + "; team '" + teamId + "' does not exist");
+    /** The same string when it is already trimmed and upper case (the usual ISO codes), else a normalized copy. */
+    private static String upperTrimmed(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if ((c >= 'a' && c <= 'z') || c > 0x7f || c <= ' ') {
+                return s.trim().toUpperCase(Locale.ROOT);
+            }
         }
-        UserTable users = s.users();
+        return s;
+    }
+
+    private static void decided(AssignmentResult out, AssignmentRule rule, UserTable users, int u) {
+        out.rule = rule;
+        out.assigneeId = users.id(u);
+        out.assigneeName = users.name(u);
+    }
+
+    /** Journals a decision made without a round-robin pick. */
+    private void finish(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String ownerId,
+                        String inactiveOppOwnerId) {
+        prefix(s, lead, match, out, ownerId, inactiveOppOwnerId);
+        out.sequence = journal.appendAssignment(out, clock.millis());
+        journal.awaitDurable(out.sequence);
+    }
+
+    private static void prefix(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String ownerId,
+                               String inactiveOppOwnerId) {
+        Outcome o = match.outcome();
+        AssignmentJournal.writePrefix(out.record, lead.requestId(), s.generation(), o.name(), match.domain(),
+                match.matchedDomain(), o == Outcome.MATCHED || o == Outcome.PROVISIONAL ? match.accountId() : "",
+                out, ownerId, inactiveOppOwnerId);
+    }
+
+    private void roundRobin(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String teamId,
+                            AssignmentRule rule, String ownerId, String inactiveOppOwnerId) {
+        prefix(s, lead, match, out, ownerId, inactiveOppOwnerId);
         long now = clock.millis();
-        TeamScheduler.Presence presence = presence(users, now);
-        String userId = scheduler.pick(now, presence);
-        if (userId == null) {
-            String skipped = skipSummary(scheduler.counters(now, presence), users, now);
-            String fallback = team.fallbackTeam();
-            if (!fallback.isEmpty() && depth < 4) {
-                return roundRobin(id, s, fallback, rule, why + "; nobody available in " + teamId + " (" + skipped
-                        + ") → fallback " + fallback, depth + 1);
+        UserTable users = s.users();
+        TeamScheduler.Presence p = presenceFor(s);
+        for (int depth = 0; ; depth++) {
+            TeamScheduler scheduler = schedulers.get(teamId);
+            RoutingConfig.Team team = s.routing().teams().get(teamId);
+            if (scheduler == null || team == null) {
+                out.teamId = teamId;
+                out.unassignedReason = "team '" + teamId + "' does not exist";
+                break;
             }
-            return unassigned(id, teamId, why + "; nobody in team " + teamId + " is available (" + skipped + ")");
+            if (scheduler.pick(now, p, out, rule, journal) >= 0) {
+                out.assigneeName = users.name(users.ordinalOf(out.assigneeId));
+                journal.awaitDurable(out.sequence);
+                return;
+            }
+            String skipped = skipSummary(scheduler.counters(now, p), users, now);
+            String fallback = team.fallbackTeam();
+            if (fallback.isEmpty() || depth >= 4) {
+                out.teamId = teamId;
+                out.unassignedReason = "nobody in team " + teamId + " is available (" + skipped + ")";
+                break;
+            }
+            String step = "nobody available in " + teamId + " (" + skipped + ") → fallback " + fallback;
+            out.detail = out.detail == null ? step : out.detail + "; " + step;
+            teamId = fallback;
         }
-        int u = users.ordinalOf(userId);
-        return new Assignment(id, rule, teamId, userId, users.name(u), why + "; round robin of " + team.name()
-                + " → " + users.name(u));
+        out.rule = AssignmentRule.UNASSIGNED;
+        out.sequence = journal.appendAssignment(out, now);
+        journal.awaitDurable(out.sequence);
     }
 
-    /** Whether a user is active in the CRM and not set away, at {@code now}. */
-    private TeamScheduler.Presence presence(UserTable users, long now) {
-        return uid -> {
-            int u = users.ordinalOf(uid);
-            if (u < 0 || !users.isActive(u)) {
-                return TeamScheduler.Skip.INACTIVE;
-            }
-            Away a = away.get(uid);
-            if (a == null) {
-                return TeamScheduler.Skip.NONE;
-            }
-            if (a.untilMillis() <= now) {
-                away.remove(uid, a); // the absence is over
-                return TeamScheduler.Skip.NONE;
-            }
-            return TeamScheduler.Skip.UNAVAILABLE;
-        };
+    private TeamScheduler.Presence presenceFor(CrmSnapshot s) {
+        SnapshotPresence p = presence;
+        long v = awayVersion.get();
+        if (p == null || p.snapshot != s || p.awayVersion != v) {
+            p = new SnapshotPresence(s, v);
+            presence = p;
+        }
+        return p;
     }
 
     private String skipSummary(TeamState.Counters c, UserTable users, long now) {
@@ -232,10 +403,6 @@ public final class Assigner {
         }
     }
 
-    private static Assignment unassigned(String id, String teamId, String why) {
-        return new Assignment(id, AssignmentRule.UNASSIGNED, teamId, "", "", why);
-    }
-
     /**
      * Makes a user unavailable (until {@code until}, or until further notice when null) or available again. The
      * absence applies in every team the user belongs to; its credit is frozen while away, so it returns without a
@@ -244,8 +411,8 @@ public final class Assigner {
      * @throws NoSuchElementException   when the user is in no team of {@code s}'s routing
      * @throws IllegalArgumentException when the arguments do not fit together (the message says what to send)
      */
-    public Availability setAvailability(CrmSnapshot s, String userId, boolean available, Instant until,
-                                        String reason) {
+    public synchronized Availability setAvailability(CrmSnapshot s, String userId, boolean available,
+                                                     Instant until, String reason) {
         if (userId == null || userId.isBlank()) {
             throw new IllegalArgumentException("user_id is required");
         }
@@ -265,13 +432,18 @@ public final class Assigner {
                         + " available=true without until");
             }
             away.remove(userId);
+            awayVersion.incrementAndGet();
+            journal.appendAvailability(userId, true, 0, "");
             return new Availability(userId, true, null, "", teams);
         }
         if (until != null && until.toEpochMilli() <= now) {
             throw new IllegalArgumentException("until " + until + " is not in the future (now " + Instant.ofEpochMilli(now)
                     + "); send a later time, or none for until further notice");
         }
-        away.put(userId, new Away(until == null ? Long.MAX_VALUE : until.toEpochMilli(), r));
+        long untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
+        away.put(userId, new Away(untilMillis, r));
+        awayVersion.incrementAndGet();
+        journal.appendAvailability(userId, false, untilMillis, r);
         return new Availability(userId, false, until, r, teams);
     }
 
@@ -310,7 +482,7 @@ public final class Assigner {
             throw new NoSuchElementException("no team '" + teamId + "'; teams: "
                     + String.join(", ", s.routing().teams().keySet()));
         }
-        if (!scheduler.adjust(userId, delta)) {
+        if (!scheduler.adjust(userId, delta, journal)) {
             throw new NoSuchElementException("user " + userId + " is not a member of team '" + teamId
                     + "'; GetTeamState lists its members");
         }
@@ -330,7 +502,7 @@ public final class Assigner {
         }
         UserTable users = s.users();
         long now = clock.millis();
-        TeamState.Counters c = scheduler.counters(now, presence(users, now));
+        TeamState.Counters c = scheduler.counters(now, presenceFor(s));
         long totalWeight = 0;
         long sumAssigned = 0;
         for (TeamState.MemberCounters m : c.members()) {
@@ -352,5 +524,45 @@ public final class Assigner {
                     m.capUsedToday(), m.config().dailyCap(), m.extraTurns(), m.skipTurns(), until));
         }
         return new TeamState(c.teamId(), c.name(), List.copyOf(members), c.total());
+    }
+
+    /**
+     * The whole decision behind an assignment id, read back from the journal.
+     *
+     * @return empty when no journaled assignment has that id
+     * @throws IllegalStateException when there is no journal (no data directory)
+     * @throws UncheckedIOException  when the journal cannot be read
+     */
+    public java.util.Optional<Explanation> explain(String assignmentId) {
+        if (journal.journal() == null) {
+            throw new IllegalStateException("assignments are journaled only with a data directory (--data-dir); "
+                    + "this server keeps them in memory");
+        }
+        long seq = AssignmentJournal.sequenceOf(assignmentId);
+        if (seq < 0 || seq > journal.journal().lastSequence()) {
+            return java.util.Optional.empty();
+        }
+        try {
+            return java.util.Optional.ofNullable(AssignmentJournal.explain(journal.journal().directory(), seq));
+        } catch (java.io.IOException e) {
+            throw new UncheckedIOException("cannot read the journal in " + journal.journal().directory(), e);
+        }
+    }
+
+    /**
+     * Writes the journal in {@code journalDir} as JSON lines (one object per record: team memberships, assignments
+     * with their whole explanation, turn adjustments, availability changes) from {@code fromSequence} on. Works on
+     * the journal of a running server.
+     *
+     * @return the number of lines written
+     */
+    public static long exportJournal(Path journalDir, long fromSequence, Appendable out) throws java.io.IOException {
+        return AssignmentJournal.exportJson(journalDir, fromSequence, out);
+    }
+
+    /** Closes the journal (forcing it to the device). */
+    @Override
+    public void close() {
+        journal.close();
     }
 }

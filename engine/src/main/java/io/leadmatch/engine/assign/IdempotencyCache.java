@@ -66,6 +66,19 @@ public final class IdempotencyCache<V> {
         return new Result<>(e.value(), !computed[0]);
     }
 
+    /**
+     * Remembers an answer given at {@code atMillis} (recovery from the journal, oldest first); it expires a
+     * retention window after that time.
+     */
+    public void remember(String id, V value, long atMillis) {
+        if (byId.put(id, new Entry<>(value, atMillis + retentionMillis)) == null) {
+            insertionOrder.add(id);
+            if (size.incrementAndGet() > maxEntries) {
+                evictOldest();
+            }
+        }
+    }
+
     private void evictOldest() {
         while (size.get() > maxEntries) {
             String oldest = insertionOrder.poll();

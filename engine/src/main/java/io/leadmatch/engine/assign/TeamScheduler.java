@@ -1,10 +1,14 @@
 package io.leadmatch.engine.assign;
 
+import io.leadmatch.engine.journal.PayloadWriter;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.WorkingHours;
 
+import java.time.Instant;
+import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntPredicate;
 
@@ -14,7 +18,7 @@ import java.util.function.IntPredicate;
  *
  * <p>A pick, in order:
  * <ol>
- *   <li>Each member is classified ({@link Skip}): inactive in the CRM or set unavailable (decided by the caller's
+ *   <li>Each member is classified once ({@link Skip}): inactive in the CRM or set unavailable (the caller's
  *       {@link Presence}), outside its working hours in its time zone, or at its daily cap for its local day.
  *       Skipped members take no part: their EEVDF credit is frozen, so a member who comes back (after a holiday, at
  *       the start of its day, when its cap resets) competes from where it stood, with no catch-up burst, and the
@@ -28,18 +32,48 @@ import java.util.function.IntPredicate;
  * </ol>
  * Daily caps count every round-robin assignment of the member in this team (extra turns included) since the
  * member's local midnight.
+ *
+ * <p>Allocation-free per pick: the presence of each member is cached until the caller hands in another
+ * {@link Presence} (a new snapshot or a changed absence), and each member's local day and working-hours window are
+ * cached as epoch-millisecond bounds until the member's day ends.
+ *
+ * <p>Journal: every pick is encoded as a section of the decision's record ({@link AssignmentJournal}) and, when it
+ * picked someone, appended under this team's monitor, so the journal holds each team's transitions in the order
+ * they happened; {@link #replay} re-applies one on recovery.
  */
 final class TeamScheduler {
-    /** Why a member takes no part in a pick; NONE when it does. */
+    /** Why a member takes no part in a pick; NONE when it does. Ordinals are journaled: append only. */
     enum Skip {
-        NONE, INACTIVE, UNAVAILABLE, OUTSIDE_HOURS, DAILY_CAP
+        NONE, INACTIVE, UNAVAILABLE, OUTSIDE_HOURS, DAILY_CAP;
+
+        private static final Skip[] VALUES = values();
+
+        static Skip of(int code) {
+            return code >= 0 && code < VALUES.length ? VALUES[code] : NONE;
+        }
     }
 
-    /** The caller's view of a user right now: NONE, INACTIVE or UNAVAILABLE. */
+    /** The caller's view of users: present, inactive in the CRM, or away until a time. */
     @FunctionalInterface
     interface Presence {
-        Skip of(String userId);
+        /** Present: takes part unless hours or caps say otherwise. */
+        long PRESENT = 0;
+        /** Inactive in the CRM (or unknown). */
+        long INACTIVE = -1;
+        /** Away until further notice. */
+        long AWAY = Long.MAX_VALUE;
+
+        /** {@link #PRESENT}, {@link #INACTIVE}, or the epoch millisecond until which the user is away. */
+        long of(String userId);
     }
+
+    /** How a pick was made; journaled, so append only. */
+    static final byte NOBODY = 0;
+    static final byte EXTRA_TURN = 1;
+    static final byte FAIR = 2;
+    static final byte SKIPS_ONLY = 3;
+    /** Flag on a member's journaled skip code: passed over for a pending skip. */
+    static final int PASSED = 0x10;
 
     private static final int MAX_PENDING = 1_000_000;
 
@@ -48,14 +82,27 @@ final class TeamScheduler {
     private RoutingConfig.Member[] members;
     private final WeightedRoundRobin rr;
     private long total;
+    /** Sequence of the journal record describing the current membership (0 without a journal). */
+    private long configSequence;
     // Per member, carried over reconfigure by user id.
     private long[] capDay;
     private int[] capUsed;
     private int[] extraTurns;
     private int[] skipTurns;
+    // Per member caches.
+    private Presence cachedPresence;
+    private long[] presence;
+    private long[] dayStart;
+    private long[] dayEnd;
+    private long[] epochDay;
+    private long[] openFrom;
+    private long[] openTo;
+    private final long[] window = new long[2];
     // Scratch for one pick (guarded by this).
-    private Skip[] skips;
+    private byte[] skips;
     private boolean[] passed;
+    private final IntPredicate available = i -> skips[i] == 0;
+    private final IntPredicate takesPart = i -> skips[i] == 0 && !passed[i];
 
     TeamScheduler(RoutingConfig.Team team) {
         this.teamId = team.id();
@@ -67,16 +114,34 @@ final class TeamScheduler {
         this.capUsed = new int[n];
         this.extraTurns = new int[n];
         this.skipTurns = new int[n];
-        this.skips = new Skip[n];
-        this.passed = new boolean[n];
+        allocateCaches(n);
+    }
+
+    private void allocateCaches(int n) {
+        cachedPresence = null;
+        presence = new long[n];
+        dayStart = new long[n];
+        dayEnd = new long[n];
+        epochDay = new long[n];
+        openFrom = new long[n];
+        openTo = new long[n];
+        skips = new byte[n];
+        passed = new boolean[n];
     }
 
     String teamId() {
         return teamId;
     }
 
-    /** Applies a new definition of the team; members that stay keep their counters, cap usage and adjustments. */
-    synchronized void reconfigure(RoutingConfig.Team team) {
+    synchronized String name() {
+        return name;
+    }
+
+    /**
+     * Applies a new definition of the team; members that stay keep their counters, cap usage and adjustments.
+     * The journal records the new membership under this monitor, so it precedes every pick made with it.
+     */
+    synchronized void reconfigure(RoutingConfig.Team team, AssignmentJournal journal) {
         RoutingConfig.Member[] next = team.members().toArray(new RoutingConfig.Member[0]);
         int n = next.length;
         int[] oldIndex = new int[n];
@@ -99,9 +164,16 @@ final class TeamScheduler {
         this.capUsed = used;
         this.extraTurns = extra;
         this.skipTurns = skip;
-        this.skips = new Skip[n];
-        this.passed = new boolean[n];
+        allocateCaches(n);
         this.name = team.name();
+        if (journal != null) {
+            configSequence = journal.appendTeam(teamId, name, members);
+        }
+    }
+
+    /** Recovery: the membership now in force was journaled as record {@code sequence}. */
+    synchronized void recoveredConfigSequence(long sequence) {
+        configSequence = sequence;
     }
 
     /** Index of a member, or -1. */
@@ -114,92 +186,198 @@ final class TeamScheduler {
         return -1;
     }
 
-    /** Picks the next member at {@code nowMillis}; returns its user id, or null when nobody can take the lead. */
-    synchronized String pick(long nowMillis, Presence presence) {
+    /** Picks the next member; the user id, or null when nobody can take the lead. Without a journal (tests). */
+    String pick(long nowMillis, Presence presence) {
+        AssignmentResult scratch = new AssignmentResult();
+        int w = pick(nowMillis, presence, scratch, AssignmentRule.ROUND_ROBIN, null);
+        return w < 0 ? null : scratch.assigneeId;
+    }
+
+    /**
+     * Picks the next member at {@code nowMillis} and encodes the pick as a section of {@code out}'s journal record.
+     * When someone is picked, {@code out} gets the assignee, team and rule, and the record is appended to
+     * {@code journal} (if any) before this returns, under this team's monitor.
+     *
+     * @return the index of the picked member, or -1 when nobody can take the lead
+     */
+    synchronized int pick(long nowMillis, Presence presence, AssignmentResult out, AssignmentRule rule,
+                          AssignmentJournal journal) {
         int n = members.length;
+        classifyAll(nowMillis, presence);
+        int winner = -1;
+        byte mode = NOBODY;
         for (int i = 0; i < n; i++) {
-            skips[i] = classify(i, nowMillis, presence);
-        }
-        for (int i = 0; i < n; i++) {
-            if (extraTurns[i] > 0 && skips[i] == Skip.NONE) {
-                extraTurns[i]--;
-                rr.grantExtra(i);
-                return taken(i, nowMillis);
+            if (extraTurns[i] > 0 && skips[i] == 0) {
+                winner = i;
+                mode = EXTRA_TURN;
+                break;
             }
         }
-        IntPredicate available = i -> skips[i] == Skip.NONE;
-        IntPredicate takesPart = i -> skips[i] == Skip.NONE && !passed[i];
-        int firstPassed = -1;
-        int winner;
-        while ((winner = rr.choose(takesPart)) >= 0 && skipTurns[winner] > 0) {
-            passed[winner] = true;
-            if (firstPassed < 0) {
-                firstPassed = winner;
+        if (winner < 0) {
+            while ((winner = rr.choose(takesPart)) >= 0 && skipTurns[winner] > 0) {
+                passed[winner] = true;
+            }
+            if (winner >= 0) {
+                mode = FAIR;
+            } else if (anyPassed()) {
+                // Only members with pending skips are available: one of them takes the lead, skips stay pending.
+                Arrays.fill(passed, false);
+                winner = rr.choose(available);
+                mode = SKIPS_ONLY;
             }
         }
-        if (winner >= 0) {
-            rr.charge(winner, takesPart);
-            for (int i = 0; i < n; i++) {
-                if (passed[i]) {
-                    passed[i] = false;
-                    skipTurns[i]--;
+        PayloadWriter rec = out.record;
+        rec.putByte(AssignmentJournal.SECTION).putString(teamId).putLong(configSequence).putShort(n);
+        for (int i = 0; i < n; i++) {
+            rec.putByte(skips[i] | (passed[i] ? PASSED : 0));
+        }
+        rec.putByte(mode).putShort(winner);
+        if (winner < 0) {
+            return -1;
+        }
+        long assignedBefore = rr.assigned(winner);
+        long creditBefore = rr.credit(winner);
+        apply(mode, winner, nowMillis);
+        rec.putLong(assignedBefore).putLong(creditBefore).putLong(rr.credit(winner)).putLong(total)
+                .putInt(capUsed[winner]);
+        out.rule = rule;
+        out.teamId = teamId;
+        out.teamName = name;
+        out.assigneeId = members[winner].userId();
+        if (journal != null) {
+            out.sequence = journal.appendAssignment(out, nowMillis);
+        }
+        return winner;
+    }
+
+    private boolean anyPassed() {
+        for (boolean p : passed) {
+            if (p) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The state change of a pick: also what recovery re-applies. {@code passed} and {@code skips} are set. */
+    private void apply(byte mode, int winner, long atMillis) {
+        switch (mode) {
+            case EXTRA_TURN:
+                extraTurns[winner]--;
+                rr.grantExtra(winner);
+                break;
+            case FAIR:
+                rr.charge(winner, takesPart);
+                for (int i = 0; i < passed.length; i++) {
+                    if (passed[i]) {
+                        passed[i] = false;
+                        skipTurns[i]--;
+                    }
                 }
-            }
-            return taken(winner, nowMillis);
+                break;
+            case SKIPS_ONLY:
+                rr.charge(winner, available);
+                break;
+            default:
+                throw new IllegalStateException("unknown pick mode " + mode);
         }
-        if (firstPassed < 0) {
-            return null;
+        refreshDay(winner, atMillis);
+        if (capDay[winner] != epochDay[winner]) {
+            capDay[winner] = epochDay[winner];
+            capUsed[winner] = 0;
         }
-        // Only members with pending skips are available: one of them takes the lead, their skips stay pending.
-        java.util.Arrays.fill(passed, false);
-        return taken(rr.pick(available), nowMillis);
-    }
-
-    private String taken(int i, long nowMillis) {
-        long day = localDay(members[i].timeZone(), nowMillis);
-        if (capDay[i] != day) {
-            capDay[i] = day;
-            capUsed[i] = 0;
-        }
-        capUsed[i]++;
+        capUsed[winner]++;
         total++;
-        return members[i].userId();
     }
 
-    private Skip classify(int i, long nowMillis, Presence presence) {
-        RoutingConfig.Member m = members[i];
-        Skip s = presence.of(m.userId());
-        if (s != Skip.NONE) {
-            return s;
+    /**
+     * Re-applies a journaled pick (recovery). {@code codes} are the journaled per-member skip codes.
+     *
+     * @return false when the journaled membership does not fit this team (the pick is then ignored)
+     */
+    synchronized boolean replay(byte[] codes, byte mode, int winner, long atMillis) {
+        if (codes.length != members.length || winner < 0 || winner >= members.length) {
+            return false;
         }
-        WorkingHours hours = m.workingHours();
-        if (hours != null && !hours.contains(Math.floorDiv(nowMillis, 1000L), m.timeZone())) {
+        for (int i = 0; i < codes.length; i++) {
+            skips[i] = (byte) (codes[i] & 0x0f);
+            passed[i] = (codes[i] & PASSED) != 0;
+        }
+        apply(mode, winner, atMillis);
+        Arrays.fill(passed, false);
+        return true;
+    }
+
+    private void classifyAll(long nowMillis, Presence p) {
+        if (p != cachedPresence) {
+            for (int i = 0; i < members.length; i++) {
+                presence[i] = p.of(members[i].userId());
+            }
+            cachedPresence = p;
+        }
+        for (int i = 0; i < members.length; i++) {
+            skips[i] = (byte) classify(i, nowMillis).ordinal();
+        }
+    }
+
+    private Skip classify(int i, long nowMillis) {
+        long p = presence[i];
+        if (p == Presence.INACTIVE) {
+            return Skip.INACTIVE;
+        }
+        if (p > nowMillis) {
+            return Skip.UNAVAILABLE;
+        }
+        refreshDay(i, nowMillis);
+        if (nowMillis < openFrom[i] || nowMillis >= openTo[i]) {
             return Skip.OUTSIDE_HOURS;
         }
-        if (m.dailyCap() > 0 && capUsedToday(i, nowMillis) >= m.dailyCap()) {
+        int cap = members[i].dailyCap();
+        if (cap > 0 && capDay[i] == epochDay[i] && capUsed[i] >= cap) {
             return Skip.DAILY_CAP;
         }
         return Skip.NONE;
     }
 
+    /** Brings member i's local-day cache to the day of {@code nowMillis} (allocates once per member and day). */
+    private void refreshDay(int i, long nowMillis) {
+        if (nowMillis >= dayStart[i] && nowMillis < dayEnd[i]) {
+            return;
+        }
+        RoutingConfig.Member m = members[i];
+        ZoneId zone = m.timeZone();
+        LocalDate day = Instant.ofEpochMilli(nowMillis).atZone(zone).toLocalDate();
+        dayStart[i] = day.atStartOfDay(zone).toInstant().toEpochMilli();
+        dayEnd[i] = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
+        epochDay[i] = day.toEpochDay();
+        WorkingHours hours = m.workingHours();
+        if (hours == null) {
+            openFrom[i] = Long.MIN_VALUE;
+            openTo[i] = Long.MAX_VALUE;
+        } else {
+            hours.windowOn(day, zone, window);
+            openFrom[i] = window[0];
+            openTo[i] = window[1];
+        }
+    }
+
     private int capUsedToday(int i, long nowMillis) {
-        return capDay[i] == localDay(members[i].timeZone(), nowMillis) ? capUsed[i] : 0;
+        refreshDay(i, nowMillis);
+        return capDay[i] == epochDay[i] ? capUsed[i] : 0;
     }
 
     /** The epoch day of {@code nowMillis} in {@code zone}: caps reset when it changes. */
     static long localDay(ZoneId zone, long nowMillis) {
-        long second = Math.floorDiv(nowMillis, 1000L);
-        int offset = zone.getRules().getOffset(java.time.Instant.ofEpochSecond(second)).getTotalSeconds();
-        return Math.floorDiv(second + offset, 86_400L);
+        return Instant.ofEpochMilli(nowMillis).atZone(zone).toLocalDate().toEpochDay();
     }
 
     /**
      * Adds manual turns to a member: a positive delta gives extra turns (cancelling pending skips first), a negative
-     * one skips turns (cancelling pending extra turns first).
+     * one skips turns (cancelling pending extra turns first). Journaled under this monitor.
      *
      * @return false when the user is not a member of this team
      */
-    synchronized boolean adjust(String userId, int delta) {
+    synchronized boolean adjust(String userId, int delta, AssignmentJournal journal) {
         int i = indexOf(userId);
         if (i < 0) {
             return false;
@@ -213,6 +391,9 @@ final class TeamScheduler {
             extraTurns[i] -= cancel;
             skipTurns[i] = (int) Math.min(MAX_PENDING, (long) skipTurns[i] - delta - cancel);
         }
+        if (journal != null) {
+            journal.appendAdjustment(teamId, userId, delta);
+        }
         return true;
     }
 
@@ -222,11 +403,12 @@ final class TeamScheduler {
     }
 
     /** A consistent copy of the team's counters, with each member classified at {@code nowMillis}. */
-    synchronized TeamState.Counters counters(long nowMillis, Presence presence) {
+    synchronized TeamState.Counters counters(long nowMillis, Presence p) {
         List<TeamState.MemberCounters> out = new ArrayList<>(members.length);
+        classifyAll(nowMillis, p);
         for (int i = 0; i < members.length; i++) {
             out.add(new TeamState.MemberCounters(members[i], rr.assigned(i), capUsedToday(i, nowMillis),
-                    extraTurns[i], skipTurns[i], classify(i, nowMillis, presence)));
+                    extraTurns[i], skipTurns[i], Skip.of(skips[i])));
         }
         return new TeamState.Counters(teamId, name, List.copyOf(out), total);
     }

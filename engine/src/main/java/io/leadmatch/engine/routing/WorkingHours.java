@@ -1,5 +1,7 @@
 package io.leadmatch.engine.routing;
 
+import java.time.DayOfWeek;
+import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.util.regex.Matcher;
@@ -14,7 +16,6 @@ import java.util.regex.Pattern;
  */
 public record WorkingHours(LocalTime start, LocalTime end) {
     private static final Pattern FORMAT = Pattern.compile("(\\d{2}):(\\d{2})-(\\d{2}):(\\d{2})");
-    private static final int SECONDS_PER_DAY = 86_400;
 
     public WorkingHours {
         if (!start.isBefore(end)) {
@@ -55,17 +56,27 @@ public record WorkingHours(LocalTime start, LocalTime end) {
         return LocalTime.of(h, m);
     }
 
-    /** Whether the instant {@code epochSecond} falls in the window on a weekday in {@code zone}. Allocation-free. */
-    public boolean contains(long epochSecond, ZoneId zone) {
-        long local = epochSecond + zone.getRules().getOffset(java.time.Instant.ofEpochSecond(epochSecond))
-                .getTotalSeconds();
-        long day = Math.floorDiv(local, SECONDS_PER_DAY);
-        int dayOfWeek = Math.floorMod(day + 3, 7); // 1970-01-01 was a Thursday; 0 = Monday
-        if (dayOfWeek >= 5) {
-            return false;
+    /**
+     * The window on the local date {@code day} in {@code zone}, as epoch milliseconds {@code [out[0], out[1])};
+     * empty ({@code out[0] == out[1]}) on Saturday and Sunday. The round-robin scheduler computes it once per member
+     * and local day, so a pick compares two longs instead of resolving a time zone.
+     */
+    public void windowOn(LocalDate day, ZoneId zone, long[] out) {
+        DayOfWeek dow = day.getDayOfWeek();
+        if (dow == DayOfWeek.SATURDAY || dow == DayOfWeek.SUNDAY) {
+            out[0] = out[1] = day.atStartOfDay(zone).toInstant().toEpochMilli();
+            return;
         }
-        int second = Math.floorMod(local, SECONDS_PER_DAY);
-        return second >= start.toSecondOfDay() && (end.equals(LocalTime.MAX) || second < end.toSecondOfDay());
+        out[0] = day.atTime(start).atZone(zone).toInstant().toEpochMilli();
+        out[1] = end.equals(LocalTime.MAX) ? day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli()
+                : day.atTime(end).atZone(zone).toInstant().toEpochMilli();
+    }
+
+    /** Whether the instant {@code epochMillis} falls in the window in {@code zone}. */
+    public boolean contains(long epochMillis, ZoneId zone) {
+        long[] w = new long[2];
+        windowOn(java.time.Instant.ofEpochMilli(epochMillis).atZone(zone).toLocalDate(), zone, w);
+        return epochMillis >= w[0] && epochMillis < w[1];
     }
 
     @Override

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.*;
 class TeamSchedulerTest {
     static final ZoneId NEW_YORK = ZoneId.of("America/New_York");
     static final ZoneId TOKYO = ZoneId.of("Asia/Tokyo");
-    static final TeamScheduler.Presence EVERYONE = uid -> TeamScheduler.Skip.NONE;
+    static final TeamScheduler.Presence EVERYONE = uid -> TeamScheduler.Presence.PRESENT;
 
     static RoutingConfig.Team team(RoutingConfig.Member... members) {
         return new RoutingConfig.Team("t", "Team", "", List.of(members), 1);
@@ -89,29 +89,29 @@ class TeamSchedulerTest {
     void unavailableAndInactiveMembersAreSkippedAndNobodyMeansNull() {
         TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1),
                 new RoutingConfig.Member("b", 1, 0, 2)));
-        TeamScheduler.Presence aAway = uid -> uid.equals("a") ? TeamScheduler.Skip.UNAVAILABLE : TeamScheduler.Skip.NONE;
+        TeamScheduler.Presence aAway = uid -> uid.equals("a") ? TeamScheduler.Presence.AWAY : TeamScheduler.Presence.PRESENT;
         assertEquals(Map.of("b", 5), picks(s, 5, 0, aAway));
-        assertNull(s.pick(0, uid -> TeamScheduler.Skip.INACTIVE));
+        assertNull(s.pick(0, uid -> TeamScheduler.Presence.INACTIVE));
     }
 
     @Test
     void extraTurnsAreServedFirstOnePerAssignment() {
         TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1),
                 new RoutingConfig.Member("b", 1, 0, 2)));
-        assertTrue(s.adjust("b", 3));
+        assertTrue(s.adjust("b", 3, null));
         assertEquals(List.of("b", "b", "b", "a", "b", "a", "b"),
                 java.util.stream.IntStream.range(0, 7).mapToObj(k -> s.pick(0, EVERYONE)).toList());
         TeamState.MemberCounters b = s.counters(0, EVERYONE).members().get(1);
         assertEquals(0, b.extraTurns());
         assertEquals(5, b.assigned());
-        assertFalse(s.adjust("nobody", 1));
+        assertFalse(s.adjust("nobody", 1, null));
     }
 
     @Test
     void skipsPassTheMemberOverForItsNextPicks() {
         TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1),
                 new RoutingConfig.Member("b", 1, 0, 2), new RoutingConfig.Member("c", 1, 0, 3)));
-        assertTrue(s.adjust("a", -2));
+        assertTrue(s.adjust("a", -2, null));
         // a would win picks 1 and 3 (ties go to the lowest index); it is passed over both times.
         Map<String, Integer> first = picks(s, 3, 0, EVERYONE);
         assertNull(first.get("a"), "a passed over twice: " + first);
@@ -125,8 +125,8 @@ class TeamSchedulerTest {
     void aSkipNeverLeavesALeadUnassigned() {
         TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1),
                 new RoutingConfig.Member("b", 1, 0, 2)));
-        s.adjust("a", -1);
-        TeamScheduler.Presence bAway = uid -> uid.equals("b") ? TeamScheduler.Skip.UNAVAILABLE : TeamScheduler.Skip.NONE;
+        s.adjust("a", -1, null);
+        TeamScheduler.Presence bAway = uid -> uid.equals("b") ? TeamScheduler.Presence.AWAY : TeamScheduler.Presence.PRESENT;
         assertEquals("a", s.pick(0, bAway));
         assertEquals(1, s.counters(0, EVERYONE).members().get(0).skipTurns(), "the skip is still pending");
     }
@@ -134,8 +134,8 @@ class TeamSchedulerTest {
     @Test
     void oppositeAdjustmentsCancel() {
         TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1)));
-        s.adjust("a", 3);
-        s.adjust("a", -5);
+        s.adjust("a", 3, null);
+        s.adjust("a", -5, null);
         TeamState.MemberCounters a = s.counters(0, EVERYONE).members().get(0);
         assertEquals(0, a.extraTurns());
         assertEquals(2, a.skipTurns());
@@ -146,10 +146,10 @@ class TeamSchedulerTest {
         TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 5, 1),
                 new RoutingConfig.Member("b", 1, 0, 2)));
         s.pick(0, EVERYONE);
-        s.adjust("b", 4);
-        s.adjust("a", -1);
+        s.adjust("b", 4, null);
+        s.adjust("a", -1, null);
         s.reconfigure(team(new RoutingConfig.Member("c", 1, 0, 1), new RoutingConfig.Member("b", 2, 0, 2),
-                new RoutingConfig.Member("a", 1, 5, 3)));
+                new RoutingConfig.Member("a", 1, 5, 3)), null);
         List<TeamState.MemberCounters> m = s.counters(0, EVERYONE).members();
         assertEquals(Set.of("c", "b", "a"), Set.of(m.get(0).config().userId(), m.get(1).config().userId(),
                 m.get(2).config().userId()));

@@ -62,8 +62,8 @@ class RoutingConfigParserTest {
     void workingHoursUntilMidnight() {
         WorkingHours h = WorkingHours.parse("18:00-24:00");
         // Monday 2026-11-23 23:59 UTC.
-        assertTrue(h.contains(java.time.Instant.parse("2026-11-23T23:59:00Z").getEpochSecond(), ZoneOffset.UTC));
-        assertFalse(h.contains(java.time.Instant.parse("2026-11-23T17:59:59Z").getEpochSecond(), ZoneOffset.UTC));
+        assertTrue(h.contains(java.time.Instant.parse("2026-11-23T23:59:00Z").toEpochMilli(), ZoneOffset.UTC));
+        assertFalse(h.contains(java.time.Instant.parse("2026-11-23T17:59:59Z").toEpochMilli(), ZoneOffset.UTC));
         assertEquals("18:00-24:00 Mon-Fri", h.toString());
     }
 }

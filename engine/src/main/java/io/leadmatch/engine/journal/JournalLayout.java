@@ -1,0 +1,52 @@
+package io.leadmatch.engine.journal;
+
+/**
+ * The on-disk layout of a journal record; nobody else computes these offsets.
+ *
+ * <pre>
+ *  0      4      8              16             24   25       28
+ *  +------+------+--------------+--------------+----+--------+---------------------------+
+ *  |length| crc  |   sequence   |  time millis |type|reserved| payload (length - 28)     |
+ *  +------+------+--------------+--------------+----+--------+---------------------------+
+ * </pre>
+ * Records start at 8-byte aligned offsets in a segment and never span two segments. {@code length} is the
+ * record's size without alignment padding; it is written last, so a reader (or recovery after a crash) sees either
+ * 0 — the end of the journal — or a complete record. {@code crc} is the CRC-32C of bytes 8..length, which catches
+ * a record torn by a machine crash (pages written back out of order). All values are little-endian.
+ *
+ * <p>A segment file is named after the sequence of its first record, zero-padded to 20 digits, with the suffix
+ * {@link #SEGMENT_SUFFIX}; sequences increase by one per record across segments.
+ */
+public final class JournalLayout {
+    /** int: record size in bytes without padding; 0 marks the end of the written part of a segment. */
+    public static final int LENGTH_OFFSET = 0;
+    /** int: CRC-32C of bytes {@link #SEQUENCE_OFFSET}..length. */
+    public static final int CRC_OFFSET = 4;
+    /** long: record sequence, unique and increasing across segments. */
+    public static final int SEQUENCE_OFFSET = 8;
+    /** long: wall-clock time of the record in epoch milliseconds. */
+    public static final int TIME_OFFSET = 16;
+    /** byte: record type, defined by the writer of the payload. */
+    public static final int TYPE_OFFSET = 24;
+    /** First payload byte. */
+    public static final int HEADER_LENGTH = 28;
+    /** Records start at multiples of this. */
+    public static final int ALIGNMENT = 8;
+    /** Largest payload of one record. */
+    public static final int MAX_PAYLOAD = 1 << 20;
+    /** File name suffix of a segment. */
+    public static final String SEGMENT_SUFFIX = ".journal";
+
+    private JournalLayout() {
+    }
+
+    /** Size a record of {@code payload} bytes occupies in a segment. */
+    public static int alignedLength(int payload) {
+        return (HEADER_LENGTH + payload + ALIGNMENT - 1) & -ALIGNMENT;
+    }
+
+    /** File name of the segment whose first record has {@code sequence}. */
+    public static String segmentName(long sequence) {
+        return String.format(java.util.Locale.ROOT, "%020d%s", sequence, SEGMENT_SUFFIX);
+    }
+}
