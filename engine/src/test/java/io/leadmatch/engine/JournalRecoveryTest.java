@@ -1,0 +1,238 @@
+package io.leadmatch.engine;
+
+import io.leadmatch.engine.assign.AssignmentRule;
+import io.leadmatch.engine.assign.Assigner;
+import io.leadmatch.engine.assign.Explanation;
+import io.leadmatch.engine.assign.TeamState;
+import io.leadmatch.engine.journal.FsyncPolicy;
+import io.leadmatch.engine.journal.JournalConfig;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.leadmatch.engine.DemoSnapshot.user;
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The journal through the engine: an engine that restarts — cleanly or abandoned as after a crash — continues
+ * exactly like one that never stopped (same picks, same counters, caps, adjustments, absences), answers retried
+ * request ids with the same assignment without consuming a turn, and explains any assignment from the journal.
+ */
+class JournalRecoveryTest {
+    static final String[] COUNTRIES = {"US", "DE", "JP", "FR", "CA", "", "AU", "GB"};
+    /** Monday 15:00 UTC: every demo member is within its hours. */
+    static final Instant START = Instant.parse("2026-11-23T15:00:00Z");
+
+    @TempDir
+    Path tmp;
+    final List<LeadMatchEngine> open = new ArrayList<>();
+    ManualClock clock = new ManualClock(START);
+
+    @AfterEach
+    void closeAll() {
+        open.forEach(LeadMatchEngine::close);
+    }
+
+    LeadMatchEngine engine(Path data, FsyncPolicy fsync) throws SnapshotException {
+        EngineConfig c = new EngineConfig(DemoSnapshot.dir(), data, null, clock)
+                .withJournal(JournalConfig.defaults().withFsync(fsync));
+        LeadMatchEngine e = LeadMatchEngine.open(c);
+        open.add(e);
+        return e;
+    }
+
+    static Lead lead(int i) {
+        return new Lead(i % 3 == 0 ? "req-" + i : "", "person" + i + "@gmail.com", "", "", COUNTRIES[i % 8], "",
+                java.util.Map.of());
+    }
+
+    /** Drives both engines through the same operations; returns the assignees of {@code a} in order. */
+    static List<String> drive(LeadMatchEngine a, LeadMatchEngine b, int from, int to, ManualClock clock) {
+        List<String> picks = new ArrayList<>();
+        for (int i = from; i < to; i++) {
+            if (i == from + 10) {
+                a.adjustTurns("na-ae", user(7), 3);
+                b.adjustTurns("na-ae", user(7), 3);
+                a.adjustTurns("emea-ae", user(2), -2);
+                b.adjustTurns("emea-ae", user(2), -2);
+            }
+            if (i == from + 20) {
+                Instant until = clock.instant().plus(Duration.ofMinutes(30));
+                a.setAvailability(user(14), false, until, "dentist");
+                b.setAvailability(user(14), false, until, "dentist");
+                a.setAvailability(user(20), false, null, "parental leave");
+                b.setAvailability(user(20), false, null, "parental leave");
+            }
+            if (i == from + 60) {
+                a.setAvailability(user(20), true, null, "");
+                b.setAvailability(user(20), true, null, "");
+            }
+            clock.advance(Duration.ofSeconds(20));
+            AssignResult x = a.matchAndAssign(lead(i));
+            AssignResult y = b.matchAndAssign(lead(i));
+            assertEquals(y.assignment().assigneeId(), x.assignment().assigneeId(), "lead " + i);
+            assertEquals(y.assignment().rule(), x.assignment().rule());
+            picks.add(x.assignment().assigneeId());
+        }
+        return picks;
+    }
+
+    static void assertSameState(LeadMatchEngine a, LeadMatchEngine b) {
+        for (String team : a.teamIds()) {
+            TeamState x = a.teamState(team).orElseThrow();
+            TeamState y = b.teamState(team).orElseThrow();
+            assertEquals(y.totalAssigned(), x.totalAssigned(), team);
+            for (int m = 0; m < x.members().size(); m++) {
+                TeamState.Member p = x.members().get(m);
+                TeamState.Member q = y.members().get(m);
+                assertEquals(q.assigned(), p.assigned(), team + " " + p.userId());
+                assertEquals(q.capUsedToday(), p.capUsedToday(), team + " " + p.userId());
+                assertEquals(q.pendingExtraTurns(), p.pendingExtraTurns(), team + " " + p.userId());
+                assertEquals(q.pendingSkips(), p.pendingSkips(), team + " " + p.userId());
+                assertEquals(q.available(), p.available(), team + " " + p.userId());
+                assertEquals(q.unavailableUntilMillis(), p.unavailableUntilMillis(), team + " " + p.userId());
+                assertEquals(q.lag(), p.lag(), 1e-9, team + " " + p.userId());
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(FsyncPolicy.class)
+    void aRestartedEngineContinuesExactlyLikeOneThatNeverStopped(FsyncPolicy fsync) throws Exception {
+        Path restarted = tmp.resolve("restarted");
+        LeadMatchEngine reference = engine(tmp.resolve("reference"), fsync);
+        LeadMatchEngine a = engine(restarted, fsync);
+        drive(a, reference, 0, 400, clock);
+        List<AssignResult> before = new ArrayList<>();
+        for (int i = 0; i < 400; i += 3) {
+            before.add(a.matchAndAssign(lead(i))); // retries before the restart: remembered answers
+        }
+        a.close();
+        open.remove(a);
+
+        LeadMatchEngine a2 = engine(restarted, fsync);
+        assertSameState(a2, reference);
+        for (int k = 0, i = 0; i < 400; i += 3, k++) {
+            AssignResult again = a2.matchAndAssign(lead(i));
+            assertEquals(before.get(k).assignment().assignmentId(), again.assignment().assignmentId());
+            assertEquals(before.get(k).assignment().assigneeId(), again.assignment().assigneeId());
+            assertFalse(again.assignment().assigneeName().isEmpty(), "name filled from the snapshot");
+        }
+        assertSameState(a2, reference); // the retries consumed no turn
+        drive(a2, reference, 400, 800, clock);
+        assertSameState(a2, reference);
+    }
+
+    @Test
+    void anAbandonedEngineLosesNothing() throws Exception {
+        // No close: no final force, no clean shutdown; the journal must hold everything already answered.
+        Path data = tmp.resolve("crash");
+        LeadMatchEngine reference = engine(tmp.resolve("reference"), FsyncPolicy.NONE);
+        LeadMatchEngine a = engine(data, FsyncPolicy.NONE);
+        drive(a, reference, 0, 250, clock);
+        LeadMatchEngine a2 = engine(data, FsyncPolicy.NONE);
+        assertSameState(a2, reference);
+        drive(a2, reference, 250, 400, clock);
+        assertSameState(a2, reference);
+    }
+
+    @Test
+    void explainTellsTheWholeDecision() throws Exception {
+        LeadMatchEngine e = engine(tmp.resolve("data"), FsyncPolicy.BATCH);
+        e.setAvailability(user(14), false, null, "vacation");
+        e.setAvailability(user(10), false, null, "");
+        AssignResult rr = e.matchAndAssign(new Lead("r-1", "someone@gmail.com", "", "", "", "", java.util.Map.of()));
+        assertEquals(AssignmentRule.ROUND_ROBIN, rr.assignment().rule());
+        Explanation x = e.explain(rr.assignment().assignmentId()).orElseThrow();
+        assertEquals("r-1", x.requestId());
+        assertEquals("FREE_EMAIL", x.outcome());
+        assertEquals("gmail.com", x.domain());
+        assertEquals(rr.assignment().assigneeId(), x.assigneeId());
+        assertEquals(1, x.picks().size());
+        Explanation.TeamPick pick = x.picks().get(0);
+        assertEquals("inbound-sdr", pick.teamId());
+        assertEquals("fair", pick.mode());
+        assertEquals(rr.assignment().assigneeId(), pick.winnerId());
+        assertEquals(0, pick.assignedBefore());
+        assertTrue(pick.configSequence() > 0);
+        assertEquals(6, pick.members().size());
+        assertEquals("unavailable", pick.members().get(0).status(), "Lena set away");
+        assertEquals("unavailable", pick.members().get(3).status(), "Yasmin set away");
+        assertEquals(1, pick.members().stream().filter(Explanation.MemberCheck::picked).count());
+        assertTrue(x.toJson().contains("\"assignment_id\":\"" + rr.assignment().assignmentId() + "\""), x.toJson());
+
+        AssignResult owner = e.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com"));
+        Explanation o = e.explain(owner.assignment().assignmentId()).orElseThrow();
+        assertEquals(AssignmentRule.ACCOUNT_OWNER, o.rule());
+        assertEquals(DemoSnapshot.EXAMPLE_CORP, o.accountId());
+        assertTrue(o.ownerChecks().get(0).contains("is active"), o.ownerChecks().toString());
+        assertTrue(o.picks().isEmpty());
+
+        assertTrue(e.explain("asg-999999").isEmpty());
+        assertTrue(e.explain("nonsense").isEmpty());
+        assertTrue(e.explain("asg-1").isEmpty(), "record 1 is a team membership, not an assignment");
+    }
+
+    @Test
+    void explainNeedsADataDirectory() throws Exception {
+        LeadMatchEngine e = LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, null, clock));
+        open.add(e);
+        String id = e.matchAndAssign(Lead.ofEmail("", "a@gmail.com")).assignment().assignmentId();
+        var ex = assertThrows(IllegalStateException.class, () -> e.explain(id));
+        assertTrue(ex.getMessage().contains("--data-dir"), ex.getMessage());
+    }
+
+    @Test
+    void auditExportWritesOneJsonLinePerRecord() throws Exception {
+        Path data = tmp.resolve("data");
+        LeadMatchEngine e = engine(data, FsyncPolicy.BATCH);
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 50; i++) {
+            ids.add(e.matchAndAssign(lead(i)).assignment().assignmentId());
+        }
+        e.adjustTurns("na-ae", user(7), 2);
+        StringBuilder out = new StringBuilder();
+        long lines = Assigner.exportJournal(data.resolve(LeadMatchEngine.JOURNAL), 1, out);
+        String[] rows = out.toString().split("\n");
+        assertEquals(lines, rows.length);
+        assertEquals(5 + 50 + 1, rows.length, "5 team memberships, 50 assignments, 1 adjustment");
+        for (String row : rows) {
+            assertTrue(row.startsWith("{\"seq\":") && row.endsWith("}"), row);
+        }
+        long assignments = java.util.Arrays.stream(rows).filter(r -> r.contains("\"type\":\"assignment\"")).count();
+        assertEquals(50, assignments);
+        assertTrue(out.toString().contains("\"assignment_id\":\"" + ids.get(49) + "\""));
+        assertTrue(rows[rows.length - 1].contains("\"type\":\"adjust_turns\"") && rows[rows.length - 1]
+                .contains("\"delta\":2"), rows[rows.length - 1]);
+        // The explanation of an export line is the one Explain gives.
+        String line = java.util.Arrays.stream(rows).filter(r -> r.contains("\"" + ids.get(7) + "\"")).findFirst()
+                .orElseThrow();
+        assertEquals(e.explain(ids.get(7)).orElseThrow().toJson(), line);
+        StringBuilder tail = new StringBuilder();
+        assertEquals(1, Assigner.exportJournal(data.resolve(LeadMatchEngine.JOURNAL), 56, tail));
+    }
+
+    @Test
+    void journalSettingsComeFromLeadmatchYaml() throws IOException, SnapshotException {
+        Path yaml = tmp.resolve("leadmatch.yaml");
+        java.nio.file.Files.writeString(yaml, "journal:\n  fsync: always\n  batch_interval_ms: 3\n  segment_mb: 8\n");
+        JournalConfig c = EngineConfig.parseJournal(yaml);
+        assertEquals(FsyncPolicy.ALWAYS, c.fsync());
+        assertEquals(Duration.ofMillis(3), c.batchInterval());
+        assertEquals(8 << 20, c.segmentBytes());
+        java.nio.file.Files.writeString(yaml, "journal:\n  fsync: sometimes\n");
+        var e = assertThrows(SnapshotException.class, () -> EngineConfig.parseJournal(yaml));
+        assertTrue(e.getMessage().contains("always, batch or none"), e.getMessage());
+        java.nio.file.Files.writeString(yaml, "journal:\n  fsnc: always\n");
+        assertThrows(SnapshotException.class, () -> EngineConfig.parseJournal(yaml));
+    }
+}

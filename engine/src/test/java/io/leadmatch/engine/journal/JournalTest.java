@@ -1,0 +1,213 @@
+package io.leadmatch.engine.journal;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@link Journal}: round trips, segment roll-over, torn tails, corruption, policies and concurrent appenders. */
+class JournalTest {
+    @TempDir
+    Path dir;
+
+    static JournalConfig small(FsyncPolicy p) {
+        return new JournalConfig(p, Duration.ofMillis(2), JournalConfig.MIN_SEGMENT_BYTES);
+    }
+
+    static PayloadWriter payload(long i) {
+        return new PayloadWriter(64).putLong(i).putString("record-" + i).putByte((int) (i % 7));
+    }
+
+    static List<String> read(Path dir, long from) throws IOException {
+        List<String> out = new ArrayList<>();
+        Journal.scan(dir, from, Long.MAX_VALUE, r -> {
+            long v = r.getLong();
+            String s = r.getString();
+            byte b = r.getByte();
+            assertEquals("record-" + v, s);
+            assertEquals(v % 7, b);
+            assertFalse(r.hasRemaining());
+            out.add(r.sequence() + ":" + v + ":" + r.type());
+        });
+        return out;
+    }
+
+    @ParameterizedTest
+    @EnumSource(FsyncPolicy.class)
+    void recordsRoundTripAcrossSegmentsAndRestarts(FsyncPolicy policy) throws IOException {
+        List<String> expected = new ArrayList<>();
+        try (Journal j = Journal.open(dir, small(policy), 1, r -> fail("empty journal has nothing to replay"))) {
+            for (long i = 0; i < 5_000; i++) { // ~300 KB: several 64 KB segments
+                long seq = j.append((byte) 3, 1_000 + i, payload(i));
+                assertEquals(i + 1, seq);
+                j.awaitDurable(seq);
+                expected.add(seq + ":" + i + ":3");
+            }
+        }
+        try (var files = Files.list(dir)) {
+            assertTrue(files.count() > 3, "rolled over into several segments");
+        }
+        assertEquals(expected, read(dir, 1));
+        List<String> replayed = new ArrayList<>();
+        try (Journal j = Journal.open(dir, small(policy), 4_990, r -> replayed.add(r.sequence() + ":" + r.getLong()))) {
+            assertEquals(5_001, j.append((byte) 3, 0, payload(5_000)));
+        }
+        assertEquals(List.of("4990:4989", "4991:4990", "4992:4991", "4993:4992", "4994:4993", "4995:4994",
+                "4996:4995", "4997:4996", "4998:4997", "4999:4998", "5000:4999"), replayed);
+        assertEquals(expected.subList(4_000, 5_000), read(dir, 4_001).subList(0, 1_000));
+        assertEquals(5_001, read(dir, 1).size());
+    }
+
+    /** The tail of the last segment, as a crash in the middle of a write leaves it. */
+    private static Path lastSegment(Path dir) throws IOException {
+        try (var files = Files.list(dir)) {
+            return files.filter(p -> p.toString().endsWith(JournalLayout.SEGMENT_SUFFIX)).sorted()
+                    .reduce((a, b) -> b).orElseThrow();
+        }
+    }
+
+    private static int endOfRecords(Path segment) throws IOException {
+        try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
+            ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
+            int pos = 0;
+            while (b.getInt(pos) != 0) {
+                pos += (b.getInt(pos) + 7) & -8;
+            }
+            return pos;
+        }
+    }
+
+    @Test
+    void tornRecordAtTheEndIsDiscardedAndOverwritten() throws IOException {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+            for (int i = 0; i < 10; i++) {
+                j.append((byte) 1, 0, payload(i));
+            }
+        }
+        Path seg = lastSegment(dir);
+        int end = endOfRecords(seg);
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
+            // A record whose length made it to disk but whose body did not: CRC mismatch.
+            ByteBuffer torn = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);
+            torn.putInt(0, 60).putInt(4, 12345).putLong(8, 11);
+            ch.write(torn, end);
+        }
+        List<Long> replayed = new ArrayList<>();
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()))) {
+            assertEquals(10, replayed.size(), "the torn record is not replayed");
+            assertEquals(11, j.append((byte) 1, 0, payload(10)));
+            assertEquals(11, j.append((byte) 1, 0, payload(11)) - 1);
+        }
+        assertEquals(12, read(dir, 1).size());
+    }
+
+    @Test
+    void corruptedRecordEndsTheReadableJournal() throws IOException {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+            for (int i = 0; i < 10; i++) {
+                j.append((byte) 1, 0, payload(i));
+            }
+        }
+        Path seg = lastSegment(dir);
+        try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            ByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
+            int pos = 0;
+            for (int i = 0; i < 5; i++) {
+                pos += (b.getInt(pos) + 7) & -8;
+            }
+            b.put(pos + JournalLayout.HEADER_LENGTH + 3, (byte) 0x5a); // flip a payload byte of record 6
+        }
+        assertEquals(5, read(dir, 1).size(), "a reader stops at the first record whose CRC does not match");
+    }
+
+    @Test
+    void batchPolicyMakesRecordsDurableWithoutWaiting() throws Exception {
+        try (Journal j = Journal.open(dir, new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(5),
+                JournalConfig.MIN_SEGMENT_BYTES), 1, r -> { })) {
+            long seq = j.append((byte) 1, 0, payload(1));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (j.durableSequence() < seq && System.nanoTime() < deadline) {
+                Thread.sleep(1);
+            }
+            assertEquals(seq, j.durableSequence(), "the flusher forced the record");
+        }
+    }
+
+    @Test
+    void concurrentAppendersGetUniqueContiguousSequences() throws Exception {
+        int threads = 4;
+        int each = 5_000;
+        ConcurrentHashMap<Long, Long> seen = new ConcurrentHashMap<>();
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.ALWAYS), 1, r -> { })) {
+            List<Thread> ts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long base = t * 1_000_000L;
+                Thread th = new Thread(() -> {
+                    for (int i = 0; i < each; i++) {
+                        long v = base + i;
+                        long seq = j.append((byte) 2, 0, payload(v));
+                        if (i % 100 == 0) {
+                            j.awaitDurable(seq);
+                            assertTrue(j.durableSequence() >= seq);
+                        }
+                        assertNull(seen.put(seq, v));
+                    }
+                });
+                ts.add(th);
+                th.start();
+            }
+            for (Thread th : ts) {
+                th.join();
+            }
+        }
+        assertEquals(threads * each, seen.size());
+        List<String> all = read(dir, 1);
+        assertEquals(threads * each, all.size());
+        for (String line : all) {
+            String[] f = line.split(":");
+            assertEquals(seen.get(Long.parseLong(f[0])), Long.parseLong(f[1]), "record " + f[0]);
+        }
+    }
+
+    @Test
+    void aMissingSegmentIsReportedNotSkipped() throws IOException {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+            for (long i = 0; i < 5_000; i++) {
+                j.append((byte) 1, 0, payload(i));
+            }
+        }
+        List<Path> segments;
+        try (var files = Files.list(dir)) {
+            segments = files.sorted().toList();
+        }
+        Files.delete(segments.get(1));
+        var e = assertThrows(java.io.UncheckedIOException.class,
+                () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }));
+        assertTrue(e.getCause().getMessage().contains("a segment is missing"), e.getCause().getMessage());
+    }
+
+    @Test
+    void configRejectsNonsense() {
+        assertThrows(IllegalArgumentException.class, () -> FsyncPolicy.parse("sometimes"));
+        assertEquals(FsyncPolicy.ALWAYS, FsyncPolicy.parse(" Always "));
+        assertThrows(IllegalArgumentException.class,
+                () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ZERO, JournalConfig.DEFAULT_SEGMENT_BYTES));
+        assertThrows(IllegalArgumentException.class,
+                () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(5), 1000));
+    }
+}
