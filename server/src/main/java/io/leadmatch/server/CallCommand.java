@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.leadmatch.proto.v1.AdjustTurnsRequest;
+import io.leadmatch.proto.v1.ExplainRequest;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
@@ -27,11 +28,11 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "call", mixinStandardHelpOptions = true,
         description = "Call a running server: Match, MatchAndAssign, ReloadSnapshot, GetTeamState, ListConflicts, "
-                + "SetAvailability or AdjustTurns, with a JSON request; prints the JSON response.")
+                + "SetAvailability, AdjustTurns or Explain, with a JSON request; prints the JSON response.")
 final class CallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METHOD",
             description = "Match | MatchAndAssign | ReloadSnapshot | GetTeamState | ListConflicts | SetAvailability"
-                    + " | AdjustTurns")
+                    + " | AdjustTurns | Explain")
     String method;
 
     @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}",
@@ -75,9 +76,12 @@ final class CallCommand implements Callable<Integer> {
                 case "AdjustTurns":
                     response = admin.adjustTurns(parse(AdjustTurnsRequest.newBuilder()).build());
                     break;
+                case "Explain":
+                    response = admin.explain(parse(ExplainRequest.newBuilder()).build());
+                    break;
                 default:
                     System.err.println("leadmatch call: unknown method '" + method + "' (Match, MatchAndAssign,"
-                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns)");
+                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns, Explain)");
                     return 2;
             }
             System.out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));

@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 /** The {@code leadmatch} command line: {@code serve}, {@code check} and {@code call}. */
 @Command(name = "leadmatch", mixinStandardHelpOptions = true, version = "leadmatch 0.1.0",
         description = "Lead-to-account matching and assignment, served over gRPC.",
-        subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class})
+        subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class, AuditCommand.class})
 public final class Main implements Callable<Integer> {
     static {
         ChronicleSettings.apply(); // before anything loads Chronicle: no analytics, no banner

@@ -334,6 +334,32 @@ class LeadMatchServerTest {
     }
 
     @Test
+    void explainReturnsTheJournaledDecision() {
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
+        AssignResponse r = stub.matchAndAssign(email("explain-1", "someone@gmail.com"));
+        io.leadmatch.proto.v1.ExplainResponse e = admin.explain(io.leadmatch.proto.v1.ExplainRequest.newBuilder()
+                .setAssignmentId(r.getAssignmentId()).build());
+        assertEquals(r.getAssignmentId(), e.getAssignmentId());
+        assertEquals("explain-1", e.getRequestId());
+        assertEquals(io.leadmatch.proto.v1.Outcome.FREE_EMAIL, e.getOutcome());
+        assertEquals(r.getAssigneeId(), e.getAssigneeId());
+        assertEquals(r.getRule(), e.getRule());
+        assertEquals(1, e.getPicksCount());
+        assertEquals(r.getAssigneeId(), e.getPicks(0).getWinnerId());
+        assertEquals(e.getPicks(0).getAssignedBefore() + 1, e.getPicks(0).getAssignedAfter());
+        assertTrue(e.getPicks(0).getMembersList().stream().anyMatch(m -> m.getPicked()
+                && m.getUserId().equals(r.getAssigneeId())));
+        assertTrue(e.getJson().startsWith("{\"seq\":"), e.getJson());
+
+        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> admin.explain(
+                io.leadmatch.proto.v1.ExplainRequest.newBuilder().setAssignmentId("asg-99999999").build()));
+        assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
+        StatusRuntimeException empty = assertThrows(StatusRuntimeException.class, () -> admin.explain(
+                io.leadmatch.proto.v1.ExplainRequest.getDefaultInstance()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
+    }
+
+    @Test
     void setAvailabilityAndAdjustTurnsShowInTeamState() {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         String lena = "0055g00000USR10AAA";

@@ -41,6 +41,26 @@ class MainTest {
     }
 
     @Test
+    void auditExportsTheJournalAsJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
+            throws Exception {
+        String id;
+        try (var engine = io.leadmatch.engine.LeadMatchEngine.open(
+                io.leadmatch.engine.EngineConfig.of(java.nio.file.Path.of(demo()), data))) {
+            id = engine.matchAndAssign(io.leadmatch.engine.Lead.ofEmail("r-9", "x@gmail.com")).assignment()
+                    .assignmentId();
+        }
+        Run r = run("audit", "--data-dir", data.toString());
+        assertEquals(0, r.exit(), r.err());
+        String[] lines = r.out().split("\n");
+        assertEquals(6, lines.length, r.out()); // 5 team memberships and the assignment
+        assertTrue(lines[5].contains("\"assignment_id\":\"" + id + "\"") && lines[5].contains("\"request_id\":\"r-9\""),
+                lines[5]);
+        Run none = run("audit", "--data-dir", data.resolve("nope").toString());
+        assertEquals(2, none.exit());
+        assertTrue(none.err().contains("no journal"), none.err());
+    }
+
+    @Test
     void postgresSourceNeedsUrlAndRouting() {
         Run r = run("check", "--source", "postgres");
         assertEquals(2, r.exit());
