@@ -118,7 +118,8 @@ final class Matcher {
             if (freeEmail) {
                 r.outcome = Outcome.FREE_EMAIL;
                 r.path = MatchResult.Path.FREE_EMAIL;
-                r.detail = (website.isBlank() ? "" : "; the website gave no work domain") + ambiguity;
+                String note = website.isBlank() ? "" : "; the website gave no work domain";
+                r.detail = ambiguity.isEmpty() ? note : note + ambiguity; // no concatenation of two empties: 0 B/op
                 return;
             }
             r.outcome = Outcome.INVALID;
