@@ -159,19 +159,9 @@ final class AssignmentJournal implements AutoCloseable {
                 recovery.team(r.sequence(), teamId, name, readMembers(r));
                 break;
             }
-            case ASSIGN: {
-                Decoded d = decodeAssignment(r, null);
-                for (Decoded.Section s : d.sections) {
-                    if (s.winner >= 0) {
-                        recovery.pick(s.teamId, s.codes, s.mode, s.winner, r.timeMillis());
-                    }
-                }
-                if (!d.requestId.isEmpty()) {
-                    recovery.answered(d.requestId, r.timeMillis(), new Assignment(ID_PREFIX + r.sequence(), d.rule,
-                            d.teamId, d.assigneeId, "", d.summary()));
-                }
+            case ASSIGN:
+                replayAssignment(r, recovery);
                 break;
-            }
             case ADJUST:
                 recovery.adjust(r.getString(), r.getString(), r.getInt());
                 break;
@@ -181,6 +171,56 @@ final class AssignmentJournal implements AutoCloseable {
             default:
                 // A newer version's record type: nothing this version knows to recover from it.
                 break;
+        }
+    }
+
+    /**
+     * Recovery's reading of an ASSIGN record: only what changes state (the picks) and, for a request id, the
+     * answer; the rest of the prefix is skipped without decoding.
+     */
+    private static void replayAssignment(JournalRecord r, Recovery recovery) {
+        String requestId = r.getString();
+        r.getLong(); // generation
+        for (int i = 0; i < 5; i++) { // outcome, domain, matched domain, account id, territory rule
+            r.skipString();
+        }
+        r.getByte(); // owner check
+        r.skipString(); // owner id
+        r.skipString(); // inactive opportunity owner id
+        r.getBoolean(); // customer team
+        r.skipString(); // provisional domain
+        for (;;) {
+            byte tag = r.getByte();
+            if (tag == SECTION) {
+                String teamId = r.getString();
+                r.getLong(); // config sequence
+                byte[] codes = new byte[Short.toUnsignedInt(r.getShort())];
+                for (int i = 0; i < codes.length; i++) {
+                    codes[i] = r.getByte();
+                }
+                byte mode = r.getByte();
+                int winner = r.getShort();
+                if (winner >= 0) {
+                    for (int i = 0; i < 4; i++) {
+                        r.getLong(); // counters for explanations
+                    }
+                    r.getInt();
+                    recovery.pick(teamId, codes, mode, winner, r.timeMillis());
+                }
+            } else if (tag == TRAILER) {
+                if (!requestId.isEmpty()) {
+                    Decoded d = new Decoded();
+                    d.rule = AssignmentRule.values()[r.getByte()];
+                    d.teamId = r.getString();
+                    d.assigneeId = r.getString();
+                    d.note = r.getString();
+                    recovery.answered(requestId, r.timeMillis(), new Assignment(ID_PREFIX + r.sequence(), d.rule,
+                            d.teamId, d.assigneeId, "", d.summary()));
+                }
+                return;
+            } else {
+                throw new IllegalStateException("journal record " + r.sequence() + ": unknown part " + tag);
+            }
         }
     }
 

@@ -75,9 +75,17 @@ public final class JournalRecord {
         return segment.getLong(advance(8));
     }
 
-    /** Reads a string (allocates). */
+    /** Skips a string without reading it. */
+    public void skipString() {
+        advance(2 * Short.toUnsignedInt(getShort()));
+    }
+
+    /** Reads a string (allocates unless it is empty). */
     public String getString() {
         int n = Short.toUnsignedInt(getShort());
+        if (n == 0) {
+            return "";
+        }
         int at = advance(2 * n);
         char[] chars = new char[n];
         for (int i = 0; i < n; i++) {
