@@ -1,5 +1,6 @@
 package io.leadmatch.engine;
 
+import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
 
@@ -21,11 +22,12 @@ import java.util.Objects;
  *                        a truncated user table) must not replace a good generation.
  * @param postgres        a PostgreSQL replica to read instead of {@code snapshotDir}; null: the CSV directory
  * @param routingFile     routing.yaml when the source is a database (a CSV directory has its own)
- * @param journal         the assignment journal's fsync policy and segment size (used with a data directory)
+ * @param assignment      the journal's fsync policy and segment size (used with a data directory) and the
+ *                        idempotency window for request ids
  */
 public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock,
                            double maxSkippedRatio, PostgresSourceConfig postgres, Path routingFile,
-                           JournalConfig journal) {
+                           AssignmentSettings assignment) {
     /** Default for {@link #maxSkippedRatio}: 5% of the rows. */
     public static final double DEFAULT_MAX_SKIPPED_RATIO = 0.05;
 
@@ -40,10 +42,10 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         }
         matching = matching == null ? MatchingConfig.defaults() : matching;
         clock = clock == null ? Clock.systemUTC() : clock;
-        journal = journal == null ? JournalConfig.defaults() : journal;
+        assignment = assignment == null ? AssignmentSettings.defaults() : assignment;
     }
 
-    /** Without journal settings: the defaults. */
+    /** Without assignment settings: the defaults. */
     public EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock, double maxSkippedRatio,
                         PostgresSourceConfig postgres, Path routingFile) {
         this(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile, null);
@@ -51,6 +53,11 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
 
     /** This configuration with other journal settings. */
     public EngineConfig withJournal(JournalConfig settings) {
+        return withAssignment(assignment.withJournal(settings));
+    }
+
+    /** This configuration with other assignment settings. */
+    public EngineConfig withAssignment(AssignmentSettings settings) {
         return new EngineConfig(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile,
                 settings);
     }
@@ -118,11 +125,11 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
                         c = c.withFsync(io.leadmatch.engine.journal.FsyncPolicy.parse(String.valueOf(v)));
                         break;
                     case "batch_interval_ms":
-                        c = new JournalConfig(c.fsync(), java.time.Duration.ofMillis(number(v, e.getKey())),
+                        c = new JournalConfig(c.fsync(), java.time.Duration.ofMillis(number(v, "journal." + e.getKey())),
                                 c.segmentBytes());
                         break;
                     case "segment_mb":
-                        long mb = number(v, e.getKey());
+                        long mb = number(v, "journal." + e.getKey());
                         if (mb < 1 || mb > 1024) {
                             throw new IllegalArgumentException("journal.segment_mb must be between 1 and 1024, got "
                                     + mb);
@@ -140,9 +147,48 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         return c;
     }
 
+    /**
+     * The {@code journal:} and {@code assignment:} sections of a leadmatch.yaml: the journal (see
+     * {@link #parseJournal}) and {@code assignment.idempotency_retention_hours} (default 24),
+     * {@code assignment.idempotency_max_entries} (default 200,000).
+     */
+    public static AssignmentSettings parseAssignment(Path leadmatchYaml) throws SnapshotException {
+        JournalConfig journal = parseJournal(leadmatchYaml);
+        String name = leadmatchYaml.getFileName().toString();
+        Object root = MatchingConfig.loadYaml(leadmatchYaml);
+        Object section = root == null ? null : ((Map<?, ?>) root).get("assignment");
+        AssignmentSettings d = AssignmentSettings.defaults().withJournal(journal);
+        if (section == null) {
+            return d;
+        }
+        if (!(section instanceof Map)) {
+            throw new SnapshotException(name, 0, "'assignment' must be a mapping");
+        }
+        java.time.Duration retention = d.idempotencyRetention();
+        int max = d.idempotencyMaxEntries();
+        try {
+            for (Map.Entry<?, ?> e : ((Map<?, ?>) section).entrySet()) {
+                switch (String.valueOf(e.getKey())) {
+                    case "idempotency_retention_hours":
+                        retention = java.time.Duration.ofHours(number(e.getValue(), "assignment." + e.getKey()));
+                        break;
+                    case "idempotency_max_entries":
+                        max = (int) Math.min(Integer.MAX_VALUE, number(e.getValue(), "assignment." + e.getKey()));
+                        break;
+                    default:
+                        throw new IllegalArgumentException("unknown key 'assignment." + e.getKey()
+                                + "' (allowed: idempotency_retention_hours, idempotency_max_entries)");
+                }
+            }
+            return new AssignmentSettings(journal, retention, max);
+        } catch (IllegalArgumentException e) {
+            throw new SnapshotException(name, 0, e.getMessage());
+        }
+    }
+
     private static long number(Object v, Object key) {
         if (!(v instanceof Number)) {
-            throw new IllegalArgumentException("journal." + key + " must be a whole number, got " + v);
+            throw new IllegalArgumentException(key + " must be a whole number, got " + v);
         }
         return ((Number) v).longValue();
     }
@@ -155,12 +201,12 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
 
     /** This configuration with another skipped-row threshold. */
     public EngineConfig withMaxSkippedRatio(double ratio) {
-        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile, journal);
+        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile, assignment);
     }
 
     /** This configuration reading the CRM from a PostgreSQL replica, with routing from {@code routingFile}. */
     public EngineConfig withPostgres(PostgresSourceConfig db, Path routingFile) {
         return new EngineConfig(null, dataDir, matching, clock, maxSkippedRatio, Objects.requireNonNull(db, "db"),
-                routingFile, journal);
+                routingFile, assignment);
     }
 }

@@ -3,6 +3,7 @@ package io.leadmatch.engine;
 import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.AssignmentResult;
+import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.IdempotencyCache;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
@@ -40,8 +41,6 @@ public final class LeadMatchEngine implements AutoCloseable {
     private final Assigner assigner;
     private final IdempotencyCache<Assignment> idempotency;
 
-    /** Most request ids remembered for idempotent retries (the oldest are forgotten first). */
-    public static final int IDEMPOTENCY_MAX_ENTRIES = 200_000;
     private volatile CrmSnapshot current;
     private Path currentSnapshotDir;
     private long generation;
@@ -54,15 +53,17 @@ public final class LeadMatchEngine implements AutoCloseable {
                 : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
         this.mailboxes = config.matching().mailboxes();
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
-        this.idempotency = new IdempotencyCache<>(config.clock(), IDEMPOTENCY_RETENTION, IDEMPOTENCY_MAX_ENTRIES);
+        AssignmentSettings settings = config.assignment();
+        this.idempotency = new IdempotencyCache<>(config.clock(), settings.idempotencyRetention(),
+                settings.idempotencyMaxEntries());
         if (config.dataDir() == null) {
             this.assigner = new Assigner(provisional, config.clock());
         } else {
             long started = System.nanoTime();
             long now = config.clock().millis();
             this.assigner = new Assigner(provisional, config.clock(), config.dataDir().resolve(JOURNAL),
-                    config.journal(), (requestId, at, answer) -> {
-                        if (at + IDEMPOTENCY_RETENTION.toMillis() > now) {
+                    settings.journal(), (requestId, at, answer) -> {
+                        if (at + settings.idempotencyRetention().toMillis() > now) {
                             idempotency.remember(requestId, answer, at);
                         }
                     });
@@ -73,8 +74,7 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     /** Subdirectory of the data directory holding the assignment journal. */
     public static final String JOURNAL = "journal";
-    /** How long a request id's answer is remembered. */
-    public static final java.time.Duration IDEMPOTENCY_RETENTION = java.time.Duration.ofHours(24);
+
 
     /** Loads the snapshot and returns a serving engine; fails without side effects on a bad snapshot. */
     public static LeadMatchEngine open(EngineConfig config) throws SnapshotException {
@@ -107,8 +107,8 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /**
-     * Matches a lead and assigns it. A {@code request_id} seen within the retention window (24 h, bounded to
-     * {@link #IDEMPOTENCY_MAX_ENTRIES} ids, recovered from the journal after a restart) gets the same assignment
+     * Matches a lead and assigns it. A {@code request_id} seen within the retention window ({@link AssignmentSettings}:
+     * 24 h and 200,000 ids by default; recovered from the journal after a restart) gets the same assignment
      * again without consuming a turn: form backends retry on timeouts, and a retry must never double-assign. The
      * match of a retry is made again (matching is read-only); the assignment is the remembered one.
      */

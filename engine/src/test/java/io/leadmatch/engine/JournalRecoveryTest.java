@@ -183,6 +183,25 @@ class JournalRecoveryTest {
     }
 
     @Test
+    void retriesAreRememberedForTheConfiguredWindowOnly() throws Exception {
+        EngineConfig c = new EngineConfig(DemoSnapshot.dir(), tmp.resolve("w"), null, clock)
+                .withAssignment(new io.leadmatch.engine.assign.AssignmentSettings(null, Duration.ofHours(1), 1000));
+        LeadMatchEngine e = LeadMatchEngine.open(c);
+        open.add(e);
+        Lead l = new Lead("window-1", "w@gmail.com", "", "", "", "", java.util.Map.of());
+        String first = e.matchAndAssign(l).assignment().assignmentId();
+        clock.advance(Duration.ofMinutes(59));
+        assertEquals(first, e.matchAndAssign(l).assignment().assignmentId());
+        e.close();
+        open.remove(e);
+        LeadMatchEngine again = LeadMatchEngine.open(c);
+        open.add(again);
+        assertEquals(first, again.matchAndAssign(l).assignment().assignmentId(), "recovered within the window");
+        clock.advance(Duration.ofMinutes(2));
+        assertNotEquals(first, again.matchAndAssign(l).assignment().assignmentId(), "forgotten after an hour");
+    }
+
+    @Test
     void explainNeedsADataDirectory() throws Exception {
         LeadMatchEngine e = LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, null, clock));
         open.add(e);
@@ -234,5 +253,13 @@ class JournalRecoveryTest {
         assertTrue(e.getMessage().contains("always, batch or none"), e.getMessage());
         java.nio.file.Files.writeString(yaml, "journal:\n  fsnc: always\n");
         assertThrows(SnapshotException.class, () -> EngineConfig.parseJournal(yaml));
+        java.nio.file.Files.writeString(yaml, "assignment:\n  idempotency_retention_hours: 2\n"
+                + "  idempotency_max_entries: 5000\n");
+        var a = EngineConfig.parseAssignment(yaml);
+        assertEquals(Duration.ofHours(2), a.idempotencyRetention());
+        assertEquals(5000, a.idempotencyMaxEntries());
+        java.nio.file.Files.writeString(yaml, "assignment:\n  idempotency_retention_hours: 0\n");
+        var bad = assertThrows(SnapshotException.class, () -> EngineConfig.parseAssignment(yaml));
+        assertTrue(bad.getMessage().contains("between 1 minute and 30 days"), bad.getMessage());
     }
 }

@@ -3,7 +3,7 @@ package io.leadmatch.server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.journal.FsyncPolicy;
-import io.leadmatch.engine.journal.JournalConfig;
+import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchingConfig;
 import io.leadmatch.engine.SnapshotException;
@@ -102,12 +102,13 @@ public final class Main implements Callable<Integer> {
             MatchingConfig matching = config == null ? MatchingConfig.defaults() : MatchingConfig.parse(config);
             double ratio = maxSkippedRatio != null ? maxSkippedRatio
                     : config == null ? EngineConfig.DEFAULT_MAX_SKIPPED_RATIO : EngineConfig.parseMaxSkippedRatio(config);
-            JournalConfig journal = config == null ? JournalConfig.defaults() : EngineConfig.parseJournal(config);
+            AssignmentSettings assignment = config == null ? AssignmentSettings.defaults()
+                    : EngineConfig.parseAssignment(config);
             if (fsync != null) {
-                journal = journal.withFsync(FsyncPolicy.parse(fsync));
+                assignment = assignment.withJournal(assignment.journal().withFsync(FsyncPolicy.parse(fsync)));
             }
             EngineConfig cfg = new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null)
-                    .withMaxSkippedRatio(ratio).withJournal(journal);
+                    .withMaxSkippedRatio(ratio).withAssignment(assignment);
             switch (source) {
                 case "csv":
                     if (jdbcUrl != null || dbUser != null || dbPasswordEnv != null || routing != null) {
