@@ -413,6 +413,21 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Sets a user's open-lead count from the CRM (for members with {@code max_open}); see
+     * {@link Assigner#setOpenLeads}. Journaled.
+     *
+     * @return the user's teams
+     */
+    public java.util.List<String> setOpenLeads(String userId, int count) {
+        CrmSnapshot s = acquire();
+        try {
+            return assigner.setOpenLeads(s, userId, count);
+        } finally {
+            s.release();
+        }
+    }
+
     /** Report of the load that produced the serving generation. */
     public LoadReport report() {
         return current.report();

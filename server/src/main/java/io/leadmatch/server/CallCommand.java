@@ -15,6 +15,7 @@ import io.leadmatch.proto.v1.ListConflictsRequest;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
+import io.leadmatch.proto.v1.SetOpenLeadsRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -28,11 +29,11 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "call", mixinStandardHelpOptions = true,
         description = "Call a running server: Match, MatchAndAssign, ReloadSnapshot, GetTeamState, ListConflicts, "
-                + "SetAvailability, AdjustTurns or Explain, with a JSON request; prints the JSON response.")
+                + "SetAvailability, AdjustTurns, Explain or SetOpenLeads, with a JSON request; prints the JSON response.")
 final class CallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METHOD",
             description = "Match | MatchAndAssign | ReloadSnapshot | GetTeamState | ListConflicts | SetAvailability"
-                    + " | AdjustTurns | Explain")
+                    + " | AdjustTurns | Explain | SetOpenLeads")
     String method;
 
     @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}",
@@ -79,9 +80,12 @@ final class CallCommand implements Callable<Integer> {
                 case "Explain":
                     response = admin.explain(parse(ExplainRequest.newBuilder()).build());
                     break;
+                case "SetOpenLeads":
+                    response = admin.setOpenLeads(parse(SetOpenLeadsRequest.newBuilder()).build());
+                    break;
                 default:
                     System.err.println("leadmatch call: unknown method '" + method + "' (Match, MatchAndAssign,"
-                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns, Explain)");
+                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns, Explain, SetOpenLeads)");
                     return 2;
             }
             System.out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));

@@ -11,6 +11,8 @@ import io.leadmatch.proto.v1.ExplainRequest;
 import io.leadmatch.proto.v1.ExplainResponse;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
+import io.leadmatch.proto.v1.SetOpenLeadsRequest;
+import io.leadmatch.proto.v1.SetOpenLeadsResponse;
 import io.leadmatch.proto.v1.SetAvailabilityResponse;
 import io.leadmatch.proto.v1.ConflictingDomain;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
@@ -145,6 +147,20 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
             out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
             out.onError(Status.INTERNAL.withDescription("explain failed: " + e).asRuntimeException());
+        }
+    }
+
+    @Override
+    public void setOpenLeads(SetOpenLeadsRequest request, StreamObserver<SetOpenLeadsResponse> out) {
+        try {
+            java.util.List<String> teams = engine.setOpenLeads(request.getUserId(), request.getOpenLeads());
+            out.onNext(SetOpenLeadsResponse.newBuilder().setUserId(request.getUserId())
+                    .setOpenLeads(request.getOpenLeads()).addAllTeamIds(teams).build());
+            out.onCompleted();
+        } catch (NoSuchElementException e) {
+            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+        } catch (IllegalArgumentException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         }
     }
 }

@@ -154,6 +154,8 @@ final class ProtoMapping {
                 .setDailyCap(m.dailyCap())
                 .setUnavailableUntil(m.unavailableUntilMillis())
                 .setSkipReason(m.skipReason())
+                .setOpenLeads(m.openLeads())
+                .setMaxOpen(m.maxOpen())
                 .build();
     }
 

@@ -360,6 +360,25 @@ class LeadMatchServerTest {
     }
 
     @Test
+    void setOpenLeadsShowsInTeamStateAndRefusesBadRequests() {
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
+        String owen = "0055g00000USR13AAA";
+        io.leadmatch.proto.v1.SetOpenLeadsResponse r = admin.setOpenLeads(io.leadmatch.proto.v1.SetOpenLeadsRequest
+                .newBuilder().setUserId(owen).setOpenLeads(7).build());
+        assertEquals(java.util.List.of("inbound-sdr"), r.getTeamIdsList());
+        MemberState m = member(admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build()),
+                owen);
+        assertEquals(7, m.getOpenLeads());
+        assertEquals(0, m.getMaxOpen());
+        StatusRuntimeException negative = assertThrows(StatusRuntimeException.class, () -> admin.setOpenLeads(
+                io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder().setUserId(owen).setOpenLeads(-1).build()));
+        assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
+        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> admin.setOpenLeads(
+                io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder().setUserId("005nobody").setOpenLeads(1).build()));
+        assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
+    }
+
+    @Test
     void setAvailabilityAndAdjustTurnsShowInTeamState() {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         String lena = "0055g00000USR10AAA";

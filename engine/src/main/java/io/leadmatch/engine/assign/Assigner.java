@@ -79,6 +79,11 @@ public final class Assigner implements AutoCloseable {
 
     private final Map<String, TeamScheduler> schedulers = new ConcurrentHashMap<>();
     private final Map<String, Away> away = new ConcurrentHashMap<>();
+    /** Open leads per user: the CRM's last count plus round-robin leads since; one counter per user forever. */
+    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> openLeads =
+            new ConcurrentHashMap<>();
+    private final TeamScheduler.OpenLeads openLeadsOf =
+            uid -> openLeads.computeIfAbsent(uid, k -> new java.util.concurrent.atomic.AtomicInteger());
     private final AtomicLong awayVersion = new AtomicLong();
     private volatile SnapshotPresence presence;
     private final ProvisionalAccounts provisional;
@@ -130,7 +135,7 @@ public final class Assigner implements AutoCloseable {
         public void team(long sequence, String teamId, String name, List<RoutingConfig.Member> members) {
             RoutingConfig.Team team = new RoutingConfig.Team(teamId, name, "", members, 0);
             schedulers.compute(teamId, (id, existing) -> {
-                TeamScheduler t = existing == null ? new TeamScheduler(team) : existing;
+                TeamScheduler t = existing == null ? new TeamScheduler(team, openLeadsOf) : existing;
                 if (existing != null) {
                     t.reconfigure(team, null);
                 }
@@ -166,6 +171,11 @@ public final class Assigner implements AutoCloseable {
         }
 
         @Override
+        public void openLeads(String userId, int count) {
+            openLeadsOf.of(userId).set(count);
+        }
+
+        @Override
         public void answered(String requestId, long atMillis, Assignment assignment) {
             if (answered != null) {
                 answered.answered(requestId, atMillis, assignment);
@@ -180,7 +190,7 @@ public final class Assigner implements AutoCloseable {
     public void configure(RoutingConfig routing) {
         for (RoutingConfig.Team team : routing.teams().values()) {
             schedulers.compute(team.id(), (id, existing) -> {
-                TeamScheduler t = existing == null ? new TeamScheduler(team) : existing;
+                TeamScheduler t = existing == null ? new TeamScheduler(team, openLeadsOf) : existing;
                 t.reconfigure(team, journal);
                 return t;
             });
@@ -397,6 +407,8 @@ public final class Assigner implements AutoCloseable {
                 return "outside working hours " + cfg.workingHours() + " " + cfg.timeZone().getId();
             case DAILY_CAP:
                 return "daily cap " + cfg.dailyCap() + " reached (resets at midnight " + cfg.timeZone().getId() + ")";
+            case MAX_OPEN:
+                return "holds " + m.openLeads() + " open leads, max_open " + cfg.maxOpen();
             case NONE:
             default:
                 return "";
@@ -445,6 +457,32 @@ public final class Assigner implements AutoCloseable {
         awayVersion.incrementAndGet();
         journal.appendAvailability(userId, false, untilMillis, r);
         return new Availability(userId, false, until, r, teams);
+    }
+
+    /**
+     * Sets a user's open-lead count to what the CRM says (a scheduled sync or a flow on lead status changes);
+     * round-robin leads the user gets afterwards are added to it. Members with {@code max_open} are skipped while
+     * their count is at the limit. Journaled.
+     *
+     * @return the teams of the user
+     * @throws NoSuchElementException   when the user is in no team
+     * @throws IllegalArgumentException when the count is negative or absurd
+     */
+    public synchronized List<String> setOpenLeads(CrmSnapshot s, String userId, int count) {
+        if (userId == null || userId.isBlank()) {
+            throw new IllegalArgumentException("user_id is required");
+        }
+        if (count < 0 || count > 10_000_000) {
+            throw new IllegalArgumentException("open_leads must be between 0 and 10,000,000, got " + count);
+        }
+        List<String> teams = teamsOf(s.routing(), userId);
+        if (teams.isEmpty()) {
+            throw new NoSuchElementException("user " + userId + " is in no team of " + s.routing().source()
+                    + "; GetTeamState lists a team's members");
+        }
+        openLeadsOf.of(userId).set(count);
+        journal.appendOpenLeads(userId, count);
+        return teams;
     }
 
     private static List<String> teamsOf(RoutingConfig routing, String userId) {
@@ -521,7 +559,8 @@ public final class Assigner implements AutoCloseable {
                     : a.untilMillis();
             members.add(new TeamState.Member(uid, u >= 0 ? users.name(u) : "", weight, m.assigned(), ideal,
                     m.assigned() - ideal, m.skip() == TeamScheduler.Skip.NONE, active, skipReason(m, u, users, now),
-                    m.capUsedToday(), m.config().dailyCap(), m.extraTurns(), m.skipTurns(), until));
+                    m.capUsedToday(), m.config().dailyCap(), m.extraTurns(), m.skipTurns(), until, m.openLeads(),
+                    m.config().maxOpen()));
         }
         return new TeamState(c.teamId(), c.name(), List.copyOf(members), c.total());
     }

@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *       round-robin decision under its team's monitor, so replaying sections in order reproduces every counter.</li>
  *   <li>{@link #ADJUST}: extra turns or skips given to a member.</li>
  *   <li>{@link #AVAILABILITY}: a member set away (until a time) or back.</li>
+ *   <li>{@link #OPEN_LEADS}: a user's open-lead count pushed from the CRM.</li>
  * </ul>
  * Without a journal (no data directory) nothing is written and sequences come from a counter.
  */
@@ -37,6 +38,7 @@ final class AssignmentJournal implements AutoCloseable {
     static final byte ASSIGN = 2;
     static final byte ADJUST = 3;
     static final byte AVAILABILITY = 4;
+    static final byte OPEN_LEADS = 5;
     static final byte SECTION = 1;
     static final byte TRAILER = 2;
 
@@ -49,6 +51,8 @@ final class AssignmentJournal implements AutoCloseable {
         void adjust(String teamId, String userId, int delta);
 
         void availability(String userId, boolean available, long untilMillis, String reason);
+
+        void openLeads(String userId, int count);
 
         /** A decision with a request id, for the idempotency cache. */
         void answered(String requestId, long atMillis, Assignment assignment);
@@ -124,7 +128,8 @@ final class AssignmentJournal implements AutoCloseable {
         PayloadWriter w = new PayloadWriter(64 + 64 * members.length);
         w.putString(teamId).putString(name).putShort(members.length);
         for (RoutingConfig.Member m : members) {
-            w.putString(m.userId()).putInt(m.weight()).putInt(m.dailyCap()).putString(m.timeZone().getId());
+            w.putString(m.userId()).putInt(m.weight()).putInt(m.dailyCap()).putString(m.timeZone().getId())
+                    .putInt(m.maxOpen());
         }
         return appendDurably(TEAM, w);
     }
@@ -139,6 +144,12 @@ final class AssignmentJournal implements AutoCloseable {
         if (journal != null) {
             appendDurably(AVAILABILITY, new PayloadWriter(128).putString(userId).putBoolean(available)
                     .putLong(untilMillis).putString(reason));
+        }
+    }
+
+    void appendOpenLeads(String userId, int count) {
+        if (journal != null) {
+            appendDurably(OPEN_LEADS, new PayloadWriter(64).putString(userId).putInt(count));
         }
     }
 
@@ -167,6 +178,9 @@ final class AssignmentJournal implements AutoCloseable {
                 break;
             case AVAILABILITY:
                 recovery.availability(r.getString(), r.getBoolean(), r.getLong(), r.getString());
+                break;
+            case OPEN_LEADS:
+                recovery.openLeads(r.getString(), r.getInt());
                 break;
             default:
                 // A newer version's record type: nothing this version knows to recover from it.
@@ -232,7 +246,8 @@ final class AssignmentJournal implements AutoCloseable {
             int weight = r.getInt();
             int cap = r.getInt();
             java.time.ZoneId zone = java.time.ZoneId.of(r.getString());
-            members.add(new RoutingConfig.Member(userId, weight, cap, zone, null, 0));
+            int maxOpen = r.getInt();
+            members.add(new RoutingConfig.Member(userId, weight, cap, zone, null, maxOpen, 0));
         }
         return members;
     }
@@ -370,7 +385,7 @@ final class AssignmentJournal implements AutoCloseable {
 
     private static final String[] MODES = {"nobody available", "extra turn", "fair", "skips only"};
     private static final String[] STATUS = {"took part", "inactive", "unavailable", "outside working hours",
-            "daily cap reached"};
+            "daily cap reached", "max open leads reached"};
 
     private static Explanation toExplanation(long sequence, Instant at, Decoded d,
                                              Map<Long, List<RoutingConfig.Member>> teams) {
@@ -481,6 +496,9 @@ final class AssignmentJournal implements AutoCloseable {
                 }
                 return j.field("reason", r.getString()).end();
             }
+            case OPEN_LEADS:
+                return j.field("type", "open_leads").field("user_id", r.getString()).field("open_leads", r.getInt())
+                        .end();
             default:
                 return j.field("type", "unknown:" + r.type()).end();
         }

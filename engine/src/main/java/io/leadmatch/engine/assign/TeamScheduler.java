@@ -31,7 +31,8 @@ import java.util.function.IntPredicate;
  *       member gets it: a skip never leaves a lead unassigned.</li>
  * </ol>
  * Daily caps count every round-robin assignment of the member in this team (extra turns included) since the
- * member's local midnight.
+ * member's local midnight. {@code max_open} compares the member's open leads — the count the CRM last pushed
+ * ({@code SetOpenLeads}) plus the round-robin leads it got since, in any team — with its limit.
  *
  * <p>Allocation-free per pick: the presence of each member is cached until the caller hands in another
  * {@link Presence} (a new snapshot or a changed absence), and each member's local day and working-hours window are
@@ -44,7 +45,7 @@ import java.util.function.IntPredicate;
 final class TeamScheduler {
     /** Why a member takes no part in a pick; NONE when it does. Ordinals are journaled: append only. */
     enum Skip {
-        NONE, INACTIVE, UNAVAILABLE, OUTSIDE_HOURS, DAILY_CAP;
+        NONE, INACTIVE, UNAVAILABLE, OUTSIDE_HOURS, DAILY_CAP, MAX_OPEN;
 
         private static final Skip[] VALUES = values();
 
@@ -77,7 +78,15 @@ final class TeamScheduler {
 
     private static final int MAX_PENDING = 1_000_000;
 
+    /** Open-lead counters by user id, shared by every team of the user; the same object for a user forever. */
+    @FunctionalInterface
+    interface OpenLeads {
+        java.util.concurrent.atomic.AtomicInteger of(String userId);
+    }
+
     private final String teamId;
+    private final OpenLeads openLeads;
+    private java.util.concurrent.atomic.AtomicInteger[] open;
     private String name;
     private RoutingConfig.Member[] members;
     private final WeightedRoundRobin rr;
@@ -104,8 +113,15 @@ final class TeamScheduler {
     private final IntPredicate available = i -> skips[i] == 0;
     private final IntPredicate takesPart = i -> skips[i] == 0 && !passed[i];
 
+    /** A team whose members' open leads nobody tracks (tests). */
     TeamScheduler(RoutingConfig.Team team) {
+        this(team, new java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger>()
+                ::get);
+    }
+
+    TeamScheduler(RoutingConfig.Team team, OpenLeads openLeads) {
         this.teamId = team.id();
+        this.openLeads = openLeads;
         this.name = team.name();
         this.members = team.members().toArray(new RoutingConfig.Member[0]);
         int n = members.length;
@@ -118,6 +134,10 @@ final class TeamScheduler {
     }
 
     private void allocateCaches(int n) {
+        open = new java.util.concurrent.atomic.AtomicInteger[n];
+        for (int i = 0; i < n; i++) {
+            open[i] = openLeads.of(members[i].userId());
+        }
         cachedPresence = null;
         presence = new long[n];
         dayStart = new long[n];
@@ -288,6 +308,9 @@ final class TeamScheduler {
         }
         capUsed[winner]++;
         total++;
+        if (open[winner] != null) {
+            open[winner].incrementAndGet();
+        }
     }
 
     /**
@@ -335,6 +358,10 @@ final class TeamScheduler {
         int cap = members[i].dailyCap();
         if (cap > 0 && capDay[i] == epochDay[i] && capUsed[i] >= cap) {
             return Skip.DAILY_CAP;
+        }
+        int maxOpen = members[i].maxOpen();
+        if (maxOpen > 0 && open[i] != null && open[i].get() >= maxOpen) {
+            return Skip.MAX_OPEN;
         }
         return Skip.NONE;
     }
@@ -408,7 +435,7 @@ final class TeamScheduler {
         classifyAll(nowMillis, p);
         for (int i = 0; i < members.length; i++) {
             out.add(new TeamState.MemberCounters(members[i], rr.assigned(i), capUsedToday(i, nowMillis),
-                    extraTurns[i], skipTurns[i], Skip.of(skips[i])));
+                    extraTurns[i], skipTurns[i], Skip.of(skips[i]), open[i] == null ? 0 : open[i].get()));
         }
         return new TeamState.Counters(teamId, name, List.copyOf(out), total);
     }

@@ -33,10 +33,13 @@ public record TeamState(String teamId, String name, List<Member> members, long t
      * @param pendingSkips           turns still to be passed over (manual adjustment)
      * @param unavailableUntilMillis end of a timed absence (epoch millis); 0 when available or away until further
      *                               notice
+     * @param openLeads              open leads: the CRM's last count (SetOpenLeads) plus round-robin leads since
+     * @param maxOpen                the member's limit on open leads, 0 for none
      */
     public record Member(String userId, String name, int weight, long assigned, double idealShare, double lag,
                          boolean available, boolean active, String skipReason, int capUsedToday, int dailyCap,
-                         int pendingExtraTurns, int pendingSkips, long unavailableUntilMillis) {
+                         int pendingExtraTurns, int pendingSkips, long unavailableUntilMillis, int openLeads,
+                         int maxOpen) {
     }
 
     /** Raw counters copied under the team's lock. */
@@ -45,6 +48,6 @@ public record TeamState(String teamId, String name, List<Member> members, long t
 
     /** One member's raw counters and how it is classified at the time of the copy. */
     record MemberCounters(RoutingConfig.Member config, long assigned, int capUsedToday, int extraTurns,
-                          int skipTurns, TeamScheduler.Skip skip) {
+                          int skipTurns, TeamScheduler.Skip skip, int openLeads) {
     }
 }

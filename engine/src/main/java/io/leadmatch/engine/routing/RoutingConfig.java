@@ -54,10 +54,17 @@ public record RoutingConfig(String source, Junk junk, String customerTeam, Strin
      * @param dailyCap     most round-robin leads per day (the member's local day), 0 for no cap
      * @param timeZone     the member's time zone: where its day starts (cap reset) and its working hours apply
      * @param workingHours when the member takes leads; null for any time
+     * @param maxOpen      most open leads the member may hold (the CRM's count, pushed with SetOpenLeads, plus
+     *                     round-robin leads since); 0 for no limit
      * @param line         line in routing.yaml
      */
     public record Member(String userId, int weight, int dailyCap, ZoneId timeZone, WorkingHours workingHours,
-                         int line) {
+                         int maxOpen, int line) {
+
+        /** A member without a limit on open leads. */
+        public Member(String userId, int weight, int dailyCap, ZoneId timeZone, WorkingHours workingHours, int line) {
+            this(userId, weight, dailyCap, timeZone, workingHours, 0, line);
+        }
 
         /** A member in UTC without working hours. */
         public Member(String userId, int weight, int dailyCap, int line) {

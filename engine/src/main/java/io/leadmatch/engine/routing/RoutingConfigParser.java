@@ -179,7 +179,8 @@ public final class RoutingConfigParser {
                     throw error(h, "team '" + id + "', user " + userId + ": " + e.getMessage());
                 }
             }
-            members.add(new RoutingConfig.Member(userId, weight, cap, zone, hours, line(mn)));
+            int maxOpen = mm.containsKey("max_open") ? integer(mm.get("max_open"), "max_open", 0, 1_000_000) : 0;
+            members.add(new RoutingConfig.Member(userId, weight, cap, zone, hours, maxOpen, line(mn)));
         }
         if (members.isEmpty()) {
             throw error(membersNode, "team '" + id + "' has no members");
