@@ -60,13 +60,8 @@ public final class LeadMatchEngine implements AutoCloseable {
             this.assigner = new Assigner(provisional, config.clock());
         } else {
             long started = System.nanoTime();
-            long now = config.clock().millis();
             this.assigner = new Assigner(provisional, config.clock(), config.dataDir().resolve(JOURNAL),
-                    settings.journal(), (requestId, at, answer) -> {
-                        if (at + settings.idempotencyRetention().toMillis() > now) {
-                            idempotency.remember(requestId, answer, at);
-                        }
-                    });
+                    settings.journal(), idempotency);
             LOG.info("journal recovered in {} ms ({} request ids remembered)",
                     (System.nanoTime() - started) / 1_000_000, idempotency.size());
         }

@@ -146,6 +146,43 @@ class JournalRecoveryTest {
     }
 
     @Test
+    void checkpointThenCrashRecoversFromTheCheckpointAndTheRecordsAfterIt() throws Exception {
+        Path data = tmp.resolve("cp");
+        LeadMatchEngine reference = engine(tmp.resolve("reference"), FsyncPolicy.BATCH);
+        LeadMatchEngine a = engine(data, FsyncPolicy.BATCH);
+        drive(a, reference, 0, 200, clock);
+        a.close(); // clean: writes the checkpoint
+        open.remove(a);
+        Path checkpoint = data.resolve(LeadMatchEngine.JOURNAL).resolve("checkpoint");
+        assertTrue(java.nio.file.Files.size(checkpoint) > 100);
+        LeadMatchEngine b = engine(data, FsyncPolicy.BATCH);
+        assertSameState(b, reference);
+        drive(b, reference, 200, 350, clock); // then abandoned: a crash after the checkpoint
+        LeadMatchEngine c = engine(data, FsyncPolicy.BATCH);
+        assertSameState(c, reference);
+        drive(c, reference, 350, 400, clock);
+        assertSameState(c, reference);
+    }
+
+    @Test
+    void aDamagedCheckpointIsIgnoredAndTheWholeJournalReplayed() throws Exception {
+        Path data = tmp.resolve("damaged");
+        LeadMatchEngine reference = engine(tmp.resolve("reference"), FsyncPolicy.NONE);
+        LeadMatchEngine a = engine(data, FsyncPolicy.NONE);
+        drive(a, reference, 0, 150, clock);
+        a.close();
+        open.remove(a);
+        Path checkpoint = data.resolve(LeadMatchEngine.JOURNAL).resolve("checkpoint");
+        byte[] bytes = java.nio.file.Files.readAllBytes(checkpoint);
+        bytes[bytes.length / 2] ^= 0x40;
+        java.nio.file.Files.write(checkpoint, bytes);
+        LeadMatchEngine b = engine(data, FsyncPolicy.NONE);
+        assertSameState(b, reference);
+        drive(b, reference, 150, 250, clock);
+        assertSameState(b, reference);
+    }
+
+    @Test
     void explainTellsTheWholeDecision() throws Exception {
         LeadMatchEngine e = engine(tmp.resolve("data"), FsyncPolicy.BATCH);
         e.setAvailability(user(14), false, null, "vacation");

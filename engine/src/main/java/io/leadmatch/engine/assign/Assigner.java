@@ -95,39 +95,169 @@ public final class Assigner implements AutoCloseable {
         this.provisional = provisional;
         this.clock = clock;
         this.journal = AssignmentJournal.inMemory(clock.millis());
+        this.answers = null;
+        this.checkpointFile = null;
     }
 
     /**
-     * With a journal in {@code journalDir}: replays it first, recovering round-robin counters, cap usage, turn
-     * adjustments and absences, and handing each remembered answer (a decision with a request id) to
-     * {@code answered} for the idempotency cache.
+     * With a journal in {@code journalDir}: recovers first — the checkpoint written at the last clean shutdown (if
+     * any), then every journal record after it — round-robin counters, cap usage, turn adjustments, absences,
+     * open-lead counts, and the answers to request ids still within {@code answers}' retention window.
      *
      * @param provisional the provisional account registry shared with matching
      * @param clock       time source for caps, working hours and absences
      * @param journalDir  the journal directory (created when missing)
      * @param config      fsync policy and segment size
-     * @param answered    receives (request id, decision time millis, answer) for every journaled decision that
-     *                    had a request id, oldest first
+     * @param answers     the idempotency cache: recovered answers go into it, and the checkpoint saves it
      */
     public Assigner(ProvisionalAccounts provisional, Clock clock, Path journalDir, JournalConfig config,
-                    Answered answered) {
+                    IdempotencyCache<Assignment> answers) {
         this.provisional = provisional;
         this.clock = clock;
-        this.journal = AssignmentJournal.open(journalDir, config, new Recovered(answered));
+        this.answers = answers;
+        this.checkpointFile = journalDir.resolve(CHECKPOINT);
+        long covered = readCheckpoint();
+        this.journal = AssignmentJournal.open(journalDir, config, covered + 1, new Recovered(answers));
+        long replayed = journal.journal().lastSequence() - covered;
+        if (replayed > 0 && covered > 0) {
+            LOG.info("journal: state from the checkpoint at {} and {} record(s) after it", covered, replayed);
+        }
     }
 
-    /** Receives the answers recovered from the journal. */
-    @FunctionalInterface
-    public interface Answered {
-        /** One journaled decision that had a request id. */
-        void answered(String requestId, long atMillis, Assignment assignment);
+    /** File name of the checkpoint in the journal directory. */
+    static final String CHECKPOINT = "checkpoint";
+    private static final int CHECKPOINT_MAGIC = 0x4c4d4350; // "LMCP"
+    private static final int CHECKPOINT_VERSION = 1;
+    private final IdempotencyCache<Assignment> answers;
+    private final Path checkpointFile;
+
+    /**
+     * Loads the checkpoint, if there is a valid one; returns the journal sequence it covers (0: none). A damaged
+     * checkpoint is ignored (the whole journal is replayed instead), never trusted.
+     */
+    private long readCheckpoint() {
+        if (!java.nio.file.Files.exists(checkpointFile)) {
+            return 0;
+        }
+        try {
+            byte[] bytes = java.nio.file.Files.readAllBytes(checkpointFile);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(bytes, 0, bytes.length - 4);
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4);
+            if (bytes.length < 24 || (int) crc.getValue() != tail.getInt()) {
+                LOG.warn("journal checkpoint {} is damaged (CRC); replaying the whole journal", checkpointFile);
+                return 0;
+            }
+            java.io.DataInputStream in = new java.io.DataInputStream(
+                    new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4));
+            if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
+                LOG.warn("journal checkpoint {} has an unknown format; replaying the whole journal", checkpointFile);
+                return 0;
+            }
+            long covered = in.readLong();
+            int teams = in.readInt();
+            for (int i = 0; i < teams; i++) {
+                TeamScheduler t = TeamScheduler.readFrom(in, openLeadsOf);
+                schedulers.put(t.teamId(), t);
+            }
+            int aways = in.readInt();
+            for (int i = 0; i < aways; i++) {
+                away.put(in.readUTF(), new Away(in.readLong(), in.readUTF()));
+            }
+            int opens = in.readInt();
+            for (int i = 0; i < opens; i++) {
+                openLeadsOf.of(in.readUTF()).set(in.readInt());
+            }
+            int remembered = in.readInt();
+            for (int i = 0; i < remembered; i++) {
+                String requestId = in.readUTF();
+                long expires = in.readLong();
+                Assignment a = new Assignment(in.readUTF(), AssignmentRule.valueOf(in.readUTF()), in.readUTF(),
+                        in.readUTF(), in.readUTF(), in.readUTF());
+                answers.rememberUntil(requestId, a, expires);
+            }
+            awayVersion.incrementAndGet();
+            return covered;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn("journal checkpoint {} cannot be read ({}); replaying the whole journal", checkpointFile,
+                    e.toString());
+            schedulers.clear();
+            away.clear();
+            openLeads.clear();
+            return 0;
+        }
+    }
+
+    /**
+     * Writes the whole assignment state as of the journal's last record, so the next start replays only what
+     * comes after. Called when the engine closes, after the server has drained (no decision in flight). Written
+     * to a temporary file, forced, then renamed over the old one.
+     */
+    private void writeCheckpoint() throws java.io.IOException {
+        Path tmp = checkpointFile.resolveSibling(CHECKPOINT + ".tmp");
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.io.OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
+            java.util.zip.CheckedOutputStream checked = new java.util.zip.CheckedOutputStream(
+                    new java.io.BufferedOutputStream(raw, 1 << 16), crc);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(checked);
+            out.writeInt(CHECKPOINT_MAGIC);
+            out.writeInt(CHECKPOINT_VERSION);
+            out.writeLong(journal.journal().lastSequence());
+            List<TeamScheduler> teams = new ArrayList<>(schedulers.values());
+            out.writeInt(teams.size());
+            for (TeamScheduler t : teams) {
+                t.writeTo(out);
+            }
+            Map<String, Away> aways = Map.copyOf(away);
+            out.writeInt(aways.size());
+            for (Map.Entry<String, Away> e : aways.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue().untilMillis());
+                out.writeUTF(e.getValue().reason());
+            }
+            Map<String, Integer> opens = new java.util.HashMap<>();
+            openLeads.forEach((k, v) -> opens.put(k, v.get()));
+            out.writeInt(opens.size());
+            for (Map.Entry<String, Integer> e : opens.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue());
+            }
+            List<Object[]> remembered = new ArrayList<>();
+            answers.forEachLive((id, a, expires) -> remembered.add(new Object[]{id, a, expires}));
+            out.writeInt(remembered.size());
+            for (Object[] r : remembered) {
+                Assignment a = (Assignment) r[1];
+                out.writeUTF((String) r[0]);
+                out.writeLong((Long) r[2]);
+                out.writeUTF(a.assignmentId());
+                out.writeUTF(a.rule().name());
+                out.writeUTF(a.teamId());
+                out.writeUTF(a.assigneeId());
+                out.writeUTF(a.assigneeName());
+                out.writeUTF(truncated(a.explanation()));
+            }
+            out.flush();
+            raw.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+            raw.flush();
+            ch.force(true);
+        }
+        java.nio.file.Files.move(tmp, checkpointFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */
+    private static String truncated(String s) {
+        return s.length() > 16_000 ? s.substring(0, 16_000) : s;
     }
 
     /** Applies journal records to the state of this assigner (recovery, before any call is served). */
     private final class Recovered implements AssignmentJournal.Recovery {
-        private final Answered answered;
+        private final IdempotencyCache<Assignment> answered;
 
-        Recovered(Answered answered) {
+        Recovered(IdempotencyCache<Assignment> answered) {
             this.answered = answered;
         }
 
@@ -177,9 +307,7 @@ public final class Assigner implements AutoCloseable {
 
         @Override
         public void answered(String requestId, long atMillis, Assignment assignment) {
-            if (answered != null) {
-                answered.answered(requestId, atMillis, assignment);
-            }
+            answered.remember(requestId, assignment, atMillis);
         }
     }
 
@@ -599,9 +727,17 @@ public final class Assigner implements AutoCloseable {
         return AssignmentJournal.exportJson(journalDir, fromSequence, out);
     }
 
-    /** Closes the journal (forcing it to the device). */
+    /** Writes the checkpoint (with a journal) and closes the journal, forcing it to the device. */
     @Override
     public void close() {
+        if (journal.journal() != null) {
+            try {
+                writeCheckpoint();
+            } catch (java.io.IOException | RuntimeException e) {
+                LOG.warn("cannot write the journal checkpoint {} ({}); the next start replays the whole journal",
+                        checkpointFile, e.toString());
+            }
+        }
         journal.close();
     }
 }

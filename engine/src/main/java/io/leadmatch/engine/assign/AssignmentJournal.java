@@ -72,9 +72,9 @@ final class AssignmentJournal implements AutoCloseable {
         return new AssignmentJournal(null, "asg-" + Long.toString(startMillis, 36) + "-");
     }
 
-    /** Opens the journal in {@code dir}, replaying it into {@code recovery} first. */
-    static AssignmentJournal open(Path dir, JournalConfig config, Recovery recovery) {
-        Journal j = Journal.open(dir, config, 1, r -> replay(r, recovery));
+    /** Opens the journal in {@code dir}, replaying its records from {@code fromSequence} into {@code recovery}. */
+    static AssignmentJournal open(Path dir, JournalConfig config, long fromSequence, Recovery recovery) {
+        Journal j = Journal.open(dir, config, fromSequence, r -> replay(r, recovery));
         return new AssignmentJournal(j, ID_PREFIX);
     }
 

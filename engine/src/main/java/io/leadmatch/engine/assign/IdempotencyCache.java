@@ -71,7 +71,15 @@ public final class IdempotencyCache<V> {
      * retention window after that time.
      */
     public void remember(String id, V value, long atMillis) {
-        if (byId.put(id, new Entry<>(value, atMillis + retentionMillis)) == null) {
+        rememberUntil(id, value, atMillis + retentionMillis);
+    }
+
+    /** Remembers an answer until {@code expiresAtMillis} (from a checkpoint); ignored when already expired. */
+    public void rememberUntil(String id, V value, long expiresAtMillis) {
+        if (expiresAtMillis <= clock.millis()) {
+            return;
+        }
+        if (byId.put(id, new Entry<>(value, expiresAtMillis)) == null) {
             insertionOrder.add(id);
             if (size.incrementAndGet() > maxEntries) {
                 evictOldest();
@@ -87,6 +95,23 @@ public final class IdempotencyCache<V> {
             }
             if (byId.remove(oldest) != null) {
                 size.decrementAndGet();
+            }
+        }
+    }
+
+    /** Receives a remembered answer. */
+    @FunctionalInterface
+    public interface EntryConsumer<V> {
+        void accept(String id, V value, long expiresAtMillis) throws java.io.IOException;
+    }
+
+    /** Every answer that has not expired, oldest first (as far as concurrent changes allow). */
+    public void forEachLive(EntryConsumer<V> consumer) throws java.io.IOException {
+        long now = clock.millis();
+        for (String id : insertionOrder) {
+            Entry<V> e = byId.get(id);
+            if (e != null && e.expiresAtMillis() > now) {
+                consumer.accept(id, e.value(), e.expiresAtMillis());
             }
         }
     }

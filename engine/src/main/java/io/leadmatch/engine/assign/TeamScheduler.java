@@ -429,6 +429,68 @@ final class TeamScheduler {
         return indexOf(userId) >= 0;
     }
 
+    /** Writes the whole state of the team (membership and counters) for a checkpoint. */
+    synchronized void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        out.writeUTF(teamId);
+        out.writeUTF(name);
+        out.writeLong(configSequence);
+        out.writeLong(total);
+        out.writeInt(members.length);
+        for (int i = 0; i < members.length; i++) {
+            RoutingConfig.Member m = members[i];
+            out.writeUTF(m.userId());
+            out.writeInt(m.weight());
+            out.writeInt(m.dailyCap());
+            out.writeUTF(m.timeZone().getId());
+            out.writeInt(m.maxOpen());
+            out.writeLong(rr.credit(i));
+            out.writeLong(rr.assigned(i));
+            out.writeLong(capDay[i]);
+            out.writeInt(capUsed[i]);
+            out.writeInt(extraTurns[i]);
+            out.writeInt(skipTurns[i]);
+        }
+    }
+
+    /** Reads a team written by {@link #writeTo}. */
+    static TeamScheduler readFrom(java.io.DataInput in, OpenLeads openLeads) throws java.io.IOException {
+        String id = in.readUTF();
+        String name = in.readUTF();
+        long configSequence = in.readLong();
+        long total = in.readLong();
+        int n = in.readInt();
+        List<RoutingConfig.Member> members = new ArrayList<>(n);
+        long[] credit = new long[n];
+        long[] assigned = new long[n];
+        long[] day = new long[n];
+        int[] used = new int[n];
+        int[] extra = new int[n];
+        int[] skip = new int[n];
+        for (int i = 0; i < n; i++) {
+            String userId = in.readUTF();
+            int weight = in.readInt();
+            int cap = in.readInt();
+            ZoneId zone = ZoneId.of(in.readUTF());
+            int maxOpen = in.readInt();
+            members.add(new RoutingConfig.Member(userId, weight, cap, zone, null, maxOpen, 0));
+            credit[i] = in.readLong();
+            assigned[i] = in.readLong();
+            day[i] = in.readLong();
+            used[i] = in.readInt();
+            extra[i] = in.readInt();
+            skip[i] = in.readInt();
+        }
+        TeamScheduler t = new TeamScheduler(new RoutingConfig.Team(id, name, "", members, 0), openLeads);
+        t.rr.restore(credit, assigned);
+        t.capDay = day;
+        t.capUsed = used;
+        t.extraTurns = extra;
+        t.skipTurns = skip;
+        t.total = total;
+        t.configSequence = configSequence;
+        return t;
+    }
+
     /** A consistent copy of the team's counters, with each member classified at {@code nowMillis}. */
     synchronized TeamState.Counters counters(long nowMillis, Presence p) {
         List<TeamState.MemberCounters> out = new ArrayList<>(members.length);

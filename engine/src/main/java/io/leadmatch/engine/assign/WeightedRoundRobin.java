@@ -157,6 +157,16 @@ final class WeightedRoundRobin {
         this.assigned = a;
     }
 
+    /** Restores counters saved from {@link #credit} and {@link #assigned} (a checkpoint). */
+    void restore(long[] savedCredit, long[] savedAssigned) {
+        if (savedCredit.length != weights.length || savedAssigned.length != weights.length) {
+            throw new IllegalArgumentException("checkpoint has " + savedCredit.length + " members, team has "
+                    + weights.length);
+        }
+        this.credit = savedCredit.clone();
+        this.assigned = savedAssigned.clone();
+    }
+
     @Override
     public String toString() {
         return "weights=" + Arrays.toString(weights) + " credit=" + Arrays.toString(credit) + " assigned="
