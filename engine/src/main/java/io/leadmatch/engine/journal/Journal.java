@@ -24,8 +24,9 @@ import java.util.zip.CRC32C;
  * An append-only log of records in memory-mapped segment files ({@link JournalLayout}), written before the call
  * that caused a record returns, with the durability of {@link FsyncPolicy}.
  *
- * <p>Appends are serialized by the journal's monitor and copy an already encoded payload ({@link PayloadWriter})
- * into the mapped segment: no allocation, no system call. Durability is separate: {@link #awaitDurable} after the
+ * <p>Appends copy an already encoded payload ({@link PayloadWriter}) into the mapped segment: no allocation, no
+ * system call. The checksum is computed by the appending thread before it takes the journal's monitor; inside,
+ * an append only takes the next sequence and copies a few hundred bytes (the one step all teams share). Durability is separate: {@link #awaitDurable} after the
  * append (outside any lock of the caller's) with {@link FsyncPolicy#ALWAYS}; a flusher thread with
  * {@link FsyncPolicy#BATCH}. Forcing runs outside the append monitor, so appends go on while a flush is in
  * progress and one flush covers every record appended before it started (group commit).
@@ -50,7 +51,6 @@ public final class Journal implements AutoCloseable {
     private final Path dir;
     private final JournalConfig config;
     private final CRC32C crc = new CRC32C();
-    private final byte[] header = new byte[JournalLayout.HEADER_LENGTH - JournalLayout.SEQUENCE_OFFSET];
     private final Object flushLock = new Object();
     private final Thread flusher;
 
@@ -138,7 +138,7 @@ public final class Journal implements AutoCloseable {
                 break; // 0: end of the written part; anything else: a torn or foreign tail
             }
             crc.reset();
-            buf.limit(pos + length).position(pos + JournalLayout.SEQUENCE_OFFSET);
+            buf.limit(pos + length).position(pos + JournalLayout.TIME_OFFSET);
             crc.update(buf);
             buf.limit(limit);
             if ((int) crc.getValue() != buf.getInt(pos + JournalLayout.CRC_OFFSET)
@@ -278,16 +278,35 @@ public final class Journal implements AutoCloseable {
      * @throws UncheckedIOException  when a new segment cannot be created
      * @throws IllegalStateException when the journal is closed
      */
-    public synchronized long append(byte type, long timeMillis, PayloadWriter payload) {
-        if (closed) {
-            throw new IllegalStateException("journal is closed");
-        }
+    public long append(byte type, long timeMillis, PayloadWriter payload) {
         int payloadLength = payload.length();
         int length = JournalLayout.HEADER_LENGTH + payloadLength;
         int aligned = JournalLayout.alignedLength(payloadLength);
         if (aligned > config.segmentBytes()) {
             throw new IllegalArgumentException("record of " + length + " bytes does not fit a segment of "
                     + config.segmentBytes());
+        }
+        // The checksum does not cover the sequence, so it is computed before taking the monitor: inside, an
+        // append is a sequence number and a copy of a few hundred bytes.
+        return appendLocked(type, timeMillis, payload, payloadLength, length, aligned, crcOf(type, timeMillis, payload));
+    }
+
+    /** CRC-32C of time, type, reserved bytes and payload: the bytes {@link JournalLayout#TIME_OFFSET}..length. */
+    private static int crcOf(byte type, long timeMillis, PayloadWriter payload) {
+        byte[] head = payload.head;
+        LONG.set(head, 0, timeMillis);
+        INT.set(head, 8, type & 0xff); // type byte + 3 reserved zero bytes
+        CRC32C c = payload.crc;
+        c.reset();
+        c.update(head, 0, head.length);
+        c.update(payload.buffer(), 0, payload.length());
+        return (int) c.getValue();
+    }
+
+    private synchronized long appendLocked(byte type, long timeMillis, PayloadWriter payload, int payloadLength,
+                                           int length, int aligned, int crcValue) {
+        if (closed) {
+            throw new IllegalStateException("journal is closed");
         }
         if (position + aligned > config.segmentBytes()) {
             try {
@@ -297,16 +316,12 @@ public final class Journal implements AutoCloseable {
             }
         }
         long sequence = nextSequence;
-        LONG.set(header, 0, sequence);
-        LONG.set(header, 8, timeMillis);
-        INT.set(header, 16, type & 0xff); // type byte + 3 reserved zero bytes
-        crc.reset();
-        crc.update(header, 0, header.length);
-        crc.update(payload.buffer(), 0, payloadLength);
         int at = position;
-        segment.put(at + JournalLayout.SEQUENCE_OFFSET, header, 0, header.length);
+        segment.putLong(at + JournalLayout.SEQUENCE_OFFSET, sequence);
+        segment.putLong(at + JournalLayout.TIME_OFFSET, timeMillis);
+        segment.putInt(at + JournalLayout.TYPE_OFFSET, type & 0xff);
         segment.put(at + JournalLayout.HEADER_LENGTH, payload.buffer(), 0, payloadLength);
-        segment.putInt(at + JournalLayout.CRC_OFFSET, (int) crc.getValue());
+        segment.putInt(at + JournalLayout.CRC_OFFSET, crcValue);
         segment.putInt(at + JournalLayout.LENGTH_OFFSET, length); // last: the record is complete from here on
         position = at + aligned;
         nextSequence = sequence + 1;

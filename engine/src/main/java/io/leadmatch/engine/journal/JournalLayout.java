@@ -11,8 +11,10 @@ package io.leadmatch.engine.journal;
  * </pre>
  * Records start at 8-byte aligned offsets in a segment and never span two segments. {@code length} is the
  * record's size without alignment padding; it is written last, so a reader (or recovery after a crash) sees either
- * 0 — the end of the journal — or a complete record. {@code crc} is the CRC-32C of bytes 8..length, which catches
- * a record torn by a machine crash (pages written back out of order). All values are little-endian.
+ * 0 — the end of the journal — or a complete record. {@code crc} is the CRC-32C of bytes 16..length (time, type,
+ * payload), which catches a record torn by a machine crash (pages written back out of order); the sequence is not
+ * in the checksum (so appenders can compute it before they are ordered) but must be the previous record's plus
+ * one, which catches a torn or stale sequence. All values are little-endian.
  *
  * <p>A segment file is named after the sequence of its first record, zero-padded to 20 digits, with the suffix
  * {@link #SEGMENT_SUFFIX}; sequences increase by one per record across segments.
@@ -20,7 +22,7 @@ package io.leadmatch.engine.journal;
 public final class JournalLayout {
     /** int: record size in bytes without padding; 0 marks the end of the written part of a segment. */
     public static final int LENGTH_OFFSET = 0;
-    /** int: CRC-32C of bytes {@link #SEQUENCE_OFFSET}..length. */
+    /** int: CRC-32C of bytes {@link #TIME_OFFSET}..length. */
     public static final int CRC_OFFSET = 4;
     /** long: record sequence, unique and increasing across segments. */
     public static final int SEQUENCE_OFFSET = 8;

@@ -18,6 +18,9 @@ public final class PayloadWriter {
 
     private byte[] buffer;
     private int length;
+    /** The appending thread's checksum scratch (a writer is used by one thread at a time). */
+    final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    final byte[] head = new byte[JournalLayout.HEADER_LENGTH - JournalLayout.TIME_OFFSET];
 
     /** A writer whose array starts at {@code capacity} bytes and grows when a payload needs more. */
     public PayloadWriter(int capacity) {
