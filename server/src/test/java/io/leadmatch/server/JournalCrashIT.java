@@ -45,6 +45,37 @@ class JournalCrashIT {
                 .setCountry(COUNTRIES[i % COUNTRIES.length]).build();
     }
 
+    /** Sends every lead again on one stream (the retry); returns the answers in order. */
+    static List<AssignResponse> streamAll(ManagedChannel ch) throws InterruptedException {
+        List<AssignResponse> out = Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(1);
+        Throwable[] failure = new Throwable[1];
+        StreamObserver<MatchRequest> requests = LeadMatchGrpc.newStub(ch).matchAndAssignStream(new StreamObserver<>() {
+            @Override
+            public void onNext(AssignResponse r) {
+                out.add(r);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                failure[0] = t;
+                done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        for (int i = 0; i < LEADS; i++) {
+            requests.onNext(lead(i));
+        }
+        requests.onCompleted();
+        assertTrue(done.await(120, TimeUnit.SECONDS), "retry stream did not finish");
+        assertNull(failure[0], () -> "retry stream failed: " + failure[0]);
+        return out;
+    }
+
     @Test
     void sigkillDuringAStreamLosesNoAcknowledgedAssignmentAndRepeatsNone() throws Exception {
         Map<String, AssignResponse> acknowledged = new ConcurrentHashMap<>();
@@ -93,9 +124,9 @@ class JournalCrashIT {
             int port2 = ServerProcessIT.follow(second, log2).get(60, TimeUnit.SECONDS);
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port2).usePlaintext().build();
             try {
-                var stub = LeadMatchGrpc.newBlockingStub(ch).withDeadlineAfter(120, TimeUnit.SECONDS);
-                for (int i = 0; i < LEADS; i++) {
-                    AssignResponse again = stub.matchAndAssign(lead(i));
+                List<AssignResponse> answers = streamAll(ch);
+                assertEquals(LEADS, answers.size());
+                for (AssignResponse again : answers) {
                     assertEquals(AssignmentRule.ROUND_ROBIN, again.getRule(), again.toString());
                     AssignResponse before = acknowledged.get(again.getRequestId());
                     if (before != null) {
