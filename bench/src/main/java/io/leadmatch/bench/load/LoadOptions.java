@@ -161,7 +161,7 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
                 durationSeconds, rounds);
     }
 
-    private static boolean isLoopback(String host) {
+    static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 
