@@ -10,13 +10,11 @@ import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.Outcome;
-import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -210,14 +208,7 @@ public final class StreamImport {
     static Result run(Options options, PrintStream out) throws IOException, InterruptedException {
         ManagedChannel channel = NettyChannelBuilder.forAddress(options.host(), options.port()).usePlaintext()
                 .build();
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader reader = Files.newBufferedReader(options.leads(), StandardCharsets.UTF_8);
-             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
-            for (String column : new String[]{"request_id", "email", "website", "company", "country", "state"}) {
-                if (!parser.getHeaderMap().containsKey(column)) {
-                    throw new IllegalArgumentException(options.leads() + ":1: missing column " + column);
-                }
-            }
+        try (CSVParser parser = LeadRequests.open(options.leads())) {
             Importer importer = new Importer(parser.iterator(), options.rows(), options.window(), System::nanoTime);
             importer.start(channel);
             if (!importer.done.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
@@ -289,15 +280,7 @@ public final class StreamImport {
                 return;
             }
             while (inFlight < sentIds.length && sent < limit && rows.hasNext() && requests.isReady()) {
-                CSVRecord r = rows.next();
-                MatchRequest request = MatchRequest.newBuilder()
-                        .setRequestId(r.get("request_id"))
-                        .setEmail(r.get("email"))
-                        .setWebsite(r.get("website"))
-                        .setCompany(r.get("company"))
-                        .setCountry(r.get("country"))
-                        .setState(r.get("state"))
-                        .build();
+                MatchRequest request = LeadRequests.request(rows.next());
                 sentIds[(head + inFlight) % sentIds.length] = request.getRequestId();
                 inFlight++;
                 sent++;
