@@ -21,9 +21,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * One workload against one server: the same code drives leadmatch and the echo baseline, only the method
- * descriptors differ. Every loop stops by itself: nothing is sent once warmup + duration have passed, and the
- * wait for in-flight calls is bounded.
+ * One run of the workload against one server (a warm-up, or one measured round): the same code drives leadmatch
+ * and the echo baseline, only the method descriptors differ. Every loop stops by itself: nothing is sent once
+ * warmup + measured time have passed, and the wait for in-flight calls is bounded; so each round starts with
+ * empty pipes, for both sides alike.
  *
  * <p>Only calls whose start (for the open loop: intended start) falls in the measured window
  * [warmupEnd, end) are recorded, so the throughput is recorded calls / duration.
