@@ -196,7 +196,7 @@ public final class StreamImport {
         Result result;
         try {
             result = run(options, System.out);
-        } catch (IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException | IllegalStateException e) {
             System.err.println("StreamImport: " + e.getMessage());
             System.exit(2);
             return;

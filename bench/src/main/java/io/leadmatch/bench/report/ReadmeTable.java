@@ -231,7 +231,8 @@ public final class ReadmeTable {
         double ours = load.getAsJsonObject("leadmatch").get(field).getAsDouble();
         double echo = load.getAsJsonObject("echo").get(field).getAsDouble();
         boolean hasTarget = !Double.isNaN(maxRatio);
-        rows.add(new String[]{figure, micros(ours), "bare echo: " + micros(echo), ratio(ours, echo),
+        rows.add(new String[]{figure, micros(ours) + errors(load, "leadmatch"),
+                "bare echo: " + micros(echo) + errors(load, "echo"), ratio(ours, echo),
                 hasTarget ? String.format(Locale.ROOT, "≤ %.1f× echo", maxRatio) : NONE,
                 hasTarget ? yesNo(ours / echo <= maxRatio) : NONE});
     }
@@ -240,9 +241,16 @@ public final class ReadmeTable {
         double ours = load.getAsJsonObject("leadmatch").get("throughput_per_s").getAsDouble();
         double echo = load.getAsJsonObject("echo").get("throughput_per_s").getAsDouble();
         boolean hasTarget = !Double.isNaN(minRatio);
-        rows.add(new String[]{figure, perSecond(ours), "bare echo: " + perSecond(echo), ratio(ours, echo),
+        rows.add(new String[]{figure, perSecond(ours) + errors(load, "leadmatch"),
+                "bare echo: " + perSecond(echo) + errors(load, "echo"), ratio(ours, echo),
                 hasTarget ? String.format(Locale.ROOT, "≥ %.1f× echo", minRatio) : NONE,
                 hasTarget ? yesNo(ours / echo >= minRatio) : NONE});
+    }
+
+    /** ", N errors" when the side saw failed calls (its figures then count only the calls that succeeded). */
+    private static String errors(JsonObject load, String side) {
+        long n = load.getAsJsonObject(side).get("errors").getAsLong();
+        return n == 0 ? "" : String.format(Locale.ROOT, ", %,d errors", n);
     }
 
     // ---- the import ----

@@ -63,6 +63,13 @@ class ReadmeTableTest {
     }
 
     @Test
+    void failedCallsAreShownBesideTheFigure() throws IOException {
+        JsonObject results = fixture();
+        results.getAsJsonObject("load_unary").getAsJsonObject("leadmatch").addProperty("errors", 3);
+        assertTrue(render(results).contains("| 2,019 µs, 3 errors | bare echo: 1,326 µs |"), render(results));
+    }
+
+    @Test
     void openLoopStreamingLatencyIsReportedWithoutATarget() throws IOException {
         String md = render(fixture());
         assertTrue(md.contains("| `MatchAndAssignStream`, p99 (open loop at 5,000 msg/s, from intended send time)"
