@@ -1,5 +1,6 @@
 package io.leadmatch.bench;
 
+import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
@@ -102,6 +103,19 @@ public class MatchBenchmark {
         next = next + 1 == leads.length ? 0 : next + 1;
         engine.match(lead, result);
         return result.outcome();
+    }
+
+    /**
+     * Match + assign (account owner, territory or round robin), the {@code MatchAndAssign} RPC's engine work,
+     * sampled per call so the report has a p50 (issue 7's target: at most 1 µs and 0 B/op). The leads carry no
+     * request_id, so this is the work itself; the idempotency cache of retried ids is not on this path.
+     */
+    @Benchmark
+    @BenchmarkMode(Mode.SampleTime)
+    public AssignResult matchAndAssign() {
+        Lead lead = leads[next];
+        next = next + 1 == leads.length ? 0 : next + 1;
+        return engine.matchAndAssign(lead);
     }
 
     /** Normalization alone, for comparison. */

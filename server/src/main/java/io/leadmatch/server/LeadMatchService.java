@@ -52,13 +52,14 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
     }
 
     /**
-     * One response per request, in request order. Manual flow control: the next request is pulled only while the
-     * client keeps up with responses, so a slow reader never makes the server buffer without bound.
+     * One response per request, in request order. Manual flow control ({@link RequestWindow}): at most a window of
+     * requests is pulled ahead of the responses, refilled only while the client keeps up with reading them, so a
+     * slow reader never makes the server buffer without bound.
      */
     @Override
     public StreamObserver<MatchRequest> matchAndAssignStream(StreamObserver<AssignResponse> responses) {
         ServerCallStreamObserver<AssignResponse> out = (ServerCallStreamObserver<AssignResponse>) responses;
-        PullOneAtATime flow = PullOneAtATime.install(out);
+        RequestWindow flow = RequestWindow.install(out, RequestWindow.DEFAULT_WINDOW);
         return new StreamObserver<>() {
             @Override
             public void onNext(MatchRequest request) {

@@ -1,18 +1,38 @@
 package io.leadmatch.bench.load;
 
+import java.util.List;
 import java.util.Locale;
+import java.util.stream.Collectors;
 
 /**
  * leadmatch and the echo baseline under the same workload, and their ratios (leadmatch / echo: above 1 means
- * leadmatch is slower for latencies, below 1 means less throughput).
+ * leadmatch is slower for latencies, below 1 means less throughput). Each side was measured in several rounds,
+ * interleaved with the other side's; its figures pool all its rounds (calls over the summed measured seconds,
+ * percentiles of the merged histogram), and the per-round throughputs show the spread.
  *
  * @param workload      the workload in words
  * @param responseBytes size of the echo's response: the median serialized AssignResponse of the probe calls
- * @param ours          leadmatch
- * @param echo          the bare echo server
+ * @param order         the order the rounds ran in, e.g. "LEEL" (L = leadmatch, E = echo)
+ * @param ourRounds     leadmatch, one result per round
+ * @param echoRounds    the bare echo server, one result per round
+ * @param ours          leadmatch, all rounds pooled (and the warm-up's errors)
+ * @param echo          the echo, all rounds pooled (and the warm-up's errors)
  */
-record Comparison(String workload, int responseBytes, RunResult ours, RunResult echo) {
-    static final double[] PERCENTILES = {50, 90, 99, 99.9};
+record Comparison(String workload, int responseBytes, String order, List<RunResult> ourRounds,
+                  List<RunResult> echoRounds, RunResult ours, RunResult echo) {
+
+    /** Pools each side's rounds; warm-up runs add their errors only (they measure no calls and no time). */
+    static Comparison of(String workload, int responseBytes, String order, List<RunResult> ourWarmup,
+                         List<RunResult> ourRounds, List<RunResult> echoWarmup, List<RunResult> echoRounds) {
+        return new Comparison(workload, responseBytes, order, List.copyOf(ourRounds), List.copyOf(echoRounds),
+                RunResult.pooled(concat(ourRounds, ourWarmup)), RunResult.pooled(concat(echoRounds, echoWarmup)));
+    }
+
+    private static List<RunResult> concat(List<RunResult> a, List<RunResult> b) {
+        List<RunResult> all = new java.util.ArrayList<>(a);
+        all.addAll(b);
+        return all;
+    }
 
     double latencyRatio(double percentile) {
         return ratio(ours.micros(percentile), echo.micros(percentile));
@@ -36,6 +56,8 @@ record Comparison(String workload, int responseBytes, RunResult ours, RunResult 
         sb.append(workload).append('\n');
         sb.append(String.format(Locale.ROOT, "echo response: %d bytes (median serialized AssignResponse)%n",
                 responseBytes));
+        sb.append(String.format(Locale.ROOT, "rounds %s (L leadmatch, E echo); calls/s per round: leadmatch %s,"
+                + " echo %s%n", order, perRound(ourRounds), perRound(echoRounds)));
         sb.append(String.format(Locale.ROOT, "%-10s %12s %7s %12s %10s %10s %10s %10s %10s%n", "", "calls", "errors",
                 "calls/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs"));
         for (RunResult r : new RunResult[]{ours, echo}) {
@@ -62,6 +84,10 @@ record Comparison(String workload, int responseBytes, RunResult ours, RunResult 
         sb.append("  \"duration_seconds\": ").append(options.durationSeconds()).append(",\n");
         sb.append("  \"warmup_seconds\": ").append(options.warmupSeconds()).append(",\n");
         sb.append("  \"response_bytes\": ").append(responseBytes).append(",\n");
+        sb.append("  \"rounds\": ").append(ourRounds.size()).append(",\n");
+        sb.append("  \"order\": ").append(quote(order)).append(",\n");
+        sb.append("  \"leadmatch_rounds_per_s\": [").append(perRoundJson(ourRounds)).append("],\n");
+        sb.append("  \"echo_rounds_per_s\": [").append(perRoundJson(echoRounds)).append("],\n");
         sb.append("  \"leadmatch\": ");
         run(sb, ours);
         sb.append(",\n  \"echo\": ");
@@ -74,6 +100,15 @@ record Comparison(String workload, int responseBytes, RunResult ours, RunResult 
         sb.append(", \"max\": ").append(number(maxRatio()));
         sb.append("}\n}\n");
         return sb.toString();
+    }
+
+    private static String perRound(List<RunResult> rounds) {
+        return rounds.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.throughput()))
+                .collect(Collectors.joining(" / "));
+    }
+
+    private static String perRoundJson(List<RunResult> rounds) {
+        return rounds.stream().map(r -> number(r.throughput())).collect(Collectors.joining(", "));
     }
 
     private static void run(StringBuilder sb, RunResult r) {

@@ -8,9 +8,9 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.leadmatch.server.PullOneAtATime;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.MatchRequest;
+import io.leadmatch.server.RequestWindow;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -97,10 +97,10 @@ final class EchoServer implements AutoCloseable {
         return client.toBuilder(BYTES, BYTES).build();
     }
 
-    /** The same manual flow control as LeadMatchService's stream: pull the next request only while writable. */
+    /** The same manual flow control as LeadMatchService's stream: the same request window, refilled while writable. */
     private static StreamObserver<byte[]> echoStream(StreamObserver<byte[]> responses, byte[] reply) {
         ServerCallStreamObserver<byte[]> out = (ServerCallStreamObserver<byte[]>) responses;
-        PullOneAtATime flow = PullOneAtATime.install(out);
+        RequestWindow flow = RequestWindow.install(out, RequestWindow.DEFAULT_WINDOW);
         return new StreamObserver<>() {
             @Override
             public void onNext(byte[] request) {

@@ -34,26 +34,43 @@ final class LeadRequests {
     /** Reads request_id,email,website,company,country,state (RFC 4180, header row). */
     static LeadRequests load(Path csv) throws IOException {
         List<MatchRequest> out = new ArrayList<>();
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-        try (Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-             CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
-            for (String column : new String[]{"request_id", "email", "website", "company", "country", "state"}) {
-                if (!parser.getHeaderMap().containsKey(column)) {
-                    throw new IllegalArgumentException(csv + ":1: missing column " + column);
-                }
-            }
+        try (CSVParser parser = open(csv)) {
             for (CSVRecord r : parser) {
-                out.add(MatchRequest.newBuilder()
-                        .setRequestId(r.get("request_id"))
-                        .setEmail(r.get("email"))
-                        .setWebsite(r.get("website"))
-                        .setCompany(r.get("company"))
-                        .setCountry(r.get("country"))
-                        .setState(r.get("state"))
-                        .build());
+                out.add(request(r));
             }
         }
         return new LeadRequests(out.toArray(new MatchRequest[0]));
+    }
+
+    /** Opens a leads.csv for reading row by row, its header checked; closing the parser closes the file. */
+    static CSVParser open(Path csv) throws IOException {
+        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
+        Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+        try {
+            CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get();
+            for (String column : new String[]{"request_id", "email", "website", "company", "country", "state"}) {
+                if (!parser.getHeaderMap().containsKey(column)) {
+                    parser.close();
+                    throw new IllegalArgumentException(csv + ":1: missing column " + column);
+                }
+            }
+            return parser;
+        } catch (IOException | RuntimeException e) {
+            reader.close();
+            throw e;
+        }
+    }
+
+    /** One leads.csv row as a request, its request_id as in the file. */
+    static MatchRequest request(CSVRecord r) {
+        return MatchRequest.newBuilder()
+                .setRequestId(r.get("request_id"))
+                .setEmail(r.get("email"))
+                .setWebsite(r.get("website"))
+                .setCompany(r.get("company"))
+                .setCountry(r.get("country"))
+                .setState(r.get("state"))
+                .build();
     }
 
     static LeadRequests of(List<MatchRequest> requests) {

@@ -2,6 +2,7 @@ package io.leadmatch.bench.load;
 
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.MethodDescriptor;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.stub.ClientCalls;
@@ -11,6 +12,7 @@ import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.index.ChronicleSettings;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
+import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.server.LeadMatchServer;
 
 import java.io.IOException;
@@ -26,7 +28,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * gRPC load generator for leadmatch, with a bare echo baseline measured in the same run under the identical
  * workload (same leads, channels, in-flight calls, duration), so the report says how much of the latency is
- * leadmatch and how much is gRPC + Netty + loopback. Usage: see {@link LoadOptions#USAGE}.
+ * leadmatch and how much is gRPC + Netty + loopback. The two sides take turns in alternating rounds, so neither
+ * profits from always running second on a warmer JVM. Usage: see {@link LoadOptions#USAGE}.
  *
  * <p>With {@code --self DIR} the real LeadMatchServer runs in this JVM on Netty on a free 127.0.0.1 port; the echo
  * server always runs in this JVM. Traffic never leaves the machine.
@@ -67,7 +70,7 @@ public final class LoadGenerator {
         System.exit(result.ours().errors() + result.echo().errors() == 0 ? 0 : 1);
     }
 
-    /** Runs leadmatch then the echo with {@code options}; prints the table to {@code out} and returns it. */
+    /** Measures leadmatch and the echo with {@code options}; prints the table to {@code out} and returns it. */
     static Comparison run(LoadOptions options, PrintStream out)
             throws IOException, SnapshotException, InterruptedException {
         LeadRequests leads = LeadRequests.load(options.leads());
@@ -93,15 +96,7 @@ public final class LoadGenerator {
             echo = EchoServer.start(typical);
             echoChannels = channels("127.0.0.1", echo.port(), options.channels());
 
-            Workload oursLoad = new Workload(options, ourChannels, leads, System::nanoTime);
-            RunResult ours = oursLoad.run("leadmatch", LeadMatchGrpc.getMatchAndAssignMethod(),
-                    LeadMatchGrpc.getMatchAndAssignStreamMethod());
-            reportFirstError(out, "leadmatch", oursLoad);
-            Workload echoLoad = new Workload(options, echoChannels, leads, System::nanoTime);
-            RunResult echoed = echoLoad.run("echo", EchoServer.unaryMethod(), EchoServer.streamMethod());
-            reportFirstError(out, "echo", echoLoad);
-
-            Comparison comparison = new Comparison(options.describe(), typical.length, ours, echoed);
+            Comparison comparison = interleaved(options, out, ourChannels, echoChannels, leads, typical.length);
             out.print(comparison.table());
             if (options.json() != null) {
                 Files.writeString(options.json(), comparison.json(options), StandardCharsets.UTF_8);
@@ -121,6 +116,53 @@ public final class LoadGenerator {
             if (engine != null) {
                 engine.close();
             }
+        }
+    }
+
+    /**
+     * Warms both sides up, then measures them in {@code options.rounds()} alternating rounds of
+     * duration / rounds each: L E, E L, L E, ... So neither side always runs first (on a warming JVM) or last
+     * (on a warm one), and drift of a shared machine during the run falls on both alike.
+     */
+    private static Comparison interleaved(LoadOptions options, PrintStream out, List<ManagedChannel> ourChannels,
+                                          List<ManagedChannel> echoChannels, LeadRequests leads, int responseBytes)
+            throws InterruptedException {
+        long warmup = TimeUnit.SECONDS.toNanos(options.warmupSeconds());
+        long slice = TimeUnit.SECONDS.toNanos(options.durationSeconds()) / options.rounds();
+        Side ours = new Side("leadmatch", ourChannels, LeadMatchGrpc.getMatchAndAssignMethod(),
+                LeadMatchGrpc.getMatchAndAssignStreamMethod());
+        Side echo = new Side("echo", echoChannels, EchoServer.unaryMethod(), EchoServer.streamMethod());
+        List<RunResult> ourWarmup = new ArrayList<>();
+        List<RunResult> echoWarmup = new ArrayList<>();
+        if (warmup > 0) {
+            ourWarmup.add(ours.measure(options, leads, out, warmup, 0));
+            echoWarmup.add(echo.measure(options, leads, out, warmup, 0));
+        }
+        List<RunResult> ourRounds = new ArrayList<>();
+        List<RunResult> echoRounds = new ArrayList<>();
+        StringBuilder order = new StringBuilder();
+        for (int r = 0; r < options.rounds(); r++) {
+            boolean oursFirst = r % 2 == 0;
+            for (Side side : oursFirst ? new Side[]{ours, echo} : new Side[]{echo, ours}) {
+                RunResult result = side.measure(options, leads, out, 0, slice);
+                (side == ours ? ourRounds : echoRounds).add(result);
+                order.append(side == ours ? 'L' : 'E');
+            }
+        }
+        return Comparison.of(options.describe(), responseBytes, order.toString(), ourWarmup, ourRounds, echoWarmup,
+                echoRounds);
+    }
+
+    /** One side of the comparison: its channels and methods. */
+    private record Side(String target, List<ManagedChannel> channels,
+                        MethodDescriptor<MatchRequest, AssignResponse> unary,
+                        MethodDescriptor<MatchRequest, AssignResponse> stream) {
+        RunResult measure(LoadOptions options, LeadRequests leads, PrintStream out, long warmupNanos,
+                          long measureNanos) throws InterruptedException {
+            Workload load = new Workload(options, channels, leads, System::nanoTime);
+            RunResult result = load.run(target, unary, stream, warmupNanos, measureNanos);
+            reportFirstError(out, target, load);
+            return result;
         }
     }
 

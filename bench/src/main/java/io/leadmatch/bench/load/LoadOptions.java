@@ -14,13 +14,14 @@ import java.util.Locale;
  * @param rps             open loop: total intended calls per second over all channels
  * @param channels        gRPC channels (one TCP connection each)
  * @param outstanding     closed loop and streaming: calls (or stream messages) in flight per channel
- * @param durationSeconds measured seconds
- * @param warmupSeconds   seconds before measuring starts
+ * @param durationSeconds measured seconds per side, split over the rounds
+ * @param warmupSeconds   unmeasured seconds per side before the first round
+ * @param rounds          measured rounds per side, alternating which side goes first
  * @param rpc             unary MatchAndAssign or the MatchAndAssignStream
  * @param json            optional JSON report file
  */
 record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path leads, Mode mode, int rps, int channels,
-                   int outstanding, int durationSeconds, int warmupSeconds, Rpc rpc, Path json) {
+                   int outstanding, int durationSeconds, int warmupSeconds, int rounds, Rpc rpc, Path json) {
 
     enum Mode { CLOSED, OPEN }
 
@@ -31,21 +32,24 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
     static final int DEFAULT_RPS = 5_000;
     static final int DEFAULT_DURATION_SECONDS = 30;
     static final int DEFAULT_WARMUP_SECONDS = 10;
+    static final int DEFAULT_ROUNDS = 4;
 
     static final String USAGE = String.join("\n",
             "usage: LoadGenerator (--target host:port | --self DIR) --leads leads.csv [--mode closed|open] [--rps N]",
             "                     [--channels C] [--outstanding K] [--duration-seconds S] [--warmup-seconds W]",
-            "                     [--rpc unary|stream] [--json out.json]",
+            "                     [--rounds R] [--rpc unary|stream] [--json out.json]",
             "  --target host:port  a running leadmatch on localhost (traffic never leaves the machine)",
             "  --self DIR          start leadmatch in-process on Netty with snapshot DIR",
-            "  --mode              closed: C x K calls in flight; open: --rps calls/s at fixed intended times",
-            "                      (latency from the intended start; unary only). Default closed",
+            "  --mode              closed: C x K calls in flight; open: --rps calls (or stream messages)/s at fixed",
+            "                      intended times, latency from the intended start. Default closed",
             "  --rps N             open loop rate over all channels (default " + DEFAULT_RPS + ")",
             "  --channels C        gRPC channels (default " + DEFAULT_CHANNELS + ")",
             "  --outstanding K     calls or stream messages in flight per channel (default " + DEFAULT_OUTSTANDING
                     + ")",
-            "  --duration-seconds  measured seconds (default " + DEFAULT_DURATION_SECONDS + ")",
-            "  --warmup-seconds    unmeasured seconds first (default " + DEFAULT_WARMUP_SECONDS + ")",
+            "  --duration-seconds  measured seconds per side (default " + DEFAULT_DURATION_SECONDS + ")",
+            "  --warmup-seconds    unmeasured seconds per side first (default " + DEFAULT_WARMUP_SECONDS + ")",
+            "  --rounds R          the measured time in R rounds per side, alternating LE EL LE ... (default "
+                    + DEFAULT_ROUNDS + ")",
             "  --rpc               unary (MatchAndAssign) or stream (MatchAndAssignStream); default unary",
             "  --json FILE         also write the results as JSON",
             "A bare echo server (same transport, response of AssignResponse size) is measured with the same workload.");
@@ -70,8 +74,10 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
         if (warmupSeconds < 0) {
             throw new IllegalArgumentException("--warmup-seconds must be >= 0, got " + warmupSeconds);
         }
-        if (mode == Mode.OPEN && rpc == Rpc.STREAM) {
-            throw new IllegalArgumentException("--mode open is for --rpc unary only (a stream is paced by its reader)");
+        positive("--rounds", rounds);
+        if ((long) durationSeconds * 1_000 / rounds < 100) {
+            throw new IllegalArgumentException("--rounds " + rounds + " leaves under 100 ms per round of "
+                    + durationSeconds + " s");
         }
     }
 
@@ -86,6 +92,7 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
         int outstanding = DEFAULT_OUTSTANDING;
         int duration = DEFAULT_DURATION_SECONDS;
         int warmup = DEFAULT_WARMUP_SECONDS;
+        int rounds = DEFAULT_ROUNDS;
         Rpc rpc = Rpc.UNARY;
         Path json = null;
         for (int i = 0; i < args.length; i++) {
@@ -128,6 +135,9 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
                 case "--warmup-seconds":
                     warmup = number(a, v);
                     break;
+                case "--rounds":
+                    rounds = number(a, v);
+                    break;
                 case "--rpc":
                     rpc = choice(Rpc.class, a, v);
                     break;
@@ -139,18 +149,19 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
             }
         }
         return new LoadOptions(targetHost, targetPort, self, leads, mode, rps, channels, outstanding, duration, warmup,
-                rpc, json);
+                rounds, rpc, json);
     }
 
     String describe() {
         String load = mode == Mode.OPEN
                 ? String.format(Locale.ROOT, "open loop %,d calls/s over %d channels", rps, channels)
                 : String.format(Locale.ROOT, "closed loop %d channels x %d in flight", channels, outstanding);
-        return String.format(Locale.ROOT, "%s %s, %d s warmup + %d s measured", rpc == Rpc.UNARY
-                ? "unary MatchAndAssign" : "MatchAndAssignStream", load, warmupSeconds, durationSeconds);
+        return String.format(Locale.ROOT, "%s %s, %d s warmup + %d s measured in %d rounds (per side)",
+                rpc == Rpc.UNARY ? "unary MatchAndAssign" : "MatchAndAssignStream", load, warmupSeconds,
+                durationSeconds, rounds);
     }
 
-    private static boolean isLoopback(String host) {
+    static boolean isLoopback(String host) {
         return host.equals("localhost") || host.startsWith("127.") || host.equals("::1") || host.equals("[::1]");
     }
 

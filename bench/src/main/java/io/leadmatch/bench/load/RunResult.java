@@ -2,6 +2,8 @@ package io.leadmatch.bench.load;
 
 import org.HdrHistogram.Histogram;
 
+import java.util.List;
+
 /**
  * What one measured run saw: calls (or stream messages) completed in the measured window, errors over the whole
  * run, and the latency distribution in nanoseconds.
@@ -13,6 +15,24 @@ import org.HdrHistogram.Histogram;
  * @param latency  latency histogram, nanoseconds
  */
 record RunResult(String target, long calls, long errors, double seconds, Histogram latency) {
+
+    /** Several measured runs of one target as one: calls and seconds added up, histograms merged. */
+    static RunResult pooled(List<RunResult> runs) {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("no runs to pool");
+        }
+        Histogram all = runs.get(0).latency().copy();
+        long calls = runs.get(0).calls();
+        long errors = runs.get(0).errors();
+        double seconds = runs.get(0).seconds();
+        for (RunResult r : runs.subList(1, runs.size())) {
+            all.add(r.latency());
+            calls += r.calls();
+            errors += r.errors();
+            seconds += r.seconds();
+        }
+        return new RunResult(runs.get(0).target(), calls, errors, seconds, all);
+    }
 
     double throughput() {
         return calls / seconds;

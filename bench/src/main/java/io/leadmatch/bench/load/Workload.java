@@ -21,9 +21,10 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 /**
- * One workload against one server: the same code drives leadmatch and the echo baseline, only the method
- * descriptors differ. Every loop stops by itself: nothing is sent once warmup + duration have passed, and the
- * wait for in-flight calls is bounded.
+ * One run of the workload against one server (a warm-up, or one measured round): the same code drives leadmatch
+ * and the echo baseline, only the method descriptors differ. Every loop stops by itself: nothing is sent once
+ * warmup + measured time have passed, and the wait for in-flight calls is bounded; so each round starts with
+ * empty pipes, for both sides alike.
  *
  * <p>Only calls whose start (for the open loop: intended start) falls in the measured window
  * [warmupEnd, end) are recorded, so the throughput is recorded calls / duration.
@@ -51,17 +52,21 @@ final class Workload {
         this.clock = clock;
     }
 
-    /** Runs the configured workload against {@code unary} or {@code stream} and returns what it measured. */
+    /**
+     * Runs the configured workload against {@code unary} or {@code stream}: {@code warmupNanos} unmeasured, then
+     * {@code measureNanos} measured, and returns what it measured. One Workload is one run.
+     */
     RunResult run(String target, MethodDescriptor<MatchRequest, AssignResponse> unary,
-                  MethodDescriptor<MatchRequest, AssignResponse> stream) throws InterruptedException {
+                  MethodDescriptor<MatchRequest, AssignResponse> stream, long warmupNanos, long measureNanos)
+            throws InterruptedException {
         long start = clock.getAsLong();
-        warmupEnd = start + TimeUnit.SECONDS.toNanos(options.warmupSeconds());
-        end = warmupEnd + TimeUnit.SECONDS.toNanos(options.durationSeconds());
+        warmupEnd = start + warmupNanos;
+        end = warmupEnd + measureNanos;
         boolean drained;
         if (options.rpc() == LoadOptions.Rpc.STREAM) {
-            drained = streams(stream);
+            drained = streams(stream, start);
         } else if (options.mode() == LoadOptions.Mode.OPEN) {
-            drained = openLoop(unary);
+            drained = openLoop(unary, start);
         } else {
             drained = closedLoop(unary);
         }
@@ -70,7 +75,7 @@ final class Workload {
             noteError(new IllegalStateException("in-flight calls did not finish within "
                     + TimeUnit.NANOSECONDS.toSeconds(DRAIN_NANOS) + " s after the run"));
         }
-        return new RunResult(target, calls.get(), errors.get(), options.durationSeconds(), latency.copy());
+        return new RunResult(target, calls.get(), errors.get(), measureNanos / 1e9, latency.copy());
     }
 
     /** The first error seen, for the report (null when there was none). */
@@ -140,9 +145,9 @@ final class Workload {
 
     // ---- open loop: fixed rate, latency from the intended start (coordinated omission corrected) ----
 
-    private boolean openLoop(MethodDescriptor<MatchRequest, AssignResponse> method) throws InterruptedException {
+    private boolean openLoop(MethodDescriptor<MatchRequest, AssignResponse> method, long first)
+            throws InterruptedException {
         Semaphore inFlight = new Semaphore(OPEN_LOOP_MAX_IN_FLIGHT);
-        long first = clock.getAsLong();
         long rps = options.rps();
         for (long i = 0; ; i++) {
             // From the first start, not from the previous send: lateness never shifts the schedule.
@@ -183,13 +188,21 @@ final class Workload {
 
     // ---- streaming: one bidi stream per channel, at most `outstanding` messages in flight on each ----
 
-    private boolean streams(MethodDescriptor<MatchRequest, AssignResponse> method) throws InterruptedException {
+    private boolean streams(MethodDescriptor<MatchRequest, AssignResponse> method, long first)
+            throws InterruptedException {
         CountDownLatch done = new CountDownLatch(channels.size());
         StreamClient[] clients = new StreamClient[channels.size()];
+        boolean open = options.mode() == LoadOptions.Mode.OPEN;
+        // Open loop: each stream sends rps / channels messages per second at fixed intended times.
+        long interval = open ? channels.size() * 1_000_000_000L / options.rps() : 0;
         for (int c = 0; c < channels.size(); c++) {
-            clients[c] = new StreamClient(options.outstanding(), done);
+            clients[c] = new StreamClient(options.outstanding(), done, open ? first + c * interval / channels.size()
+                    : Long.MIN_VALUE, interval);
             ClientCalls.asyncBidiStreamingCall(channels.get(c).newCall(method, CallOptions.DEFAULT), clients[c]);
             clients[c].pump(); // in case the stream was ready before the handler could see it
+        }
+        if (open) {
+            pace(clients, first);
         }
         boolean drained = awaitDrain(done);
         if (!drained) {
@@ -201,40 +214,75 @@ final class Workload {
     }
 
     /**
+     * Open-loop streams: wakes at every intended send time (over all streams) and lets each stream send what is
+     * due. A stream that cannot send (window full or transport not ready) sends late, and its latency still
+     * counts from the intended time. Ends with one pump at or after the end, so every stream sees it.
+     */
+    private void pace(StreamClient[] clients, long first) {
+        long rps = options.rps();
+        for (long i = 1; ; i++) {
+            for (StreamClient client : clients) {
+                client.pump();
+            }
+            long now = clock.getAsLong();
+            if (now >= end) {
+                return;
+            }
+            long next = Math.min(first + i * 1_000_000_000L / rps, end);
+            while ((now = clock.getAsLong()) < next) {
+                LockSupport.parkNanos(next - now);
+            }
+        }
+    }
+
+    /**
      * One stream. Sends only while the transport is ready and fewer than {@code window} messages await their
-     * response, so neither side buffers without bound; requests inbound messages one by one. Responses come in
-     * request order, so the send times form a FIFO ring. gRPC calls the observer serially; the lock covers
-     * the first {@link #pump()} from the starting thread.
+     * response, so neither side buffers without bound; requests inbound messages one by one. Closed loop: sends
+     * as soon as it may, and latency counts from the send. Open loop: message k is intended at
+     * {@code first + k * interval}; it is sent at that time or, when flow control holds it back, later, and its
+     * latency counts from the intended time (coordinated omission corrected); a backlog is only a count, never
+     * buffered messages. Responses come in request order, so the start times form a FIFO ring. gRPC calls the
+     * observer serially; the lock covers {@link #pump()} from the starting and pacing threads.
      */
     private final class StreamClient implements ClientResponseObserver<MatchRequest, AssignResponse> {
-        private final long[] sentAt;
+        private final long[] startedAt;
         private final CountDownLatch done;
+        private final long first; // open loop: intended time of message 0; closed loop: Long.MIN_VALUE
+        private final long interval;
         private ClientCallStreamObserver<MatchRequest> requests;
+        private long sent;
         private int head;
         private int inFlight;
         private boolean closing;
 
-        StreamClient(int window, CountDownLatch done) {
-            this.sentAt = new long[window];
+        StreamClient(int window, CountDownLatch done, long first, long interval) {
+            this.startedAt = new long[window];
             this.done = done;
+            this.first = first;
+            this.interval = interval;
         }
 
         @Override
         public void beforeStart(ClientCallStreamObserver<MatchRequest> requestStream) {
             this.requests = requestStream;
-            requestStream.disableAutoRequestWithInitial(sentAt.length);
+            requestStream.disableAutoRequestWithInitial(startedAt.length);
             requestStream.setOnReadyHandler(this::pump);
         }
 
         synchronized void pump() {
-            while (!closing && inFlight < sentAt.length && requests.isReady()) {
+            while (!closing && inFlight >= 0 && inFlight < startedAt.length && requests.isReady()) {
                 long now = clock.getAsLong();
-                if (now >= end) {
+                long start = first == Long.MIN_VALUE ? now : first + sent * interval;
+                if (start >= end) {
                     closing = true;
                     break;
                 }
-                sentAt[(head + inFlight) % sentAt.length] = now;
+                if (start > now) {
+                    break; // open loop: not due yet; the pacer comes back
+                }
+                startedAt[(head + inFlight) % startedAt.length] = start;
                 inFlight++;
+                sent++;
                 requests.onNext(leads.next());
             }
             if (closing && inFlight == 0) {
@@ -245,10 +293,10 @@ final class Workload {
 
         @Override
         public synchronized void onNext(AssignResponse value) {
-            long sent = sentAt[head];
-            head = (head + 1) % sentAt.length;
+            long started = startedAt[head];
+            head = (head + 1) % startedAt.length;
             inFlight--;
-            record(sent, clock.getAsLong());
+            record(started, clock.getAsLong());
             requests.request(1);
             pump();
         }

@@ -52,11 +52,30 @@ class LoadGeneratorTest {
     }
 
     @Test
+    void openLoopStreamingSendsOnScheduleAndCountsFromTheIntendedTime() throws Exception {
+        Comparison c = run(null, "--mode", "open", "--rpc", "stream", "--rps", "400", "--channels", "2");
+        assertSane(c);
+        assertTrue(c.ours().calls() <= 400 + 2 && c.ours().calls() >= 300, "calls " + c.ours().calls());
+        assertTrue(c.echo().calls() <= 400 + 2 && c.echo().calls() >= 300, "calls " + c.echo().calls());
+    }
+
+    @Test
+    void roundsAlternateWhichSideGoesFirst() throws Exception {
+        Comparison c = run(null, "--mode", "closed", "--rpc", "unary", "--channels", "1", "--outstanding", "2",
+                "--rounds", "3");
+        assertEquals("LEELLE", c.order());
+        assertEquals(3, c.ourRounds().size());
+        assertEquals(3, c.echoRounds().size());
+        assertEquals(c.ourRounds().stream().mapToLong(RunResult::calls).sum(), c.ours().calls());
+        assertEquals(1.0, c.ours().seconds(), 1e-6); // 3 slices of 1 s / 3, in whole nanoseconds
+    }
+
+    @Test
     void rejectsTrafficOffThisMachineAndBadCombinations() {
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--target", "example.com:50051",
                 "--leads", "x.csv"));
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--self", "d", "--leads", "x.csv",
-                "--mode", "open", "--rpc", "stream"));
+                "--duration-seconds", "1", "--rounds", "20"));
         assertThrows(IllegalArgumentException.class, () -> LoadOptions.parse("--leads", "x.csv"));
         LoadOptions defaults = LoadOptions.parse("--target", "localhost:50051", "--leads", "x.csv");
         assertEquals(2, defaults.channels());
