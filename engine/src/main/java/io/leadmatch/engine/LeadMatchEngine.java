@@ -109,23 +109,31 @@ public final class LeadMatchEngine implements AutoCloseable {
      */
     public AssignResult matchAndAssign(Lead lead) {
         MatchResult r = new MatchResult();
+        return new AssignResult(r, matchAndAssign(lead, r));
+    }
+
+    /**
+     * As {@link #matchAndAssign(Lead)}, matching into a caller-owned {@code match} (reused across calls, as the
+     * server does per stream and per thread, so only the answer is allocated); returns the assignment.
+     */
+    public Assignment matchAndAssign(Lead lead, MatchResult match) {
         if (lead.requestId().isEmpty()) {
             AssignmentResult out = new AssignmentResult();
-            matchAndAssign(lead, r, out);
-            return new AssignResult(r, out.toAssignment());
+            matchAndAssign(lead, match, out);
+            return out.toAssignment();
         }
         boolean[] fresh = new boolean[1];
         Assignment a = idempotency.getOrCompute(lead.requestId(), () -> {
             AssignmentResult out = new AssignmentResult();
-            matchAndAssign(lead, r, out);
+            matchAndAssign(lead, match, out);
             fresh[0] = true;
             return out.toAssignment();
         }).value();
         if (!fresh[0]) {
-            match(lead, r);
+            match(lead, match);
             a = withAssigneeName(a);
         }
-        return new AssignResult(r, a);
+        return a;
     }
 
     /**

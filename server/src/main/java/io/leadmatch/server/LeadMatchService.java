@@ -18,6 +18,8 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
     private static final Logger LOG = LoggerFactory.getLogger(LeadMatchService.class);
 
     private final LeadMatchEngine engine;
+    /** A match result per executor thread: its scratch is reused, only the answer is allocated per call. */
+    private final ThreadLocal<MatchResult> scratch = ThreadLocal.withInitial(MatchResult::new);
 
     LeadMatchService(LeadMatchEngine engine) {
         this.engine = engine;
@@ -25,9 +27,9 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
 
     @Override
     public void match(MatchRequest request, StreamObserver<MatchResponse> out) {
-        MatchResult result;
+        MatchResult result = scratch.get();
         try {
-            result = engine.match(ProtoMapping.lead(request));
+            engine.match(ProtoMapping.lead(request), result);
         } catch (RuntimeException e) {
             LOG.error("match failed for request_id={}", request.getRequestId(), e);
             out.onError(Status.INTERNAL.withDescription("match failed: " + e).asRuntimeException());
@@ -41,7 +43,8 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
     public void matchAndAssign(MatchRequest request, StreamObserver<AssignResponse> out) {
         AssignResult result;
         try {
-            result = engine.matchAndAssign(ProtoMapping.lead(request));
+            MatchResult m = scratch.get();
+            result = new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m));
         } catch (RuntimeException e) {
             LOG.error("matchAndAssign failed for request_id={}", request.getRequestId(), e);
             out.onError(Status.INTERNAL.withDescription("assignment failed: " + e).asRuntimeException());
@@ -60,13 +63,14 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
     public StreamObserver<MatchRequest> matchAndAssignStream(StreamObserver<AssignResponse> responses) {
         ServerCallStreamObserver<AssignResponse> out = (ServerCallStreamObserver<AssignResponse>) responses;
         RequestWindow flow = RequestWindow.install(out, RequestWindow.DEFAULT_WINDOW);
+        MatchResult m = new MatchResult(); // rows of one stream arrive one at a time: one scratch per stream
         return new StreamObserver<>() {
             @Override
             public void onNext(MatchRequest request) {
                 AssignResponse response;
                 try {
                     response = ProtoMapping.assignResponse(request.getRequestId(),
-                            engine.matchAndAssign(ProtoMapping.lead(request)));
+                            new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m)));
                 } catch (RuntimeException e) {
                     LOG.error("stream row failed for request_id={}", request.getRequestId(), e);
                     response = ProtoMapping.invalidRow(request.getRequestId(), "row could not be processed: " + e);
