@@ -136,6 +136,19 @@ public final class ReadmeTable {
             rows.add(new String[]{"In-process match+assign, p50 (`MatchBenchmark.matchAndAssign`, demo snapshot)",
                     nanos(p50) + " p50, " + bytes(bytes), NONE, NONE, "≤ 1 µs p50 and 0 B/op", yesNo(met)});
         }
+        for (String path : new String[]{"owner", "roundRobin"}) {
+            JsonObject both = benchmarkWith(jmh, "MatchAndAssignBenchmark.matchAndAssign", "path", path);
+            JsonObject alone = benchmarkWith(jmh, "MatchAndAssignBenchmark.match", "path", path);
+            if (both != null && alone != null) {
+                double step = score(both) - score(alone);
+                double bytes = allocation(both) - allocation(alone);
+                rows.add(new String[]{"Assignment step (" + (path.equals("owner") ? "account owner" : "territory + "
+                        + "round robin") + ", journal `batch`): match+assign − match (`MatchAndAssignBenchmark`)",
+                        nanos(step) + ", " + bytes(Math.max(0, bytes)),
+                        "match alone " + nanos(score(alone)) + ", " + bytes(allocation(alone)),
+                        ratio(score(both), score(alone)), "≤ 150 ns and 0 B/op", yesNo(step <= 150 && bytes < 0.5)});
+            }
+        }
         for (String size : new String[]{"1000000", "10000"}) {
             JsonObject match = benchmark(jmh, "DomainIndexBenchmark.engineMatch", size);
             String label = size.equals("1000000") ? "1M" : "10k";
@@ -160,6 +173,18 @@ public final class ReadmeTable {
         rows.add(new String[]{figure, nanos(a) + ", " + bytes(allocation(ours)),
                 baseline == null ? "not measured" : nanos(b) + ", " + bytes(allocation(baseline)), ratio(a, b), NONE,
                 NONE});
+    }
+
+    /** The JMH result for {@code Class.method} whose @Param {@code param} is {@code value}, or null. */
+    private static JsonObject benchmarkWith(JsonArray jmh, String name, String param, String value) {
+        for (JsonElement e : jmh) {
+            JsonObject b = e.getAsJsonObject();
+            if (string(b, "benchmark", "").endsWith("." + name) && b.has("params")
+                    && value.equals(string(b.getAsJsonObject("params"), param, null))) {
+                return b;
+            }
+        }
+        return null;
     }
 
     /** The JMH result for {@code Class.method} (and @Param size, when given), or null. */
