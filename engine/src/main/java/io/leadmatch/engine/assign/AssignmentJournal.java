@@ -303,7 +303,7 @@ final class AssignmentJournal implements AutoCloseable {
                 .putString(inactiveOppOwnerId).putBoolean(r.customerTeam).putString(r.provisionalDomain);
     }
 
-    private static Decoded decodeAssignment(JournalRecord r, Map<Long, List<RoutingConfig.Member>> teams) {
+    private static Decoded decodeAssignment(JournalRecord r) {
         Decoded d = new Decoded();
         d.requestId = r.getString();
         d.generation = r.getLong();
@@ -356,12 +356,11 @@ final class AssignmentJournal implements AutoCloseable {
      */
     static Explanation explain(Path dir, long sequence) throws IOException {
         Map<Long, List<RoutingConfig.Member>> teams = new HashMap<>();
-        Explanation[] found = new Explanation[1];
         Decoded[] decoded = new Decoded[1];
         Instant[] at = new Instant[1];
         Journal.scan(dir, sequence, sequence, r -> {
             if (r.type() == ASSIGN) {
-                decoded[0] = decodeAssignment(r, null);
+                decoded[0] = decodeAssignment(r);
                 at[0] = Instant.ofEpochMilli(r.timeMillis());
             }
         });
@@ -379,8 +378,7 @@ final class AssignmentJournal implements AutoCloseable {
                 });
             }
         }
-        found[0] = toExplanation(sequence, at[0], decoded[0], teams);
-        return found[0];
+        return toExplanation(sequence, at[0], decoded[0], teams);
     }
 
     private static final String[] MODES = {"nobody available", "extra turn", "fair", "skips only"};
@@ -482,7 +480,7 @@ final class AssignmentJournal implements AutoCloseable {
                 return j.endArray().end();
             }
             case ASSIGN:
-                return AuditJson.explanation(j, toExplanation(r.sequence(), at, decodeAssignment(r, teams), teams));
+                return AuditJson.explanation(j, toExplanation(r.sequence(), at, decodeAssignment(r), teams));
             case ADJUST:
                 return j.field("type", "adjust_turns").field("team_id", r.getString()).field("user_id", r.getString())
                         .field("delta", r.getInt()).end();
