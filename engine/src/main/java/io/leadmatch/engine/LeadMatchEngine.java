@@ -67,6 +67,9 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
+    /** A decision scratch per calling thread for the calls that return an immutable {@link Assignment}. */
+    private final ThreadLocal<AssignmentResult> decisions = ThreadLocal.withInitial(AssignmentResult::new);
+
     /** Subdirectory of the data directory holding the assignment journal. */
     public static final String JOURNAL = "journal";
 
@@ -118,13 +121,13 @@ public final class LeadMatchEngine implements AutoCloseable {
      */
     public Assignment matchAndAssign(Lead lead, MatchResult match) {
         if (lead.requestId().isEmpty()) {
-            AssignmentResult out = new AssignmentResult();
+            AssignmentResult out = decisions.get();
             matchAndAssign(lead, match, out);
             return out.toAssignment();
         }
         boolean[] fresh = new boolean[1];
         Assignment a = idempotency.getOrCompute(lead.requestId(), () -> {
-            AssignmentResult out = new AssignmentResult();
+            AssignmentResult out = decisions.get();
             matchAndAssign(lead, match, out);
             fresh[0] = true;
             return out.toAssignment();

@@ -21,7 +21,7 @@ public final class IdempotencyCache<V> {
     private record Entry<V>(V value, long expiresAtMillis) {
     }
 
-    private final ConcurrentHashMap<String, Entry<V>> byId = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<String, Entry<V>> byId;
     private final ConcurrentLinkedQueue<String> insertionOrder = new ConcurrentLinkedQueue<>();
     private final AtomicInteger size = new AtomicInteger();
     private final Clock clock;
@@ -40,6 +40,8 @@ public final class IdempotencyCache<V> {
         this.clock = clock;
         this.retentionMillis = retention.toMillis();
         this.maxEntries = maxEntries;
+        // Sized for the bound up front: growing a large concurrent map on the request path costs a transfer.
+        this.byId = new ConcurrentHashMap<>(Math.min(maxEntries, 1 << 20));
     }
 
     /**
