@@ -58,6 +58,8 @@ public final class Journal implements AutoCloseable {
     private FileChannel channel;
     private MappedByteBuffer segment;
     private int position;
+    /** Offset up to which the current segment has been forced (guarded by this). */
+    private int forced;
     private long nextSequence;
     private boolean closed;
 
@@ -257,6 +259,7 @@ public final class Journal implements AutoCloseable {
         segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, config.segmentBytes());
         segment.order(ByteOrder.LITTLE_ENDIAN);
         position = 0;
+        forced = 0;
         if (config.fsync() != FsyncPolicy.NONE) {
             channel.force(true);
             forceDirectory();
@@ -348,6 +351,7 @@ public final class Journal implements AutoCloseable {
     /** Forces what has been appended; guarded by flushLock. */
     private void flush() {
         MappedByteBuffer seg;
+        int from;
         int upTo;
         long covered;
         synchronized (this) {
@@ -355,14 +359,22 @@ public final class Journal implements AutoCloseable {
                 return;
             }
             seg = segment;
+            from = Math.min(forced, position);
             upTo = position;
             covered = writtenSequence;
         }
         if (covered <= durableSequence) {
             return;
         }
-        // Earlier segments were forced when they were rolled over (except with policy none, which never waits).
-        seg.force(0, upTo);
+        // Only what was written since the last flush (msync walks the range it is given); earlier segments were
+        // forced when they were rolled over (except with policy none, which never waits).
+        int page = from & -4096;
+        seg.force(page, upTo - page);
+        synchronized (this) {
+            if (segment == seg) {
+                forced = Math.max(forced, upTo);
+            }
+        }
         durableSequence = covered;
     }
 

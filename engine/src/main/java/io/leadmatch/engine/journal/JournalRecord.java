@@ -77,19 +77,29 @@ public final class JournalRecord {
 
     /** Skips a string without reading it. */
     public void skipString() {
-        advance(2 * Short.toUnsignedInt(getShort()));
+        int header = Short.toUnsignedInt(getShort());
+        int n = header & ~PayloadWriter.UTF16;
+        advance((header & PayloadWriter.UTF16) != 0 ? 2 * n : n);
     }
 
-    /** Reads a string (allocates unless it is empty). */
+    /** Reads a string written by {@link PayloadWriter#putString} (allocates unless it is empty). */
     public String getString() {
-        int n = Short.toUnsignedInt(getShort());
+        int header = Short.toUnsignedInt(getShort());
+        int n = header & ~PayloadWriter.UTF16;
         if (n == 0) {
             return "";
         }
-        int at = advance(2 * n);
         char[] chars = new char[n];
-        for (int i = 0; i < n; i++) {
-            chars[i] = segment.getChar(at + 2 * i);
+        if ((header & PayloadWriter.UTF16) != 0) {
+            int at = advance(2 * n);
+            for (int i = 0; i < n; i++) {
+                chars[i] = segment.getChar(at + 2 * i);
+            }
+        } else {
+            int at = advance(n);
+            for (int i = 0; i < n; i++) {
+                chars[i] = (char) (segment.get(at + i) & 0xff);
+            }
         }
         return new String(chars);
     }

@@ -6,7 +6,7 @@ import java.nio.ByteOrder;
 
 /**
  * Encodes one record payload into a reusable byte array, without allocating once the array is large enough.
- * Strings are written as an unsigned 16-bit char count followed by UTF-16 code units, and cut at
+ * Strings are written as a 16-bit header and Latin-1 or UTF-16 chars ({@link #putString}), cut at
  * {@link #MAX_STRING_CHARS}. Little-endian, like {@link JournalLayout}. Not thread-safe: one per writer thread.
  */
 public final class PayloadWriter {
@@ -77,18 +77,37 @@ public final class PayloadWriter {
         return this;
     }
 
-    /** Writes a string (null as empty), cut at {@link #MAX_STRING_CHARS}. */
+    /**
+     * Writes a string (null as empty), cut at {@link #MAX_STRING_CHARS}: a 16-bit header (the char count, with
+     * {@link #UTF16} set when any char is above U+00FF), then one byte per char (Latin-1: domains, ids, names in
+     * most exports) or two (UTF-16 little-endian).
+     */
     public PayloadWriter putString(CharSequence s) {
         int n = s == null ? 0 : Math.min(s.length(), MAX_STRING_CHARS);
-        ensure(2 + 2 * n);
-        SHORT.set(buffer, length, (short) n);
+        ensure(2 + n);
+        int start = length;
         length += 2;
         for (int i = 0; i < n; i++) {
-            SHORT.set(buffer, length, (short) s.charAt(i));
-            length += 2;
+            char c = s.charAt(i);
+            if (c > 0xff) { // rare: start again two bytes per char
+                length = start;
+                ensure(2 + 2 * n);
+                SHORT.set(buffer, length, (short) (n | UTF16));
+                length += 2;
+                for (int j = 0; j < n; j++) {
+                    SHORT.set(buffer, length, (short) s.charAt(j));
+                    length += 2;
+                }
+                return this;
+            }
+            buffer[length++] = (byte) c;
         }
+        SHORT.set(buffer, start, (short) n);
         return this;
     }
+
+    /** Flag in a string's header: the chars follow as UTF-16 code units. */
+    static final int UTF16 = 0x8000;
 
     /** Payload bytes written so far. */
     public int length() {

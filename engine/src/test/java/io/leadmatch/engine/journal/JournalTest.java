@@ -202,6 +202,31 @@ class JournalTest {
     }
 
     @Test
+    void stringsRoundTripInOneOrTwoBytesPerChar() throws IOException {
+        String[] values = {"", "gmail.com", "Zoë Ångström", "faß.de", "日本語.jp", "x".repeat(5000), "mixed ü and 中"};
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+            PayloadWriter w = new PayloadWriter(16);
+            for (String v : values) {
+                w.putString(v);
+            }
+            w.putString(null).putLong(42);
+            j.append((byte) 9, 0, w);
+        }
+        List<String> read = new ArrayList<>();
+        Journal.scan(dir, 1, 1, r -> {
+            for (int i = 0; i < values.length; i++) {
+                read.add(r.getString());
+            }
+            r.skipString();
+            assertEquals(42, r.getLong());
+            assertFalse(r.hasRemaining());
+        });
+        List<String> expected = new ArrayList<>(List.of(values));
+        expected.set(5, "x".repeat(PayloadWriter.MAX_STRING_CHARS)); // cut
+        assertEquals(expected, read);
+    }
+
+    @Test
     void configRejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> FsyncPolicy.parse("sometimes"));
         assertEquals(FsyncPolicy.ALWAYS, FsyncPolicy.parse(" Always "));
