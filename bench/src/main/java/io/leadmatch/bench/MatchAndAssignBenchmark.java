@@ -36,7 +36,8 @@ import java.util.stream.Stream;
 
 /**
  * What assignment adds to a match: {@code match} and {@code matchAndAssign} on the same leads in the same run, with
- * the journal in {@code batch} mode on a real data directory. The difference is the assignment step — owner check
+ * the journal on a real data directory in {@code batch} mode (the default; its flusher thread's msync competes
+ * for the two cores at this rate) and in {@code none} (the CPU cost of the step alone). The difference is the assignment step — owner check
  * or territory rules plus the team's weighted round robin, and the journal append. Target: ≤ 150 ns and 0 B/op
  * ({@code -prof gc}).
  *
@@ -59,6 +60,10 @@ public class MatchAndAssignBenchmark {
     @Param({"owner", "roundRobin"})
     public String path;
 
+    /** {@code batch}: the default, with its flusher thread; {@code none}: the append alone, no msync at all. */
+    @Param({"batch", "none"})
+    public String fsync;
+
     private Path data;
     private LeadMatchEngine engine;
     private Lead[] leads;
@@ -71,7 +76,7 @@ public class MatchAndAssignBenchmark {
         Path snapshot = Path.of(System.getProperty("leadmatch.snapshot", "examples/demo"));
         data = Files.createTempDirectory("leadmatch-bench-");
         engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data)
-                .withJournal(JournalConfig.defaults().withFsync(FsyncPolicy.BATCH)));
+                .withJournal(JournalConfig.defaults().withFsync(FsyncPolicy.parse(fsync))));
         List<Lead> chosen = new ArrayList<>();
         if (path.equals("owner")) {
             chosen.addAll(ownerLeads(snapshot, 256));

@@ -136,14 +136,17 @@ public final class ReadmeTable {
             rows.add(new String[]{"In-process match+assign, p50 (`MatchBenchmark.matchAndAssign`, demo snapshot)",
                     nanos(p50) + " p50, " + bytes(bytes), NONE, NONE, "≤ 1 µs p50 and 0 B/op", yesNo(met)});
         }
-        for (String path : new String[]{"owner", "roundRobin"}) {
-            JsonObject both = benchmarkWith(jmh, "MatchAndAssignBenchmark.matchAndAssign", "path", path);
-            JsonObject alone = benchmarkWith(jmh, "MatchAndAssignBenchmark.match", "path", path);
+        for (String[] variant : new String[][]{{"owner", "batch"}, {"roundRobin", "batch"}, {"owner", "none"},
+                {"roundRobin", "none"}}) {
+            String path = variant[0];
+            JsonObject both = benchmarkWith(jmh, "MatchAndAssignBenchmark.matchAndAssign", path, variant[1]);
+            JsonObject alone = benchmarkWith(jmh, "MatchAndAssignBenchmark.match", path, variant[1]);
             if (both != null && alone != null) {
                 double step = score(both) - score(alone);
                 double bytes = allocation(both) - allocation(alone);
                 rows.add(new String[]{"Assignment step (" + (path.equals("owner") ? "account owner" : "territory + "
-                        + "round robin") + ", journal `batch`): match+assign − match (`MatchAndAssignBenchmark`)",
+                        + "round robin") + ", journal `" + variant[1] + "`): match+assign − match "
+                        + "(`MatchAndAssignBenchmark`)",
                         nanos(step) + ", " + bytes(Math.max(0, bytes)),
                         "match alone " + nanos(score(alone)) + ", " + bytes(allocation(alone)),
                         ratio(score(both), score(alone)), "≤ 150 ns and 0 B/op", yesNo(step <= 150 && bytes < 0.5)});
@@ -175,12 +178,13 @@ public final class ReadmeTable {
                 NONE});
     }
 
-    /** The JMH result for {@code Class.method} whose @Param {@code param} is {@code value}, or null. */
-    private static JsonObject benchmarkWith(JsonArray jmh, String name, String param, String value) {
+    /** The {@code MatchAndAssignBenchmark} result for {@code Class.method} with these params, or null. */
+    private static JsonObject benchmarkWith(JsonArray jmh, String name, String path, String fsync) {
         for (JsonElement e : jmh) {
             JsonObject b = e.getAsJsonObject();
             if (string(b, "benchmark", "").endsWith("." + name) && b.has("params")
-                    && value.equals(string(b.getAsJsonObject("params"), param, null))) {
+                    && path.equals(string(b.getAsJsonObject("params"), "path", null))
+                    && fsync.equals(string(b.getAsJsonObject("params"), "fsync", null))) {
                 return b;
             }
         }
