@@ -44,7 +44,10 @@ import java.util.stream.Stream;
  * <p>{@code path=owner}: work emails of demo accounts with an active owner (the owner rule decides).
  * {@code path=roundRobin}: free-webmail leads from eight countries, so territory rules pick a team and its round
  * robin picks the rep, every call a real pick that is journaled. Run:
- * {@code java -jar bench/target/benchmarks.jar MatchAndAssignBenchmark -prof gc}.
+ * {@code java -jar bench/target/benchmarks.jar MatchAndAssignBenchmark -prof gc}. The data directory is a temporary
+ * one under {@code -Dleadmatch.data.dir} (pass it with {@code -jvmArgsAppend}); on a disk, a single thread
+ * appending as fast as it can is bound by write-back bandwidth (bytes per record ÷ MB/s), on tmpfs
+ * ({@code /dev/shm}) the figure is the CPU cost.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -74,7 +77,9 @@ public class MatchAndAssignBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Path snapshot = Path.of(System.getProperty("leadmatch.snapshot", "examples/demo"));
-        data = Files.createTempDirectory("leadmatch-bench-");
+        String base = System.getProperty("leadmatch.data.dir");
+        data = base == null ? Files.createTempDirectory("leadmatch-bench-")
+                : Files.createTempDirectory(Path.of(base), "leadmatch-bench-");
         engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data)
                 .withJournal(JournalConfig.defaults().withFsync(FsyncPolicy.parse(fsync))));
         List<Lead> chosen = new ArrayList<>();
