@@ -30,6 +30,9 @@ public final class CompanyNames {
     public static CompanyNames of(AccountTable accounts) {
         Object2ObjectOpenHashMap<String, IntArrayList> tmp = new Object2ObjectOpenHashMap<>();
         for (int i = 0; i < accounts.size(); i++) {
+            if (accounts.isDeleted(i)) {
+                continue;
+            }
             String key = normalize(accounts.name(i));
             if (!key.isEmpty()) {
                 tmp.computeIfAbsent(key, k -> new IntArrayList(1)).add(i);

@@ -49,6 +49,22 @@ public final class IndexFingerprint {
         }
     }
 
+    /**
+     * A fingerprint of the CRM files account ordinals and domains come from (Account.csv, domain_aliases.csv)
+     * and nothing else: the base an account change log is recorded on. Unlike {@link #of}, list and
+     * normalization settings do not change it, so reconfiguring the lists keeps the changes.
+     */
+    public static String ofAccounts(Path snapshotDir) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            digest(sha, snapshotDir.resolve(CsvSnapshotReader.ACCOUNTS));
+            digest(sha, snapshotDir.resolve(CsvSnapshotReader.ALIASES));
+            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
     private static void digest(MessageDigest sha, Path file) {
         sha.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
         if (!Files.isRegularFile(file)) {

@@ -321,13 +321,13 @@ public final class SnapshotBuilder {
     }
 
     /** Parent before children (an account whose parent is in the set), customer before others, lowest id. */
-    private static Comparator<Integer> staticTieBreak(AccountTable t, IntArrayList set) {
+    static Comparator<Integer> staticTieBreak(AccountTable t, IntArrayList set) {
         return Comparator.<Integer>comparingInt(a -> set.contains(t.parent(a)) ? 1 : 0)
                 .thenComparingInt(a -> t.type(a) == AccountType.CUSTOMER ? 0 : 1)
                 .thenComparing(t::id);
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }
