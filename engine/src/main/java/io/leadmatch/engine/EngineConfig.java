@@ -1,5 +1,6 @@
 package io.leadmatch.engine;
 
+import io.leadmatch.engine.snapshot.CsvColumns;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
 
 import java.nio.file.Path;
@@ -20,9 +21,11 @@ import java.util.Objects;
  *                        a truncated user table) must not replace a good generation.
  * @param postgres        a PostgreSQL replica to read instead of {@code snapshotDir}; null: the CSV directory
  * @param routingFile     routing.yaml when the source is a database (a CSV directory has its own)
+ * @param csvColumns      header names of the CSV export (null: the Salesforce API names)
  */
 public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock,
-                           double maxSkippedRatio, PostgresSourceConfig postgres, Path routingFile) {
+                           double maxSkippedRatio, PostgresSourceConfig postgres, Path routingFile,
+                           CsvColumns csvColumns) {
     /** Default for {@link #maxSkippedRatio}: 5% of the rows. */
     public static final double DEFAULT_MAX_SKIPPED_RATIO = 0.05;
 
@@ -37,6 +40,13 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         }
         matching = matching == null ? MatchingConfig.defaults() : matching;
         clock = clock == null ? Clock.systemUTC() : clock;
+        csvColumns = csvColumns == null ? CsvColumns.SALESFORCE_EXPORT : csvColumns;
+    }
+
+    /** With the Salesforce export's CSV header names. */
+    public EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock, double maxSkippedRatio,
+                        PostgresSourceConfig postgres, Path routingFile) {
+        this(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile, null);
     }
 
     /** A CSV source with the default skipped-row threshold. */
@@ -64,8 +74,9 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
             throw new SnapshotException(name, 0, "'snapshot' must be a mapping");
         }
         for (Object k : ((Map<?, ?>) section).keySet()) {
-            if (!"max_skipped_ratio".equals(k)) {
-                throw new SnapshotException(name, 0, "unknown key 'snapshot." + k + "' (allowed: max_skipped_ratio)");
+            if (!"max_skipped_ratio".equals(k) && !"csv_columns".equals(k)) {
+                throw new SnapshotException(name, 0, "unknown key 'snapshot." + k
+                        + "' (allowed: csv_columns, max_skipped_ratio)");
             }
         }
         Object v = ((Map<?, ?>) section).get("max_skipped_ratio");
@@ -79,6 +90,23 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         return ((Number) v).doubleValue();
     }
 
+    /**
+     * The {@code snapshot: csv_columns:} mapping of a leadmatch.yaml (see {@link CsvColumns}); the Salesforce
+     * export names when absent.
+     */
+    public static CsvColumns parseCsvColumns(Path leadmatchYaml) throws SnapshotException {
+        Object root = MatchingConfig.loadYaml(leadmatchYaml);
+        Object section = root == null ? null : ((Map<?, ?>) root).get("snapshot");
+        return CsvColumns.parse(section instanceof Map<?, ?> m ? m.get("csv_columns") : null,
+                leadmatchYaml.getFileName().toString());
+    }
+
+    /** This configuration with other CSV header names. */
+    public EngineConfig withCsvColumns(CsvColumns columns) {
+        return new EngineConfig(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile,
+                columns);
+    }
+
     /** The defaults for a PostgreSQL replica, its routing.yaml and an optional data directory. */
     public static EngineConfig postgres(PostgresSourceConfig db, Path routingFile, Path dataDir) {
         return new EngineConfig(null, dataDir, null, null, DEFAULT_MAX_SKIPPED_RATIO,
@@ -87,12 +115,12 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
 
     /** This configuration with another skipped-row threshold. */
     public EngineConfig withMaxSkippedRatio(double ratio) {
-        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile);
+        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile, csvColumns);
     }
 
     /** This configuration reading the CRM from a PostgreSQL replica, with routing from {@code routingFile}. */
     public EngineConfig withPostgres(PostgresSourceConfig db, Path routingFile) {
         return new EngineConfig(null, dataDir, matching, clock, maxSkippedRatio, Objects.requireNonNull(db, "db"),
-                routingFile);
+                routingFile, csvColumns);
     }
 }

@@ -137,7 +137,7 @@ public final class LeadMatchEngine implements AutoCloseable {
                     null, gen);
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
-            next = CsvSnapshotReader.load(dir, normalizer, mailboxes, indexFile(dir), gen);
+            next = CsvSnapshotReader.load(dir, config.csvColumns(), normalizer, mailboxes, indexFile(dir), gen);
         }
         try {
             checkSkippedRatio(next.report());
@@ -177,7 +177,8 @@ public final class LeadMatchEngine implements AutoCloseable {
         MatchingConfig m = config.matching();
         // routing.yaml's junk domains and the free/disposable lists are folded into the index too.
         String fingerprint = IndexFingerprint.of(dir, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
-                + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile(), m.pslFile(),
+                + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
+                + config.csvColumns().describe(), m.pslFile(),
                 dir.resolve(CsvSnapshotReader.ROUTING), m.freeEmailFile(), m.disposableEmailFile());
         return config.dataDir().resolve("index").resolve("domains-" + fingerprint + ".cm3");
     }

@@ -95,7 +95,8 @@ public final class Main implements Callable<Integer> {
             double ratio = maxSkippedRatio != null ? maxSkippedRatio
                     : config == null ? EngineConfig.DEFAULT_MAX_SKIPPED_RATIO : EngineConfig.parseMaxSkippedRatio(config);
             EngineConfig cfg = new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null)
-                    .withMaxSkippedRatio(ratio);
+                    .withMaxSkippedRatio(ratio)
+                    .withCsvColumns(config == null ? null : EngineConfig.parseCsvColumns(config));
             switch (source) {
                 case "csv":
                     if (jdbcUrl != null || dbUser != null || dbPasswordEnv != null || routing != null) {

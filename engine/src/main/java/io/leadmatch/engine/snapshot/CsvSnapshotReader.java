@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * Reads a Salesforce export directory (Bulk API 2.0 / Data Loader CSV: header row, RFC 4180 quoting with embedded
  * commas, quotes and newlines, optional UTF-8 BOM) into a {@link SnapshotBuilder}:
  * {@code User.csv}, {@code Account.csv}, {@code Opportunity.csv} (optional), {@code domain_aliases.csv}
- * (optional) and {@code routing.yaml}. Columns are found by header name, case-insensitively.
+ * (optional) and {@code routing.yaml}. Columns are found by header name, case-insensitively; the names are
+ * configurable ({@link CsvColumns}). An account's other domains are separated by ';', ',' or whitespace.
  *
  * <p>Structural problems (unreadable file, missing required column, unterminated quote, wrong number of fields,
  * invalid UTF-8) fail the load with file:line. Data problems in a row (missing id, a website with no domain) skip
@@ -45,8 +46,6 @@ public final class CsvSnapshotReader {
     public static final String OPPORTUNITIES = "Opportunity.csv";
     public static final String ALIASES = "domain_aliases.csv";
     public static final String ROUTING = "routing.yaml";
-    /** Column listing an account's other domains, separated by ';', ',' or whitespace. */
-    public static final String OTHER_DOMAINS_COLUMN = "Other_Domains__c";
 
     private CsvSnapshotReader() {
     }
@@ -67,33 +66,53 @@ public final class CsvSnapshotReader {
     /** As {@link #load(Path, DomainNormalizer, Path, long)}, with the free/disposable lists to fold in. */
     public static CrmSnapshot load(Path dir, DomainNormalizer normalizer, MailboxProviders mailboxes, Path indexFile,
                                    long generation) throws SnapshotException {
+        return load(dir, CsvColumns.SALESFORCE_EXPORT, normalizer, mailboxes, indexFile, generation);
+    }
+
+    /** As {@link #load(Path, DomainNormalizer, MailboxProviders, Path, long)}, with configured header names. */
+    public static CrmSnapshot load(Path dir, CsvColumns c, DomainNormalizer normalizer, MailboxProviders mailboxes,
+                                   Path indexFile, long generation) throws SnapshotException {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
         RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
         SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer, mailboxes);
 
-        readCsv(requireFile(dir, USERS), List.of("Id", "Name", "IsActive"), (where, row) ->
-                b.user(where, row.get("Id"), row.get("Name"), row.getOr("Email"), parseBool(row.get("IsActive"))));
+        String uId = c.user("id");
+        String uName = c.user("name");
+        String uActive = c.user("is_active");
+        readCsv(requireFile(dir, USERS), List.of(uId, uName, uActive), (where, row) ->
+                b.user(where, row.get(uId), row.get(uName), row.getOr(c.user("email")), parseBool(row.get(uActive))));
         b.usersDone();
 
-        readCsv(requireFile(dir, ACCOUNTS), List.of("Id", "Name", "Website", "OwnerId"), (where, row) ->
-                b.account(where, row.get("Id"), row.get("Name"), row.get("Website"), row.get("OwnerId"),
-                        row.getOr("ParentId"), row.getOr("Type"), row.getOr("BillingCountry"),
-                        row.getOr("BillingState"), splitDomains(row.getOr(OTHER_DOMAINS_COLUMN))));
+        String aId = c.account("id");
+        String aName = c.account("name");
+        String aWebsite = c.account("website");
+        String aOwner = c.account("owner_id");
+        readCsv(requireFile(dir, ACCOUNTS), List.of(aId, aName, aWebsite, aOwner), (where, row) ->
+                b.account(where, row.get(aId), row.get(aName), row.get(aWebsite), row.get(aOwner),
+                        row.getOr(c.account("parent_id")), row.getOr(c.account("type")),
+                        row.getOr(c.account("billing_country")), row.getOr(c.account("billing_state")),
+                        splitDomains(row.getOr(c.account("other_domains")))));
 
         Path opps = dir.resolve(OPPORTUNITIES);
         if (Files.exists(opps)) {
-            readCsv(opps, List.of("Id", "AccountId", "OwnerId", "IsClosed"), (where, row) -> {
-                long created = parseTime(row.getOr("CreatedDate"));
-                b.opportunity(where, row.get("Id"), row.get("AccountId"), row.get("OwnerId"),
-                        parseBool(row.get("IsClosed")), created);
+            String oId = c.opportunity("id");
+            String oAccount = c.opportunity("account_id");
+            String oOwner = c.opportunity("owner_id");
+            String oClosed = c.opportunity("is_closed");
+            readCsv(opps, List.of(oId, oAccount, oOwner, oClosed), (where, row) -> {
+                long created = parseTime(row.getOr(c.opportunity("created_date")));
+                b.opportunity(where, row.get(oId), row.get(oAccount), row.get(oOwner), parseBool(row.get(oClosed)),
+                        created);
             });
         }
         Path aliases = dir.resolve(ALIASES);
         if (Files.exists(aliases)) {
-            readCsv(aliases, List.of("alias", "canonical"), (where, row) ->
-                    b.alias(where, row.get("alias"), row.get("canonical")));
+            String alias = c.alias("alias");
+            String canonical = c.alias("canonical");
+            readCsv(aliases, List.of(alias, canonical), (where, row) ->
+                    b.alias(where, row.get(alias), row.get(canonical)));
         }
         return b.build(routing, indexFile, generation);
     }
