@@ -155,6 +155,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         if (previous != null) {
             if (previous.index().file() != null && !previous.index().file().equals(next.index().file())) {
                 previous.index().deleteFileOnClose();
+                CsvSnapshotReader.deletePersistedTables(previous.index().file()); // read at start-up only
             }
             previous.release();
         } else if (next.index().file() != null) {
@@ -247,11 +248,13 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
-    /** Index files of earlier runs whose snapshot has since changed. */
+    /** Index files (and their markers and tables files) of earlier runs whose snapshot has since changed. */
     private static void deleteStaleIndexFiles(Path inUse) {
+        String name = inUse.getFileName().toString();
+        String keep = name.substring(0, name.length() - ".cm3".length()) + ".";
         try (var files = java.nio.file.Files.list(inUse.getParent())) {
             files.filter(p -> p.getFileName().toString().startsWith("domains-"))
-                    .filter(p -> !p.equals(inUse) && !p.getFileName().toString().equals(inUse.getFileName() + ".ready"))
+                    .filter(p -> !p.getFileName().toString().startsWith(keep))
                     .forEach(p -> {
                         try {
                             java.nio.file.Files.deleteIfExists(p);

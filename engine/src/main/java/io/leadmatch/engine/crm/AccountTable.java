@@ -61,6 +61,21 @@ public final class AccountTable {
         this.deleted = null;
     }
 
+    /**
+     * A table from its columns (one entry per ordinal, references already resolved), as persisted beside the
+     * index. The arrays are taken, not copied.
+     */
+    public static AccountTable ofColumns(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
+                                         String[] country, String[] state, int[] openOpportunityOwner) {
+        Object2IntOpenHashMap<String> ordinals = new Object2IntOpenHashMap<>(ids.length);
+        ordinals.defaultReturnValue(-1);
+        for (int i = 0; i < ids.length; i++) {
+            ordinals.put(ids[i], i);
+        }
+        return new AccountTable(ids, names, owner, parent, type, country, state, openOpportunityOwner, ordinals,
+                null, null);
+    }
+
     /** Number of ordinals, deleted accounts included (ordinals are never reused for another id). */
     public int size() {
         return ids.length;

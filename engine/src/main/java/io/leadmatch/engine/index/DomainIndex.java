@@ -231,18 +231,61 @@ public final class DomainIndex implements AutoCloseable {
         return build(entries, subdomainParents, file, false);
     }
 
+    /**
+     * Opens the index a previous run persisted at {@code file} without the entries it was built from (a restart
+     * whose snapshot state is persisted too), or returns null when there is no complete index there: no ready
+     * marker, or not exactly {@code entries} entries.
+     *
+     * @param entries          the number of entries the file must hold
+     * @param averageKeyBytes  as {@link #averageKeyBytes} computed when the file was built
+     * @param subdomainParents as for {@link #build}
+     */
+    public static DomainIndex openPersisted(Path file, long entries, double averageKeyBytes,
+                                            Iterable<String> subdomainParents) {
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(readyMarker(file))) {
+            return null;
+        }
+        ChronicleMap<CharSequence, LongValue> map = null;
+        try {
+            map = mapBuilder(entries, averageKeyBytes).createPersistedTo(file.toFile());
+            if (map.longSize() != entries) {
+                map.close();
+                return null;
+            }
+            LongOpenHashSet parents = new LongOpenHashSet();
+            for (String parent : subdomainParents) {
+                parents.add(hash(parent, 0, parent.length()));
+            }
+            return new DomainIndex(map, parents, file, false, true);
+        } catch (IOException | RuntimeException e) {
+            if (map != null) {
+                map.close();
+            }
+            return null;
+        }
+    }
+
+    /** Average key length of {@code entries} as the map is configured with it (persist it to reopen the map). */
+    public static double averageKeyBytes(Object2LongMap<String> entries) {
+        long n = entries.size();
+        if (n == 0) {
+            return 16;
+        }
+        long total = 0;
+        for (String k : entries.keySet()) {
+            total += k.length();
+        }
+        return Math.max(4, (double) total / n);
+    }
+
     /** The one map configuration, for building and for reopening a persisted index. */
     private static net.openhft.chronicle.map.ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(
             Object2LongMap<String> entries) {
-        long n = entries.size();
-        double averageKeyBytes = 16;
-        if (n > 0) {
-            long total = 0;
-            for (String k : entries.keySet()) {
-                total += k.length();
-            }
-            averageKeyBytes = Math.max(4, (double) total / n);
-        }
+        return mapBuilder(entries.size(), averageKeyBytes(entries));
+    }
+
+    private static net.openhft.chronicle.map.ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(
+            long n, double averageKeyBytes) {
         return ChronicleMap.of(CharSequence.class, LongValue.class)
                 .name("leadmatch-domains")
                 // Headroom: a Chronicle Map fails when it outgrows its configured size.

@@ -75,7 +75,16 @@ public final class CsvSnapshotReader {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
+        long started = System.nanoTime();
         RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
+        if (indexFile != null) {
+            // The index file's name is a fingerprint of every input: its tables file is this snapshot's state.
+            CrmSnapshot persisted = SnapshotTablesFile.read(SnapshotTablesFile.forIndex(indexFile), indexFile,
+                    dir.toString(), routing, generation, started);
+            if (persisted != null) {
+                return persisted;
+            }
+        }
         SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer, mailboxes);
 
         String uId = c.user("id");
@@ -115,6 +124,16 @@ public final class CsvSnapshotReader {
                     b.alias(where, row.get(alias), row.get(canonical)));
         }
         return b.build(routing, indexFile, generation);
+    }
+
+    /** Deletes the tables file persisted beside {@code indexFile} (its snapshot is no longer served). */
+    public static void deletePersistedTables(Path indexFile) {
+        try {
+            Files.deleteIfExists(SnapshotTablesFile.forIndex(indexFile));
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(CsvSnapshotReader.class).warn("cannot delete the tables of {}: {}",
+                    indexFile, e.toString());
+        }
     }
 
     private static Path requireFile(Path dir, String name) throws SnapshotException {

@@ -257,8 +257,26 @@ public final class SnapshotBuilder {
         LoadReport report = new LoadReport(source, rowsRead, userTable.size(), table.size(), opportunities,
                 entries.size() - special, aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
                 List.copyOf(conflicts), millis);
-        return new CrmSnapshot(generation, userTable, table, index, conflictSets.toArray(new int[0][]),
-                conflictDomains.toArray(new String[0]), routing, report);
+        int[][] sets = conflictSets.toArray(new int[0][]);
+        String[] setDomains = conflictDomains.toArray(new String[0]);
+        if (indexFile != null) {
+            persistTables(indexFile, new SnapshotTablesFile.Tables(userTable, table, sets, setDomains,
+                    List.copyOf(subdomainParents), entries.size(), DomainIndex.averageKeyBytes(entries), report));
+        }
+        return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, routing, report);
+    }
+
+    /**
+     * Saves the tables beside the index so a restart with the same snapshot skips parsing. Best effort: without
+     * the file the next start parses the export again, which is slower but right.
+     */
+    private static void persistTables(Path indexFile, SnapshotTablesFile.Tables tables) {
+        Path file = SnapshotTablesFile.forIndex(indexFile);
+        try {
+            SnapshotTablesFile.write(file, tables);
+        } catch (java.io.IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).warn("cannot write {}: {}", file, e.toString());
+        }
     }
 
     /**
