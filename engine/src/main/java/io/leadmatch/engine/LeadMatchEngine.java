@@ -46,6 +46,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     private boolean closed;
 
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
+        io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: lists, fingerprint, tables
         this.config = config;
         this.normalizer = config.matching().normalizer();
         this.provisional = config.dataDir() == null ? new ProvisionalAccounts()
@@ -137,7 +138,10 @@ public final class LeadMatchEngine implements AutoCloseable {
                     null, gen);
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
-            next = CsvSnapshotReader.load(dir, config.csvColumns(), normalizer, mailboxes, indexFile(dir), gen);
+            long t0 = System.nanoTime();
+            Path index = indexFile(dir);
+            LOG.info("snapshot fingerprint in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            next = CsvSnapshotReader.load(dir, config.csvColumns(), normalizer, mailboxes, index, gen);
         }
         try {
             checkSkippedRatio(next.report());

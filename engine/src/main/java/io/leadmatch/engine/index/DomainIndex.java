@@ -344,6 +344,30 @@ public final class DomainIndex implements AutoCloseable {
         this.deleteOnClose = true;
     }
 
+    /**
+     * Pays Chronicle's one-time start-up costs on a background thread: generating the {@link LongValue} class (a
+     * compiler run) and initializing the map classes take 1-2 s on 2 cores, which would otherwise come on top of
+     * reading the snapshot. Idempotent; returns at once.
+     */
+    public static void warmUpInBackground() {
+        if (WARMED_UP.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                try (ChronicleMap<CharSequence, LongValue> tiny = mapBuilder(16, 8).create()) {
+                    LongValue v = newValueHolder();
+                    v.setValue(1);
+                    tiny.put("warm.up", v);
+                } catch (RuntimeException | LinkageError e) {
+                    // Only a head start: the real use reports any real problem.
+                }
+            }, "chronicle-warm-up");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED_UP =
+            new java.util.concurrent.atomic.AtomicBoolean();
+
     /** A reusable value holder for {@link #get}; one per thread. */
     public static LongValue newValueHolder() {
         return Values.newHeapInstance(LongValue.class);

@@ -11,6 +11,8 @@ import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.RoutingConfig;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.objects.Object2IntLinkedOpenHashMap;
+import it.unimi.dsi.fastutil.objects.Object2IntMap;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 
 import java.nio.file.Path;
@@ -39,8 +41,13 @@ public final class SnapshotBuilder {
     private final UserTable.Builder users = new UserTable.Builder();
     private UserTable userTable;
     private final AccountTable.Builder accounts = new AccountTable.Builder();
-    /** Index key → accounts claiming it, in load order. */
-    private final Map<String, IntArrayList> domainOwners = new LinkedHashMap<>();
+    /**
+     * Index key → the first account claiming it, in load order. Most keys have one claimant: a primitive map
+     * keeps a million of them without a list object each (at 1M accounts that was ~100 MB of garbage).
+     */
+    private final Object2IntLinkedOpenHashMap<String> domainOwner = new Object2IntLinkedOpenHashMap<>(1 << 16);
+    /** Keys claimed by several accounts (conflicts, rare) → every claimant in load order. */
+    private final Map<String, IntArrayList> sharedDomains = new java.util.HashMap<>();
     /** Alias key → canonical key. */
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
@@ -59,6 +66,7 @@ public final class SnapshotBuilder {
      * @param mailboxes  free-webmail and disposable domains, folded into the index
      */
     public SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
+        domainOwner.defaultReturnValue(-1);
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
@@ -125,9 +133,13 @@ public final class SnapshotBuilder {
             return;
         }
         rememberSubdomainParent();
-        IntArrayList owners = domainOwners.computeIfAbsent(host.lookupKey(), k -> new IntArrayList(1));
-        if (!owners.contains(ordinal)) {
-            owners.add(ordinal);
+        String key = host.lookupKey();
+        int first = domainOwner.putIfAbsent(key, ordinal);
+        if (first >= 0 && first != ordinal) {
+            IntArrayList owners = sharedDomains.computeIfAbsent(key, k -> IntArrayList.of(first));
+            if (!owners.contains(ordinal)) {
+                owners.add(ordinal);
+            }
         }
     }
 
@@ -197,16 +209,16 @@ public final class SnapshotBuilder {
         }
         validateRouting(routing, table);
 
-        Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>(domainOwners.size() * 2);
+        Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>(domainOwner.size() * 2);
         List<int[]> conflictSets = new ArrayList<>();
         List<String> conflictDomains = new ArrayList<>();
         List<String> conflicts = new ArrayList<>();
         long conflicting = 0;
         Map<String, Long> conflictEntryByKey = new LinkedHashMap<>();
-        for (Map.Entry<String, IntArrayList> e : domainOwners.entrySet()) {
-            IntArrayList owners = e.getValue();
-            if (owners.size() == 1) {
-                entries.put(e.getKey(), DomainEntryLayout.account(owners.getInt(0), false));
+        for (Object2IntMap.Entry<String> e : domainOwner.object2IntEntrySet()) {
+            IntArrayList owners = sharedDomains.get(e.getKey());
+            if (owners == null) {
+                entries.put(e.getKey(), DomainEntryLayout.account(e.getIntValue(), false));
             } else {
                 List<Integer> sorted = new ArrayList<>(owners);
                 sorted.sort(staticTieBreak(table, owners));
@@ -229,16 +241,16 @@ public final class SnapshotBuilder {
         long aliasCount = 0;
         for (Map.Entry<String, String> a : aliases.entrySet()) {
             String aliasKey = a.getKey();
-            if (domainOwners.containsKey(aliasKey)) {
+            if (domainOwner.containsKey(aliasKey)) {
                 skip("domain_aliases " + aliasKey, "alias is an account's own domain; the account wins");
                 continue;
             }
-            IntArrayList owners = domainOwners.get(a.getValue());
-            if (owners == null) {
+            int owner = domainOwner.getInt(a.getValue());
+            if (owner < 0) {
                 skip("domain_aliases " + aliasKey, "canonical domain " + a.getValue() + " belongs to no account");
                 continue;
             }
-            long target = owners.size() == 1 ? DomainEntryLayout.account(owners.getInt(0), true)
+            long target = !sharedDomains.containsKey(a.getValue()) ? DomainEntryLayout.account(owner, true)
                     : DomainEntryLayout.conflict(DomainEntryLayout.target(conflictEntryByKey.get(a.getValue())),
                     true);
             entries.put(aliasKey, target);
