@@ -44,14 +44,21 @@ class PersistedTablesTest {
         return out;
     }
 
+    private Path snapshot;
+    private Path data;
+
+    /** The answers of a first start, which parses the demo export and persists its tables. */
+    private List<String> firstStart() throws Exception {
+        snapshot = DemoSnapshot.copyTo(tmp.resolve("snapshot"));
+        data = tmp.resolve("data");
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            return answers(engine);
+        }
+    }
+
     @Test
     void aRestartFromTheTablesServesWhatAParseServes() throws Exception {
-        Path snapshot = DemoSnapshot.copyTo(tmp.resolve("snapshot"));
-        Path data = tmp.resolve("data");
-        List<String> parsed;
-        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
-            parsed = answers(engine);
-        }
+        List<String> parsed = firstStart();
         try (Stream<Path> files = Files.list(data.resolve("index"))) {
             assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(".tables")));
         }
@@ -63,12 +70,7 @@ class PersistedTablesTest {
 
     @Test
     void aDamagedTablesFileIsIgnoredAndTheExportParsedAgain() throws Exception {
-        Path snapshot = DemoSnapshot.copyTo(tmp.resolve("snapshot"));
-        Path data = tmp.resolve("data");
-        List<String> parsed;
-        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
-            parsed = answers(engine);
-        }
+        List<String> parsed = firstStart();
         Path tables;
         try (Stream<Path> files = Files.list(data.resolve("index"))) {
             tables = files.filter(p -> p.getFileName().toString().endsWith(".tables")).findFirst().orElseThrow();
@@ -86,13 +88,8 @@ class PersistedTablesTest {
     }
 
     @Test
-    void aChangedUserOrOpportunityFileIsAChangedSnapshot() throws Exception {
-        Path snapshot = DemoSnapshot.copyTo(tmp.resolve("snapshot"));
-        Path data = tmp.resolve("data");
-        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
-            assertEquals("Avery Whitfield", engine.matchAndAssign(Lead.ofEmail("", "j@example-corp.com"))
-                    .assignment().assigneeName());
-        }
+    void aChangedUserFileIsAChangedSnapshotEvenWithTheSameSizeAndModificationTime() throws Exception {
+        firstStart();
         Path users = snapshot.resolve("User.csv");
         String csv = Files.readString(users);
         // Same length, same modification time: only the content differs.
