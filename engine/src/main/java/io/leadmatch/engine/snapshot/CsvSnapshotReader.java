@@ -173,7 +173,100 @@ public final class CsvSnapshotReader {
         void row(String where, Row row) throws SnapshotException;
     }
 
+    /** Rows per hand-over from the lexing thread: large enough that the queue is not the cost. */
+    private static final int BATCH = 1024;
+    private static final Object END = new Object();
+
+    /** A batch of lexed rows on its way from the lexing thread to the handling one. */
+    private record Batch(Map<String, Integer> columns, String[] where, CSVRecord[] records, int size) {
+    }
+
+    /**
+     * Reads {@code file} row by row into {@code handler}. Lexing (UTF-8 decoding and RFC 4180 parsing, about half
+     * of a load's work) runs on its own thread and hands rows over in batches; the handler runs on the calling
+     * thread, in file order. On 2 cores the two halves overlap. Errors keep their file:line, from either side.
+     */
     static void readCsv(Path file, List<String> required, RowHandler handler) throws SnapshotException {
+        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        Thread lexer = new Thread(() -> {
+            Object last = END;
+            try {
+                String[][] where = {new String[BATCH]};
+                CSVRecord[][] records = {new CSVRecord[BATCH]};
+                int[] n = {0};
+                Map<?, ?>[] columns = {null};
+                lex(file, required, (w, row) -> {
+                    columns[0] = row.columns;
+                    where[0][n[0]] = w;
+                    records[0][n[0]++] = row.record;
+                    if (n[0] == BATCH) {
+                        handOver(queue, columns[0], where[0], records[0], n[0]);
+                        where[0] = new String[BATCH];
+                        records[0] = new CSVRecord[BATCH];
+                        n[0] = 0;
+                    }
+                });
+                if (n[0] > 0) {
+                    handOver(queue, columns[0], where[0], records[0], n[0]);
+                }
+            } catch (SnapshotException | RuntimeException e) {
+                last = e;
+            }
+            try {
+                queue.put(last);
+            } catch (InterruptedException stopped) {
+                // The reader failed first and stopped us: nobody waits for this.
+            }
+        }, "csv-lexer-" + file.getFileName());
+        lexer.setDaemon(true);
+        lexer.start();
+        boolean done = false;
+        try {
+            Row row = null;
+            for (;;) {
+                Object item = queue.take();
+                if (item == END) {
+                    done = true;
+                    return;
+                }
+                if (item instanceof SnapshotException e) {
+                    throw e; // thrown on the lexing thread: file:line of a structural problem
+                }
+                if (item instanceof RuntimeException e) {
+                    throw e;
+                }
+                Batch b = (Batch) item;
+                if (row == null) {
+                    row = new Row(b.columns());
+                }
+                for (int i = 0; i < b.size(); i++) {
+                    row.record = b.records()[i];
+                    handler.row(b.where()[i], row);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException(file.getFileName().toString(), 0, "interrupted while loading", e);
+        } finally {
+            if (!done) {
+                lexer.interrupt(); // it stops at its next hand-over
+                queue.clear();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void handOver(java.util.concurrent.BlockingQueue<Object> queue, Map<?, ?> columns,
+                                 String[] where, CSVRecord[] records, int n) {
+        try {
+            queue.put(new Batch((Map<String, Integer>) columns, where, records, n));
+        } catch (InterruptedException e) {
+            throw new java.util.concurrent.CancellationException("the reader stopped");
+        }
+    }
+
+    /** Lexes {@code file} on the calling thread; {@code handler} gets each row (the row object is reused). */
+    private static void lex(Path file, List<String> required, RowHandler handler) throws SnapshotException {
         String name = file.getFileName().toString();
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
