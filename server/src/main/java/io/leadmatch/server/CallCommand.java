@@ -7,6 +7,7 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.leadmatch.proto.v1.AdjustTurnsRequest;
+import io.leadmatch.proto.v1.DeleteAccountsRequest;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
@@ -14,6 +15,7 @@ import io.leadmatch.proto.v1.ListConflictsRequest;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
+import io.leadmatch.proto.v1.UpsertAccountsRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,11 +29,12 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "call", mixinStandardHelpOptions = true,
         description = "Call a running server: Match, MatchAndAssign, ReloadSnapshot, GetTeamState, ListConflicts, "
-                + "SetAvailability or AdjustTurns, with a JSON request; prints the JSON response.")
+                + "SetAvailability, AdjustTurns, UpsertAccounts or DeleteAccounts, with a JSON request; prints the "
+                + "JSON response.")
 final class CallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METHOD",
             description = "Match | MatchAndAssign | ReloadSnapshot | GetTeamState | ListConflicts | SetAvailability"
-                    + " | AdjustTurns")
+                    + " | AdjustTurns | UpsertAccounts | DeleteAccounts")
     String method;
 
     @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}",
@@ -75,9 +78,16 @@ final class CallCommand implements Callable<Integer> {
                 case "AdjustTurns":
                     response = admin.adjustTurns(parse(AdjustTurnsRequest.newBuilder()).build());
                     break;
+                case "UpsertAccounts":
+                    response = admin.upsertAccounts(parse(UpsertAccountsRequest.newBuilder()).build());
+                    break;
+                case "DeleteAccounts":
+                    response = admin.deleteAccounts(parse(DeleteAccountsRequest.newBuilder()).build());
+                    break;
                 default:
                     System.err.println("leadmatch call: unknown method '" + method + "' (Match, MatchAndAssign,"
-                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns)");
+                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns,"
+                            + " UpsertAccounts, DeleteAccounts)");
                     return 2;
             }
             System.out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));
