@@ -127,6 +127,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         long gen = generation + 1;
         Path dir = null;
+        String exportFingerprint = null; // none for a database: every load supersedes logged changes
         CrmSnapshot next;
         if (config.postgres() != null) {
             if (snapshotDir != null) {
@@ -139,13 +140,14 @@ public final class LeadMatchEngine implements AutoCloseable {
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
             long t0 = System.nanoTime();
-            Path index = indexFile(dir);
+            exportFingerprint = IndexFingerprint.ofExport(dir);
+            Path index = indexFile(dir, exportFingerprint);
             LOG.info("snapshot fingerprint in {} ms", (System.nanoTime() - t0) / 1_000_000);
             next = CsvSnapshotReader.load(dir, config.csvColumns(), normalizer, mailboxes, index, gen);
         }
         try {
             checkSkippedRatio(next.report());
-            next = withLoggedAccountChanges(next, dir == null ? null : IndexFingerprint.ofAccounts(dir), gen);
+            next = withLoggedAccountChanges(next, exportFingerprint, gen);
         } catch (SnapshotException e) {
             discard(next);
             throw e;
@@ -174,14 +176,14 @@ public final class LeadMatchEngine implements AutoCloseable {
         return next.report();
     }
 
-    /** Where the persisted index of {@code dir} lives; null without a data directory. */
-    private Path indexFile(Path dir) throws SnapshotException {
+    /** Where the persisted index (and tables) of {@code dir} live; null without a data directory. */
+    private Path indexFile(Path dir, String exportFingerprint) {
         if (config.dataDir() == null) {
             return null;
         }
         MatchingConfig m = config.matching();
         // routing.yaml's junk domains and the free/disposable lists are folded into the index too.
-        String fingerprint = IndexFingerprint.of(dir, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
+        String fingerprint = IndexFingerprint.of(exportFingerprint, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
                 + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
                 + config.csvColumns().describe(), m.pslFile(),
                 dir.resolve(CsvSnapshotReader.ROUTING), m.freeEmailFile(), m.disposableEmailFile());
@@ -415,8 +417,8 @@ public final class LeadMatchEngine implements AutoCloseable {
      * Applies a batch of CRM account changes between snapshots as one new generation: every call sees the state
      * before or after the whole batch, never part of it (in-flight calls finish on the generation they started
      * on). With a data directory the batch is appended to {@code account-changes.log} and forced to disk before
-     * it is applied, so a restart replays it on top of the snapshot. A full load of a <em>different</em> snapshot
-     * (Account.csv or domain_aliases.csv changed; with a database source, every load) supersedes the logged
+     * it is applied, so a restart replays it on top of the snapshot. A full load of a <em>different</em> export
+     * (any of its CSV files changed; with a database source, every load) supersedes the logged
      * changes: the new export is expected to contain them. A reload of the unchanged snapshot replays them.
      *
      * @throws IllegalArgumentException naming the first bad row and why; nothing was changed

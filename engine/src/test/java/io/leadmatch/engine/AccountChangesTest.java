@@ -206,6 +206,24 @@ class AccountChangesTest {
     }
 
     @Test
+    void anyChangedExportFileSupersedesTheChangesButRoutingAndSettingsDoNot() throws Exception {
+        try (LeadMatchEngine engine = open()) {
+            engine.upsertAccounts(List.of(account(NEWCO, "NewCo", "newco.io", user(3))));
+        }
+        Files.writeString(snapshot.resolve("routing.yaml"), "\n# a comment\n", StandardOpenOption.APPEND);
+        try (LeadMatchEngine engine = open()) {
+            assertFalse(engine.indexReused(), "routing.yaml shapes the index (junk domains)");
+            assertMatches(engine, "jane@newco.io", NEWCO);
+        }
+        Path users = snapshot.resolve("User.csv");
+        Files.writeString(users, Files.readString(users).replace("Avery Whitfield", "Avery Whitfielt"));
+        try (LeadMatchEngine engine = open()) {
+            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@newco.io").outcome(),
+                    "a new User.csv is a new export: it supersedes the changes");
+        }
+    }
+
+    @Test
     void aTornLastBatchIsCutOffAndDamageInTheMiddleFailsTheStartWithTheFile() throws Exception {
         try (LeadMatchEngine engine = open()) {
             engine.upsertAccounts(List.of(account(NEWCO, "NewCo", "newco.io", user(3))));

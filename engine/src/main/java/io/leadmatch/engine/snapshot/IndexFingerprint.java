@@ -36,44 +36,48 @@ public final class IndexFingerprint {
     }
 
     /**
-     * @param snapshotDir   the CSV export directory
-     * @param normalization a description of the normalization settings (PSL source, extra suffixes)
-     * @param extraFiles    files whose content also shapes the keys (e.g. a configured PSL file); may be null
+     * The fingerprint of the export itself: the content of its four CSV files. Also the base an account change
+     * log is recorded on: a different export (any of its files changed) supersedes the logged changes, while
+     * reconfiguring lists or routing keeps them.
+     *
      * @return 16 hex characters
      */
-    public static String of(Path snapshotDir, String normalization, Path... extraFiles) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(("leadmatch-index-v" + INDEX_FORMAT_VERSION + "\n" + normalization + "\n")
-                    .getBytes(StandardCharsets.UTF_8));
-            for (String f : new String[] {CsvSnapshotReader.ACCOUNTS, CsvSnapshotReader.ALIASES,
-                    CsvSnapshotReader.USERS, CsvSnapshotReader.OPPORTUNITIES}) {
-                digest(sha, snapshotDir.resolve(f));
-            }
-            if (extraFiles != null) {
-                for (Path p : extraFiles) {
-                    if (p != null) {
-                        digest(sha, p);
-                    }
-                }
-            }
-            return HexFormat.of().formatHex(sha.digest(), 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
+    public static String ofExport(Path snapshotDir) {
+        MessageDigest sha = sha256();
+        for (String f : new String[] {CsvSnapshotReader.ACCOUNTS, CsvSnapshotReader.ALIASES,
+                CsvSnapshotReader.USERS, CsvSnapshotReader.OPPORTUNITIES}) {
+            digest(sha, snapshotDir.resolve(f));
         }
+        return HexFormat.of().formatHex(sha.digest(), 0, 8);
     }
 
     /**
-     * A fingerprint of the CRM files account ordinals and domains come from (Account.csv, domain_aliases.csv)
-     * and nothing else: the base an account change log is recorded on. Unlike {@link #of}, list and
-     * normalization settings do not change it, so reconfiguring the lists keeps the changes.
+     * The name of the persisted index and tables: the export's fingerprint (read once per load) with everything
+     * else they derive from.
+     *
+     * @param exportFingerprint {@link #ofExport} of the snapshot directory
+     * @param settings          a description of the normalization and column settings
+     * @param extraFiles        files whose content also shapes the result (routing.yaml, a configured PSL file,
+     *                          lists); null entries are skipped
+     * @return 16 hex characters
      */
-    public static String ofAccounts(Path snapshotDir) {
+    public static String of(String exportFingerprint, String settings, Path... extraFiles) {
+        MessageDigest sha = sha256();
+        sha.update(("leadmatch-index-v" + INDEX_FORMAT_VERSION + "\n" + settings + "\nexport=" + exportFingerprint
+                + "\n").getBytes(StandardCharsets.UTF_8));
+        if (extraFiles != null) {
+            for (Path p : extraFiles) {
+                if (p != null) {
+                    digest(sha, p);
+                }
+            }
+        }
+        return HexFormat.of().formatHex(sha.digest(), 0, 8);
+    }
+
+    private static MessageDigest sha256() {
         try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            digest(sha, snapshotDir.resolve(CsvSnapshotReader.ACCOUNTS));
-            digest(sha, snapshotDir.resolve(CsvSnapshotReader.ALIASES));
-            return HexFormat.of().formatHex(sha.digest(), 0, 8);
+            return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is always available", e);
         }
