@@ -102,6 +102,24 @@ class AccountChangesTest {
         }
     }
 
+    /** A restart reads the tables (with each account's keys) instead of parsing: changes must work the same. */
+    @Test
+    void afterARestartFromThePersistedTablesAnUpdateStillFindsTheOldDomainsAndAliases() throws Exception {
+        open().close();
+        try (LeadMatchEngine engine = open()) {
+            assertTrue(engine.indexReused());
+            engine.upsertAccounts(List.of(account(EXAMPLE_CORP, "Example Corp", "example-corp.net", user(1))));
+            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@example-corp.com").outcome());
+            assertMatches(engine, "jane@example-corp.net", EXAMPLE_CORP);
+            engine.deleteAccounts(List.of(CONTOSO));
+            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "amy@fabrikam.com").outcome(), "alias of a deleted account");
+            // Changed twice: the second change must find the domains the first one gave.
+            engine.upsertAccounts(List.of(account(EXAMPLE_CORP, "Example Corp", "example-corp.org", user(1))));
+            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@example-corp.net").outcome());
+            assertMatches(engine, "jane@example-corp.org", EXAMPLE_CORP);
+        }
+    }
+
     @Test
     void deletesRemoveDomainsAliasesAndConflictsAndUnknownIdsAreReportedNotFatal() throws Exception {
         try (LeadMatchEngine engine = open()) {

@@ -35,8 +35,8 @@ import java.util.Set;
  * ones the change lists. Aliases keep resolving to the accounts they resolved to at the last full load, minus
  * deleted ones; the next full load resolves them again.
  *
- * <p>Cost: one copy of the account table's column arrays, and, when the batch updates or deletes existing
- * accounts, one pass over the index to find the domains they had (the tables do not keep domains per account).
+ * <p>Cost: one copy of the account table's column arrays; the domains a changed account had come from
+ * {@link AccountDomains}, the aliases that may point at it from the load's alias list (no pass over the index).
  */
 public final class AccountChanges {
     private static final int[] NO_ACCOUNTS = new int[0];
@@ -90,14 +90,41 @@ public final class AccountChanges {
         AccountTable next = table.withChanges(rows, deletes.toIntArray());
 
         // Every index key whose owners may change: the domains the changed accounts had, and the new ones.
+        var holder = DomainIndex.newValueHolder();
         Map<String, Long> domainKeys = new LinkedHashMap<>();
         Map<String, Long> aliasKeys = new LinkedHashMap<>();
+        AccountDomains own = current.accountDomains();
         if (!changed.isEmpty()) {
-            current.index().forEachEntry(e -> involves(e, changed), (key, e) ->
-                    (DomainEntryLayout.isAlias(e) ? aliasKeys : domainKeys).put(key, e));
+            int[] sortedChanged = changed.toIntArray();
+            Arrays.sort(sortedChanged); // the same batch always numbers new conflict sets the same way
+            for (int o : sortedChanged) {
+                for (String k : own.of(o)) {
+                    long e = current.index().get(k, holder);
+                    if (e != DomainEntryLayout.MISSING && !DomainEntryLayout.isAlias(e) && involves(e, changed)) {
+                        domainKeys.putIfAbsent(k, e);
+                    }
+                }
+            }
+            String[] aliases = own.aliasKeys();
+            long[] loaded = own.aliasEntries();
+            for (int i = 0; i < aliases.length; i++) {
+                // An alias entry is never rewritten by changes, only removed: its load-time target still holds.
+                if (involves(loaded[i], changed)) {
+                    long e = current.index().get(aliases[i], holder);
+                    if (e != DomainEntryLayout.MISSING && DomainEntryLayout.isAlias(e)) {
+                        aliasKeys.put(aliases[i], e);
+                    }
+                }
+            }
         }
         Map<String, IntArrayList> claims = new LinkedHashMap<>();
-        var holder = DomainIndex.newValueHolder();
+        Map<Integer, String[]> ownKeys = new java.util.HashMap<>();
+        for (int o : deletes) {
+            ownKeys.put(o, new String[0]);
+        }
+        for (Upsert u : upserts) {
+            ownKeys.put(next.ordinalOf(u.change().id()), u.keys().toArray(new String[0]));
+        }
         for (Upsert u : upserts) {
             int o = next.ordinalOf(u.change().id());
             for (String k : u.keys()) {
@@ -180,7 +207,7 @@ public final class AccountChanges {
         }
         DomainIndex index = current.index().withChanges(entries, subdomainParents);
         CrmSnapshot derived = current.withAccountChanges(generation, next, index, allSets,
-                setDomains.toArray(new String[0]));
+                setDomains.toArray(new String[0]), own.with(ownKeys));
         return new Applied(derived, new AccountChange.Result(generation, upserts.size() - updated, updated,
                 deletes.size(), List.copyOf(notFound), List.copyOf(warnings)));
     }

@@ -30,13 +30,15 @@ public final class CrmSnapshot {
     private volatile java.util.concurrent.CompletableFuture<CompanyNames> companyNames;
     /** The loaded generation whose off-heap index a derived generation shares; null for a loaded one. */
     private final CrmSnapshot root;
+    private final AccountDomains accountDomains;
     private final RoutingConfig routing;
     private final LoadReport report;
     /** Readers plus one for "current"; the index closes when it drops to zero. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
     CrmSnapshot(long generation, UserTable users, AccountTable accounts, DomainIndex index, int[][] conflictSets,
-                String[] conflictDomains, RoutingConfig routing, LoadReport report) {
+                String[] conflictDomains, AccountDomains accountDomains, RoutingConfig routing, LoadReport report) {
+        this.accountDomains = accountDomains;
         this.generation = generation;
         this.users = users;
         this.accounts = accounts;
@@ -50,7 +52,8 @@ public final class CrmSnapshot {
     }
 
     private CrmSnapshot(CrmSnapshot previous, long generation, AccountTable accounts, DomainIndex index,
-                        int[][] conflictSets, String[] conflictDomains) {
+                        int[][] conflictSets, String[] conflictDomains, AccountDomains accountDomains) {
+        this.accountDomains = accountDomains;
         this.root = previous.root == null ? previous : previous.root;
         if (!root.retain()) {
             throw new IllegalStateException("generation " + root.generation + " is already closed");
@@ -73,8 +76,13 @@ public final class CrmSnapshot {
      * generation is not modified.
      */
     CrmSnapshot withAccountChanges(long generation, AccountTable accounts, DomainIndex index, int[][] conflictSets,
-                                   String[] conflictDomains) {
-        return new CrmSnapshot(this, generation, accounts, index, conflictSets, conflictDomains);
+                                   String[] conflictDomains, AccountDomains accountDomains) {
+        return new CrmSnapshot(this, generation, accounts, index, conflictSets, conflictDomains, accountDomains);
+    }
+
+    /** Each account's own index keys, and the aliases (for incremental changes). */
+    AccountDomains accountDomains() {
+        return accountDomains;
     }
 
     /** Starts building the company-name index in the background, if it is not built or being built yet. */

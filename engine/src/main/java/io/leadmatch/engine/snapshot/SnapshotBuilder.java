@@ -52,6 +52,7 @@ public final class SnapshotBuilder {
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> specialSubdomains = new ArrayList<>();
+    private final AccountDomains.Builder accountDomains = new AccountDomains.Builder();
     /** Registrable domains with at least one indexed subdomain, for the index's walk-up filter. */
     private final Set<String> subdomainParents = new LinkedHashSet<>();
     private final HostName host = new HostName();
@@ -125,6 +126,7 @@ public final class SnapshotBuilder {
                 addDomain(where, ordinal, d, "other domain");
             }
         }
+        accountDomains.accountDone();
     }
 
     private void addDomain(String where, int ordinal, String raw, String what) {
@@ -134,6 +136,7 @@ public final class SnapshotBuilder {
         }
         rememberSubdomainParent();
         String key = host.lookupKey();
+        accountDomains.key(key);
         int first = domainOwner.putIfAbsent(key, ordinal);
         if (first >= 0 && first != ordinal) {
             IntArrayList owners = sharedDomains.computeIfAbsent(key, k -> IntArrayList.of(first));
@@ -239,6 +242,8 @@ public final class SnapshotBuilder {
             }
         }
         long aliasCount = 0;
+        List<String> aliasKeys = new ArrayList<>();
+        it.unimi.dsi.fastutil.longs.LongArrayList aliasEntries = new it.unimi.dsi.fastutil.longs.LongArrayList();
         for (Map.Entry<String, String> a : aliases.entrySet()) {
             String aliasKey = a.getKey();
             if (domainOwner.containsKey(aliasKey)) {
@@ -254,6 +259,8 @@ public final class SnapshotBuilder {
                     : DomainEntryLayout.conflict(DomainEntryLayout.target(conflictEntryByKey.get(a.getValue())),
                     true);
             entries.put(aliasKey, target);
+            aliasKeys.add(aliasKey);
+            aliasEntries.add(target);
             aliasCount++;
         }
 
@@ -271,11 +278,12 @@ public final class SnapshotBuilder {
                 List.copyOf(conflicts), millis);
         int[][] sets = conflictSets.toArray(new int[0][]);
         String[] setDomains = conflictDomains.toArray(new String[0]);
+        AccountDomains keys = accountDomains.build(aliasKeys.toArray(new String[0]), aliasEntries.toLongArray());
         if (indexFile != null) {
-            persistTables(indexFile, new SnapshotTablesFile.Tables(userTable, table, sets, setDomains,
+            persistTables(indexFile, new SnapshotTablesFile.Tables(userTable, table, sets, setDomains, keys,
                     List.copyOf(subdomainParents), entries.size(), DomainIndex.averageKeyBytes(entries), report));
         }
-        return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, routing, report);
+        return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, keys, routing, report);
     }
 
     /**

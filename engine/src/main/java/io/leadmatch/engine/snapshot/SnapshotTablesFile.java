@@ -24,7 +24,7 @@ import java.util.zip.CheckedOutputStream;
 
 /**
  * Everything a CSV load builds on heap besides the off-heap index (users, accounts, conflict sets, the walk-up
- * filter's domains, the load report), persisted in binary beside the index file and named by the same
+ * filter's domains, each account's own keys and the aliases, the load report), persisted in binary beside the index file and named by the same
  * fingerprint ({@code domains-<fp>.tables} next to {@code domains-<fp>.cm3}). A restart with an unchanged snapshot
  * reads this file and reopens the index instead of parsing the CSV export: the expensive part of a load is the
  * CSV and the domain normalization, not the result.
@@ -37,7 +37,7 @@ import java.util.zip.CheckedOutputStream;
  */
 final class SnapshotTablesFile {
     private static final long MAGIC = 0x4c4d5441424c4553L; // "LMTABLES"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private SnapshotTablesFile() {
     }
@@ -51,7 +51,8 @@ final class SnapshotTablesFile {
 
     /** What {@link #read} gives back: the pieces of a generation, without routing (parsed from its file). */
     record Tables(UserTable users, AccountTable accounts, int[][] conflictSets, String[] conflictDomains,
-                  List<String> subdomainParents, long indexEntries, double averageKeyBytes, LoadReport report) {
+                  AccountDomains accountDomains, List<String> subdomainParents, long indexEntries,
+                  double averageKeyBytes, LoadReport report) {
     }
 
     static void write(Path file, Tables t) throws IOException {
@@ -107,6 +108,17 @@ final class SnapshotTablesFile {
                 }
                 writeString(out, t.conflictDomains()[i]);
             }
+            AccountDomains d = t.accountDomains();
+            out.writeInt(d.keyBytes().length);
+            out.write(d.keyBytes());
+            out.writeInt(d.ends().length);
+            for (int end : d.ends()) {
+                out.writeInt(end);
+            }
+            writeStrings(out, List.of(d.aliasKeys()));
+            for (long e : d.aliasEntries()) {
+                out.writeLong(e);
+            }
             writeStrings(out, t.subdomainParents());
             out.writeLong(t.indexEntries());
             out.writeDouble(t.averageKeyBytes());
@@ -158,7 +170,7 @@ final class SnapshotTablesFile {
                 r.domains(), r.aliases(), r.teams(), r.conflictingDomains(), r.rowsSkipped(), r.warnings(),
                 r.conflicts(), (System.nanoTime() - started) / 1_000_000);
         return new CrmSnapshot(generation, t.users(), t.accounts(), index, t.conflictSets(), t.conflictDomains(),
-                routing, report);
+                t.accountDomains(), routing, report);
     }
 
     private static Tables decode(ByteBuffer in, byte[] bytes) {
@@ -219,13 +231,24 @@ final class SnapshotTablesFile {
             sets[i] = set;
             setDomains[i] = readString(in, bytes);
         }
+        byte[] keyBytes = new byte[in.getInt()];
+        in.get(keyBytes);
+        int[] ends = new int[in.getInt()];
+        for (int i = 0; i < ends.length; i++) {
+            ends[i] = in.getInt();
+        }
+        String[] aliasKeys = readStrings(in, bytes).toArray(new String[0]);
+        long[] aliasEntries = new long[aliasKeys.length];
+        for (int i = 0; i < aliasEntries.length; i++) {
+            aliasEntries[i] = in.getLong();
+        }
         List<String> parents = readStrings(in, bytes);
         long entries = in.getLong();
         double averageKey = in.getDouble();
         AccountTable accounts = AccountTable.ofColumns(ids, names, owner, parent, type, country, state, opp);
         namesDone.join();
-        return new Tables(UserTable.ofColumns(uIds, uNames, uEmails, active), accounts, sets, setDomains, parents,
-                entries, averageKey, report);
+        return new Tables(UserTable.ofColumns(uIds, uNames, uEmails, active), accounts, sets, setDomains,
+                new AccountDomains(keyBytes, ends, aliasKeys, aliasEntries), parents, entries, averageKey, report);
     }
 
     private static void skipStrings(ByteBuffer in, int n) {
