@@ -121,33 +121,6 @@ public final class DomainIndex implements AutoCloseable {
         return new DomainIndex(base, merged, hashes, parents, delta);
     }
 
-    /**
-     * Visits every entry of the index as this view sees it whose value passes {@code wanted} (tested first, so
-     * keys are only materialized for wanted entries). One pass over the off-heap map: for batch maintenance, not
-     * for the request path.
-     */
-    public void forEachEntry(java.util.function.LongPredicate wanted, java.util.function.ObjLongConsumer<String> action) {
-        map.forEachEntry(e -> {
-            long v = e.value().get().getValue();
-            if (!wanted.test(v)) {
-                return;
-            }
-            CharSequence k = e.key().get();
-            if (overlay != null && overlayHashes.contains(hash(k, 0, k.length()))
-                    && overlay.containsKey(k.toString())) {
-                return; // the overlay's value wins; visited below
-            }
-            action.accept(k.toString(), v);
-        });
-        if (overlay != null) {
-            for (Object2LongMap.Entry<String> o : overlay.object2LongEntrySet()) {
-                if (o.getLongValue() != DomainEntryLayout.MISSING && wanted.test(o.getLongValue())) {
-                    action.accept(o.getKey(), o.getLongValue());
-                }
-            }
-        }
-    }
-
     /** True for a view made by {@link #withChanges}. */
     public boolean hasChanges() {
         return root != null;
