@@ -2,6 +2,7 @@ package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.journal.JournalConfig;
+import io.leadmatch.engine.snapshot.CsvColumns;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
 
 import java.nio.file.Path;
@@ -22,12 +23,13 @@ import java.util.Objects;
  *                        a truncated user table) must not replace a good generation.
  * @param postgres        a PostgreSQL replica to read instead of {@code snapshotDir}; null: the CSV directory
  * @param routingFile     routing.yaml when the source is a database (a CSV directory has its own)
+ * @param csvColumns      header names of the CSV export (null: the Salesforce API names)
  * @param assignment      the journal's fsync policy and segment size (used with a data directory) and the
  *                        idempotency window for request ids
  */
 public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock,
                            double maxSkippedRatio, PostgresSourceConfig postgres, Path routingFile,
-                           AssignmentSettings assignment) {
+                           CsvColumns csvColumns, AssignmentSettings assignment) {
     /** Default for {@link #maxSkippedRatio}: 5% of the rows. */
     public static final double DEFAULT_MAX_SKIPPED_RATIO = 0.05;
 
@@ -42,13 +44,14 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         }
         matching = matching == null ? MatchingConfig.defaults() : matching;
         clock = clock == null ? Clock.systemUTC() : clock;
+        csvColumns = csvColumns == null ? CsvColumns.SALESFORCE_EXPORT : csvColumns;
         assignment = assignment == null ? AssignmentSettings.defaults() : assignment;
     }
 
-    /** Without assignment settings: the defaults. */
+    /** With the Salesforce export's CSV header names and the default assignment settings. */
     public EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock, double maxSkippedRatio,
                         PostgresSourceConfig postgres, Path routingFile) {
-        this(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile, null);
+        this(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile, null, null);
     }
 
     /** This configuration with other journal settings. */
@@ -59,7 +62,7 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
     /** This configuration with other assignment settings. */
     public EngineConfig withAssignment(AssignmentSettings settings) {
         return new EngineConfig(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile,
-                settings);
+                csvColumns, settings);
     }
 
     /** A CSV source with the default skipped-row threshold. */
@@ -87,8 +90,9 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
             throw new SnapshotException(name, 0, "'snapshot' must be a mapping");
         }
         for (Object k : ((Map<?, ?>) section).keySet()) {
-            if (!"max_skipped_ratio".equals(k)) {
-                throw new SnapshotException(name, 0, "unknown key 'snapshot." + k + "' (allowed: max_skipped_ratio)");
+            if (!"max_skipped_ratio".equals(k) && !"csv_columns".equals(k)) {
+                throw new SnapshotException(name, 0, "unknown key 'snapshot." + k
+                        + "' (allowed: csv_columns, max_skipped_ratio)");
             }
         }
         Object v = ((Map<?, ?>) section).get("max_skipped_ratio");
@@ -193,6 +197,23 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         return ((Number) v).longValue();
     }
 
+    /**
+     * The {@code snapshot: csv_columns:} mapping of a leadmatch.yaml (see {@link CsvColumns}); the Salesforce
+     * export names when absent.
+     */
+    public static CsvColumns parseCsvColumns(Path leadmatchYaml) throws SnapshotException {
+        Object root = MatchingConfig.loadYaml(leadmatchYaml);
+        Object section = root == null ? null : ((Map<?, ?>) root).get("snapshot");
+        return CsvColumns.parse(section instanceof Map<?, ?> m ? m.get("csv_columns") : null,
+                leadmatchYaml.getFileName().toString());
+    }
+
+    /** This configuration with other CSV header names. */
+    public EngineConfig withCsvColumns(CsvColumns columns) {
+        return new EngineConfig(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile,
+                columns, assignment);
+    }
+
     /** The defaults for a PostgreSQL replica, its routing.yaml and an optional data directory. */
     public static EngineConfig postgres(PostgresSourceConfig db, Path routingFile, Path dataDir) {
         return new EngineConfig(null, dataDir, null, null, DEFAULT_MAX_SKIPPED_RATIO,
@@ -201,12 +222,13 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
 
     /** This configuration with another skipped-row threshold. */
     public EngineConfig withMaxSkippedRatio(double ratio) {
-        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile, assignment);
+        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile, csvColumns,
+                assignment);
     }
 
     /** This configuration reading the CRM from a PostgreSQL replica, with routing from {@code routingFile}. */
     public EngineConfig withPostgres(PostgresSourceConfig db, Path routingFile) {
         return new EngineConfig(null, dataDir, matching, clock, maxSkippedRatio, Objects.requireNonNull(db, "db"),
-                routingFile, assignment);
+                routingFile, csvColumns, assignment);
     }
 }

@@ -47,6 +47,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     private boolean closed;
 
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
+        io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: lists, fingerprint, tables
         this.config = config;
         this.normalizer = config.matching().normalizer();
         this.provisional = config.dataDir() == null ? new ProvisionalAccounts()
@@ -191,6 +192,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         long gen = generation + 1;
         Path dir = null;
+        String exportFingerprint = null; // none for a database: every load supersedes logged changes
         CrmSnapshot next;
         if (config.postgres() != null) {
             if (snapshotDir != null) {
@@ -202,10 +204,15 @@ public final class LeadMatchEngine implements AutoCloseable {
                     null, gen);
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
-            next = CsvSnapshotReader.load(dir, normalizer, mailboxes, indexFile(dir), gen);
+            long t0 = System.nanoTime();
+            exportFingerprint = IndexFingerprint.ofExport(dir);
+            Path index = indexFile(dir, exportFingerprint);
+            LOG.info("snapshot fingerprint in {} ms", (System.nanoTime() - t0) / 1_000_000);
+            next = CsvSnapshotReader.load(dir, config.csvColumns(), normalizer, mailboxes, index, gen);
         }
         try {
             checkSkippedRatio(next.report());
+            next = withLoggedAccountChanges(next, exportFingerprint, gen);
         } catch (SnapshotException e) {
             discard(next);
             throw e;
@@ -219,6 +226,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         if (previous != null) {
             if (previous.index().file() != null && !previous.index().file().equals(next.index().file())) {
                 previous.index().deleteFileOnClose();
+                CsvSnapshotReader.deletePersistedTables(previous.index().file()); // read at start-up only
             }
             previous.release();
         } else if (next.index().file() != null) {
@@ -233,15 +241,16 @@ public final class LeadMatchEngine implements AutoCloseable {
         return next.report();
     }
 
-    /** Where the persisted index of {@code dir} lives; null without a data directory. */
-    private Path indexFile(Path dir) throws SnapshotException {
+    /** Where the persisted index (and tables) of {@code dir} live; null without a data directory. */
+    private Path indexFile(Path dir, String exportFingerprint) {
         if (config.dataDir() == null) {
             return null;
         }
         MatchingConfig m = config.matching();
         // routing.yaml's junk domains and the free/disposable lists are folded into the index too.
-        String fingerprint = IndexFingerprint.of(dir, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
-                + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile(), m.pslFile(),
+        String fingerprint = IndexFingerprint.of(exportFingerprint, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
+                + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
+                + config.csvColumns().describe(), m.pslFile(),
                 dir.resolve(CsvSnapshotReader.ROUTING), m.freeEmailFile(), m.disposableEmailFile());
         return config.dataDir().resolve("index").resolve("domains-" + fingerprint + ".cm3");
     }
@@ -310,11 +319,13 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
-    /** Index files of earlier runs whose snapshot has since changed. */
+    /** Index files (and their markers and tables files) of earlier runs whose snapshot has since changed. */
     private static void deleteStaleIndexFiles(Path inUse) {
+        String name = inUse.getFileName().toString();
+        String keep = name.substring(0, name.length() - ".cm3".length()) + ".";
         try (var files = java.nio.file.Files.list(inUse.getParent())) {
             files.filter(p -> p.getFileName().toString().startsWith("domains-"))
-                    .filter(p -> !p.equals(inUse) && !p.getFileName().toString().equals(inUse.getFileName() + ".ready"))
+                    .filter(p -> !p.getFileName().toString().startsWith(keep))
                     .forEach(p -> {
                         try {
                             java.nio.file.Files.deleteIfExists(p);
@@ -363,6 +374,9 @@ public final class LeadMatchEngine implements AutoCloseable {
         try {
             java.util.List<Conflict> out = new java.util.ArrayList<>(s.conflictSetCount());
             for (int i = 0; i < s.conflictSetCount(); i++) {
+                if (s.conflictSet(i).length < 2) {
+                    continue; // incremental changes left one claimant or none
+                }
                 java.util.List<String> ids = new java.util.ArrayList<>();
                 for (int o : s.conflictSet(i)) {
                     ids.add(s.accounts().id(o));
@@ -454,6 +468,111 @@ public final class LeadMatchEngine implements AutoCloseable {
         return java.util.List.copyOf(current.routing().teams().keySet());
     }
 
+    // ---- Incremental account changes (UpsertAccounts / DeleteAccounts) ----
+
+    /** The durable log of changes since the last full load; null without a data directory. */
+    private io.leadmatch.engine.snapshot.AccountChangeLog changeLog;
+
+    /**
+     * Adds or replaces accounts, all or nothing; see {@link #applyAccountChanges}.
+     *
+     * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
+     * @throws java.io.IOException      the change could not be made durable; nothing was changed
+     */
+    public io.leadmatch.engine.snapshot.AccountChange.Result upsertAccounts(
+            java.util.List<io.leadmatch.engine.snapshot.AccountChange> accounts) throws java.io.IOException {
+        return applyAccountChanges(io.leadmatch.engine.snapshot.AccountChange.Batch.upserts(accounts));
+    }
+
+    /**
+     * Deletes accounts, all or nothing; ids that name no account are reported, not an error (change events may
+     * arrive twice). See {@link #applyAccountChanges}.
+     */
+    public io.leadmatch.engine.snapshot.AccountChange.Result deleteAccounts(java.util.List<String> accountIds)
+            throws java.io.IOException {
+        return applyAccountChanges(io.leadmatch.engine.snapshot.AccountChange.Batch.deletes(accountIds));
+    }
+
+    /**
+     * Applies a batch of CRM account changes between snapshots as one new generation: every call sees the state
+     * before or after the whole batch, never part of it (in-flight calls finish on the generation they started
+     * on). With a data directory the batch is appended to {@code account-changes.log} and forced to disk before
+     * it is applied, so a restart replays it on top of the snapshot. A full load of a <em>different</em> export
+     * (any of its CSV files changed; with a database source, every load) supersedes the logged
+     * changes: the new export is expected to contain them. A reload of the unchanged snapshot replays them.
+     *
+     * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
+     * @throws java.io.IOException      the change could not be made durable; nothing was changed
+     */
+    public synchronized io.leadmatch.engine.snapshot.AccountChange.Result applyAccountChanges(
+            io.leadmatch.engine.snapshot.AccountChange.Batch batch) throws java.io.IOException {
+        if (closed) {
+            throw new IllegalStateException("engine is closed");
+        }
+        if (batch.upserts().isEmpty() && batch.deletes().isEmpty()) {
+            throw new IllegalArgumentException("the batch is empty: send at least one account");
+        }
+        CrmSnapshot previous = current;
+        var applied = io.leadmatch.engine.snapshot.AccountChanges.apply(previous, batch, normalizer, generation + 1);
+        CrmSnapshot next = applied.snapshot();
+        try {
+            if (changeLog != null) {
+                changeLog.append(batch);
+            }
+        } catch (java.io.IOException | RuntimeException e) {
+            next.release();
+            throw e;
+        }
+        next.prepareCompanyNames();
+        dropProvisionalWithRealAccounts(next);
+        current = next;
+        generation = next.generation();
+        previous.release();
+        return applied.result();
+    }
+
+    /**
+     * Replays the logged account changes on a freshly loaded generation when it is the snapshot they were made on
+     * ({@code base}, null for a source without a fingerprint); otherwise the log is superseded (kept as
+     * {@code account-changes.superseded.log}) and a new one starts on {@code base}.
+     */
+    private CrmSnapshot withLoggedAccountChanges(CrmSnapshot loaded, String base, long gen)
+            throws SnapshotException {
+        if (config.dataDir() == null) {
+            return loaded; // changes are not durable without a data directory; a reload drops them
+        }
+        if (changeLog != null && (base == null || !base.equals(changeLog.base()))) {
+            changeLog.close();
+            changeLog = null;
+        }
+        if (changeLog == null) {
+            changeLog = io.leadmatch.engine.snapshot.AccountChangeLog.open(config.dataDir(), base);
+        }
+        java.util.List<io.leadmatch.engine.snapshot.AccountChange.Batch> batches = changeLog.batches();
+        CrmSnapshot s = loaded;
+        for (int i = 0; i < batches.size(); i++) {
+            CrmSnapshot d;
+            try {
+                d = io.leadmatch.engine.snapshot.AccountChanges.apply(s, batches.get(i), normalizer, gen).snapshot();
+            } catch (IllegalArgumentException e) {
+                if (s != loaded) {
+                    s.release();
+                }
+                throw new SnapshotException(changeLog.file().toString(), 0, "batch " + (i + 1) + " of "
+                        + batches.size() + " no longer applies to the snapshot: " + e.getMessage(), e);
+            }
+            if (s != loaded) {
+                s.release();
+            }
+            s = d;
+        }
+        if (s != loaded) {
+            loaded.release(); // the derived generation holds the loaded one now
+            LOG.info("replayed {} account change batches from {}", batches.size(), changeLog.file());
+        }
+        return s;
+    }
+
     private CrmSnapshot acquire() {
         for (;;) {
             CrmSnapshot s = current;
@@ -479,6 +598,9 @@ public final class LeadMatchEngine implements AutoCloseable {
             s.release();
         }
         assigner.close();
+        if (changeLog != null) {
+            changeLog.close();
+        }
         provisional.close();
     }
 }

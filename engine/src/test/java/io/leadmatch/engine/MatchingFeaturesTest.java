@@ -165,7 +165,7 @@ class MatchingFeaturesTest {
             assertEquals(INITECH, engine.match(lead("j@initech-labs.com", "", "")).accountId());
         }
         try (var files = Files.list(data.resolve("index"))) {
-            assertEquals(2, files.count(), "one index file and its marker; stale ones are deleted");
+            assertEquals(3, files.count(), "one index file, its marker and its tables; stale ones are deleted");
         }
     }
 

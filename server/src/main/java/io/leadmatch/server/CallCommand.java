@@ -8,6 +8,7 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.leadmatch.proto.v1.AdjustTurnsRequest;
 import io.leadmatch.proto.v1.ExplainRequest;
+import io.leadmatch.proto.v1.DeleteAccountsRequest;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
@@ -16,6 +17,7 @@ import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
 import io.leadmatch.proto.v1.SetOpenLeadsRequest;
+import io.leadmatch.proto.v1.UpsertAccountsRequest;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -29,11 +31,12 @@ import java.util.concurrent.TimeUnit;
  */
 @Command(name = "call", mixinStandardHelpOptions = true,
         description = "Call a running server: Match, MatchAndAssign, ReloadSnapshot, GetTeamState, ListConflicts, "
-                + "SetAvailability, AdjustTurns, Explain or SetOpenLeads, with a JSON request; prints the JSON response.")
+                + "SetAvailability, AdjustTurns, SetOpenLeads, Explain, UpsertAccounts or DeleteAccounts, with a JSON "
+                + "request; prints the JSON response.")
 final class CallCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "METHOD",
             description = "Match | MatchAndAssign | ReloadSnapshot | GetTeamState | ListConflicts | SetAvailability"
-                    + " | AdjustTurns | Explain | SetOpenLeads")
+                    + " | AdjustTurns | SetOpenLeads | Explain | UpsertAccounts | DeleteAccounts")
     String method;
 
     @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}",
@@ -83,9 +86,16 @@ final class CallCommand implements Callable<Integer> {
                 case "SetOpenLeads":
                     response = admin.setOpenLeads(parse(SetOpenLeadsRequest.newBuilder()).build());
                     break;
+                case "UpsertAccounts":
+                    response = admin.upsertAccounts(parse(UpsertAccountsRequest.newBuilder()).build());
+                    break;
+                case "DeleteAccounts":
+                    response = admin.deleteAccounts(parse(DeleteAccountsRequest.newBuilder()).build());
+                    break;
                 default:
                     System.err.println("leadmatch call: unknown method '" + method + "' (Match, MatchAndAssign,"
-                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns, Explain, SetOpenLeads)");
+                            + " ReloadSnapshot, GetTeamState, ListConflicts, SetAvailability, AdjustTurns,"
+                            + " SetOpenLeads, Explain, UpsertAccounts, DeleteAccounts)");
                     return 2;
             }
             System.out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));

@@ -4,7 +4,11 @@ import io.grpc.Status;
 import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.snapshot.AccountChange;
 import io.leadmatch.engine.snapshot.LoadReport;
+import io.leadmatch.proto.v1.AccountChangesResponse;
+import io.leadmatch.proto.v1.DeleteAccountsRequest;
+import io.leadmatch.proto.v1.UpsertAccountsRequest;
 import io.leadmatch.proto.v1.AdjustTurnsRequest;
 import io.leadmatch.proto.v1.AdjustTurnsResponse;
 import io.leadmatch.proto.v1.ExplainRequest;
@@ -27,7 +31,7 @@ import java.time.Instant;
 import java.util.NoSuchElementException;
 
 /**
- * leadmatch.v1.LeadMatchAdmin: reloads, team state, availability and turn adjustments, through the same engine
+ * leadmatch.v1.LeadMatchAdmin: reloads, team state, availability, turn adjustments and account changes, through the same engine
  * calls the CLI uses. Engine {@link NoSuchElementException}s become NOT_FOUND and {@link IllegalArgumentException}s
  * INVALID_ARGUMENT, with the engine's message (which says what to send instead).
  */
@@ -162,5 +166,36 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
         } catch (IllegalArgumentException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
         }
+    }
+
+    // ---- Incremental account changes ----
+
+    @Override
+    public void upsertAccounts(UpsertAccountsRequest request, StreamObserver<AccountChangesResponse> out) {
+        applyChanges(() -> engine.upsertAccounts(ProtoMapping.accountChanges(request)), out);
+    }
+
+    @Override
+    public void deleteAccounts(DeleteAccountsRequest request, StreamObserver<AccountChangesResponse> out) {
+        applyChanges(() -> engine.deleteAccounts(request.getAccountIdsList()), out);
+    }
+
+    /** One batch through the engine; its exceptions as the status codes the proto documents. */
+    private void applyChanges(AccountChangeCall call, StreamObserver<AccountChangesResponse> out) {
+        try {
+            out.onNext(ProtoMapping.accountChangesResponse(call.apply()));
+            out.onCompleted();
+        } catch (IllegalArgumentException e) {
+            out.onError(Status.INVALID_ARGUMENT.withDescription("batch rejected, nothing changed: " + e.getMessage())
+                    .asRuntimeException());
+        } catch (java.io.IOException e) {
+            out.onError(Status.UNAVAILABLE.withDescription("batch not applied: cannot write the change log: " + e)
+                    .asRuntimeException());
+        }
+    }
+
+    @FunctionalInterface
+    private interface AccountChangeCall {
+        AccountChange.Result apply() throws java.io.IOException;
     }
 }

@@ -108,7 +108,8 @@ public final class Main implements Callable<Integer> {
                 assignment = assignment.withJournal(assignment.journal().withFsync(FsyncPolicy.parse(fsync)));
             }
             EngineConfig cfg = new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null)
-                    .withMaxSkippedRatio(ratio).withAssignment(assignment);
+                    .withMaxSkippedRatio(ratio).withAssignment(assignment)
+                    .withCsvColumns(config == null ? null : EngineConfig.parseCsvColumns(config));
             switch (source) {
                 case "csv":
                     if (jdbcUrl != null || dbUser != null || dbPasswordEnv != null || routing != null) {

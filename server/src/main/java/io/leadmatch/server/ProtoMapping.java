@@ -206,4 +206,29 @@ final class ProtoMapping {
         }
         return b.build();
     }
+
+    // ---- Incremental account changes ----
+
+    static java.util.List<io.leadmatch.engine.snapshot.AccountChange> accountChanges(
+            io.leadmatch.proto.v1.UpsertAccountsRequest r) {
+        java.util.List<io.leadmatch.engine.snapshot.AccountChange> out = new java.util.ArrayList<>(r.getAccountsCount());
+        for (io.leadmatch.proto.v1.AccountRecord a : r.getAccountsList()) {
+            out.add(new io.leadmatch.engine.snapshot.AccountChange(a.getId(), a.getName(), a.getWebsite(),
+                    a.getOtherDomainsList(), a.getOwnerId(), a.getType(), a.getBillingCountry(), a.getBillingState(),
+                    a.getParentId()));
+        }
+        return out;
+    }
+
+    static io.leadmatch.proto.v1.AccountChangesResponse accountChangesResponse(
+            io.leadmatch.engine.snapshot.AccountChange.Result r) {
+        return io.leadmatch.proto.v1.AccountChangesResponse.newBuilder()
+                .setGeneration(r.generation())
+                .setInserted(r.inserted())
+                .setUpdated(r.updated())
+                .setDeleted(r.deleted())
+                .addAllNotFound(r.notFound())
+                .addAllWarnings(r.warnings())
+                .build();
+    }
 }

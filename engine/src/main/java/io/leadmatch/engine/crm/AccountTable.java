@@ -10,6 +10,10 @@ import java.util.List;
  * CRM accounts in struct-of-arrays form, addressed by a dense ordinal (the value the domain index stores).
  * Immutable once built; one per snapshot generation. Owner and opportunity-owner references are user ordinals of
  * the generation's {@link UserTable}, -1 when absent.
+ *
+ * <p>Incremental changes ({@link #withChanges}) make a new table: ordinals never move (new accounts are appended,
+ * a deleted account keeps its ordinal as a tombstone that {@link #ordinalOf} no longer finds), so index entries
+ * and conflict sets of the previous generation stay meaningful.
  */
 public final class AccountTable {
     private final String[] ids;
@@ -21,6 +25,27 @@ public final class AccountTable {
     private final String[] state;
     private final int[] openOpportunityOwner;
     private final Object2IntOpenHashMap<String> ordinals;
+    /** Ids added by incremental changes (the loaded {@link #ordinals} map is shared, never mutated). */
+    private final Object2IntOpenHashMap<String> addedOrdinals;
+    /** Tombstones of deleted accounts; null when nothing was ever deleted. */
+    private final boolean[] deleted;
+
+    private AccountTable(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
+                         String[] country, String[] state, int[] openOpportunityOwner,
+                         Object2IntOpenHashMap<String> ordinals, Object2IntOpenHashMap<String> addedOrdinals,
+                         boolean[] deleted) {
+        this.ids = ids;
+        this.names = names;
+        this.owner = owner;
+        this.parent = parent;
+        this.type = type;
+        this.country = country;
+        this.state = state;
+        this.openOpportunityOwner = openOpportunityOwner;
+        this.ordinals = ordinals;
+        this.addedOrdinals = addedOrdinals;
+        this.deleted = deleted;
+    }
 
     private AccountTable(Builder b) {
         this.ids = b.ids.toArray(new String[0]);
@@ -32,16 +57,118 @@ public final class AccountTable {
         this.state = b.state.toArray(new String[0]);
         this.openOpportunityOwner = b.openOpportunityOwner.toIntArray();
         this.ordinals = b.ordinals;
+        this.addedOrdinals = null;
+        this.deleted = null;
     }
 
-    /** Number of accounts. */
+    /**
+     * A table from its columns (one entry per ordinal, references already resolved), as persisted beside the
+     * index. The arrays are taken, not copied.
+     */
+    public static AccountTable ofColumns(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
+                                         String[] country, String[] state, int[] openOpportunityOwner) {
+        Object2IntOpenHashMap<String> ordinals = new Object2IntOpenHashMap<>(ids.length);
+        ordinals.defaultReturnValue(-1);
+        for (int i = 0; i < ids.length; i++) {
+            ordinals.put(ids[i], i);
+        }
+        return new AccountTable(ids, names, owner, parent, type, country, state, openOpportunityOwner, ordinals,
+                null, null);
+    }
+
+    /** Number of ordinals, deleted accounts included (ordinals are never reused for another id). */
     public int size() {
         return ids.length;
     }
 
-    /** Ordinal of an account id (15 or 18 characters), or -1. */
+    /** Ordinal of an account id (15 or 18 characters), or -1 (also for a deleted account). */
     public int ordinalOf(String id) {
-        return SalesforceIds.lookup(ordinals, id);
+        int o = anyOrdinalOf(id);
+        return o >= 0 && isDeleted(o) ? -1 : o;
+    }
+
+    /** Ordinal of an id, deleted or not. */
+    private int anyOrdinalOf(String id) {
+        int o = SalesforceIds.lookup(ordinals, id);
+        return o < 0 && addedOrdinals != null ? SalesforceIds.lookup(addedOrdinals, id) : o;
+    }
+
+    /** True when the account was deleted by an incremental change. */
+    public boolean isDeleted(int ordinal) {
+        return deleted != null && deleted[ordinal];
+    }
+
+    /**
+     * One account row of an incremental change, references already checked by the caller.
+     *
+     * @param ownerOrdinal user ordinal of the owner, or -1
+     * @param parentId     parent account id as sent (resolved against the new table), or empty
+     */
+    public record Row(String id, String name, int ownerOrdinal, String parentId, AccountType type, String country,
+                      String state) {
+    }
+
+    /**
+     * A new table with {@code upserts} applied (an existing id keeps its ordinal and its open-opportunity owner; a
+     * new id, or one that was deleted before, is appended or revived) and {@code deletes} tombstoned. This table is
+     * not modified: generations still serving keep reading it. Costs one copy of the column arrays.
+     *
+     * @param upserts rows to add or replace, ids distinct
+     * @param deletes ordinals of accounts to delete (none of them among the upserts)
+     */
+    public AccountTable withChanges(List<Row> upserts, int[] deletes) {
+        int added = 0;
+        for (Row r : upserts) {
+            if (anyOrdinalOf(r.id()) < 0) {
+                added++;
+            }
+        }
+        int n = ids.length + added;
+        String[] nIds = java.util.Arrays.copyOf(ids, n);
+        String[] nNames = java.util.Arrays.copyOf(names, n);
+        int[] nOwner = java.util.Arrays.copyOf(owner, n);
+        int[] nParent = java.util.Arrays.copyOf(parent, n);
+        AccountType[] nType = java.util.Arrays.copyOf(type, n);
+        String[] nCountry = java.util.Arrays.copyOf(country, n);
+        String[] nState = java.util.Arrays.copyOf(state, n);
+        int[] nOpp = java.util.Arrays.copyOf(openOpportunityOwner, n);
+        java.util.Arrays.fill(nOpp, ids.length, n, -1);
+        Object2IntOpenHashMap<String> nAdded = addedOrdinals == null ? new Object2IntOpenHashMap<>()
+                : new Object2IntOpenHashMap<>(addedOrdinals);
+        nAdded.defaultReturnValue(-1);
+        boolean needTombstones = deleted != null || deletes.length > 0;
+        boolean[] nDeleted = needTombstones ? (deleted == null ? new boolean[n] : java.util.Arrays.copyOf(deleted, n))
+                : null;
+        int next = ids.length;
+        int[] rowOrdinals = new int[upserts.size()];
+        for (int i = 0; i < upserts.size(); i++) {
+            Row r = upserts.get(i);
+            int o = anyOrdinalOf(r.id());
+            if (o < 0) {
+                o = next++;
+                nIds[o] = r.id();
+                nAdded.put(r.id(), o);
+            }
+            rowOrdinals[i] = o;
+            nNames[o] = r.name();
+            nOwner[o] = r.ownerOrdinal();
+            nType[o] = r.type();
+            nCountry[o] = r.country();
+            nState[o] = r.state();
+            if (nDeleted != null) {
+                nDeleted[o] = false;
+            }
+        }
+        for (int o : deletes) {
+            nDeleted[o] = true;
+        }
+        AccountTable t = new AccountTable(nIds, nNames, nOwner, nParent, nType, nCountry, nState, nOpp, ordinals,
+                nAdded, nDeleted);
+        // Parents resolve against the new table, so a batch may bring a parent and its children together.
+        for (int i = 0; i < upserts.size(); i++) {
+            nParent[rowOrdinals[i]] = t.ordinalOf(upserts.get(i).parentId());
+        }
+        return t;
     }
 
     public String id(int ordinal) {

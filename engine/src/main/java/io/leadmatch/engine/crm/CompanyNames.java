@@ -1,6 +1,8 @@
 package io.leadmatch.engine.crm;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.objects.Object2IntMap;
+import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
 
 import java.text.Normalizer;
@@ -28,15 +30,29 @@ public final class CompanyNames {
 
     /** Builds the index from an account table's names. */
     public static CompanyNames of(AccountTable accounts) {
-        Object2ObjectOpenHashMap<String, IntArrayList> tmp = new Object2ObjectOpenHashMap<>();
+        // Most names are unique: one presized map of first holders, lists only for shared names (no list object
+        // per account, no rehashing: this runs beside the load of a million accounts).
+        Object2IntOpenHashMap<String> first = new Object2IntOpenHashMap<>(accounts.size());
+        first.defaultReturnValue(-1);
+        Object2ObjectOpenHashMap<String, IntArrayList> shared = new Object2ObjectOpenHashMap<>();
         for (int i = 0; i < accounts.size(); i++) {
+            if (accounts.isDeleted(i)) {
+                continue;
+            }
             String key = normalize(accounts.name(i));
-            if (!key.isEmpty()) {
-                tmp.computeIfAbsent(key, k -> new IntArrayList(1)).add(i);
+            if (key.isEmpty()) {
+                continue;
+            }
+            int holder = first.putIfAbsent(key, i);
+            if (holder >= 0) {
+                shared.computeIfAbsent(key, k -> IntArrayList.of(holder)).add(i);
             }
         }
-        Object2ObjectOpenHashMap<String, int[]> byName = new Object2ObjectOpenHashMap<>(tmp.size());
-        tmp.forEach((k, v) -> byName.put(k, v.toIntArray()));
+        Object2ObjectOpenHashMap<String, int[]> byName = new Object2ObjectOpenHashMap<>(first.size());
+        for (Object2IntMap.Entry<String> e : first.object2IntEntrySet()) {
+            IntArrayList all = shared.get(e.getKey());
+            byName.put(e.getKey(), all == null ? new int[] {e.getIntValue()} : all.toIntArray());
+        }
         return new CompanyNames(byName);
     }
 
@@ -55,7 +71,8 @@ public final class CompanyNames {
         if (name == null || name.isBlank() || name.length() > 512) {
             return "";
         }
-        String s = Normalizer.normalize(name, Normalizer.Form.NFKD).toLowerCase(Locale.ROOT);
+        // NFKD leaves ASCII as it is: skip it for the common case.
+        String s = (isAscii(name) ? name : Normalizer.normalize(name, Normalizer.Form.NFKD)).toLowerCase(Locale.ROOT);
         StringBuilder sb = new StringBuilder(s.length());
         boolean space = true;
         for (int i = 0; i < s.length(); i++) {
@@ -97,6 +114,15 @@ public final class CompanyNames {
             return "";
         }
         return String.join(" ", java.util.Arrays.copyOfRange(words, from, to));
+    }
+
+    private static boolean isAscii(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Number of distinct normalized names. */

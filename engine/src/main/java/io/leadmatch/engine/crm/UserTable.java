@@ -15,6 +15,23 @@ public final class UserTable {
     private final boolean[] active;
     private final Object2IntOpenHashMap<String> ordinals;
 
+    private UserTable(String[] ids, String[] names, String[] emails, boolean[] active) {
+        this.ids = ids;
+        this.names = names;
+        this.emails = emails;
+        this.active = active;
+        this.ordinals = new Object2IntOpenHashMap<>(ids.length);
+        ordinals.defaultReturnValue(-1);
+        for (int i = 0; i < ids.length; i++) {
+            ordinals.put(ids[i], i);
+        }
+    }
+
+    /** A table from its columns, as persisted beside the index. The arrays are taken, not copied. */
+    public static UserTable ofColumns(String[] ids, String[] names, String[] emails, boolean[] active) {
+        return new UserTable(ids, names, emails, active);
+    }
+
     private UserTable(Builder b) {
         int n = b.ids.size();
         this.ids = b.ids.toArray(new String[0]);

@@ -2,6 +2,7 @@ package io.leadmatch.engine.index;
 
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import it.unimi.dsi.fastutil.objects.Object2LongMap;
+import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.values.Values;
@@ -20,9 +21,15 @@ import java.nio.file.Path;
  * probe per label only for those domains; every other lookup is a single probe. The filter stores 64-bit hashes:
  * a false positive only costs extra probes, never a wrong answer.
  *
- * <p>Lookups are thread-safe and may run concurrently with {@link #put}/{@link #remove} (incremental CRM changes
- * between snapshots). {@link #close()} frees the off-heap memory: callers
- * must make sure no lookup is running (the engine reference-counts generations for that).
+ * <p>Lookups are thread-safe and may run concurrently with {@link #put}/{@link #remove}. {@link #close()} frees the
+ * off-heap memory: callers must make sure no lookup is running (the engine reference-counts generations for that).
+ *
+ * <p>Incremental CRM changes between snapshots do not write into the map: {@link #withChanges} returns a
+ * <em>view</em>, the same off-heap map under a small immutable on-heap overlay of changed entries. A batch of
+ * changes therefore becomes visible all at once (when the engine swaps the generation holding the view in), calls
+ * still running on the previous generation never see half of it, and the persisted file keeps exactly the content
+ * its fingerprint names. Lookups of a view hash the key once to test the overlay (no allocation unless the key was
+ * changed); a view without changes is the map itself.
  */
 public final class DomainIndex implements AutoCloseable {
     static {
@@ -36,6 +43,16 @@ public final class DomainIndex implements AutoCloseable {
     private volatile boolean deleteOnClose;
     private final boolean reused;
     private volatile boolean markerInvalidated;
+    /** The index whose map a view shares; null for an index that owns its map. */
+    private final DomainIndex root;
+    /** A view's changed entries ({@link DomainEntryLayout#MISSING}: removed); null for a root. */
+    private final Object2LongOpenHashMap<String> overlay;
+    /** Hashes of {@link #overlay}'s keys: a lookup of an unchanged key allocates nothing. */
+    private final LongOpenHashSet overlayHashes;
+    /** Entries a view adds minus those it removes, against the root map. */
+    private final long sizeDelta;
+    /** Overlay value meaning "not changed here, ask the map". Never a valid entry. */
+    private static final long NOT_OVERRIDDEN = Long.MIN_VALUE;
 
     private DomainIndex(ChronicleMap<CharSequence, LongValue> map, LongOpenHashSet domainsWithSubdomains, Path file,
                         boolean deleteOnClose, boolean reused) {
@@ -44,6 +61,74 @@ public final class DomainIndex implements AutoCloseable {
         this.domainsWithSubdomains = domainsWithSubdomains;
         this.file = file;
         this.deleteOnClose = deleteOnClose;
+        this.root = null;
+        this.overlay = null;
+        this.overlayHashes = null;
+        this.sizeDelta = 0;
+    }
+
+    private DomainIndex(DomainIndex root, Object2LongOpenHashMap<String> overlay, LongOpenHashSet overlayHashes,
+                        LongOpenHashSet domainsWithSubdomains, long sizeDelta) {
+        this.root = root;
+        this.map = root.map;
+        this.file = root.file;
+        this.reused = root.reused;
+        this.overlay = overlay;
+        this.overlayHashes = overlayHashes;
+        this.domainsWithSubdomains = domainsWithSubdomains;
+        this.sizeDelta = sizeDelta;
+    }
+
+    /**
+     * A view of this index with {@code changes} on top (entries replaced or added; {@link DomainEntryLayout#MISSING}
+     * removes one). This index is not modified. Views of views keep one overlay over the shared map.
+     *
+     * @param changes          domain → new entry, or {@link DomainEntryLayout#MISSING} to remove it
+     * @param subdomainParents registrable domains under which a changed key is a subdomain
+     */
+    public DomainIndex withChanges(Object2LongMap<String> changes, Iterable<String> subdomainParents) {
+        DomainIndex base = root == null ? this : root;
+        Object2LongOpenHashMap<String> merged = overlay == null ? new Object2LongOpenHashMap<>(changes.size())
+                : new Object2LongOpenHashMap<>(overlay);
+        merged.defaultReturnValue(NOT_OVERRIDDEN);
+        LongValue holder = newValueHolder();
+        long delta = sizeDelta;
+        for (Object2LongMap.Entry<String> c : changes.object2LongEntrySet()) {
+            String key = c.getKey();
+            long inMap = base.getFromMap(key, holder);
+            long before = merged.getLong(key);
+            before = before == NOT_OVERRIDDEN ? inMap : before;
+            long after = c.getLongValue();
+            delta += (after != DomainEntryLayout.MISSING ? 1 : 0) - (before != DomainEntryLayout.MISSING ? 1 : 0);
+            if (after == inMap) {
+                merged.removeLong(key); // back to what the map says: keep the overlay minimal
+            } else {
+                merged.put(key, after);
+            }
+        }
+        LongOpenHashSet hashes = new LongOpenHashSet(merged.size());
+        for (String k : merged.keySet()) {
+            hashes.add(hash(k, 0, k.length()));
+        }
+        LongOpenHashSet parents = domainsWithSubdomains;
+        for (String p : subdomainParents) {
+            long h = hash(p, 0, p.length());
+            if (!parents.contains(h)) {
+                parents = parents == domainsWithSubdomains ? new LongOpenHashSet(parents) : parents;
+                parents.add(h);
+            }
+        }
+        return new DomainIndex(base, merged, hashes, parents, delta);
+    }
+
+    /** True for a view made by {@link #withChanges}. */
+    public boolean hasChanges() {
+        return root != null;
+    }
+
+    private long getFromMap(CharSequence domain, LongValue holder) {
+        LongValue v = map.getUsing(domain, holder);
+        return v == null ? DomainEntryLayout.MISSING : v.getValue();
     }
 
     /**
@@ -119,18 +204,61 @@ public final class DomainIndex implements AutoCloseable {
         return build(entries, subdomainParents, file, false);
     }
 
+    /**
+     * Opens the index a previous run persisted at {@code file} without the entries it was built from (a restart
+     * whose snapshot state is persisted too), or returns null when there is no complete index there: no ready
+     * marker, or not exactly {@code entries} entries.
+     *
+     * @param entries          the number of entries the file must hold
+     * @param averageKeyBytes  as {@link #averageKeyBytes} computed when the file was built
+     * @param subdomainParents as for {@link #build}
+     */
+    public static DomainIndex openPersisted(Path file, long entries, double averageKeyBytes,
+                                            Iterable<String> subdomainParents) {
+        if (!Files.isRegularFile(file) || !Files.isRegularFile(readyMarker(file))) {
+            return null;
+        }
+        ChronicleMap<CharSequence, LongValue> map = null;
+        try {
+            map = mapBuilder(entries, averageKeyBytes).createPersistedTo(file.toFile());
+            if (map.longSize() != entries) {
+                map.close();
+                return null;
+            }
+            LongOpenHashSet parents = new LongOpenHashSet();
+            for (String parent : subdomainParents) {
+                parents.add(hash(parent, 0, parent.length()));
+            }
+            return new DomainIndex(map, parents, file, false, true);
+        } catch (IOException | RuntimeException e) {
+            if (map != null) {
+                map.close();
+            }
+            return null;
+        }
+    }
+
+    /** Average key length of {@code entries} as the map is configured with it (persist it to reopen the map). */
+    public static double averageKeyBytes(Object2LongMap<String> entries) {
+        long n = entries.size();
+        if (n == 0) {
+            return 16;
+        }
+        long total = 0;
+        for (String k : entries.keySet()) {
+            total += k.length();
+        }
+        return Math.max(4, (double) total / n);
+    }
+
     /** The one map configuration, for building and for reopening a persisted index. */
     private static net.openhft.chronicle.map.ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(
             Object2LongMap<String> entries) {
-        long n = entries.size();
-        double averageKeyBytes = 16;
-        if (n > 0) {
-            long total = 0;
-            for (String k : entries.keySet()) {
-                total += k.length();
-            }
-            averageKeyBytes = Math.max(4, (double) total / n);
-        }
+        return mapBuilder(entries.size(), averageKeyBytes(entries));
+    }
+
+    private static net.openhft.chronicle.map.ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(
+            long n, double averageKeyBytes) {
         return ChronicleMap.of(CharSequence.class, LongValue.class)
                 .name("leadmatch-domains")
                 // Headroom: a Chronicle Map fails when it outgrows its configured size.
@@ -182,8 +310,36 @@ public final class DomainIndex implements AutoCloseable {
 
     /** Deletes the backing file when the index closes (its generation was replaced by a different one). */
     public void deleteFileOnClose() {
+        if (root != null) {
+            root.deleteFileOnClose();
+            return;
+        }
         this.deleteOnClose = true;
     }
+
+    /**
+     * Pays Chronicle's one-time start-up costs on a background thread: generating the {@link LongValue} class (a
+     * compiler run) and initializing the map classes take 1-2 s on 2 cores, which would otherwise come on top of
+     * reading the snapshot. Idempotent; returns at once.
+     */
+    public static void warmUpInBackground() {
+        if (WARMED_UP.compareAndSet(false, true)) {
+            Thread t = new Thread(() -> {
+                try (ChronicleMap<CharSequence, LongValue> tiny = mapBuilder(16, 8).create()) {
+                    LongValue v = newValueHolder();
+                    v.setValue(1);
+                    tiny.put("warm.up", v);
+                } catch (RuntimeException | LinkageError e) {
+                    // Only a head start: the real use reports any real problem.
+                }
+            }, "chronicle-warm-up");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private static final java.util.concurrent.atomic.AtomicBoolean WARMED_UP =
+            new java.util.concurrent.atomic.AtomicBoolean();
 
     /** A reusable value holder for {@link #get}; one per thread. */
     public static LongValue newValueHolder() {
@@ -195,8 +351,13 @@ public final class DomainIndex implements AutoCloseable {
      * is reused.
      */
     public long get(CharSequence domain, LongValue holder) {
-        LongValue v = map.getUsing(domain, holder);
-        return v == null ? DomainEntryLayout.MISSING : v.getValue();
+        if (overlay != null && overlayHashes.contains(hash(domain, 0, domain.length()))) {
+            long changed = overlay.getLong(domain.toString());
+            if (changed != NOT_OVERRIDDEN) {
+                return changed;
+            }
+        }
+        return getFromMap(domain, holder);
     }
 
     /** True when some subdomain of the registrable domain {@code host[from, to)} may be indexed. */
@@ -212,6 +373,7 @@ public final class DomainIndex implements AutoCloseable {
      * @param subdomainOfOrNull the registrable domain when {@code domain} is a subdomain of it, else null
      */
     public void put(CharSequence domain, long entry, String subdomainOfOrNull) {
+        requireRoot();
         invalidateReadyMarker();
         if (subdomainOfOrNull != null) {
             long h = hash(subdomainOfOrNull, 0, subdomainOfOrNull.length());
@@ -233,13 +395,21 @@ public final class DomainIndex implements AutoCloseable {
      * costs an extra probe.
      */
     public boolean remove(CharSequence domain) {
+        requireRoot();
         invalidateReadyMarker();
         return map.remove(domain) != null;
     }
 
+    /** A view must not write into the map other generations share. */
+    private void requireRoot() {
+        if (root != null) {
+            throw new UnsupportedOperationException("a view made by withChanges is read-only");
+        }
+    }
+
     /** Number of indexed domains (registrable domains, subdomains and aliases). */
     public long size() {
-        return map.longSize();
+        return map.longSize() + sizeDelta;
     }
 
     /** Off-heap bytes the map occupies. */
@@ -252,8 +422,12 @@ public final class DomainIndex implements AutoCloseable {
         return file;
     }
 
+    /** Frees the off-heap map; a no-op on a view (its root's owner closes the map). */
     @Override
     public void close() {
+        if (root != null) {
+            return;
+        }
         map.close();
         if (deleteOnClose && file != null) {
             try {

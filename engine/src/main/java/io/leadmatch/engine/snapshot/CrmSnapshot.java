@@ -13,6 +13,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A reload builds a new generation beside the old one and swaps it in; a generation's off-heap index is closed
  * only when it has been replaced and its last reader has released it (reference counted), so a lookup never
  * touches freed memory.
+ *
+ * <p>A batch of incremental account changes makes a <em>derived</em> generation ({@link #withAccountChanges}): a
+ * new account table, a view of the loaded generation's index with the changed entries on top, and the conflict
+ * sets as they now are. A derived generation holds a reference to the loaded one it is based on (its root), so
+ * the shared off-heap map closes only when no generation built on it is left.
  */
 public final class CrmSnapshot {
     private final long generation;
@@ -22,14 +27,18 @@ public final class CrmSnapshot {
     private final int[][] conflictSets;
     private final String[] conflictDomains;
     /** Built in the background after the load: the fallback is rare and a 1M-name index takes about a second. */
-    private final java.util.concurrent.CompletableFuture<CompanyNames> companyNames;
+    private volatile java.util.concurrent.CompletableFuture<CompanyNames> companyNames;
+    /** The loaded generation whose off-heap index a derived generation shares; null for a loaded one. */
+    private final CrmSnapshot root;
+    private final AccountDomains accountDomains;
     private final RoutingConfig routing;
     private final LoadReport report;
     /** Readers plus one for "current"; the index closes when it drops to zero. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
     CrmSnapshot(long generation, UserTable users, AccountTable accounts, DomainIndex index, int[][] conflictSets,
-                String[] conflictDomains, RoutingConfig routing, LoadReport report) {
+                String[] conflictDomains, AccountDomains accountDomains, RoutingConfig routing, LoadReport report) {
+        this.accountDomains = accountDomains;
         this.generation = generation;
         this.users = users;
         this.accounts = accounts;
@@ -39,6 +48,71 @@ public final class CrmSnapshot {
         this.companyNames = java.util.concurrent.CompletableFuture.supplyAsync(() -> CompanyNames.of(accounts));
         this.routing = routing;
         this.report = report;
+        this.root = null;
+    }
+
+    private CrmSnapshot(CrmSnapshot previous, long generation, AccountTable accounts, DomainIndex index,
+                        int[][] conflictSets, String[] conflictDomains, AccountDomains accountDomains) {
+        this.accountDomains = accountDomains;
+        this.root = previous.root == null ? previous : previous.root;
+        if (!root.retain()) {
+            throw new IllegalStateException("generation " + root.generation + " is already closed");
+        }
+        this.generation = generation;
+        this.users = previous.users;
+        this.accounts = accounts;
+        this.index = index;
+        this.conflictSets = conflictSets;
+        this.conflictDomains = conflictDomains;
+        this.routing = previous.routing;
+        this.report = previous.report;
+        // Started by prepareCompanyNames when the generation goes live: a replay of many batches only needs the
+        // last one's.
+        this.companyNames = null;
+    }
+
+    /**
+     * A derived generation: this one with a batch of account changes applied (see {@link AccountChanges}). This
+     * generation is not modified.
+     */
+    CrmSnapshot withAccountChanges(long generation, AccountTable accounts, DomainIndex index, int[][] conflictSets,
+                                   String[] conflictDomains, AccountDomains accountDomains) {
+        return new CrmSnapshot(this, generation, accounts, index, conflictSets, conflictDomains, accountDomains);
+    }
+
+    /** Each account's own index keys, and the aliases (for incremental changes). */
+    AccountDomains accountDomains() {
+        return accountDomains;
+    }
+
+    /** Starts building the company-name index in the background, if it is not built or being built yet. */
+    public void prepareCompanyNames() {
+        if (companyNames == null) {
+            synchronized (this) {
+                if (companyNames == null) {
+                    companyNames = java.util.concurrent.CompletableFuture.supplyAsync(() -> CompanyNames.of(accounts));
+                }
+            }
+        }
+    }
+
+    /** Number of conflict-set slots (some may have shrunk below two claimants after incremental changes). */
+    int conflictSlotCount() {
+        return conflictSets.length;
+    }
+
+    /** The conflict sets and their domains, for a derived generation to copy. */
+    int[][] conflictSetsCopy() {
+        return java.util.Arrays.copyOf(conflictSets, conflictSets.length);
+    }
+
+    String[] conflictDomainsCopy() {
+        return java.util.Arrays.copyOf(conflictDomains, conflictDomains.length);
+    }
+
+    /** True for a generation made by incremental changes on top of a load. */
+    public boolean derived() {
+        return root != null;
     }
 
     public long generation() {
@@ -64,6 +138,7 @@ public final class CrmSnapshot {
 
     /** Normalized company names → accounts, for the company-name fallback. */
     public CompanyNames companyNames() {
+        prepareCompanyNames();
         return companyNames.join();
     }
 
@@ -98,10 +173,14 @@ public final class CrmSnapshot {
         }
     }
 
-    /** Drops a reference; the last one closes the off-heap index. */
+    /** Drops a reference; the last one closes the off-heap index (a derived generation releases its root). */
     public void release() {
         if (refs.decrementAndGet() == 0) {
-            index.close();
+            if (root == null) {
+                index.close();
+            } else {
+                root.release();
+            }
         }
     }
 }

@@ -33,7 +33,8 @@ import java.util.TreeMap;
  * Reads a Salesforce export directory (Bulk API 2.0 / Data Loader CSV: header row, RFC 4180 quoting with embedded
  * commas, quotes and newlines, optional UTF-8 BOM) into a {@link SnapshotBuilder}:
  * {@code User.csv}, {@code Account.csv}, {@code Opportunity.csv} (optional), {@code domain_aliases.csv}
- * (optional) and {@code routing.yaml}. Columns are found by header name, case-insensitively.
+ * (optional) and {@code routing.yaml}. Columns are found by header name, case-insensitively; the names are
+ * configurable ({@link CsvColumns}). An account's other domains are separated by ';', ',' or whitespace.
  *
  * <p>Structural problems (unreadable file, missing required column, unterminated quote, wrong number of fields,
  * invalid UTF-8) fail the load with file:line. Data problems in a row (missing id, a website with no domain) skip
@@ -45,8 +46,6 @@ public final class CsvSnapshotReader {
     public static final String OPPORTUNITIES = "Opportunity.csv";
     public static final String ALIASES = "domain_aliases.csv";
     public static final String ROUTING = "routing.yaml";
-    /** Column listing an account's other domains, separated by ';', ',' or whitespace. */
-    public static final String OTHER_DOMAINS_COLUMN = "Other_Domains__c";
 
     private CsvSnapshotReader() {
     }
@@ -67,35 +66,74 @@ public final class CsvSnapshotReader {
     /** As {@link #load(Path, DomainNormalizer, Path, long)}, with the free/disposable lists to fold in. */
     public static CrmSnapshot load(Path dir, DomainNormalizer normalizer, MailboxProviders mailboxes, Path indexFile,
                                    long generation) throws SnapshotException {
+        return load(dir, CsvColumns.SALESFORCE_EXPORT, normalizer, mailboxes, indexFile, generation);
+    }
+
+    /** As {@link #load(Path, DomainNormalizer, MailboxProviders, Path, long)}, with configured header names. */
+    public static CrmSnapshot load(Path dir, CsvColumns c, DomainNormalizer normalizer, MailboxProviders mailboxes,
+                                   Path indexFile, long generation) throws SnapshotException {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
+        long started = System.nanoTime();
         RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
+        if (indexFile != null) {
+            // The index file's name is a fingerprint of every input: its tables file is this snapshot's state.
+            CrmSnapshot persisted = SnapshotTablesFile.read(SnapshotTablesFile.forIndex(indexFile), indexFile,
+                    dir.toString(), routing, generation, started);
+            if (persisted != null) {
+                return persisted;
+            }
+        }
         SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer, mailboxes);
 
-        readCsv(requireFile(dir, USERS), List.of("Id", "Name", "IsActive"), (where, row) ->
-                b.user(where, row.get("Id"), row.get("Name"), row.getOr("Email"), parseBool(row.get("IsActive"))));
+        String uId = c.user("id");
+        String uName = c.user("name");
+        String uActive = c.user("is_active");
+        readCsv(requireFile(dir, USERS), List.of(uId, uName, uActive), (where, row) ->
+                b.user(where, row.get(uId), row.get(uName), row.getOr(c.user("email")), parseBool(row.get(uActive))));
         b.usersDone();
 
-        readCsv(requireFile(dir, ACCOUNTS), List.of("Id", "Name", "Website", "OwnerId"), (where, row) ->
-                b.account(where, row.get("Id"), row.get("Name"), row.get("Website"), row.get("OwnerId"),
-                        row.getOr("ParentId"), row.getOr("Type"), row.getOr("BillingCountry"),
-                        row.getOr("BillingState"), splitDomains(row.getOr(OTHER_DOMAINS_COLUMN))));
+        String aId = c.account("id");
+        String aName = c.account("name");
+        String aWebsite = c.account("website");
+        String aOwner = c.account("owner_id");
+        readCsv(requireFile(dir, ACCOUNTS), List.of(aId, aName, aWebsite, aOwner), (where, row) ->
+                b.account(where, row.get(aId), row.get(aName), row.get(aWebsite), row.get(aOwner),
+                        row.getOr(c.account("parent_id")), row.getOr(c.account("type")),
+                        row.getOr(c.account("billing_country")), row.getOr(c.account("billing_state")),
+                        splitDomains(row.getOr(c.account("other_domains")))));
 
         Path opps = dir.resolve(OPPORTUNITIES);
         if (Files.exists(opps)) {
-            readCsv(opps, List.of("Id", "AccountId", "OwnerId", "IsClosed"), (where, row) -> {
-                long created = parseTime(row.getOr("CreatedDate"));
-                b.opportunity(where, row.get("Id"), row.get("AccountId"), row.get("OwnerId"),
-                        parseBool(row.get("IsClosed")), created);
+            String oId = c.opportunity("id");
+            String oAccount = c.opportunity("account_id");
+            String oOwner = c.opportunity("owner_id");
+            String oClosed = c.opportunity("is_closed");
+            readCsv(opps, List.of(oId, oAccount, oOwner, oClosed), (where, row) -> {
+                long created = parseTime(row.getOr(c.opportunity("created_date")));
+                b.opportunity(where, row.get(oId), row.get(oAccount), row.get(oOwner), parseBool(row.get(oClosed)),
+                        created);
             });
         }
         Path aliases = dir.resolve(ALIASES);
         if (Files.exists(aliases)) {
-            readCsv(aliases, List.of("alias", "canonical"), (where, row) ->
-                    b.alias(where, row.get("alias"), row.get("canonical")));
+            String alias = c.alias("alias");
+            String canonical = c.alias("canonical");
+            readCsv(aliases, List.of(alias, canonical), (where, row) ->
+                    b.alias(where, row.get(alias), row.get(canonical)));
         }
         return b.build(routing, indexFile, generation);
+    }
+
+    /** Deletes the tables file persisted beside {@code indexFile} (its snapshot is no longer served). */
+    public static void deletePersistedTables(Path indexFile) {
+        try {
+            Files.deleteIfExists(SnapshotTablesFile.forIndex(indexFile));
+        } catch (IOException e) {
+            org.slf4j.LoggerFactory.getLogger(CsvSnapshotReader.class).warn("cannot delete the tables of {}: {}",
+                    indexFile, e.toString());
+        }
     }
 
     private static Path requireFile(Path dir, String name) throws SnapshotException {
@@ -135,7 +173,100 @@ public final class CsvSnapshotReader {
         void row(String where, Row row) throws SnapshotException;
     }
 
+    /** Rows per hand-over from the lexing thread: large enough that the queue is not the cost. */
+    private static final int BATCH = 1024;
+    private static final Object END = new Object();
+
+    /** A batch of lexed rows on its way from the lexing thread to the handling one. */
+    private record Batch(Map<String, Integer> columns, String[] where, CSVRecord[] records, int size) {
+    }
+
+    /**
+     * Reads {@code file} row by row into {@code handler}. Lexing (UTF-8 decoding and RFC 4180 parsing, about half
+     * of a load's work) runs on its own thread and hands rows over in batches; the handler runs on the calling
+     * thread, in file order. On 2 cores the two halves overlap. Errors keep their file:line, from either side.
+     */
     static void readCsv(Path file, List<String> required, RowHandler handler) throws SnapshotException {
+        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        Thread lexer = new Thread(() -> {
+            Object last = END;
+            try {
+                String[][] where = {new String[BATCH]};
+                CSVRecord[][] records = {new CSVRecord[BATCH]};
+                int[] n = {0};
+                Map<?, ?>[] columns = {null};
+                lex(file, required, (w, row) -> {
+                    columns[0] = row.columns;
+                    where[0][n[0]] = w;
+                    records[0][n[0]++] = row.record;
+                    if (n[0] == BATCH) {
+                        handOver(queue, columns[0], where[0], records[0], n[0]);
+                        where[0] = new String[BATCH];
+                        records[0] = new CSVRecord[BATCH];
+                        n[0] = 0;
+                    }
+                });
+                if (n[0] > 0) {
+                    handOver(queue, columns[0], where[0], records[0], n[0]);
+                }
+            } catch (SnapshotException | RuntimeException e) {
+                last = e;
+            }
+            try {
+                queue.put(last);
+            } catch (InterruptedException stopped) {
+                // The reader failed first and stopped us: nobody waits for this.
+            }
+        }, "csv-lexer-" + file.getFileName());
+        lexer.setDaemon(true);
+        lexer.start();
+        boolean done = false;
+        try {
+            Row row = null;
+            for (;;) {
+                Object item = queue.take();
+                if (item == END) {
+                    done = true;
+                    return;
+                }
+                if (item instanceof SnapshotException e) {
+                    throw e; // thrown on the lexing thread: file:line of a structural problem
+                }
+                if (item instanceof RuntimeException e) {
+                    throw e;
+                }
+                Batch b = (Batch) item;
+                if (row == null) {
+                    row = new Row(b.columns());
+                }
+                for (int i = 0; i < b.size(); i++) {
+                    row.record = b.records()[i];
+                    handler.row(b.where()[i], row);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SnapshotException(file.getFileName().toString(), 0, "interrupted while loading", e);
+        } finally {
+            if (!done) {
+                lexer.interrupt(); // it stops at its next hand-over
+                queue.clear();
+            }
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void handOver(java.util.concurrent.BlockingQueue<Object> queue, Map<?, ?> columns,
+                                 String[] where, CSVRecord[] records, int n) {
+        try {
+            queue.put(new Batch((Map<String, Integer>) columns, where, records, n));
+        } catch (InterruptedException e) {
+            throw new java.util.concurrent.CancellationException("the reader stopped");
+        }
+    }
+
+    /** Lexes {@code file} on the calling thread; {@code handler} gets each row (the row object is reused). */
+    private static void lex(Path file, List<String> required, RowHandler handler) throws SnapshotException {
         String name = file.getFileName().toString();
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)

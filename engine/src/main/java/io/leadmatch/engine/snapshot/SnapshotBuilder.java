@@ -11,6 +11,8 @@ import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.RoutingConfig;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.objects.Object2IntLinkedOpenHashMap;
+import it.unimi.dsi.fastutil.objects.Object2IntMap;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 
 import java.nio.file.Path;
@@ -39,12 +41,18 @@ public final class SnapshotBuilder {
     private final UserTable.Builder users = new UserTable.Builder();
     private UserTable userTable;
     private final AccountTable.Builder accounts = new AccountTable.Builder();
-    /** Index key → accounts claiming it, in load order. */
-    private final Map<String, IntArrayList> domainOwners = new LinkedHashMap<>();
+    /**
+     * Index key → the first account claiming it, in load order. Most keys have one claimant: a primitive map
+     * keeps a million of them without a list object each (at 1M accounts that was ~100 MB of garbage).
+     */
+    private final Object2IntLinkedOpenHashMap<String> domainOwner = new Object2IntLinkedOpenHashMap<>(1 << 16);
+    /** Keys claimed by several accounts (conflicts, rare) → every claimant in load order. */
+    private final Map<String, IntArrayList> sharedDomains = new java.util.HashMap<>();
     /** Alias key → canonical key. */
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
     private final List<String> specialSubdomains = new ArrayList<>();
+    private final AccountDomains.Builder accountDomains = new AccountDomains.Builder();
     /** Registrable domains with at least one indexed subdomain, for the index's walk-up filter. */
     private final Set<String> subdomainParents = new LinkedHashSet<>();
     private final HostName host = new HostName();
@@ -59,6 +67,7 @@ public final class SnapshotBuilder {
      * @param mailboxes  free-webmail and disposable domains, folded into the index
      */
     public SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
+        domainOwner.defaultReturnValue(-1);
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
@@ -117,6 +126,7 @@ public final class SnapshotBuilder {
                 addDomain(where, ordinal, d, "other domain");
             }
         }
+        accountDomains.accountDone();
     }
 
     private void addDomain(String where, int ordinal, String raw, String what) {
@@ -125,9 +135,14 @@ public final class SnapshotBuilder {
             return;
         }
         rememberSubdomainParent();
-        IntArrayList owners = domainOwners.computeIfAbsent(host.lookupKey(), k -> new IntArrayList(1));
-        if (!owners.contains(ordinal)) {
-            owners.add(ordinal);
+        String key = host.lookupKey();
+        accountDomains.key(key);
+        int first = domainOwner.putIfAbsent(key, ordinal);
+        if (first >= 0 && first != ordinal) {
+            IntArrayList owners = sharedDomains.computeIfAbsent(key, k -> IntArrayList.of(first));
+            if (!owners.contains(ordinal)) {
+                owners.add(ordinal);
+            }
         }
     }
 
@@ -197,16 +212,16 @@ public final class SnapshotBuilder {
         }
         validateRouting(routing, table);
 
-        Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>(domainOwners.size() * 2);
+        Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>(domainOwner.size() * 2);
         List<int[]> conflictSets = new ArrayList<>();
         List<String> conflictDomains = new ArrayList<>();
         List<String> conflicts = new ArrayList<>();
         long conflicting = 0;
         Map<String, Long> conflictEntryByKey = new LinkedHashMap<>();
-        for (Map.Entry<String, IntArrayList> e : domainOwners.entrySet()) {
-            IntArrayList owners = e.getValue();
-            if (owners.size() == 1) {
-                entries.put(e.getKey(), DomainEntryLayout.account(owners.getInt(0), false));
+        for (Object2IntMap.Entry<String> e : domainOwner.object2IntEntrySet()) {
+            IntArrayList owners = sharedDomains.get(e.getKey());
+            if (owners == null) {
+                entries.put(e.getKey(), DomainEntryLayout.account(e.getIntValue(), false));
             } else {
                 List<Integer> sorted = new ArrayList<>(owners);
                 sorted.sort(staticTieBreak(table, owners));
@@ -227,21 +242,25 @@ public final class SnapshotBuilder {
             }
         }
         long aliasCount = 0;
+        List<String> aliasKeys = new ArrayList<>();
+        it.unimi.dsi.fastutil.longs.LongArrayList aliasEntries = new it.unimi.dsi.fastutil.longs.LongArrayList();
         for (Map.Entry<String, String> a : aliases.entrySet()) {
             String aliasKey = a.getKey();
-            if (domainOwners.containsKey(aliasKey)) {
+            if (domainOwner.containsKey(aliasKey)) {
                 skip("domain_aliases " + aliasKey, "alias is an account's own domain; the account wins");
                 continue;
             }
-            IntArrayList owners = domainOwners.get(a.getValue());
-            if (owners == null) {
+            int owner = domainOwner.getInt(a.getValue());
+            if (owner < 0) {
                 skip("domain_aliases " + aliasKey, "canonical domain " + a.getValue() + " belongs to no account");
                 continue;
             }
-            long target = owners.size() == 1 ? DomainEntryLayout.account(owners.getInt(0), true)
+            long target = !sharedDomains.containsKey(a.getValue()) ? DomainEntryLayout.account(owner, true)
                     : DomainEntryLayout.conflict(DomainEntryLayout.target(conflictEntryByKey.get(a.getValue())),
                     true);
             entries.put(aliasKey, target);
+            aliasKeys.add(aliasKey);
+            aliasEntries.add(target);
             aliasCount++;
         }
 
@@ -257,8 +276,27 @@ public final class SnapshotBuilder {
         LoadReport report = new LoadReport(source, rowsRead, userTable.size(), table.size(), opportunities,
                 entries.size() - special, aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
                 List.copyOf(conflicts), millis);
-        return new CrmSnapshot(generation, userTable, table, index, conflictSets.toArray(new int[0][]),
-                conflictDomains.toArray(new String[0]), routing, report);
+        int[][] sets = conflictSets.toArray(new int[0][]);
+        String[] setDomains = conflictDomains.toArray(new String[0]);
+        AccountDomains keys = accountDomains.build(aliasKeys.toArray(new String[0]), aliasEntries.toLongArray());
+        if (indexFile != null) {
+            persistTables(indexFile, new SnapshotTablesFile.Tables(userTable, table, sets, setDomains, keys,
+                    List.copyOf(subdomainParents), entries.size(), DomainIndex.averageKeyBytes(entries), report));
+        }
+        return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, keys, routing, report);
+    }
+
+    /**
+     * Saves the tables beside the index so a restart with the same snapshot skips parsing. Best effort: without
+     * the file the next start parses the export again, which is slower but right.
+     */
+    private static void persistTables(Path indexFile, SnapshotTablesFile.Tables tables) {
+        Path file = SnapshotTablesFile.forIndex(indexFile);
+        try {
+            SnapshotTablesFile.write(file, tables);
+        } catch (java.io.IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).warn("cannot write {}: {}", file, e.toString());
+        }
     }
 
     /**
@@ -321,13 +359,13 @@ public final class SnapshotBuilder {
     }
 
     /** Parent before children (an account whose parent is in the set), customer before others, lowest id. */
-    private static Comparator<Integer> staticTieBreak(AccountTable t, IntArrayList set) {
+    static Comparator<Integer> staticTieBreak(AccountTable t, IntArrayList set) {
         return Comparator.<Integer>comparingInt(a -> set.contains(t.parent(a)) ? 1 : 0)
                 .thenComparingInt(a -> t.type(a) == AccountType.CUSTOMER ? 0 : 1)
                 .thenComparing(t::id);
     }
 
-    private static String abbreviate(String s) {
+    static String abbreviate(String s) {
         return s.length() <= 80 ? s : s.substring(0, 77) + "...";
     }
 }

@@ -73,6 +73,37 @@ class CsvSnapshotReaderTest {
         assertEquals(3, e.line(), e.getMessage());
     }
 
+    /** Past many batches handed over by the lexing thread, an error still names its line. */
+    @Test
+    void aStructuralErrorAfterManyRowsNamesItsLine() throws Exception {
+        StringBuilder users = new StringBuilder("Id,Name,Email,IsActive\n");
+        for (int i = 0; i < 20_000; i++) {
+            users.append("005X").append(i).append(",User ").append(i).append(",u").append(i).append("@x.com,true\n");
+        }
+        SnapshotException e = failsWith("User.csv", users + "005B,Bob\n");
+        assertEquals(20_002, e.line(), e.getMessage());
+    }
+
+    /** The handling side failing stops the lexing thread instead of leaving it blocked or the caller hanging. */
+    @Test
+    void aHandlerFailureStopsTheReadAtOnce() throws Exception {
+        Path file = tmp.resolve("Big.csv");
+        StringBuilder csv = new StringBuilder("a,b\n");
+        for (int i = 0; i < 50_000; i++) {
+            csv.append(i).append(",x\n");
+        }
+        Files.writeString(file, csv);
+        int[] rows = {0};
+        SnapshotException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> assertThrows(
+                SnapshotException.class, () -> CsvSnapshotReader.readCsv(file, java.util.List.of("a"), (where, row) -> {
+                    if (++rows[0] == 5_000) {
+                        throw new SnapshotException("Big.csv", 5_001, "stop here");
+                    }
+                })));
+        assertEquals(5_001, e.line());
+        assertEquals(5_000, rows[0]);
+    }
+
     @Test
     void wrongFieldCountNamesTheLine() throws Exception {
         SnapshotException e = failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n005B,Bob\n");

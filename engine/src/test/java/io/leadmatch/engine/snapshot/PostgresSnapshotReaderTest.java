@@ -469,7 +469,7 @@ class PostgresSnapshotReaderTest {
                 new Col("parentid", "ParentId", Kind.TEXT), new Col("type", "Type", Kind.TEXT),
                 new Col("billingcountry", "BillingCountry", Kind.TEXT),
                 new Col("billingstate", "BillingState", Kind.TEXT),
-                new Col("other_domains__c", CsvSnapshotReader.OTHER_DOMAINS_COLUMN, Kind.TEXT));
+                new Col("other_domains__c", CsvColumns.SALESFORCE_EXPORT.account().get("other_domains"), Kind.TEXT));
         copy(c, dir.resolve(CsvSnapshotReader.OPPORTUNITIES), schema + ".opportunity", true,
                 new Col("sfid", "Id", Kind.TEXT), new Col("accountid", "AccountId", Kind.TEXT),
                 new Col("ownerid", "OwnerId", Kind.TEXT), new Col("isclosed", "IsClosed", Kind.BOOL),
@@ -480,7 +480,7 @@ class PostgresSnapshotReaderTest {
 
         collectDomains(dir.resolve(CsvSnapshotReader.ACCOUNTS), r -> {
             List<String> d = new ArrayList<>(CsvSnapshotReader.splitDomains(
-                    r.get(CsvSnapshotReader.OTHER_DOMAINS_COLUMN)));
+                    r.get(CsvColumns.SALESFORCE_EXPORT.account().get("other_domains"))));
             d.add(r.get("Website"));
             return d;
         });

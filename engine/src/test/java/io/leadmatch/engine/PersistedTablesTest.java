@@ -1,0 +1,105 @@
+package io.leadmatch.engine;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * A restart with an unchanged snapshot reads the tables persisted beside the index instead of parsing the export,
+ * and must serve exactly what a parse serves; a damaged tables file is ignored, never trusted.
+ */
+class PersistedTablesTest {
+    @TempDir
+    Path tmp;
+
+    /** Every account's domain, a subdomain, aliases, conflicts with tie-breaks, names, free mail, junk. */
+    private static List<String> answers(LeadMatchEngine engine) throws Exception {
+        List<String> out = new ArrayList<>();
+        List<String> emails = new ArrayList<>(List.of("j@emea.example-corp.com", "j@us.example-corp.com",
+                "j@fabrikam.com", "j@gmail.com", "test@acme.com", "j@nobody-here.io"));
+        for (String line : Files.readAllLines(DemoSnapshot.dir().resolve("Account.csv")).subList(1, 60)) {
+            String website = line.split("\",\"")[2];
+            out.add(website);
+            emails.add("j@" + website.replaceAll("^https?://", "").replaceAll("/.*$", ""));
+        }
+        for (String email : emails) {
+            for (String country : new String[] {"", "DE"}) {
+                MatchResult m = engine.match(new Lead("", email, "", "Globex GmbH", country, "", Map.of()));
+                out.add(email + " " + country + " -> " + m.outcome() + " " + m.accountId() + " " + m.conflicts()
+                        + " " + m.reason());
+            }
+        }
+        out.add(engine.conflicts().toString());
+        out.add(engine.report().summary().replaceAll("[0-9,]+ ms", ""));
+        out.add(engine.report().warnings().toString());
+        out.add(engine.teamState("inbound-sdr").orElseThrow().toString());
+        return out;
+    }
+
+    private Path snapshot;
+    private Path data;
+
+    /** The answers of a first start, which parses the demo export and persists its tables. */
+    private List<String> firstStart() throws Exception {
+        snapshot = DemoSnapshot.copyTo(tmp.resolve("snapshot"));
+        data = tmp.resolve("data");
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            return answers(engine);
+        }
+    }
+
+    @Test
+    void aRestartFromTheTablesServesWhatAParseServes() throws Exception {
+        List<String> parsed = firstStart();
+        try (Stream<Path> files = Files.list(data.resolve("index"))) {
+            assertTrue(files.anyMatch(p -> p.getFileName().toString().endsWith(".tables")));
+        }
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            assertTrue(engine.indexReused());
+            assertEquals(parsed, answers(engine));
+        }
+    }
+
+    @Test
+    void aDamagedTablesFileIsIgnoredAndTheExportParsedAgain() throws Exception {
+        List<String> parsed = firstStart();
+        Path tables;
+        try (Stream<Path> files = Files.list(data.resolve("index"))) {
+            tables = files.filter(p -> p.getFileName().toString().endsWith(".tables")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(tables);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(tables, bytes);
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            assertEquals(parsed, answers(engine));
+        }
+        Files.write(tables, java.util.Arrays.copyOf(bytes, 100)); // cut short
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            assertEquals(parsed, answers(engine));
+        }
+    }
+
+    @Test
+    void aChangedUserFileIsAChangedSnapshotEvenWithTheSameSizeAndModificationTime() throws Exception {
+        firstStart();
+        Path users = snapshot.resolve("User.csv");
+        String csv = Files.readString(users);
+        // Same length, same modification time: only the content differs.
+        var mtime = Files.getLastModifiedTime(users);
+        Files.writeString(users, csv.replace("Avery Whitfield", "Avery Whitfielt"));
+        Files.setLastModifiedTime(users, mtime);
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            assertFalse(engine.indexReused());
+            assertEquals("Avery Whitfielt", engine.matchAndAssign(Lead.ofEmail("", "j@example-corp.com"))
+                    .assignment().assigneeName());
+        }
+    }
+}
