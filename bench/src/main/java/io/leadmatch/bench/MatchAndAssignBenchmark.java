@@ -45,7 +45,7 @@ import java.util.stream.Stream;
  * {@code path=roundRobin}: free-webmail leads from eight countries, so territory rules pick a team and its round
  * robin picks the rep, every call a real pick that is journaled. Run:
  * {@code java -jar bench/target/benchmarks.jar MatchAndAssignBenchmark -prof gc}. The data directory is a temporary
- * one under {@code -Dleadmatch.data.dir} (pass it with {@code -jvmArgsAppend}); on a disk, a single thread
+ * one under {@code $LEADMATCH_BENCH_DATA_DIR} (default: the system's temporary directory); on a disk, a single thread
  * appending as fast as it can is bound by write-back bandwidth (bytes per record ÷ MB/s), on tmpfs
  * ({@code /dev/shm}) the figure is the CPU cost.
  */
@@ -77,7 +77,7 @@ public class MatchAndAssignBenchmark {
     @Setup(Level.Trial)
     public void setUp() throws Exception {
         Path snapshot = Path.of(System.getProperty("leadmatch.snapshot", "examples/demo"));
-        String base = System.getProperty("leadmatch.data.dir");
+        String base = System.getenv("LEADMATCH_BENCH_DATA_DIR"); // the environment reaches JMH's forks
         data = base == null ? Files.createTempDirectory("leadmatch-bench-")
                 : Files.createTempDirectory(Path.of(base), "leadmatch-bench-");
         engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data)
