@@ -105,28 +105,33 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
             return;
         }
         Instant until = request.getUntilMillis() == 0 ? null : Instant.ofEpochMilli(request.getUntilMillis());
-        try {
-            out.onNext(ProtoMapping.availability(engine.setAvailability(request.getUserId(), request.getAvailable(),
-                    until, request.getReason())));
-            out.onCompleted();
-        } catch (NoSuchElementException e) {
-            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-        } catch (IllegalArgumentException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        }
+        answer(out, () -> ProtoMapping.availability(engine.setAvailability(request.getUserId(),
+                request.getAvailable(), until, request.getReason())));
     }
 
     @Override
     public void adjustTurns(AdjustTurnsRequest request, StreamObserver<AdjustTurnsResponse> out) {
+        answer(out, () -> AdjustTurnsResponse.newBuilder().setMember(ProtoMapping.memberState(
+                engine.adjustTurns(request.getTeamId(), request.getUserId(), request.getDelta()))).build());
+    }
+
+    /**
+     * Answers an admin call about a team member: the engine's {@link NoSuchElementException} becomes NOT_FOUND and
+     * its {@link IllegalArgumentException} INVALID_ARGUMENT, each with the engine's message.
+     */
+    private static <T> void answer(StreamObserver<T> out, java.util.function.Supplier<T> call) {
+        T response;
         try {
-            var member = engine.adjustTurns(request.getTeamId(), request.getUserId(), request.getDelta());
-            out.onNext(AdjustTurnsResponse.newBuilder().setMember(ProtoMapping.memberState(member)).build());
-            out.onCompleted();
+            response = call.get();
         } catch (NoSuchElementException e) {
             out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
+            return;
         } catch (IllegalArgumentException e) {
             out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
+            return;
         }
+        out.onNext(response);
+        out.onCompleted();
     }
 
     @Override
@@ -156,16 +161,9 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
 
     @Override
     public void setOpenLeads(SetOpenLeadsRequest request, StreamObserver<SetOpenLeadsResponse> out) {
-        try {
-            java.util.List<String> teams = engine.setOpenLeads(request.getUserId(), request.getOpenLeads());
-            out.onNext(SetOpenLeadsResponse.newBuilder().setUserId(request.getUserId())
-                    .setOpenLeads(request.getOpenLeads()).addAllTeamIds(teams).build());
-            out.onCompleted();
-        } catch (NoSuchElementException e) {
-            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-        } catch (IllegalArgumentException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-        }
+        answer(out, () -> SetOpenLeadsResponse.newBuilder().setUserId(request.getUserId())
+                .setOpenLeads(request.getOpenLeads())
+                .addAllTeamIds(engine.setOpenLeads(request.getUserId(), request.getOpenLeads())).build());
     }
 
     // ---- Incremental account changes ----
