@@ -2,7 +2,7 @@ package io.leadmatch.engine.assign;
 
 /**
  * One line of the JSON-lines audit export: a flat builder that writes keys in call order (no maps, no
- * reflection), with RFC 8259 string escaping.
+ * reflection), strings escaped by {@link io.leadmatch.engine.JsonText}.
  */
 final class AuditJson {
     private final StringBuilder b = new StringBuilder(256).append('{');
@@ -72,25 +72,7 @@ final class AuditJson {
     }
 
     private AuditJson quote(String s) {
-        b.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        b.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        b.append(c);
-                    }
-                }
-            }
-        }
-        b.append('"');
+        io.leadmatch.engine.JsonText.quote(b, s);
         return this;
     }
 

@@ -1,5 +1,7 @@
 package io.leadmatch.engine.snapshot;
 
+import io.leadmatch.engine.JsonText;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -42,10 +44,10 @@ public record LoadReport(String source, long rowsRead, long users, long accounts
     public String toJson(long generation, boolean indexReused, Instant loadedAt) {
         StringBuilder sb = new StringBuilder(256 + 80 * (warnings.size() + conflicts.size()));
         sb.append("{\n  \"source\": ");
-        quote(sb, source);
+        JsonText.quote(sb, source);
         sb.append(",\n  \"generation\": ").append(generation);
         sb.append(",\n  \"loadedAt\": ");
-        quote(sb, loadedAt.toString());
+        JsonText.quote(sb, loadedAt.toString());
         sb.append(",\n  \"loadMillis\": ").append(loadMillis);
         sb.append(",\n  \"indexReused\": ").append(indexReused);
         sb.append(",\n  \"counts\": {\"rowsRead\": ").append(rowsRead)
@@ -72,34 +74,9 @@ public record LoadReport(String source, long rowsRead, long users, long accounts
         sb.append('[');
         for (int i = 0; i < values.size(); i++) {
             sb.append(i == 0 ? "\n    " : ",\n    ");
-            quote(sb, values.get(i));
+            JsonText.quote(sb, values.get(i));
         }
         sb.append("\n  ]");
-    }
-
-    /** A JSON string literal (RFC 8259): quote, backslash and control characters escaped. */
-    static void quote(StringBuilder sb, String s) {
-        sb.append('"');
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            switch (c) {
-                case '"' -> sb.append("\\\"");
-                case '\\' -> sb.append("\\\\");
-                case '\n' -> sb.append("\\n");
-                case '\r' -> sb.append("\\r");
-                case '\t' -> sb.append("\\t");
-                case '\b' -> sb.append("\\b");
-                case '\f' -> sb.append("\\f");
-                default -> {
-                    if (c < 0x20 || c == '\u2028' || c == '\u2029') {
-                        sb.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        sb.append(c);
-                    }
-                }
-            }
-        }
-        sb.append('"');
     }
 
     /** One log line. */
