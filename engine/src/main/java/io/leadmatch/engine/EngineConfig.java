@@ -111,8 +111,10 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
      * {@code batch_interval_ms} (1..10000) and {@code segment_mb} (1..1024); defaults for what is absent.
      */
     public static JournalConfig parseJournal(Path leadmatchYaml) throws SnapshotException {
-        String name = leadmatchYaml.getFileName().toString();
-        Object root = MatchingConfig.loadYaml(leadmatchYaml);
+        return journalSection(MatchingConfig.loadYaml(leadmatchYaml), leadmatchYaml.getFileName().toString());
+    }
+
+    private static JournalConfig journalSection(Object root, String name) throws SnapshotException {
         Object section = root == null ? null : ((Map<?, ?>) root).get("journal");
         JournalConfig c = JournalConfig.defaults();
         if (section == null) {
@@ -157,9 +159,9 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
      * {@code assignment.idempotency_max_entries} (default 200,000).
      */
     public static AssignmentSettings parseAssignment(Path leadmatchYaml) throws SnapshotException {
-        JournalConfig journal = parseJournal(leadmatchYaml);
         String name = leadmatchYaml.getFileName().toString();
-        Object root = MatchingConfig.loadYaml(leadmatchYaml);
+        Object root = MatchingConfig.loadYaml(leadmatchYaml); // read once for both sections
+        JournalConfig journal = journalSection(root, name);
         Object section = root == null ? null : ((Map<?, ?>) root).get("assignment");
         AssignmentSettings d = AssignmentSettings.defaults().withJournal(journal);
         if (section == null) {

@@ -325,13 +325,6 @@ public final class Assigner implements AutoCloseable {
         }
     }
 
-    /** Assigns a matched lead into a new immutable result. {@code match} must come from the same snapshot. */
-    public Assignment assign(CrmSnapshot s, Lead lead, MatchResult match) {
-        AssignmentResult out = new AssignmentResult();
-        assign(s, lead, match, out);
-        return out.toAssignment();
-    }
-
     /**
      * Assigns a matched lead into {@code out}; {@code match} must come from the same snapshot. The decision is in
      * the journal before this returns (on the device too with fsync {@code always}). Allocation-free for owner

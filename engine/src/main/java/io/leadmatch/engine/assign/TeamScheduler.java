@@ -373,7 +373,7 @@ final class TeamScheduler {
         }
         RoutingConfig.Member m = members[i];
         ZoneId zone = m.timeZone();
-        LocalDate day = Instant.ofEpochMilli(nowMillis).atZone(zone).toLocalDate();
+        LocalDate day = LocalDate.ofEpochDay(localDay(zone, nowMillis));
         dayStart[i] = day.atStartOfDay(zone).toInstant().toEpochMilli();
         dayEnd[i] = day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli();
         epochDay[i] = day.toEpochDay();
@@ -422,11 +422,6 @@ final class TeamScheduler {
             journal.appendAdjustment(teamId, userId, delta);
         }
         return true;
-    }
-
-    /** Whether the user is a member of this team. */
-    synchronized boolean hasMember(String userId) {
-        return indexOf(userId) >= 0;
     }
 
     /** Writes the whole state of the team (membership and counters) for a checkpoint. */

@@ -35,11 +35,6 @@ public final class JournalRecord {
         return segment.get(base + JournalLayout.TYPE_OFFSET);
     }
 
-    /** Payload size in bytes. */
-    public int payloadLength() {
-        return length - JournalLayout.HEADER_LENGTH;
-    }
-
     private int advance(int n) {
         int at = cursor;
         if (at + n > base + length) {
