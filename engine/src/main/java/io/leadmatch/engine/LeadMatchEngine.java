@@ -49,10 +49,15 @@ public final class LeadMatchEngine implements AutoCloseable {
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
         io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: lists, fingerprint, tables
         this.config = config;
+        // The free-webmail and disposable lists (~0.2 s to parse) load on their own thread meanwhile.
+        java.util.concurrent.FutureTask<MailboxProviders> lists =
+                new java.util.concurrent.FutureTask<>(() -> config.matching().mailboxes());
+        Thread listsThread = new Thread(lists, "mailbox-lists");
+        listsThread.setDaemon(true);
+        listsThread.start();
         this.normalizer = config.matching().normalizer();
         this.provisional = config.dataDir() == null ? new ProvisionalAccounts()
                 : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
-        this.mailboxes = config.matching().mailboxes();
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
         AssignmentSettings settings = config.assignment();
         this.idempotency = new IdempotencyCache<>(config.clock(), settings.idempotencyRetention(),
@@ -65,6 +70,25 @@ public final class LeadMatchEngine implements AutoCloseable {
                     settings.journal(), idempotency);
             LOG.info("journal recovered in {} ms ({} request ids remembered)",
                     (System.nanoTime() - started) / 1_000_000, idempotency.size());
+        }
+        this.mailboxes = joinLists(lists);
+    }
+
+    private static MailboxProviders joinLists(java.util.concurrent.FutureTask<MailboxProviders> lists)
+            throws SnapshotException {
+        try {
+            return lists.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while loading the mailbox lists", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof SnapshotException) {
+                throw (SnapshotException) e.getCause();
+            }
+            if (e.getCause() instanceof RuntimeException) {
+                throw (RuntimeException) e.getCause();
+            }
+            throw new IllegalStateException(e.getCause());
         }
     }
 

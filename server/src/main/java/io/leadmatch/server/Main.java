@@ -200,6 +200,7 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             long started = System.nanoTime();
+            LeadMatchServer.warmUpInBackground();
             LeadMatchEngine engine = options.openOrExplain(true);
             if (engine == null) {
                 return 2;

@@ -5,6 +5,7 @@ import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * CRM accounts in struct-of-arrays form, addressed by a dense ordinal (the value the domain index stores).
@@ -24,7 +25,7 @@ public final class AccountTable {
     private final String[] country;
     private final String[] state;
     private final int[] openOpportunityOwner;
-    private final Object2IntOpenHashMap<String> ordinals;
+    private final IdMap ordinals;
     /** Ids added by incremental changes (the loaded {@link #ordinals} map is shared, never mutated). */
     private final Object2IntOpenHashMap<String> addedOrdinals;
     /** Tombstones of deleted accounts; null when nothing was ever deleted. */
@@ -32,7 +33,7 @@ public final class AccountTable {
 
     private AccountTable(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
                          String[] country, String[] state, int[] openOpportunityOwner,
-                         Object2IntOpenHashMap<String> ordinals, Object2IntOpenHashMap<String> addedOrdinals,
+                         IdMap ordinals, Object2IntOpenHashMap<String> addedOrdinals,
                          boolean[] deleted) {
         this.ids = ids;
         this.names = names;
@@ -56,7 +57,7 @@ public final class AccountTable {
         this.country = b.country.toArray(new String[0]);
         this.state = b.state.toArray(new String[0]);
         this.openOpportunityOwner = b.openOpportunityOwner.toIntArray();
-        this.ordinals = b.ordinals;
+        this.ordinals = new IdMap(b.ordinals);
         this.addedOrdinals = null;
         this.deleted = null;
     }
@@ -67,13 +68,50 @@ public final class AccountTable {
      */
     public static AccountTable ofColumns(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
                                          String[] country, String[] state, int[] openOpportunityOwner) {
-        Object2IntOpenHashMap<String> ordinals = new Object2IntOpenHashMap<>(ids.length);
-        ordinals.defaultReturnValue(-1);
-        for (int i = 0; i < ids.length; i++) {
-            ordinals.put(ids[i], i);
+        return new AccountTable(ids, names, owner, parent, type, country, state, openOpportunityOwner,
+                new IdMap(ids), null, null);
+    }
+
+    /**
+     * The id → ordinal map of a loaded table. A table read back at a restart builds it on its own thread (a
+     * million ids take ~0.5 s, which would otherwise delay serving: matching goes by ordinal) and the first lookup
+     * waits for it; a table built from an export has it already.
+     */
+    private static final class IdMap {
+        private final CompletableFuture<Object2IntOpenHashMap<String>> built;
+        private volatile Object2IntOpenHashMap<String> map;
+
+        IdMap(Object2IntOpenHashMap<String> map) {
+            this.map = map;
+            this.built = CompletableFuture.completedFuture(map);
         }
-        return new AccountTable(ids, names, owner, parent, type, country, state, openOpportunityOwner, ordinals,
-                null, null);
+
+        IdMap(String[] ids) {
+            this.built = new CompletableFuture<>();
+            Thread t = new Thread(() -> {
+                try {
+                    Object2IntOpenHashMap<String> m = new Object2IntOpenHashMap<>(ids.length);
+                    m.defaultReturnValue(-1);
+                    for (int i = 0; i < ids.length; i++) {
+                        m.put(ids[i], i);
+                    }
+                    built.complete(m);
+                } catch (Throwable e) {
+                    built.completeExceptionally(e);
+                }
+            }, "account-id-map");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        Object2IntOpenHashMap<String> get() {
+            Object2IntOpenHashMap<String> m = map;
+            if (m == null) {
+                m = built.join();
+                map = m;
+            }
+            return m;
+        }
     }
 
     /** Number of ordinals, deleted accounts included (ordinals are never reused for another id). */
@@ -89,7 +127,7 @@ public final class AccountTable {
 
     /** Ordinal of an id, deleted or not. */
     private int anyOrdinalOf(String id) {
-        int o = SalesforceIds.lookup(ordinals, id);
+        int o = SalesforceIds.lookup(ordinals.get(), id);
         return o < 0 && addedOrdinals != null ? SalesforceIds.lookup(addedOrdinals, id) : o;
     }
 
@@ -210,20 +248,34 @@ public final class AccountTable {
 
     /** Collects accounts; parent references are resolved in {@link #build()}. */
     public static final class Builder {
-        private final List<String> ids = new ArrayList<>();
-        private final List<String> names = new ArrayList<>();
+        private final ArrayList<String> ids = new ArrayList<>();
+        private final ArrayList<String> names = new ArrayList<>();
         private final IntArrayList owner = new IntArrayList();
-        private final List<String> parentIds = new ArrayList<>();
+        private final ArrayList<String> parentIds = new ArrayList<>();
         private final IntArrayList parent = new IntArrayList();
-        private final List<AccountType> type = new ArrayList<>();
-        private final List<String> country = new ArrayList<>();
-        private final List<String> state = new ArrayList<>();
+        private final ArrayList<AccountType> type = new ArrayList<>();
+        private final ArrayList<String> country = new ArrayList<>();
+        private final ArrayList<String> state = new ArrayList<>();
         private final IntArrayList openOpportunityOwner = new IntArrayList();
         private final Object2IntOpenHashMap<String> ordinals = new Object2IntOpenHashMap<>();
         private long[] newestOpenCreated = new long[0];
 
         public Builder() {
             ordinals.defaultReturnValue(-1);
+        }
+
+        /** Makes room for about {@code n} accounts up front (an estimate; more still fit). */
+        public void expect(int n) {
+            ids.ensureCapacity(n);
+            names.ensureCapacity(n);
+            owner.ensureCapacity(n);
+            parentIds.ensureCapacity(n);
+            parent.ensureCapacity(n);
+            type.ensureCapacity(n);
+            country.ensureCapacity(n);
+            state.ensureCapacity(n);
+            openOpportunityOwner.ensureCapacity(n);
+            ordinals.ensureCapacity(n);
         }
 
         /** Adds an account; returns its ordinal, or -1 if the id is already present. */

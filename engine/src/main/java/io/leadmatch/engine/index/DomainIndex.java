@@ -141,8 +141,14 @@ public final class DomainIndex implements AutoCloseable {
      */
     public static DomainIndex build(Object2LongMap<String> entries, Iterable<String> subdomainParents, Path file,
                                     boolean deleteOnClose) {
+        return build(entries, averageKeyBytes(entries), subdomainParents, file, deleteOnClose);
+    }
+
+    /** As {@link #build(Object2LongMap, Iterable, Path, boolean)}, with the keys' average length known. */
+    public static DomainIndex build(Object2LongMap<String> entries, double averageKeyBytes,
+                                    Iterable<String> subdomainParents, Path file, boolean deleteOnClose) {
         try {
-            var builder = mapBuilder(entries);
+            var builder = mapBuilder(entries.size(), averageKeyBytes);
             ChronicleMap<CharSequence, LongValue> map;
             if (file == null) {
                 map = builder.create();
@@ -176,11 +182,17 @@ public final class DomainIndex implements AutoCloseable {
      */
     public static DomainIndex openOrBuild(Object2LongMap<String> entries, Iterable<String> subdomainParents,
                                           Path file) {
+        return openOrBuild(entries, averageKeyBytes(entries), subdomainParents, file);
+    }
+
+    /** As {@link #openOrBuild(Object2LongMap, Iterable, Path)}, with the keys' average length known. */
+    public static DomainIndex openOrBuild(Object2LongMap<String> entries, double averageKeyBytes,
+                                          Iterable<String> subdomainParents, Path file) {
         Path marker = readyMarker(file);
         if (Files.isRegularFile(file) && Files.isRegularFile(marker)) {
             ChronicleMap<CharSequence, LongValue> map = null;
             try {
-                map = mapBuilder(entries).createPersistedTo(file.toFile());
+                map = mapBuilder(entries.size(), averageKeyBytes).createPersistedTo(file.toFile());
                 if (map.longSize() == entries.size() && sampleMatches(map, entries)) {
                     LongOpenHashSet parents = new LongOpenHashSet();
                     for (String parent : subdomainParents) {
@@ -201,7 +213,7 @@ public final class DomainIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reset index marker " + marker, e);
         }
-        return build(entries, subdomainParents, file, false);
+        return build(entries, averageKeyBytes, subdomainParents, file, false);
     }
 
     /**
@@ -252,11 +264,6 @@ public final class DomainIndex implements AutoCloseable {
     }
 
     /** The one map configuration, for building and for reopening a persisted index. */
-    private static net.openhft.chronicle.map.ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(
-            Object2LongMap<String> entries) {
-        return mapBuilder(entries.size(), averageKeyBytes(entries));
-    }
-
     private static net.openhft.chronicle.map.ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(
             long n, double averageKeyBytes) {
         return ChronicleMap.of(CharSequence.class, LongValue.class)

@@ -90,19 +90,26 @@ public final class CsvSnapshotReader {
         String uId = c.user("id");
         String uName = c.user("name");
         String uActive = c.user("is_active");
+        String uEmail = c.user("email");
         readCsv(requireFile(dir, USERS), List.of(uId, uName, uActive), (where, row) ->
-                b.user(where, row.get(uId), row.get(uName), row.getOr(c.user("email")), parseBool(row.get(uActive))));
+                b.user(where, row.get(uId), row.get(uName), row.getOr(uEmail), parseBool(row.get(uActive))));
         b.usersDone();
 
         String aId = c.account("id");
         String aName = c.account("name");
         String aWebsite = c.account("website");
         String aOwner = c.account("owner_id");
-        readCsv(requireFile(dir, ACCOUNTS), List.of(aId, aName, aWebsite, aOwner), (where, row) ->
+        String aParent = c.account("parent_id");
+        String aType = c.account("type");
+        String aCountry = c.account("billing_country");
+        String aState = c.account("billing_state");
+        String aOther = c.account("other_domains");
+        Path accountsFile = requireFile(dir, ACCOUNTS);
+        b.expectAccounts(estimateRows(accountsFile));
+        readCsv(accountsFile, List.of(aId, aName, aWebsite, aOwner), (where, row) ->
                 b.account(where, row.get(aId), row.get(aName), row.get(aWebsite), row.get(aOwner),
-                        row.getOr(c.account("parent_id")), row.getOr(c.account("type")),
-                        row.getOr(c.account("billing_country")), row.getOr(c.account("billing_state")),
-                        splitDomains(row.getOr(c.account("other_domains")))));
+                        row.getOr(aParent), row.getOr(aType), row.getOr(aCountry), row.getOr(aState),
+                        splitDomains(row.getOr(aOther))));
 
         Path opps = dir.resolve(OPPORTUNITIES);
         if (Files.exists(opps)) {
@@ -110,8 +117,9 @@ public final class CsvSnapshotReader {
             String oAccount = c.opportunity("account_id");
             String oOwner = c.opportunity("owner_id");
             String oClosed = c.opportunity("is_closed");
+            String oCreated = c.opportunity("created_date");
             readCsv(opps, List.of(oId, oAccount, oOwner, oClosed), (where, row) -> {
-                long created = parseTime(row.getOr(c.opportunity("created_date")));
+                long created = parseTime(row.getOr(oCreated));
                 b.opportunity(where, row.get(oId), row.get(oAccount), row.get(oOwner), parseBool(row.get(oClosed)),
                         created);
             });
@@ -151,20 +159,43 @@ public final class CsvSnapshotReader {
     static final class Row {
         private final Map<String, Integer> columns;
         private CSVRecord record;
+        /**
+         * Column indices by the identity of the name asked for: handlers ask with the same few string instances
+         * on every row, and a case-insensitive map lookup per field was a tenth of a large load.
+         */
+        private final String[] askedNames = new String[32];
+        private final int[] askedIndex = new int[32];
+        private int asked;
 
         Row(Map<String, Integer> columns) {
             this.columns = columns;
         }
 
+        /** Index of {@code column} in the header, -1 when absent. */
+        private int indexOf(String column) {
+            for (int i = 0; i < asked; i++) {
+                if (askedNames[i] == column) {
+                    return askedIndex[i];
+                }
+            }
+            Integer i = columns.get(column);
+            int index = i == null ? -1 : i;
+            if (asked < askedNames.length) {
+                askedNames[asked] = column;
+                askedIndex[asked++] = index;
+            }
+            return index;
+        }
+
         /** A required column's value, trimmed. */
         String get(String column) {
-            return record.get(columns.get(column)).trim();
+            return record.get(indexOf(column)).trim();
         }
 
         /** An optional column's value, trimmed; empty when the column is absent. */
         String getOr(String column) {
-            Integer i = columns.get(column);
-            return i == null ? "" : record.get(i).trim();
+            int i = indexOf(column);
+            return i < 0 ? "" : record.get(i).trim();
         }
     }
 
@@ -360,10 +391,36 @@ public final class CsvSnapshotReader {
         return v.equals("true") || v.equals("1") || v.equals("yes");
     }
 
+    /**
+     * About how many rows {@code file} has, from the line length of its first 256 KiB (to presize the builder's
+     * maps: growing a million-entry map rehashes it several times). An estimate only; 0 when unknown.
+     */
+    static int estimateRows(Path file) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] head = in.readNBytes(256 << 10);
+            int lines = 0;
+            for (byte b : head) {
+                if (b == '\n') {
+                    lines++;
+                }
+            }
+            if (lines == 0) {
+                return 0;
+            }
+            return (int) Math.min(Integer.MAX_VALUE / 4, Files.size(file) * lines / head.length);
+        } catch (IOException e) {
+            return 0; // the real read reports it
+        }
+    }
+
     /** Salesforce datetime ("2026-05-01T12:00:00.000Z" or "+0000"), a date, or empty (0). */
     static long parseTime(String s) {
         if (s.isEmpty()) {
             return 0;
+        }
+        long fast = parseSalesforceUtc(s);
+        if (fast != Long.MIN_VALUE) {
+            return fast;
         }
         try {
             if (s.length() <= 10) {
@@ -374,5 +431,60 @@ public final class CsvSnapshotReader {
         } catch (DateTimeParseException e) {
             return 0;
         }
+    }
+
+    /**
+     * The shape exports write — {@code yyyy-MM-ddTHH:mm:ss[.SSS](Z|+0000|+00:00)} in UTC — without the general
+     * parser (java.time's took a twentieth of a large load); {@link Long#MIN_VALUE} for any other shape, which
+     * the general parser then handles (or rejects).
+     */
+    static long parseSalesforceUtc(String s) {
+        int n = s.length();
+        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+                || s.charAt(16) != ':') {
+            return Long.MIN_VALUE;
+        }
+        int year = digits(s, 0, 4);
+        int month = digits(s, 5, 2);
+        int day = digits(s, 8, 2);
+        int hour = digits(s, 11, 2);
+        int minute = digits(s, 14, 2);
+        int second = digits(s, 17, 2);
+        int at = 19;
+        int millis = 0;
+        if (at < n && s.charAt(at) == '.') {
+            if (n < at + 4) {
+                return Long.MIN_VALUE;
+            }
+            millis = digits(s, at + 1, 3);
+            at += 4;
+        }
+        int rest = n - at;
+        boolean utc = rest == 1 && s.charAt(at) == 'Z' || rest == 5 && s.startsWith("+0000", at)
+                || rest == 6 && s.startsWith("+00:00", at);
+        if (!utc || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
+                || millis < 0) {
+            return Long.MIN_VALUE;
+        }
+        long days;
+        try {
+            days = LocalDate.of(year, month, day).toEpochDay(); // validates month and day of month
+        } catch (java.time.DateTimeException e) {
+            return Long.MIN_VALUE;
+        }
+        return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;
+    }
+
+    /** The decimal number in {@code s[from, from + count)}, or -1 when a char is not a digit. */
+    private static int digits(String s, int from, int count) {
+        int v = 0;
+        for (int i = from; i < from + count; i++) {
+            char ch = s.charAt(i);
+            if (ch < '0' || ch > '9') {
+                return -1;
+            }
+            v = v * 10 + (ch - '0');
+        }
+        return v;
     }
 }

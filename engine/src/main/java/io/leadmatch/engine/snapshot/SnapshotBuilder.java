@@ -66,6 +66,17 @@ public final class SnapshotBuilder {
      * @param normalizer the normalizer that gives account domains the same keys as leads
      * @param mailboxes  free-webmail and disposable domains, folded into the index
      */
+    /**
+     * Makes room for about {@code accounts} accounts (and ~1.1 domain keys each) up front; an estimate, such as
+     * {@link CsvSnapshotReader#estimateRows}: more still fit, fewer waste a little memory until the build.
+     */
+    public void expectAccounts(int accounts) {
+        if (accounts > 0) {
+            this.accounts.expect(accounts);
+            domainOwner.ensureCapacity(accounts + accounts / 8);
+        }
+    }
+
     public SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
         domainOwner.defaultReturnValue(-1);
         this.source = source;
@@ -270,8 +281,9 @@ public final class SnapshotBuilder {
                 rememberSubdomainParent();
             }
         }
-        DomainIndex index = indexFile == null ? DomainIndex.build(entries, subdomainParents, null, false)
-                : DomainIndex.openOrBuild(entries, subdomainParents, indexFile);
+        double averageKey = DomainIndex.averageKeyBytes(entries);
+        DomainIndex index = indexFile == null ? DomainIndex.build(entries, averageKey, subdomainParents, null, false)
+                : DomainIndex.openOrBuild(entries, averageKey, subdomainParents, indexFile);
         long millis = (System.nanoTime() - started) / 1_000_000;
         LoadReport report = new LoadReport(source, rowsRead, userTable.size(), table.size(), opportunities,
                 entries.size() - special, aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
@@ -281,7 +293,7 @@ public final class SnapshotBuilder {
         AccountDomains keys = accountDomains.build(aliasKeys.toArray(new String[0]), aliasEntries.toLongArray());
         if (indexFile != null) {
             persistTables(indexFile, new SnapshotTablesFile.Tables(userTable, table, sets, setDomains, keys,
-                    List.copyOf(subdomainParents), entries.size(), DomainIndex.averageKeyBytes(entries), report));
+                    List.copyOf(subdomainParents), entries.size(), averageKey, report));
         }
         return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, keys, routing, report);
     }

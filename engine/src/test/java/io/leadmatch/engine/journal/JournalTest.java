@@ -85,7 +85,7 @@ class JournalTest {
         try (FileChannel ch = FileChannel.open(segment, StandardOpenOption.READ)) {
             ByteBuffer b = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
             int pos = 0;
-            while (b.getInt(pos) != 0) {
+            while (pos < b.capacity() && b.getInt(pos) != 0) {
                 pos += (b.getInt(pos) + 7) & -8;
             }
             return pos;
@@ -101,6 +101,7 @@ class JournalTest {
         }
         Path seg = lastSegment(dir);
         int end = endOfRecords(seg);
+        assertEquals(end, Files.size(seg), "a clean close cuts the segment after its last record");
         try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.WRITE)) {
             // A record whose length made it to disk but whose body did not: CRC mismatch.
             ByteBuffer torn = ByteBuffer.allocate(64).order(ByteOrder.LITTLE_ENDIAN);

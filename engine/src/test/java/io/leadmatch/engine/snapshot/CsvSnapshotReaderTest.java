@@ -164,4 +164,29 @@ class CsvSnapshotReaderTest {
             s.release();
         }
     }
+
+    /** The fast path for export timestamps agrees with java.time on every shape exports write. */
+    @Test
+    void exportTimestampsParseLikeJavaTime() {
+        java.util.Random random = new java.util.Random(42);
+        for (int i = 0; i < 20_000; i++) {
+            long millis = random.nextLong() % 4_102_444_800_000L; // 1840..2100
+            millis = Math.abs(millis);
+            java.time.Instant at = java.time.Instant.ofEpochMilli(millis);
+            String base = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+                    .withZone(java.time.ZoneOffset.UTC).format(at);
+            String ms = String.format(java.util.Locale.ROOT, ".%03d", millis % 1000);
+            assertEquals(millis, CsvSnapshotReader.parseTime(base + ms + "Z"), base + ms + "Z");
+            assertEquals(millis, CsvSnapshotReader.parseTime(base + ms + "+0000"), base + ms + "+0000");
+            assertEquals(millis, CsvSnapshotReader.parseTime(base + ms + "+00:00"), base + ms + "+00:00");
+            assertEquals(millis - millis % 1000, CsvSnapshotReader.parseTime(base + "Z"), base + "Z");
+        }
+        assertEquals(0, CsvSnapshotReader.parseTime("2024-02-30T00:00:00Z"), "no 30 February");
+        assertEquals(0, CsvSnapshotReader.parseTime("2024-13-01T00:00:00.000Z"));
+        assertEquals(0, CsvSnapshotReader.parseTime("2024-01-0xT00:00:00.000Z"));
+        assertEquals(Long.MIN_VALUE, CsvSnapshotReader.parseSalesforceUtc("2024-01-01T10:00:00.000+0200"),
+                "another offset goes to the general parser");
+        assertEquals(java.time.LocalDate.of(2024, 2, 29).toEpochDay() * 86_400_000L,
+                CsvSnapshotReader.parseTime("2024-02-29"));
+    }
 }
