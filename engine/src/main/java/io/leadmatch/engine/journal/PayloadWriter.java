@@ -98,9 +98,9 @@ public final class PayloadWriter {
 
     /**
      * Writes a string (null as empty), cut at {@link #MAX_STRING_CHARS}: a varint header {@code chars << 2 | kind}
-     * (one byte below 32 chars), then the chars in the smallest of three kinds: {@link #PACKED} (every char in
-     * {@link #PACKED_ALPHABET}: digits, letters, '-' and '.', so ids and domains: 6 bits a char), {@link #LATIN1}
-     * (one byte a char) or {@link #UTF16} (two, little-endian).
+     * (one byte below 32 chars, two below 4096), then the chars in the smallest of three kinds: {@link #PACKED}
+     * (every char in {@link #PACKED_ALPHABET}: digits, letters, '-' and '.', so ids and domains: 6 bits a char),
+     * {@link #LATIN1} (one byte a char) or {@link #UTF16} (two, little-endian).
      */
     public PayloadWriter putString(CharSequence s) {
         int n = s == null ? 0 : Math.min(s.length(), MAX_STRING_CHARS);
