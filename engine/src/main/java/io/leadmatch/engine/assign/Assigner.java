@@ -447,7 +447,7 @@ public final class Assigner implements AutoCloseable {
     private static void prefix(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String ownerId,
                                String inactiveOppOwnerId) {
         Outcome o = match.outcome();
-        AssignmentJournal.writePrefix(out.record, lead.requestId(), s.generation(), o.name(), match.domain(),
+        AssignmentJournal.writePrefix(out.record, lead.requestId(), s.generation(), o, match.domain(),
                 match.matchedDomain(), o == Outcome.MATCHED || o == Outcome.PROVISIONAL ? match.accountId() : "",
                 out, ownerId, inactiveOppOwnerId);
     }

@@ -1,5 +1,6 @@
 package io.leadmatch.engine.assign;
 
+import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.journal.Journal;
 import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.journal.JournalRecord;
@@ -22,25 +23,72 @@ import java.util.concurrent.atomic.AtomicLong;
  * <ul>
  *   <li>{@link #TEAM}: a team's membership (id, name, members with weight, daily cap and time zone), written when a
  *       routing config is applied; picks refer to it by sequence (the config version of a decision).</li>
- *   <li>{@link #ASSIGN}: one decision. A prefix (request id, snapshot generation, outcome, domain, matched key,
- *       account id, territory rule, owner checks), zero or more {@link #SECTION}s — one per team whose round robin
- *       was tried: the membership sequence, each member's skip code, the pick mode and winner with its counters
- *       before and after — and a {@link #TRAILER} (rule, team, assignee, note). Written before the reply; a
- *       round-robin decision under its team's monitor, so replaying sections in order reproduces every counter.</li>
+ *   <li>{@link #ASSIGN}: one decision, laid out below. Written before the reply; a round-robin decision under its
+ *       team's monitor, so replaying sections in order reproduces every counter.</li>
  *   <li>{@link #ADJUST}: extra turns or skips given to a member.</li>
  *   <li>{@link #AVAILABILITY}: a member set away (until a time) or back.</li>
  *   <li>{@link #OPEN_LEADS}: a user's open-lead count pushed from the CRM.</li>
  * </ul>
+ * Types 1 to 5 were the pre-release format (16-bit string headers, fixed-width numbers); reading one throws an
+ * {@link IllegalStateException} naming the record rather than decoding garbage. Unknown higher types (a newer
+ * version's) are skipped by recovery.
+ *
+ * <p>An ASSIGN record is written on the hot path and every byte of it costs page faults, so it is compact:
+ * varints for numbers ({@code v}: {@link PayloadWriter#putVarLong}, {@code z}: zig-zag), strings with a varint
+ * header, 6-bit packed when they are ids or domains ({@code s}: {@link PayloadWriter#putString}), absent strings
+ * not written at all, and on-disk codes from the tables {@link #OUTCOMES}, {@link #RULES} and
+ * {@link #OWNER_CHECKS} (index = code; append only). In order:
+ * <pre>
+ * prefix   byte flags     bits 0-1 owner check code, 2 customer team, then "follows" bits for the optional strings:
+ *                         3 request id, 4 territory rule, 5 owner id, 6 inactive opportunity owner id,
+ *                         7 provisional domain
+ *          byte outcome code, v generation, s domain,
+ *          v matched domain: 0 none, 1 an s follows, k + 2 the domain's suffix from char k (the usual case: the
+ *                         matched key is the domain or a parent of it),
+ *          s account id, then the optional strings flagged, in bit order
+ * section  byte SECTION, s team id, v config sequence (its TEAM record), v member count n, n bytes skip code
+ *          (| {@link TeamScheduler#PASSED}), byte mode, v winner + 1; with a winner: v assigned before,
+ *          z credit before, z credit after, v team total, v cap used today — zero or more, one per team tried
+ * trailer  byte TRAILER, byte rule code | 0x10 team id follows | 0x20 note follows, [s team id], s assignee id,
+ *          [s note]; a team id not written is the last section's (empty without sections)
+ * </pre>
  * Without a journal (no data directory) nothing is written and sequences come from a counter.
  */
 final class AssignmentJournal implements AutoCloseable {
-    static final byte TEAM = 1;
-    static final byte ASSIGN = 2;
-    static final byte ADJUST = 3;
-    static final byte AVAILABILITY = 4;
-    static final byte OPEN_LEADS = 5;
+    static final byte TEAM = 11;
+    static final byte ASSIGN = 12;
+    static final byte ADJUST = 13;
+    static final byte AVAILABILITY = 14;
+    static final byte OPEN_LEADS = 15;
+    /** Highest type of the pre-release format, which this version refuses to read. */
+    private static final byte PRE_RELEASE_LAST_TYPE = 5;
     static final byte SECTION = 1;
     static final byte TRAILER = 2;
+
+    /** Outcome codes: index in this table; null at 0 so a zeroed byte is never a valid code. */
+    static final Outcome[] OUTCOMES = {null, Outcome.MATCHED, Outcome.NEW_ACCOUNT, Outcome.PROVISIONAL,
+            Outcome.FREE_EMAIL, Outcome.DISPOSABLE_EMAIL, Outcome.JUNK, Outcome.INVALID};
+    /** Rule codes (at most 15: they share the trailer's byte with its flags). */
+    static final AssignmentRule[] RULES = {null, AssignmentRule.ACCOUNT_OWNER, AssignmentRule.OPPORTUNITY_OWNER,
+            AssignmentRule.ROUND_ROBIN, AssignmentRule.JUNK_QUEUE, AssignmentRule.CUSTOMER_TEAM,
+            AssignmentRule.PROVISIONAL_OWNER, AssignmentRule.UNASSIGNED};
+    /** Owner check codes (two bits of the prefix flags). */
+    static final AssignmentResult.OwnerCheck[] OWNER_CHECKS = {AssignmentResult.OwnerCheck.NONE,
+            AssignmentResult.OwnerCheck.NO_OWNER, AssignmentResult.OwnerCheck.OWNER_INACTIVE};
+
+    private static final int OWNER_CHECK_BITS = 0x03;
+    private static final int CUSTOMER_TEAM = 0x04;
+    private static final int REQUEST_ID_FOLLOWS = 0x08;
+    private static final int TERRITORY_RULE_FOLLOWS = 0x10;
+    private static final int OWNER_ID_FOLLOWS = 0x20;
+    private static final int INACTIVE_OPP_OWNER_FOLLOWS = 0x40;
+    private static final int PROVISIONAL_DOMAIN_FOLLOWS = 0x80;
+    private static final int NO_MATCHED_DOMAIN = 0;
+    private static final int MATCHED_DOMAIN_FOLLOWS = 1;
+    private static final int MATCHED_DOMAIN_SUFFIX = 2;
+    private static final int RULE_BITS = 0x0f;
+    private static final int TEAM_ID_FOLLOWS = 0x10;
+    private static final int NOTE_FOLLOWS = 0x20;
 
     /** Applies recovered records to the assigner's state. */
     interface Recovery {
@@ -106,8 +154,18 @@ final class AssignmentJournal implements AutoCloseable {
     /** Appends {@code out}'s record (prefix and sections already encoded), adding its trailer. */
     long appendAssignment(AssignmentResult out, long nowMillis) {
         PayloadWriter rec = out.record;
-        rec.putByte(TRAILER).putByte(out.rule.ordinal()).putString(out.teamId).putString(out.assigneeId)
-                .putString(out.unassignedReason != null ? out.unassignedReason : out.detail);
+        String note = out.unassignedReason != null ? out.unassignedReason : out.detail;
+        String impliedTeamId = out.sectionTeamId != null ? out.sectionTeamId : "";
+        int flags = code(RULES, out.rule) | (impliedTeamId.equals(out.teamId) ? 0 : TEAM_ID_FOLLOWS)
+                | follows(note, NOTE_FOLLOWS);
+        rec.putByte(TRAILER).putByte(flags);
+        if ((flags & TEAM_ID_FOLLOWS) != 0) {
+            rec.putString(out.teamId);
+        }
+        rec.putString(out.assigneeId);
+        if ((flags & NOTE_FOLLOWS) != 0) {
+            rec.putString(note);
+        }
         if (journal == null) {
             return counter.incrementAndGet();
         }
@@ -163,6 +221,7 @@ final class AssignmentJournal implements AutoCloseable {
     }
 
     private static void replay(JournalRecord r, Recovery recovery) {
+        requireCurrentFormat(r);
         switch (r.type()) {
             case TEAM: {
                 String teamId = r.getString();
@@ -188,53 +247,31 @@ final class AssignmentJournal implements AutoCloseable {
         }
     }
 
+    /** Throws for a record of the pre-release format, whose bytes this version would misread. */
+    static void requireCurrentFormat(JournalRecord r) {
+        if (r.type() >= 1 && r.type() <= PRE_RELEASE_LAST_TYPE) {
+            throw new IllegalStateException("journal record " + r.sequence() + " has type " + r.type()
+                    + " of the pre-release journal format, which this version does not read; move the journal"
+                    + " directory aside (or export it with the version that wrote it) and start again");
+        }
+    }
+
     /**
-     * Recovery's reading of an ASSIGN record: only what changes state (the picks) and, for a request id, the
-     * answer; the rest of the prefix is skipped without decoding.
+     * Recovery's reading of an ASSIGN record: the picks, in order, and for a request id the answer; the prefix
+     * strings but the request id are skipped without decoding.
      */
     private static void replayAssignment(JournalRecord r, Recovery recovery) {
-        String requestId = r.getString();
-        r.getLong(); // generation
-        for (int i = 0; i < 5; i++) { // outcome, domain, matched domain, account id, territory rule
-            r.skipString();
-        }
-        r.getByte(); // owner check
-        r.skipString(); // owner id
-        r.skipString(); // inactive opportunity owner id
-        r.getBoolean(); // customer team
-        r.skipString(); // provisional domain
-        for (;;) {
-            byte tag = r.getByte();
-            if (tag == SECTION) {
-                String teamId = r.getString();
-                r.getLong(); // config sequence
-                byte[] codes = new byte[Short.toUnsignedInt(r.getShort())];
-                for (int i = 0; i < codes.length; i++) {
-                    codes[i] = r.getByte();
-                }
-                byte mode = r.getByte();
-                int winner = r.getShort();
-                if (winner >= 0) {
-                    for (int i = 0; i < 4; i++) {
-                        r.getLong(); // counters for explanations
-                    }
-                    r.getInt();
-                    recovery.pick(teamId, codes, mode, winner, r.timeMillis());
-                }
-            } else if (tag == TRAILER) {
-                if (!requestId.isEmpty()) {
-                    Decoded d = new Decoded();
-                    d.rule = AssignmentRule.values()[r.getByte()];
-                    d.teamId = r.getString();
-                    d.assigneeId = r.getString();
-                    d.note = r.getString();
-                    recovery.answered(requestId, r.timeMillis(), new Assignment(ID_PREFIX + r.sequence(), d.rule,
-                            d.teamId, d.assigneeId, "", d.summary()));
-                }
-                return;
-            } else {
-                throw new IllegalStateException("journal record " + r.sequence() + ": unknown part " + tag);
+        Decoded d = new Decoded();
+        readPrefix(r, d, false);
+        readParts(r, d);
+        for (Decoded.Section s : d.sections) {
+            if (s.winner >= 0) {
+                recovery.pick(s.teamId, s.codes, s.mode, s.winner, r.timeMillis());
             }
+        }
+        if (!d.requestId.isEmpty()) {
+            recovery.answered(d.requestId, r.timeMillis(), new Assignment(ID_PREFIX + r.sequence(), d.rule,
+                    d.teamId, d.assigneeId, "", d.summary()));
         }
     }
 
@@ -295,59 +332,181 @@ final class AssignmentJournal implements AutoCloseable {
     }
 
     /** Writes an ASSIGN prefix; see the class comment. */
-    static void writePrefix(PayloadWriter w, String requestId, long generation, String outcome, CharSequence domain,
+    static void writePrefix(PayloadWriter w, String requestId, long generation, Outcome outcome, CharSequence domain,
                             CharSequence matchedDomain, String accountId, AssignmentResult r, String ownerId,
                             String inactiveOppOwnerId) {
-        w.putString(requestId).putLong(generation).putString(outcome).putString(domain).putString(matchedDomain)
-                .putString(accountId).putString(r.territoryRule).putByte(r.ownerCheck.ordinal()).putString(ownerId)
-                .putString(inactiveOppOwnerId).putBoolean(r.customerTeam).putString(r.provisionalDomain);
+        int flags = code(OWNER_CHECKS, r.ownerCheck) | (r.customerTeam ? CUSTOMER_TEAM : 0)
+                | follows(requestId, REQUEST_ID_FOLLOWS) | follows(r.territoryRule, TERRITORY_RULE_FOLLOWS)
+                | follows(ownerId, OWNER_ID_FOLLOWS) | follows(inactiveOppOwnerId, INACTIVE_OPP_OWNER_FOLLOWS)
+                | follows(r.provisionalDomain, PROVISIONAL_DOMAIN_FOLLOWS);
+        w.putByte(flags).putByte(code(OUTCOMES, outcome)).putVarLong(generation).putString(domain);
+        if (matchedDomain == null || matchedDomain.length() == 0) {
+            w.putVarLong(NO_MATCHED_DOMAIN);
+        } else {
+            int k = suffixStart(domain, matchedDomain);
+            if (k >= 0) {
+                w.putVarLong(MATCHED_DOMAIN_SUFFIX + k);
+            } else {
+                w.putVarLong(MATCHED_DOMAIN_FOLLOWS).putString(matchedDomain);
+            }
+        }
+        w.putString(accountId);
+        putIfFollows(w, flags, REQUEST_ID_FOLLOWS, requestId);
+        putIfFollows(w, flags, TERRITORY_RULE_FOLLOWS, r.territoryRule);
+        putIfFollows(w, flags, OWNER_ID_FOLLOWS, ownerId);
+        putIfFollows(w, flags, INACTIVE_OPP_OWNER_FOLLOWS, inactiveOppOwnerId);
+        putIfFollows(w, flags, PROVISIONAL_DOMAIN_FOLLOWS, r.provisionalDomain);
     }
 
-    private static Decoded decodeAssignment(JournalRecord r) {
-        Decoded d = new Decoded();
-        d.requestId = r.getString();
-        d.generation = r.getLong();
-        d.outcome = r.getString();
-        d.domain = r.getString();
-        d.matchedDomain = r.getString();
-        d.accountId = r.getString();
-        d.territoryRule = r.getString();
-        d.ownerCheck = AssignmentResult.OwnerCheck.values()[r.getByte()];
-        d.ownerId = r.getString();
-        d.inactiveOpportunityOwnerId = r.getString();
-        d.customerTeam = r.getBoolean();
-        d.provisionalDomain = r.getString();
+    /**
+     * Writes a SECTION up to the winner: {@code out}'s record then ends with this team's id, which its trailer
+     * need not repeat.
+     */
+    static void writeSection(AssignmentResult out, String teamId, long configSequence, byte[] skips,
+                             boolean[] passed, byte mode, int winner) {
+        PayloadWriter rec = out.record;
+        int n = skips.length;
+        rec.putByte(SECTION).putString(teamId).putVarLong(configSequence).putVarLong(n);
+        for (int i = 0; i < n; i++) {
+            rec.putByte(skips[i] | (passed[i] ? TeamScheduler.PASSED : 0));
+        }
+        rec.putByte(mode).putVarLong(winner + 1L);
+        out.sectionTeamId = teamId;
+    }
+
+    /** Writes the counters that end a SECTION with a winner. */
+    static void writeCounters(PayloadWriter rec, long assignedBefore, long creditBefore, long creditAfter,
+                              long total, int capUsed) {
+        rec.putVarLong(assignedBefore).putSignedVarLong(creditBefore).putSignedVarLong(creditAfter)
+                .putVarLong(total).putVarLong(capUsed);
+    }
+
+    /** Where {@code matched} starts as a suffix of {@code domain}, or -1 (also when the domain is cut). */
+    static int suffixStart(CharSequence domain, CharSequence matched) {
+        if (domain == null || domain.length() > PayloadWriter.MAX_STRING_CHARS) {
+            return -1;
+        }
+        int k = domain.length() - matched.length();
+        if (k < 0) {
+            return -1;
+        }
+        for (int i = 0; i < matched.length(); i++) {
+            if (domain.charAt(k + i) != matched.charAt(i)) {
+                return -1;
+            }
+        }
+        return k;
+    }
+
+    private static int follows(String s, int flag) {
+        return s == null || s.isEmpty() ? 0 : flag;
+    }
+
+    private static void putIfFollows(PayloadWriter w, int flags, int flag, String s) {
+        if ((flags & flag) != 0) {
+            w.putString(s);
+        }
+    }
+
+    /** The on-disk code of {@code value}: its index in {@code table} (a scan of a few entries, no allocation). */
+    private static int code(Object[] table, Object value) {
+        for (int i = 0; i < table.length; i++) {
+            if (table[i] == value) {
+                return i;
+            }
+        }
+        throw new IllegalArgumentException("no journal code for " + value);
+    }
+
+    private static <T> T decode(T[] table, int code, JournalRecord r, String what) {
+        if (code < 0 || code >= table.length || table[code] == null) {
+            throw new IllegalStateException("journal record " + r.sequence() + ": unknown " + what + " code " + code);
+        }
+        return table[code];
+    }
+
+    /** Reads an ASSIGN prefix into {@code d}; without {@code full}, only the request id of its strings. */
+    private static void readPrefix(JournalRecord r, Decoded d, boolean full) {
+        int flags = r.getByte() & 0xff;
+        d.ownerCheck = decode(OWNER_CHECKS, flags & OWNER_CHECK_BITS, r, "owner check");
+        d.customerTeam = (flags & CUSTOMER_TEAM) != 0;
+        d.outcome = decode(OUTCOMES, r.getByte(), r, "outcome").name();
+        d.generation = r.getVarLong();
+        d.domain = text(r, full);
+        int matched = r.getVarInt();
+        if (matched == NO_MATCHED_DOMAIN) {
+            d.matchedDomain = "";
+        } else if (matched == MATCHED_DOMAIN_FOLLOWS) {
+            d.matchedDomain = text(r, full);
+        } else if (full) {
+            int k = matched - MATCHED_DOMAIN_SUFFIX;
+            if (k > d.domain.length()) {
+                throw new IllegalStateException("journal record " + r.sequence() + ": matched domain from char "
+                        + k + " of a " + d.domain.length() + "-char domain");
+            }
+            d.matchedDomain = d.domain.substring(k);
+        }
+        d.accountId = text(r, full);
+        d.requestId = (flags & REQUEST_ID_FOLLOWS) != 0 ? r.getString() : "";
+        d.territoryRule = optionalText(r, flags, TERRITORY_RULE_FOLLOWS, full);
+        d.ownerId = optionalText(r, flags, OWNER_ID_FOLLOWS, full);
+        d.inactiveOpportunityOwnerId = optionalText(r, flags, INACTIVE_OPP_OWNER_FOLLOWS, full);
+        d.provisionalDomain = optionalText(r, flags, PROVISIONAL_DOMAIN_FOLLOWS, full);
+    }
+
+    private static String text(JournalRecord r, boolean read) {
+        if (read) {
+            return r.getString();
+        }
+        r.skipString();
+        return null;
+    }
+
+    private static String optionalText(JournalRecord r, int flags, int flag, boolean read) {
+        return (flags & flag) == 0 ? "" : text(r, read);
+    }
+
+    /** Reads the sections and the trailer of an ASSIGN record into {@code d}. */
+    private static void readParts(JournalRecord r, Decoded d) {
         for (;;) {
             byte tag = r.getByte();
             if (tag == SECTION) {
                 Decoded.Section s = new Decoded.Section();
                 s.teamId = r.getString();
-                s.configSequence = r.getLong();
-                int n = Short.toUnsignedInt(r.getShort());
-                s.codes = new byte[n];
-                for (int i = 0; i < n; i++) {
+                s.configSequence = r.getVarLong();
+                s.codes = new byte[r.getVarInt()];
+                for (int i = 0; i < s.codes.length; i++) {
                     s.codes[i] = r.getByte();
                 }
                 s.mode = r.getByte();
-                s.winner = r.getShort();
+                s.winner = r.getVarInt() - 1;
                 if (s.winner >= 0) {
-                    s.assignedBefore = r.getLong();
-                    s.creditBefore = r.getLong();
-                    s.creditAfter = r.getLong();
-                    s.totalBefore = r.getLong();
-                    s.capUsedAfter = r.getInt();
+                    s.assignedBefore = r.getVarLong();
+                    s.creditBefore = r.getSignedVarLong();
+                    s.creditAfter = r.getSignedVarLong();
+                    s.totalBefore = r.getVarLong();
+                    s.capUsedAfter = r.getVarInt();
                 }
                 d.sections.add(s);
             } else if (tag == TRAILER) {
-                d.rule = AssignmentRule.values()[r.getByte()];
-                d.teamId = r.getString();
+                int flags = r.getByte() & 0xff;
+                d.rule = decode(RULES, flags & RULE_BITS, r, "rule");
+                d.teamId = (flags & TEAM_ID_FOLLOWS) != 0 ? r.getString()
+                        : d.sections.isEmpty() ? "" : d.sections.get(d.sections.size() - 1).teamId;
                 d.assigneeId = r.getString();
-                d.note = r.getString();
-                return d;
+                d.note = (flags & NOTE_FOLLOWS) != 0 ? r.getString() : "";
+                return;
             } else {
                 throw new IllegalStateException("journal record " + r.sequence() + ": unknown part " + tag);
             }
         }
+    }
+
+    private static Decoded decodeAssignment(JournalRecord r) {
+        Decoded d = new Decoded();
+        readPrefix(r, d, true);
+        readParts(r, d);
+        return d;
     }
 
     /**
@@ -359,6 +518,7 @@ final class AssignmentJournal implements AutoCloseable {
         Decoded[] decoded = new Decoded[1];
         Instant[] at = new Instant[1];
         Journal.scan(dir, sequence, sequence, r -> {
+            requireCurrentFormat(r);
             if (r.type() == ASSIGN) {
                 decoded[0] = decodeAssignment(r);
                 at[0] = Instant.ofEpochMilli(r.timeMillis());
@@ -465,6 +625,7 @@ final class AssignmentJournal implements AutoCloseable {
 
     private static String recordJson(JournalRecord r, Map<Long, List<RoutingConfig.Member>> teams) {
         Instant at = Instant.ofEpochMilli(r.timeMillis());
+        requireCurrentFormat(r);
         AuditJson j = new AuditJson().field("seq", r.sequence()).field("at", at.toString());
         switch (r.type()) {
             case TEAM: {

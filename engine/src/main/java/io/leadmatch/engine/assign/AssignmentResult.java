@@ -39,6 +39,8 @@ public final class AssignmentResult {
     String unassignedReason;
     /** Encodes this decision's journal record while it is being made. */
     final PayloadWriter record = new PayloadWriter(256);
+    /** Team id of the record's last section, or null before one: the trailer leaves out a team id equal to it. */
+    String sectionTeamId;
 
     /** An empty result, to be filled by {@link Assigner#assign}. */
     public AssignmentResult() {
@@ -62,6 +64,7 @@ public final class AssignmentResult {
         detail = null;
         unassignedReason = null;
         record.reset();
+        sectionTeamId = null;
     }
 
     /** Sequence of the decision: its journal record, or a counter without a journal. */

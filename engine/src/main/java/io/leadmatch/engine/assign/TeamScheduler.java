@@ -1,6 +1,5 @@
 package io.leadmatch.engine.assign;
 
-import io.leadmatch.engine.journal.PayloadWriter;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.WorkingHours;
 
@@ -246,20 +245,15 @@ final class TeamScheduler {
                 mode = SKIPS_ONLY;
             }
         }
-        PayloadWriter rec = out.record;
-        rec.putByte(AssignmentJournal.SECTION).putString(teamId).putLong(configSequence).putShort(n);
-        for (int i = 0; i < n; i++) {
-            rec.putByte(skips[i] | (passed[i] ? PASSED : 0));
-        }
-        rec.putByte(mode).putShort(winner);
+        AssignmentJournal.writeSection(out, teamId, configSequence, skips, passed, mode, winner);
         if (winner < 0) {
             return -1;
         }
         long assignedBefore = rr.assigned(winner);
         long creditBefore = rr.credit(winner);
         apply(mode, winner, nowMillis);
-        rec.putLong(assignedBefore).putLong(creditBefore).putLong(rr.credit(winner)).putLong(total)
-                .putInt(capUsed[winner]);
+        AssignmentJournal.writeCounters(out.record, assignedBefore, creditBefore, rr.credit(winner), total,
+                capUsed[winner]);
         out.rule = rule;
         out.teamId = teamId;
         out.teamName = name;

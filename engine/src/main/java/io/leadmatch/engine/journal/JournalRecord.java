@@ -70,31 +70,94 @@ public final class JournalRecord {
         return segment.getLong(advance(8));
     }
 
+    /** Reads a varint written by {@link PayloadWriter#putVarLong}. */
+    public long getVarLong() {
+        long v = 0;
+        for (int shift = 0; shift < 64; shift += 7) {
+            byte b = getByte();
+            v |= (long) (b & 0x7f) << shift;
+            if (b >= 0) {
+                return v;
+            }
+        }
+        throw new IllegalStateException("journal record " + sequence() + ": a varint longer than 10 bytes");
+    }
+
+    /** Reads a varint that must fit an int (a count, an index). */
+    public int getVarInt() {
+        long v = getVarLong();
+        if (v < 0 || v > Integer.MAX_VALUE) {
+            throw new IllegalStateException("journal record " + sequence() + ": " + Long.toUnsignedString(v)
+                    + " does not fit an int");
+        }
+        return (int) v;
+    }
+
+    /** Reads a value written by {@link PayloadWriter#putSignedVarLong}. */
+    public long getSignedVarLong() {
+        long v = getVarLong();
+        return (v >>> 1) ^ -(v & 1);
+    }
+
+    /** Reads a string's header: chars {@code << 2 |} kind. */
+    private int stringHeader() {
+        int header = getVarInt();
+        if ((header >>> 2) > PayloadWriter.MAX_STRING_CHARS || (header & 3) > PayloadWriter.PACKED) {
+            throw new IllegalStateException("journal record " + sequence() + ": bad string header " + header);
+        }
+        return header;
+    }
+
+    private static int bodyLength(int header) {
+        int n = header >>> 2;
+        switch (header & 3) {
+            case PayloadWriter.PACKED:
+                return (6 * n + 7) >>> 3;
+            case PayloadWriter.UTF16:
+                return 2 * n;
+            default:
+                return n;
+        }
+    }
+
     /** Skips a string without reading it. */
     public void skipString() {
-        int header = Short.toUnsignedInt(getShort());
-        int n = header & ~PayloadWriter.UTF16;
-        advance((header & PayloadWriter.UTF16) != 0 ? 2 * n : n);
+        advance(bodyLength(stringHeader()));
     }
 
     /** Reads a string written by {@link PayloadWriter#putString} (allocates unless it is empty). */
     public String getString() {
-        int header = Short.toUnsignedInt(getShort());
-        int n = header & ~PayloadWriter.UTF16;
+        int header = stringHeader();
+        int n = header >>> 2;
         if (n == 0) {
             return "";
         }
+        int at = advance(bodyLength(header));
         char[] chars = new char[n];
-        if ((header & PayloadWriter.UTF16) != 0) {
-            int at = advance(2 * n);
-            for (int i = 0; i < n; i++) {
-                chars[i] = segment.getChar(at + 2 * i);
+        switch (header & 3) {
+            case PayloadWriter.PACKED: {
+                int acc = 0;
+                int bits = 0;
+                for (int i = 0; i < n; i++) {
+                    if (bits < 6) {
+                        acc = acc << 8 | (segment.get(at++) & 0xff);
+                        bits += 8;
+                    }
+                    bits -= 6;
+                    chars[i] = PayloadWriter.PACKED_ALPHABET.charAt((acc >>> bits) & 0x3f);
+                }
+                break;
             }
-        } else {
-            int at = advance(n);
-            for (int i = 0; i < n; i++) {
-                chars[i] = (char) (segment.get(at + i) & 0xff);
-            }
+            case PayloadWriter.UTF16:
+                for (int i = 0; i < n; i++) {
+                    chars[i] = segment.getChar(at + 2 * i);
+                }
+                break;
+            default:
+                for (int i = 0; i < n; i++) {
+                    chars[i] = (char) (segment.get(at + i) & 0xff);
+                }
+                break;
         }
         return new String(chars);
     }

@@ -202,29 +202,94 @@ class JournalTest {
         assertTrue(e.getCause().getMessage().contains("a segment is missing"), e.getCause().getMessage());
     }
 
-    @Test
-    void stringsRoundTripInOneOrTwoBytesPerChar() throws IOException {
-        String[] values = {"", "gmail.com", "Zoë Ångström", "faß.de", "日本語.jp", "x".repeat(5000), "mixed ü and 中"};
+    /** Writes one record with {@code w}'s payload and reads it back through {@code reader}. */
+    private void roundTrip(PayloadWriter w, Journal.RecordHandler reader) throws IOException {
         try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
-            PayloadWriter w = new PayloadWriter(16);
-            for (String v : values) {
-                w.putString(v);
-            }
-            w.putString(null).putLong(42);
             j.append((byte) 9, 0, w);
         }
-        List<String> read = new ArrayList<>();
+        int[] records = {0};
         Journal.scan(dir, 1, 1, r -> {
+            reader.onRecord(r);
+            assertFalse(r.hasRemaining());
+            records[0]++;
+        });
+        assertEquals(1, records[0]);
+    }
+
+    @Test
+    void stringsRoundTripPackedLatin1OrUtf16AndLongOnesAreCut() throws IOException {
+        String[] values = {"", "gmail.com", "0015g00000A0001AAA", "North America", "Zoë Ångström", "faß.de",
+                "日本語.jp", "x".repeat(5000), "mixed ü and 中", "a_b", "-.", "Z"};
+        PayloadWriter w = new PayloadWriter(16);
+        int[] ends = new int[values.length];
+        for (int i = 0; i < values.length; i++) {
+            w.putString(values[i]);
+            ends[i] = w.length();
+        }
+        // Bytes each kind costs: header and body.
+        assertEquals(1, ends[0], "empty: a 1-byte header");
+        assertEquals(1 + 7, ends[1] - ends[0], "a domain: 6 bits a char");
+        assertEquals(1 + 14, ends[2] - ends[1], "an 18-char Salesforce id: 6 bits a char");
+        assertEquals(1 + 13, ends[3] - ends[2], "a space: Latin-1");
+        assertEquals(1 + 2 * 6, ends[6] - ends[5], "UTF-16");
+        assertEquals(3 + PayloadWriter.MAX_STRING_CHARS * 6 / 8, ends[7] - ends[6], "cut; a 3-byte header");
+        w.putString(null).putLong(42);
+        List<String> read = new ArrayList<>();
+        roundTrip(w, r -> {
             for (int i = 0; i < values.length; i++) {
                 read.add(r.getString());
             }
             r.skipString();
             assertEquals(42, r.getLong());
-            assertFalse(r.hasRemaining());
         });
         List<String> expected = new ArrayList<>(List.of(values));
-        expected.set(5, "x".repeat(PayloadWriter.MAX_STRING_CHARS)); // cut
+        expected.set(7, "x".repeat(PayloadWriter.MAX_STRING_CHARS)); // cut
         assertEquals(expected, read);
+    }
+
+    @Test
+    void skippedStringsOfEveryKindLeaveTheReaderAtTheNextField() throws IOException {
+        PayloadWriter w = new PayloadWriter(16);
+        String[] values = {"abc", "a b", "中", "x".repeat(5000)};
+        for (String v : values) {
+            w.putString(v).putByte(7);
+        }
+        roundTrip(w, r -> {
+            for (int i = 0; i < values.length; i++) {
+                r.skipString();
+                assertEquals(7, r.getByte());
+            }
+        });
+    }
+
+    @Test
+    void varintsRoundTripAndSmallValuesTakeOneByte() throws IOException {
+        long[] unsigned = {0, 1, 127, 128, 300, 16_383, 16_384, Integer.MAX_VALUE, Long.MAX_VALUE, -1, Long.MIN_VALUE};
+        long[] signed = {0, -1, 1, -64, 63, -65, 64, Integer.MIN_VALUE, Long.MAX_VALUE, Long.MIN_VALUE};
+        PayloadWriter w = new PayloadWriter(16);
+        assertEquals(1, w.putVarLong(127).length());
+        assertEquals(3, w.putVarLong(128).length());
+        assertEquals(4, w.putSignedVarLong(-64).length());
+        assertEquals(6, w.putSignedVarLong(64).length());
+        assertEquals(15, w.putVarLong(Long.MAX_VALUE).length(), "9 bytes for 63 bits");
+        assertEquals(25, w.putVarLong(-1).length(), "10 bytes for 64 bits");
+        w.reset();
+        for (long v : unsigned) {
+            w.putVarLong(v);
+        }
+        for (long v : signed) {
+            w.putSignedVarLong(v);
+        }
+        w.putVarLong(Integer.MAX_VALUE + 1L);
+        roundTrip(w, r -> {
+            for (long v : unsigned) {
+                assertEquals(v, r.getVarLong());
+            }
+            for (long v : signed) {
+                assertEquals(v, r.getSignedVarLong());
+            }
+            assertThrows(IllegalStateException.class, r::getVarInt, "does not fit an int");
+        });
     }
 
     @Test
