@@ -35,7 +35,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>An ASSIGN record is written on the hot path and every byte of it costs page faults, so it is compact:
  * varints for numbers ({@code v}: {@link PayloadWriter#putVarLong}, {@code z}: zig-zag), strings with a varint
- * header, 6-bit packed when they are ids or domains ({@code s}: {@link PayloadWriter#putString}), absent strings
+ * header and Latin-1 chars ({@code s}: {@link PayloadWriter#putString}), absent strings
  * not written at all, and on-disk codes from the tables {@link #OUTCOMES}, {@link #RULES} and
  * {@link #OWNER_CHECKS} (index = code; append only). In order:
  * <pre>

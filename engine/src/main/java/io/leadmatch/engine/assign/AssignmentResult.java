@@ -46,25 +46,57 @@ public final class AssignmentResult {
     public AssignmentResult() {
     }
 
+    /**
+     * Back to empty. Each reference field is stored only when it differs: this object lives long (old
+     * generation), where every store of a reference costs G1's post-write barrier (a StoreLoad fence when it
+     * crosses regions), and most fields are already empty after a typical decision.
+     */
     void reset(String idPrefix) {
-        this.idPrefix = idPrefix;
+        if (this.idPrefix != idPrefix) {
+            this.idPrefix = idPrefix;
+        }
         sequence = 0;
-        rule = AssignmentRule.UNASSIGNED;
-        teamId = "";
-        teamName = "";
-        assigneeId = "";
-        assigneeName = "";
-        accountName = null;
-        ownerCheck = OwnerCheck.NONE;
-        ownerName = null;
-        inactiveOpportunityOwner = null;
+        if (rule != AssignmentRule.UNASSIGNED) {
+            rule = AssignmentRule.UNASSIGNED;
+        }
+        if (teamId != "") {
+            teamId = "";
+        }
+        if (teamName != "") {
+            teamName = "";
+        }
+        if (assigneeId != "") {
+            assigneeId = "";
+        }
+        if (assigneeName != "") {
+            assigneeName = "";
+        }
+        if (accountName != null) {
+            accountName = null;
+        }
+        if (ownerCheck != OwnerCheck.NONE) {
+            ownerCheck = OwnerCheck.NONE;
+        }
+        if (ownerName != null) {
+            ownerName = null;
+        }
+        if (inactiveOpportunityOwner != null) {
+            inactiveOpportunityOwner = null;
+        }
         customerTeam = false;
-        provisionalDomain = null;
-        territoryRule = null;
-        detail = null;
-        unassignedReason = null;
+        if (provisionalDomain != null) {
+            provisionalDomain = null;
+        }
+        if (territoryRule != null) {
+            territoryRule = null;
+        }
+        if (detail != null) {
+            detail = null;
+        }
+        if (unassignedReason != null) {
+            unassignedReason = null;
+        }
         record.reset();
-        sectionTeamId = null;
     }
 
     /** Sequence of the decision: its journal record, or a counter without a journal. */

@@ -99,25 +99,18 @@ public final class JournalRecord {
         return (v >>> 1) ^ -(v & 1);
     }
 
-    /** Reads a string's header: chars {@code << 2 |} kind. */
+    /** Reads a string's header: chars {@code << 1 |} kind. */
     private int stringHeader() {
         int header = getVarInt();
-        if ((header >>> 2) > PayloadWriter.MAX_STRING_CHARS || (header & 3) > PayloadWriter.PACKED) {
+        if (header < 0 || (header >>> 1) > PayloadWriter.MAX_STRING_CHARS) {
             throw new IllegalStateException("journal record " + sequence() + ": bad string header " + header);
         }
         return header;
     }
 
     private static int bodyLength(int header) {
-        int n = header >>> 2;
-        switch (header & 3) {
-            case PayloadWriter.PACKED:
-                return (6 * n + 7) >>> 3;
-            case PayloadWriter.UTF16:
-                return 2 * n;
-            default:
-                return n;
-        }
+        int n = header >>> 1;
+        return (header & 1) == PayloadWriter.UTF16 ? 2 * n : n;
     }
 
     /** Skips a string without reading it. */
@@ -128,26 +121,13 @@ public final class JournalRecord {
     /** Reads a string written by {@link PayloadWriter#putString} (allocates unless it is empty). */
     public String getString() {
         int header = stringHeader();
-        int n = header >>> 2;
+        int n = header >>> 1;
         if (n == 0) {
             return "";
         }
         int at = advance(bodyLength(header));
         char[] chars = new char[n];
-        switch (header & 3) {
-            case PayloadWriter.PACKED: {
-                int acc = 0;
-                int bits = 0;
-                for (int i = 0; i < n; i++) {
-                    if (bits < 6) {
-                        acc = acc << 8 | (segment.get(at++) & 0xff);
-                        bits += 8;
-                    }
-                    bits -= 6;
-                    chars[i] = PayloadWriter.PACKED_ALPHABET.charAt((acc >>> bits) & 0x3f);
-                }
-                break;
-            }
+        switch (header & 1) {
             case PayloadWriter.UTF16:
                 for (int i = 0; i < n; i++) {
                     chars[i] = segment.getChar(at + 2 * i);

@@ -8,9 +8,10 @@ import java.nio.ByteOrder;
  * Encodes one record payload into a reusable byte array, without allocating once the array is large enough.
  * Fixed-width values are little-endian, like {@link JournalLayout}; {@link #putVarLong} and
  * {@link #putSignedVarLong} write LEB128 varints (small counters in one byte); strings are a varint header and
- * 6-bit packed, Latin-1 or UTF-16 chars ({@link #putString}), cut at {@link #MAX_STRING_CHARS}. Every record's
- * bytes are paid again as page faults of the memory-mapped journal, so callers pick the smallest encoding that
- * loses nothing. Not thread-safe: one per writer thread.
+ * Latin-1 or UTF-16 chars ({@link #putString}), cut at {@link #MAX_STRING_CHARS}. Every record's bytes are paid
+ * again downstream (page faults of the memory-mapped journal, write-back, TLB shootdowns when it is flushed), so
+ * callers pick the smallest encoding that loses nothing and costs little CPU. Not thread-safe: one per writer
+ * thread.
  */
 public final class PayloadWriter {
     /** Longer strings are cut to this many chars. */
@@ -97,69 +98,59 @@ public final class PayloadWriter {
     }
 
     /**
-     * Writes a string (null as empty), cut at {@link #MAX_STRING_CHARS}: a varint header {@code chars << 2 | kind}
-     * (one byte below 32 chars, two below 4096), then the chars in the smallest of three kinds: {@link #PACKED}
-     * (every char in {@link #PACKED_ALPHABET}: digits, letters, '-' and '.', so ids and domains: 6 bits a char),
-     * {@link #LATIN1} (one byte a char) or {@link #UTF16} (two, little-endian).
+     * Writes a string (null as empty), cut at {@link #MAX_STRING_CHARS}: a varint header {@code chars << 1 | kind}
+     * (one byte below 64 chars, two below 8192), then the chars as {@link #LATIN1} (one byte a char: ids, domains,
+     * most names) or {@link #UTF16} (two, little-endian) when any char is above U+00FF. (A 6-bit packing of
+     * ids and domains saved ~16 bytes per decision but cost more CPU on the appender than the bytes did
+     * downstream: measured with {@code MatchAndAssignBenchmark}, owner path ~1,000-1,240 ns packed vs ~830-890
+     * Latin-1.)
      */
     public PayloadWriter putString(CharSequence s) {
         int n = s == null ? 0 : Math.min(s.length(), MAX_STRING_CHARS);
-        int kind = PACKED;
-        for (int i = 0; i < n; i++) {
-            char c = s.charAt(i);
-            if (c > 0xff) {
-                kind = UTF16;
-                break;
-            }
-            if (c >= PACKED_CODE.length || PACKED_CODE[c] < 0) {
-                kind = LATIN1;
+        // One bulk copy into a scratch array (an intrinsic for String and StringBuilder), then plain array loops:
+        // charAt through the CharSequence interface, char by char, was a fifth of a journaled decision.
+        char[] c = chars;
+        if (c.length < n) {
+            c = chars = new char[Math.max(n, 2 * c.length)];
+        }
+        if (s instanceof String) {
+            ((String) s).getChars(0, n, c, 0);
+        } else if (s instanceof StringBuilder) {
+            ((StringBuilder) s).getChars(0, n, c, 0);
+        } else {
+            for (int i = 0; i < n; i++) {
+                c[i] = s.charAt(i);
             }
         }
-        putVarLong((long) n << 2 | kind);
-        if (kind == PACKED) {
-            ensure((6 * n + 7) >>> 3);
-            int bits = 0;
-            int acc = 0;
+        int any = 0;
+        for (int i = 0; i < n; i++) {
+            any |= c[i];
+        }
+        boolean utf16 = any > 0xff;
+        putVarLong((long) n << 1 | (utf16 ? UTF16 : LATIN1));
+        ensure(utf16 ? 2 * n : n);
+        byte[] b = buffer;
+        int at = length;
+        if (utf16) {
             for (int i = 0; i < n; i++) {
-                acc = acc << 6 | PACKED_CODE[s.charAt(i)];
-                bits += 6;
-                if (bits >= 8) {
-                    bits -= 8;
-                    buffer[length++] = (byte) (acc >>> bits);
-                }
-            }
-            if (bits > 0) {
-                buffer[length++] = (byte) (acc << (8 - bits));
-            }
-        } else if (kind == LATIN1) {
-            ensure(n);
-            for (int i = 0; i < n; i++) {
-                buffer[length++] = (byte) s.charAt(i);
+                SHORT.set(b, at, (short) c[i]);
+                at += 2;
             }
         } else {
-            ensure(2 * n);
             for (int i = 0; i < n; i++) {
-                SHORT.set(buffer, length, (short) s.charAt(i));
-                length += 2;
+                b[at++] = (byte) c[i];
             }
         }
+        length = at;
         return this;
     }
 
-    /** String kinds, the low two bits of a string's header. */
+    /** Scratch for {@link #putString}: the chars of the string being written. */
+    private char[] chars = new char[64];
+
+    /** String kinds, the low bit of a string's header. */
     static final int LATIN1 = 0;
     static final int UTF16 = 1;
-    static final int PACKED = 2;
-    /** The chars of a {@link #PACKED} string, by their 6-bit code. */
-    static final String PACKED_ALPHABET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz-.";
-    private static final byte[] PACKED_CODE = new byte[128];
-
-    static {
-        java.util.Arrays.fill(PACKED_CODE, (byte) -1);
-        for (int i = 0; i < PACKED_ALPHABET.length(); i++) {
-            PACKED_CODE[PACKED_ALPHABET.charAt(i)] = (byte) i;
-        }
-    }
 
     /** Payload bytes written so far. */
     public int length() {
