@@ -322,6 +322,8 @@ public final class Journal implements AutoCloseable {
         return ch;
     }
 
+    private static final Retired[] NO_TAILS = new Retired[0];
+
     /** A segment rolled over whose tail {@code [from, to)} the next flush forces before closing it. */
     private record Retired(FileChannel channel, MappedByteBuffer segment, int from, int to) {
     }
@@ -428,7 +430,7 @@ public final class Journal implements AutoCloseable {
             from = Math.min(forced, position);
             upTo = position;
             covered = writtenSequence;
-            tails = retired.toArray(new Retired[0]);
+            tails = retired.isEmpty() ? NO_TAILS : retired.toArray(NO_TAILS);
             retired.clear();
             forceDirectory = directoryChanged;
             directoryChanged = false;
