@@ -243,7 +243,10 @@ public final class Journal implements AutoCloseable {
         }
         LOG.warn("journal segment {}: discarding a torn tail after offset {} (a crash interrupted a write)",
                 file.getFileName(), from);
-        buf.put(from, new byte[dirtyEnd - from]);
+        for (int at = from; at < dirtyEnd; at += block) {
+            int len = Math.min(block, dirtyEnd - at);
+            buf.put(at, ZEROS, 0, len);
+        }
         buf.force();
     }
 
