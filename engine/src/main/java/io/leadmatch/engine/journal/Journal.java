@@ -329,6 +329,14 @@ public final class Journal implements AutoCloseable {
 
     /** A segment rolled over whose tail {@code [from, to)} the next flush forces before closing it. */
     private record Retired(FileChannel channel, MappedByteBuffer segment, int from, int to) {
+        void forceAndClose() {
+            forceRange(segment, from, to);
+            try {
+                channel.close();
+            } catch (IOException e) {
+                LOG.debug("closing a rolled-over journal segment: {}", e.toString());
+            }
+        }
     }
 
     private void forceDirectory() {
@@ -433,20 +441,18 @@ public final class Journal implements AutoCloseable {
             from = Math.min(forced, position);
             upTo = position;
             covered = writtenSequence;
+            if (covered <= durableSequence) {
+                return; // nothing new; pending tails (a roll-over that failed half-way) stay for the next flush
+            }
             tails = retired.isEmpty() ? NO_TAILS : retired.toArray(NO_TAILS);
             retired.clear();
             forceDirectory = directoryChanged;
             directoryChanged = false;
         }
-        if (covered <= durableSequence) {
-            return;
-        }
         int done = 0;
         try {
             for (; done < tails.length; done++) {
-                Retired t = tails[done];
-                forceRange(t.segment(), t.from(), t.to());
-                closeQuietly(t.channel());
+                tails[done].forceAndClose();
             }
             if (forceDirectory) {
                 forceDirectory();
@@ -469,17 +475,9 @@ public final class Journal implements AutoCloseable {
     }
 
     private static void forceRange(MappedByteBuffer seg, int from, int upTo) {
-        int page = from & -4096;
+        int page = from & -PAGE;
         if (upTo > page) {
             seg.force(page, upTo - page);
-        }
-    }
-
-    private static void closeQuietly(FileChannel ch) {
-        try {
-            ch.close();
-        } catch (IOException e) {
-            LOG.debug("closing a rolled-over journal segment: {}", e.toString());
         }
     }
 
@@ -672,8 +670,7 @@ public final class Journal implements AutoCloseable {
                 }
                 try {
                     for (Retired t : retired) {
-                        forceRange(t.segment(), t.from(), t.to());
-                        t.channel().close();
+                        t.forceAndClose();
                     }
                     retired.clear();
                     if (directoryChanged) {
