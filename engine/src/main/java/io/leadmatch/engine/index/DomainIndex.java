@@ -179,13 +179,8 @@ public final class DomainIndex implements AutoCloseable {
      * Opens the index persisted at {@code file} when a complete one is there (its ready marker exists and it holds
      * exactly the expected number of entries), else builds it. The caller names the file after a fingerprint of
      * everything the keys and values derive from, so an unchanged snapshot reuses the file after a restart.
+     * {@code averageKeyBytes} is {@link #averageKeyBytes} of the entries (the caller has it already).
      */
-    public static DomainIndex openOrBuild(Object2LongMap<String> entries, Iterable<String> subdomainParents,
-                                          Path file) {
-        return openOrBuild(entries, averageKeyBytes(entries), subdomainParents, file);
-    }
-
-    /** As {@link #openOrBuild(Object2LongMap, Iterable, Path)}, with the keys' average length known. */
     public static DomainIndex openOrBuild(Object2LongMap<String> entries, double averageKeyBytes,
                                           Iterable<String> subdomainParents, Path file) {
         Path marker = readyMarker(file);
