@@ -609,6 +609,15 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Stops as a killed process would, for crash tests: the journal's threads end and its directory is released,
+     * nothing else is written (no checkpoint, no final force); the page cache keeps what was appended.
+     */
+    synchronized void halt() {
+        closed = true;
+        assigner.halt();
+    }
+
     /** Releases the serving generation; its index closes once in-flight calls finish. */
     @Override
     public synchronized void close() {

@@ -118,27 +118,16 @@ class AssignRecordEncodingTest {
         engine = null;
     }
 
-    /** The aligned size of the record an assignment id names, walked from the segment files. */
+    /** The aligned size of the record an assignment id names, as the journal stores it. */
     static long alignedSize(Path data, String assignmentId) throws IOException {
         long sequence = Long.parseLong(assignmentId.substring("asg-".length()));
         Path dir = data.resolve(LeadMatchEngine.JOURNAL);
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : (Iterable<Path>) files.filter(p -> p.toString().endsWith(JournalLayout.SEGMENT_SUFFIX))
-                    .sorted()::iterator) {
-                ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(f)).order(ByteOrder.LITTLE_ENDIAN);
-                for (int pos = 0; pos + JournalLayout.HEADER_LENGTH <= b.limit(); ) {
-                    int length = b.getInt(pos + JournalLayout.LENGTH_OFFSET);
-                    if (length == 0) {
-                        break;
-                    }
-                    int aligned = JournalLayout.alignedLength(length - JournalLayout.HEADER_LENGTH);
-                    if (b.getLong(pos + JournalLayout.SEQUENCE_OFFSET) == sequence) {
-                        return aligned;
-                    }
-                    pos += aligned;
-                }
-            }
+        long[] size = {-1};
+        Journal.scan(dir, sequence, sequence, r -> size[0] = JournalLayout.alignedLength(r.length()
+                - JournalLayout.HEADER_LENGTH));
+        if (size[0] < 0) {
+            throw new AssertionError("no record " + sequence + " in " + dir);
         }
-        throw new AssertionError("no record " + sequence + " in " + dir);
+        return size[0];
     }
 }

@@ -139,6 +139,7 @@ class JournalRecoveryTest {
         LeadMatchEngine reference = engine(tmp.resolve("reference"), FsyncPolicy.NONE);
         LeadMatchEngine a = engine(data, FsyncPolicy.NONE);
         drive(a, reference, 0, 250, clock);
+        a.halt(); // a killed process: its journal threads stop, nothing is copied or forced
         LeadMatchEngine a2 = engine(data, FsyncPolicy.NONE);
         assertSameState(a2, reference);
         drive(a2, reference, 250, 400, clock);
@@ -157,7 +158,8 @@ class JournalRecoveryTest {
         assertTrue(java.nio.file.Files.size(checkpoint) > 100);
         LeadMatchEngine b = engine(data, FsyncPolicy.BATCH);
         assertSameState(b, reference);
-        drive(b, reference, 200, 350, clock); // then abandoned: a crash after the checkpoint
+        drive(b, reference, 200, 350, clock);
+        b.halt(); // then a crash after the checkpoint
         LeadMatchEngine c = engine(data, FsyncPolicy.BATCH);
         assertSameState(c, reference);
         drive(c, reference, 350, 400, clock);

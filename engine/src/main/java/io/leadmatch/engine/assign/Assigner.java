@@ -720,6 +720,14 @@ public final class Assigner implements AutoCloseable {
         return AssignmentJournal.exportJson(journalDir, fromSequence, out);
     }
 
+    /**
+     * Stops the journal like a killed process would (no checkpoint, nothing forced), releasing its directory, so a
+     * crash test can start another engine on the same data directory in this JVM.
+     */
+    public void halt() {
+        journal.halt();
+    }
+
     /** Writes the checkpoint (with a journal) and closes the journal, forcing it to the device. */
     @Override
     public void close() {

@@ -663,6 +663,13 @@ final class AssignmentJournal implements AutoCloseable {
         }
     }
 
+    /** Stops like a killed process: see {@link Journal#halt}. */
+    void halt() {
+        if (journal != null) {
+            journal.halt();
+        }
+    }
+
     @Override
     public void close() {
         if (journal != null) {

@@ -4,7 +4,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -12,6 +11,8 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -21,29 +22,70 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
 
+import static io.leadmatch.engine.journal.JournalLayout.HEADER_LENGTH;
+import static io.leadmatch.engine.journal.JournalLayout.RING_BYTES;
+import static io.leadmatch.engine.journal.JournalLayout.RING_HEADER_LENGTH;
+import static io.leadmatch.engine.journal.JournalLayout.WRAP;
+
 /**
- * An append-only log of records in memory-mapped segment files ({@link JournalLayout}), written before the call
- * that caused a record returns, with the durability of {@link FsyncPolicy}.
+ * An append-only log of records ({@link JournalLayout}), written before the call that caused a record returns,
+ * with the durability of {@link FsyncPolicy}.
  *
- * <p>Appends copy an already encoded payload ({@link PayloadWriter}) into the mapped segment: no allocation, no
- * system call. The checksum is computed by the appending thread before it takes the journal's monitor; inside,
- * an append only takes the next sequence and copies a few hundred bytes (the one step all teams share).
- * Durability is separate: {@link #awaitDurable} after the append (outside any lock of the caller's) with
- * {@link FsyncPolicy#ALWAYS}; the flusher thread with {@link FsyncPolicy#BATCH}. A preparer thread creates the next
- * segment (its size forced, its pages pre-faulted) ahead of time. Forcing runs outside the append monitor, so
- * appends go on while a flush is in progress and one flush covers every record appended before it started (group
- * commit); a roll-over leaves the old segment's tail and the new directory entry to that flush, so no appender
- * ever waits for the device.
+ * <p><b>Two stages.</b> An append copies an already encoded payload into the <em>staging ring</em>, a small
+ * memory-mapped file that is mapped once and faulted in at open: no allocation, no system call, no page fault, and
+ * its few megabytes stay in the CPU caches. Once the append returns, the record is in the OS page cache, so it
+ * survives a crash of this process (SIGKILL included). A writer thread then copies the ring's records into the
+ * segment files with {@code write} (not a mapping), and the durability policy forces the segments: the flusher
+ * thread every batch interval with {@code batch}, the caller in {@link #awaitDurable} with {@code always} (one
+ * force covers every record appended before it started: group commit), nobody with {@code none}.
  *
- * <p>{@link #open} first scans the existing segments, hands every valid record from a given sequence on to a
- * handler (recovery), and continues writing after the last valid record; a torn tail (a machine crash in the
- * middle of a record) is zeroed. {@link #scan} reads a journal — including one another process is writing —
- * without changing it.
+ * <p>Why not append into mapped segments directly (the first design): every new page of a mapped file is a page
+ * fault (2–6 µs on a VM), fresh pages are cache misses, and forcing a mapped range write-protects its pages again
+ * (a TLB-shootdown interrupt to every core running this process, per page). Measured on the owner path
+ * ({@code MatchAndAssignBenchmark}): an append into mapped segments cost 150–250 ns, into the ring ~30 ns. The
+ * segments are never mapped for writing, so forcing them interrupts nobody.
+ *
+ * <p><b>The ring.</b> Appenders, serialized by this object's monitor (the one step all teams share: a sequence
+ * number and a copy of ~100 bytes; the checksum is computed before), write records at increasing ring positions;
+ * the writer copies up to the last published record and moves the header's drained offset on before it frees the
+ * space. An appender finding the ring full (the writer more than {@link JournalLayout#RING_BYTES} behind) wakes the
+ * writer and waits; appending a quarter of the ring also wakes it early.
+ *
+ * <p><b>Recovery.</b> {@link #open} reads the segments (a torn tail after a machine crash is cut off), then walks
+ * the ring from its drained offset and copies the records that continue the segments' sequence into them, hands
+ * every record from a given sequence on to a handler, forces the segments and clears the ring. A lock file keeps a
+ * second journal (process or engine) off the directory. {@link #scan} reads a journal — including one another
+ * process is writing, up to its last complete record — without changing it.
  */
 public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle RING_INT = MethodHandles.byteBufferViewVarHandle(int[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle RING_LONG = MethodHandles.byteBufferViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle PUBLISHED;
+    private static final VarHandle WRITTEN;
+    private static final int RING_MASK = RING_BYTES - 1;
+    /** Appending this much since the last drain wakes the writer early. */
+    private static final int WAKE_BYTES = RING_BYTES / 4;
+    /** The writer's longest sleep: how far the segments may trail the ring when nobody asks for more. */
+    private static final long WRITER_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+    /** An appender waiting for ring space gives up after this long without progress (the writer is failing). */
+    private static final long STALL_NANOS = TimeUnit.SECONDS.toNanos(30);
+    /** Name of the lock file that keeps a second journal off the directory. */
+    static final String LOCK_NAME = "journal.lock";
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            PUBLISHED = l.findVarHandle(Journal.class, "published", long.class);
+            WRITTEN = l.findVarHandle(Journal.class, "writtenSequence", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     /** Receives records during a scan. */
     @FunctionalInterface
@@ -54,70 +96,149 @@ public final class Journal implements AutoCloseable {
 
     private final Path dir;
     private final JournalConfig config;
-    private final CRC32C crc = new CRC32C();
+    private final MappedByteBuffer ring;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    /** Guards the segment files: draining the ring into them and taking what a flush forces. */
+    private final Object drainLock = new Object();
+    /** Serializes flushes. */
     private final Object flushLock = new Object();
+    private final Thread writer;
     private final Thread flusher; // batch only
-    private final Thread preparer;
+    private volatile boolean stopping;
 
-    // Guarded by this.
-    private FileChannel channel;
-    private MappedByteBuffer segment;
-    private int position;
-    /** Offset up to which the current segment has been forced (guarded by this). */
-    private int forced;
-    /** Segments rolled over but not yet forced and closed (guarded by this). */
-    private final List<Retired> retired = new ArrayList<>(2);
-    /** A segment was renamed in since the directory was last forced (guarded by this). */
-    private boolean directoryChanged;
+    // Appender state, guarded by this.
+    private long tail;
     private long nextSequence;
     private boolean closed;
 
+    /** Ring position after the last complete record (release-stored under this). */
+    private volatile long published;
+    /** Sequence of the last appended record (release-stored under this). */
     private volatile long writtenSequence;
+    /** Ring position up to which records are in segment files; space before it may be reused. */
+    private volatile long drained;
+    private volatile long drainedSequence;
     private volatile long durableSequence;
+    /** Set by an appender that woke the writer early; cleared by the writer. */
+    private volatile boolean wakeRequested;
+    /** The writer's last failure, cleared by its next success; reported to appenders that find the ring full. */
+    private volatile IOException writeFailure;
 
-    private Journal(Path dir, JournalConfig config) {
+    // Segment state, guarded by drainLock.
+    private FileChannel segment;
+    private long segmentLength;
+    /** Segments rolled over but not yet forced and closed (not with none: closed at once). */
+    private final List<FileChannel> retired = new ArrayList<>(2);
+    /** A segment was created since the directory was last forced. */
+    private boolean directoryChanged;
+
+    private Journal(Path dir, JournalConfig config, MappedByteBuffer ring, FileChannel lockChannel, FileLock lock) {
         this.dir = dir;
         this.config = config;
+        this.ring = ring;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.writer = new Thread(this::writeBehind, "journal-writer");
         this.flusher = config.fsync() == FsyncPolicy.BATCH ? new Thread(this::flushPeriodically, "journal-flusher")
                 : null;
-        this.preparer = new Thread(this::prepareAhead, "journal-preparer");
     }
 
     /**
      * Opens (or creates) the journal in {@code dir}, first replaying every valid record whose sequence is at least
      * {@code fromSequence} to {@code recovery}.
      *
-     * @throws UncheckedIOException when the directory or a segment cannot be read or written
+     * @throws UncheckedIOException when the directory, a segment or the ring cannot be read or written, a segment
+     *                              is missing, or another journal has the directory open
      */
     public static Journal open(Path dir, JournalConfig config, long fromSequence, RecordHandler recovery) {
-        Journal j = new Journal(dir, config);
+        Journal j;
         try {
             Files.createDirectories(dir);
-            j.recover(fromSequence, recovery);
+            FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE,
+                    StandardOpenOption.WRITE);
+            FileLock lock;
+            try {
+                lock = lockChannel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+            }
+            if (lock == null) {
+                lockChannel.close();
+                throw new IOException("the journal in " + dir + " is open in another process or engine");
+            }
+            try {
+                j = new Journal(dir, config, mapRing(dir), lockChannel, lock);
+                j.recover(fromSequence, recovery);
+            } catch (IOException | RuntimeException e) {
+                lockChannel.close();
+                throw e;
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the journal in " + dir, e);
         }
+        j.writer.setDaemon(true);
+        j.writer.start();
         if (j.flusher != null) {
             j.flusher.setDaemon(true);
             j.flusher.start();
         }
-        j.preparer.setDaemon(true);
-        j.preparer.start();
         return j;
+    }
+
+    private static MappedByteBuffer mapRing(Path dir) throws IOException {
+        try (FileChannel ch = FileChannel.open(dir.resolve(JournalLayout.RING_NAME), StandardOpenOption.CREATE,
+                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+            MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, RING_HEADER_LENGTH + (long) RING_BYTES);
+            buf.order(ByteOrder.LITTLE_ENDIAN);
+            return buf; // the mapping outlives the channel
+        }
     }
 
     /**
      * Reads the records of the journal in {@code dir} with a sequence from {@code fromSequence} to
-     * {@code toSequence} (inclusive), without writing anything; a journal being written by another process is read
-     * up to its last complete record.
+     * {@code toSequence} (inclusive), without writing anything: the segments, then the records in the staging ring
+     * that continue them (a journal being written by another process is read up to its last complete record).
      *
      * @return the sequence after the last record read
      */
     public static long scan(Path dir, long fromSequence, long toSequence, RecordHandler handler) throws IOException {
-        long next = 1;
-        List<Path> segments = segments(dir);
         JournalRecord view = new JournalRecord();
         CRC32C crc = new CRC32C();
+        Path ringFile = dir.resolve(JournalLayout.RING_NAME);
+        ByteBuffer ringView = null;
+        if (Files.exists(ringFile) && Files.size(ringFile) == RING_HEADER_LENGTH + (long) RING_BYTES) {
+            try (FileChannel ch = FileChannel.open(ringFile, StandardOpenOption.READ)) {
+                ringView = map(ch);
+            }
+        }
+        // The ring's drained offset is read before the segments: everything before it is in them by then.
+        long start = ringView == null ? 0 : drainedOffset(ringView);
+        long next = scanSegments(dir, fromSequence, toSequence, crc, view, handler);
+        for (int attempt = 0; ringView != null && next <= toSequence && attempt < 100; attempt++) {
+            long[] state = {next, 0};
+            walkRing(ringView, start, crc, view, state, (rec, at) -> {
+                if (rec.sequence() >= fromSequence && rec.sequence() <= toSequence) {
+                    handler.onRecord(rec);
+                }
+            });
+            next = state[0];
+            if (state[1] == 0) {
+                break;
+            }
+            // A gap: the writer copied records into a segment and reused their ring space meanwhile. They are in
+            // the segments now: read those, then the ring again from its newer drained offset.
+            start = drainedOffset(ringView);
+            next = scanSegments(dir, Math.max(fromSequence, next), toSequence, crc, view, handler);
+        }
+        return next;
+    }
+
+    /** The segments' records; returns the sequence after the last valid one. */
+    private static long scanSegments(Path dir, long fromSequence, long toSequence, CRC32C crc, JournalRecord view,
+                                     RecordHandler handler) throws IOException {
+        long next = 1;
+        List<Path> segments = segments(dir);
         for (int s = 0; s < segments.size(); s++) {
             long first = firstSequence(segments.get(s));
             if (s + 1 < segments.size() && firstSequence(segments.get(s + 1)) <= fromSequence) {
@@ -125,10 +246,8 @@ public final class Journal implements AutoCloseable {
                 continue; // every record of this segment is older than fromSequence
             }
             try (FileChannel ch = FileChannel.open(segments.get(s), StandardOpenOption.READ)) {
-                MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size());
-                buf.order(ByteOrder.LITTLE_ENDIAN);
                 long[] seq = {first};
-                scanSegment(buf, crc, view, seq, fromSequence, toSequence, handler);
+                scanSegment(map(ch), crc, view, seq, fromSequence, toSequence, handler);
                 next = seq[0];
             }
             if (next > toSequence) {
@@ -138,27 +257,30 @@ public final class Journal implements AutoCloseable {
         return next;
     }
 
+    /** The ring offset of the first record not yet copied into a segment; 0 for a ring never written. */
+    private static long drainedOffset(ByteBuffer ringView) {
+        if (ringView.getInt(JournalLayout.RING_MAGIC_OFFSET) != JournalLayout.RING_MAGIC) {
+            return 0;
+        }
+        return (long) RING_LONG.getAcquire(ringView, JournalLayout.RING_DRAINED_OFFSET) & RING_MASK;
+    }
+
+    private static ByteBuffer map(FileChannel ch) throws IOException {
+        return ch.map(FileChannel.MapMode.READ_ONLY, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
     /**
      * Reads the valid records of one segment from its start; returns the offset after the last valid one.
      * {@code sequence[0]} is the expected sequence of the first record and ends as the one after the last.
      */
-    private static int scanSegment(MappedByteBuffer buf, CRC32C crc, JournalRecord view, long[] sequence,
+    private static int scanSegment(ByteBuffer buf, CRC32C crc, JournalRecord view, long[] sequence,
                                    long fromSequence, long toSequence, RecordHandler handler) {
         int pos = 0;
         int limit = buf.capacity();
-        while (pos + JournalLayout.HEADER_LENGTH <= limit && sequence[0] <= toSequence) {
-            int length = buf.getInt(pos + JournalLayout.LENGTH_OFFSET);
-            if (length < JournalLayout.HEADER_LENGTH || pos + length > limit
-                    || length - JournalLayout.HEADER_LENGTH > JournalLayout.MAX_PAYLOAD) {
-                break; // 0: end of the written part; anything else: a torn or foreign tail
-            }
-            crc.reset();
-            buf.limit(pos + length).position(pos + JournalLayout.TIME_OFFSET);
-            crc.update(buf);
-            buf.limit(limit);
-            if ((int) crc.getValue() != buf.getInt(pos + JournalLayout.CRC_OFFSET)
-                    || buf.getLong(pos + JournalLayout.SEQUENCE_OFFSET) != sequence[0]) {
-                break;
+        while (sequence[0] <= toSequence) {
+            int length = validLength(buf, pos, limit, crc, sequence[0]);
+            if (length < 0) {
+                break; // the end; after a machine crash, a torn or zero tail
             }
             if (sequence[0] >= fromSequence) {
                 view.wrap(buf, pos, length);
@@ -170,9 +292,82 @@ public final class Journal implements AutoCloseable {
         return pos;
     }
 
+    /** Length of the record at {@code pos} if it is complete, intact and has {@code sequence}; else -1. */
+    private static int validLength(ByteBuffer buf, int pos, int limit, CRC32C crc, long sequence) {
+        if (pos + HEADER_LENGTH > limit) {
+            return -1;
+        }
+        int length = buf.getInt(pos + JournalLayout.LENGTH_OFFSET);
+        if (length < HEADER_LENGTH || length > limit - pos || length - HEADER_LENGTH > JournalLayout.MAX_PAYLOAD
+                || buf.getLong(pos + JournalLayout.SEQUENCE_OFFSET) != sequence) {
+            return -1;
+        }
+        crc.reset();
+        crc.update(buf.slice(pos + JournalLayout.TIME_OFFSET, length - JournalLayout.TIME_OFFSET));
+        return (int) crc.getValue() == buf.getInt(pos + JournalLayout.CRC_OFFSET) ? length : -1;
+    }
+
+    /** Receives a ring record and its ring position during a walk. */
+    private interface RingVisitor {
+        void visit(JournalRecord record, long position) throws IOException;
+    }
+
+    /**
+     * Walks the ring {@code r} (header included) from ring offset {@code start} along the records that continue the
+     * sequence: those before {@code state[0]} (already in segments) are passed over, the first one after them must
+     * be {@code state[0]} exactly — else {@code state[1]} is set to 1 (a gap) — and the walk ends at the first record
+     * that is torn, foreign or out of sequence (an older lap). {@code state[0]} ends as the sequence after the last
+     * record visited.
+     *
+     * @return the ring position after the last record walked ({@code start} when none)
+     */
+    private static long walkRing(ByteBuffer r, long start, CRC32C crc, JournalRecord view, long[] state,
+                                 RingVisitor visitor) throws IOException {
+        if (r.getInt(JournalLayout.RING_MAGIC_OFFSET) != JournalLayout.RING_MAGIC) {
+            return start;
+        }
+        ByteBuffer data = r.slice(RING_HEADER_LENGTH, RING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        long pos = start;
+        long previous = -1;
+        long end = start;
+        while (pos - start < RING_BYTES) {
+            int off = (int) (pos & RING_MASK);
+            if (data.getInt(off) == WRAP) {
+                pos += RING_BYTES - off;
+                continue;
+            }
+            if (off + HEADER_LENGTH > RING_BYTES) {
+                break;
+            }
+            long sequence = data.getLong(off + JournalLayout.SEQUENCE_OFFSET);
+            if (previous >= 0 && sequence != previous + 1) {
+                break; // an older lap
+            }
+            int length = validLength(data, off, RING_BYTES, crc, sequence);
+            if (length < 0) {
+                break;
+            }
+            if (sequence > state[0]) {
+                state[1] = 1; // does not continue the segments
+                break;
+            }
+            int aligned = (length + JournalLayout.ALIGNMENT - 1) & -JournalLayout.ALIGNMENT;
+            if (sequence == state[0]) {
+                view.wrap(data, off, length);
+                visitor.visit(view, pos);
+                state[0]++;
+            }
+            previous = sequence;
+            pos += aligned;
+            end = pos;
+        }
+        return end;
+    }
+
     private void recover(long fromSequence, RecordHandler recovery) throws IOException {
         List<Path> segments = segments(dir);
         JournalRecord view = new JournalRecord();
+        CRC32C crc = new CRC32C();
         long next = 1;
         long count = 0;
         for (int s = 0; s < segments.size(); s++) {
@@ -188,66 +383,86 @@ public final class Journal implements AutoCloseable {
                 continue;
             }
             FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size());
-            buf.order(ByteOrder.LITTLE_ENDIAN);
             long[] seq = {first};
-            int end = scanSegment(buf, crc, view, seq, fromSequence, Long.MAX_VALUE, recovery);
+            int end = scanSegment(map(ch), crc, view, seq, fromSequence, Long.MAX_VALUE, recovery);
             count += Math.max(0, seq[0] - Math.max(first, fromSequence));
             next = seq[0];
             if (last) {
-                zeroTail(buf, end, file);
-                if (buf.capacity() < config.segmentBytes()) {
-                    // Cut after its last record by a clean close: nothing follows, so nothing to scan; grow it back
-                    // (sparse) to continue appending.
-                    ch.write(ByteBuffer.allocate(1), config.segmentBytes() - 1L);
-                    buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, config.segmentBytes());
-                    buf.order(ByteOrder.LITTLE_ENDIAN);
+                if (ch.size() > end) {
+                    // After a machine crash (or a segment of the first journal format, preallocated with zeros): cut
+                    // what follows the last valid record, so it can never be mistaken for one.
+                    if (!isZero(ch, end)) {
+                        LOG.warn("journal segment {}: discarding a torn tail after offset {} (a crash interrupted a"
+                                + " write)", file.getFileName(), end);
+                    }
+                    ch.truncate(end);
+                    ch.force(true);
                 }
-                channel = ch;
-                segment = buf;
-                position = end;
-                current = new Touched(buf, end);
+                segment = ch;
+                segmentLength = end;
             } else {
                 ch.close();
             }
         }
+        // Then what the ring holds beyond the segments: appended before a crash, not yet copied.
+        long[] seq = {next, 0};
+        long ringCopied = 0;
+        long[] firstPos = {-1};
+        long endPos = walkRing(ring, drainedOffset(ring), crc, view, seq, (rec, at) -> {
+            if (firstPos[0] < 0) {
+                firstPos[0] = at;
+            }
+            if (rec.sequence() >= fromSequence) {
+                recovery.onRecord(rec);
+            }
+        });
+        if (seq[1] != 0) {
+            LOG.warn("journal {}: the staging ring's records after sequence {} do not continue the segments (a machine"
+                    + " crash lost records that were never forced); they are discarded", dir, next - 1);
+        }
+        if (firstPos[0] >= 0) {
+            ringCopied = seq[0] - next;
+            drained = firstPos[0];
+            drainedSequence = next - 1;
+            published = endPos;
+            drain(); // into the segments, as the writer would have
+        }
+        next = seq[0];
+        count += ringCopied;
         nextSequence = next;
         writtenSequence = next - 1;
-        durableSequence = next - 1;
-        Files.deleteIfExists(dir.resolve(PREPARED_NAME)); // a crash's leftover: never a segment
-        if (segment == null) {
-            roll();
+        drainedSequence = next - 1;
+        synchronized (drainLock) {
+            forceSegments();
         }
-        if (!segments.isEmpty()) {
-            LOG.info("journal {}: {} segment(s), {} record(s) replayed, next sequence {}", dir, segments.size(),
-                    count, next);
+        durableSequence = next - 1;
+        // A fresh ring: zeros (which also faults its pages in, off the appenders' path), drained offset 0.
+        for (int at = 0; at < RING_HEADER_LENGTH + RING_BYTES; at += ZEROS.capacity()) {
+            ring.put(at, ZEROS, 0, Math.min(ZEROS.capacity(), RING_HEADER_LENGTH + RING_BYTES - at));
+        }
+        ring.putLong(JournalLayout.RING_DRAINED_OFFSET, 0);
+        ring.putInt(JournalLayout.RING_MAGIC_OFFSET, JournalLayout.RING_MAGIC);
+        tail = 0;
+        published = 0;
+        drained = 0;
+        Files.deleteIfExists(dir.resolve("next-segment.prepared")); // left by the first journal format
+        if (!segments.isEmpty() || ringCopied > 0) {
+            LOG.info("journal {}: {} segment(s), {} record(s) replayed ({} from the staging ring), next sequence {}",
+                    dir, segments.size(), count, ringCopied, next);
         }
     }
 
-    /**
-     * Clears what follows the last valid record, so a torn record can never be mistaken for a valid one. Only after
-     * a crash is there anything to scan (a clean close cuts the segment after its last record); the scan compares
-     * 64 KiB blocks with zeros (vectorized), not one long at a time.
-     */
-    private static void zeroTail(MappedByteBuffer buf, int from, Path file) {
-        int block = 64 << 10;
-        int dirtyEnd = -1;
-        for (int at = from; at < buf.capacity(); at += block) {
-            int len = Math.min(block, buf.capacity() - at);
-            if (buf.slice(at, len).mismatch(ZEROS.slice(0, len)) >= 0) {
-                dirtyEnd = at + len;
+    private static boolean isZero(FileChannel ch, long from) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(64 << 10);
+        for (long at = from; at < ch.size(); at += b.capacity()) {
+            b.clear();
+            int n = ch.read(b, at);
+            b.flip();
+            if (n > 0 && b.mismatch(ZEROS.duplicate().limit(b.limit())) >= 0) {
+                return false;
             }
         }
-        if (dirtyEnd < 0) {
-            return;
-        }
-        LOG.warn("journal segment {}: discarding a torn tail after offset {} (a crash interrupted a write)",
-                file.getFileName(), from);
-        for (int at = from; at < dirtyEnd; at += block) {
-            int len = Math.min(block, dirtyEnd - at);
-            buf.put(at, ZEROS, 0, len);
-        }
-        buf.force();
+        return true;
     }
 
     private static final ByteBuffer ZEROS = ByteBuffer.allocateDirect(64 << 10);
@@ -275,95 +490,22 @@ public final class Journal implements AutoCloseable {
     }
 
     /**
-     * Starts a new segment at {@link #nextSequence}. Nothing here waits for the device: the previous segment's
-     * unforced tail and the directory entry of the new one are left to the next {@link #flush} (which every
-     * durability wait goes through), so a roll-over costs the appender a rename, not an fsync.
-     */
-    private void roll() throws IOException {
-        if (segment != null) {
-            if (config.fsync() == FsyncPolicy.NONE) {
-                channel.close();
-            } else {
-                retired.add(new Retired(channel, segment, Math.min(forced, position), position));
-            }
-        }
-        Path file = dir.resolve(JournalLayout.segmentName(nextSequence));
-        Prepared p = prepared;
-        if (p != null) { // pre-faulted by the preparer thread: no page faults on the callers' path
-            // Renamed before it is released: the preparer thread prepares the next one under the same name
-            // only once it sees none prepared.
-            Files.move(p.file(), file, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            prepared = null;
-            channel = p.channel();
-            segment = p.segment();
-            current = p.touched();
-        } else {
-            channel = createSegmentFile(file);
-            segment = channel.map(FileChannel.MapMode.READ_WRITE, 0, config.segmentBytes());
-            segment.order(ByteOrder.LITTLE_ENDIAN);
-            current = new Touched(segment, 0);
-        }
-        LockSupport.unpark(preparer);
-        position = 0;
-        forced = 0;
-        directoryChanged = config.fsync() != FsyncPolicy.NONE;
-    }
-
-    /**
-     * A zero-filled segment-sized file; with a policy other than none its size is forced here, while it has no
-     * dirty page (so the fsync is cheap), and the records written later only need their pages forced.
-     */
-    private FileChannel createSegmentFile(Path file) throws IOException {
-        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
-            raf.setLength(0);
-            raf.setLength(config.segmentBytes());
-        }
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
-        if (config.fsync() != FsyncPolicy.NONE) {
-            ch.force(true);
-        }
-        return ch;
-    }
-
-    private static final Retired[] NO_TAILS = new Retired[0];
-
-    /** A segment rolled over whose tail {@code [from, to)} the next flush forces before closing it. */
-    private record Retired(FileChannel channel, MappedByteBuffer segment, int from, int to) {
-        void forceAndClose() {
-            forceRange(segment, from, to);
-            try {
-                channel.close();
-            } catch (IOException e) {
-                LOG.debug("closing a rolled-over journal segment: {}", e.toString());
-            }
-        }
-    }
-
-    private void forceDirectory() {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException e) {
-            LOG.debug("cannot fsync directory {} ({}); file systems without directory fsync are fine", dir, e);
-        }
-    }
-
-    /**
-     * Appends a record and returns its sequence. The record is in the mapped segment (so in the OS page cache:
-     * it survives a crash of this process) when this returns; see {@link #awaitDurable} for the device.
+     * Appends a record and returns its sequence. The record is in the staging ring (so in the OS page cache: it
+     * survives a crash of this process) when this returns; see {@link #awaitDurable} for the device.
      *
-     * @throws UncheckedIOException  when a new segment cannot be created
+     * @throws UncheckedIOException  when the ring is full and the writer cannot copy it into the segments
      * @throws IllegalStateException when the journal is closed
      */
     public long append(byte type, long timeMillis, PayloadWriter payload) {
         int payloadLength = payload.length();
-        int length = JournalLayout.HEADER_LENGTH + payloadLength;
+        int length = HEADER_LENGTH + payloadLength;
         int aligned = JournalLayout.alignedLength(payloadLength);
         if (aligned > config.segmentBytes()) {
             throw new IllegalArgumentException("record of " + length + " bytes does not fit a segment of "
                     + config.segmentBytes());
         }
         // The checksum does not cover the sequence, so it is computed before taking the monitor: inside, an
-        // append is a sequence number and a copy of a few hundred bytes.
+        // append is a sequence number and a copy of a hundred bytes.
         return appendLocked(type, timeMillis, payload, payloadLength, length, aligned, crcOf(type, timeMillis, payload));
     }
 
@@ -384,67 +526,195 @@ public final class Journal implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("journal is closed");
         }
-        if (position + aligned > config.segmentBytes()) {
-            try {
-                roll();
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot start a new journal segment in " + dir, e);
-            }
+        long pos = tail;
+        int off = (int) pos & RING_MASK;
+        int skip = off + aligned > RING_BYTES ? RING_BYTES - off : 0; // does not fit before the end: wrap
+        if (pos + skip + aligned - drained > RING_BYTES) {
+            awaitSpace(pos + skip + aligned);
+        }
+        if (skip != 0) {
+            RING_INT.setRelease(ring, RING_HEADER_LENGTH + off, WRAP);
+            pos += skip;
+            off = 0;
         }
         long sequence = nextSequence;
-        int at = position;
-        segment.putLong(at + JournalLayout.SEQUENCE_OFFSET, sequence);
-        segment.putLong(at + JournalLayout.TIME_OFFSET, timeMillis);
-        segment.putInt(at + JournalLayout.TYPE_OFFSET, type & 0xff);
-        segment.put(at + JournalLayout.HEADER_LENGTH, payload.buffer(), 0, payloadLength);
-        segment.putInt(at + JournalLayout.CRC_OFFSET, crcValue);
-        segment.putInt(at + JournalLayout.LENGTH_OFFSET, length); // last: the record is complete from here on
-        position = at + aligned;
+        int at = RING_HEADER_LENGTH + off;
+        ring.putLong(at + aligned - 8, 0L); // the padding, before the fields that may overlap it
+        ring.putLong(at + JournalLayout.SEQUENCE_OFFSET, sequence);
+        ring.putLong(at + JournalLayout.TIME_OFFSET, timeMillis);
+        ring.putInt(at + JournalLayout.TYPE_OFFSET, type & 0xff);
+        ring.put(at + HEADER_LENGTH, payload.buffer(), 0, payloadLength);
+        ring.putInt(at + JournalLayout.CRC_OFFSET, crcValue);
+        RING_INT.setRelease(ring, at + JournalLayout.LENGTH_OFFSET, length); // last: complete from here on
+        long end = pos + aligned;
+        tail = end;
         nextSequence = sequence + 1;
-        writtenSequence = sequence;
+        PUBLISHED.setRelease(this, end);
+        WRITTEN.setRelease(this, sequence);
+        if (end - drained > WAKE_BYTES && !wakeRequested) {
+            wakeRequested = true;
+            LockSupport.unpark(writer);
+        }
         return sequence;
     }
 
+    /** Waits (holding the monitor: the ring is full for everybody) until the writer has freed up to {@code end}. */
+    private void awaitSpace(long end) {
+        long deadline = System.nanoTime() + STALL_NANOS;
+        long seen = drained;
+        while (end - drained > RING_BYTES) {
+            LockSupport.unpark(writer);
+            LockSupport.parkNanos(20_000);
+            long now = System.nanoTime();
+            if (drained != seen) {
+                seen = drained;
+                deadline = now + STALL_NANOS;
+            } else if (now > deadline || stopping) {
+                IOException failure = writeFailure;
+                throw new UncheckedIOException("the journal in " + dir + " cannot copy its staging ring into"
+                        + " segments", failure != null ? failure : new IOException("no progress for "
+                        + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"));
+            }
+        }
+    }
+
     /**
-     * Returns once the record with {@code sequence} is on the device. The first caller to find it missing forces
-     * everything written so far; callers arriving meanwhile usually find their record covered by that flush.
+     * Copies the records published in the ring into the segment files (with {@code write}: the segments are not
+     * mapped), rolling over to a new segment where a record would not fit, then moves the ring's drained offset
+     * (header first, so a recovery never starts after a record that is not in a segment) and frees the space.
+     */
+    private void drain() throws IOException {
+        synchronized (drainLock) {
+            long from = drained;
+            long to = published;
+            if (from == to) {
+                return;
+            }
+            long pos = from;
+            long runStart = from;
+            long last = drainedSequence;
+            while (pos < to) {
+                int off = (int) (pos & RING_MASK);
+                if (off == 0 && pos != runStart) {
+                    writeRun(runStart, pos);
+                    runStart = pos;
+                }
+                int at = RING_HEADER_LENGTH + off;
+                int length = ring.getInt(at + JournalLayout.LENGTH_OFFSET);
+                if (length == WRAP) {
+                    writeRun(runStart, pos);
+                    pos += RING_BYTES - off;
+                    runStart = pos;
+                    continue;
+                }
+                int aligned = (length + JournalLayout.ALIGNMENT - 1) & -JournalLayout.ALIGNMENT;
+                long sequence = ring.getLong(at + JournalLayout.SEQUENCE_OFFSET);
+                if (segment == null || segmentLength + (pos - runStart) + aligned > config.segmentBytes()) {
+                    writeRun(runStart, pos);
+                    runStart = pos;
+                    roll(sequence);
+                }
+                last = sequence;
+                pos += aligned;
+            }
+            writeRun(runStart, pos);
+            RING_LONG.setRelease(ring, JournalLayout.RING_DRAINED_OFFSET, pos & RING_MASK);
+            drainedSequence = last;
+            drained = pos;
+        }
+    }
+
+    /** Writes ring positions {@code [from, to)} (within one lap) at the end of the current segment. */
+    private void writeRun(long from, long to) throws IOException {
+        if (to == from) {
+            return;
+        }
+        ByteBuffer src = ring.slice(RING_HEADER_LENGTH + (int) (from & RING_MASK), (int) (to - from));
+        while (src.hasRemaining()) {
+            segmentLength += segment.write(src, segmentLength);
+        }
+    }
+
+    /** Starts the segment whose first record has {@code sequence}; the previous one is forced by the next flush. */
+    private void roll(long sequence) throws IOException {
+        if (segment != null) {
+            if (config.fsync() == FsyncPolicy.NONE) {
+                segment.close();
+            } else {
+                retired.add(segment);
+            }
+        }
+        segment = FileChannel.open(dir.resolve(JournalLayout.segmentName(sequence)), StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segmentLength = 0;
+        directoryChanged = true;
+    }
+
+    /** Forces rolled-over segments, a changed directory and the current segment (guarded by drainLock). */
+    private void forceSegments() throws IOException {
+        for (FileChannel t : retired) {
+            t.force(false);
+            t.close();
+        }
+        retired.clear();
+        if (directoryChanged) {
+            forceDirectory();
+            directoryChanged = false;
+        }
+        if (segment != null) {
+            segment.force(false);
+        }
+    }
+
+    private void forceDirectory() {
+        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
+            d.force(true);
+        } catch (IOException e) {
+            LOG.debug("cannot fsync directory {} ({}); file systems without directory fsync are fine", dir, e);
+        }
+    }
+
+    /**
+     * Returns once the record with {@code sequence} is on the device: the first caller to find it missing copies
+     * the ring into the segments and forces them; callers arriving meanwhile usually find their record covered by
+     * that flush. With {@code none}, returns at once: nothing is forced.
+     *
+     * @throws UncheckedIOException when the segments cannot be written or forced
      */
     public void awaitDurable(long sequence) {
-        if (durableSequence >= sequence) {
+        if (durableSequence >= sequence || config.fsync() == FsyncPolicy.NONE) {
             return;
         }
         synchronized (flushLock) {
             if (durableSequence >= sequence) {
                 return;
             }
-            flush();
+            try {
+                flush();
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot force the journal in " + dir, e);
+            }
         }
     }
 
     /**
-     * Forces what has been appended — the tails of rolled-over segments, the directory entry of a new segment,
-     * then the current segment's new range — and only then advances {@link #durableSequence}. Guarded by
-     * flushLock; runs outside the append monitor, so appends go on meanwhile.
+     * Copies the ring into the segments, then forces what was written — rolled-over segments, the directory, the
+     * current segment — and only then advances {@link #durableSequence}. Guarded by flushLock; the forcing runs
+     * outside the drain lock, so the writer goes on copying meanwhile, and appends never wait for it.
      */
-    private void flush() {
-        MappedByteBuffer seg;
-        int from;
-        int upTo;
+    private void flush() throws IOException {
+        drain();
         long covered;
-        Retired[] tails;
+        FileChannel current;
+        FileChannel[] tails;
         boolean forceDirectory;
-        synchronized (this) {
-            if (closed) {
+        synchronized (drainLock) {
+            covered = drainedSequence;
+            if (covered <= durableSequence) {
                 return;
             }
-            seg = segment;
-            from = Math.min(forced, position);
-            upTo = position;
-            covered = writtenSequence;
-            if (covered <= durableSequence) {
-                return; // nothing new; pending tails (a roll-over that failed half-way) stay for the next flush
-            }
-            tails = retired.isEmpty() ? NO_TAILS : retired.toArray(NO_TAILS);
+            current = segment;
+            tails = retired.toArray(new FileChannel[0]);
             retired.clear();
             forceDirectory = directoryChanged;
             directoryChanged = false;
@@ -452,128 +722,48 @@ public final class Journal implements AutoCloseable {
         int done = 0;
         try {
             for (; done < tails.length; done++) {
-                tails[done].forceAndClose();
+                tails[done].force(false);
+                tails[done].close();
             }
             if (forceDirectory) {
                 forceDirectory();
             }
-            // Only what was written since the last flush (msync walks the range it is given).
-            forceRange(seg, from, upTo);
-        } catch (RuntimeException e) {
-            synchronized (this) { // not durable: the next flush tries again
+            if (current != null) {
+                current.force(false);
+            }
+        } catch (IOException | RuntimeException e) {
+            synchronized (drainLock) { // not durable: the next flush tries again
                 retired.addAll(0, java.util.Arrays.asList(tails).subList(done, tails.length));
                 directoryChanged |= forceDirectory;
             }
             throw e;
         }
-        synchronized (this) {
-            if (segment == seg) {
-                forced = Math.max(forced, upTo);
-            }
-        }
         durableSequence = covered;
     }
 
-    private static void forceRange(MappedByteBuffer seg, int from, int upTo) {
-        int page = from & -PAGE;
-        if (upTo > page) {
-            seg.force(page, upTo - page);
-        }
-    }
-
-    private static final VarHandle MAPPED_LONG = MethodHandles.byteBufferViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle POSITION;
-
-    static {
-        try {
-            POSITION = MethodHandles.lookup().findVarHandle(Journal.class, "position", int.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
-    /** File name of the next segment while it is prepared (not a segment until renamed at roll-over). */
-    static final String PREPARED_NAME = "next-segment.prepared";
-    /** How far ahead of the appender the preparer faults pages in. */
-    static final int PRETOUCH_BYTES = 4 << 20;
-    private static final int PAGE = 4096;
-
-    /** A mapped segment and how far the preparer has faulted it in (written by the preparer only). */
-    private static final class Touched {
-        final MappedByteBuffer segment;
-        int upTo;
-
-        Touched(MappedByteBuffer segment, int upTo) {
-            this.segment = segment;
-            this.upTo = upTo;
-        }
-    }
-
-    /** The next segment, created (its size forced) and mapped in advance. */
-    private record Prepared(Path file, FileChannel channel, MappedByteBuffer segment, Touched touched) {
-    }
-
-    private volatile Prepared prepared;
-    /** The segment being appended to, for the preparer (set under this at every roll). */
-    private volatile Touched current;
-
-    /** Creates and maps the next segment under {@link #PREPARED_NAME}, unless one is prepared already. */
-    private void prepareNext() throws IOException {
-        if (prepared != null) {
-            return;
-        }
-        Path file = dir.resolve(PREPARED_NAME);
-        FileChannel ch = createSegmentFile(file);
-        MappedByteBuffer seg = ch.map(FileChannel.MapMode.READ_WRITE, 0, config.segmentBytes());
-        seg.order(ByteOrder.LITTLE_ENDIAN);
-        synchronized (this) {
-            if (closed) {
-                ch.close();
-                Files.deleteIfExists(file);
-                return;
+    /**
+     * The writer thread: copies the ring into the segments when an appender has filled a quarter of it, and at
+     * least every 10 ms while there is anything to copy (an idle journal costs ~100 wake-ups a second).
+     */
+    private void writeBehind() {
+        while (!stopping) {
+            LockSupport.parkNanos(WRITER_PARK_NANOS);
+            wakeRequested = false;
+            try {
+                drain();
+                writeFailure = null;
+            } catch (IOException | RuntimeException e) {
+                writeFailure = e instanceof IOException io ? io : new IOException(e);
+                LOG.error("copying the journal's staging ring into segments failed; retrying in 1 s", e);
+                LockSupport.parkNanos(TimeUnit.SECONDS.toNanos(1));
             }
-            prepared = new Prepared(file, ch, seg, new Touched(seg, 0));
         }
     }
 
-    /**
-     * Faults in the pages from the appender's position up to {@link #PRETOUCH_BYTES} ahead, continuing into the
-     * prepared segment near the end of the current one. A first write to a page
-     * of a mapped file is a page fault of a few microseconds on a VM (measured here: 2–6 µs per page, ~0.5–1.5 ns
-     * per byte appended), which would otherwise land on the appender every few dozen records; pages written once
-     * they are faulted in cost ~13 ns per 232-byte record. A compare-and-set of 0 with 0 is a write access that
-     * changes no byte, atomically with respect to the appender's stores. Only a short distance ahead: a page
-     * touched long before it is written would be written back twice (as zeros, then with records) and count
-     * against the kernel's dirty-page throttling.
-     */
-    private void pretouch(Touched t, int pos) {
-        int capacity = t.segment.capacity();
-        long target = (long) pos + PRETOUCH_BYTES;
-        touch(t, Math.max(t.upTo, pos & -PAGE), (int) Math.min(target, capacity));
-        Prepared next = prepared;
-        if (target > capacity && next != null) {
-            touch(next.touched(), next.touched().upTo, (int) Math.min(target - capacity, capacity));
-        }
-    }
-
-    private static void touch(Touched t, int from, int to) {
-        if (from >= to) {
-            return;
-        }
-        for (int page = from & -PAGE; page < to; page += PAGE) {
-            MAPPED_LONG.compareAndSet(t.segment, page, 0L, 0L);
-        }
-        t.upTo = to;
-    }
-
-    /**
-     * The flusher thread (only with {@code batch}): forces the journal every batch interval. Its msync waits for
-     * the device, which is why preparing segments is another thread's job.
-     */
+    /** The flusher thread (only with {@code batch}): forces the journal every batch interval. */
     private void flushPeriodically() {
         long interval = config.batchInterval().toNanos();
-        while (!Thread.currentThread().isInterrupted()) {
+        while (!stopping) {
             LockSupport.parkNanos(interval);
             try {
                 if (writtenSequence > durableSequence) {
@@ -581,53 +771,11 @@ public final class Journal implements AutoCloseable {
                         flush();
                     }
                 }
-            } catch (RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.error("journal flush failed; retrying in {} ms", TimeUnit.NANOSECONDS.toMillis(interval), e);
             }
         }
     }
-
-    /**
-     * The preparer thread: keeps the next segment created and the pages ahead of the appender faulted in, so a
-     * roll-over costs the appender a rename and its records no page faults. It sleeps until the appender, at the
-     * pace it showed since the last look, has used about half of the distance faulted in ahead — between 100 µs
-     * and 10 ms, so an idle or moderately busy journal costs ~100 wake-ups a second, not a core; a roll wakes it
-     * at once.
-     */
-    private void prepareAhead() {
-        Touched lastSegment = null;
-        int lastPos = 0;
-        long lastTime = System.nanoTime();
-        while (!Thread.currentThread().isInterrupted()) {
-            long park;
-            try {
-                prepareNext();
-                Touched t = current;
-                int pos = (int) POSITION.getOpaque(this);
-                long now = System.nanoTime();
-                if (t != null) {
-                    pretouch(t, pos);
-                }
-                long advanced = t == lastSegment ? pos - lastPos
-                        : pos + (lastSegment == null ? 0 : lastSegment.segment.capacity() - lastPos);
-                double bytesPerNano = advanced / (double) Math.max(1, now - lastTime);
-                park = bytesPerNano <= 0 ? MAX_PARK_NANOS
-                        : Math.max(MIN_PARK_NANOS, Math.min(MAX_PARK_NANOS, (long) (PRETOUCH_BYTES / 2 / bytesPerNano)));
-                lastSegment = t;
-                lastPos = pos;
-                lastTime = now;
-            } catch (java.nio.channels.ClosedByInterruptException e) {
-                return; // closing
-            } catch (IOException | RuntimeException e) {
-                LOG.error("preparing the next journal segment failed; retrying in 1 s", e);
-                park = TimeUnit.SECONDS.toNanos(1);
-            }
-            LockSupport.parkNanos(park);
-        }
-    }
-
-    private static final long MIN_PARK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-    private static final long MAX_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     /** Sequence of the last appended record (0 when none). */
     public long lastSequence() {
@@ -649,50 +797,68 @@ public final class Journal implements AutoCloseable {
         return config;
     }
 
-    /** Forces and closes; appends after this fail. */
-    @Override
-    public void close() {
-        for (Thread t : new Thread[] {flusher, preparer}) {
+    private void stopThreads() {
+        stopping = true;
+        for (Thread t : new Thread[] {writer, flusher}) {
             if (t == null) {
                 continue;
             }
-            t.interrupt();
+            LockSupport.unpark(t);
             try {
-                t.join(TimeUnit.SECONDS.toMillis(5));
+                t.join(TimeUnit.SECONDS.toMillis(10));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
         }
+    }
+
+    /**
+     * Stops like a killed process: the background threads end and the directory is released, but nothing is
+     * copied, forced or closed — the ring and the OS page cache keep what was appended, for the next
+     * {@link #open} to recover. For crash tests; appends after this fail.
+     */
+    public void halt() {
+        synchronized (this) {
+            closed = true;
+        }
+        stopThreads();
+        releaseLock();
+    }
+
+    private void releaseLock() {
+        try {
+            lock.release();
+            lockChannel.close();
+        } catch (IOException e) {
+            LOG.debug("releasing the journal lock: {}", e.toString());
+        }
+    }
+
+    /** Copies the ring into the segments, forces and closes them; appends after this fail. */
+    @Override
+    public void close() {
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        stopThreads();
         synchronized (flushLock) {
-            synchronized (this) {
-                if (closed) {
-                    return;
+            try {
+                drain();
+                synchronized (drainLock) {
+                    forceSegments();
+                    if (segment != null) {
+                        segment.close();
+                    }
                 }
-                try {
-                    for (Retired t : retired) {
-                        t.forceAndClose();
-                    }
-                    retired.clear();
-                    if (directoryChanged) {
-                        forceDirectory();
-                    }
-                    segment.force();
-                    durableSequence = writtenSequence;
-                    // Cut the segment after its last record: the next open has no tail to scan for a torn record.
-                    channel.truncate(position);
-                    channel.force(true);
-                    channel.close();
-                    Prepared p = prepared;
-                    prepared = null;
-                    if (p != null) {
-                        p.channel().close();
-                        Files.deleteIfExists(p.file());
-                    }
-                } catch (IOException e) {
-                    LOG.warn("closing journal {}: {}", dir, e.toString());
-                }
-                closed = true;
+                durableSequence = drainedSequence;
+            } catch (IOException e) {
+                LOG.warn("closing journal {}: {} (the staging ring keeps the records for the next start)", dir,
+                        e.toString());
             }
         }
+        releaseLock();
     }
 }

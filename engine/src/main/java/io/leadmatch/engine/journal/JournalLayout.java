@@ -17,7 +17,14 @@ package io.leadmatch.engine.journal;
  * one, which catches a torn or stale sequence. All values are little-endian.
  *
  * <p>A segment file is named after the sequence of its first record, zero-padded to 20 digits, with the suffix
- * {@link #SEGMENT_SUFFIX}; sequences increase by one per record across segments.
+ * {@link #SEGMENT_SUFFIX}; sequences increase by one per record across segments. A segment ends after its last
+ * record (records are appended with {@code write}, not preallocated).
+ *
+ * <p>The staging ring ({@link #RING_NAME}) is where records are appended first: a {@link #RING_HEADER_LENGTH}-byte
+ * header (magic; the ring offset of the first record not yet copied into a segment), then {@link #RING_BYTES} of
+ * records in the same format, each starting at an aligned offset; a record that does not fit before the end of
+ * the ring is preceded by a length of {@link #WRAP} and starts at offset 0. Records in the ring are valid while
+ * their sequences run on from the drained offset without a gap; what follows the newest is an older lap's bytes.
  */
 public final class JournalLayout {
     /** int: record size in bytes without padding; 0 marks the end of the written part of a segment. */
@@ -38,6 +45,21 @@ public final class JournalLayout {
     public static final int MAX_PAYLOAD = 1 << 20;
     /** File name suffix of a segment. */
     public static final String SEGMENT_SUFFIX = ".journal";
+    /** A ring length field: the ring continues at its offset 0 (the record did not fit before the end). */
+    public static final int WRAP = -1;
+
+    /** File name of the staging ring, beside the segments. */
+    public static final String RING_NAME = "staging.ring";
+    /** Bytes of the ring's header page; the records follow. */
+    public static final int RING_HEADER_LENGTH = 4096;
+    /** int in the ring header: {@link #RING_MAGIC}. */
+    public static final int RING_MAGIC_OFFSET = 0;
+    /** long in the ring header: ring offset of the first record not yet copied into a segment. */
+    public static final int RING_DRAINED_OFFSET = 8;
+    /** "LMR1", little-endian. */
+    public static final int RING_MAGIC = 0x31524d4c;
+    /** Bytes of records the ring holds: larger than the largest record, small enough to stay in cache. */
+    public static final int RING_BYTES = 4 << 20;
 
     private JournalLayout() {
     }

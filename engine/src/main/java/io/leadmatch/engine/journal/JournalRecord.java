@@ -30,6 +30,11 @@ public final class JournalRecord {
         return segment.getLong(base + JournalLayout.TIME_OFFSET);
     }
 
+    /** Record size in bytes: header and payload, without the alignment padding. */
+    public int length() {
+        return length;
+    }
+
     /** Record type. */
     public byte type() {
         return segment.get(base + JournalLayout.TYPE_OFFSET);

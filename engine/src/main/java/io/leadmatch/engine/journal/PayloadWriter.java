@@ -107,6 +107,22 @@ public final class PayloadWriter {
      */
     public PayloadWriter putString(CharSequence s) {
         int n = s == null ? 0 : Math.min(s.length(), MAX_STRING_CHARS);
+        // Latin-1 strings and builders already hold one byte a char: one array copy (the common case: ids,
+        // domains, rule names).
+        if (s instanceof String && CompactStrings.isLatin1((String) s)) {
+            putVarLong((long) n << 1 | LATIN1);
+            ensure(n);
+            CompactStrings.copyLatin1((String) s, n, buffer, length);
+            length += n;
+            return this;
+        }
+        if (s instanceof StringBuilder && CompactStrings.isLatin1((StringBuilder) s)) {
+            putVarLong((long) n << 1 | LATIN1);
+            ensure(n);
+            System.arraycopy(CompactStrings.latin1Bytes((StringBuilder) s), 0, buffer, length, n);
+            length += n;
+            return this;
+        }
         // One bulk copy into a scratch array (an intrinsic for String and StringBuilder), then plain array loops:
         // charAt through the CharSequence interface, char by char, was a fifth of a journaled decision.
         char[] c = chars;

@@ -202,6 +202,90 @@ class JournalTest {
         assertTrue(e.getCause().getMessage().contains("a segment is missing"), e.getCause().getMessage());
     }
 
+    @ParameterizedTest
+    @EnumSource(FsyncPolicy.class)
+    void recordsOnlyInTheStagingRingSurviveAKilledProcess(FsyncPolicy policy) throws IOException {
+        Journal j = Journal.open(dir, small(policy), 1, r -> { });
+        for (long i = 0; i < 300; i++) {
+            j.append((byte) 4, i, payload(i));
+        }
+        j.halt(); // as SIGKILL: nothing copied into segments or forced by this journal from here on
+        assertEquals(300, read(dir, 1).size(), "a reader sees the ring's records after the segments");
+        assertEquals(List.of("300:299:4"), read(dir, 300));
+        List<Long> replayed = new ArrayList<>();
+        try (Journal again = Journal.open(dir, small(policy), 1, r -> replayed.add(r.sequence()))) {
+            assertEquals(300, replayed.size());
+            assertEquals(301, again.append((byte) 4, 0, payload(300)));
+        }
+        assertEquals(301, read(dir, 1).size());
+        assertEquals(0, Files.size(dir.resolve(JournalLayout.RING_NAME)) % 4096);
+    }
+
+    @Test
+    void theRingWrapsManyTimesWithoutLosingOrReorderingARecord() throws IOException {
+        // ~20 MB of records through a 4 MiB ring: the writer must keep up (or appenders wait for it), records that
+        // do not fit before the ring's end start over at its beginning.
+        JournalConfig config = new JournalConfig(FsyncPolicy.NONE, Duration.ofMillis(2), 8 << 20);
+        long n = 20_000;
+        try (Journal j = Journal.open(dir, config, 1, r -> { })) {
+            for (long i = 0; i < n; i++) {
+                PayloadWriter w = new PayloadWriter(1024).putLong(i).putString("record-" + i).putByte((int) (i % 7));
+                j.append((byte) 5, i, w.putString("x".repeat((int) (i * 7919 % 997))));
+                if (i == n / 2) {
+                    j.halt();
+                    break;
+                }
+            }
+        }
+        long[] expect = {1};
+        Journal.scan(dir, 1, Long.MAX_VALUE, r -> {
+            assertEquals(expect[0]++, r.sequence());
+            assertEquals(r.sequence() - 1, r.getLong());
+        });
+        assertEquals(n / 2 + 2, expect[0]);
+        try (Journal j = Journal.open(dir, config, 1, r -> { })) {
+            for (long i = n / 2 + 1; i < n; i++) {
+                PayloadWriter w = new PayloadWriter(1024).putLong(i).putString("record-" + i).putByte((int) (i % 7));
+                assertEquals(i + 1, j.append((byte) 5, i, w.putString("y".repeat((int) (i * 7919 % 997)))));
+            }
+        }
+        expect[0] = 1;
+        Journal.scan(dir, 1, Long.MAX_VALUE, r -> {
+            assertEquals(expect[0]++, r.sequence());
+            assertEquals(r.sequence() - 1, r.getLong());
+        });
+        assertEquals(n + 1, expect[0]);
+    }
+
+    @Test
+    void aRecordOfTheLargestSizeFitsTheRing() throws IOException {
+        JournalConfig config = new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(2), 4 << 20);
+        try (Journal j = Journal.open(dir, config, 1, r -> { })) {
+            for (int i = 0; i < 9; i++) { // more than two laps of the ring
+                PayloadWriter w = new PayloadWriter(16);
+                w.putString("z".repeat(4000));
+                while (w.length() < JournalLayout.MAX_PAYLOAD - 8) {
+                    w.putLong(i);
+                }
+                j.awaitDurable(j.append((byte) 6, i, w));
+            }
+        }
+        int[] count = {0};
+        Journal.scan(dir, 1, Long.MAX_VALUE, r -> count[0]++);
+        assertEquals(9, count[0]);
+    }
+
+    @Test
+    void aSecondJournalOnTheSameDirectoryIsRefused() {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+            var e = assertThrows(java.io.UncheckedIOException.class,
+                    () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }));
+            assertTrue(e.getCause().getMessage().contains("open in another process or engine"),
+                    e.getCause().getMessage());
+        }
+        Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }).close(); // released by close
+    }
+
     /** Writes one record with {@code w}'s payload and reads it back through {@code reader}. */
     private void roundTrip(PayloadWriter w, Journal.RecordHandler reader) throws IOException {
         try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
