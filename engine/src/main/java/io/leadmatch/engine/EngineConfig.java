@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param dataDir         where persistent state (index files, provisional accounts, load reports) lives; null
  *                        keeps everything in memory
  * @param matching        matching settings (Public Suffix List, lists, policies)
- * @param clock           time source (injected so tests control it)
+ * @param clock           time source (injected so tests control it; default: the system clock in UTC, cached to
+ *                        the millisecond by {@link CoarseSystemClock})
  * @param maxSkippedRatio the largest share of skipped rows (0..1) a load may have; above it the load fails
  *                        and the serving state stays as it was. A half-broken export (a changed column format,
  *                        a truncated user table) must not replace a good generation.
@@ -43,7 +44,7 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
             throw new IllegalArgumentException("maxSkippedRatio must be between 0 and 1: " + maxSkippedRatio);
         }
         matching = matching == null ? MatchingConfig.defaults() : matching;
-        clock = clock == null ? Clock.systemUTC() : clock;
+        clock = clock == null ? CoarseSystemClock.UTC : clock;
         csvColumns = csvColumns == null ? CsvColumns.SALESFORCE_EXPORT : csvColumns;
         assignment = assignment == null ? AssignmentSettings.defaults() : assignment;
     }

@@ -506,23 +506,25 @@ public final class Journal implements AutoCloseable {
         }
         // The checksum does not cover the sequence, so it is computed before taking the monitor: inside, an
         // append is a sequence number and a copy of a hundred bytes.
-        return appendLocked(type, timeMillis, payload, payloadLength, length, aligned, crcOf(type, timeMillis, payload));
+        return appendLocked(payload, payloadLength, length, aligned, crcOf(type, timeMillis, payload));
     }
 
-    /** CRC-32C of time, type, reserved bytes and payload: the bytes {@link JournalLayout#TIME_OFFSET}..length. */
+    /**
+     * Puts time and type in front of the payload, then returns the CRC-32C of the bytes
+     * {@link JournalLayout#TIME_OFFSET}..length: time, type, reserved bytes and payload.
+     */
     private static int crcOf(byte type, long timeMillis, PayloadWriter payload) {
-        byte[] head = payload.head;
-        LONG.set(head, 0, timeMillis);
-        INT.set(head, 8, type & 0xff); // type byte + 3 reserved zero bytes
+        byte[] b = payload.buffer();
+        LONG.set(b, 0, timeMillis);
+        INT.set(b, 8, type & 0xff); // type byte + 3 reserved zero bytes
         CRC32C c = payload.crc;
         c.reset();
-        c.update(head, 0, head.length);
-        c.update(payload.buffer(), 0, payload.length());
+        c.update(b, 0, PayloadWriter.HEAD + payload.length());
         return (int) c.getValue();
     }
 
-    private synchronized long appendLocked(byte type, long timeMillis, PayloadWriter payload, int payloadLength,
-                                           int length, int aligned, int crcValue) {
+    private synchronized long appendLocked(PayloadWriter payload, int payloadLength, int length, int aligned,
+                                           int crcValue) {
         if (closed) {
             throw new IllegalStateException("journal is closed");
         }
@@ -541,9 +543,7 @@ public final class Journal implements AutoCloseable {
         int at = RING_HEADER_LENGTH + off;
         ring.putLong(at + aligned - 8, 0L); // the padding, before the fields that may overlap it
         ring.putLong(at + JournalLayout.SEQUENCE_OFFSET, sequence);
-        ring.putLong(at + JournalLayout.TIME_OFFSET, timeMillis);
-        ring.putInt(at + JournalLayout.TYPE_OFFSET, type & 0xff);
-        ring.put(at + HEADER_LENGTH, payload.buffer(), 0, payloadLength);
+        ring.put(at + JournalLayout.TIME_OFFSET, payload.buffer(), 0, PayloadWriter.HEAD + payloadLength);
         ring.putInt(at + JournalLayout.CRC_OFFSET, crcValue);
         RING_INT.setRelease(ring, at + JournalLayout.LENGTH_OFFSET, length); // last: complete from here on
         long end = pos + aligned;

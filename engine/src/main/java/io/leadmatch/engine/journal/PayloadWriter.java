@@ -20,31 +20,37 @@ public final class PayloadWriter {
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
+    /**
+     * The record's bytes from {@link JournalLayout#TIME_OFFSET}: {@link #HEAD} bytes of time, type and reserved
+     * (filled in by the journal at append), then the payload — one checksum and one copy for all of it.
+     */
     private byte[] buffer;
-    private int length;
+    /** Next write index in {@link #buffer} (the payload's length is this minus {@link #HEAD}). */
+    private int length = HEAD;
     /** The appending thread's checksum scratch (a writer is used by one thread at a time). */
     final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-    final byte[] head = new byte[JournalLayout.HEADER_LENGTH - JournalLayout.TIME_OFFSET];
+    /** Bytes before the payload in {@link #buffer}. */
+    static final int HEAD = JournalLayout.HEADER_LENGTH - JournalLayout.TIME_OFFSET;
 
     /** A writer whose array starts at {@code capacity} bytes and grows when a payload needs more. */
     public PayloadWriter(int capacity) {
-        this.buffer = new byte[Math.max(64, capacity)];
+        this.buffer = new byte[HEAD + Math.max(64, capacity)];
     }
 
     /** Starts a new payload. */
     public PayloadWriter reset() {
-        length = 0;
+        length = HEAD;
         return this;
     }
 
     private void ensure(int more) {
         if (length + more > buffer.length) {
             int size = Math.max(buffer.length * 2, length + more);
-            if (size > JournalLayout.MAX_PAYLOAD) {
-                if (length + more > JournalLayout.MAX_PAYLOAD) {
+            if (size > HEAD + JournalLayout.MAX_PAYLOAD) {
+                if (length - HEAD + more > JournalLayout.MAX_PAYLOAD) {
                     throw new IllegalStateException("journal record larger than " + JournalLayout.MAX_PAYLOAD);
                 }
-                size = JournalLayout.MAX_PAYLOAD;
+                size = HEAD + JournalLayout.MAX_PAYLOAD;
             }
             buffer = java.util.Arrays.copyOf(buffer, size);
         }
@@ -170,10 +176,10 @@ public final class PayloadWriter {
 
     /** Payload bytes written so far. */
     public int length() {
-        return length;
+        return length - HEAD;
     }
 
-    /** The array holding the payload (valid up to {@link #length()}). */
+    /** The array holding time, type and payload: {@link #HEAD} + {@link #length()} bytes. */
     byte[] buffer() {
         return buffer;
     }
