@@ -7,6 +7,7 @@ import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.routing.RoutingConfig;
+import io.leadmatch.engine.routing.TerritoryIndex;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 
 import io.leadmatch.engine.journal.JournalConfig;
@@ -74,6 +75,13 @@ public final class Assigner implements AutoCloseable {
             }
             Away a = away.get(userId);
             return a == null ? PRESENT : a.untilMillis();
+        }
+
+        @Override
+        public String name(String userId) {
+            UserTable users = snapshot.users();
+            int u = users.ordinalOf(userId);
+            return u < 0 ? "" : users.name(u);
         }
     }
 
@@ -404,14 +412,10 @@ public final class Assigner implements AutoCloseable {
         String teamId = routing.defaultTeam();
         String country = upperTrimmed(lead.country());
         String state = upperTrimmed(lead.state());
-        List<RoutingConfig.Rule> rules = routing.rules();
-        for (int i = 0, n = rules.size(); i < n; i++) {
-            RoutingConfig.Rule rule = rules.get(i);
-            if (rule.matches(country, state, outcome, type)) {
-                teamId = rule.team();
-                out.territoryRule = rule.name();
-                break;
-            }
+        RoutingConfig.Rule rule = territoryIndex(routing).first(country, state, outcome, type);
+        if (rule != null) {
+            teamId = rule.team();
+            out.territoryRule = rule.name();
         }
         roundRobin(s, lead, match, out, teamId, AssignmentRule.ROUND_ROBIN, ownerId, inactiveOppOwnerId);
         if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && !out.assigneeId.isEmpty()) {
@@ -467,7 +471,6 @@ public final class Assigner implements AutoCloseable {
                 break;
             }
             if (scheduler.pick(now, p, out, rule, journal) >= 0) {
-                out.assigneeName = users.name(users.ordinalOf(out.assigneeId));
                 journal.awaitDurable(out.sequence);
                 return;
             }
@@ -486,6 +489,18 @@ public final class Assigner implements AutoCloseable {
         out.sequence = journal.appendAssignment(out, now);
         journal.awaitDurable(out.sequence);
     }
+
+    /** The territory index of {@code routing}'s rules, built once per routing configuration. */
+    private TerritoryIndex territoryIndex(RoutingConfig routing) {
+        TerritoryIndex t = territory;
+        if (t == null || t.rules() != routing.rules()) {
+            t = TerritoryIndex.of(routing.rules());
+            territory = t; // racing builders make equal indexes; an immutable one is safe to publish this way
+        }
+        return t;
+    }
+
+    private TerritoryIndex territory;
 
     private TeamScheduler.Presence presenceFor(CrmSnapshot s) {
         SnapshotPresence p = presence;

@@ -65,6 +65,11 @@ final class TeamScheduler {
 
         /** {@link #PRESENT}, {@link #INACTIVE}, or the epoch millisecond until which the user is away. */
         long of(String userId);
+
+        /** The user's display name, "" when unknown (looked up once per presence, not per pick). */
+        default String name(String userId) {
+            return "";
+        }
     }
 
     /** How a pick was made; journaled, so append only. */
@@ -100,6 +105,8 @@ final class TeamScheduler {
     // Per member caches.
     private Presence cachedPresence;
     private long[] presence;
+    /** Members' display names under {@link #cachedPresence}. */
+    private String[] names;
     private long[] dayStart;
     private long[] dayEnd;
     private long[] epochDay;
@@ -139,6 +146,7 @@ final class TeamScheduler {
         }
         cachedPresence = null;
         presence = new long[n];
+        names = new String[n];
         dayStart = new long[n];
         dayEnd = new long[n];
         epochDay = new long[n];
@@ -258,6 +266,7 @@ final class TeamScheduler {
         out.teamId = teamId;
         out.teamName = name;
         out.assigneeId = members[winner].userId();
+        out.assigneeName = names[winner];
         if (journal != null) {
             out.sequence = journal.appendAssignment(out, nowMillis);
         }
@@ -329,6 +338,7 @@ final class TeamScheduler {
         if (p != cachedPresence) {
             for (int i = 0; i < members.length; i++) {
                 presence[i] = p.of(members[i].userId());
+                names[i] = p.name(members[i].userId());
             }
             cachedPresence = p;
         }

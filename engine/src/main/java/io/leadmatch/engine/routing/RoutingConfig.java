@@ -89,7 +89,12 @@ public record RoutingConfig(String source, Junk junk, String customerTeam, Strin
         /** Whether the rule applies. */
         public boolean matches(String country, String state, Outcome outcome, AccountType accountType) {
             return (countries.isEmpty() || countries.contains(country))
-                    && (states.isEmpty() || states.contains(state))
+                    && matchesBeyondCountry(state, outcome, accountType);
+        }
+
+        /** Whether every predicate but the country holds (the country is {@link TerritoryIndex}'s part). */
+        boolean matchesBeyondCountry(String state, Outcome outcome, AccountType accountType) {
+            return (states.isEmpty() || states.contains(state))
                     && (outcomes.isEmpty() || outcomes.contains(outcome))
                     && (accountTypes.isEmpty() || (accountType != null && accountTypes.contains(accountType)));
         }

@@ -1,0 +1,68 @@
+package io.leadmatch.engine.routing;
+
+import io.leadmatch.engine.Outcome;
+import io.leadmatch.engine.crm.AccountType;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertSame;
+
+/** {@link TerritoryIndex} against the naive reference: the first rule, in file order, whose predicates all hold. */
+class TerritoryIndexTest {
+    static final String[] COUNTRIES = {"US", "DE", "GB", "FR", "JP", "BR", "CA"};
+    static final String[] STATES = {"CA", "NY", "WA", "TX"};
+
+    static <T> Set<T> some(Random r, T[] values, double pEmpty) {
+        Set<T> s = new HashSet<>();
+        if (r.nextDouble() < pEmpty) {
+            return s;
+        }
+        for (T v : values) {
+            if (r.nextInt(3) == 0) {
+                s.add(v);
+            }
+        }
+        return s;
+    }
+
+    static RoutingConfig.Rule reference(List<RoutingConfig.Rule> rules, String country, String state, Outcome o,
+                                        AccountType t) {
+        for (RoutingConfig.Rule rule : rules) {
+            if (rule.matches(country, state, o, t)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    @Test
+    void firstMatchEqualsTryingEveryRuleInOrderOverRandomConfigurations() {
+        Random r = new Random(20261123);
+        for (int config = 0; config < 2_000; config++) {
+            List<RoutingConfig.Rule> rules = new ArrayList<>();
+            for (int i = 0, n = r.nextInt(12); i < n; i++) {
+                Set<Outcome> outcomes = EnumSet.noneOf(Outcome.class);
+                outcomes.addAll(some(r, Outcome.values(), 0.7));
+                Set<AccountType> types = EnumSet.noneOf(AccountType.class);
+                types.addAll(some(r, AccountType.values(), 0.8));
+                rules.add(new RoutingConfig.Rule("r" + i, "t" + i, some(r, COUNTRIES, 0.2), some(r, STATES, 0.7),
+                        outcomes, types, i + 1));
+            }
+            TerritoryIndex index = TerritoryIndex.of(rules);
+            for (int q = 0; q < 200; q++) {
+                String country = r.nextInt(8) == 0 ? "" : r.nextInt(10) == 0 ? "ZZ" : COUNTRIES[r.nextInt(COUNTRIES.length)];
+                String state = r.nextInt(3) == 0 ? "" : STATES[r.nextInt(STATES.length)];
+                Outcome o = Outcome.values()[r.nextInt(Outcome.values().length)];
+                AccountType t = r.nextInt(3) == 0 ? null : AccountType.values()[r.nextInt(AccountType.values().length)];
+                assertSame(reference(rules, country, state, o, t), index.first(country, state, o, t),
+                        () -> rules + " / " + country + " " + state + " " + o + " " + t);
+            }
+        }
+    }
+}
