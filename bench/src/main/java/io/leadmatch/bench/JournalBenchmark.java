@@ -29,7 +29,7 @@ import java.util.stream.Stream;
 /**
  * The cost of each fsync policy: one journal append of an assignment-sized record (~100 bytes), and with
  * {@code always} the wait until it is on the device. Two threads append concurrently, so {@code always} shows
- * group commit (one {@code msync} covers both threads' records). Run:
+ * group commit (one {@code fdatasync} of the segment covers both threads' records). Run:
  * {@code java -jar bench/target/benchmarks.jar JournalBenchmark -prof gc}; the journal lives in
  * {@code -Dleadmatch.journal.dir} (default: a temporary directory, i.e. the device under /tmp).
  */

@@ -75,6 +75,11 @@ final class AssignmentJournal implements AutoCloseable {
     /** Owner check codes (two bits of the prefix flags). */
     static final AssignmentResult.OwnerCheck[] OWNER_CHECKS = {AssignmentResult.OwnerCheck.NONE,
             AssignmentResult.OwnerCheck.NO_OWNER, AssignmentResult.OwnerCheck.OWNER_INACTIVE};
+    /** The tables above inverted: code by enum ordinal (-1: none), so encoding is one array load. */
+    private static final int[] OUTCOME_CODES = codesByOrdinal(OUTCOMES, Outcome.values().length);
+    private static final int[] RULE_CODES = codesByOrdinal(RULES, AssignmentRule.values().length);
+    private static final int[] OWNER_CHECK_CODES = codesByOrdinal(OWNER_CHECKS,
+            AssignmentResult.OwnerCheck.values().length);
 
     private static final int OWNER_CHECK_BITS = 0x03;
     private static final int CUSTOMER_TEAM = 0x04;
@@ -156,7 +161,7 @@ final class AssignmentJournal implements AutoCloseable {
         PayloadWriter rec = out.record;
         String note = out.unassignedReason != null ? out.unassignedReason : out.detail;
         String impliedTeamId = out.sectionTeamId != null ? out.sectionTeamId : "";
-        int flags = code(RULES, out.rule) | (impliedTeamId.equals(out.teamId) ? 0 : TEAM_ID_FOLLOWS)
+        int flags = code(RULE_CODES, out.rule) | (impliedTeamId.equals(out.teamId) ? 0 : TEAM_ID_FOLLOWS)
                 | follows(note, NOTE_FOLLOWS);
         rec.putByte(TRAILER).putByte(flags);
         if ((flags & TEAM_ID_FOLLOWS) != 0) {
@@ -335,11 +340,11 @@ final class AssignmentJournal implements AutoCloseable {
     static void writePrefix(PayloadWriter w, String requestId, long generation, Outcome outcome, CharSequence domain,
                             CharSequence matchedDomain, String accountId, AssignmentResult r, String ownerId,
                             String inactiveOppOwnerId) {
-        int flags = code(OWNER_CHECKS, r.ownerCheck) | (r.customerTeam ? CUSTOMER_TEAM : 0)
+        int flags = code(OWNER_CHECK_CODES, r.ownerCheck) | (r.customerTeam ? CUSTOMER_TEAM : 0)
                 | follows(requestId, REQUEST_ID_FOLLOWS) | follows(r.territoryRule, TERRITORY_RULE_FOLLOWS)
                 | follows(ownerId, OWNER_ID_FOLLOWS) | follows(inactiveOppOwnerId, INACTIVE_OPP_OWNER_FOLLOWS)
                 | follows(r.provisionalDomain, PROVISIONAL_DOMAIN_FOLLOWS);
-        w.putByte(flags).putByte(code(OUTCOMES, outcome)).putVarLong(generation).putString(domain);
+        w.putByte(flags).putByte(code(OUTCOME_CODES, outcome)).putVarLong(generation).putString(domain);
         if (matchedDomain == null || matchedDomain.length() == 0) {
             w.putVarLong(NO_MATCHED_DOMAIN);
         } else {
@@ -408,14 +413,24 @@ final class AssignmentJournal implements AutoCloseable {
         }
     }
 
-    /** The on-disk code of {@code value}: its index in {@code table} (a scan of a few entries, no allocation). */
-    private static int code(Object[] table, Object value) {
+    private static int[] codesByOrdinal(Enum<?>[] table, int values) {
+        int[] codes = new int[values];
+        java.util.Arrays.fill(codes, -1);
         for (int i = 0; i < table.length; i++) {
-            if (table[i] == value) {
-                return i;
+            if (table[i] != null) {
+                codes[table[i].ordinal()] = i;
             }
         }
-        throw new IllegalArgumentException("no journal code for " + value);
+        return codes;
+    }
+
+    /** The on-disk code of {@code value}: its index in the table {@code codes} inverts. */
+    private static int code(int[] codes, Enum<?> value) {
+        int c = codes[value.ordinal()];
+        if (c < 0) {
+            throw new IllegalArgumentException("no journal code for " + value);
+        }
+        return c;
     }
 
     private static <T> T decode(T[] table, int code, JournalRecord r, String what) {
