@@ -126,6 +126,8 @@ public final class Journal implements AutoCloseable {
     private volatile IOException writeFailure;
 
     // Segment state, guarded by drainLock.
+    /** The ring, for copying runs of records into segments (a view with its own position: no slice per run). */
+    private final ByteBuffer drainView;
     private FileChannel segment;
     private long segmentLength;
     /** Segments rolled over but not yet forced and closed (not with none: closed at once). */
@@ -137,6 +139,7 @@ public final class Journal implements AutoCloseable {
         this.dir = dir;
         this.config = config;
         this.ring = ring;
+        this.drainView = ring.duplicate();
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.writer = new Thread(this::writeBehind, "journal-writer");
@@ -629,7 +632,8 @@ public final class Journal implements AutoCloseable {
         if (to == from) {
             return;
         }
-        ByteBuffer src = ring.slice(RING_HEADER_LENGTH + (int) (from & RING_MASK), (int) (to - from));
+        int start = RING_HEADER_LENGTH + (int) (from & RING_MASK);
+        ByteBuffer src = drainView.limit(start + (int) (to - from)).position(start);
         while (src.hasRemaining()) {
             segmentLength += segment.write(src, segmentLength);
         }
@@ -649,6 +653,8 @@ public final class Journal implements AutoCloseable {
         segmentLength = 0;
         directoryChanged = true;
     }
+
+    private static final FileChannel[] NO_TAILS = new FileChannel[0];
 
     /** Forces rolled-over segments, a changed directory and the current segment (guarded by drainLock). */
     private void forceSegments() throws IOException {
@@ -714,7 +720,7 @@ public final class Journal implements AutoCloseable {
                 return;
             }
             current = segment;
-            tails = retired.toArray(new FileChannel[0]);
+            tails = retired.isEmpty() ? NO_TAILS : retired.toArray(NO_TAILS);
             retired.clear();
             forceDirectory = directoryChanged;
             directoryChanged = false;
