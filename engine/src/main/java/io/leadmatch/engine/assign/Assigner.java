@@ -464,15 +464,15 @@ public final class Assigner implements AutoCloseable {
         TeamScheduler.Presence p = presenceFor(s);
         for (int depth = 0; ; depth++) {
             TeamScheduler scheduler = schedulers.get(teamId);
+            if (scheduler != null && scheduler.pick(now, p, out, rule, journal) >= 0) {
+                journal.awaitDurable(out.sequence);
+                return;
+            }
             RoutingConfig.Team team = s.routing().teams().get(teamId);
             if (scheduler == null || team == null) {
                 out.teamId = teamId;
                 out.unassignedReason = "team '" + teamId + "' does not exist";
                 break;
-            }
-            if (scheduler.pick(now, p, out, rule, journal) >= 0) {
-                journal.awaitDurable(out.sequence);
-                return;
             }
             String skipped = skipSummary(scheduler.counters(now, p), users, now);
             String fallback = team.fallbackTeam();

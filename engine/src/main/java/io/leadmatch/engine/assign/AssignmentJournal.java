@@ -365,15 +365,20 @@ final class AssignmentJournal implements AutoCloseable {
 
     /**
      * Writes a SECTION up to the winner: {@code out}'s record then ends with this team's id, which its trailer
-     * need not repeat.
+     * need not repeat. Each member's code is its skip, flagged when {@code passed} (null: nobody was) says it was
+     * passed over for a pending skip.
      */
     static void writeSection(AssignmentResult out, String teamId, long configSequence, byte[] skips,
                              boolean[] passed, byte mode, int winner) {
         PayloadWriter rec = out.record;
         int n = skips.length;
         rec.putByte(SECTION).putString(teamId).putVarLong(configSequence).putVarLong(n);
-        for (int i = 0; i < n; i++) {
-            rec.putByte(skips[i] | (passed[i] ? TeamScheduler.PASSED : 0));
+        if (passed == null) {
+            rec.putBytes(skips, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                rec.putByte(skips[i] | (passed[i] ? TeamScheduler.PASSED : 0));
+            }
         }
         rec.putByte(mode).putVarLong(winner + 1L);
         out.sectionTeamId = teamId;

@@ -9,7 +9,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.function.IntPredicate;
 
 /**
  * The round-robin state of one team, keyed by user id so that it survives snapshot reloads that reorder or change
@@ -113,11 +112,21 @@ final class TeamScheduler {
     private long[] openFrom;
     private long[] openTo;
     private final long[] window = new long[2];
-    // Scratch for one pick (guarded by this).
+    // Members' classification (guarded by this), cached while nothing it depends on can have changed.
     private byte[] skips;
+    /** {@code skips[i] == NONE}: takes part in the next pick (unless passed over for a pending skip). */
+    private boolean[] part;
+    /** Total weight of the members in {@link #part}. */
+    private long partWeight;
+    /** The classification holds for instants in [classifiedAt, classifiedUntil) under {@link #cachedPresence}. */
+    private long classifiedAt;
+    private long classifiedUntil = Long.MIN_VALUE;
+    /** Members with a max_open limit: open-lead counters are shared with other teams, so they are rechecked. */
+    private int[] maxOpenMembers;
+    /** Some member has pending extra turns or skips (the general pick); else the fair pick alone. */
+    private boolean pending;
+    /** Scratch for one pick: members passed over for a pending skip. */
     private boolean[] passed;
-    private final IntPredicate available = i -> skips[i] == 0;
-    private final IntPredicate takesPart = i -> skips[i] == 0 && !passed[i];
 
     /** A team whose members' open leads nobody tracks (tests). */
     TeamScheduler(RoutingConfig.Team team) {
@@ -153,7 +162,19 @@ final class TeamScheduler {
         openFrom = new long[n];
         openTo = new long[n];
         skips = new byte[n];
+        part = new boolean[n];
         passed = new boolean[n];
+        classifiedUntil = Long.MIN_VALUE;
+        maxOpenMembers = java.util.stream.IntStream.range(0, n).filter(i -> members[i].maxOpen() > 0).toArray();
+    }
+
+    /** Recomputes {@link #pending} after extra turns or skips changed. */
+    private void refreshPending() {
+        boolean any = false;
+        for (int i = 0; i < extraTurns.length; i++) {
+            any |= extraTurns[i] > 0 || skipTurns[i] > 0;
+        }
+        pending = any;
     }
 
     String teamId() {
@@ -192,6 +213,7 @@ final class TeamScheduler {
         this.extraTurns = extra;
         this.skipTurns = skip;
         allocateCaches(n);
+        refreshPending();
         this.name = team.name();
         if (journal != null) {
             configSequence = journal.appendTeam(teamId, name, members);
@@ -229,37 +251,51 @@ final class TeamScheduler {
      */
     synchronized int pick(long nowMillis, Presence presence, AssignmentResult out, AssignmentRule rule,
                           AssignmentJournal journal) {
-        int n = members.length;
         classifyAll(nowMillis, presence);
-        int winner = -1;
-        byte mode = NOBODY;
-        for (int i = 0; i < n; i++) {
-            if (extraTurns[i] > 0 && skips[i] == 0) {
-                winner = i;
-                mode = EXTRA_TURN;
-                break;
+        long total = partWeight;
+        int winner;
+        byte mode;
+        boolean anyPassed = false;
+        if (!pending) {
+            winner = rr.choose(part, total);
+            mode = winner >= 0 ? FAIR : NOBODY;
+        } else {
+            winner = -1;
+            mode = NOBODY;
+            for (int i = 0; i < part.length; i++) {
+                if (extraTurns[i] > 0 && part[i]) {
+                    winner = i;
+                    mode = EXTRA_TURN;
+                    break;
+                }
+            }
+            if (winner < 0) {
+                while ((winner = rr.choose(part, total)) >= 0 && skipTurns[winner] > 0) {
+                    passed[winner] = true;
+                    part[winner] = false;
+                    total -= rr.weight(winner);
+                    anyPassed = true;
+                }
+                if (winner >= 0) {
+                    mode = FAIR;
+                } else if (anyPassed) {
+                    // Only members with pending skips are available: one of them takes the lead, skips stay pending.
+                    unpass();
+                    anyPassed = false;
+                    total = partWeight;
+                    winner = rr.choose(part, total);
+                    mode = SKIPS_ONLY;
+                }
             }
         }
-        if (winner < 0) {
-            while ((winner = rr.choose(takesPart)) >= 0 && skipTurns[winner] > 0) {
-                passed[winner] = true;
-            }
-            if (winner >= 0) {
-                mode = FAIR;
-            } else if (anyPassed()) {
-                // Only members with pending skips are available: one of them takes the lead, skips stay pending.
-                Arrays.fill(passed, false);
-                winner = rr.choose(available);
-                mode = SKIPS_ONLY;
-            }
-        }
-        AssignmentJournal.writeSection(out, teamId, configSequence, skips, passed, mode, winner);
+        AssignmentJournal.writeSection(out, teamId, configSequence, skips, anyPassed ? passed : null, mode, winner);
         if (winner < 0) {
             return -1;
         }
         long assignedBefore = rr.assigned(winner);
         long creditBefore = rr.credit(winner);
-        apply(mode, winner, nowMillis);
+        apply(mode, winner, nowMillis, total, anyPassed);
+        reclassify(winner, nowMillis); // its cap or open leads may have reached the limit
         AssignmentJournal.writeCounters(out.record, assignedBefore, creditBefore, rr.credit(winner), total,
                 capUsed[winner]);
         out.rule = rule;
@@ -273,36 +309,45 @@ final class TeamScheduler {
         return winner;
     }
 
-    private boolean anyPassed() {
-        for (boolean p : passed) {
-            if (p) {
-                return true;
+    /** Puts the members passed over for a skip back among the participants. */
+    private void unpass() {
+        for (int i = 0; i < passed.length; i++) {
+            if (passed[i]) {
+                passed[i] = false;
+                part[i] = true;
             }
         }
-        return false;
     }
 
-    /** The state change of a pick: also what recovery re-applies. {@code passed} and {@code skips} are set. */
-    private void apply(byte mode, int winner, long atMillis) {
+    /**
+     * The state change of a pick: also what recovery re-applies. {@link #part} holds the participants, whose weight
+     * is {@code partTotal}, and {@link #passed} the members passed over for a pending skip.
+     */
+    private void apply(byte mode, int winner, long atMillis, long partTotal, boolean anyPassed) {
         switch (mode) {
             case EXTRA_TURN:
                 extraTurns[winner]--;
                 rr.grantExtra(winner);
                 break;
             case FAIR:
-                rr.charge(winner, takesPart);
-                for (int i = 0; i < passed.length; i++) {
-                    if (passed[i]) {
-                        passed[i] = false;
-                        skipTurns[i]--;
+                rr.charge(winner, part, partTotal);
+                if (anyPassed) {
+                    for (int i = 0; i < passed.length; i++) {
+                        if (passed[i]) {
+                            skipTurns[i]--;
+                        }
                     }
+                    unpass();
                 }
                 break;
             case SKIPS_ONLY:
-                rr.charge(winner, available);
+                rr.charge(winner, part, partTotal);
                 break;
             default:
                 throw new IllegalStateException("unknown pick mode " + mode);
+        }
+        if (pending) {
+            refreshPending();
         }
         refreshDay(winner, atMillis);
         if (capDay[winner] != epochDay[winner]) {
@@ -325,15 +370,26 @@ final class TeamScheduler {
         if (codes.length != members.length || winner < 0 || winner >= members.length) {
             return false;
         }
+        boolean anyPassed = false;
         for (int i = 0; i < codes.length; i++) {
             skips[i] = (byte) (codes[i] & 0x0f);
             passed[i] = (codes[i] & PASSED) != 0;
+            part[i] = skips[i] == 0 && !passed[i];
+            anyPassed |= passed[i];
         }
-        apply(mode, winner, atMillis);
+        apply(mode, winner, atMillis, rr.participatingWeight(part), anyPassed);
         Arrays.fill(passed, false);
+        refreshPending();
+        classifiedUntil = Long.MIN_VALUE; // skips and part now hold the journaled pick's view, not a current one
         return true;
     }
 
+    /**
+     * Classifies every member at {@code nowMillis}, unless the cached classification still holds: same presence,
+     * and no member's state can have changed by time alone (the earliest end of an absence, a working-hours
+     * window or a local day since it was made). Caps change only by this team's picks, which reclassify their
+     * winner; open-lead counters are shared with other teams, so members with a max_open limit are rechecked.
+     */
     private void classifyAll(long nowMillis, Presence p) {
         if (p != cachedPresence) {
             for (int i = 0; i < members.length; i++) {
@@ -341,10 +397,64 @@ final class TeamScheduler {
                 names[i] = p.name(members[i].userId());
             }
             cachedPresence = p;
+            classifiedUntil = Long.MIN_VALUE;
         }
+        if (nowMillis >= classifiedAt && nowMillis < classifiedUntil) {
+            for (int i : maxOpenMembers) {
+                reclassify(i, nowMillis);
+            }
+            return;
+        }
+        long until = Long.MAX_VALUE;
+        long weight = 0;
         for (int i = 0; i < members.length; i++) {
-            skips[i] = (byte) classify(i, nowMillis).ordinal();
+            Skip k = classify(i, nowMillis);
+            skips[i] = (byte) k.ordinal();
+            part[i] = k == Skip.NONE;
+            if (part[i]) {
+                weight += rr.weight(i);
+            }
+            until = Math.min(until, nextChange(i, nowMillis));
         }
+        partWeight = weight;
+        classifiedAt = nowMillis;
+        classifiedUntil = until;
+    }
+
+    /** Drops the cached classification, so the next pick classifies every member (tests compare the two). */
+    synchronized void forgetClassification() {
+        classifiedUntil = Long.MIN_VALUE;
+    }
+
+    /** Classifies member i again (after its pick, or for its open leads), keeping {@link #partWeight} in step. */
+    private void reclassify(int i, long nowMillis) {
+        Skip k = classify(i, nowMillis);
+        boolean takes = k == Skip.NONE;
+        skips[i] = (byte) k.ordinal();
+        if (takes != part[i]) {
+            part[i] = takes;
+            partWeight += takes ? rr.weight(i) : -rr.weight(i);
+        }
+    }
+
+    /** The first instant after {@code nowMillis} at which time alone can change member i's classification. */
+    private long nextChange(int i, long nowMillis) {
+        long p = presence[i];
+        if (p == Presence.INACTIVE) {
+            return Long.MAX_VALUE;
+        }
+        if (p > nowMillis) {
+            return p; // back from an absence
+        }
+        // classify brought the day cache to nowMillis's day: the end of the day resets caps, and the hours' edges
+        long next = dayEnd[i];
+        if (openFrom[i] > nowMillis) {
+            next = Math.min(next, openFrom[i]);
+        }
+        if (openTo[i] > nowMillis) {
+            next = Math.min(next, openTo[i]);
+        }
+        return next;
     }
 
     private Skip classify(int i, long nowMillis) {
@@ -422,6 +532,7 @@ final class TeamScheduler {
             extraTurns[i] -= cancel;
             skipTurns[i] = (int) Math.min(MAX_PENDING, (long) skipTurns[i] - delta - cancel);
         }
+        refreshPending();
         if (journal != null) {
             journal.appendAdjustment(teamId, userId, delta);
         }
@@ -485,6 +596,7 @@ final class TeamScheduler {
         t.capUsed = used;
         t.extraTurns = extra;
         t.skipTurns = skip;
+        t.refreshPending();
         t.total = total;
         t.configSequence = configSequence;
         return t;

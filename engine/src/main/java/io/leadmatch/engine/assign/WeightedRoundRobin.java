@@ -1,7 +1,6 @@
 package io.leadmatch.engine.assign;
 
 import java.util.Arrays;
-import java.util.function.IntPredicate;
 
 /**
  * Weighted fair round robin over one team's members: EEVDF (earliest eligible virtual deadline first) with unit
@@ -56,33 +55,39 @@ final class WeightedRoundRobin {
         return credit[i];
     }
 
-    /** Picks the next member among those {@code takesPart} accepts, or -1 when none does. */
-    int pick(IntPredicate takesPart) {
-        int best = choose(takesPart);
+    /**
+     * Picks the next member among those with {@code takesPart[i]} set, or -1 when there is none. (Participation is
+     * an array, not a predicate: the scheduler keeps it, with its total weight, from one pick to the next.)
+     */
+    int pick(boolean[] takesPart) {
+        long total = participatingWeight(takesPart);
+        int best = choose(takesPart, total);
         if (best >= 0) {
-            charge(best, takesPart);
+            charge(best, takesPart, total);
         }
         return best;
     }
 
     /**
-     * The member the next pick would choose among those {@code takesPart} accepts (-1: none), without changing
-     * anything. With {@link #charge} it lets the scheduler pass over a member (a pending skip) and choose again.
+     * The member the next pick would choose among the participants (-1: none), without changing anything;
+     * {@code total} is their weight ({@link #participatingWeight}). With {@link #charge} it lets the scheduler pass
+     * over a member (a pending skip) and choose again.
      */
-    int choose(IntPredicate takesPart) {
-        long total = participatingWeight(takesPart);
+    int choose(boolean[] takesPart, long total) {
         if (total == 0) {
             return -1;
         }
+        int[] w = weights;
+        long[] c = credit;
         int best = -1;
         boolean bestEligible = false;
-        for (int i = 0; i < weights.length; i++) {
-            if (!takesPart.test(i)) {
+        for (int i = 0; i < w.length; i++) {
+            if (!takesPart[i]) {
                 continue;
             }
-            boolean eligible = credit[i] >= 0;
+            boolean eligible = c[i] >= 0;
             if (best < 0 || (eligible && !bestEligible)
-                    || (eligible == bestEligible && dueBefore(i, best, total))) {
+                    || (eligible == bestEligible && (total - c[i]) * w[best] < (total - c[best]) * w[i])) {
                 best = i;
                 bestEligible = eligible;
             }
@@ -91,17 +96,18 @@ final class WeightedRoundRobin {
     }
 
     /**
-     * Records a pick of {@code winner} among the members {@code takesPart} accepts (which must include it): every
-     * participant accrues its weight, the winner pays the participants' total weight. Non-participants are frozen.
+     * Records a pick of {@code winner} among the participants (which must include it), whose weight is
+     * {@code total}: every participant accrues its weight, the winner pays the total. Non-participants are frozen.
      */
-    void charge(int winner, IntPredicate takesPart) {
-        long total = participatingWeight(takesPart);
-        for (int i = 0; i < weights.length; i++) {
-            if (takesPart.test(i)) {
-                credit[i] += weights[i];
+    void charge(int winner, boolean[] takesPart, long total) {
+        int[] w = weights;
+        long[] c = credit;
+        for (int i = 0; i < w.length; i++) {
+            if (takesPart[i]) {
+                c[i] += w[i];
             }
         }
-        credit[winner] -= total;
+        c[winner] -= total;
         assigned[winner]++;
     }
 
@@ -113,19 +119,15 @@ final class WeightedRoundRobin {
         assigned[i]++;
     }
 
-    private long participatingWeight(IntPredicate takesPart) {
+    /** The total weight of the participants. */
+    long participatingWeight(boolean[] takesPart) {
         long total = 0;
         for (int i = 0; i < weights.length; i++) {
-            if (takesPart.test(i)) {
+            if (takesPart[i]) {
                 total += weights[i];
             }
         }
         return total;
-    }
-
-    /** Virtual deadline of a before b's: (W − c_a)/w_a &lt; (W − c_b)/w_b. */
-    private boolean dueBefore(int a, int b, long total) {
-        return (total - credit[a]) * weights[b] < (total - credit[b]) * weights[a];
     }
 
     /**

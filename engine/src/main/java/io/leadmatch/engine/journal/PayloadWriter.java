@@ -87,6 +87,14 @@ public final class PayloadWriter {
         return this;
     }
 
+    /** Writes the first {@code n} bytes of {@code src} as they are. */
+    public PayloadWriter putBytes(byte[] src, int n) {
+        ensure(n);
+        System.arraycopy(src, 0, buffer, length, n);
+        length += n;
+        return this;
+    }
+
     /** Writes {@code v} as an unsigned LEB128 varint: 7 bits a byte, low first; 1 byte below 128, 10 at most. */
     public PayloadWriter putVarLong(long v) {
         ensure(10);

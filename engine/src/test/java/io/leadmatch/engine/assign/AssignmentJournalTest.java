@@ -50,9 +50,9 @@ class AssignmentJournalTest {
 
     /**
      * Encoding a round-robin decision (prefix of every string kind, a section with counters, a trailer) allocates
-     * nothing once warm. Measured with the thread's allocation counter over 10,000 encodes; the tolerance (1 KiB in
-     * all, under a byte per encode) absorbs the counter's own bookkeeping, while a single allocation per encode
-     * (16 bytes or more) would exceed it tenfold.
+     * nothing once warm. Measured with the thread's allocation counter over 10,000 encodes (least of three rounds);
+     * the tolerance (1 KiB in all, under a byte per encode) absorbs the counter's own bookkeeping, while a single
+     * allocation per encode (16 bytes or more) would exceed it tenfold.
      */
     @Test
     void encodingADecisionAllocatesNothing() {
@@ -64,14 +64,20 @@ class AssignmentJournalTest {
         boolean[] passed = {false, false, true, false, false, false};
         StringBuilder domain = new StringBuilder("sales.example-corp.com");
         int bytes = 0;
-        for (int i = 0; i < 10_000; i++) {
+        for (int i = 0; i < 50_000; i++) {
             bytes += encode(journal, out, skips, passed, domain, i);
         }
-        long before = threads.getCurrentThreadAllocatedBytes();
-        for (int i = 0; i < 10_000; i++) {
-            bytes += encode(journal, out, skips, passed, domain, i);
+        // The least of three rounds: code still running interpreted or in C1 at the start of a round can allocate
+        // what C2's escape analysis removes (seen once: 1,368 bytes in a round); an allocation per encode shows in
+        // every round.
+        long allocated = Long.MAX_VALUE;
+        for (int round = 0; round < 3; round++) {
+            long before = threads.getCurrentThreadAllocatedBytes();
+            for (int i = 0; i < 10_000; i++) {
+                bytes += encode(journal, out, skips, passed, domain, i);
+            }
+            allocated = Math.min(allocated, threads.getCurrentThreadAllocatedBytes() - before);
         }
-        long allocated = threads.getCurrentThreadAllocatedBytes() - before;
         assertTrue(bytes > 0);
         assertTrue(allocated < 1024, allocated + " bytes allocated by 10,000 encodes");
     }

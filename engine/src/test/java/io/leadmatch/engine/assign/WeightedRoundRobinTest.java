@@ -7,6 +7,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.function.IntPredicate;
 
 import static org.junit.jupiter.api.Assertions.*;
 
@@ -16,6 +17,15 @@ import static org.junit.jupiter.api.Assertions.*;
  * one assignment or more from its weighted share.
  */
 class WeightedRoundRobinTest {
+
+    /** A pick among the members {@code takesPart} accepts. */
+    private static int pick(WeightedRoundRobin rr, IntPredicate takesPart) {
+        boolean[] part = new boolean[rr.size()];
+        for (int i = 0; i < part.length; i++) {
+            part[i] = takesPart.test(i);
+        }
+        return rr.pick(part);
+    }
 
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3, 42, 1234567})
@@ -33,7 +43,7 @@ class WeightedRoundRobinTest {
             long[] reference = new long[n];
             int picks = 1 + random.nextInt(500);
             for (int k = 1; k <= picks; k++) {
-                int i = rr.pick(x -> true);
+                int i = pick(rr, x -> true);
                 assertTrue(i >= 0);
                 reference[i]++;
                 for (int m = 0; m < n; m++) {
@@ -50,7 +60,7 @@ class WeightedRoundRobinTest {
         WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {5, 1, 1});
         StringBuilder order = new StringBuilder();
         for (int k = 0; k < 7; k++) {
-            order.append((char) ('a' + rr.pick(x -> true)));
+            order.append((char) ('a' + pick(rr, x -> true)));
         }
         assertEquals("abaacaa", order.toString());
     }
@@ -60,12 +70,12 @@ class WeightedRoundRobinTest {
         WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 1, 1});
         boolean[] away = {false, false, true};
         for (int k = 0; k < 100; k++) {
-            assertNotEquals(2, rr.pick(i -> !away[i]));
+            assertNotEquals(2, pick(rr, i -> !away[i]));
         }
         away[2] = false;
         List<Integer> next = new ArrayList<>();
         for (int k = 0; k < 6; k++) {
-            next.add(rr.pick(i -> true));
+            next.add(pick(rr, i -> true));
         }
         assertEquals(2, next.stream().filter(i -> i == 2).count(), "returning member gets its share, no burst");
     }
@@ -73,14 +83,14 @@ class WeightedRoundRobinTest {
     @Test
     void nobodyEligible() {
         WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 2});
-        assertEquals(-1, rr.pick(i -> false));
+        assertEquals(-1, pick(rr, i -> false));
     }
 
     @Test
     void reconfigureKeepsCountersOfRemainingMembers() {
         WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 1, 1});
         for (int k = 0; k < 30; k++) {
-            rr.pick(i -> true);
+            pick(rr, i -> true);
         }
         rr.reconfigure(new int[] {2, 1}, new int[] {2, -1});
         assertEquals(10, rr.assigned(0));
@@ -107,15 +117,15 @@ class WeightedRoundRobinTest {
             WeightedRoundRobin rr = new WeightedRoundRobin(weights);
             int warmUp = random.nextInt(200);
             for (int k = 0; k < warmUp; k++) {
-                rr.pick(x -> true);
+                pick(rr, x -> true);
             }
             int awayMember = random.nextInt(n);
             for (int k = 0; k < 1_000; k++) {
-                assertNotEquals(awayMember, rr.pick(i -> i != awayMember));
+                assertNotEquals(awayMember, pick(rr, i -> i != awayMember));
             }
             long before = rr.assigned(awayMember);
             for (int k = 0; k < total; k++) {
-                rr.pick(x -> true);
+                pick(rr, x -> true);
             }
             long got = rr.assigned(awayMember) - before;
             assertTrue(got <= weights[awayMember] + 1, () -> "burst after return: got " + got + " of "
@@ -126,7 +136,7 @@ class WeightedRoundRobinTest {
     @Test
     void extraTurnCountsWithoutMovingCredit() {
         WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 1});
-        rr.pick(x -> true);
+        pick(rr, x -> true);
         long c0 = rr.credit(0);
         long c1 = rr.credit(1);
         rr.grantExtra(1);
@@ -139,7 +149,7 @@ class WeightedRoundRobinTest {
     void chooseDoesNotChangeState() {
         WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {3, 1});
         String before = rr.toString();
-        assertEquals(0, rr.choose(x -> true));
+        assertEquals(0, rr.choose(new boolean[] {true, true}, 4));
         assertEquals(before, rr.toString());
     }
 }
