@@ -32,9 +32,14 @@ import java.util.List;
  * member's local midnight. {@code max_open} compares the member's open leads — the count the CRM last pushed
  * ({@code SetOpenLeads}) plus the round-robin leads it got since, in any team — with its limit.
  *
- * <p>Allocation-free per pick: the presence of each member is cached until the caller hands in another
- * {@link Presence} (a new snapshot or a changed absence), and each member's local day and working-hours window are
- * cached as epoch-millisecond bounds until the member's day ends.
+ * <p>Allocation-free per pick, and most picks classify nobody: the presence of each member is cached until the
+ * caller hands in another {@link Presence} (a new snapshot or a changed absence); each member's local day and
+ * working-hours window are cached as epoch-millisecond bounds until the member's day ends; and the classification
+ * itself, with the participants' total weight, holds until the earliest instant time alone can change it (an
+ * absence ends, a working-hours window opens or closes, a local day ends). A pick reclassifies its winner (cap, open
+ * leads); members with a {@code max_open} limit are rechecked at every pick, since their open-lead counters move with
+ * other teams' picks and the CRM's pushes. {@code TeamSchedulerCacheTest} fuzzes this against classifying every
+ * member at every pick.
  *
  * <p>Journal: every pick is encoded as a section of the decision's record ({@link AssignmentJournal}) and, when it
  * picked someone, appended under this team's monitor, so the journal holds each team's transitions in the order
