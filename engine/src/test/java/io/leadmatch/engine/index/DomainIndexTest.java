@@ -2,6 +2,7 @@ package io.leadmatch.engine.index;
 
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.values.Values;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -90,6 +91,27 @@ class DomainIndexTest {
             assertEquals(reference.size(), index.size());
             for (Map.Entry<String, Long> e : reference.entrySet()) {
                 assertEquals(e.getValue().longValue(), index.get(e.getKey(), holder));
+            }
+        }
+    }
+
+    /**
+     * Chronicle generates and compiles (javac, in-process) the implementations of its value interfaces unless they
+     * are on the class path; the build puts them there (src/build/ChronicleValueClasses.java), which saves a restart
+     * ~1.5 s. A class Chronicle compiled itself has no code source location; ours come from target/classes or the
+     * jar.
+     */
+    @Test
+    void chronicleValueClassesComeFromTheBuildNotFromACompilerAtRunTime() {
+        Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>();
+        entries.put("example-corp.com", DomainEntryLayout.account(0, false));
+        try (DomainIndex index = DomainIndex.build(entries, List.of(), null, false)) {
+            assertEquals(DomainEntryLayout.account(0, false), index.get("example-corp.com", DomainIndex.newValueHolder()));
+        }
+        for (Class<?> type : List.of(LongValue.class, net.openhft.chronicle.hash.VanillaGlobalMutableState.class)) {
+            for (Class<?> impl : List.of(Values.nativeClassFor(type), Values.heapClassFor(type))) {
+                java.security.CodeSource source = impl.getProtectionDomain().getCodeSource();
+                assertTrue(source != null && source.getLocation() != null, impl + " was compiled at run time");
             }
         }
     }
