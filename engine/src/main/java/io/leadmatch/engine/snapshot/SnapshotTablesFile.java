@@ -29,15 +29,16 @@ import java.util.zip.CheckedOutputStream;
  * reads this file and reopens the index instead of parsing the CSV export: the expensive part of a load is the
  * CSV and the domain normalization, not the result.
  *
- * <p>Layout (big-endian, column-wise so each array is read in one sweep): magic, version, the report, the user
- * columns, the account columns (country and state through a dictionary: few distinct values), conflict sets and
- * their domains, subdomain parents, the index's entry count and average key size, then a CRC32C of all of it. A
+ * <p>Layout (big-endian, column-wise so each array is read in one sweep): magic, version, what reopening the index
+ * needs (its entry count and average key size, the subdomain parents: first, so the index reopens on its own
+ * thread while the rest decodes), the report, the user columns, the account columns (country and state through a
+ * dictionary: few distinct values), conflict sets and their domains, then a CRC32C of all of it. A
  * file that is incomplete, from another version or damaged is ignored (the snapshot is parsed again), never
  * trusted. Written to a temporary name and renamed, so a crash leaves either the whole file or none.
  */
 final class SnapshotTablesFile {
     private static final long MAGIC = 0x4c4d5441424c4553L; // "LMTABLES"
-    private static final int VERSION = 2;
+    private static final int VERSION = 3;
 
     private SnapshotTablesFile() {
     }
@@ -63,6 +64,9 @@ final class SnapshotTablesFile {
                      1 << 16), crc))) {
             out.writeLong(MAGIC);
             out.writeInt(VERSION);
+            out.writeLong(t.indexEntries());
+            out.writeDouble(t.averageKeyBytes());
+            writeStrings(out, t.subdomainParents());
             LoadReport r = t.report();
             for (long v : new long[] {r.rowsRead(), r.users(), r.accounts(), r.opportunities(), r.domains(),
                     r.aliases(), r.teams(), r.conflictingDomains(), r.rowsSkipped()}) {
@@ -119,9 +123,6 @@ final class SnapshotTablesFile {
             for (long e : d.aliasEntries()) {
                 out.writeLong(e);
             }
-            writeStrings(out, t.subdomainParents());
-            out.writeLong(t.indexEntries());
-            out.writeDouble(t.averageKeyBytes());
             out.flush();
             raw.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
         }
@@ -138,6 +139,8 @@ final class SnapshotTablesFile {
             return null;
         }
         Tables t;
+        java.util.concurrent.CompletableFuture<DomainIndex> reopened = null;
+        long[] reopenMillis = new long[1];
         try {
             byte[] bytes = Files.readAllBytes(file);
             if (bytes.length < 16) {
@@ -150,21 +153,46 @@ final class SnapshotTablesFile {
                     || in.getInt() != VERSION) {
                 return null;
             }
-            t = decode(in, bytes);
+            long entries = in.getLong();
+            double averageKey = in.getDouble();
+            List<String> parents = readStrings(in, bytes);
+            // The index reopens (Chronicle's start-up included) on its own thread while the tables decode.
+            reopened = new java.util.concurrent.CompletableFuture<>();
+            var future = reopened;
+            Thread opener = new Thread(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    DomainIndex opened = DomainIndex.openPersisted(indexFile, entries, averageKey, parents);
+                    reopenMillis[0] = (System.nanoTime() - t0) / 1_000_000;
+                    future.complete(opened);
+                } catch (Throwable e) {
+                    future.completeExceptionally(e);
+                }
+            }, "index-reopen");
+            opener.setDaemon(true);
+            opener.start();
+            t = decode(in, bytes, entries, averageKey, parents);
         } catch (IOException | RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class).warn(
                     "ignoring unreadable {} ({}); loading the snapshot from its files", file, e.toString());
+            if (reopened != null) {
+                reopened.thenAccept(i -> {
+                    if (i != null) {
+                        i.close();
+                    }
+                });
+            }
             return null;
         }
         long decoded = System.nanoTime();
-        DomainIndex index = DomainIndex.openPersisted(indexFile, t.indexEntries(), t.averageKeyBytes(),
-                t.subdomainParents());
+        DomainIndex index = reopened.join();
         if (index == null) {
             return null;
         }
         org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class).info(
-                "snapshot unchanged: state read from {} in {} ms, index reopened in {} ms", file.getFileName(),
-                (decoded - started) / 1_000_000, (System.nanoTime() - decoded) / 1_000_000);
+                "snapshot unchanged: state read from {} in {} ms, index reopened meanwhile in {} ms (waited {} ms)",
+                file.getFileName(), (decoded - started) / 1_000_000, reopenMillis[0],
+                (System.nanoTime() - decoded) / 1_000_000);
         LoadReport r = t.report();
         LoadReport report = new LoadReport(source, r.rowsRead(), r.users(), r.accounts(), r.opportunities(),
                 r.domains(), r.aliases(), r.teams(), r.conflictingDomains(), r.rowsSkipped(), r.warnings(),
@@ -173,7 +201,7 @@ final class SnapshotTablesFile {
                 t.accountDomains(), routing, report);
     }
 
-    private static Tables decode(ByteBuffer in, byte[] bytes) {
+    private static Tables decode(ByteBuffer in, byte[] bytes, long entries, double averageKey, List<String> parents) {
         long[] counts = new long[9];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = in.getLong();
@@ -242,9 +270,6 @@ final class SnapshotTablesFile {
         for (int i = 0; i < aliasEntries.length; i++) {
             aliasEntries[i] = in.getLong();
         }
-        List<String> parents = readStrings(in, bytes);
-        long entries = in.getLong();
-        double averageKey = in.getDouble();
         AccountTable accounts = AccountTable.ofColumns(ids, names, owner, parent, type, country, state, opp);
         namesDone.join();
         return new Tables(UserTable.ofColumns(uIds, uNames, uEmails, active), accounts, sets, setDomains,
