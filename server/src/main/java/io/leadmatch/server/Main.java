@@ -205,9 +205,36 @@ public final class Main implements Callable<Integer> {
                 return 2;
             }
             long started = System.nanoTime();
-            LeadMatchServer.warmUpInBackground();
+            // The transport binds and starts on its own thread while the snapshot loads; health answers NOT_SERVING
+            // (every other call UNAVAILABLE) until the engine is in.
+            java.util.concurrent.CompletableFuture<LeadMatchServer> binding = new java.util.concurrent.CompletableFuture<>();
+            Thread binder = new Thread(() -> {
+                try {
+                    LeadMatchServer s = new LeadMatchServer(
+                            NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))).start();
+                    LOG.info("bound to {}:{}; loading the snapshot (calls answer UNAVAILABLE until it is in)", bind,
+                            s.port());
+                    binding.complete(s);
+                } catch (Throwable e) {
+                    binding.completeExceptionally(e);
+                }
+            }, "grpc-bind");
+            binder.setDaemon(true);
+            binder.start();
             LeadMatchEngine engine = options.openOrExplain(true);
+            LeadMatchServer server;
+            try {
+                server = binding.join();
+            } catch (java.util.concurrent.CompletionException e) {
+                System.err.println("leadmatch: cannot listen on " + bind + ":" + port + ": "
+                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+                if (engine != null) {
+                    engine.close();
+                }
+                return 2;
+            }
             if (engine == null) {
+                server.drain(0);
                 return 2;
             }
             LoadReport report = engine.report();
@@ -215,15 +242,7 @@ public final class Main implements Callable<Integer> {
             if (report.warnings().size() > 20) {
                 LOG.warn("... {} more warnings", report.warnings().size() - 20);
             }
-            LeadMatchServer server = new LeadMatchServer(
-                    NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)), engine);
-            try {
-                server.start();
-            } catch (java.io.IOException e) {
-                System.err.println("leadmatch: cannot listen on " + bind + ":" + port + ": " + e.getMessage());
-                engine.close();
-                return 2;
-            }
+            server.serve(engine);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 LOG.info("shutting down: draining in-flight calls (up to {} s)", drainSeconds);
                 int status = 0;

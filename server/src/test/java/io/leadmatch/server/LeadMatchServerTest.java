@@ -208,6 +208,41 @@ class LeadMatchServerTest {
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, s.getStatus());
     }
 
+    /**
+     * A server started before its engine (what {@code main} does while the snapshot loads): health says NOT_SERVING,
+     * every LeadMatch and LeadMatchAdmin call fails fast with UNAVAILABLE (retryable), reflection answers; once the
+     * engine is handed in, the same channel gets real answers and health says SERVING.
+     */
+    @Test
+    void aServerStartedBeforeItsEngineAnswersUnavailableUntilServing() throws Exception {
+        String name = InProcessServerBuilder.generateName();
+        LeadMatchServer early = new LeadMatchServer(InProcessServerBuilder.forName(name).directExecutor()).start();
+        ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
+        try {
+            var health = HealthGrpc.newBlockingStub(ch);
+            assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING,
+                    health.check(HealthCheckRequest.newBuilder().build()).getStatus());
+            var loading = assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> LeadMatchGrpc.newBlockingStub(ch).matchAndAssign(email("early-1", "jane@example-corp.com")));
+            assertEquals(io.grpc.Status.Code.UNAVAILABLE, loading.getStatus().getCode());
+            assertTrue(loading.getStatus().getDescription().contains("loading"), loading.getStatus().toString());
+            var admin = assertThrows(io.grpc.StatusRuntimeException.class, () -> LeadMatchAdminGrpc.newBlockingStub(ch)
+                    .getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build()));
+            assertEquals(io.grpc.Status.Code.UNAVAILABLE, admin.getStatus().getCode());
+
+            early.serve(engine);
+            AssignResponse r = LeadMatchGrpc.newBlockingStub(ch).matchAndAssign(email("early-1", "jane@example-corp.com"));
+            assertEquals(USR01, r.getAssigneeId());
+            assertEquals(HealthCheckResponse.ServingStatus.SERVING,
+                    health.check(HealthCheckRequest.newBuilder().setService(LeadMatchGrpc.SERVICE_NAME).build())
+                            .getStatus());
+            assertThrows(IllegalStateException.class, () -> early.serve(engine), "one engine per server");
+        } finally {
+            ch.shutdownNow();
+            early.drain(1_000);
+        }
+    }
+
     @Test
     void teamStateCountsRoundRobinAssignments() {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);

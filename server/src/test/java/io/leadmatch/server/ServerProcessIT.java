@@ -36,14 +36,18 @@ class ServerProcessIT {
     Path data;
 
     static Process start(Path snapshot, Path data, String... extra) throws IOException {
+        return start(0, snapshot, data, extra);
+    }
+
+    static Process start(int port, Path snapshot, Path data, String... extra) throws IOException {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-Dchronicle.analytics.disable=true"));
         String flags = System.getProperty("leadmatch.jvm.flags", "").trim();
         if (!flags.isEmpty()) {
             Collections.addAll(cmd, flags.split("\\s+"));
         }
-        Collections.addAll(cmd, "-jar", System.getProperty("leadmatch.server.jar"), "serve", "--port", "0",
-                "--bind", "127.0.0.1", "--snapshot", snapshot.toString(), "--data-dir", data.toString());
+        Collections.addAll(cmd, "-jar", System.getProperty("leadmatch.server.jar"), "serve", "--port",
+                Integer.toString(port), "--bind", "127.0.0.1", "--snapshot", snapshot.toString(), "--data-dir", data.toString());
         Collections.addAll(cmd, extra);
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
@@ -189,6 +193,19 @@ class ServerProcessIT {
         assertEquals(2, p.exitValue(), out);
         assertTrue(out.contains("40 of 573 rows skipped (7.0%), above the threshold 2.0%; first problems: ")
                 && out.contains("missing account Id"), out);
+    }
+
+    /** The port binds while the snapshot loads; one already taken stops start-up with exit code 2 and a message. */
+    @Test
+    void aPortInUseFailsWithAClearMessage() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            Process p = start(taken.getLocalPort(), demo(), data);
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+            assertEquals(2, p.exitValue(), out);
+            assertTrue(out.contains("cannot listen on 127.0.0.1:" + taken.getLocalPort()), out);
+        }
     }
 
     @Test
