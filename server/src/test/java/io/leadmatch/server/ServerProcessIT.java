@@ -47,7 +47,8 @@ class ServerProcessIT {
             Collections.addAll(cmd, flags.split("\\s+"));
         }
         Collections.addAll(cmd, "-jar", System.getProperty("leadmatch.server.jar"), "serve", "--port",
-                Integer.toString(port), "--bind", "127.0.0.1", "--snapshot", snapshot.toString(), "--data-dir", data.toString());
+                Integer.toString(port), "--bind", "127.0.0.1", "--snapshot", snapshot.toString(), "--data-dir",
+                data.toString());
         Collections.addAll(cmd, extra);
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
     }
