@@ -68,6 +68,33 @@ class PersistedTablesTest {
         }
     }
 
+    /**
+     * The persisted state is read while the journal recovers, before the journal's lock says the data directory is
+     * this engine's. A second engine on a directory in use must fail, free what it read early, and leave the first
+     * engine's files and answers alone.
+     */
+    @Test
+    void aSecondEngineOnADataDirectoryInUseFailsAndLeavesTheFirstServing() throws Exception {
+        List<String> parsed = firstStart();
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            List<String> before;
+            try (Stream<Path> files = Files.list(data.resolve("index"))) {
+                before = files.map(p -> p.getFileName().toString()).sorted().toList();
+            }
+            RuntimeException e = assertThrows(RuntimeException.class,
+                    () -> LeadMatchEngine.open(EngineConfig.of(snapshot, data)).close());
+            assertTrue(String.valueOf(e.getMessage() + " " + e.getCause()).contains("another process or engine"),
+                    e.toString());
+            try (Stream<Path> files = Files.list(data.resolve("index"))) {
+                assertEquals(before, files.map(p -> p.getFileName().toString()).sorted().toList());
+            }
+            assertEquals(parsed, answers(engine));
+        }
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            assertTrue(engine.indexReused(), "the index file is intact");
+        }
+    }
+
     @Test
     void aDamagedTablesFileIsIgnoredAndTheExportParsedAgain() throws Exception {
         List<String> parsed = firstStart();

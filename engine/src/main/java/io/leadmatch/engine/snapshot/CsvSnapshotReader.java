@@ -78,13 +78,34 @@ public final class CsvSnapshotReader {
         long started = System.nanoTime();
         RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
         if (indexFile != null) {
-            // The index file's name is a fingerprint of every input: its tables file is this snapshot's state.
             CrmSnapshot persisted = SnapshotTablesFile.read(SnapshotTablesFile.forIndex(indexFile), indexFile,
                     dir.toString(), routing, generation, started);
             if (persisted != null) {
                 return persisted;
             }
         }
+        return build(dir, c, normalizer, mailboxes, indexFile, generation, routing, started);
+    }
+
+    /**
+     * The state a previous run persisted for this export, or null when there is none to reuse. The index file's
+     * name is a fingerprint of every input, so its tables file is this snapshot's state. Reads only: safe to run
+     * before the data directory is known to be this process's (the engine starts it while its journal recovers).
+     */
+    public static CrmSnapshot loadPersisted(Path dir, Path indexFile, long generation) throws SnapshotException {
+        if (!Files.isDirectory(dir)) {
+            throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
+        }
+        long started = System.nanoTime();
+        RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
+        return SnapshotTablesFile.read(SnapshotTablesFile.forIndex(indexFile), indexFile, dir.toString(), routing,
+                generation, started);
+    }
+
+    /** Parses the export and builds the generation (and persists it when {@code indexFile} is set). */
+    private static CrmSnapshot build(Path dir, CsvColumns c, DomainNormalizer normalizer, MailboxProviders mailboxes,
+                                     Path indexFile, long generation, RoutingConfig routing, long started)
+            throws SnapshotException {
         SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer, mailboxes);
 
         String uId = c.user("id");
