@@ -97,15 +97,22 @@ public final class IndexFingerprint {
             size = ch.size();
             for (long at = 0; at < size; at += MAP_CHUNK) {
                 MappedByteBuffer m = ch.map(FileChannel.MapMode.READ_ONLY, at, Math.min(MAP_CHUNK, size - at));
-                crc.update(m);
-                m.rewind();
-                adler.update(m);
+                // Both checksums per slice while it is in cache: one trip through memory instead of two.
+                int end = m.capacity();
+                for (int from = 0; from < end; from += SLICE) {
+                    int to = Math.min(end, from + SLICE);
+                    crc.update(m.limit(to).position(from));
+                    adler.update(m.limit(to).position(from));
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
         sha.update(ByteBuffer.allocate(24).putLong(size).putLong(crc.getValue()).putLong(adler.getValue()).array());
     }
+
+    /** Checksummed in slices that stay in the CPU's cache between the two checksums. */
+    private static final int SLICE = 256 * 1024;
 
     /** Mapped in pieces: a mapping is limited to 2 GB. */
     private static final long MAP_CHUNK = 1L << 30;
