@@ -167,7 +167,11 @@ final class AssignmentJournal implements AutoCloseable {
         if ((flags & TEAM_ID_FOLLOWS) != 0) {
             rec.putString(out.teamId);
         }
-        rec.putString(out.assigneeId);
+        if (out.assigneeIdEncoded != null) {
+            rec.putBytes(out.assigneeIdEncoded, out.assigneeIdEncoded.length);
+        } else {
+            rec.putString(out.assigneeId);
+        }
         if ((flags & NOTE_FOLLOWS) != 0) {
             rec.putString(note);
         }
@@ -368,11 +372,11 @@ final class AssignmentJournal implements AutoCloseable {
      * need not repeat. Each member's code is its skip, flagged when {@code passed} (null: nobody was) says it was
      * passed over for a pending skip.
      */
-    static void writeSection(AssignmentResult out, String teamId, long configSequence, byte[] skips,
+    static void writeSection(AssignmentResult out, String teamId, byte[] sectionHead, byte[] skips,
                              boolean[] passed, byte mode, int winner) {
         PayloadWriter rec = out.record;
         int n = skips.length;
-        rec.putByte(SECTION).putString(teamId).putVarLong(configSequence).putVarLong(n);
+        rec.putBytes(sectionHead, sectionHead.length);
         if (passed == null) {
             rec.putBytes(skips, n);
         } else {
@@ -382,6 +386,20 @@ final class AssignmentJournal implements AutoCloseable {
         }
         rec.putByte(mode).putVarLong(winner + 1L);
         out.sectionTeamId = teamId;
+    }
+
+    /**
+     * The start of every SECTION of a team under one membership: the section type, team id, the membership's
+     * journal sequence and the member count, encoded once per membership rather than once per pick.
+     */
+    static byte[] sectionHead(String teamId, long configSequence, int members) {
+        return new PayloadWriter(64).putByte(SECTION).putString(teamId).putVarLong(configSequence)
+                .putVarLong(members).payloadCopy();
+    }
+
+    /** A string as {@link PayloadWriter#putString} writes it: for ids written again and again (the assignee's). */
+    static byte[] encoded(String s) {
+        return new PayloadWriter(16 + s.length()).putString(s).payloadCopy();
     }
 
     /** Writes the counters that end a SECTION with a winner. */

@@ -27,6 +27,8 @@ public final class AssignmentResult {
     String teamName = "";
     String assigneeId = "";
     String assigneeName = "";
+    /** {@link #assigneeId} as the journal writes it, when the scheduler has it encoded already; else null. */
+    byte[] assigneeIdEncoded;
     // Facts for the explanation.
     String accountName;
     OwnerCheck ownerCheck = OwnerCheck.NONE;
@@ -70,6 +72,9 @@ public final class AssignmentResult {
         }
         if (assigneeName != "") {
             assigneeName = "";
+        }
+        if (assigneeIdEncoded != null) {
+            assigneeIdEncoded = null;
         }
         if (accountName != null) {
             accountName = null;

@@ -101,6 +101,10 @@ final class TeamScheduler {
     private long total;
     /** Sequence of the journal record describing the current membership (0 without a journal). */
     private long configSequence;
+    /** The encoded start of this team's journal sections under the current membership; null: encode again. */
+    private byte[] sectionHead;
+    /** Members' user ids as the journal writes them. */
+    private byte[][] encodedIds;
     // Per member, carried over reconfigure by user id.
     private long[] capDay;
     private int[] capUsed;
@@ -155,9 +159,12 @@ final class TeamScheduler {
 
     private void allocateCaches(int n) {
         open = new java.util.concurrent.atomic.AtomicInteger[n];
+        encodedIds = new byte[n][];
         for (int i = 0; i < n; i++) {
             open[i] = openLeads.of(members[i].userId());
+            encodedIds[i] = AssignmentJournal.encoded(members[i].userId());
         }
+        sectionHead = null;
         cachedPresence = null;
         presence = new long[n];
         names = new String[n];
@@ -223,11 +230,13 @@ final class TeamScheduler {
         if (journal != null) {
             configSequence = journal.appendTeam(teamId, name, members);
         }
+        sectionHead = null;
     }
 
     /** Recovery: the membership now in force was journaled as record {@code sequence}. */
     synchronized void recoveredConfigSequence(long sequence) {
         configSequence = sequence;
+        sectionHead = null;
     }
 
     /** Index of a member, or -1. */
@@ -293,7 +302,11 @@ final class TeamScheduler {
                 }
             }
         }
-        AssignmentJournal.writeSection(out, teamId, configSequence, skips, anyPassed ? passed : null, mode, winner);
+        byte[] head = sectionHead;
+        if (head == null) {
+            head = sectionHead = AssignmentJournal.sectionHead(teamId, configSequence, members.length);
+        }
+        AssignmentJournal.writeSection(out, teamId, head, skips, anyPassed ? passed : null, mode, winner);
         if (winner < 0) {
             return -1;
         }
@@ -307,6 +320,7 @@ final class TeamScheduler {
         out.teamId = teamId;
         out.teamName = name;
         out.assigneeId = members[winner].userId();
+        out.assigneeIdEncoded = encodedIds[winner];
         out.assigneeName = names[winner];
         if (journal != null) {
             out.sequence = journal.appendAssignment(out, nowMillis);
@@ -604,6 +618,7 @@ final class TeamScheduler {
         t.refreshPending();
         t.total = total;
         t.configSequence = configSequence;
+        t.sectionHead = null;
         return t;
     }
 

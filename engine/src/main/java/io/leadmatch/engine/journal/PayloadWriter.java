@@ -182,6 +182,11 @@ public final class PayloadWriter {
     static final int LATIN1 = 0;
     static final int UTF16 = 1;
 
+    /** A copy of the payload written so far (to cache the encoding of something written again and again). */
+    public byte[] payloadCopy() {
+        return java.util.Arrays.copyOfRange(buffer, HEAD, length);
+    }
+
     /** Payload bytes written so far. */
     public int length() {
         return length - HEAD;

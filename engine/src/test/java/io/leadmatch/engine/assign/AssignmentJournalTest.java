@@ -82,6 +82,8 @@ class AssignmentJournalTest {
         assertTrue(allocated < 1024, allocated + " bytes allocated by 10,000 encodes");
     }
 
+    private static final byte[] SECTION_HEAD = AssignmentJournal.sectionHead("na-ae", 7, 6);
+
     private static int encode(AssignmentJournal journal, AssignmentResult out, byte[] skips, boolean[] passed,
                               CharSequence domain, int i) {
         out.reset("asg-");
@@ -90,7 +92,7 @@ class AssignmentJournalTest {
         out.detail = "Zoë → 中";
         AssignmentJournal.writePrefix(out.record, "req-1", 3, Outcome.MATCHED, domain, "example-corp.com",
                 "0015g00000A0001AAA", out, "0055g00000USR01AAA", "");
-        AssignmentJournal.writeSection(out, "na-ae", 7, skips, passed, (byte) 2, 3);
+        AssignmentJournal.writeSection(out, "na-ae", SECTION_HEAD, skips, passed, (byte) 2, 3);
         AssignmentJournal.writeCounters(out.record, i, -i, i + 1, 10L * i, i & 31);
         out.rule = AssignmentRule.ROUND_ROBIN;
         out.teamId = "na-ae";
