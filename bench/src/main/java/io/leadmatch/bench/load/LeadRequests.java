@@ -1,12 +1,11 @@
 package io.leadmatch.bench.load;
 
 import io.leadmatch.proto.v1.MatchRequest;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
+import de.siegmar.fastcsv.reader.NamedCsvRecord;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,42 +33,38 @@ final class LeadRequests {
     /** Reads request_id,email,website,company,country,state (RFC 4180, header row). */
     static LeadRequests load(Path csv) throws IOException {
         List<MatchRequest> out = new ArrayList<>();
-        try (CSVParser parser = open(csv)) {
-            for (CSVRecord r : parser) {
+        try (CsvReader<NamedCsvRecord> parser = open(csv)) {
+            for (NamedCsvRecord r : parser) {
                 out.add(request(r));
             }
         }
         return new LeadRequests(out.toArray(new MatchRequest[0]));
     }
 
-    /** Opens a leads.csv for reading row by row, its header checked; closing the parser closes the file. */
-    static CSVParser open(Path csv) throws IOException {
-        CSVFormat format = CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get();
-        Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-        try {
-            CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get();
-            for (String column : new String[]{"request_id", "email", "website", "company", "country", "state"}) {
-                if (!parser.getHeaderMap().containsKey(column)) {
-                    parser.close();
-                    throw new IllegalArgumentException(csv + ":1: missing column " + column);
-                }
-            }
-            return parser;
-        } catch (IOException | RuntimeException e) {
-            reader.close();
-            throw e;
+    /** Opens a leads.csv for reading row by row, its header checked; closing the reader closes the file. */
+    static CsvReader<NamedCsvRecord> open(Path csv) throws IOException {
+        List<String> header;
+        try (CsvReader<CsvRecord> first = CsvReader.builder().detectBomHeader(true)
+                .ofCsvRecord(csv, StandardCharsets.UTF_8)) {
+            header = first.stream().findFirst().map(CsvRecord::getFields).orElse(List.of());
         }
+        for (String column : new String[]{"request_id", "email", "website", "company", "country", "state"}) {
+            if (!header.contains(column)) {
+                throw new IllegalArgumentException(csv + ":1: missing column " + column);
+            }
+        }
+        return CsvReader.builder().detectBomHeader(true).ofNamedCsvRecord(csv, StandardCharsets.UTF_8);
     }
 
     /** One leads.csv row as a request, its request_id as in the file. */
-    static MatchRequest request(CSVRecord r) {
+    static MatchRequest request(NamedCsvRecord r) {
         return MatchRequest.newBuilder()
-                .setRequestId(r.get("request_id"))
-                .setEmail(r.get("email"))
-                .setWebsite(r.get("website"))
-                .setCompany(r.get("company"))
-                .setCountry(r.get("country"))
-                .setState(r.get("state"))
+                .setRequestId(r.getField("request_id"))
+                .setEmail(r.getField("email"))
+                .setWebsite(r.getField("website"))
+                .setCompany(r.getField("company"))
+                .setCountry(r.getField("country"))
+                .setState(r.getField("state"))
                 .build();
     }
 

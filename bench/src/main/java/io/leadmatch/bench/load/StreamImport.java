@@ -10,8 +10,8 @@ import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.Outcome;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.NamedCsvRecord;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -208,7 +208,7 @@ public final class StreamImport {
     static Result run(Options options, PrintStream out) throws IOException, InterruptedException {
         ManagedChannel channel = NettyChannelBuilder.forAddress(options.host(), options.port()).usePlaintext()
                 .build();
-        try (CSVParser parser = LeadRequests.open(options.leads())) {
+        try (CsvReader<NamedCsvRecord> parser = LeadRequests.open(options.leads())) {
             Importer importer = new Importer(parser.iterator(), options.rows(), options.window(), System::nanoTime);
             importer.start(channel);
             if (!importer.done.await(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
@@ -237,7 +237,7 @@ public final class StreamImport {
      * {@link #pump()} from the starting thread.
      */
     private static final class Importer implements ClientResponseObserver<MatchRequest, AssignResponse> {
-        private final Iterator<CSVRecord> rows;
+        private final Iterator<NamedCsvRecord> rows;
         private final long limit;
         private final String[] sentIds; // FIFO ring: responses come in request order
         private final LongSupplier clock;
@@ -254,7 +254,7 @@ public final class StreamImport {
         private boolean completed;
         volatile Throwable firstError;
 
-        Importer(Iterator<CSVRecord> rows, long limit, int window, LongSupplier clock) {
+        Importer(Iterator<NamedCsvRecord> rows, long limit, int window, LongSupplier clock) {
             this.rows = rows;
             this.limit = limit;
             this.sentIds = new String[window];

@@ -12,16 +12,14 @@ import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
 import io.leadmatch.engine.snapshot.LoadReport;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -117,21 +115,22 @@ class DataGeneratorTest {
         int matchedOtherAccount = 0;
         int rows = 0;
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, null));
-             Reader reader = Files.newBufferedReader(dir.resolve(DataGenerator.LEADS), StandardCharsets.UTF_8);
-             CSVParser csv = CSVParser.builder().setReader(reader)
-                     .setFormat(CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()).get()) {
-            assertEquals(List.of(DataGenerator.LEAD_COLUMNS), csv.getHeaderNames());
-            for (CSVRecord row : csv) {
+             CsvReader<CsvRecord> csv = CsvReader.builder().ofCsvRecord(dir.resolve(DataGenerator.LEADS),
+                     StandardCharsets.UTF_8)) {
+            java.util.Iterator<CsvRecord> rowsIn = csv.iterator();
+            assertEquals(List.of(DataGenerator.LEAD_COLUMNS), rowsIn.next().getFields());
+            while (rowsIn.hasNext()) {
+                CsvRecord row = rowsIn.next();
                 LeadModel.Lead expected = model.generate(rows);
                 // The CSV round trip gives back exactly what the model generated (quoting, UTF-8).
                 assertEquals(List.of(expected.requestId(), expected.email(), expected.website(), expected.company(),
-                        expected.country(), expected.state()), row.toList());
-                MatchResult r = engine.match(new Lead(row.get(0), row.get(1), row.get(2), row.get(3), row.get(4),
-                        row.get(5), Map.of()));
+                        expected.country(), expected.state()), row.getFields());
+                MatchResult r = engine.match(new Lead(row.getField(0), row.getField(1), row.getField(2), row.getField(3), row.getField(4),
+                        row.getField(5), Map.of()));
                 mix.merge(r.outcome(), 1, Integer::sum);
                 if (r.outcome() != outcomeOf(expected.category())) {
                     mismatches.merge(expected.category() + " -> " + r.outcome() + " " + r.reason() + " "
-                            + row.toList(), 1, Integer::sum);
+                            + row.getFields(), 1, Integer::sum);
                 } else if (expected.category() == LeadModel.Category.MATCHED
                         && !r.accountId().equals(SalesforceId.of(SalesforceId.ACCOUNT, expected.account()))) {
                     matchedOtherAccount++; // a shared domain: the tie-break chose the parent or another claimant

@@ -1,7 +1,6 @@
 package io.leadmatch.engine.crm;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -26,15 +25,18 @@ public final class AccountTable {
     private final String[] state;
     private final int[] openOpportunityOwner;
     private final IdMap ordinals;
-    /** Ids added by incremental changes (the loaded {@link #ordinals} map is shared, never mutated). */
-    private final Object2IntOpenHashMap<String> addedOrdinals;
+    /**
+     * Ids added by incremental changes, ordinal {@code k} here being table ordinal {@code addedBase + k} (the loaded
+     * {@link #ordinals} map is shared, never mutated); null when nothing was added.
+     */
+    private final KeyOrdinals addedOrdinals;
+    private final int addedBase;
     /** Tombstones of deleted accounts; null when nothing was ever deleted. */
     private final boolean[] deleted;
 
     private AccountTable(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
                          String[] country, String[] state, int[] openOpportunityOwner,
-                         IdMap ordinals, Object2IntOpenHashMap<String> addedOrdinals,
-                         boolean[] deleted) {
+                         IdMap ordinals, KeyOrdinals addedOrdinals, int addedBase, boolean[] deleted) {
         this.ids = ids;
         this.names = names;
         this.owner = owner;
@@ -45,11 +47,12 @@ public final class AccountTable {
         this.openOpportunityOwner = openOpportunityOwner;
         this.ordinals = ordinals;
         this.addedOrdinals = addedOrdinals;
+        this.addedBase = addedBase;
         this.deleted = deleted;
     }
 
     private AccountTable(Builder b) {
-        this.ids = b.ids.toArray(new String[0]);
+        this.ids = b.ordinals.keys();
         this.names = b.names.toArray(new String[0]);
         this.owner = b.owner.toIntArray();
         this.parent = b.parent.toIntArray();
@@ -59,6 +62,7 @@ public final class AccountTable {
         this.openOpportunityOwner = b.openOpportunityOwner.toIntArray();
         this.ordinals = new IdMap(b.ordinals);
         this.addedOrdinals = null;
+        this.addedBase = ids.length;
         this.deleted = null;
     }
 
@@ -69,19 +73,19 @@ public final class AccountTable {
     public static AccountTable ofColumns(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
                                          String[] country, String[] state, int[] openOpportunityOwner) {
         return new AccountTable(ids, names, owner, parent, type, country, state, openOpportunityOwner,
-                new IdMap(ids), null, null);
+                new IdMap(ids), null, ids.length, null);
     }
 
     /**
      * The id → ordinal map of a loaded table. A table read back at a restart builds it on its own thread (a
-     * million ids take ~0.5 s, which would otherwise delay serving: matching goes by ordinal) and the first lookup
+     * million ids take ~0.2 s, which would otherwise delay serving: matching goes by ordinal) and the first lookup
      * waits for it; a table built from an export has it already.
      */
     private static final class IdMap {
-        private final CompletableFuture<Object2IntOpenHashMap<String>> built;
-        private volatile Object2IntOpenHashMap<String> map;
+        private final CompletableFuture<KeyOrdinals> built;
+        private volatile KeyOrdinals map;
 
-        IdMap(Object2IntOpenHashMap<String> map) {
+        IdMap(KeyOrdinals map) {
             this.map = map;
             this.built = CompletableFuture.completedFuture(map);
         }
@@ -90,12 +94,7 @@ public final class AccountTable {
             this.built = new CompletableFuture<>();
             Thread t = new Thread(() -> {
                 try {
-                    Object2IntOpenHashMap<String> m = new Object2IntOpenHashMap<>(ids.length);
-                    m.defaultReturnValue(-1);
-                    for (int i = 0; i < ids.length; i++) {
-                        m.put(ids[i], i);
-                    }
-                    built.complete(m);
+                    built.complete(KeyOrdinals.of(ids));
                 } catch (Throwable e) {
                     built.completeExceptionally(e);
                 }
@@ -104,8 +103,8 @@ public final class AccountTable {
             t.start();
         }
 
-        Object2IntOpenHashMap<String> get() {
-            Object2IntOpenHashMap<String> m = map;
+        KeyOrdinals get() {
+            KeyOrdinals m = map;
             if (m == null) {
                 m = built.join();
                 map = m;
@@ -128,7 +127,11 @@ public final class AccountTable {
     /** Ordinal of an id, deleted or not. */
     private int anyOrdinalOf(String id) {
         int o = SalesforceIds.lookup(ordinals.get(), id);
-        return o < 0 && addedOrdinals != null ? SalesforceIds.lookup(addedOrdinals, id) : o;
+        if (o < 0 && addedOrdinals != null) {
+            int added = SalesforceIds.lookup(addedOrdinals, id);
+            o = added < 0 ? -1 : addedBase + added;
+        }
+        return o;
     }
 
     /** True when the account was deleted by an incremental change. */
@@ -171,9 +174,8 @@ public final class AccountTable {
         String[] nState = java.util.Arrays.copyOf(state, n);
         int[] nOpp = java.util.Arrays.copyOf(openOpportunityOwner, n);
         java.util.Arrays.fill(nOpp, ids.length, n, -1);
-        Object2IntOpenHashMap<String> nAdded = addedOrdinals == null ? new Object2IntOpenHashMap<>()
-                : new Object2IntOpenHashMap<>(addedOrdinals);
-        nAdded.defaultReturnValue(-1);
+        KeyOrdinals nAdded = addedOrdinals == null ? new KeyOrdinals(Math.max(8, added))
+                : addedOrdinals.copy();
         boolean needTombstones = deleted != null || deletes.length > 0;
         boolean[] nDeleted = needTombstones ? (deleted == null ? new boolean[n] : java.util.Arrays.copyOf(deleted, n))
                 : null;
@@ -185,7 +187,7 @@ public final class AccountTable {
             if (o < 0) {
                 o = next++;
                 nIds[o] = r.id();
-                nAdded.put(r.id(), o);
+                nAdded.add(r.id()); // ordinal o - addedBase: both count up from the loaded table's end
             }
             rowOrdinals[i] = o;
             nNames[o] = r.name();
@@ -201,7 +203,7 @@ public final class AccountTable {
             nDeleted[o] = true;
         }
         AccountTable t = new AccountTable(nIds, nNames, nOwner, nParent, nType, nCountry, nState, nOpp, ordinals,
-                nAdded, nDeleted);
+                nAdded, addedBase, nDeleted);
         // Parents resolve against the new table, so a batch may bring a parent and its children together.
         for (int i = 0; i < upserts.size(); i++) {
             nParent[rowOrdinals[i]] = t.ordinalOf(upserts.get(i).parentId());
@@ -248,7 +250,6 @@ public final class AccountTable {
 
     /** Collects accounts; parent references are resolved in {@link #build()}. */
     public static final class Builder {
-        private final ArrayList<String> ids = new ArrayList<>();
         private final ArrayList<String> names = new ArrayList<>();
         private final IntArrayList owner = new IntArrayList();
         private final ArrayList<String> parentIds = new ArrayList<>();
@@ -257,16 +258,11 @@ public final class AccountTable {
         private final ArrayList<String> country = new ArrayList<>();
         private final ArrayList<String> state = new ArrayList<>();
         private final IntArrayList openOpportunityOwner = new IntArrayList();
-        private final Object2IntOpenHashMap<String> ordinals = new Object2IntOpenHashMap<>();
+        private KeyOrdinals ordinals = new KeyOrdinals(1_024);
         private long[] newestOpenCreated = new long[0];
-
-        public Builder() {
-            ordinals.defaultReturnValue(-1);
-        }
 
         /** Makes room for about {@code n} accounts up front (an estimate; more still fit). */
         public void expect(int n) {
-            ids.ensureCapacity(n);
             names.ensureCapacity(n);
             owner.ensureCapacity(n);
             parentIds.ensureCapacity(n);
@@ -275,18 +271,19 @@ public final class AccountTable {
             country.ensureCapacity(n);
             state.ensureCapacity(n);
             openOpportunityOwner.ensureCapacity(n);
-            ordinals.ensureCapacity(n);
+            if (ordinals.size() == 0) {
+                ordinals = new KeyOrdinals(n);
+            }
         }
 
         /** Adds an account; returns its ordinal, or -1 if the id is already present. */
         public int add(String id, String name, int ownerOrdinal, String parentId, AccountType accountType,
                        String billingCountry, String billingState) {
-            int ordinal = ids.size();
             // One hash operation per row: duplicates are detected on the id as exported (exports use one form).
-            if (ordinals.putIfAbsent(id, ordinal) != ordinals.defaultReturnValue()) {
+            int ordinal = ordinals.add(id);
+            if (ordinal < 0) {
                 return -1;
             }
-            ids.add(id);
             names.add(name);
             owner.add(ownerOrdinal);
             parentIds.add(parentId);
@@ -304,13 +301,13 @@ public final class AccountTable {
 
         /** Number of accounts added so far. */
         public int size() {
-            return ids.size();
+            return ordinals.size();
         }
 
         /** Records an open opportunity; the newest (by creation time) per account wins. */
         public void openOpportunity(int accountOrdinal, int ownerOrdinal, long createdEpochMillis) {
             if (newestOpenCreated.length <= accountOrdinal) {
-                long[] grown = new long[Math.max(ids.size(), accountOrdinal + 1)];
+                long[] grown = new long[Math.max(ordinals.size(), accountOrdinal + 1)];
                 java.util.Arrays.fill(grown, newestOpenCreated.length, grown.length, Long.MIN_VALUE);
                 System.arraycopy(newestOpenCreated, 0, grown, 0, newestOpenCreated.length);
                 newestOpenCreated = grown;

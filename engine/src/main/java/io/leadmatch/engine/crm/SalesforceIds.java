@@ -1,7 +1,5 @@
 package io.leadmatch.engine.crm;
 
-import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
-
 /**
  * Salesforce record ids come in a case-sensitive 15-character form and a case-insensitive-safe 18-character form
  * (the 15 plus a 3-character checksum of the case). Exports mix them, so references are resolved by both.
@@ -11,15 +9,15 @@ final class SalesforceIds {
     }
 
     /** Looks {@code id} up as given, then by its 15-character prefix when it is an 18-character id. */
-    static int lookup(Object2IntOpenHashMap<String> ordinals, String id) {
+    static int lookup(KeyOrdinals ordinals, String id) {
         if (id == null || id.isEmpty()) {
             return -1;
         }
-        int ordinal = ordinals.getInt(id);
+        int ordinal = ordinals.get(id);
         if (ordinal < 0 && id.length() == 18) {
-            ordinal = ordinals.getInt(id.substring(0, 15));
+            ordinal = ordinals.get(id.substring(0, 15));
         } else if (ordinal < 0 && id.length() == 15) {
-            ordinal = ordinals.getInt(to18(id));
+            ordinal = ordinals.get(to18(id));
         }
         return ordinal;
     }

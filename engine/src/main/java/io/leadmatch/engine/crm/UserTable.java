@@ -1,7 +1,5 @@
 package io.leadmatch.engine.crm;
 
-import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
-
 import java.util.ArrayList;
 import java.util.List;
 
@@ -13,18 +11,14 @@ public final class UserTable {
     private final String[] names;
     private final String[] emails;
     private final boolean[] active;
-    private final Object2IntOpenHashMap<String> ordinals;
+    private final KeyOrdinals ordinals;
 
     private UserTable(String[] ids, String[] names, String[] emails, boolean[] active) {
         this.ids = ids;
         this.names = names;
         this.emails = emails;
         this.active = active;
-        this.ordinals = new Object2IntOpenHashMap<>(ids.length);
-        ordinals.defaultReturnValue(-1);
-        for (int i = 0; i < ids.length; i++) {
-            ordinals.put(ids[i], i);
-        }
+        this.ordinals = KeyOrdinals.of(ids);
     }
 
     /** A table from its columns, as persisted beside the index. The arrays are taken, not copied. */
@@ -33,8 +27,8 @@ public final class UserTable {
     }
 
     private UserTable(Builder b) {
-        int n = b.ids.size();
-        this.ids = b.ids.toArray(new String[0]);
+        int n = b.ordinals.size();
+        this.ids = b.ordinals.keys();
         this.names = b.names.toArray(new String[0]);
         this.emails = b.emails.toArray(new String[0]);
         this.active = new boolean[n];
@@ -72,24 +66,18 @@ public final class UserTable {
 
     /** Collects users; rejects duplicate ids. */
     public static final class Builder {
-        private final List<String> ids = new ArrayList<>();
         private final List<String> names = new ArrayList<>();
         private final List<String> emails = new ArrayList<>();
         private final List<Boolean> active = new ArrayList<>();
-        private final Object2IntOpenHashMap<String> ordinals = new Object2IntOpenHashMap<>();
-
-        public Builder() {
-            ordinals.defaultReturnValue(-1);
-        }
+        private final KeyOrdinals ordinals = new KeyOrdinals(64);
 
         /** Adds a user; returns its ordinal, or -1 if the id is already present. */
         public int add(String id, String name, String email, boolean isActive) {
-            int ordinal = ids.size();
             // One hash operation per row: duplicates are detected on the id as exported (exports use one form).
-            if (ordinals.putIfAbsent(id, ordinal) != ordinals.defaultReturnValue()) {
+            int ordinal = ordinals.add(id);
+            if (ordinal < 0) {
                 return -1;
             }
-            ids.add(id);
             names.add(name);
             emails.add(email);
             active.add(isActive);

@@ -147,8 +147,26 @@ public final class DomainIndex implements AutoCloseable {
     /** As {@link #build(Object2LongMap, Iterable, Path, boolean)}, with the keys' average length known. */
     public static DomainIndex build(Object2LongMap<String> entries, double averageKeyBytes,
                                     Iterable<String> subdomainParents, Path file, boolean deleteOnClose) {
+        String[] keys = new String[entries.size()];
+        long[] values = new long[entries.size()];
+        int n = 0;
+        for (Object2LongMap.Entry<String> e : entries.object2LongEntrySet()) {
+            keys[n] = e.getKey();
+            values[n++] = e.getLongValue();
+        }
+        return build(keys, values, n, averageKeyBytes, subdomainParents, file, deleteOnClose);
+    }
+
+    /**
+     * Builds an index from the first {@code n} of {@code keys} (distinct) and their entries in {@code values}.
+     *
+     * @param averageKeyBytes  {@link #averageKeyBytes(long, long)} of the keys
+     * @see #build(Object2LongMap, Iterable, Path, boolean)
+     */
+    public static DomainIndex build(String[] keys, long[] values, int n, double averageKeyBytes,
+                                    Iterable<String> subdomainParents, Path file, boolean deleteOnClose) {
         try {
-            var builder = mapBuilder(entries.size(), averageKeyBytes);
+            var builder = mapBuilder(n, averageKeyBytes);
             ChronicleMap<CharSequence, LongValue> map;
             if (file == null) {
                 map = builder.create();
@@ -157,17 +175,13 @@ public final class DomainIndex implements AutoCloseable {
                 Files.deleteIfExists(file);
                 map = builder.createPersistedTo(file.toFile());
             }
-            LongValue value = Values.newHeapInstance(LongValue.class);
-            for (Object2LongMap.Entry<String> e : entries.object2LongEntrySet()) {
-                value.setValue(e.getLongValue());
-                map.put(e.getKey(), value);
-            }
+            putAll(map, keys, values, n);
             LongOpenHashSet parents = new LongOpenHashSet();
             for (String parent : subdomainParents) {
                 parents.add(hash(parent, 0, parent.length()));
             }
             if (file != null) {
-                Files.writeString(readyMarker(file), Long.toString(entries.size()));
+                Files.writeString(readyMarker(file), Long.toString(n));
             }
             return new DomainIndex(map, parents, file, deleteOnClose, false);
         } catch (IOException e) {
@@ -175,20 +189,57 @@ public final class DomainIndex implements AutoCloseable {
         }
     }
 
+    /** Below this many entries one thread fills the map; above, two (the map's segments lock independently). */
+    private static final int PARALLEL_PUT_THRESHOLD = 200_000;
+
+    private static void putAll(ChronicleMap<CharSequence, LongValue> map, String[] keys, long[] values, int n) {
+        if (n < PARALLEL_PUT_THRESHOLD || Runtime.getRuntime().availableProcessors() < 2) {
+            putRange(map, keys, values, 0, n);
+            return;
+        }
+        int half = n / 2;
+        java.util.concurrent.CompletableFuture<Void> other = new java.util.concurrent.CompletableFuture<>();
+        Thread t = new Thread(() -> {
+            try {
+                putRange(map, keys, values, half, n);
+                other.complete(null);
+            } catch (Throwable e) {
+                other.completeExceptionally(e);
+            }
+        }, "domain-index-fill");
+        t.setDaemon(true);
+        t.start();
+        putRange(map, keys, values, 0, half);
+        try {
+            other.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
+        }
+    }
+
+    private static void putRange(ChronicleMap<CharSequence, LongValue> map, String[] keys, long[] values, int from,
+                                 int to) {
+        LongValue value = Values.newHeapInstance(LongValue.class);
+        for (int i = from; i < to; i++) {
+            value.setValue(values[i]);
+            map.put(keys[i], value);
+        }
+    }
+
     /**
      * Opens the index persisted at {@code file} when a complete one is there (its ready marker exists and it holds
-     * exactly the expected number of entries), else builds it. The caller names the file after a fingerprint of
-     * everything the keys and values derive from, so an unchanged snapshot reuses the file after a restart.
-     * {@code averageKeyBytes} is {@link #averageKeyBytes} of the entries (the caller has it already).
+     * exactly the expected number of entries), else builds it from the first {@code n} of {@code keys} and
+     * {@code values}. The caller names the file after a fingerprint of everything the keys and values derive from,
+     * so an unchanged snapshot reuses the file after a restart.
      */
-    public static DomainIndex openOrBuild(Object2LongMap<String> entries, double averageKeyBytes,
+    public static DomainIndex openOrBuild(String[] keys, long[] values, int n, double averageKeyBytes,
                                           Iterable<String> subdomainParents, Path file) {
         Path marker = readyMarker(file);
         if (Files.isRegularFile(file) && Files.isRegularFile(marker)) {
             ChronicleMap<CharSequence, LongValue> map = null;
             try {
-                map = mapBuilder(entries.size(), averageKeyBytes).createPersistedTo(file.toFile());
-                if (map.longSize() == entries.size() && sampleMatches(map, entries)) {
+                map = mapBuilder(n, averageKeyBytes).createPersistedTo(file.toFile());
+                if (map.longSize() == n && sampleMatches(map, keys, values, n)) {
                     LongOpenHashSet parents = new LongOpenHashSet();
                     for (String parent : subdomainParents) {
                         parents.add(hash(parent, 0, parent.length()));
@@ -208,7 +259,7 @@ public final class DomainIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reset index marker " + marker, e);
         }
-        return build(entries, averageKeyBytes, subdomainParents, file, false);
+        return build(keys, values, n, averageKeyBytes, subdomainParents, file, false);
     }
 
     /**
@@ -247,15 +298,16 @@ public final class DomainIndex implements AutoCloseable {
 
     /** Average key length of {@code entries} as the map is configured with it (persist it to reopen the map). */
     public static double averageKeyBytes(Object2LongMap<String> entries) {
-        long n = entries.size();
-        if (n == 0) {
-            return 16;
-        }
         long total = 0;
         for (String k : entries.keySet()) {
             total += k.length();
         }
-        return Math.max(4, (double) total / n);
+        return averageKeyBytes(entries.size(), total);
+    }
+
+    /** Average key length of {@code count} keys of {@code chars} characters in all, as the map is sized with it. */
+    public static double averageKeyBytes(long count, long chars) {
+        return count == 0 ? 16 : Math.max(4, (double) chars / count);
     }
 
     /** The one map configuration, for building and for reopening a persisted index. */
@@ -274,16 +326,14 @@ public final class DomainIndex implements AutoCloseable {
     }
 
     /** Spot-checks up to 1,000 entries, spread over the map, against what the snapshot says they must be. */
-    private static boolean sampleMatches(ChronicleMap<CharSequence, LongValue> map, Object2LongMap<String> entries) {
-        int step = Math.max(1, entries.size() / 1_000);
-        int i = 0;
+    private static boolean sampleMatches(ChronicleMap<CharSequence, LongValue> map, String[] keys, long[] values,
+                                         int n) {
+        int step = Math.max(1, n / 1_000);
         LongValue holder = Values.newHeapInstance(LongValue.class);
-        for (Object2LongMap.Entry<String> e : entries.object2LongEntrySet()) {
-            if (i++ % step == 0) {
-                LongValue v = map.getUsing(e.getKey(), holder);
-                if (v == null || v.getValue() != e.getLongValue()) {
-                    return false;
-                }
+        for (int i = 0; i < n; i += step) {
+            LongValue v = map.getUsing(keys[i], holder);
+            if (v == null || v.getValue() != values[i]) {
+                return false;
             }
         }
         return true;

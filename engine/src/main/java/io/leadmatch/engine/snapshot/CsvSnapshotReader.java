@@ -5,9 +5,9 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.RoutingConfigParser;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -179,7 +179,7 @@ public final class CsvSnapshotReader {
     /** A row by column name. */
     static final class Row {
         private final Map<String, Integer> columns;
-        private CSVRecord record;
+        private CsvRecord record;
         /**
          * Column indices by the identity of the name asked for: handlers ask with the same few string instances
          * on every row, and a case-insensitive map lookup per field was a tenth of a large load.
@@ -210,13 +210,13 @@ public final class CsvSnapshotReader {
 
         /** A required column's value, trimmed. */
         String get(String column) {
-            return record.get(indexOf(column)).trim();
+            return record.getField(indexOf(column)).trim();
         }
 
         /** An optional column's value, trimmed; empty when the column is absent. */
         String getOr(String column) {
             int i = indexOf(column);
-            return i < 0 ? "" : record.get(i).trim();
+            return i < 0 ? "" : record.getField(i).trim();
         }
     }
 
@@ -230,7 +230,7 @@ public final class CsvSnapshotReader {
     private static final Object END = new Object();
 
     /** A batch of lexed rows on its way from the lexing thread to the handling one. */
-    private record Batch(Map<String, Integer> columns, String[] where, CSVRecord[] records, int size) {
+    private record Batch(Map<String, Integer> columns, String[] where, CsvRecord[] records, int size) {
     }
 
     /**
@@ -244,7 +244,7 @@ public final class CsvSnapshotReader {
             Object last = END;
             try {
                 String[][] where = {new String[BATCH]};
-                CSVRecord[][] records = {new CSVRecord[BATCH]};
+                CsvRecord[][] records = {new CsvRecord[BATCH]};
                 int[] n = {0};
                 Map<?, ?>[] columns = {null};
                 lex(file, required, (w, row) -> {
@@ -254,7 +254,7 @@ public final class CsvSnapshotReader {
                     if (n[0] == BATCH) {
                         handOver(queue, columns[0], where[0], records[0], n[0]);
                         where[0] = new String[BATCH];
-                        records[0] = new CSVRecord[BATCH];
+                        records[0] = new CsvRecord[BATCH];
                         n[0] = 0;
                     }
                 });
@@ -309,7 +309,7 @@ public final class CsvSnapshotReader {
 
     @SuppressWarnings("unchecked")
     private static void handOver(java.util.concurrent.BlockingQueue<Object> queue, Map<?, ?> columns,
-                                 String[] where, CSVRecord[] records, int n) {
+                                 String[] where, CsvRecord[] records, int n) {
         try {
             queue.put(new Batch((Map<String, Integer>) columns, where, records, n));
         } catch (InterruptedException e) {
@@ -317,72 +317,125 @@ public final class CsvSnapshotReader {
         }
     }
 
-    /** Lexes {@code file} on the calling thread; {@code handler} gets each row (the row object is reused). */
+    /**
+     * Lexes {@code file} on the calling thread with FastCSV (RFC 4180: quoted fields with commas, doubled quotes and
+     * line breaks); {@code handler} gets each row (the row object is reused). Strict UTF-8: malformed bytes are an
+     * error naming the line, not replacement characters in a domain.
+     */
     private static void lex(Path file, List<String> required, RowHandler handler) throws SnapshotException {
         String name = file.getFileName().toString();
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
-        CSVFormat format = CSVFormat.RFC4180.builder().setIgnoreSurroundingSpaces(false).get();
         long line = 1;
-        try (Reader reader = new BufferedReader(new java.io.InputStreamReader(Files.newInputStream(file), decoder),
-                1 << 16)) {
-            reader.mark(1);
-            if (reader.read() != '\uFEFF') {
-                reader.reset();
+        CsvRecord last = null;
+        try (Reader reader = new java.io.InputStreamReader(Files.newInputStream(file), decoder);
+             CsvReader<CsvRecord> csv = CsvReader.builder()
+                     .skipEmptyLines(true)
+                     .allowMissingFields(true) // field counts are checked below, with our message
+                     .allowExtraFields(true)
+                     .ofCsvRecord(skipBom(reader))) {
+            Iterator<CsvRecord> it = csv.iterator();
+            if (!hasNext(it, name, line)) {
+                throw new SnapshotException(name, 1, "empty file: a header row is required");
             }
-            try (CSVParser parser = CSVParser.builder().setReader(reader).setFormat(format).get()) {
-                Iterator<CSVRecord> it = parser.iterator();
-                if (!it.hasNext()) {
-                    throw new SnapshotException(name, 1, "empty file: a header row is required");
+            CsvRecord header = it.next();
+            Map<String, Integer> columns = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
+            for (int i = 0; i < header.getFieldCount(); i++) {
+                columns.putIfAbsent(header.getField(i).trim(), i);
+            }
+            for (String col : required) {
+                if (!columns.containsKey(col)) {
+                    throw new SnapshotException(name, header.getStartingLineNumber(), "missing column '" + col
+                            + "' (header: " + String.join(",", header.getFields()) + ")");
                 }
-                CSVRecord header = it.next();
-                Map<String, Integer> columns = new TreeMap<>(String.CASE_INSENSITIVE_ORDER);
-                for (int i = 0; i < header.size(); i++) {
-                    columns.putIfAbsent(header.get(i).trim(), i);
+            }
+            int width = header.getFieldCount();
+            Row row = new Row(columns);
+            line = header.getStartingLineNumber() + 1;
+            while (hasNext(it, name, line)) {
+                CsvRecord record = it.next();
+                line = record.getStartingLineNumber();
+                if (record.getFieldCount() != width) {
+                    throw new SnapshotException(name, line, "expected " + width + " fields, found "
+                            + record.getFieldCount() + (record.getFieldCount() < width && endsInOpenQuote(file, record)
+                            ? " (a quoted field is not closed before the end of the file)" : ""));
                 }
-                for (String col : required) {
-                    if (!columns.containsKey(col)) {
-                        throw new SnapshotException(name, 1, "missing column '" + col + "' (header: "
-                                + String.join(",", header.toList()) + ")");
-                    }
-                }
-                int width = header.size();
-                Row row = new Row(columns);
-                line = parser.getCurrentLineNumber() + 1;
-                while (true) {
-                    boolean more;
-                    try {
-                        more = it.hasNext();
-                    } catch (UncheckedIOException | IllegalStateException e) {
-                        throw new SnapshotException(name, line, "malformed CSV: " + rootMessage(e), e);
-                    }
-                    if (!more) {
-                        break;
-                    }
-                    CSVRecord record = it.next();
-                    if (record.size() == 1 && record.get(0).isEmpty()) {
-                        line = parser.getCurrentLineNumber() + 1;
-                        continue; // blank line
-                    }
-                    if (record.size() != width) {
-                        throw new SnapshotException(name, line, "expected " + width + " fields, found "
-                                + record.size());
-                    }
-                    row.record = record;
-                    handler.row(name + ":" + line, row);
-                    line = parser.getCurrentLineNumber() + 1;
-                }
+                row.record = record;
+                handler.row(name + ":" + line, row);
+                last = record;
+            }
+            if (last != null && endsInOpenQuote(file, last)) {
+                throw new SnapshotException(name, last.getStartingLineNumber(),
+                        "a quoted field is not closed before the end of the file");
             }
         } catch (CharacterCodingException e) {
             throw new SnapshotException(name, line, "not valid UTF-8 text", e);
-        } catch (UncheckedIOException e) {
-            throw new SnapshotException(name, line, "malformed CSV: " + rootMessage(e), e);
         } catch (IOException e) {
-            if (e.getCause() instanceof CharacterCodingException || e instanceof java.nio.charset.MalformedInputException) {
-                throw new SnapshotException(name, line, "not valid UTF-8 text", e);
-            }
             throw new SnapshotException(name, line, "cannot read: " + rootMessage(e), e);
+        }
+    }
+
+    private static Reader skipBom(Reader reader) throws IOException {
+        Reader buffered = new BufferedReader(reader, 1 << 16);
+        buffered.mark(1);
+        if (buffered.read() != '\uFEFF') {
+            buffered.reset();
+        }
+        return buffered;
+    }
+
+    /** The iterator's next step, its failures as a {@link SnapshotException} naming the line. */
+    private static boolean hasNext(Iterator<CsvRecord> it, String name, long line) throws SnapshotException {
+        try {
+            return it.hasNext();
+        } catch (UncheckedIOException e) {
+            if (e.getCause() instanceof CharacterCodingException) {
+                throw new SnapshotException(name, lineOf(e, line), "not valid UTF-8 text", e);
+            }
+            throw new SnapshotException(name, lineOf(e, line), "cannot read: " + rootMessage(e), e);
+        } catch (CsvParseException e) {
+            throw new SnapshotException(name, lineOf(e, line), "malformed CSV: " + rootMessage(e), e);
+        }
+    }
+
+    private static final java.util.regex.Pattern RECORD_LINE =
+            java.util.regex.Pattern.compile("record that started in line (\\d+)");
+
+    /** The line FastCSV names in a failure ("…record that started in line N"), else {@code fallback}. */
+    private static long lineOf(Throwable e, long fallback) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getMessage() != null) {
+                java.util.regex.Matcher m = RECORD_LINE.matcher(t.getMessage());
+                if (m.find()) {
+                    return Long.parseLong(m.group(1));
+                }
+            }
+        }
+        return fallback;
+    }
+
+    /**
+     * True when {@code last}, the file's last record, ends inside a quoted field: FastCSV takes an unclosed quote
+     * to the end of the file as the field's value, so the value holds a line break and the file does not end
+     * with the closing quote.
+     */
+    private static boolean endsInOpenQuote(Path file, CsvRecord last) throws IOException {
+        String field = last.getField(last.getFieldCount() - 1);
+        if (field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
+            return false;
+        }
+        try (var ch = java.nio.channels.FileChannel.open(file)) {
+            long size = ch.size();
+            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(size, 64));
+            ch.read(b, size - b.capacity());
+            for (int i = b.capacity() - 1; i >= 0; i--) {
+                byte c = b.get(i);
+                if (c != '\n' && c != '\r') {
+                    return c != '"';
+                }
+            }
+            return true;
         }
     }
 
@@ -398,10 +451,16 @@ public final class CsvSnapshotReader {
         if (raw.isEmpty()) {
             return List.of();
         }
-        List<String> out = new ArrayList<>();
-        for (String s : raw.split("[;,\\s]+")) {
-            if (!s.isEmpty()) {
-                out.add(s);
+        List<String> out = new ArrayList<>(2);
+        int start = -1;
+        for (int i = 0; i <= raw.length(); i++) {
+            boolean separator = i == raw.length() || raw.charAt(i) == ';' || raw.charAt(i) == ','
+                    || Character.isWhitespace(raw.charAt(i));
+            if (separator && start >= 0) {
+                out.add(raw.substring(start, i));
+                start = -1;
+            } else if (!separator && start < 0) {
+                start = i;
             }
         }
         return out;

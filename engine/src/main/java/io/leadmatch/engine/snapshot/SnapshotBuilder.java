@@ -3,6 +3,7 @@ package io.leadmatch.engine.snapshot;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
+import io.leadmatch.engine.crm.KeyOrdinals;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
@@ -11,9 +12,6 @@ import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.RoutingConfig;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import it.unimi.dsi.fastutil.objects.Object2IntLinkedOpenHashMap;
-import it.unimi.dsi.fastutil.objects.Object2IntMap;
-import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -41,13 +39,16 @@ public final class SnapshotBuilder {
     private final UserTable.Builder users = new UserTable.Builder();
     private UserTable userTable;
     private final AccountTable.Builder accounts = new AccountTable.Builder();
+    /** Index keys of accounts' domains, numbered in load order. */
+    private KeyOrdinals domains = new KeyOrdinals(1 << 16);
     /**
-     * Index key → the first account claiming it, in load order. Most keys have one claimant: a primitive map
-     * keeps a million of them without a list object each (at 1M accounts that was ~100 MB of garbage).
+     * By key ordinal: the account claiming it ({@code >= 0}), or for a key several accounts claim (a conflict,
+     * rare) {@code -2 - i}, {@code i} indexing {@link #sharedDomains}. Most keys have one claimant: a primitive
+     * column keeps a million of them without a list object each.
      */
-    private final Object2IntLinkedOpenHashMap<String> domainOwner = new Object2IntLinkedOpenHashMap<>(1 << 16);
-    /** Keys claimed by several accounts (conflicts, rare) → every claimant in load order. */
-    private final Map<String, IntArrayList> sharedDomains = new java.util.HashMap<>();
+    private final IntArrayList domainOwner = new IntArrayList(1 << 16);
+    /** Claimants of shared keys, each list in load order. */
+    private final List<IntArrayList> sharedDomains = new ArrayList<>();
     /** Alias key → canonical key. */
     private final Map<String, String> aliases = new LinkedHashMap<>();
     private final List<String> warnings = new ArrayList<>();
@@ -73,12 +74,14 @@ public final class SnapshotBuilder {
     public void expectAccounts(int accounts) {
         if (accounts > 0) {
             this.accounts.expect(accounts);
+            if (domains.size() == 0) {
+                domains = new KeyOrdinals(accounts + accounts / 8);
+            }
             domainOwner.ensureCapacity(accounts + accounts / 8);
         }
     }
 
     public SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
-        domainOwner.defaultReturnValue(-1);
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
@@ -148,9 +151,18 @@ public final class SnapshotBuilder {
         rememberSubdomainParent();
         String key = host.lookupKey();
         accountDomains.key(key);
-        int first = domainOwner.putIfAbsent(key, ordinal);
+        int d = domains.add(key);
+        if (d >= 0) {
+            domainOwner.add(ordinal);
+            return;
+        }
+        d = -d - 1;
+        int first = domainOwner.getInt(d);
         if (first >= 0 && first != ordinal) {
-            IntArrayList owners = sharedDomains.computeIfAbsent(key, k -> IntArrayList.of(first));
+            domainOwner.set(d, -2 - sharedDomains.size());
+            sharedDomains.add(IntArrayList.of(first, ordinal));
+        } else if (first < 0) {
+            IntArrayList owners = sharedDomains.get(-2 - first);
             if (!owners.contains(ordinal)) {
                 owners.add(ordinal);
             }
@@ -223,79 +235,178 @@ public final class SnapshotBuilder {
         }
         validateRouting(routing, table);
 
-        Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>(domainOwner.size() * 2);
+        // Special domains (free webmail, disposable, junk) take precedence over an account's or an alias's key.
+        int[] specialKind = new int[domains.size()];
+        Map<String, Integer> specials = specialDomains(routing);
+        for (Map.Entry<String, Integer> sp : specials.entrySet()) {
+            int d = domains.get(sp.getKey());
+            if (d >= 0) {
+                specialKind[d] = sp.getValue();
+            }
+        }
+        int capacity = domains.size() + aliases.size() + specials.size();
+        String[] keys = new String[capacity];
+        long[] values = new long[capacity];
+        int n = 0;
+        long keyChars = 0;
         List<int[]> conflictSets = new ArrayList<>();
+        it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap conflictSetOfDomain = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
         List<String> conflictDomains = new ArrayList<>();
         List<String> conflicts = new ArrayList<>();
         long conflicting = 0;
-        Map<String, Long> conflictEntryByKey = new LinkedHashMap<>();
-        for (Object2IntMap.Entry<String> e : domainOwner.object2IntEntrySet()) {
-            IntArrayList owners = sharedDomains.get(e.getKey());
-            if (owners == null) {
-                entries.put(e.getKey(), DomainEntryLayout.account(e.getIntValue(), false));
+        for (int d = 0; d < domains.size(); d++) {
+            String key = domains.key(d);
+            int owner = domainOwner.getInt(d);
+            long entry;
+            if (owner >= 0) {
+                entry = DomainEntryLayout.account(owner, false);
             } else {
+                IntArrayList owners = sharedDomains.get(-2 - owner);
                 List<Integer> sorted = new ArrayList<>(owners);
                 sorted.sort(staticTieBreak(table, owners));
                 int[] set = sorted.stream().mapToInt(Integer::intValue).toArray();
-                long entry = DomainEntryLayout.conflict(conflictSets.size(), false);
+                entry = DomainEntryLayout.conflict(conflictSets.size(), false);
+                conflictSetOfDomain.put(d, conflictSets.size());
                 conflictSets.add(set);
-                conflictDomains.add(e.getKey());
-                entries.put(e.getKey(), entry);
-                conflictEntryByKey.put(e.getKey(), entry);
+                conflictDomains.add(key);
                 conflicting++;
                 if (conflicts.size() < LoadReport.MAX_WARNINGS) {
-                    StringBuilder sb = new StringBuilder(e.getKey()).append(':');
+                    StringBuilder sb = new StringBuilder(key).append(':');
                     for (int o : set) {
                         sb.append(' ').append(table.id(o));
                     }
                     conflicts.add(sb.toString());
                 }
             }
+            if (specialKind[d] != 0) {
+                if (owner >= 0) {
+                    warnSpecial(table, owner, key, specialKind[d]);
+                }
+                continue; // the special entry goes in below
+            }
+            keys[n] = key;
+            values[n++] = entry;
+            keyChars += key.length();
         }
         long aliasCount = 0;
         List<String> aliasKeys = new ArrayList<>();
         it.unimi.dsi.fastutil.longs.LongArrayList aliasEntries = new it.unimi.dsi.fastutil.longs.LongArrayList();
         for (Map.Entry<String, String> a : aliases.entrySet()) {
             String aliasKey = a.getKey();
-            if (domainOwner.containsKey(aliasKey)) {
+            if (domains.get(aliasKey) >= 0) {
                 skip("domain_aliases " + aliasKey, "alias is an account's own domain; the account wins");
                 continue;
             }
-            int owner = domainOwner.getInt(a.getValue());
-            if (owner < 0) {
+            int d = domains.get(a.getValue());
+            if (d < 0) {
                 skip("domain_aliases " + aliasKey, "canonical domain " + a.getValue() + " belongs to no account");
                 continue;
             }
-            long target = !sharedDomains.containsKey(a.getValue()) ? DomainEntryLayout.account(owner, true)
-                    : DomainEntryLayout.conflict(DomainEntryLayout.target(conflictEntryByKey.get(a.getValue())),
-                    true);
-            entries.put(aliasKey, target);
+            int owner = domainOwner.getInt(d);
+            long target = owner >= 0 ? DomainEntryLayout.account(owner, true)
+                    : DomainEntryLayout.conflict(conflictSetOfDomain.get(d), true);
             aliasKeys.add(aliasKey);
             aliasEntries.add(target);
             aliasCount++;
+            Integer kind = specials.get(aliasKey);
+            if (kind != null) {
+                if (owner >= 0) {
+                    warnSpecial(table, owner, aliasKey, kind);
+                }
+                continue;
+            }
+            keys[n] = aliasKey;
+            values[n++] = target;
+            keyChars += aliasKey.length();
         }
-
-        long special = foldSpecialDomains(entries, routing, table);
+        // As reported: every account and alias key, those a special domain overrides included.
+        long domainKeys = domains.size() + aliasCount;
+        for (Map.Entry<String, Integer> sp : specials.entrySet()) {
+            keys[n] = sp.getKey();
+            values[n++] = DomainEntryLayout.special(sp.getValue());
+            keyChars += sp.getKey().length();
+        }
         for (String key : specialSubdomains) {
             if (normalizer.normalize(key, host)) {
                 rememberSubdomainParent();
             }
         }
-        double averageKey = DomainIndex.averageKeyBytes(entries);
-        DomainIndex index = indexFile == null ? DomainIndex.build(entries, averageKey, subdomainParents, null, false)
-                : DomainIndex.openOrBuild(entries, averageKey, subdomainParents, indexFile);
-        long millis = (System.nanoTime() - started) / 1_000_000;
-        LoadReport report = new LoadReport(source, rowsRead, userTable.size(), table.size(), opportunities,
-                entries.size() - special, aliasCount, routing.teams().size(), conflicting, rowsSkipped, List.copyOf(warnings),
-                List.copyOf(conflicts), millis);
+        double averageKey = DomainIndex.averageKeyBytes(n, keyChars);
         int[][] sets = conflictSets.toArray(new int[0][]);
         String[] setDomains = conflictDomains.toArray(new String[0]);
-        AccountDomains keys = accountDomains.build(aliasKeys.toArray(new String[0]), aliasEntries.toLongArray());
+        AccountDomains accountKeys = accountDomains.build(aliasKeys.toArray(new String[0]),
+                aliasEntries.toLongArray());
+        long aliasesIndexed = aliasCount;
+        long conflictingDomains = conflicting;
+        java.util.function.LongFunction<LoadReport> report = millis -> new LoadReport(source, rowsRead,
+                userTable.size(), table.size(), opportunities, domainKeys, aliasesIndexed, routing.teams().size(),
+                conflictingDomains, rowsSkipped, List.copyOf(warnings), List.copyOf(conflicts), millis);
+        // The tables file does not depend on the index: write it while the index is built.
+        Thread tablesWriter = null;
         if (indexFile != null) {
-            persistTables(indexFile, new SnapshotTablesFile.Tables(userTable, table, sets, setDomains, keys,
-                    List.copyOf(subdomainParents), entries.size(), averageKey, report));
+            var tables = new SnapshotTablesFile.Tables(userTable, table, sets, setDomains, accountKeys,
+                    List.copyOf(subdomainParents), n, averageKey, report.apply(elapsedMillis()));
+            tablesWriter = new Thread(() -> persistTables(indexFile, tables), "tables-writer");
+            tablesWriter.start();
         }
-        return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, keys, routing, report);
+        DomainIndex index;
+        try {
+            index = indexFile == null ? DomainIndex.build(keys, values, n, averageKey, subdomainParents, null, false)
+                    : DomainIndex.openOrBuild(keys, values, n, averageKey, subdomainParents, indexFile);
+        } finally {
+            joinQuietly(tablesWriter);
+        }
+        return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, accountKeys, routing,
+                report.apply(elapsedMillis()));
+    }
+
+    private long elapsedMillis() {
+        return (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private static void joinQuietly(Thread t) {
+        if (t == null) {
+            return;
+        }
+        boolean interrupted = false;
+        while (true) {
+            try {
+                t.join();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Free-webmail, disposable and configured junk domains, with their kind. They go into the index too, so one
+     * off-heap probe answers for every kind. Precedence: junk (configuration) over disposable over free over an
+     * account: an account that lists gmail.com never gets leads by that domain (reported).
+     */
+    private Map<String, Integer> specialDomains(RoutingConfig routing) {
+        Map<String, Integer> kinds = new LinkedHashMap<>(1 << 18);
+        java.util.function.Consumer<String> subdomain = domain -> {
+            if (domain.indexOf('.') != domain.lastIndexOf('.')) {
+                specialSubdomains.add(domain); // may be below its registrable domain: the walk-up filter needs it
+            }
+        };
+        mailboxes.freeDomains().forEach(d -> kinds.put(d, DomainEntryLayout.FREE));
+        mailboxes.disposableDomains().forEach(d -> kinds.put(d, DomainEntryLayout.DISPOSABLE));
+        for (String d : routing.junk().domains()) {
+            kinds.put(d, DomainEntryLayout.JUNK);
+        }
+        kinds.keySet().forEach(subdomain);
+        return kinds;
+    }
+
+    private void warnSpecial(AccountTable table, int account, String domain, int kind) {
+        warn("Account " + table.id(account), "domain " + domain + " is a "
+                + (kind == DomainEntryLayout.FREE ? "free webmail" : kind == DomainEntryLayout.DISPOSABLE
+                ? "disposable mailbox" : "junk") + " domain and never matches by domain");
     }
 
     /**
@@ -305,44 +416,11 @@ public final class SnapshotBuilder {
     private static void persistTables(Path indexFile, SnapshotTablesFile.Tables tables) {
         Path file = SnapshotTablesFile.forIndex(indexFile);
         try {
+            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
             SnapshotTablesFile.write(file, tables);
         } catch (java.io.IOException | RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).warn("cannot write {}: {}", file, e.toString());
         }
-    }
-
-    /**
-     * Free-webmail, disposable and configured junk domains go into the index too, so one off-heap probe answers
-     * for every kind. Precedence: junk (configuration) over disposable over free over an account: an account that
-     * lists gmail.com never gets leads by that domain (reported).
-     *
-     * @return number of special entries
-     */
-    private long foldSpecialDomains(Object2LongOpenHashMap<String> entries, RoutingConfig routing,
-                                    AccountTable table) {
-        long[] count = new long[1];
-        java.util.function.BiConsumer<String, Integer> put = (domain, kind) -> {
-            long previous = entries.put(domain, DomainEntryLayout.special(kind));
-            if (entries.defaultReturnValue() == previous) {
-                count[0]++;
-            } else if (DomainEntryLayout.kind(previous) == DomainEntryLayout.ACCOUNT
-                    && !DomainEntryLayout.isConflict(previous)) {
-                warn("Account " + table.id(DomainEntryLayout.target(previous)), "domain " + domain + " is a "
-                        + (kind == DomainEntryLayout.FREE ? "free webmail" : kind == DomainEntryLayout.DISPOSABLE
-                        ? "disposable mailbox" : "junk") + " domain and never matches by domain");
-            }
-            if (domain.indexOf('.') != domain.lastIndexOf('.')) {
-                specialSubdomains.add(domain); // may be below its registrable domain: the walk-up filter needs it
-            }
-        };
-        entries.defaultReturnValue(Long.MIN_VALUE);
-        mailboxes.freeDomains().forEach(d -> put.accept(d, DomainEntryLayout.FREE));
-        mailboxes.disposableDomains().forEach(d -> put.accept(d, DomainEntryLayout.DISPOSABLE));
-        for (String d : routing.junk().domains()) {
-            put.accept(d, DomainEntryLayout.JUNK);
-        }
-        entries.defaultReturnValue(0);
-        return count[0];
     }
 
     private void validateRouting(RoutingConfig routing, AccountTable table) throws SnapshotException {

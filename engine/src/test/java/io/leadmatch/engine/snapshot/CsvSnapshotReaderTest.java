@@ -73,6 +73,38 @@ class CsvSnapshotReaderTest {
         assertEquals(3, e.line(), e.getMessage());
     }
 
+    /** An unclosed quote in the last field of the last row would otherwise swallow the rest of the file. */
+    @Test
+    void anUnclosedQuoteInTheLastFieldNamesItsLine() throws Exception {
+        SnapshotException e = failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n"
+                + "005B,Bob,b@x.com,\"true\n");
+        assertEquals(3, e.line(), e.getMessage());
+        assertTrue(e.getMessage().contains("not closed"), e.getMessage());
+    }
+
+    @Test
+    void charactersAfterAClosingQuoteNameTheLine() throws Exception {
+        SnapshotException e = failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n"
+                + "005B,\"Bob\"by,b@x.com,true\n005C,Cy,c@x.com,true\n");
+        assertEquals(3, e.line(), e.getMessage());
+        assertTrue(e.getMessage().contains("malformed CSV"), e.getMessage());
+    }
+
+    @Test
+    void invalidUtf8NamesTheLine() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("utf8"));
+        byte[] head = "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n005B,B".getBytes(StandardCharsets.US_ASCII);
+        byte[] tail = "b,b@x.com,true\n".getBytes(StandardCharsets.US_ASCII);
+        byte[] all = new byte[head.length + 1 + tail.length];
+        System.arraycopy(head, 0, all, 0, head.length);
+        all[head.length] = (byte) 0xFF;
+        System.arraycopy(tail, 0, all, head.length + 1, tail.length);
+        Files.write(dir.resolve("User.csv"), all);
+        SnapshotException e = assertThrows(SnapshotException.class, () -> load(dir));
+        assertEquals("User.csv", e.file());
+        assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
+    }
+
     /** Past many batches handed over by the lexing thread, an error still names its line. */
     @Test
     void aStructuralErrorAfterManyRowsNamesItsLine() throws Exception {
@@ -163,6 +195,15 @@ class CsvSnapshotReaderTest {
         } finally {
             s.release();
         }
+    }
+
+    @Test
+    void otherDomainsSplitOnCommasSemicolonsAndWhitespace() {
+        assertEquals(java.util.List.of("a.com", "b.de", "c.co.uk", "d.io"),
+                CsvSnapshotReader.splitDomains(" a.com;b.de ,\tc.co.uk\n;;d.io "));
+        assertEquals(java.util.List.of(), CsvSnapshotReader.splitDomains(""));
+        assertEquals(java.util.List.of(), CsvSnapshotReader.splitDomains(" ;, "));
+        assertEquals(java.util.List.of("x.com"), CsvSnapshotReader.splitDomains("x.com"));
     }
 
     /** The fast path for export timestamps agrees with java.time on every shape exports write. */

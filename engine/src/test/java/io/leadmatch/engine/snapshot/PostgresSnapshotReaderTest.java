@@ -13,9 +13,8 @@ import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import net.openhft.chronicle.core.values.LongValue;
-import org.apache.commons.csv.CSVFormat;
-import org.apache.commons.csv.CSVParser;
-import org.apache.commons.csv.CSVRecord;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -24,7 +23,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.io.IOException;
-import java.io.Reader;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -480,11 +478,11 @@ class PostgresSnapshotReaderTest {
 
         collectDomains(dir.resolve(CsvSnapshotReader.ACCOUNTS), r -> {
             List<String> d = new ArrayList<>(CsvSnapshotReader.splitDomains(
-                    r.get(CsvColumns.SALESFORCE_EXPORT.account().get("other_domains"))));
-            d.add(r.get("Website"));
+                    r.getField(CsvColumns.SALESFORCE_EXPORT.account().get("other_domains"))));
+            d.add(r.getField("Website"));
             return d;
         });
-        collectDomains(dir.resolve(CsvSnapshotReader.ALIASES), r -> List.of(r.get("alias"), r.get("canonical")));
+        collectDomains(dir.resolve(CsvSnapshotReader.ALIASES), r -> List.of(r.getField("alias"), r.getField("canonical")));
     }
 
     /** Batched inserts; empty CSV values become NULL, as Heroku Connect stores empty fields. */
@@ -502,10 +500,10 @@ class PostgresSnapshotReaderTest {
         }
         String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
                 + String.join(", ", values) + ")";
-        try (PreparedStatement ps = c.prepareStatement(sql); CSVParser parser = parse(csv)) {
-            for (CSVRecord r : parser) {
+        try (PreparedStatement ps = c.prepareStatement(sql); CsvReader<NamedCsvRecord> parser = parse(csv)) {
+            for (NamedCsvRecord r : parser) {
                 for (int i = 0; i < cols.length; i++) {
-                    String v = r.get(cols[i].header());
+                    String v = r.getField(cols[i].header());
                     if (v.isEmpty()) {
                         ps.setNull(i + 1, cols[i].kind() == Kind.TEXT ? Types.VARCHAR
                                 : cols[i].kind() == Kind.BOOL ? Types.BOOLEAN : Types.TIMESTAMP);
@@ -524,17 +522,15 @@ class PostgresSnapshotReaderTest {
         }
     }
 
-    private static void collectDomains(Path csv, Function<CSVRecord, List<String>> domains) throws IOException {
-        try (CSVParser parser = parse(csv)) {
-            for (CSVRecord r : parser) {
+    private static void collectDomains(Path csv, Function<NamedCsvRecord, List<String>> domains) throws IOException {
+        try (CsvReader<NamedCsvRecord> parser = parse(csv)) {
+            for (NamedCsvRecord r : parser) {
                 demoDomains.addAll(domains.apply(r));
             }
         }
     }
 
-    private static CSVParser parse(Path csv) throws IOException {
-        Reader reader = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-        return CSVParser.builder().setReader(reader)
-                .setFormat(CSVFormat.RFC4180.builder().setHeader().setSkipHeaderRecord(true).get()).get();
+    private static CsvReader<NamedCsvRecord> parse(Path csv) throws IOException {
+        return CsvReader.builder().detectBomHeader(true).ofNamedCsvRecord(csv, StandardCharsets.UTF_8);
     }
 }
