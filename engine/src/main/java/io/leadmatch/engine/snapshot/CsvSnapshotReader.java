@@ -115,6 +115,7 @@ public final class CsvSnapshotReader {
         readCsv(requireFile(dir, USERS), List.of(uId, uName, uActive), (where, row) ->
                 b.user(where, row.get(uId), row.get(uName), row.getOr(uEmail), parseBool(row.get(uActive))));
         b.usersDone();
+        b.phaseDone("users");
 
         String aId = c.account("id");
         String aName = c.account("name");
@@ -131,6 +132,7 @@ public final class CsvSnapshotReader {
                 b.account(where, row.get(aId), row.get(aName), row.get(aWebsite), row.get(aOwner),
                         row.getOr(aParent), row.getOr(aType), row.getOr(aCountry), row.getOr(aState),
                         splitDomains(row.getOr(aOther))));
+        b.phaseDone("accounts");
 
         Path opps = dir.resolve(OPPORTUNITIES);
         if (Files.exists(opps)) {
@@ -145,6 +147,7 @@ public final class CsvSnapshotReader {
                         created);
             });
         }
+        b.phaseDone("opportunities");
         Path aliases = dir.resolve(ALIASES);
         if (Files.exists(aliases)) {
             String alias = c.alias("alias");
@@ -152,6 +155,7 @@ public final class CsvSnapshotReader {
             readCsv(aliases, List.of(alias, canonical), (where, row) ->
                     b.alias(where, row.get(alias), row.get(canonical)));
         }
+        b.phaseDone("aliases");
         return b.build(routing, indexFile, generation);
     }
 

@@ -58,6 +58,9 @@ public final class SnapshotBuilder {
     private final Set<String> subdomainParents = new LinkedHashSet<>();
     private final HostName host = new HostName();
     private final long started = System.nanoTime();
+    /** Where a load's time went, for the log: "users 5 ms, accounts 2,950 ms, …". */
+    private final StringBuilder phases = new StringBuilder();
+    private long phaseStarted = started;
     private long rowsRead;
     private long rowsSkipped;
     private long opportunities;
@@ -85,6 +88,14 @@ public final class SnapshotBuilder {
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
+    }
+
+    /** Ends a phase of the load (for the log line that says where the time went). */
+    public void phaseDone(String phase) {
+        long now = System.nanoTime();
+        phases.append(phases.length() == 0 ? "" : ", ").append(phase).append(' ')
+                .append(String.format(Locale.ROOT, "%,d", (now - phaseStarted) / 1_000_000)).append(" ms");
+        phaseStarted = now;
     }
 
     /** Records a skipped row or value. */
@@ -349,13 +360,17 @@ public final class SnapshotBuilder {
             tablesWriter = new Thread(() -> persistTables(indexFile, tables), "tables-writer");
             tablesWriter.start();
         }
+        phaseDone("tables");
         DomainIndex index;
         try {
             index = indexFile == null ? DomainIndex.build(keys, values, n, averageKey, subdomainParents, null, false)
                     : DomainIndex.openOrBuild(keys, values, n, averageKey, subdomainParents, indexFile);
+            phaseDone("index");
         } finally {
             joinQuietly(tablesWriter);
         }
+        phaseDone("tables file");
+        org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).info("{}: {}", source, phases);
         return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, accountKeys, routing,
                 report.apply(elapsedMillis()));
     }
