@@ -299,6 +299,11 @@ public final class AccountTable {
             return SalesforceIds.lookup(ordinals, id);
         }
 
+        /** Id of an account added so far. */
+        public String id(int ordinal) {
+            return ordinals.key(ordinal);
+        }
+
         /** Number of accounts added so far. */
         public int size() {
             return ordinals.size();

@@ -128,6 +128,66 @@ public final class SnapshotBuilder {
     /** Adds an account row with its website and other domains. */
     public void account(String where, String id, String name, String website, String ownerId, String parentId,
                         String type, String country, String state, List<String> otherDomains) {
+        account(where, id, name, ownerId, parentId, type, country, state,
+                normalizeDomains(normalizer, host, website, otherDomains));
+    }
+
+    /**
+     * An account row's domains, normalized: a source may do this on another thread than the one adding rows
+     * ({@link #normalizeDomains} needs none of the builder's state).
+     */
+    static final class AccountDomainsIn {
+        private static final AccountDomainsIn NONE = new AccountDomainsIn(0);
+        /** Lookup keys; null where the raw value had no domain ({@link #failures} says why). */
+        final String[] keys;
+        /** The registrable domain of a key below it (a subdomain), else null. */
+        final String[] parents;
+        final String[] failures;
+
+        private AccountDomainsIn(int n) {
+            keys = new String[n];
+            parents = new String[n];
+            failures = new String[n];
+        }
+    }
+
+    /** Normalizes an account's website and other domains with {@code scratch} (one per thread). */
+    static AccountDomainsIn normalizeDomains(DomainNormalizer normalizer, HostName scratch, String website,
+                                             List<String> otherDomains) {
+        boolean hasWebsite = !website.isBlank();
+        int n = (hasWebsite ? 1 : 0) + otherDomains.size();
+        if (n == 0) {
+            return AccountDomainsIn.NONE;
+        }
+        AccountDomainsIn in = new AccountDomainsIn(n);
+        int i = 0;
+        if (hasWebsite) {
+            normalizeInto(normalizer, scratch, website, "Website", in, i++);
+        }
+        for (String d : otherDomains) {
+            if (!d.isBlank()) {
+                normalizeInto(normalizer, scratch, d, "other domain", in, i);
+            }
+            i++;
+        }
+        return in;
+    }
+
+    private static void normalizeInto(DomainNormalizer normalizer, HostName host, String raw, String what,
+                                      AccountDomainsIn in, int i) {
+        if (!normalizer.normalize(raw, host)) {
+            in.failures[i] = what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason();
+            return;
+        }
+        in.keys[i] = host.lookupKey();
+        if (host.registrableStart() > host.lookupStart()) {
+            in.parents[i] = host.registrableDomain();
+        }
+    }
+
+    /** Adds an account row whose domains are normalized already. */
+    void account(String where, String id, String name, String ownerId, String parentId, String type, String country,
+                 String state, AccountDomainsIn domainsIn) {
         rowsRead++;
         if (id.isEmpty()) {
             skip(where, "missing account Id");
@@ -143,24 +203,21 @@ public final class SnapshotBuilder {
             skip(where, "duplicate account Id " + id);
             return;
         }
-        if (!website.isBlank()) {
-            addDomain(where, ordinal, website, "Website");
-        }
-        for (String d : otherDomains) {
-            if (!d.isBlank()) {
-                addDomain(where, ordinal, d, "other domain");
+        for (int i = 0; i < domainsIn.keys.length; i++) {
+            String key = domainsIn.keys[i];
+            if (key != null) {
+                addDomain(ordinal, key, domainsIn.parents[i]);
+            } else if (domainsIn.failures[i] != null) {
+                skip(where, domainsIn.failures[i]);
             }
         }
         accountDomains.accountDone();
     }
 
-    private void addDomain(String where, int ordinal, String raw, String what) {
-        if (!normalizer.normalize(raw, host)) {
-            skip(where, what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason());
-            return;
+    private void addDomain(int ordinal, String key, String subdomainParent) {
+        if (subdomainParent != null) {
+            subdomainParents.add(subdomainParent);
         }
-        rememberSubdomainParent();
-        String key = host.lookupKey();
         accountDomains.key(key);
         int d = domains.add(key);
         if (d >= 0) {
@@ -228,24 +285,28 @@ public final class SnapshotBuilder {
         aliases.put(aliasKey, host.lookupKey());
     }
 
-    /**
-     * Validates routing against the users, builds the index and returns the new generation.
-     *
-     * @param routing    parsed routing.yaml
-     * @param indexFile  where to persist the index (null: anonymous off-heap); an index already complete there is
-     *                   reused
-     * @param generation the generation number
-     */
-    public CrmSnapshot build(RoutingConfig routing, Path indexFile, long generation) throws SnapshotException {
-        AccountTable table = accounts.build();
-        for (int i = 0; i < table.size(); i++) {
-            String pid = accounts.parentId(i);
-            if (!pid.isEmpty() && table.parent(i) < 0) {
-                warn("Account " + table.id(i), "unknown parent " + pid);
-            }
-        }
-        validateRouting(routing, table);
+    /** What {@link #startIndex} worked out, for {@link #build}. */
+    private record IndexStarted(Path file, java.util.concurrent.CompletableFuture<DomainIndex> index, int entries,
+                                double averageKey, List<String> subdomainParents, List<IntArrayList> conflictOwners,
+                                List<String> conflictDomains, long domainKeys, long aliases, String[] aliasKeys,
+                                long[] aliasEntries) {
+    }
 
+    private IndexStarted indexStarted;
+
+    /**
+     * Validates routing against users and accounts and starts building the index on its own thread: its entries
+     * depend only on accounts, aliases and the special domains, so a source calls this once those are in and the
+     * index fills while the rest (opportunities) loads. {@link #build} calls it when the source did not.
+     *
+     * @param indexFile where to persist the index (null: anonymous off-heap); an index already complete there is
+     *                  reused
+     */
+    public void startIndex(RoutingConfig routing, Path indexFile) throws SnapshotException {
+        if (indexStarted != null) {
+            throw new IllegalStateException("the index is started already");
+        }
+        validateRouting(routing);
         // Special domains (free webmail, disposable, junk) take precedence over an account's or an alias's key.
         int[] specialKind = new int[domains.size()];
         Map<String, Integer> specials = specialDomains(routing);
@@ -260,11 +321,10 @@ public final class SnapshotBuilder {
         long[] values = new long[capacity];
         int n = 0;
         long keyChars = 0;
-        List<int[]> conflictSets = new ArrayList<>();
+        // Conflict sets are numbered in key order here; their members are ordered (tie-break) in build().
+        List<IntArrayList> conflictOwners = new ArrayList<>();
         it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap conflictSetOfDomain = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
         List<String> conflictDomains = new ArrayList<>();
-        List<String> conflicts = new ArrayList<>();
-        long conflicting = 0;
         for (int d = 0; d < domains.size(); d++) {
             String key = domains.key(d);
             int owner = domainOwner.getInt(d);
@@ -272,26 +332,14 @@ public final class SnapshotBuilder {
             if (owner >= 0) {
                 entry = DomainEntryLayout.account(owner, false);
             } else {
-                IntArrayList owners = sharedDomains.get(-2 - owner);
-                List<Integer> sorted = new ArrayList<>(owners);
-                sorted.sort(staticTieBreak(table, owners));
-                int[] set = sorted.stream().mapToInt(Integer::intValue).toArray();
-                entry = DomainEntryLayout.conflict(conflictSets.size(), false);
-                conflictSetOfDomain.put(d, conflictSets.size());
-                conflictSets.add(set);
+                entry = DomainEntryLayout.conflict(conflictOwners.size(), false);
+                conflictSetOfDomain.put(d, conflictOwners.size());
+                conflictOwners.add(sharedDomains.get(-2 - owner));
                 conflictDomains.add(key);
-                conflicting++;
-                if (conflicts.size() < LoadReport.MAX_WARNINGS) {
-                    StringBuilder sb = new StringBuilder(key).append(':');
-                    for (int o : set) {
-                        sb.append(' ').append(table.id(o));
-                    }
-                    conflicts.add(sb.toString());
-                }
             }
             if (specialKind[d] != 0) {
                 if (owner >= 0) {
-                    warnSpecial(table, owner, key, specialKind[d]);
+                    warnSpecial(owner, key, specialKind[d]);
                 }
                 continue; // the special entry goes in below
             }
@@ -322,7 +370,7 @@ public final class SnapshotBuilder {
             Integer kind = specials.get(aliasKey);
             if (kind != null) {
                 if (owner >= 0) {
-                    warnSpecial(table, owner, aliasKey, kind);
+                    warnSpecial(owner, aliasKey, kind);
                 }
                 continue;
             }
@@ -343,33 +391,96 @@ public final class SnapshotBuilder {
             }
         }
         double averageKey = DomainIndex.averageKeyBytes(n, keyChars);
-        int[][] sets = conflictSets.toArray(new int[0][]);
-        String[] setDomains = conflictDomains.toArray(new String[0]);
-        AccountDomains accountKeys = accountDomains.build(aliasKeys.toArray(new String[0]),
-                aliasEntries.toLongArray());
-        long aliasesIndexed = aliasCount;
-        long conflictingDomains = conflicting;
-        java.util.function.LongFunction<LoadReport> report = millis -> new LoadReport(source, rowsRead,
-                userTable.size(), table.size(), opportunities, domainKeys, aliasesIndexed, routing.teams().size(),
-                conflictingDomains, rowsSkipped, List.copyOf(warnings), List.copyOf(conflicts), millis);
-        // The tables file does not depend on the index: write it while the index is built.
-        Thread tablesWriter = null;
-        if (indexFile != null) {
-            var tables = new SnapshotTablesFile.Tables(userTable, table, sets, setDomains, accountKeys,
-                    List.copyOf(subdomainParents), n, averageKey, report.apply(elapsedMillis()));
-            tablesWriter = new Thread(() -> persistTables(indexFile, tables), "tables-writer");
-            tablesWriter.start();
+        List<String> parents = List.copyOf(subdomainParents);
+        int entries = n;
+        var index = new java.util.concurrent.CompletableFuture<DomainIndex>();
+        Thread t = new Thread(() -> {
+            try {
+                index.complete(indexFile == null
+                        ? DomainIndex.build(keys, values, entries, averageKey, parents, null, false)
+                        : DomainIndex.openOrBuild(keys, values, entries, averageKey, parents, indexFile));
+            } catch (Throwable e) {
+                index.completeExceptionally(e);
+            }
+        }, "domain-index-build");
+        t.setDaemon(true);
+        t.start();
+        indexStarted = new IndexStarted(indexFile, index, entries, averageKey, parents, conflictOwners,
+                conflictDomains, domainKeys, aliasCount, aliasKeys.toArray(new String[0]), aliasEntries.toLongArray());
+        phaseDone("index entries");
+    }
+
+    /**
+     * Frees an index {@link #startIndex} started, for a load that fails after it (its file, if any, stays: it holds
+     * exactly what its name says, and the next load of the same export reuses it).
+     */
+    public void abandon() {
+        if (indexStarted != null) {
+            try {
+                indexStarted.index().join().close();
+            } catch (RuntimeException e) {
+                // The build failed too: nothing to free.
+            }
+            indexStarted = null;
         }
+    }
+
+    /**
+     * Finishes the account table, orders conflict sets, writes the tables file beside the index (while the index
+     * fills) and returns the new generation once the index is in.
+     *
+     * @param routing    parsed routing.yaml
+     * @param indexFile  as for {@link #startIndex}, used when the source did not call it
+     * @param generation the generation number
+     */
+    public CrmSnapshot build(RoutingConfig routing, Path indexFile, long generation) throws SnapshotException {
+        if (indexStarted == null) {
+            startIndex(routing, indexFile);
+        }
+        IndexStarted started = indexStarted;
+        AccountTable table = accounts.build();
+        for (int i = 0; i < table.size(); i++) {
+            String pid = accounts.parentId(i);
+            if (!pid.isEmpty() && table.parent(i) < 0) {
+                warn("Account " + table.id(i), "unknown parent " + pid);
+            }
+        }
+        int[][] sets = new int[started.conflictOwners().size()][];
+        List<String> conflicts = new ArrayList<>();
+        for (int i = 0; i < sets.length; i++) {
+            IntArrayList owners = started.conflictOwners().get(i);
+            List<Integer> sorted = new ArrayList<>(owners);
+            sorted.sort(staticTieBreak(table, owners));
+            sets[i] = sorted.stream().mapToInt(Integer::intValue).toArray();
+            if (conflicts.size() < LoadReport.MAX_WARNINGS) {
+                StringBuilder sb = new StringBuilder(started.conflictDomains().get(i)).append(':');
+                for (int o : sets[i]) {
+                    sb.append(' ').append(table.id(o));
+                }
+                conflicts.add(sb.toString());
+            }
+        }
+        String[] setDomains = started.conflictDomains().toArray(new String[0]);
+        AccountDomains accountKeys = accountDomains.build(started.aliasKeys(), started.aliasEntries());
+        java.util.function.LongFunction<LoadReport> report = millis -> new LoadReport(source, rowsRead,
+                userTable.size(), table.size(), opportunities, started.domainKeys(), started.aliases(),
+                routing.teams().size(), sets.length, rowsSkipped, List.copyOf(warnings), List.copyOf(conflicts),
+                millis);
         phaseDone("tables");
+        if (started.file() != null) {
+            persistTables(started.file(), new SnapshotTablesFile.Tables(userTable, table, sets, setDomains,
+                    accountKeys, started.subdomainParents(), started.entries(), started.averageKey(),
+                    report.apply(elapsedMillis())));
+            phaseDone("tables file");
+        }
         DomainIndex index;
         try {
-            index = indexFile == null ? DomainIndex.build(keys, values, n, averageKey, subdomainParents, null, false)
-                    : DomainIndex.openOrBuild(keys, values, n, averageKey, subdomainParents, indexFile);
-            phaseDone("index");
-        } finally {
-            joinQuietly(tablesWriter);
+            index = started.index().join();
+        } catch (java.util.concurrent.CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        phaseDone("tables file");
+        indexStarted = null;
+        phaseDone("index");
         org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).info("{}: {}", source, phases);
         return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, accountKeys, routing,
                 report.apply(elapsedMillis()));
@@ -377,24 +488,6 @@ public final class SnapshotBuilder {
 
     private long elapsedMillis() {
         return (System.nanoTime() - started) / 1_000_000;
-    }
-
-    private static void joinQuietly(Thread t) {
-        if (t == null) {
-            return;
-        }
-        boolean interrupted = false;
-        while (true) {
-            try {
-                t.join();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /**
@@ -418,8 +511,8 @@ public final class SnapshotBuilder {
         return kinds;
     }
 
-    private void warnSpecial(AccountTable table, int account, String domain, int kind) {
-        warn("Account " + table.id(account), "domain " + domain + " is a "
+    private void warnSpecial(int account, String domain, int kind) {
+        warn("Account " + accounts.id(account), "domain " + domain + " is a "
                 + (kind == DomainEntryLayout.FREE ? "free webmail" : kind == DomainEntryLayout.DISPOSABLE
                 ? "disposable mailbox" : "junk") + " domain and never matches by domain");
     }
@@ -438,7 +531,7 @@ public final class SnapshotBuilder {
         }
     }
 
-    private void validateRouting(RoutingConfig routing, AccountTable table) throws SnapshotException {
+    private void validateRouting(RoutingConfig routing) throws SnapshotException {
         for (RoutingConfig.Team team : routing.teams().values()) {
             for (RoutingConfig.Member m : team.members()) {
                 int u = userTable.ordinalOf(m.userId());
@@ -453,7 +546,7 @@ public final class SnapshotBuilder {
             }
         }
         RoutingConfig.Junk junk = routing.junk();
-        if (!junk.accountId().isEmpty() && table.ordinalOf(junk.accountId()) < 0) {
+        if (!junk.accountId().isEmpty() && accounts.ordinalOf(junk.accountId()) < 0) {
             throw new SnapshotException(routing.source(), 0, "junk.account_id " + junk.accountId()
                     + " is not in Account.csv");
         }

@@ -197,6 +197,33 @@ class CsvSnapshotReaderTest {
         }
     }
 
+    /**
+     * The index starts filling once accounts and aliases are in; an error in Opportunity.csv after that still fails
+     * the load with its line, and a persisted index left complete is reused by the next load of the export.
+     */
+    @Test
+    void anOpportunityErrorAfterTheIndexStartedFailsTheLoadAndTheNextLoadReusesTheIndex() throws Exception {
+        Path dir = DemoSnapshot.copyTo(tmp.resolve("opp"));
+        String good = Files.readString(dir.resolve("Opportunity.csv"));
+        Files.writeString(dir.resolve("Opportunity.csv"), good + "\"006X\",\"broken\n");
+        Path indexFile = tmp.resolve("data").resolve("domains-test.cm3");
+        SnapshotException e = assertThrows(SnapshotException.class,
+                () -> CsvSnapshotReader.load(dir, DomainNormalizer.standard(), indexFile, 1));
+        assertEquals("Opportunity.csv", e.file());
+        assertEquals(good.lines().count() + 1, e.line(), e.getMessage());
+        assertThrows(SnapshotException.class, () -> CsvSnapshotReader.load(dir, DomainNormalizer.standard(), null, 1));
+        Files.writeString(dir.resolve("Opportunity.csv"), good);
+        CrmSnapshot s = CsvSnapshotReader.load(dir, DomainNormalizer.standard(), indexFile, 2);
+        CrmSnapshot fresh = load(DemoSnapshot.dir());
+        try {
+            assertTrue(s.index().reused(), "the complete index of the failed load is reused");
+            assertEquals(fresh.report().domains(), s.report().domains());
+        } finally {
+            s.release();
+            fresh.release();
+        }
+    }
+
     @Test
     void otherDomainsSplitOnCommasSemicolonsAndWhitespace() {
         assertEquals(java.util.List.of("a.com", "b.de", "c.co.uk", "d.io"),
