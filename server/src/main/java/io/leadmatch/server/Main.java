@@ -198,7 +198,16 @@ public final class Main implements Callable<Integer> {
                 description = "On SIGTERM, how long in-flight calls may take to finish (default: ${DEFAULT-VALUE})")
         int drainSeconds;
 
-        @Override
+            /**
+         * Time since the JVM started (its start-up and option parsing included), by the JVM's own clock (the OS's
+         * process start time is only as exact as its boot time, a second here).
+         */
+        private static String sinceProcessStart() {
+            long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            return String.format(java.util.Locale.ROOT, "%,d ms", System.currentTimeMillis() - start);
+        }
+
+    @Override
         public Integer call() throws Exception {
             if (port < 0 || port > 65_535) {
                 System.err.println("leadmatch: --port must be between 0 and 65535, got " + port);
@@ -260,9 +269,9 @@ public final class Main implements Callable<Integer> {
                 Runtime.getRuntime().halt(status);
             }, "leadmatch-shutdown"));
             SighupReload.install(engine);
-            LOG.info("leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms)", bind,
-                    server.port(), report.accounts(), report.domains(), report.teams(),
-                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+            LOG.info("leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms, {} after the "
+                            + "JVM started)", bind, server.port(), report.accounts(), report.domains(),
+                    report.teams(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), sinceProcessStart());
             server.awaitTermination();
             return 0;
         }
