@@ -52,7 +52,7 @@ public final class AccountTable {
     }
 
     private AccountTable(Builder b) {
-        this.ids = b.ordinals.keys();
+        this.ids = b.ordinals.column();
         this.names = b.names.toArray(new String[0]);
         this.owner = b.owner.toIntArray();
         this.parent = b.parent.toIntArray();

@@ -73,7 +73,7 @@ public final class KeyOrdinals {
             return -existing - 1;
         }
         if (ordinal == keys.length) {
-            keys = Arrays.copyOf(keys, (int) Math.min(MAX_CAPACITY, (long) ordinal * 2));
+            keys = Arrays.copyOf(keys, (int) Math.min(MAX_CAPACITY, Math.max(8L, (long) ordinal * 2)));
         }
         keys[ordinal] = key;
         size = ordinal + 1;
@@ -162,8 +162,14 @@ public final class KeyOrdinals {
         return keys[ordinal];
     }
 
-    /** The keys in ordinal order (a copy). */
-    public String[] keys() {
-        return Arrays.copyOf(keys, size);
+    /**
+     * The keys in ordinal order: the map's own array, trimmed to size, taken by a table as its id column (no second
+     * million-entry array). Callers must not write to it; a later {@link #add} copies it before growing.
+     */
+    public String[] column() {
+        if (keys.length != size) {
+            keys = Arrays.copyOf(keys, size);
+        }
+        return keys;
     }
 }

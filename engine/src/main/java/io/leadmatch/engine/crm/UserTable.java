@@ -28,7 +28,7 @@ public final class UserTable {
 
     private UserTable(Builder b) {
         int n = b.ordinals.size();
-        this.ids = b.ordinals.keys();
+        this.ids = b.ordinals.column();
         this.names = b.names.toArray(new String[0]);
         this.emails = b.emails.toArray(new String[0]);
         this.active = new boolean[n];

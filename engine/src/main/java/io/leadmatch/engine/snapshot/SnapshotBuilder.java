@@ -180,9 +180,12 @@ public final class SnapshotBuilder {
             return;
         }
         in.keys[i] = host.lookupKey();
-        if (host.registrableStart() > host.lookupStart()) {
-            in.parents[i] = host.registrableDomain();
-        }
+        in.parents[i] = subdomainParent(host);
+    }
+
+    /** The registrable domain of a normalized host below it (a subdomain the walk-up filter must know), else null. */
+    private static String subdomainParent(HostName host) {
+        return host.registrableStart() > host.lookupStart() ? host.registrableDomain() : null;
     }
 
     /** Adds an account row whose domains are normalized already. */
@@ -264,8 +267,9 @@ public final class SnapshotBuilder {
      * does not make it into the index leaves a harmless extra hash (one more probe, never a wrong answer).
      */
     private void rememberSubdomainParent() {
-        if (host.registrableStart() > host.lookupStart()) {
-            subdomainParents.add(host.registrableDomain());
+        String parent = subdomainParent(host);
+        if (parent != null) {
+            subdomainParents.add(parent);
         }
     }
 

@@ -37,8 +37,8 @@ class KeyOrdinalsTest {
             assertEquals(reference.getOrDefault(probe, -1), ordinals.get(probe), probe);
         }
         assertEquals(reference.size(), ordinals.size());
-        assertArrayEquals(order.toArray(new String[0]), ordinals.keys());
-        KeyOrdinals rebuilt = KeyOrdinals.of(ordinals.keys());
+        assertArrayEquals(order.toArray(new String[0]), ordinals.column());
+        KeyOrdinals rebuilt = KeyOrdinals.of(ordinals.column());
         KeyOrdinals copy = ordinals.copy();
         copy.add("only-in-the-copy");
         assertEquals(-1, ordinals.get("only-in-the-copy"));
@@ -61,6 +61,22 @@ class KeyOrdinalsTest {
             assertEquals(-i - 1, ordinals.add(keys[i]));
         }
         assertEquals(-1, ordinals.get("AaAb"));
+    }
+
+    /** The column a table takes is not written by adds after it, also when taken empty. */
+    @Test
+    void addsAfterTheColumnWasTakenLeaveItAlone() {
+        KeyOrdinals empty = new KeyOrdinals(4);
+        String[] none = empty.column();
+        assertEquals(0, empty.add("a"));
+        assertEquals(0, none.length);
+        KeyOrdinals two = new KeyOrdinals(4);
+        two.add("a");
+        two.add("b");
+        String[] column = two.column();
+        assertEquals(2, two.add("c"));
+        assertArrayEquals(new String[] {"a", "b"}, column);
+        assertEquals(2, two.get("c"));
     }
 
     /** A column with a repeated id keeps its length; lookups find the first. */
