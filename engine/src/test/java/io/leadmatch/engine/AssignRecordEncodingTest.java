@@ -119,7 +119,9 @@ class AssignRecordEncodingTest {
     }
 
     /** The aligned size of the record an assignment id names, as the journal stores it. */
-    static long alignedSize(Path data, String assignmentId) throws IOException {
+    long alignedSize(Path data, String assignmentId) throws IOException {
+        // Explain makes the live journal copy the record into a segment, where a reader of the directory finds it.
+        assertTrue(engine.explain(assignmentId).isPresent(), assignmentId);
         long sequence = Long.parseLong(assignmentId.substring("asg-".length()));
         Path dir = data.resolve(LeadMatchEngine.JOURNAL);
         long[] size = {-1};

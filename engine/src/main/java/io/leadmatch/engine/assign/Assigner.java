@@ -331,6 +331,7 @@ public final class Assigner implements AutoCloseable {
                 return t;
             });
         }
+        routes = null; // resolve again: new teams have schedulers now
     }
 
     /**
@@ -392,8 +393,8 @@ public final class Assigner implements AutoCloseable {
             }
             if (type == AccountType.CUSTOMER && !routing.customerTeam().isEmpty()) {
                 out.customerTeam = true;
-                roundRobin(s, lead, match, out, routing.customerTeam(), AssignmentRule.CUSTOMER_TEAM, ownerId,
-                        inactiveOppOwnerId);
+                roundRobin(s, lead, match, out, routing.customerTeam(), routes(routing).customerTeam,
+                        AssignmentRule.CUSTOMER_TEAM, ownerId, inactiveOppOwnerId);
                 return;
             }
         } else if (outcome == Outcome.PROVISIONAL) {
@@ -409,15 +410,19 @@ public final class Assigner implements AutoCloseable {
                 }
             }
         }
+        Routes routes = routes(routing);
         String teamId = routing.defaultTeam();
+        TeamScheduler scheduler = routes.defaultTeam;
         String country = upperTrimmed(lead.country());
         String state = upperTrimmed(lead.state());
-        RoutingConfig.Rule rule = territoryIndex(routing).first(country, state, outcome, type);
-        if (rule != null) {
-            teamId = rule.team();
-            out.territoryRule = rule.name();
+        int rule = routes.territory.firstIndex(country, state, outcome, type);
+        if (rule >= 0) {
+            RoutingConfig.Rule r = routes.rules[rule];
+            teamId = r.team();
+            scheduler = routes.byRule[rule];
+            out.territoryRule = r.name();
         }
-        roundRobin(s, lead, match, out, teamId, AssignmentRule.ROUND_ROBIN, ownerId, inactiveOppOwnerId);
+        roundRobin(s, lead, match, out, teamId, scheduler, AssignmentRule.ROUND_ROBIN, ownerId, inactiveOppOwnerId);
         if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && !out.assigneeId.isEmpty()) {
             provisional.register(domain != null ? domain : match.domain().toString(), out.assigneeId);
         }
@@ -456,14 +461,20 @@ public final class Assigner implements AutoCloseable {
                 out, ownerId, inactiveOppOwnerId);
     }
 
+    /**
+     * Round robin in {@code teamId}, then its fallback teams. {@code scheduler} is the team's when the caller has it
+     * at hand ({@link Routes}), else null: looked up by id.
+     */
     private void roundRobin(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String teamId,
-                            AssignmentRule rule, String ownerId, String inactiveOppOwnerId) {
+                            TeamScheduler scheduler, AssignmentRule rule, String ownerId, String inactiveOppOwnerId) {
         prefix(s, lead, match, out, ownerId, inactiveOppOwnerId);
         long now = clock.millis();
         UserTable users = s.users();
         TeamScheduler.Presence p = presenceFor(s);
         for (int depth = 0; ; depth++) {
-            TeamScheduler scheduler = schedulers.get(teamId);
+            if (scheduler == null || depth > 0) {
+                scheduler = schedulers.get(teamId);
+            }
             if (scheduler != null && scheduler.pick(now, p, out, rule, journal) >= 0) {
                 journal.awaitDurable(out.sequence);
                 return;
@@ -490,17 +501,45 @@ public final class Assigner implements AutoCloseable {
         journal.awaitDurable(out.sequence);
     }
 
-    /** The territory index of {@code routing}'s rules, built once per routing configuration. */
-    private TerritoryIndex territoryIndex(RoutingConfig routing) {
-        TerritoryIndex t = territory;
-        if (t == null || t.rules() != routing.rules()) {
-            t = TerritoryIndex.of(routing.rules());
-            territory = t; // racing builders make equal indexes; an immutable one is safe to publish this way
+    /**
+     * A routing configuration resolved for the round-robin path, so that a lead's team costs no lookup by id: the
+     * territory index, and the scheduler of each rule's team, of the default team and of the customer team (null
+     * for a team that has no scheduler yet: {@link #roundRobin} looks it up by id then). A team's scheduler, once
+     * made, stays the same object for the life of this assigner ({@link #configure} keeps it), so a resolved one
+     * is never stale.
+     */
+    private static final class Routes {
+        final RoutingConfig routing;
+        final TerritoryIndex territory;
+        final RoutingConfig.Rule[] rules;
+        final TeamScheduler[] byRule;
+        final TeamScheduler defaultTeam;
+        final TeamScheduler customerTeam;
+
+        Routes(RoutingConfig routing, Map<String, TeamScheduler> schedulers) {
+            this.routing = routing;
+            this.territory = TerritoryIndex.of(routing.rules());
+            this.rules = routing.rules().toArray(new RoutingConfig.Rule[0]);
+            this.byRule = new TeamScheduler[rules.length];
+            for (int i = 0; i < rules.length; i++) {
+                byRule[i] = schedulers.get(rules[i].team());
+            }
+            this.defaultTeam = schedulers.get(routing.defaultTeam());
+            this.customerTeam = routing.customerTeam().isEmpty() ? null : schedulers.get(routing.customerTeam());
         }
-        return t;
     }
 
-    private TerritoryIndex territory;
+    /** {@code routing} resolved, built once per routing configuration (and again after {@link #configure}). */
+    private Routes routes(RoutingConfig routing) {
+        Routes r = routes;
+        if (r == null || r.routing != routing) {
+            r = new Routes(routing, schedulers);
+            routes = r; // racing builders make equivalent ones
+        }
+        return r;
+    }
+
+    private volatile Routes routes;
 
     private TeamScheduler.Presence presenceFor(CrmSnapshot s) {
         SnapshotPresence p = presence;
@@ -718,6 +757,7 @@ public final class Assigner implements AutoCloseable {
             return java.util.Optional.empty();
         }
         try {
+            journal.journal().awaitCopied(seq); // a live journal is read up to the records copied into segments
             return java.util.Optional.ofNullable(AssignmentJournal.explain(journal.journal().directory(), seq));
         } catch (java.io.IOException e) {
             throw new UncheckedIOException("cannot read the journal in " + journal.journal().directory(), e);

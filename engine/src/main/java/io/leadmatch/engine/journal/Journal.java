@@ -94,9 +94,17 @@ public final class Journal implements AutoCloseable {
         void onRecord(JournalRecord record);
     }
 
+    /** This machine's boot id, or null where there is none (see {@link JournalLayout#RING_BOOT_ID_OFFSET}). */
+    static final long[] BOOT_ID = readBootId();
+
     private final Path dir;
     private final JournalConfig config;
     private final MappedByteBuffer ring;
+    /**
+     * The boot id this journal writes into its ring, or null: with one, appenders leave the CRC to the writer
+     * thread (off the caller's path: ~30 ns of a journaled decision); without, they compute it.
+     */
+    private final long[] bootId;
     private final FileChannel lockChannel;
     private final FileLock lock;
     /** Guards the segment files: draining the ring into them and taking what a flush forces. */
@@ -128,6 +136,11 @@ public final class Journal implements AutoCloseable {
     // Segment state, guarded by drainLock.
     /** The ring, for copying runs of records into segments (a view with its own position: no slice per run). */
     private final ByteBuffer drainView;
+    /** The ring, for copying records into {@link #staging} (with a boot id). */
+    private final ByteBuffer crcView;
+    private final CRC32C drainCrc = new CRC32C();
+    /** Where records appended without a CRC get it on their way into a segment (with a boot id). */
+    private final ByteBuffer staging;
     private FileChannel segment;
     private long segmentLength;
     /** Segments rolled over but not yet forced and closed (not with none: closed at once). */
@@ -135,11 +148,17 @@ public final class Journal implements AutoCloseable {
     /** A segment was created since the directory was last forced. */
     private boolean directoryChanged;
 
-    private Journal(Path dir, JournalConfig config, MappedByteBuffer ring, FileChannel lockChannel, FileLock lock) {
+    private Journal(Path dir, JournalConfig config, MappedByteBuffer ring, FileChannel lockChannel, FileLock lock,
+                    long[] bootId) {
         this.dir = dir;
         this.config = config;
         this.ring = ring;
+        this.bootId = bootId;
         this.drainView = ring.duplicate();
+        this.crcView = ring.duplicate();
+        this.staging = bootId == null ? null
+                : ByteBuffer.allocateDirect(JournalLayout.alignedLength(JournalLayout.MAX_PAYLOAD) + (1 << 20))
+                .order(ByteOrder.LITTLE_ENDIAN);
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.writer = new Thread(this::writeBehind, "journal-writer");
@@ -155,26 +174,38 @@ public final class Journal implements AutoCloseable {
      *                              is missing, or another journal has the directory open
      */
     public static Journal open(Path dir, JournalConfig config, long fromSequence, RecordHandler recovery) {
+        return open(dir, config, fromSequence, recovery, BOOT_ID);
+    }
+
+    /** As {@link #open}, as if this machine's boot id were {@code bootId} (null: none; tests of both modes). */
+    static Journal open(Path dir, JournalConfig config, long fromSequence, RecordHandler recovery, long[] bootId) {
         Journal j;
         try {
             Files.createDirectories(dir);
-            FileChannel lockChannel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE,
-                    StandardOpenOption.WRITE);
+            FileChannel lockChannel;
             FileLock lock;
-            try {
-                lock = lockChannel.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
+            synchronized (OPEN_HERE) {
+                lockChannel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE,
+                        StandardOpenOption.WRITE);
+                try {
+                    lock = lockChannel.tryLock();
+                } catch (OverlappingFileLockException e) {
+                    lock = null;
+                }
+                if (lock == null) {
+                    lockChannel.close();
+                    throw new IOException("the journal in " + dir + " is open in another process or engine");
+                }
+                OPEN_HERE.add(key(dir));
             }
-            if (lock == null) {
-                lockChannel.close();
-                throw new IOException("the journal in " + dir + " is open in another process or engine");
-            }
             try {
-                j = new Journal(dir, config, mapRing(dir), lockChannel, lock);
+                j = new Journal(dir, config, mapRing(dir), lockChannel, lock, bootId);
                 j.recover(fromSequence, recovery);
             } catch (IOException | RuntimeException e) {
-                lockChannel.close();
+                synchronized (OPEN_HERE) {
+                    OPEN_HERE.remove(key(dir));
+                    lockChannel.close();
+                }
                 throw e;
             }
         } catch (IOException e) {
@@ -188,6 +219,40 @@ public final class Journal implements AutoCloseable {
         }
         return j;
     }
+
+    private static long[] readBootId() {
+        try {
+            java.util.UUID id = java.util.UUID.fromString(
+                    Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip());
+            long[] out = {id.getMostSignificantBits(), id.getLeastSignificantBits()};
+            return out[0] == 0 && out[1] == 0 ? null : out;
+        } catch (IOException | RuntimeException e) {
+            return null; // not Linux: ring records carry their CRC
+        }
+    }
+
+    /** The boot id in a ring's header, or null when it has none (its records carry their CRC). */
+    private static long[] ringBootId(ByteBuffer ringView) {
+        long hi = ringView.getLong(JournalLayout.RING_BOOT_ID_OFFSET);
+        long lo = ringView.getLong(JournalLayout.RING_BOOT_ID_OFFSET + 8);
+        return hi == 0 && lo == 0 ? null : new long[]{hi, lo};
+    }
+
+    /**
+     * How a ring's records are checked: with {@code crc} when they carry their CRC, not at all (null) when they were
+     * appended without one in this boot and nobody can be appending meanwhile; {@link #SKIP_RING} when they cannot
+     * be trusted (appended in another boot, or while {@code live}: the writer has not checksummed them yet, and
+     * reading them unchecked could meet a record being overwritten).
+     */
+    private static CRC32C ringCheck(ByteBuffer ringView, long[] bootNow, boolean live, CRC32C crc) {
+        long[] ringBoot = ringBootId(ringView);
+        if (ringBoot == null || live) {
+            return crc;
+        }
+        return java.util.Arrays.equals(ringBoot, bootNow) ? null : SKIP_RING;
+    }
+
+    private static final CRC32C SKIP_RING = new CRC32C();
 
     private static MappedByteBuffer mapRing(Path dir) throws IOException {
         try (FileChannel ch = FileChannel.open(dir.resolve(JournalLayout.RING_NAME), StandardOpenOption.CREATE,
@@ -215,12 +280,16 @@ public final class Journal implements AutoCloseable {
                 ringView = map(ch);
             }
         }
+        CRC32C ringCrc = ringView == null ? SKIP_RING : ringCheck(ringView, BOOT_ID, isLive(dir), crc);
+        if (ringCrc == SKIP_RING) {
+            ringView = null;
+        }
         // The ring's drained offset is read before the segments: everything before it is in them by then.
         long start = ringView == null ? 0 : drainedOffset(ringView);
         long next = scanSegments(dir, fromSequence, toSequence, crc, view, handler);
         for (int attempt = 0; ringView != null && next <= toSequence && attempt < 100; attempt++) {
             long[] state = {next, 0};
-            walkRing(ringView, start, crc, view, state, (rec, at) -> {
+            walkRing(ringView, start, ringCrc, view, state, (rec, at) -> {
                 if (rec.sequence() >= fromSequence && rec.sequence() <= toSequence) {
                     handler.onRecord(rec);
                 }
@@ -235,6 +304,42 @@ public final class Journal implements AutoCloseable {
             next = scanSegments(dir, Math.max(fromSequence, next), toSequence, crc, view, handler);
         }
         return next;
+    }
+
+    /**
+     * Whether a journal is open on {@code dir} (in any process): its lock is taken. A reader then checks ring
+     * records by their CRC, which the writer adds as it copies them, so it reads up to the last record copied
+     * (at most the writer's park interval behind) rather than the newest.
+     */
+    private static boolean isLive(Path dir) {
+        Path lockFile = dir.resolve(LOCK_NAME);
+        // Under OPEN_HERE, and never for a journal this JVM has open: closing any descriptor of a file drops the
+        // process's POSIX locks on it, the journal's own included.
+        synchronized (OPEN_HERE) {
+            if (OPEN_HERE.contains(key(dir))) {
+                return true;
+            }
+            if (!Files.exists(lockFile)) {
+                return false;
+            }
+            try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+                FileLock l = ch.tryLock();
+                if (l == null) {
+                    return true;
+                }
+                l.release();
+                return false;
+            } catch (OverlappingFileLockException | IOException e) {
+                return true; // cannot tell: the careful answer
+            }
+        }
+    }
+
+    /** Directories of the journals open in this JVM (guarded by itself), by {@link #key}. */
+    private static final java.util.Set<Path> OPEN_HERE = new java.util.HashSet<>();
+
+    private static Path key(Path dir) {
+        return dir.toAbsolutePath().normalize();
     }
 
     /** The segments' records; returns the sequence after the last valid one. */
@@ -295,15 +400,21 @@ public final class Journal implements AutoCloseable {
         return pos;
     }
 
-    /** Length of the record at {@code pos} if it is complete, intact and has {@code sequence}; else -1. */
+    /**
+     * Length of the record at {@code pos} if it is complete, intact (its CRC checked unless {@code crc} is null: a
+     * ring record of this boot) and has {@code sequence}; else -1.
+     */
     private static int validLength(ByteBuffer buf, int pos, int limit, CRC32C crc, long sequence) {
         if (pos + HEADER_LENGTH > limit) {
             return -1;
         }
-        int length = buf.getInt(pos + JournalLayout.LENGTH_OFFSET);
+        int length = (int) RING_INT.getAcquire(buf, pos + JournalLayout.LENGTH_OFFSET);
         if (length < HEADER_LENGTH || length > limit - pos || length - HEADER_LENGTH > JournalLayout.MAX_PAYLOAD
                 || buf.getLong(pos + JournalLayout.SEQUENCE_OFFSET) != sequence) {
             return -1;
+        }
+        if (crc == null) {
+            return length;
         }
         crc.reset();
         crc.update(buf.slice(pos + JournalLayout.TIME_OFFSET, length - JournalLayout.TIME_OFFSET));
@@ -411,14 +522,27 @@ public final class Journal implements AutoCloseable {
         long[] seq = {next, 0};
         long ringCopied = 0;
         long[] firstPos = {-1};
-        long endPos = walkRing(ring, drainedOffset(ring), crc, view, seq, (rec, at) -> {
-            if (firstPos[0] < 0) {
-                firstPos[0] = at;
+        // This journal holds the lock: nobody appends meanwhile.
+        CRC32C ringCrc = ringCheck(ring, bootId, false, crc);
+        long endPos = drainedOffset(ring);
+        if (ringCrc == SKIP_RING) {
+            int off = RING_HEADER_LENGTH + (int) endPos;
+            if (ring.getInt(off + JournalLayout.LENGTH_OFFSET) > 0
+                    && ring.getLong(off + JournalLayout.SEQUENCE_OFFSET) == next) {
+                LOG.warn("journal {}: the machine restarted since its staging ring was written; the records from"
+                        + " sequence {} on were only in the ring, never in a forced segment (the fsync policy's loss"
+                        + " window after a machine crash), and are discarded", dir, next);
             }
-            if (rec.sequence() >= fromSequence) {
-                recovery.onRecord(rec);
-            }
-        });
+        } else {
+            endPos = walkRing(ring, endPos, ringCrc, view, seq, (rec, at) -> {
+                if (firstPos[0] < 0) {
+                    firstPos[0] = at;
+                }
+                if (rec.sequence() >= fromSequence) {
+                    recovery.onRecord(rec);
+                }
+            });
+        }
         if (seq[1] != 0) {
             LOG.warn("journal {}: the staging ring's records after sequence {} do not continue the segments (a machine"
                     + " crash lost records that were never forced); they are discarded", dir, next - 1);
@@ -444,6 +568,8 @@ public final class Journal implements AutoCloseable {
             ring.put(at, ZEROS, 0, Math.min(ZEROS.capacity(), RING_HEADER_LENGTH + RING_BYTES - at));
         }
         ring.putLong(JournalLayout.RING_DRAINED_OFFSET, 0);
+        ring.putLong(JournalLayout.RING_BOOT_ID_OFFSET, bootId == null ? 0 : bootId[0]);
+        ring.putLong(JournalLayout.RING_BOOT_ID_OFFSET + 8, bootId == null ? 0 : bootId[1]);
         ring.putInt(JournalLayout.RING_MAGIC_OFFSET, JournalLayout.RING_MAGIC);
         tail = 0;
         published = 0;
@@ -507,19 +633,26 @@ public final class Journal implements AutoCloseable {
             throw new IllegalArgumentException("record of " + length + " bytes does not fit a segment of "
                     + config.segmentBytes());
         }
-        // The checksum does not cover the sequence, so it is computed before taking the monitor: inside, an
-        // append is a sequence number and a copy of a hundred bytes.
-        return appendLocked(payload, payloadLength, length, aligned, crcOf(type, timeMillis, payload));
+        // With a boot id the writer thread adds the checksum as it copies the record (JournalLayout); without, it
+        // is computed here, before taking the monitor (it does not cover the sequence): inside, an append is a
+        // sequence number and a copy of a hundred bytes.
+        stamp(type, timeMillis, payload);
+        return appendLocked(payload, payloadLength, length, aligned, bootId == null ? crcOf(payload) : 0);
     }
 
-    /**
-     * Puts time and type in front of the payload, then returns the CRC-32C of the bytes
-     * {@link JournalLayout#TIME_OFFSET}..length: time, type, reserved bytes and payload.
-     */
-    private static int crcOf(byte type, long timeMillis, PayloadWriter payload) {
+    /** Puts time and type in front of the payload. */
+    private static void stamp(byte type, long timeMillis, PayloadWriter payload) {
         byte[] b = payload.buffer();
         LONG.set(b, 0, timeMillis);
         INT.set(b, 8, type & 0xff); // type byte + 3 reserved zero bytes
+    }
+
+    /**
+     * The CRC-32C of a stamped payload's bytes {@link JournalLayout#TIME_OFFSET}..length: time, type, reserved bytes
+     * and payload.
+     */
+    private static int crcOf(PayloadWriter payload) {
+        byte[] b = payload.buffer();
         CRC32C c = payload.crc;
         c.reset();
         c.update(b, 0, PayloadWriter.HEAD + payload.length());
@@ -596,6 +729,11 @@ public final class Journal implements AutoCloseable {
             long pos = from;
             long runStart = from;
             long last = drainedSequence;
+            if (bootId != null) {
+                pos = copyChecksummed(from, to);
+                last = drainedSequence;
+                runStart = pos;
+            }
             while (pos < to) {
                 int off = (int) (pos & RING_MASK);
                 if (off == 0 && pos != runStart) {
@@ -624,6 +762,69 @@ public final class Journal implements AutoCloseable {
             RING_LONG.setRelease(ring, JournalLayout.RING_DRAINED_OFFSET, pos & RING_MASK);
             drainedSequence = last;
             drained = pos;
+        }
+    }
+
+    /**
+     * Copies the ring's records {@code [from, to)}, appended without their CRC, into the segments through
+     * {@link #staging}, where each gets its CRC: the ring itself is only read here, so its cache lines go back to
+     * the appenders clean. Rolls segments as needed; updates {@link #drainedSequence}. Returns {@code to}.
+     */
+    private long copyChecksummed(long from, long to) throws IOException {
+        long pos = from;
+        long last = drainedSequence;
+        staging.clear();
+        while (pos < to) {
+            int off = (int) (pos & RING_MASK);
+            int at = RING_HEADER_LENGTH + off;
+            int length = ring.getInt(at + JournalLayout.LENGTH_OFFSET);
+            if (length == WRAP) {
+                pos += RING_BYTES - off;
+                continue;
+            }
+            int aligned = (length + JournalLayout.ALIGNMENT - 1) & -JournalLayout.ALIGNMENT;
+            long sequence = ring.getLong(at + JournalLayout.SEQUENCE_OFFSET);
+            if (segment == null || segmentLength + staging.position() + aligned > config.segmentBytes()) {
+                writeStaged();
+                roll(sequence);
+            }
+            if (staging.position() + aligned > staging.capacity()) {
+                writeStaged();
+            }
+            int base = staging.position();
+            staging.put(crcView.limit(at + aligned).position(at));
+            drainCrc.reset();
+            drainCrc.update(staging.duplicate().limit(base + length).position(base + JournalLayout.TIME_OFFSET));
+            staging.putInt(base + JournalLayout.CRC_OFFSET, (int) drainCrc.getValue());
+            last = sequence;
+            pos += aligned;
+        }
+        writeStaged();
+        drainedSequence = last;
+        return pos;
+    }
+
+    /** Writes what {@link #staging} holds at the end of the current segment, and empties it. */
+    private void writeStaged() throws IOException {
+        staging.flip();
+        while (staging.hasRemaining()) {
+            segmentLength += segment.write(staging, segmentLength);
+        }
+        staging.clear();
+    }
+
+    /**
+     * Makes sure the records up to {@code sequence} are in the segment files (written, not necessarily forced), so
+     * a {@link #scan} of this live journal reads them, checksummed.
+     */
+    public void awaitCopied(long sequence) {
+        if (drainedSequence >= sequence) {
+            return;
+        }
+        try {
+            drain();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy the journal's staging ring into " + dir, e);
         }
     }
 
@@ -832,11 +1033,14 @@ public final class Journal implements AutoCloseable {
     }
 
     private void releaseLock() {
-        try {
-            lock.release();
-            lockChannel.close();
-        } catch (IOException e) {
-            LOG.debug("releasing the journal lock: {}", e.toString());
+        synchronized (OPEN_HERE) {
+            OPEN_HERE.remove(key(dir));
+            try {
+                lock.release();
+                lockChannel.close();
+            } catch (IOException e) {
+                LOG.debug("releasing the journal lock: {}", e.toString());
+            }
         }
     }
 

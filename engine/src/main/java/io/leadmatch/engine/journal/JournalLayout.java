@@ -21,7 +21,8 @@ package io.leadmatch.engine.journal;
  * record (records are appended with {@code write}, not preallocated).
  *
  * <p>The staging ring ({@link #RING_NAME}) is where records are appended first: a {@link #RING_HEADER_LENGTH}-byte
- * header (magic; the ring offset of the first record not yet copied into a segment), then {@link #RING_BYTES} of
+ * header (magic; the ring offset of the first record not yet copied into a segment; a boot id, see
+ * {@link #RING_BOOT_ID_OFFSET}), then {@link #RING_BYTES} of
  * records in the same format, each starting at an aligned offset; a record that does not fit before the end of
  * the ring is preceded by a length of {@link #WRAP} and starts at offset 0. Records in the ring are valid while
  * their sequences run on from the drained offset without a gap; what follows the newest is an older lap's bytes.
@@ -56,6 +57,16 @@ public final class JournalLayout {
     public static final int RING_MAGIC_OFFSET = 0;
     /** long in the ring header: ring offset of the first record not yet copied into a segment. */
     public static final int RING_DRAINED_OFFSET = 8;
+    /**
+     * Two longs in the ring header: the boot id (Linux {@code /proc/sys/kernel/random/boot_id}) of the machine
+     * that last opened the ring, or zeros when it had none. With a boot id, records are appended to the ring
+     * without their CRC (0): the journal's writer thread computes it when it copies them into a segment (in place,
+     * in the ring, then in the segment). Such a ring is trusted only by the same boot — a process crash leaves the
+     * page cache, so every published record is whole — and ignored after a reboot: its records never reached a
+     * forced segment, which is all a machine crash keeps under any fsync policy. With zeros, every ring record
+     * carries its CRC and is checked like a segment's.
+     */
+    public static final int RING_BOOT_ID_OFFSET = 16;
     /** "LMR1", little-endian. */
     public static final int RING_MAGIC = 0x31524d4c;
     /** Bytes of records the ring holds: larger than the largest record, small enough to stay in cache. */

@@ -221,6 +221,93 @@ class JournalTest {
         assertEquals(0, Files.size(dir.resolve(JournalLayout.RING_NAME)) % 4096);
     }
 
+    /** A boot id that is not this machine's: what the ring looks like to the first start after a reboot. */
+    static final long[] ANOTHER_BOOT = {0x1234_5678_9abc_def0L, 0x0fed_cba9_8765_4321L};
+
+    @Test
+    void afterARebootRecordsOnlyInTheRingAreDiscardedAndTheSegmentsContinue() throws IOException {
+        Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }, ANOTHER_BOOT);
+        for (long i = 0; i < 50; i++) {
+            j.append((byte) 4, i, payload(i));
+        }
+        j.halt();
+        // A reader of this machine does not trust a ring written in another boot: it reads the segments alone.
+        int inSegments = read(dir, 1).size();
+        assertTrue(inSegments <= 50);
+        List<Long> replayed = new ArrayList<>();
+        try (Journal again = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()))) {
+            assertEquals(inSegments, replayed.size(), "records only in the other boot's ring are not replayed");
+            assertEquals(inSegments + 1, again.append((byte) 4, 0, payload(inSegments)));
+        }
+        List<String> all = read(dir, 1);
+        assertEquals(inSegments + 1, all.size());
+        for (int i = 0; i < all.size(); i++) {
+            assertTrue(all.get(i).startsWith((i + 1) + ":" + i + ":"), all.get(i)); // no gap, nothing repeated
+        }
+    }
+
+    @Test
+    void withoutABootIdRingRecordsCarryTheirCrcAndSurviveAKilledProcess() throws IOException {
+        Journal j = Journal.open(dir, small(FsyncPolicy.BATCH), 1, r -> { }, null);
+        for (long i = 0; i < 300; i++) {
+            j.append((byte) 4, i, payload(i));
+        }
+        j.halt();
+        assertEquals(300, read(dir, 1).size(), "ring records checked by their CRC");
+        // Reopened where there is a boot id (the ring says it has none): its records are checked, and kept.
+        List<Long> replayed = new ArrayList<>();
+        Journal.open(dir, small(FsyncPolicy.BATCH), 1, r -> replayed.add(r.sequence()), ANOTHER_BOOT).close();
+        assertEquals(300, replayed.size());
+        assertEquals(300, read(dir, 1).size());
+    }
+
+    @Test
+    void aCorruptRecordInARingWithoutBootIdEndsTheRecovery() throws IOException {
+        Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }, null);
+        for (long i = 0; i < 10; i++) {
+            j.append((byte) 4, i, payload(i));
+        }
+        j.halt();
+        long inSegments = segmentBytes() / 48;
+        try (FileChannel ch = FileChannel.open(dir.resolve(JournalLayout.RING_NAME), StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
+            // The 6th record's payload: a record here is 28 + 18 bytes, aligned to 48.
+            ByteBuffer b = ByteBuffer.allocate(1).put((byte) 0x5a).flip();
+            ch.write(b, JournalLayout.RING_HEADER_LENGTH + 5 * 48 + JournalLayout.HEADER_LENGTH + 2);
+        }
+        List<Long> replayed = new ArrayList<>();
+        Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()), null).close();
+        // Unless the writer had copied it (intact) into a segment already, the ring is read up to the damaged record.
+        assertEquals(inSegments >= 6 ? 10 : 5, replayed.size());
+    }
+
+    long segmentBytes() throws IOException {
+        long n = 0;
+        try (var files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.toString().endsWith(JournalLayout.SEGMENT_SUFFIX)).toList()) {
+                n += Files.size(p);
+            }
+        }
+        return n;
+    }
+
+    @Test
+    void aLiveJournalIsReadUpToTheRecordsCopiedIntoSegments() throws IOException {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+            for (long i = 0; i < 100; i++) {
+                j.append((byte) 4, i, payload(i));
+            }
+            List<String> before = read(dir, 1);
+            assertTrue(before.size() <= 100);
+            for (int i = 0; i < before.size(); i++) {
+                assertTrue(before.get(i).startsWith((i + 1) + ":" + i + ":"), before.get(i));
+            }
+            j.awaitCopied(100);
+            assertEquals(100, read(dir, 1).size());
+            assertEquals(List.of("100:99:4"), read(dir, 100));
+        }
+    }
+
     @Test
     void theRingWrapsManyTimesWithoutLosingOrReorderingARecord() throws IOException {
         // ~20 MB of records through a 4 MiB ring: the writer must keep up (or appenders wait for it), records that

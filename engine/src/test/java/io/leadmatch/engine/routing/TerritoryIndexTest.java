@@ -11,12 +11,15 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 
 /** {@link TerritoryIndex} against the naive reference: the first rule, in file order, whose predicates all hold. */
 class TerritoryIndexTest {
-    static final String[] COUNTRIES = {"US", "DE", "GB", "FR", "JP", "BR", "CA"};
-    static final String[] STATES = {"CA", "NY", "WA", "TX"};
+    /** Two- and three-letter codes (packed into ints by the index) and names that do not pack. */
+    static final String[] COUNTRIES = {"US", "DE", "GB", "FR", "JP", "BR", "CA", "USA", "Deutschland", "ÖSTERREICH",
+        "Ü"};
+    static final String[] STATES = {"CA", "NY", "WA", "TX", "NSW", "BAVARIA", "É"};
 
     static <T> Set<T> some(Random r, T[] values, double pEmpty) {
         Set<T> s = new HashSet<>();
@@ -56,13 +59,39 @@ class TerritoryIndexTest {
             }
             TerritoryIndex index = TerritoryIndex.of(rules);
             for (int q = 0; q < 200; q++) {
-                String country = r.nextInt(8) == 0 ? "" : r.nextInt(10) == 0 ? "ZZ" : COUNTRIES[r.nextInt(COUNTRIES.length)];
-                String state = r.nextInt(3) == 0 ? "" : STATES[r.nextInt(STATES.length)];
+                String country = r.nextInt(8) == 0 ? "" : r.nextInt(10) == 0 ? (r.nextBoolean() ? "ZZ" : "Atlantis")
+                        : COUNTRIES[r.nextInt(COUNTRIES.length)];
+                String state = r.nextInt(3) == 0 ? "" : r.nextInt(10) == 0 ? "ZZZ" : STATES[r.nextInt(STATES.length)];
                 Outcome o = Outcome.values()[r.nextInt(Outcome.values().length)];
                 AccountType t = r.nextInt(3) == 0 ? null : AccountType.values()[r.nextInt(AccountType.values().length)];
-                assertSame(reference(rules, country, state, o, t), index.first(country, state, o, t),
+                RoutingConfig.Rule expected = reference(rules, country, state, o, t);
+                assertSame(expected, index.first(country, state, o, t),
                         () -> rules + " / " + country + " " + state + " " + o + " " + t);
+                assertEquals(expected == null ? -1 : rules.indexOf(expected), index.firstIndex(country, state, o, t));
             }
         }
+    }
+
+    @Test
+    void everyIsoStyleCodeOfALargeTableFindsItsOwnRule() {
+        List<RoutingConfig.Rule> rules = new ArrayList<>();
+        List<String> codes = new ArrayList<>();
+        for (char a = 'A'; a <= 'Z'; a++) {
+            for (char b = 'A'; b <= 'Z'; b += 3) {
+                codes.add("" + a + b);
+                codes.add("" + a + b + 'X');
+            }
+        }
+        for (int i = 0; i < codes.size(); i++) {
+            rules.add(new RoutingConfig.Rule("r" + i, "t", Set.of(codes.get(i)), Set.of(), Set.of(), Set.of(), i + 1));
+        }
+        rules.add(new RoutingConfig.Rule("rest", "t", Set.of(), Set.of(), Set.of(), Set.of(), 9999));
+        TerritoryIndex index = TerritoryIndex.of(rules);
+        for (int i = 0; i < codes.size(); i++) {
+            assertEquals(i, index.firstIndex(codes.get(i), "", Outcome.NEW_ACCOUNT, null), codes.get(i));
+        }
+        assertEquals(codes.size(), index.firstIndex("ZZZ", "", Outcome.NEW_ACCOUNT, null));
+        assertEquals(codes.size(), index.firstIndex("AAXX", "", Outcome.NEW_ACCOUNT, null));
+        assertEquals(codes.size(), index.firstIndex("", "", Outcome.NEW_ACCOUNT, null));
     }
 }
