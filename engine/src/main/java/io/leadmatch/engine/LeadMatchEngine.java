@@ -12,6 +12,7 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
+import io.leadmatch.engine.snapshot.ExportStamp;
 import io.leadmatch.engine.snapshot.IndexFingerprint;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.engine.snapshot.PostgresSnapshotReader;
@@ -89,7 +90,34 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** What the first {@link #reload} found persisted for the configured export (snapshot null: nothing usable). */
-    private record FirstLoad(Path dir, String exportFingerprint, CrmSnapshot snapshot) {
+    private record FirstLoad(Path dir, ExportId export, CrmSnapshot snapshot) {
+    }
+
+    /**
+     * An export's fingerprint, and the metadata of its files to remember it for once the data directory is this
+     * process's (null: nothing to remember, it came from the stamp or the files changed while being read).
+     */
+    private record ExportId(String fingerprint, String metadataToRecord) {
+    }
+
+    /** The export's fingerprint: remembered for its files' unchanged metadata ({@link ExportStamp}), else read. */
+    private ExportId exportId(Path dir) {
+        long t0 = System.nanoTime();
+        String meta = ExportStamp.metadata(dir);
+        String fp = ExportStamp.recorded(stampFile(), meta);
+        if (fp != null) {
+            LOG.info("snapshot fingerprint as recorded for its unchanged files ({} ms)",
+                    (System.nanoTime() - t0) / 1_000_000);
+            return new ExportId(fp, null);
+        }
+        fp = IndexFingerprint.ofExport(dir);
+        LOG.info("snapshot fingerprint in {} ms", (System.nanoTime() - t0) / 1_000_000);
+        return new ExportId(fp, meta != null && meta.equals(ExportStamp.metadata(dir)) ? meta : null);
+    }
+
+    /** Where the export's fingerprint is remembered, or null without a data directory. */
+    private Path stampFile() {
+        return config.dataDir() == null ? null : config.dataDir().resolve("index").resolve("export.stamp");
     }
 
     /**
@@ -107,11 +135,9 @@ public final class LeadMatchEngine implements AutoCloseable {
         var future = new java.util.concurrent.CompletableFuture<FirstLoad>();
         Thread t = new Thread(() -> {
             try {
-                long t0 = System.nanoTime();
-                String fingerprint = IndexFingerprint.ofExport(dir);
-                Path index = indexFile(dir, fingerprint);
-                LOG.info("snapshot fingerprint in {} ms", (System.nanoTime() - t0) / 1_000_000);
-                future.complete(new FirstLoad(dir, fingerprint, CsvSnapshotReader.loadPersisted(dir, index, 1)));
+                ExportId export = exportId(dir);
+                Path index = indexFile(dir, export.fingerprint());
+                future.complete(new FirstLoad(dir, export, CsvSnapshotReader.loadPersisted(dir, index, 1)));
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             }
@@ -323,13 +349,9 @@ public final class LeadMatchEngine implements AutoCloseable {
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
             FirstLoad early = takeFirstLoad(dir);
-            if (early != null) {
-                exportFingerprint = early.exportFingerprint();
-            } else {
-                long t0 = System.nanoTime();
-                exportFingerprint = IndexFingerprint.ofExport(dir);
-                LOG.info("snapshot fingerprint in {} ms", (System.nanoTime() - t0) / 1_000_000);
-            }
+            ExportId export = early != null ? early.export() : exportId(dir);
+            exportFingerprint = export.fingerprint();
+            ExportStamp.record(stampFile(), export.metadataToRecord(), exportFingerprint); // the directory is ours
             if (early != null && early.snapshot() != null) {
                 next = early.snapshot();
             } else {

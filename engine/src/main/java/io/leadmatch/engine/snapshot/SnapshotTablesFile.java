@@ -142,15 +142,22 @@ final class SnapshotTablesFile {
         java.util.concurrent.CompletableFuture<DomainIndex> reopened = null;
         long[] reopenMillis = new long[1];
         try {
-            byte[] bytes = Files.readAllBytes(file);
-            if (bytes.length < 16) {
-                return null;
+            // Mapped, not read into an array: a restart's largest read (~80 MB for 1M accounts) costs no heap, no
+            // zeroing of fresh memory and no copy (readAllBytes was ~0.13 s of it).
+            ByteBuffer in;
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
+                    java.nio.file.StandardOpenOption.READ)) {
+                long size = ch.size();
+                if (size < 16 || size > Integer.MAX_VALUE) {
+                    return null;
+                }
+                in = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size);
             }
+            int length = in.capacity();
             CRC32C crc = new CRC32C();
-            crc.update(bytes, 0, bytes.length - 4);
-            ByteBuffer in = ByteBuffer.wrap(bytes);
-            if (in.getInt(bytes.length - 4) != (int) crc.getValue() || in.getLong() != MAGIC
-                    || in.getInt() != VERSION) {
+            crc.update(in.duplicate().limit(length - 4));
+            byte[] bytes = new byte[256]; // scratch for a string on its way (longer ones get their own)
+            if (in.getInt(length - 4) != (int) crc.getValue() || in.getLong() != MAGIC || in.getInt() != VERSION) {
                 return null;
             }
             long entries = in.getLong();
@@ -237,8 +244,8 @@ final class SnapshotTablesFile {
         int namesAt = in.position();
         skipStrings(in, na);
         var namesDone = java.util.concurrent.CompletableFuture.runAsync(() ->
-                readStrings(ByteBuffer.wrap(bytes).position(namesAt), bytes, names));
-        readStrings(ByteBuffer.wrap(bytes).position(idsAt), bytes, ids);
+                readStrings(in.duplicate().position(namesAt), new byte[256], names));
+        readStrings(in.duplicate().position(idsAt), bytes, ids);
         for (int i = 0; i < na; i++) {
             owner[i] = in.getInt();
             parent[i] = in.getInt();
@@ -283,9 +290,15 @@ final class SnapshotTablesFile {
         }
     }
 
-    private static void readStrings(ByteBuffer in, byte[] bytes, String[] into) {
+    private static void readStrings(ByteBuffer in, byte[] scratch, String[] into) {
+        byte[] b = scratch;
         for (int i = 0; i < into.length; i++) {
-            into[i] = readString(in, bytes);
+            int n = in.getInt();
+            if (n > b.length) {
+                b = new byte[Math.max(n, 2 * b.length)];
+            }
+            in.get(b, 0, n);
+            into[i] = new String(b, 0, n, StandardCharsets.UTF_8);
         }
     }
 
@@ -343,10 +356,11 @@ final class SnapshotTablesFile {
         out.write(b);
     }
 
-    private static String readString(ByteBuffer in, byte[] bytes) {
+    /** A string as {@link #writeString} wrote it; {@code scratch} holds its bytes on the way when it is long enough. */
+    private static String readString(ByteBuffer in, byte[] scratch) {
         int n = in.getInt();
-        int at = in.position();
-        in.position(at + n);
-        return new String(bytes, at, n, StandardCharsets.UTF_8);
+        byte[] b = n <= scratch.length ? scratch : new byte[n];
+        in.get(b, 0, n);
+        return new String(b, 0, n, StandardCharsets.UTF_8);
     }
 }
