@@ -760,5 +760,6 @@ public final class LeadMatchEngine implements AutoCloseable {
             changeLog.close();
         }
         provisional.close();
+        CsvSnapshotReader.awaitPersisted(); // the next start reads them
     }
 }

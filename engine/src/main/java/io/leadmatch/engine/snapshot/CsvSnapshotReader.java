@@ -170,14 +170,20 @@ public final class CsvSnapshotReader {
         }
     }
 
-    /** Deletes the tables file persisted beside {@code indexFile} (its snapshot is no longer served). */
+    /**
+     * Deletes the tables file persisted beside {@code indexFile} (its snapshot is no longer served), in the background
+     * after any write of it still queued.
+     */
     public static void deletePersistedTables(Path indexFile) {
-        try {
-            Files.deleteIfExists(SnapshotTablesFile.forIndex(indexFile));
-        } catch (IOException e) {
-            org.slf4j.LoggerFactory.getLogger(CsvSnapshotReader.class).warn("cannot delete the tables of {}: {}",
-                    indexFile, e.toString());
-        }
+        TablesPersister.delete(indexFile);
+    }
+
+    /**
+     * Waits until the tables files of the loads so far are written (or deleted): they are written in the background,
+     * for the next start. Called when an engine closes.
+     */
+    public static void awaitPersisted() {
+        TablesPersister.awaitIdle();
     }
 
     private static Path requireFile(Path dir, String name) throws SnapshotException {

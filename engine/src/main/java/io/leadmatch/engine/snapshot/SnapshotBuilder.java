@@ -430,8 +430,8 @@ public final class SnapshotBuilder {
     }
 
     /**
-     * Finishes the account table, orders conflict sets, writes the tables file beside the index (while the index
-     * fills) and returns the new generation once the index is in.
+     * Finishes the account table, orders conflict sets, queues the tables file beside the index for writing in the
+     * background ({@link TablesPersister}) and returns the new generation once the index is in.
      *
      * @param routing    parsed routing.yaml
      * @param indexFile  as for {@link #startIndex}, used when the source did not call it
@@ -471,12 +471,6 @@ public final class SnapshotBuilder {
                 routing.teams().size(), sets.length, rowsSkipped, List.copyOf(warnings), List.copyOf(conflicts),
                 millis);
         phaseDone("tables");
-        if (started.file() != null) {
-            persistTables(started.file(), new SnapshotTablesFile.Tables(userTable, table, sets, setDomains,
-                    accountKeys, started.subdomainParents(), started.entries(), started.averageKey(),
-                    report.apply(elapsedMillis())));
-            phaseDone("tables file");
-        }
         DomainIndex index;
         try {
             index = started.index().join();
@@ -485,6 +479,13 @@ public final class SnapshotBuilder {
         }
         indexStarted = null;
         phaseDone("index");
+        if (started.file() != null) {
+            // For the next start only: written in the background once the index is in (both cores are busy until
+            // then), not waited for.
+            TablesPersister.write(started.file(), new SnapshotTablesFile.Tables(userTable, table, sets, setDomains,
+                    accountKeys, started.subdomainParents(), started.entries(), started.averageKey(),
+                    report.apply(elapsedMillis())));
+        }
         org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).info("{}: {}", source, phases);
         return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, accountKeys, routing,
                 report.apply(elapsedMillis()));
@@ -519,20 +520,6 @@ public final class SnapshotBuilder {
         warn("Account " + accounts.id(account), "domain " + domain + " is a "
                 + (kind == DomainEntryLayout.FREE ? "free webmail" : kind == DomainEntryLayout.DISPOSABLE
                 ? "disposable mailbox" : "junk") + " domain and never matches by domain");
-    }
-
-    /**
-     * Saves the tables beside the index so a restart with the same snapshot skips parsing. Best effort: without
-     * the file the next start parses the export again, which is slower but right.
-     */
-    private static void persistTables(Path indexFile, SnapshotTablesFile.Tables tables) {
-        Path file = SnapshotTablesFile.forIndex(indexFile);
-        try {
-            java.nio.file.Files.createDirectories(file.toAbsolutePath().getParent());
-            SnapshotTablesFile.write(file, tables);
-        } catch (java.io.IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).warn("cannot write {}: {}", file, e.toString());
-        }
     }
 
     private void validateRouting(RoutingConfig routing) throws SnapshotException {
