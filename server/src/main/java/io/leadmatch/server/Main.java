@@ -272,6 +272,7 @@ public final class Main implements Callable<Integer> {
             LOG.info("leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms, {} after the "
                             + "JVM started)", bind, server.port(), report.accounts(), report.domains(),
                     report.teams(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), sinceProcessStart());
+            engine.startBackgroundWork(); // the company-name index, built while serving
             server.awaitTermination();
             return 0;
         }

@@ -68,9 +68,13 @@ final class AccountModel {
                    List<String> otherDomains, List<String> aliases) {
     }
 
+    /** Default share of ordinary accounts that also list other domains ({@code Other_Domains__c}). */
+    static final double P_OTHER_DOMAINS = 0.04;
+
     private final long seed;
     private final long accounts;
     private final long aliasLabelBase;
+    private final double otherDomains;
     private final OrgPlan org;
     private final DomainFactory domains = new DomainFactory();
 
@@ -81,10 +85,22 @@ final class AccountModel {
      * @param org            the users accounts are owned by
      */
     AccountModel(long seed, long accounts, long aliasLabelBase, OrgPlan org) {
+        this(seed, accounts, aliasLabelBase, org, P_OTHER_DOMAINS);
+    }
+
+    /**
+     * As above, with {@code otherDomains} the share of ordinary accounts that also list one or two other domains
+     * (default {@value #P_OTHER_DOMAINS}: ~1.08 domains per account; 0.22 gives ~1.3).
+     */
+    AccountModel(long seed, long accounts, long aliasLabelBase, OrgPlan org, double otherDomains) {
+        if (!(otherDomains >= 0 && otherDomains <= 1)) {
+            throw new IllegalArgumentException("other-domains share must be between 0 and 1, got " + otherDomains);
+        }
         this.seed = seed;
         this.accounts = accounts;
         this.aliasLabelBase = aliasLabelBase;
         this.org = org;
+        this.otherDomains = otherDomains;
     }
 
     /** The users accounts are owned by. */
@@ -186,7 +202,7 @@ final class AccountModel {
                 domain = domains.domain(label, country.tlds().pick(rng));
                 List<String> used = new ArrayList<>(4);
                 used.add(domain);
-                if (rng.chance(0.04)) {
+                if (rng.chance(otherDomains)) {
                     others = secondaries(label, used, rng.chance(0.7) ? 1 : 2, rng);
                 }
                 if (rng.chance(0.05)) {

@@ -24,7 +24,7 @@ import java.util.concurrent.Future;
  *
  * <pre>
  * java -cp bench/target/benchmarks.jar io.leadmatch.bench.data.DataGenerator --out DIR
- *      [--accounts N] [--leads M] [--seed S] [--threads T]
+ *      [--accounts N] [--leads M] [--seed S] [--threads T] [--other-domains P]
  * </pre>
  *
  * writes {@code Account.csv}, {@code User.csv}, {@code Opportunity.csv}, {@code domain_aliases.csv} and
@@ -75,6 +75,7 @@ public final class DataGenerator {
         long leads = DEFAULT_LEADS;
         long seed = DEFAULT_SEED;
         int threads = Runtime.getRuntime().availableProcessors();
+        double otherDomains = AccountModel.P_OTHER_DOMAINS;
         try {
             for (int i = 0; i < args.length; i++) {
                 String a = args[i];
@@ -102,6 +103,9 @@ public final class DataGenerator {
                     case "--threads":
                         threads = Math.toIntExact(count(v));
                         break;
+                    case "--other-domains":
+                        otherDomains = Double.parseDouble(v);
+                        break;
                     default:
                         throw new IllegalArgumentException("unknown option " + a);
                 }
@@ -115,7 +119,7 @@ public final class DataGenerator {
             return;
         }
         try {
-            Summary s = generate(out, accounts, leads, seed, threads);
+            Summary s = generate(out, accounts, leads, seed, threads, otherDomains);
             double snapshotSeconds = s.snapshotNanos() / 1e9;
             double leadSeconds = s.leadNanos() / 1e9;
             System.out.printf(Locale.ROOT, "%s: %,d accounts, %,d users, %,d opportunities, %,d aliases, %d teams "
@@ -137,7 +141,9 @@ public final class DataGenerator {
         if (error != null) {
             System.err.println("DataGenerator: " + error);
         }
-        System.err.println("usage: DataGenerator --out DIR [--accounts N] [--leads M] [--seed S] [--threads T]");
+        System.err.println("usage: DataGenerator --out DIR [--accounts N] [--leads M] [--seed S] [--threads T]"
+                + " [--other-domains P]   (P: share of accounts listing other domains, default "
+                + AccountModel.P_OTHER_DOMAINS + "; 0.22 gives ~1.3 domains per account)");
         System.err.println("  N default " + DEFAULT_ACCOUNTS + ", M default " + DEFAULT_LEADS + ", S default "
                 + DEFAULT_SEED + "; N and M accept k and M suffixes (10M)");
     }
@@ -174,6 +180,12 @@ public final class DataGenerator {
      * @param threads  worker threads; the output does not depend on it
      */
     static Summary generate(Path out, long accounts, long leads, long seed, int threads) throws IOException {
+        return generate(out, accounts, leads, seed, threads, AccountModel.P_OTHER_DOMAINS);
+    }
+
+    /** As above; {@code otherDomains} is the share of ordinary accounts that also list other domains. */
+    static Summary generate(Path out, long accounts, long leads, long seed, int threads, double otherDomains)
+            throws IOException {
         if (accounts < AccountModel.PLAIN_PREFIX || accounts > Integer.MAX_VALUE / 4) {
             throw new IllegalArgumentException("accounts must be between " + AccountModel.PLAIN_PREFIX + " and "
                     + Integer.MAX_VALUE / 4 + ", got " + accounts);
@@ -183,7 +195,8 @@ public final class DataGenerator {
         }
         Files.createDirectories(out);
         OrgPlan org = new OrgPlan(seed);
-        ThreadLocal<LeadModel> models = ThreadLocal.withInitial(() -> model(seed, accounts, org));
+        new AccountModel(seed, accounts, 0, org, otherDomains); // validates the share before any file is written
+        ThreadLocal<LeadModel> models = ThreadLocal.withInitial(() -> model(seed, accounts, org, otherDomains));
         ExecutorService pool = Executors.newFixedThreadPool(threads, r -> {
             Thread t = new Thread(r, "datagen");
             t.setDaemon(true);
@@ -210,9 +223,14 @@ public final class DataGenerator {
      * accounts, then the pool of unknown lead domains, then two acquired alias domains per account.
      */
     static LeadModel model(long seed, long accounts, OrgPlan org) {
+        return model(seed, accounts, org, AccountModel.P_OTHER_DOMAINS);
+    }
+
+    static LeadModel model(long seed, long accounts, OrgPlan org, double otherDomains) {
         int unknownPool = (int) Math.max(1_000, accounts / 2);
         long aliasBase = accounts + unknownPool;
-        return new LeadModel(seed, new AccountModel(seed, accounts, aliasBase, org), accounts, accounts, unknownPool);
+        return new LeadModel(seed, new AccountModel(seed, accounts, aliasBase, org, otherDomains), accounts, accounts,
+                unknownPool);
     }
 
     private static long writeSmallFiles(Path out, OrgPlan org) throws IOException {

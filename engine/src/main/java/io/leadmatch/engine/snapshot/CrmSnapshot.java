@@ -45,7 +45,9 @@ public final class CrmSnapshot {
         this.index = index;
         this.conflictSets = conflictSets;
         this.conflictDomains = conflictDomains;
-        this.companyNames = java.util.concurrent.CompletableFuture.supplyAsync(() -> CompanyNames.of(accounts));
+        // Started by prepareCompanyNames once the generation serves (a first load's start-up has no CPU to spare
+        // for it), or by the first lookup.
+        this.companyNames = null;
         this.routing = routing;
         this.report = report;
         this.root = null;
