@@ -141,6 +141,8 @@ public final class Journal implements AutoCloseable {
     private final CRC32C drainCrc = new CRC32C();
     /** Where records appended without a CRC get it on their way into a segment (with a boot id). */
     private final ByteBuffer staging;
+    /** A view of {@link #staging} for checksumming one record (no buffer allocated per record). */
+    private final ByteBuffer stagedRecord;
     private FileChannel segment;
     private long segmentLength;
     /** Segments rolled over but not yet forced and closed (not with none: closed at once). */
@@ -159,6 +161,7 @@ public final class Journal implements AutoCloseable {
         this.staging = bootId == null ? null
                 : ByteBuffer.allocateDirect(JournalLayout.alignedLength(JournalLayout.MAX_PAYLOAD) + (1 << 20))
                 .order(ByteOrder.LITTLE_ENDIAN);
+        this.stagedRecord = staging == null ? null : staging.duplicate();
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.writer = new Thread(this::writeBehind, "journal-writer");
@@ -794,7 +797,7 @@ public final class Journal implements AutoCloseable {
             int base = staging.position();
             staging.put(crcView.limit(at + aligned).position(at));
             drainCrc.reset();
-            drainCrc.update(staging.duplicate().limit(base + length).position(base + JournalLayout.TIME_OFFSET));
+            drainCrc.update(stagedRecord.limit(base + length).position(base + JournalLayout.TIME_OFFSET));
             staging.putInt(base + JournalLayout.CRC_OFFSET, (int) drainCrc.getValue());
             last = sequence;
             pos += aligned;
