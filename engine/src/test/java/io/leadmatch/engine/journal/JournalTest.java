@@ -205,11 +205,7 @@ class JournalTest {
     @ParameterizedTest
     @EnumSource(FsyncPolicy.class)
     void recordsOnlyInTheStagingRingSurviveAKilledProcess(FsyncPolicy policy) throws IOException {
-        Journal j = Journal.open(dir, small(policy), 1, r -> { });
-        for (long i = 0; i < 300; i++) {
-            j.append((byte) 4, i, payload(i));
-        }
-        j.halt(); // as SIGKILL: nothing copied into segments or forced by this journal from here on
+        killedAfter(300, policy, Journal.BOOT_ID);
         assertEquals(300, read(dir, 1).size(), "a reader sees the ring's records after the segments");
         assertEquals(List.of("300:299:4"), read(dir, 300));
         List<Long> replayed = new ArrayList<>();
@@ -221,16 +217,24 @@ class JournalTest {
         assertEquals(0, Files.size(dir.resolve(JournalLayout.RING_NAME)) % 4096);
     }
 
+    /**
+     * A journal that appended records 0..n-1 (type 4) and was then killed: nothing copied or forced after that, so
+     * some may be only in its staging ring.
+     */
+    void killedAfter(int n, FsyncPolicy policy, long[] bootId) {
+        Journal j = Journal.open(dir, small(policy), 1, r -> { }, bootId);
+        for (long i = 0; i < n; i++) {
+            j.append((byte) 4, i, payload(i));
+        }
+        j.halt(); // as SIGKILL
+    }
+
     /** A boot id that is not this machine's: what the ring looks like to the first start after a reboot. */
     static final long[] ANOTHER_BOOT = {0x1234_5678_9abc_def0L, 0x0fed_cba9_8765_4321L};
 
     @Test
     void afterARebootRecordsOnlyInTheRingAreDiscardedAndTheSegmentsContinue() throws IOException {
-        Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }, ANOTHER_BOOT);
-        for (long i = 0; i < 50; i++) {
-            j.append((byte) 4, i, payload(i));
-        }
-        j.halt();
+        killedAfter(50, FsyncPolicy.NONE, ANOTHER_BOOT);
         // A reader of this machine does not trust a ring written in another boot: it reads the segments alone.
         int inSegments = read(dir, 1).size();
         assertTrue(inSegments <= 50);
@@ -248,11 +252,7 @@ class JournalTest {
 
     @Test
     void withoutABootIdRingRecordsCarryTheirCrcAndSurviveAKilledProcess() throws IOException {
-        Journal j = Journal.open(dir, small(FsyncPolicy.BATCH), 1, r -> { }, null);
-        for (long i = 0; i < 300; i++) {
-            j.append((byte) 4, i, payload(i));
-        }
-        j.halt();
+        killedAfter(300, FsyncPolicy.BATCH, null);
         assertEquals(300, read(dir, 1).size(), "ring records checked by their CRC");
         // Reopened where there is a boot id (the ring says it has none): its records are checked, and kept.
         List<Long> replayed = new ArrayList<>();
@@ -263,11 +263,7 @@ class JournalTest {
 
     @Test
     void aCorruptRecordInARingWithoutBootIdEndsTheRecovery() throws IOException {
-        Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }, null);
-        for (long i = 0; i < 10; i++) {
-            j.append((byte) 4, i, payload(i));
-        }
-        j.halt();
+        killedAfter(10, FsyncPolicy.NONE, null);
         long inSegments = segmentBytes() / 48;
         try (FileChannel ch = FileChannel.open(dir.resolve(JournalLayout.RING_NAME), StandardOpenOption.READ,
                 StandardOpenOption.WRITE)) {
