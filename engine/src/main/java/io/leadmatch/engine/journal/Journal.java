@@ -134,12 +134,10 @@ public final class Journal implements AutoCloseable {
     private volatile IOException writeFailure;
 
     // Segment state, guarded by drainLock.
-    /** The ring, for copying runs of records into segments (a view with its own position: no slice per run). */
-    private final ByteBuffer drainView;
-    /** The ring, for copying records into {@link #staging} (with a boot id). */
-    private final ByteBuffer crcView;
+    /** The ring, for copying records into {@link #staging} (a view with its own position: no slice per record). */
+    private final ByteBuffer ringView;
     private final CRC32C drainCrc = new CRC32C();
-    /** Where records appended without a CRC get it on their way into a segment (with a boot id). */
+    /** Records on their way into a segment (where those appended without a CRC get it). */
     private final ByteBuffer staging;
     /** A view of {@link #staging} for checksumming one record (no buffer allocated per record). */
     private final ByteBuffer stagedRecord;
@@ -156,12 +154,10 @@ public final class Journal implements AutoCloseable {
         this.config = config;
         this.ring = ring;
         this.bootId = bootId;
-        this.drainView = ring.duplicate();
-        this.crcView = ring.duplicate();
-        this.staging = bootId == null ? null
-                : ByteBuffer.allocateDirect(JournalLayout.alignedLength(JournalLayout.MAX_PAYLOAD) + (1 << 20))
+        this.ringView = ring.duplicate();
+        this.staging = ByteBuffer.allocateDirect(JournalLayout.alignedLength(JournalLayout.MAX_PAYLOAD) + (1 << 20))
                 .order(ByteOrder.LITTLE_ENDIAN);
-        this.stagedRecord = staging == null ? null : staging.duplicate();
+        this.stagedRecord = staging.duplicate();
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.writer = new Thread(this::writeBehind, "journal-writer");
@@ -729,51 +725,18 @@ public final class Journal implements AutoCloseable {
             if (from == to) {
                 return;
             }
-            long pos = from;
-            long runStart = from;
-            long last = drainedSequence;
-            if (bootId != null) {
-                pos = copyChecksummed(from, to);
-                last = drainedSequence;
-                runStart = pos;
-            }
-            while (pos < to) {
-                int off = (int) (pos & RING_MASK);
-                if (off == 0 && pos != runStart) {
-                    writeRun(runStart, pos);
-                    runStart = pos;
-                }
-                int at = RING_HEADER_LENGTH + off;
-                int length = ring.getInt(at + JournalLayout.LENGTH_OFFSET);
-                if (length == WRAP) {
-                    writeRun(runStart, pos);
-                    pos += RING_BYTES - off;
-                    runStart = pos;
-                    continue;
-                }
-                int aligned = (length + JournalLayout.ALIGNMENT - 1) & -JournalLayout.ALIGNMENT;
-                long sequence = ring.getLong(at + JournalLayout.SEQUENCE_OFFSET);
-                if (segment == null || segmentLength + (pos - runStart) + aligned > config.segmentBytes()) {
-                    writeRun(runStart, pos);
-                    runStart = pos;
-                    roll(sequence);
-                }
-                last = sequence;
-                pos += aligned;
-            }
-            writeRun(runStart, pos);
-            RING_LONG.setRelease(ring, JournalLayout.RING_DRAINED_OFFSET, pos & RING_MASK);
-            drainedSequence = last;
-            drained = pos;
+            copyToSegments(from, to);
+            RING_LONG.setRelease(ring, JournalLayout.RING_DRAINED_OFFSET, to & RING_MASK);
+            drained = to;
         }
     }
 
     /**
-     * Copies the ring's records {@code [from, to)}, appended without their CRC, into the segments through
-     * {@link #staging}, where each gets its CRC: the ring itself is only read here, so its cache lines go back to
-     * the appenders clean. Rolls segments as needed; updates {@link #drainedSequence}. Returns {@code to}.
+     * Copies the ring's records {@code [from, to)} into the segments through {@link #staging}, rolling segments as
+     * needed, and updates {@link #drainedSequence}. With a boot id the records were appended without their CRC and
+     * get it there: the ring itself is only read here, so its cache lines go back to the appenders clean.
      */
-    private long copyChecksummed(long from, long to) throws IOException {
+    private void copyToSegments(long from, long to) throws IOException {
         long pos = from;
         long last = drainedSequence;
         staging.clear();
@@ -795,16 +758,17 @@ public final class Journal implements AutoCloseable {
                 writeStaged();
             }
             int base = staging.position();
-            staging.put(crcView.limit(at + aligned).position(at));
-            drainCrc.reset();
-            drainCrc.update(stagedRecord.limit(base + length).position(base + JournalLayout.TIME_OFFSET));
-            staging.putInt(base + JournalLayout.CRC_OFFSET, (int) drainCrc.getValue());
+            staging.put(ringView.limit(at + aligned).position(at));
+            if (bootId != null) {
+                drainCrc.reset();
+                drainCrc.update(stagedRecord.limit(base + length).position(base + JournalLayout.TIME_OFFSET));
+                staging.putInt(base + JournalLayout.CRC_OFFSET, (int) drainCrc.getValue());
+            }
             last = sequence;
             pos += aligned;
         }
         writeStaged();
         drainedSequence = last;
-        return pos;
     }
 
     /** Writes what {@link #staging} holds at the end of the current segment, and empties it. */
@@ -828,18 +792,6 @@ public final class Journal implements AutoCloseable {
             drain();
         } catch (IOException e) {
             throw new UncheckedIOException("cannot copy the journal's staging ring into " + dir, e);
-        }
-    }
-
-    /** Writes ring positions {@code [from, to)} (within one lap) at the end of the current segment. */
-    private void writeRun(long from, long to) throws IOException {
-        if (to == from) {
-            return;
-        }
-        int start = RING_HEADER_LENGTH + (int) (from & RING_MASK);
-        ByteBuffer src = drainView.limit(start + (int) (to - from)).position(start);
-        while (src.hasRemaining()) {
-            segmentLength += segment.write(src, segmentLength);
         }
     }
 
