@@ -417,7 +417,7 @@ public final class Assigner implements AutoCloseable {
         String state = upperTrimmed(lead.state());
         int rule = routes.territory.firstIndex(country, state, outcome, type);
         if (rule >= 0) {
-            RoutingConfig.Rule r = routes.rules[rule];
+            RoutingConfig.Rule r = routes.territory.rule(rule);
             teamId = r.team();
             scheduler = routes.byRule[rule];
             out.territoryRule = r.name();
@@ -511,7 +511,6 @@ public final class Assigner implements AutoCloseable {
     private static final class Routes {
         final RoutingConfig routing;
         final TerritoryIndex territory;
-        final RoutingConfig.Rule[] rules;
         final TeamScheduler[] byRule;
         final TeamScheduler defaultTeam;
         final TeamScheduler customerTeam;
@@ -519,10 +518,9 @@ public final class Assigner implements AutoCloseable {
         Routes(RoutingConfig routing, Map<String, TeamScheduler> schedulers) {
             this.routing = routing;
             this.territory = TerritoryIndex.of(routing.rules());
-            this.rules = routing.rules().toArray(new RoutingConfig.Rule[0]);
-            this.byRule = new TeamScheduler[rules.length];
-            for (int i = 0; i < rules.length; i++) {
-                byRule[i] = schedulers.get(rules[i].team());
+            this.byRule = new TeamScheduler[routing.rules().size()];
+            for (int i = 0; i < byRule.length; i++) {
+                byRule[i] = schedulers.get(territory.rule(i).team());
             }
             this.defaultTeam = schedulers.get(routing.defaultTeam());
             this.customerTeam = routing.customerTeam().isEmpty() ? null : schedulers.get(routing.customerTeam());

@@ -25,7 +25,6 @@ import java.util.Set;
 public final class TerritoryIndex {
     private static final int NOT_PACKABLE = 0;
 
-    private final List<RoutingConfig.Rule> rules;
     private final RoutingConfig.Rule[] byIndex;
     /** Per rule: bit {@code 1 << outcome.ordinal()} set when the rule accepts that outcome. */
     private final long[] outcomeMask;
@@ -42,7 +41,6 @@ public final class TerritoryIndex {
     private final int[] anyCountry;
 
     private TerritoryIndex(List<RoutingConfig.Rule> rules) {
-        this.rules = rules;
         this.byIndex = rules.toArray(new RoutingConfig.Rule[0]);
         int n = byIndex.length;
         this.outcomeMask = new long[n];
@@ -149,25 +147,19 @@ public final class TerritoryIndex {
         return new TerritoryIndex(rules);
     }
 
-    /** The rules this indexes. */
-    public List<RoutingConfig.Rule> rules() {
-        return rules;
+    /** The rule at {@code position} in routing.yaml's order (a {@link #firstIndex} answer). */
+    public RoutingConfig.Rule rule(int position) {
+        return byIndex[position];
     }
 
     /**
-     * The first rule that applies, or null.
+     * The position (in routing.yaml's order) of the first rule that applies, or -1 when none does.
      *
      * @param country     upper-case country, "" when unknown
      * @param state       upper-case state, "" when unknown
      * @param outcome     the lead's match outcome
      * @param accountType the matched account's type, or null
      */
-    public RoutingConfig.Rule first(String country, String state, Outcome outcome, AccountType accountType) {
-        int i = firstIndex(country, state, outcome, accountType);
-        return i < 0 ? null : byIndex[i];
-    }
-
-    /** As {@link #first}, the rule's position in {@link #rules()}, or -1 when none applies. */
     public int firstIndex(String country, String state, Outcome outcome, AccountType accountType) {
         int[] candidates = candidates(country);
         long outcomeBit = 1L << outcome.ordinal();

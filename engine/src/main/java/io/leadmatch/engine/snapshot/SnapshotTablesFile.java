@@ -156,13 +156,13 @@ final class SnapshotTablesFile {
             int length = in.capacity();
             CRC32C crc = new CRC32C();
             crc.update(in.duplicate().limit(length - 4));
-            byte[] bytes = new byte[256]; // scratch for a string on its way (longer ones get their own)
+            byte[] scratch = new byte[256]; // scratch for a string on its way (longer ones get their own)
             if (in.getInt(length - 4) != (int) crc.getValue() || in.getLong() != MAGIC || in.getInt() != VERSION) {
                 return null;
             }
             long entries = in.getLong();
             double averageKey = in.getDouble();
-            List<String> parents = readStrings(in, bytes);
+            List<String> parents = readStrings(in, scratch);
             // The index reopens (Chronicle's start-up included) on its own thread while the tables decode.
             reopened = new java.util.concurrent.CompletableFuture<>();
             var future = reopened;
@@ -178,7 +178,7 @@ final class SnapshotTablesFile {
             }, "index-reopen");
             opener.setDaemon(true);
             opener.start();
-            t = decode(in, bytes, entries, averageKey, parents);
+            t = decode(in, scratch, entries, averageKey, parents);
         } catch (IOException | RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class).warn(
                     "ignoring unreadable {} ({}); loading the snapshot from its files", file, e.toString());
@@ -208,13 +208,13 @@ final class SnapshotTablesFile {
                 t.accountDomains(), routing, report);
     }
 
-    private static Tables decode(ByteBuffer in, byte[] bytes, long entries, double averageKey, List<String> parents) {
+    private static Tables decode(ByteBuffer in, byte[] scratch, long entries, double averageKey, List<String> parents) {
         long[] counts = new long[9];
         for (int i = 0; i < counts.length; i++) {
             counts[i] = in.getLong();
         }
-        List<String> warnings = readStrings(in, bytes);
-        List<String> conflicts = readStrings(in, bytes);
+        List<String> warnings = readStrings(in, scratch);
+        List<String> conflicts = readStrings(in, scratch);
         LoadReport report = new LoadReport("", counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
                 counts[6], counts[7], counts[8], warnings, conflicts, 0);
 
@@ -224,9 +224,9 @@ final class SnapshotTablesFile {
         String[] uEmails = new String[nu];
         boolean[] active = new boolean[nu];
         for (int i = 0; i < nu; i++) {
-            uIds[i] = readString(in, bytes);
-            uNames[i] = readString(in, bytes);
-            uEmails[i] = readString(in, bytes);
+            uIds[i] = readString(in, scratch);
+            uNames[i] = readString(in, scratch);
+            uEmails[i] = readString(in, scratch);
             active[i] = in.get() != 0;
         }
 
@@ -245,15 +245,15 @@ final class SnapshotTablesFile {
         skipStrings(in, na);
         var namesDone = java.util.concurrent.CompletableFuture.runAsync(() ->
                 readStrings(in.duplicate().position(namesAt), new byte[256], names));
-        readStrings(in.duplicate().position(idsAt), bytes, ids);
+        readStrings(in.duplicate().position(idsAt), scratch, ids);
         for (int i = 0; i < na; i++) {
             owner[i] = in.getInt();
             parent[i] = in.getInt();
             opp[i] = in.getInt();
             type[i] = types[in.get()];
         }
-        String[] country = readDictionaryColumn(in, bytes, na);
-        String[] state = readDictionaryColumn(in, bytes, na);
+        String[] country = readDictionaryColumn(in, scratch, na);
+        String[] state = readDictionaryColumn(in, scratch, na);
 
         int ns = in.getInt();
         int[][] sets = new int[ns][];
@@ -264,7 +264,7 @@ final class SnapshotTablesFile {
                 set[j] = in.getInt();
             }
             sets[i] = set;
-            setDomains[i] = readString(in, bytes);
+            setDomains[i] = readString(in, scratch);
         }
         byte[] keyBytes = new byte[in.getInt()];
         in.get(keyBytes);
@@ -272,7 +272,7 @@ final class SnapshotTablesFile {
         for (int i = 0; i < ends.length; i++) {
             ends[i] = in.getInt();
         }
-        String[] aliasKeys = readStrings(in, bytes).toArray(new String[0]);
+        String[] aliasKeys = readStrings(in, scratch).toArray(new String[0]);
         long[] aliasEntries = new long[aliasKeys.length];
         for (int i = 0; i < aliasEntries.length; i++) {
             aliasEntries[i] = in.getLong();
@@ -291,14 +291,8 @@ final class SnapshotTablesFile {
     }
 
     private static void readStrings(ByteBuffer in, byte[] scratch, String[] into) {
-        byte[] b = scratch;
         for (int i = 0; i < into.length; i++) {
-            int n = in.getInt();
-            if (n > b.length) {
-                b = new byte[Math.max(n, 2 * b.length)];
-            }
-            in.get(b, 0, n);
-            into[i] = new String(b, 0, n, StandardCharsets.UTF_8);
+            into[i] = readString(in, scratch);
         }
     }
 
@@ -325,8 +319,8 @@ final class SnapshotTablesFile {
         }
     }
 
-    private static String[] readDictionaryColumn(ByteBuffer in, byte[] bytes, int n) {
-        String[] values = readStrings(in, bytes).toArray(new String[0]);
+    private static String[] readDictionaryColumn(ByteBuffer in, byte[] scratch, int n) {
+        String[] values = readStrings(in, scratch).toArray(new String[0]);
         String[] col = new String[n];
         for (int i = 0; i < n; i++) {
             col[i] = values[in.getInt()];
@@ -341,11 +335,11 @@ final class SnapshotTablesFile {
         }
     }
 
-    private static List<String> readStrings(ByteBuffer in, byte[] bytes) {
+    private static List<String> readStrings(ByteBuffer in, byte[] scratch) {
         int n = in.getInt();
         List<String> out = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            out.add(readString(in, bytes));
+            out.add(readString(in, scratch));
         }
         return out;
     }
