@@ -356,7 +356,7 @@ public final class Assigner implements AutoCloseable {
         if (outcome == Outcome.JUNK) {
             int u = users.ordinalOf(routing.junk().queueUserId());
             if (u >= 0 && users.isActive(u)) {
-                decided(out, AssignmentRule.JUNK_QUEUE, users, u);
+                out.assigned(AssignmentRule.JUNK_QUEUE, owner(users, u));
             } else {
                 out.unassignedReason = "junk lead: no active junk queue user configured";
             }
@@ -371,7 +371,7 @@ public final class Assigner implements AutoCloseable {
             out.accountName = accounts.name(a);
             int owner = accounts.owner(a);
             if (owner >= 0 && users.isActive(owner)) {
-                decided(out, AssignmentRule.ACCOUNT_OWNER, users, owner);
+                out.assigned(AssignmentRule.ACCOUNT_OWNER, owner(users, owner));
                 finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
                 return;
             }
@@ -383,7 +383,7 @@ public final class Assigner implements AutoCloseable {
             }
             int oppOwner = accounts.openOpportunityOwner(a);
             if (oppOwner >= 0 && users.isActive(oppOwner)) {
-                decided(out, AssignmentRule.OPPORTUNITY_OWNER, users, oppOwner);
+                out.assigned(AssignmentRule.OPPORTUNITY_OWNER, owner(users, oppOwner));
                 finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
                 return;
             }
@@ -404,7 +404,7 @@ public final class Assigner implements AutoCloseable {
                 out.provisionalDomain = domain;
                 int u = users.ordinalOf(e.firstAssigneeId());
                 if (u >= 0 && users.isActive(u)) {
-                    decided(out, AssignmentRule.PROVISIONAL_OWNER, users, u);
+                    out.assigned(AssignmentRule.PROVISIONAL_OWNER, owner(users, u));
                     finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
                     return;
                 }
@@ -420,11 +420,11 @@ public final class Assigner implements AutoCloseable {
             RoutingConfig.Rule r = routes.territory.rule(rule);
             teamId = r.team();
             scheduler = routes.byRule[rule];
-            out.territoryRule = r.name();
+            out.territoryRule(routes.territory, rule);
         }
         roundRobin(s, lead, match, out, teamId, scheduler, AssignmentRule.ROUND_ROBIN, ownerId, inactiveOppOwnerId);
-        if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && !out.assigneeId.isEmpty()) {
-            provisional.register(domain != null ? domain : match.domain().toString(), out.assigneeId);
+        if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && out.assignee != null) {
+            provisional.register(domain != null ? domain : match.domain().toString(), out.assignee.userId);
         }
     }
 
@@ -439,11 +439,35 @@ public final class Assigner implements AutoCloseable {
         return s;
     }
 
-    private static void decided(AssignmentResult out, AssignmentRule rule, UserTable users, int u) {
-        out.rule = rule;
-        out.assigneeId = users.id(u);
-        out.assigneeName = users.name(u);
+    /**
+     * User {@code u} as an owner rule's assignee: one object per user and user table, made on first use (racing
+     * makers make equal ones), so a decision stores one reference.
+     */
+    private Assignee owner(UserTable users, int u) {
+        OwnerAssignees o = owners;
+        if (o == null || o.users != users) {
+            o = new OwnerAssignees(users);
+            owners = o;
+        }
+        Assignee a = o.byOrdinal[u];
+        if (a == null) {
+            a = Assignee.owner(users.id(u), users.name(u));
+            o.byOrdinal[u] = a;
+        }
+        return a;
     }
+
+    private static final class OwnerAssignees {
+        final UserTable users;
+        final Assignee[] byOrdinal;
+
+        OwnerAssignees(UserTable users) {
+            this.users = users;
+            this.byOrdinal = new Assignee[users.size()];
+        }
+    }
+
+    private volatile OwnerAssignees owners;
 
     /** Journals a decision made without a round-robin pick. */
     private void finish(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String ownerId,
@@ -481,14 +505,14 @@ public final class Assigner implements AutoCloseable {
             }
             RoutingConfig.Team team = s.routing().teams().get(teamId);
             if (scheduler == null || team == null) {
-                out.teamId = teamId;
+                out.unassigned(teamId, scheduler != null); // a scheduler wrote its section before it found nobody
                 out.unassignedReason = "team '" + teamId + "' does not exist";
                 break;
             }
             String skipped = skipSummary(scheduler.counters(now, p), users, now);
             String fallback = team.fallbackTeam();
             if (fallback.isEmpty() || depth >= 4) {
-                out.teamId = teamId;
+                out.unassigned(teamId, true);
                 out.unassignedReason = "nobody in team " + teamId + " is available (" + skipped + ")";
                 break;
             }
@@ -496,7 +520,6 @@ public final class Assigner implements AutoCloseable {
             out.detail = out.detail == null ? step : out.detail + "; " + step;
             teamId = fallback;
         }
-        out.rule = AssignmentRule.UNASSIGNED;
         out.sequence = journal.appendAssignment(out, now);
         journal.awaitDurable(out.sequence);
     }

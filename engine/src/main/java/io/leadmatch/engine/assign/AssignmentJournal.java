@@ -160,17 +160,19 @@ final class AssignmentJournal implements AutoCloseable {
     long appendAssignment(AssignmentResult out, long nowMillis) {
         PayloadWriter rec = out.record;
         String note = out.unassignedReason != null ? out.unassignedReason : out.detail;
-        String impliedTeamId = out.sectionTeamId != null ? out.sectionTeamId : "";
-        int flags = code(RULE_CODES, out.rule) | (impliedTeamId.equals(out.teamId) ? 0 : TEAM_ID_FOLLOWS)
-                | follows(note, NOTE_FOLLOWS);
+        // The team id is implied by the record's last section (or is empty without one): a round robin's assignee
+        // is its last section's winner; an unassigned decision names its team unless that team wrote the section.
+        Assignee who = out.assignee;
+        boolean teamFollows = who == null && !out.unassignedTeamId.isEmpty() && !out.unassignedTeamInSection;
+        int flags = code(RULE_CODES, out.rule()) | (teamFollows ? TEAM_ID_FOLLOWS : 0) | follows(note, NOTE_FOLLOWS);
         rec.putByte(TRAILER).putByte(flags);
-        if ((flags & TEAM_ID_FOLLOWS) != 0) {
-            rec.putString(out.teamId);
+        if (teamFollows) {
+            rec.putString(out.unassignedTeamId);
         }
-        if (out.assigneeIdEncoded != null) {
-            rec.putBytes(out.assigneeIdEncoded, out.assigneeIdEncoded.length);
+        if (who != null) {
+            rec.putBytes(who.encodedUserId, who.encodedUserId.length);
         } else {
-            rec.putString(out.assigneeId);
+            rec.putString("");
         }
         if ((flags & NOTE_FOLLOWS) != 0) {
             rec.putString(note);
@@ -344,8 +346,9 @@ final class AssignmentJournal implements AutoCloseable {
     static void writePrefix(PayloadWriter w, String requestId, long generation, Outcome outcome, CharSequence domain,
                             CharSequence matchedDomain, String accountId, AssignmentResult r, String ownerId,
                             String inactiveOppOwnerId) {
+        String territoryRule = r.territoryRule();
         int flags = code(OWNER_CHECK_CODES, r.ownerCheck) | (r.customerTeam ? CUSTOMER_TEAM : 0)
-                | follows(requestId, REQUEST_ID_FOLLOWS) | follows(r.territoryRule, TERRITORY_RULE_FOLLOWS)
+                | follows(requestId, REQUEST_ID_FOLLOWS) | follows(territoryRule, TERRITORY_RULE_FOLLOWS)
                 | follows(ownerId, OWNER_ID_FOLLOWS) | follows(inactiveOppOwnerId, INACTIVE_OPP_OWNER_FOLLOWS)
                 | follows(r.provisionalDomain, PROVISIONAL_DOMAIN_FOLLOWS);
         w.putByte(flags).putByte(code(OUTCOME_CODES, outcome)).putVarLong(generation).putString(domain);
@@ -361,20 +364,19 @@ final class AssignmentJournal implements AutoCloseable {
         }
         w.putString(accountId);
         putIfFollows(w, flags, REQUEST_ID_FOLLOWS, requestId);
-        putIfFollows(w, flags, TERRITORY_RULE_FOLLOWS, r.territoryRule);
+        putIfFollows(w, flags, TERRITORY_RULE_FOLLOWS, territoryRule);
         putIfFollows(w, flags, OWNER_ID_FOLLOWS, ownerId);
         putIfFollows(w, flags, INACTIVE_OPP_OWNER_FOLLOWS, inactiveOppOwnerId);
         putIfFollows(w, flags, PROVISIONAL_DOMAIN_FOLLOWS, r.provisionalDomain);
     }
 
     /**
-     * Writes a SECTION up to the winner: {@code out}'s record then ends with this team's id, which its trailer
-     * need not repeat. Each member's code is its skip, flagged when {@code passed} (null: nobody was) says it was
-     * passed over for a pending skip.
+     * Writes a SECTION up to the winner (its head, from {@link #sectionHead}, names the team, which the record's
+     * trailer then need not repeat). Each member's code is its skip, flagged when {@code passed} (null: nobody
+     * was) says it was passed over for a pending skip.
      */
-    static void writeSection(AssignmentResult out, String teamId, byte[] sectionHead, byte[] skips,
-                             boolean[] passed, byte mode, int winner) {
-        PayloadWriter rec = out.record;
+    static void writeSection(PayloadWriter rec, byte[] sectionHead, byte[] skips, boolean[] passed, byte mode,
+                             int winner) {
         int n = skips.length;
         rec.putBytes(sectionHead, sectionHead.length);
         if (passed == null) {
@@ -385,7 +387,6 @@ final class AssignmentJournal implements AutoCloseable {
             }
         }
         rec.putByte(mode).putVarLong(winner + 1L);
-        out.sectionTeamId = teamId;
     }
 
     /**

@@ -20,15 +20,19 @@ public final class AssignmentResult {
         OWNER_INACTIVE
     }
 
+    private static final AssignmentRule[] RULES = AssignmentRule.values();
+    private static final byte UNASSIGNED = (byte) AssignmentRule.UNASSIGNED.ordinal();
+
     String idPrefix = "";
     long sequence;
-    AssignmentRule rule = AssignmentRule.UNASSIGNED;
-    String teamId = "";
-    String teamName = "";
-    String assigneeId = "";
-    String assigneeName = "";
-    /** {@link #assigneeId} as the journal writes it, when the scheduler has it encoded already; else null. */
-    byte[] assigneeIdEncoded;
+    /** {@link AssignmentRule} ordinal: a byte, not a reference, so setting it costs no GC barrier. */
+    private byte rule = UNASSIGNED;
+    /** The assignee (with its team when a round robin picked it); null when unassigned. */
+    Assignee assignee;
+    /** The team of an unassigned round robin ("" otherwise: an assigned decision's team is its assignee's). */
+    String unassignedTeamId = "";
+    /** Whether the decision's last journal section is {@link #unassignedTeamId}'s (the trailer need not name it). */
+    boolean unassignedTeamInSection;
     // Facts for the explanation.
     String accountName;
     OwnerCheck ownerCheck = OwnerCheck.NONE;
@@ -36,46 +40,38 @@ public final class AssignmentResult {
     String inactiveOpportunityOwner;
     boolean customerTeam;
     String provisionalDomain;
-    String territoryRule;
+    /** The territory rules of the decision's routing, kept while they stay the same (read with the index). */
+    private io.leadmatch.engine.routing.TerritoryIndex territory;
+    /** Index in {@link #territory} of the rule that chose the team, or -1 (default team, or no team needed). */
+    private int territoryRuleIndex = -1;
     String detail;
     String unassignedReason;
     /** Encodes this decision's journal record while it is being made. */
     final PayloadWriter record = new PayloadWriter(256);
-    /** Team id of the record's last section, or null before one: the trailer leaves out a team id equal to it. */
-    String sectionTeamId;
 
     /** An empty result, to be filled by {@link Assigner#assign}. */
     public AssignmentResult() {
     }
 
     /**
-     * Back to empty. Each reference field is stored only when it differs: this object lives long (old
-     * generation), where every store of a reference costs G1's post-write barrier (a StoreLoad fence when it
-     * crosses regions), and most fields are already empty after a typical decision.
+     * Back to empty. This object lives long (old generation), where every store of a reference costs G1's
+     * post-write barrier (a StoreLoad fence when it crosses regions): references are cleared only when set (a null
+     * store has no barrier), and what changes from one decision to the next is a byte, an int or one
+     * {@link Assignee}.
      */
     void reset(String idPrefix) {
         if (this.idPrefix != idPrefix) {
             this.idPrefix = idPrefix;
         }
         sequence = 0;
-        if (rule != AssignmentRule.UNASSIGNED) {
-            rule = AssignmentRule.UNASSIGNED;
+        rule = UNASSIGNED;
+        if (assignee != null) {
+            assignee = null;
         }
-        if (teamId != "") {
-            teamId = "";
+        if (unassignedTeamId != "") {
+            unassignedTeamId = "";
         }
-        if (teamName != "") {
-            teamName = "";
-        }
-        if (assigneeId != "") {
-            assigneeId = "";
-        }
-        if (assigneeName != "") {
-            assigneeName = "";
-        }
-        if (assigneeIdEncoded != null) {
-            assigneeIdEncoded = null;
-        }
+        unassignedTeamInSection = false;
         if (accountName != null) {
             accountName = null;
         }
@@ -92,9 +88,7 @@ public final class AssignmentResult {
         if (provisionalDomain != null) {
             provisionalDomain = null;
         }
-        if (territoryRule != null) {
-            territoryRule = null;
-        }
+        territoryRuleIndex = -1;
         if (detail != null) {
             detail = null;
         }
@@ -102,6 +96,37 @@ public final class AssignmentResult {
             unassignedReason = null;
         }
         record.reset();
+    }
+
+    /** Decided: {@code who} gets the lead by {@code how}. */
+    void assigned(AssignmentRule how, Assignee who) {
+        rule = (byte) how.ordinal();
+        assignee = who;
+    }
+
+    /** Nobody gets the lead; {@code teamId} is the team last tried ("" when none). */
+    void unassigned(String teamId, boolean inLastSection) {
+        rule = UNASSIGNED;
+        if (assignee != null) {
+            assignee = null;
+        }
+        if (!unassignedTeamId.equals(teamId)) {
+            unassignedTeamId = teamId;
+        }
+        unassignedTeamInSection = inLastSection;
+    }
+
+    /** Rule {@code index} of {@code rules} chose the team. */
+    void territoryRule(io.leadmatch.engine.routing.TerritoryIndex rules, int index) {
+        if (territory != rules) {
+            territory = rules;
+        }
+        territoryRuleIndex = index;
+    }
+
+    /** Name of the territory rule that chose the team, or null (default team, or no team needed). */
+    String territoryRule() {
+        return territoryRuleIndex < 0 ? null : territory.rule(territoryRuleIndex).name();
     }
 
     /** Sequence of the decision: its journal record, or a counter without a journal. */
@@ -116,27 +141,35 @@ public final class AssignmentResult {
 
     /** How the assignee was chosen. */
     public AssignmentRule rule() {
-        return rule;
+        return RULES[rule];
     }
 
     /** The team whose round robin decided; empty when an owner rule did. */
     public String teamId() {
-        return teamId;
+        return assignee != null ? assignee.teamId : unassignedTeamId;
+    }
+
+    /** Display name of the team whose round robin decided; empty when an owner rule did or nobody was assigned. */
+    String teamName() {
+        return assignee != null ? assignee.teamName : "";
     }
 
     /** CRM user id of the assignee; empty when unassigned. */
     public String assigneeId() {
-        return assigneeId;
+        return assignee != null ? assignee.userId : "";
     }
 
     /** Display name of the assignee; empty when unassigned. */
     public String assigneeName() {
-        return assigneeName;
+        return assignee != null ? assignee.name : "";
     }
 
     /** One line: who and why (allocates). */
     public String explanation() {
         StringBuilder b = new StringBuilder(96);
+        AssignmentRule rule = rule();
+        String assigneeName = assigneeName();
+        String territoryRule = territoryRule();
         switch (rule) {
             case ACCOUNT_OWNER:
                 return "account owner of " + accountName;
@@ -153,7 +186,7 @@ public final class AssignmentResult {
         }
         if (customerTeam) {
             sep(b).append("customer account → customer team");
-        } else if (teamId.isEmpty() && unassignedReason != null && territoryRule == null) {
+        } else if (teamId().isEmpty() && unassignedReason != null && territoryRule == null) {
             // Decided before any team was chosen (invalid or junk lead).
         } else {
             sep(b).append(territoryRule == null ? "no territory rule matched → default team"
@@ -168,7 +201,7 @@ public final class AssignmentResult {
             }
             return b.toString();
         }
-        return sep(b).append("round robin of ").append(teamName).append(" → ").append(assigneeName).toString();
+        return sep(b).append("round robin of ").append(teamName()).append(" → ").append(assigneeName).toString();
     }
 
     private void ownerChecks(StringBuilder b) {
@@ -180,7 +213,7 @@ public final class AssignmentResult {
         if (inactiveOpportunityOwner != null) {
             sep(b).append("open opportunity owner ").append(inactiveOpportunityOwner).append(" is inactive");
         }
-        if (provisionalDomain != null && rule != AssignmentRule.PROVISIONAL_OWNER) {
+        if (provisionalDomain != null && rule() != AssignmentRule.PROVISIONAL_OWNER) {
             sep(b).append("first assignee of ").append(provisionalDomain).append(" is no longer active");
         }
     }
@@ -191,11 +224,11 @@ public final class AssignmentResult {
 
     /** An immutable copy. */
     public Assignment toAssignment() {
-        return new Assignment(assignmentId(), rule, teamId, assigneeId, assigneeName, explanation());
+        return new Assignment(assignmentId(), rule(), teamId(), assigneeId(), assigneeName(), explanation());
     }
 
     @Override
     public String toString() {
-        return assignmentId() + " " + rule + " " + assigneeId + ": " + explanation();
+        return assignmentId() + " " + rule() + " " + assigneeId() + ": " + explanation();
     }
 }

@@ -103,8 +103,6 @@ final class TeamScheduler {
     private long configSequence;
     /** The encoded start of this team's journal sections under the current membership; null: encode again. */
     private byte[] sectionHead;
-    /** Members' user ids as the journal writes them. */
-    private byte[][] encodedIds;
     // Per member, carried over reconfigure by user id.
     private long[] capDay;
     private int[] capUsed;
@@ -113,8 +111,8 @@ final class TeamScheduler {
     // Per member caches.
     private Presence cachedPresence;
     private long[] presence;
-    /** Members' display names under {@link #cachedPresence}. */
-    private String[] names;
+    /** Each member as a decision's assignee (with its display name under {@link #cachedPresence}). */
+    private Assignee[] seats;
     private long[] dayStart;
     private long[] dayEnd;
     private long[] epochDay;
@@ -159,15 +157,13 @@ final class TeamScheduler {
 
     private void allocateCaches(int n) {
         open = new java.util.concurrent.atomic.AtomicInteger[n];
-        encodedIds = new byte[n][];
         for (int i = 0; i < n; i++) {
             open[i] = openLeads.of(members[i].userId());
-            encodedIds[i] = AssignmentJournal.encoded(members[i].userId());
         }
         sectionHead = null;
         cachedPresence = null;
         presence = new long[n];
-        names = new String[n];
+        seats = new Assignee[n];
         dayStart = new long[n];
         dayEnd = new long[n];
         epochDay = new long[n];
@@ -253,7 +249,7 @@ final class TeamScheduler {
     String pick(long nowMillis, Presence presence) {
         AssignmentResult scratch = new AssignmentResult();
         int w = pick(nowMillis, presence, scratch, AssignmentRule.ROUND_ROBIN, null);
-        return w < 0 ? null : scratch.assigneeId;
+        return w < 0 ? null : scratch.assigneeId();
     }
 
     /**
@@ -306,7 +302,7 @@ final class TeamScheduler {
         if (head == null) {
             head = sectionHead = AssignmentJournal.sectionHead(teamId, configSequence, members.length);
         }
-        AssignmentJournal.writeSection(out, teamId, head, skips, anyPassed ? passed : null, mode, winner);
+        AssignmentJournal.writeSection(out.record, head, skips, anyPassed ? passed : null, mode, winner);
         if (winner < 0) {
             return -1;
         }
@@ -316,12 +312,7 @@ final class TeamScheduler {
         reclassify(winner, nowMillis); // its cap or open leads may have reached the limit
         AssignmentJournal.writeCounters(out.record, assignedBefore, creditBefore, rr.credit(winner), total,
                 capUsed[winner]);
-        out.rule = rule;
-        out.teamId = teamId;
-        out.teamName = name;
-        out.assigneeId = members[winner].userId();
-        out.assigneeIdEncoded = encodedIds[winner];
-        out.assigneeName = names[winner];
+        out.assigned(rule, seats[winner]);
         if (journal != null) {
             out.sequence = journal.appendAssignment(out, nowMillis);
         }
@@ -412,8 +403,9 @@ final class TeamScheduler {
     private void classifyAll(long nowMillis, Presence p) {
         if (p != cachedPresence) {
             for (int i = 0; i < members.length; i++) {
-                presence[i] = p.of(members[i].userId());
-                names[i] = p.name(members[i].userId());
+                String userId = members[i].userId();
+                presence[i] = p.of(userId);
+                seats[i] = new Assignee(teamId, name, userId, p.name(userId));
             }
             cachedPresence = p;
             classifiedUntil = Long.MIN_VALUE;

@@ -83,20 +83,23 @@ class AssignmentJournalTest {
     }
 
     private static final byte[] SECTION_HEAD = AssignmentJournal.sectionHead("na-ae", 7, 6);
+    private static final Assignee ASSIGNEE = new Assignee("na-ae", "North America AEs", "0055g00000USR05AAA",
+            "Declan O'Rourke");
+    private static final io.leadmatch.engine.routing.TerritoryIndex NORTH_AMERICA =
+            io.leadmatch.engine.routing.TerritoryIndex.of(List.of(new io.leadmatch.engine.routing.RoutingConfig.Rule(
+                    "North America", "na-ae", Set.of("US", "CA"), Set.of(), Set.of(), Set.of(), 1)));
 
     private static int encode(AssignmentJournal journal, AssignmentResult out, byte[] skips, boolean[] passed,
                               CharSequence domain, int i) {
         out.reset("asg-");
         out.ownerCheck = AssignmentResult.OwnerCheck.OWNER_INACTIVE;
-        out.territoryRule = "North America";
+        out.territoryRule(NORTH_AMERICA, 0);
         out.detail = "Zoë → 中";
         AssignmentJournal.writePrefix(out.record, "req-1", 3, Outcome.MATCHED, domain, "example-corp.com",
                 "0015g00000A0001AAA", out, "0055g00000USR01AAA", "");
-        AssignmentJournal.writeSection(out, "na-ae", SECTION_HEAD, skips, passed, (byte) 2, 3);
+        AssignmentJournal.writeSection(out.record, SECTION_HEAD, skips, passed, (byte) 2, 3);
         AssignmentJournal.writeCounters(out.record, i, -i, i + 1, 10L * i, i & 31);
-        out.rule = AssignmentRule.ROUND_ROBIN;
-        out.teamId = "na-ae";
-        out.assigneeId = "0055g00000USR05AAA";
+        out.assigned(AssignmentRule.ROUND_ROBIN, ASSIGNEE);
         journal.appendAssignment(out, i);
         return out.record.length();
     }
