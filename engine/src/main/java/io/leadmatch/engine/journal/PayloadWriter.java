@@ -120,9 +120,34 @@ public final class PayloadWriter {
      * Latin-1.)
      */
     public PayloadWriter putString(CharSequence s) {
+        // The common case, small enough for C2 to inline into every caller: a Latin-1 String (ids, domains, rule
+        // names) holds one byte a char already, so its header (at most 2 bytes: n <= MAX_STRING_CHARS) and one
+        // array copy.
+        if (s instanceof String) {
+            String str = (String) s;
+            int n = str.length();
+            if (n <= MAX_STRING_CHARS && CompactStrings.isLatin1(str)) {
+                ensure(n + 2);
+                byte[] b = buffer;
+                int at = length;
+                int header = n << 1 | LATIN1;
+                if (header < 0x80) {
+                    b[at++] = (byte) header;
+                } else {
+                    b[at++] = (byte) (header | 0x80);
+                    b[at++] = (byte) (header >>> 7);
+                }
+                CompactStrings.copyLatin1(str, n, b, at);
+                length = at + n;
+                return this;
+            }
+        }
+        return putOtherString(s);
+    }
+
+    /** {@link #putString} of anything but a short Latin-1 String. */
+    private PayloadWriter putOtherString(CharSequence s) {
         int n = s == null ? 0 : Math.min(s.length(), MAX_STRING_CHARS);
-        // Latin-1 strings and builders already hold one byte a char: one array copy (the common case: ids,
-        // domains, rule names).
         if (s instanceof String && CompactStrings.isLatin1((String) s)) {
             putVarLong((long) n << 1 | LATIN1);
             ensure(n);

@@ -386,7 +386,8 @@ class JournalTest {
     @Test
     void stringsRoundTripLatin1OrUtf16AndLongOnesAreCut() throws IOException {
         String[] values = {"", "gmail.com", "0015g00000A0001AAA", "North America", "Zoë Ångström", "faß.de",
-                "日本語.jp", "x".repeat(5000), "mixed ü and 中", "a_b", "-.", "Z"};
+                "日本語.jp", "x".repeat(5000), "mixed ü and 中", "a_b", "-.", "Z", "y".repeat(63), "y".repeat(64),
+                "w".repeat(PayloadWriter.MAX_STRING_CHARS)};
         PayloadWriter w = new PayloadWriter(16);
         int[] ends = new int[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -400,6 +401,9 @@ class JournalTest {
         assertEquals(1 + 12, ends[4] - ends[3], "accented Latin-1 letters: still one byte a char");
         assertEquals(1 + 2 * 6, ends[6] - ends[5], "UTF-16");
         assertEquals(2 + PayloadWriter.MAX_STRING_CHARS, ends[7] - ends[6], "cut; a 2-byte header");
+        assertEquals(1 + 63, ends[12] - ends[11], "63 chars: the longest with a 1-byte header");
+        assertEquals(2 + 64, ends[13] - ends[12], "64 chars: a 2-byte header");
+        assertEquals(2 + PayloadWriter.MAX_STRING_CHARS, ends[14] - ends[13], "the longest string not cut");
         w.putString(null).putLong(42);
         List<String> read = new ArrayList<>();
         roundTrip(w, r -> {
