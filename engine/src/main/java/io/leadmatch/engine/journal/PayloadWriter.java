@@ -120,29 +120,44 @@ public final class PayloadWriter {
      * Latin-1.)
      */
     public PayloadWriter putString(CharSequence s) {
-        // The common case, small enough for C2 to inline into every caller: a Latin-1 String (ids, domains, rule
-        // names) holds one byte a char already, so its header (at most 2 bytes: n <= MAX_STRING_CHARS) and one
-        // array copy.
+        // The common cases, small enough for C2 to inline into every caller: a Latin-1 String (ids, rule names) or
+        // StringBuilder (a match's domains) holds one byte a char already, so its header (at most 2 bytes:
+        // n <= MAX_STRING_CHARS) and one array copy.
         if (s instanceof String) {
             String str = (String) s;
             int n = str.length();
             if (n <= MAX_STRING_CHARS && CompactStrings.isLatin1(str)) {
-                ensure(n + 2);
-                byte[] b = buffer;
-                int at = length;
-                int header = n << 1 | LATIN1;
-                if (header < 0x80) {
-                    b[at++] = (byte) header;
-                } else {
-                    b[at++] = (byte) (header | 0x80);
-                    b[at++] = (byte) (header >>> 7);
-                }
-                CompactStrings.copyLatin1(str, n, b, at);
+                int at = putLatin1Header(n);
+                CompactStrings.copyLatin1(str, n, buffer, at);
+                length = at + n;
+                return this;
+            }
+        } else if (s instanceof StringBuilder) {
+            StringBuilder b = (StringBuilder) s;
+            int n = b.length();
+            if (n <= MAX_STRING_CHARS && CompactStrings.isLatin1(b)) {
+                int at = putLatin1Header(n);
+                System.arraycopy(CompactStrings.latin1Bytes(b), 0, buffer, at, n);
                 length = at + n;
                 return this;
             }
         }
         return putOtherString(s);
+    }
+
+    /** Makes room for a Latin-1 string of n <= MAX_STRING_CHARS chars, writes its header, returns its body's index. */
+    private int putLatin1Header(int n) {
+        ensure(n + 2);
+        byte[] b = buffer;
+        int at = length;
+        int header = n << 1 | LATIN1;
+        if (header < 0x80) {
+            b[at++] = (byte) header;
+        } else {
+            b[at++] = (byte) (header | 0x80);
+            b[at++] = (byte) (header >>> 7);
+        }
+        return at;
     }
 
     /** {@link #putString} of anything but a short Latin-1 String. */
