@@ -221,6 +221,41 @@ class JournalRecoveryTest {
         assertTrue(e.explain("asg-1").isEmpty(), "record 1 is a team membership, not an assignment");
     }
 
+    /**
+     * The journal leaves a decision's team id out when its last section names it: a fallback team's pick, and an
+     * unassigned decision whose last team tried wrote the last section, still read back with the right team.
+     */
+    @Test
+    void explainNamesTheFallbackTeamWhetherItAssignedOrNot() throws Exception {
+        LeadMatchEngine e = engine(tmp.resolve("data"), FsyncPolicy.BATCH);
+        for (int u : new int[] {1, 3, 5, 6, 7, 9}) { // everyone in na-ae
+            e.setAvailability(user(u), false, null, "offsite");
+        }
+        Lead canada = new Lead("", "someone@gmail.com", "", "", "CA", "", java.util.Map.of());
+        var fellBack = e.matchAndAssign(canada).assignment();
+        assertEquals(AssignmentRule.ROUND_ROBIN, fellBack.rule());
+        assertEquals("inbound-sdr", fellBack.teamId());
+        Explanation x = e.explain(fellBack.assignmentId()).orElseThrow();
+        assertEquals("canada", x.territoryRule());
+        assertEquals(List.of("na-ae", "inbound-sdr"), x.picks().stream().map(Explanation.TeamPick::teamId).toList());
+        assertEquals("inbound-sdr", x.teamId());
+        assertEquals(fellBack.assigneeId(), x.assigneeId());
+
+        for (int u : new int[] {10, 12, 13, 14, 15, 16}) { // and everyone in inbound-sdr
+            e.setAvailability(user(u), false, null, "offsite");
+        }
+        var nobody = e.matchAndAssign(canada).assignment();
+        assertEquals(AssignmentRule.UNASSIGNED, nobody.rule());
+        assertEquals("inbound-sdr", nobody.teamId());
+        assertEquals("", nobody.assigneeId());
+        Explanation y = e.explain(nobody.assignmentId()).orElseThrow();
+        assertEquals(AssignmentRule.UNASSIGNED, y.rule());
+        assertEquals("inbound-sdr", y.teamId());
+        assertEquals("", y.assigneeId());
+        assertEquals(2, y.picks().size());
+        assertTrue(y.note().contains("nobody in team inbound-sdr is available"), y.note());
+    }
+
     @Test
     void retriesAreRememberedForTheConfiguredWindowOnly() throws Exception {
         EngineConfig c = new EngineConfig(DemoSnapshot.dir(), tmp.resolve("w"), null, clock)
