@@ -64,11 +64,13 @@ class MatchingFeaturesTest {
         Path dir = DemoSnapshot.copyTo(tmp.resolve("snap"));
         Files.writeString(dir.resolve("Account.csv"), Files.readString(dir.resolve("Account.csv"))
                 + "\"0015g00000Z0001AAA\",\"Brightwater plc\",\"brightwater-energy.com\",\"0055g00000USR01AAA\","
-                + "\"\",\"Prospect\",\"GB\",\"\",\"\"\n");
+                + "\"\",\"Prospect\",\"GB\",\"\",\"\"\n"
+                + "\"0015g00000Z0002AAA\",\"BRIGHTWATER, Inc.\",\"brightwater-inc.com\",\"0055g00000USR01AAA\","
+                + "\"\",\"Prospect\",\"US\",\"\",\"\"\n");
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, null))) {
             MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater"));
             assertEquals(Outcome.FREE_EMAIL, r.outcome());
-            assertTrue(r.reason().contains("ambiguous (2 accounts)"), r.reason());
+            assertTrue(r.reason().contains("ambiguous (3 accounts)"), r.reason());
         }
     }
 

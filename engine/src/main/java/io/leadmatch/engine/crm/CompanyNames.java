@@ -1,7 +1,6 @@
 package io.leadmatch.engine.crm;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import it.unimi.dsi.fastutil.objects.Object2IntMap;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
 
@@ -22,19 +21,27 @@ public final class CompanyNames {
             "sarl", "srl", "spa", "bv", "nv", "corp", "corporation", "co", "company", "oy", "ab", "as", "aps", "pty",
             "pte", "kk", "se");
 
-    private final Object2ObjectOpenHashMap<String, int[]> byName;
+    /** Holders of {@link #byName}'s names that several accounts share. */
+    private static final int SHARED = -2;
+    private static final int[] NONE = new int[0];
 
-    private CompanyNames(Object2ObjectOpenHashMap<String, int[]> byName) {
+    /** Normalized name → the one account that has it, or {@link #SHARED}. */
+    private final Object2IntOpenHashMap<String> byName;
+    /** The accounts of each shared name (few: most names are unique, and an array per name cost ~24 MB a million). */
+    private final Object2ObjectOpenHashMap<String, int[]> shared;
+
+    private CompanyNames(Object2IntOpenHashMap<String> byName, Object2ObjectOpenHashMap<String, int[]> shared) {
         this.byName = byName;
+        this.shared = shared;
     }
 
     /** Builds the index from an account table's names. */
     public static CompanyNames of(AccountTable accounts) {
-        // Most names are unique: one presized map of first holders, lists only for shared names (no list object
-        // per account, no rehashing: this runs beside the load of a million accounts).
-        Object2IntOpenHashMap<String> first = new Object2IntOpenHashMap<>(accounts.size());
-        first.defaultReturnValue(-1);
-        Object2ObjectOpenHashMap<String, IntArrayList> shared = new Object2ObjectOpenHashMap<>();
+        // One presized map of holders (no object per account, no rehashing: this runs beside serving a million
+        // accounts); lists only for shared names.
+        Object2IntOpenHashMap<String> byName = new Object2IntOpenHashMap<>(accounts.size());
+        byName.defaultReturnValue(-1);
+        Object2ObjectOpenHashMap<String, IntArrayList> lists = new Object2ObjectOpenHashMap<>();
         for (int i = 0; i < accounts.size(); i++) {
             if (accounts.isDeleted(i)) {
                 continue;
@@ -43,27 +50,27 @@ public final class CompanyNames {
             if (key.isEmpty()) {
                 continue;
             }
-            int holder = first.putIfAbsent(key, i);
-            if (holder >= 0) {
-                shared.computeIfAbsent(key, k -> IntArrayList.of(holder)).add(i);
+            int holder = byName.putIfAbsent(key, i);
+            if (holder >= 0) { // the second account with this name
+                lists.put(key, IntArrayList.of(holder, i));
+                byName.put(key, SHARED);
+            } else if (holder == SHARED) {
+                lists.get(key).add(i);
             }
         }
-        Object2ObjectOpenHashMap<String, int[]> byName = new Object2ObjectOpenHashMap<>(first.size());
-        for (Object2IntMap.Entry<String> e : first.object2IntEntrySet()) {
-            IntArrayList all = shared.get(e.getKey());
-            byName.put(e.getKey(), all == null ? new int[] {e.getIntValue()} : all.toIntArray());
-        }
-        return new CompanyNames(byName);
+        Object2ObjectOpenHashMap<String, int[]> shared = new Object2ObjectOpenHashMap<>(lists.size());
+        lists.forEach((name, holders) -> shared.put(name, holders.toIntArray()));
+        return new CompanyNames(byName, shared);
     }
 
-    /** Account ordinals whose normalized name equals that of {@code company}; empty when none. */
+    /** Account ordinals whose normalized name equals that of {@code company}; empty when none. Do not modify. */
     public int[] lookup(String company) {
         String key = normalize(company);
         if (key.isEmpty()) {
-            return new int[0];
+            return NONE;
         }
-        int[] hits = byName.get(key);
-        return hits == null ? new int[0] : hits;
+        int holder = byName.getInt(key);
+        return holder >= 0 ? new int[] {holder} : holder == SHARED ? shared.get(key) : NONE;
     }
 
     /** The normalized form of a company name (empty when nothing is left). */
