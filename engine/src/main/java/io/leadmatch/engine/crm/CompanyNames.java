@@ -1,8 +1,8 @@
 package io.leadmatch.engine.crm;
 
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
-import it.unimi.dsi.fastutil.objects.Object2ObjectOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 
 import java.text.Normalizer;
 import java.util.Locale;
@@ -21,27 +21,34 @@ public final class CompanyNames {
             "sarl", "srl", "spa", "bv", "nv", "corp", "corporation", "co", "company", "oy", "ab", "as", "aps", "pty",
             "pte", "kk", "se");
 
-    /** Holders of {@link #byName}'s names that several accounts share. */
+    /** {@link #byHash}'s value for a hash that several accounts' names have. */
     private static final int SHARED = -2;
     private static final int[] NONE = new int[0];
 
-    /** Normalized name → the one account that has it, or {@link #SHARED}. */
-    private final Object2IntOpenHashMap<String> byName;
-    /** The accounts of each shared name (few: most names are unique, and an array per name cost ~24 MB a million). */
-    private final Object2ObjectOpenHashMap<String, int[]> shared;
+    private final AccountTable accounts;
+    /**
+     * 64-bit hash of a normalized name → the one account whose name has it, or {@link #SHARED}. Hashes, not the
+     * names: a million normalized names kept as strings were ~60 MB of heap; a lookup normalizes its candidates'
+     * names again to confirm (lookups are rare: leads without a usable domain), so a collision costs nothing but
+     * that check.
+     */
+    private final Long2IntOpenHashMap byHash;
+    /** The accounts of each shared hash (few: most names are unique). */
+    private final Long2ObjectOpenHashMap<int[]> shared;
 
-    private CompanyNames(Object2IntOpenHashMap<String> byName, Object2ObjectOpenHashMap<String, int[]> shared) {
-        this.byName = byName;
+    private CompanyNames(AccountTable accounts, Long2IntOpenHashMap byHash, Long2ObjectOpenHashMap<int[]> shared) {
+        this.accounts = accounts;
+        this.byHash = byHash;
         this.shared = shared;
     }
 
     /** Builds the index from an account table's names. */
     public static CompanyNames of(AccountTable accounts) {
         // One presized map of holders (no object per account, no rehashing: this runs beside serving a million
-        // accounts); lists only for shared names.
-        Object2IntOpenHashMap<String> byName = new Object2IntOpenHashMap<>(accounts.size());
-        byName.defaultReturnValue(-1);
-        Object2ObjectOpenHashMap<String, IntArrayList> lists = new Object2ObjectOpenHashMap<>();
+        // accounts); lists only for shared hashes.
+        Long2IntOpenHashMap byHash = new Long2IntOpenHashMap(accounts.size());
+        byHash.defaultReturnValue(-1);
+        Long2ObjectOpenHashMap<IntArrayList> lists = new Long2ObjectOpenHashMap<>();
         for (int i = 0; i < accounts.size(); i++) {
             if (accounts.isDeleted(i)) {
                 continue;
@@ -50,27 +57,48 @@ public final class CompanyNames {
             if (key.isEmpty()) {
                 continue;
             }
-            int holder = byName.putIfAbsent(key, i);
-            if (holder >= 0) { // the second account with this name
-                lists.put(key, IntArrayList.of(holder, i));
-                byName.put(key, SHARED);
+            long h = hash(key);
+            int holder = byHash.putIfAbsent(h, i);
+            if (holder >= 0) { // the second account with this hash
+                lists.put(h, IntArrayList.of(holder, i));
+                byHash.put(h, SHARED);
             } else if (holder == SHARED) {
-                lists.get(key).add(i);
+                lists.get(h).add(i);
             }
         }
-        Object2ObjectOpenHashMap<String, int[]> shared = new Object2ObjectOpenHashMap<>(lists.size());
-        lists.forEach((name, holders) -> shared.put(name, holders.toIntArray()));
-        return new CompanyNames(byName, shared);
+        Long2ObjectOpenHashMap<int[]> shared = new Long2ObjectOpenHashMap<>(lists.size());
+        lists.long2ObjectEntrySet().forEach(e -> shared.put(e.getLongKey(), e.getValue().toIntArray()));
+        return new CompanyNames(accounts, byHash, shared);
     }
 
-    /** Account ordinals whose normalized name equals that of {@code company}; empty when none. Do not modify. */
+    /** Account ordinals whose normalized name equals that of {@code company}; empty when none. */
     public int[] lookup(String company) {
         String key = normalize(company);
         if (key.isEmpty()) {
             return NONE;
         }
-        int holder = byName.getInt(key);
-        return holder >= 0 ? new int[] {holder} : holder == SHARED ? shared.get(key) : NONE;
+        long h = hash(key);
+        int holder = byHash.get(h);
+        int[] candidates = holder >= 0 ? new int[] {holder} : holder == SHARED ? shared.get(h) : NONE;
+        int n = 0;
+        int[] hits = new int[candidates.length];
+        for (int a : candidates) {
+            if (normalize(accounts.name(a)).equals(key)) {
+                hits[n++] = a;
+            }
+        }
+        return n == hits.length ? hits : java.util.Arrays.copyOf(hits, n);
+    }
+
+    /** 64-bit FNV-1a over the chars, with a final mix: the index's key for a normalized name. */
+    static long hash(String s) {
+        long h = 0xcbf29ce484222325L;
+        for (int i = 0; i < s.length(); i++) {
+            h = (h ^ s.charAt(i)) * 0x100000001b3L;
+        }
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        return h ^ (h >>> 33);
     }
 
     /** The normalized form of a company name (empty when nothing is left). */
@@ -132,8 +160,8 @@ public final class CompanyNames {
         return true;
     }
 
-    /** Number of distinct normalized names. */
+    /** Number of distinct normalized names (of their hashes, strictly: equal for all practical purposes). */
     public int size() {
-        return byName.size();
+        return byHash.size();
     }
 }
