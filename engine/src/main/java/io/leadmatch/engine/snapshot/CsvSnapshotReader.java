@@ -250,7 +250,13 @@ public final class CsvSnapshotReader {
 
     @FunctionalInterface
     interface RowHandler {
-        void row(String where, Row row) throws SnapshotException;
+        void row(CharSequence where, Row row) throws SnapshotException;
+    }
+
+    /** What {@link #lex} hands each row to, on the lexing thread. */
+    @FunctionalInterface
+    private interface LexedRow {
+        void row(Row row) throws SnapshotException;
     }
 
     /**
@@ -267,8 +273,7 @@ public final class CsvSnapshotReader {
     private static final Object END = new Object();
 
     /** A batch of lexed rows on its way from the lexing thread to the handling one. */
-    private record Batch(Map<String, Integer> columns, String[] where, CsvRecord[] records, Object[] prepared,
-                         int size) {
+    private record Batch(Map<String, Integer> columns, CsvRecord[] records, Object[] prepared, int size) {
     }
 
     /**
@@ -287,28 +292,25 @@ public final class CsvSnapshotReader {
         Thread lexer = new Thread(() -> {
             Object last = END;
             try {
-                String[][] where = {new String[BATCH]};
                 CsvRecord[][] records = {new CsvRecord[BATCH]};
                 Object[][] prepared = {preparer == null ? null : new Object[BATCH]};
                 int[] n = {0};
                 Map<?, ?>[] columns = {null};
-                lex(file, required, (w, row) -> {
+                lex(file, required, row -> {
                     columns[0] = row.columns;
-                    where[0][n[0]] = w;
                     if (preparer != null) {
                         prepared[0][n[0]] = preparer.prepare(row);
                     }
                     records[0][n[0]++] = row.record;
                     if (n[0] == BATCH) {
-                        handOver(queue, columns[0], where[0], records[0], prepared[0], n[0]);
-                        where[0] = new String[BATCH];
+                        handOver(queue, columns[0], records[0], prepared[0], n[0]);
                         records[0] = new CsvRecord[BATCH];
                         prepared[0] = preparer == null ? null : new Object[BATCH];
                         n[0] = 0;
                     }
                 });
                 if (n[0] > 0) {
-                    handOver(queue, columns[0], where[0], records[0], prepared[0], n[0]);
+                    handOver(queue, columns[0], records[0], prepared[0], n[0]);
                 }
             } catch (SnapshotException | RuntimeException e) {
                 last = e;
@@ -324,6 +326,7 @@ public final class CsvSnapshotReader {
         boolean done = false;
         try {
             Row row = null;
+            RowLocation where = new RowLocation(file.getFileName().toString());
             for (;;) {
                 Object item = queue.take();
                 if (item == END) {
@@ -343,7 +346,7 @@ public final class CsvSnapshotReader {
                 for (int i = 0; i < b.size(); i++) {
                     row.record = b.records()[i];
                     row.prepared = b.prepared() == null ? null : b.prepared()[i];
-                    handler.row(b.where()[i], row);
+                    handler.row(where.at(row.record.getStartingLineNumber()), row);
                 }
             }
         } catch (InterruptedException e) {
@@ -359,9 +362,9 @@ public final class CsvSnapshotReader {
 
     @SuppressWarnings("unchecked")
     private static void handOver(java.util.concurrent.BlockingQueue<Object> queue, Map<?, ?> columns,
-                                 String[] where, CsvRecord[] records, Object[] prepared, int n) {
+                                 CsvRecord[] records, Object[] prepared, int n) {
         try {
-            queue.put(new Batch((Map<String, Integer>) columns, where, records, prepared, n));
+            queue.put(new Batch((Map<String, Integer>) columns, records, prepared, n));
         } catch (InterruptedException e) {
             throw new java.util.concurrent.CancellationException("the reader stopped");
         }
@@ -372,7 +375,7 @@ public final class CsvSnapshotReader {
      * line breaks); {@code handler} gets each row (the row object is reused). Strict UTF-8: malformed bytes are an
      * error naming the line, not replacement characters in a domain.
      */
-    private static void lex(Path file, List<String> required, RowHandler handler) throws SnapshotException {
+    private static void lex(Path file, List<String> required, LexedRow handler) throws SnapshotException {
         String name = file.getFileName().toString();
         var decoder = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
@@ -412,7 +415,7 @@ public final class CsvSnapshotReader {
                             ? " (a quoted field is not closed before the end of the file)" : ""));
                 }
                 row.record = record;
-                handler.row(name + ":" + line, row);
+                handler.row(row);
                 last = record;
             }
             if (last != null && endsInOpenQuote(file, last)) {

@@ -98,20 +98,20 @@ public final class SnapshotBuilder {
         phaseStarted = now;
     }
 
-    /** Records a skipped row or value. */
-    public void skip(String where, String reason) {
+    /** Records a skipped row or value; {@code where} is read now, not kept. */
+    public void skip(CharSequence where, String reason) {
         rowsSkipped++;
         warn(where, reason);
     }
 
-    private void warn(String where, String reason) {
+    private void warn(CharSequence where, String reason) {
         if (warnings.size() < LoadReport.MAX_WARNINGS) {
             warnings.add(where + ": " + reason);
         }
     }
 
     /** Adds a user row. */
-    public void user(String where, String id, String name, String email, boolean active) {
+    public void user(CharSequence where, String id, String name, String email, boolean active) {
         rowsRead++;
         if (id.isEmpty()) {
             skip(where, "missing user Id");
@@ -126,7 +126,7 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an account row with its website and other domains. */
-    public void account(String where, String id, String name, String website, String ownerId, String parentId,
+    public void account(CharSequence where, String id, String name, String website, String ownerId, String parentId,
                         String type, String country, String state, List<String> otherDomains) {
         account(where, id, name, ownerId, parentId, type, country, state,
                 normalizeDomains(normalizer, host, website, otherDomains));
@@ -189,7 +189,7 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an account row whose domains are normalized already. */
-    void account(String where, String id, String name, String ownerId, String parentId, String type, String country,
+    void account(CharSequence where, String id, String name, String ownerId, String parentId, String type, String country,
                  String state, AccountDomainsIn domainsIn) {
         rowsRead++;
         if (id.isEmpty()) {
@@ -241,7 +241,7 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an opportunity row. */
-    public void opportunity(String where, String id, String accountId, String ownerId, boolean closed,
+    public void opportunity(CharSequence where, String id, String accountId, String ownerId, boolean closed,
                             long createdEpochMillis) {
         rowsRead++;
         opportunities++;
@@ -274,7 +274,7 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an alias row: leads from {@code alias} belong to the account that owns {@code canonical}. */
-    public void alias(String where, String alias, String canonical) {
+    public void alias(CharSequence where, String alias, String canonical) {
         rowsRead++;
         if (!normalizer.normalize(alias, host)) {
             skip(where, "alias '" + abbreviate(alias) + "' has no domain: " + host.failureReason());
