@@ -79,7 +79,10 @@ public final class CompanyNames {
         }
         long h = hash(key);
         int holder = byHash.get(h);
-        int[] candidates = holder >= 0 ? new int[] {holder} : holder == SHARED ? shared.get(h) : NONE;
+        if (holder == -1) {
+            return NONE;
+        }
+        int[] candidates = holder >= 0 ? new int[] {holder} : shared.get(h);
         int n = 0;
         int[] hits = new int[candidates.length];
         for (int a : candidates) {
