@@ -121,12 +121,12 @@ public final class PayloadWriter {
      */
     public PayloadWriter putString(CharSequence s) {
         // The common cases, small enough for C2 to inline into every caller: a Latin-1 String (ids, rule names) or
-        // StringBuilder (a match's domains) holds one byte a char already, so its header (at most 2 bytes:
-        // n <= MAX_STRING_CHARS) and one array copy.
+        // StringBuilder (a match's domains) holds one byte a char already, so its header (at most 2 bytes: the
+        // count is cut at MAX_STRING_CHARS) and one array copy.
         if (s instanceof String) {
             String str = (String) s;
-            int n = str.length();
-            if (n <= MAX_STRING_CHARS && CompactStrings.isLatin1(str)) {
+            int n = Math.min(str.length(), MAX_STRING_CHARS);
+            if (CompactStrings.isLatin1(str)) {
                 int at = putLatin1Header(n);
                 CompactStrings.copyLatin1(str, n, buffer, at);
                 length = at + n;
@@ -134,8 +134,8 @@ public final class PayloadWriter {
             }
         } else if (s instanceof StringBuilder) {
             StringBuilder b = (StringBuilder) s;
-            int n = b.length();
-            if (n <= MAX_STRING_CHARS && CompactStrings.isLatin1(b)) {
+            int n = Math.min(b.length(), MAX_STRING_CHARS);
+            if (CompactStrings.isLatin1(b)) {
                 int at = putLatin1Header(n);
                 System.arraycopy(CompactStrings.latin1Bytes(b), 0, buffer, at, n);
                 length = at + n;
@@ -160,23 +160,9 @@ public final class PayloadWriter {
         return at;
     }
 
-    /** {@link #putString} of anything but a short Latin-1 String. */
+    /** {@link #putString} of null, UTF-16 strings and builders, and other char sequences. */
     private PayloadWriter putOtherString(CharSequence s) {
         int n = s == null ? 0 : Math.min(s.length(), MAX_STRING_CHARS);
-        if (s instanceof String && CompactStrings.isLatin1((String) s)) {
-            putVarLong((long) n << 1 | LATIN1);
-            ensure(n);
-            CompactStrings.copyLatin1((String) s, n, buffer, length);
-            length += n;
-            return this;
-        }
-        if (s instanceof StringBuilder && CompactStrings.isLatin1((StringBuilder) s)) {
-            putVarLong((long) n << 1 | LATIN1);
-            ensure(n);
-            System.arraycopy(CompactStrings.latin1Bytes((StringBuilder) s), 0, buffer, length, n);
-            length += n;
-            return this;
-        }
         // One bulk copy into a scratch array (an intrinsic for String and StringBuilder), then plain array loops:
         // charAt through the CharSequence interface, char by char, was a fifth of a journaled decision.
         char[] c = chars;

@@ -419,6 +419,27 @@ class JournalTest {
     }
 
     @Test
+    void buildersAreWrittenLikeTheirStringsCutAlike() throws IOException {
+        String[] values = {"gmail.com", "y".repeat(64), "z".repeat(5000), "mixed ü and 中"};
+        PayloadWriter w = new PayloadWriter(16);
+        for (String v : values) {
+            w.putString(new StringBuilder(v));
+        }
+        PayloadWriter expected = new PayloadWriter(16);
+        for (String v : values) {
+            expected.putString(v);
+        }
+        assertArrayEquals(expected.payloadCopy(), w.payloadCopy());
+        List<String> read = new ArrayList<>();
+        roundTrip(w, r -> {
+            for (int i = 0; i < values.length; i++) {
+                read.add(r.getString());
+            }
+        });
+        assertEquals(List.of(values[0], values[1], "z".repeat(PayloadWriter.MAX_STRING_CHARS), values[3]), read);
+    }
+
+    @Test
     void skippedStringsOfEveryKindLeaveTheReaderAtTheNextField() throws IOException {
         PayloadWriter w = new PayloadWriter(16);
         String[] values = {"abc", "a b", "中", "x".repeat(5000)};
