@@ -165,6 +165,16 @@ public final class DomainIndex implements AutoCloseable {
      */
     public static DomainIndex build(String[] keys, long[] values, int n, double averageKeyBytes,
                                     Iterable<String> subdomainParents, Path file, boolean deleteOnClose) {
+        return build(keys, values, n, averageKeyBytes, subdomainParents, file, deleteOnClose, new IndexFill());
+    }
+
+    /**
+     * As {@link #build(String[], long[], int, double, Iterable, Path, boolean)}; threads that call {@code fill}'s
+     * {@link IndexFill#help()} meanwhile fill part of the map.
+     */
+    public static DomainIndex build(String[] keys, long[] values, int n, double averageKeyBytes,
+                                    Iterable<String> subdomainParents, Path file, boolean deleteOnClose,
+                                    IndexFill fill) {
         try {
             var builder = mapBuilder(n, averageKeyBytes);
             ChronicleMap<CharSequence, LongValue> map;
@@ -175,7 +185,16 @@ public final class DomainIndex implements AutoCloseable {
                 Files.deleteIfExists(file);
                 map = builder.createPersistedTo(file.toFile());
             }
-            putAll(map, keys, values, n);
+            try {
+                fill.fill(map, keys, values, n);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                map.close();
+                throw new IllegalStateException("interrupted while building the domain index", e);
+            } catch (RuntimeException | Error e) {
+                map.close();
+                throw e;
+            }
             LongOpenHashSet parents = new LongOpenHashSet();
             for (String parent : subdomainParents) {
                 parents.add(hash(parent, 0, parent.length()));
@@ -190,25 +209,13 @@ public final class DomainIndex implements AutoCloseable {
     }
 
     /**
-     * One thread fills the map: two threads on two cores were slower (2.1-2.4 s against 1.9-2.1 s for 1.24M entries,
-     * and a CPU-second more), the segment locks' spinning costing more than the second core gave.
-     */
-    private static void putAll(ChronicleMap<CharSequence, LongValue> map, String[] keys, long[] values, int n) {
-        LongValue value = Values.newHeapInstance(LongValue.class);
-        for (int i = 0; i < n; i++) {
-            value.setValue(values[i]);
-            map.put(keys[i], value);
-        }
-    }
-
-    /**
      * Opens the index persisted at {@code file} when a complete one is there (its ready marker exists and it holds
      * exactly the expected number of entries), else builds it from the first {@code n} of {@code keys} and
      * {@code values}. The caller names the file after a fingerprint of everything the keys and values derive from,
      * so an unchanged snapshot reuses the file after a restart.
      */
     public static DomainIndex openOrBuild(String[] keys, long[] values, int n, double averageKeyBytes,
-                                          Iterable<String> subdomainParents, Path file) {
+                                          Iterable<String> subdomainParents, Path file, IndexFill fill) {
         Path marker = readyMarker(file);
         if (Files.isRegularFile(file) && Files.isRegularFile(marker)) {
             ChronicleMap<CharSequence, LongValue> map = null;
@@ -234,7 +241,7 @@ public final class DomainIndex implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot reset index marker " + marker, e);
         }
-        return build(keys, values, n, averageKeyBytes, subdomainParents, file, false);
+        return build(keys, values, n, averageKeyBytes, subdomainParents, file, false, fill);
     }
 
     /**

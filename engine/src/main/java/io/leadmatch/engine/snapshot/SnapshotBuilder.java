@@ -10,6 +10,7 @@ import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.index.IndexFill;
 import io.leadmatch.engine.routing.RoutingConfig;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 
@@ -290,7 +291,8 @@ public final class SnapshotBuilder {
     }
 
     /** What {@link #startIndex} worked out, for {@link #build}. */
-    private record IndexStarted(Path file, java.util.concurrent.CompletableFuture<DomainIndex> index, int entries,
+    private record IndexStarted(Path file, java.util.concurrent.CompletableFuture<DomainIndex> index, IndexFill fill,
+                                int entries,
                                 double averageKey, List<String> subdomainParents, List<IntArrayList> conflictOwners,
                                 List<String> conflictDomains, long domainKeys, long aliases, String[] aliasKeys,
                                 long[] aliasEntries) {
@@ -398,18 +400,19 @@ public final class SnapshotBuilder {
         List<String> parents = List.copyOf(subdomainParents);
         int entries = n;
         var index = new java.util.concurrent.CompletableFuture<DomainIndex>();
+        IndexFill fill = new IndexFill();
         Thread t = new Thread(() -> {
             try {
                 index.complete(indexFile == null
-                        ? DomainIndex.build(keys, values, entries, averageKey, parents, null, false)
-                        : DomainIndex.openOrBuild(keys, values, entries, averageKey, parents, indexFile));
+                        ? DomainIndex.build(keys, values, entries, averageKey, parents, null, false, fill)
+                        : DomainIndex.openOrBuild(keys, values, entries, averageKey, parents, indexFile, fill));
             } catch (Throwable e) {
                 index.completeExceptionally(e);
             }
         }, "domain-index-build");
         t.setDaemon(true);
         t.start();
-        indexStarted = new IndexStarted(indexFile, index, entries, averageKey, parents, conflictOwners,
+        indexStarted = new IndexStarted(indexFile, index, fill, entries, averageKey, parents, conflictOwners,
                 conflictDomains, domainKeys, aliasCount, aliasKeys.toArray(new String[0]), aliasEntries.toLongArray());
         phaseDone("index entries");
     }
@@ -473,6 +476,7 @@ public final class SnapshotBuilder {
         phaseDone("tables");
         DomainIndex index;
         try {
+            started.fill().help(); // the rest is loaded: this thread fills part of the map instead of waiting
             index = started.index().join();
         } catch (java.util.concurrent.CompletionException e) {
             throw e.getCause() instanceof RuntimeException r ? r : e;
