@@ -36,7 +36,16 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     private final EngineConfig config;
     private final DomainNormalizer normalizer;
-    private final MailboxProviders mailboxes;
+    /**
+     * The free-webmail and disposable lists (~0.2 CPU-s to parse): only a load from the sources needs them (they go
+     * into the index). Parsed on their own thread, started when a build is coming: at once for a database or
+     * without a data directory, by the first load when nothing persisted is reusable, else once the engine serves
+     * ({@link #startBackgroundWork}); a restart that reuses its persisted state does not spend its busy first
+     * second on them. Lists from the operator's own files are read and checked at start-up regardless.
+     */
+    private final java.util.concurrent.FutureTask<MailboxProviders> mailboxLists;
+    private final java.util.concurrent.atomic.AtomicBoolean mailboxListsStarted =
+            new java.util.concurrent.atomic.AtomicBoolean();
     private final ProvisionalAccounts provisional;
     private final Matcher matcher;
     private final Assigner assigner;
@@ -50,14 +59,19 @@ public final class LeadMatchEngine implements AutoCloseable {
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
         io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: lists, fingerprint, tables
         this.config = config;
-        // The free-webmail and disposable lists (~0.2 s to parse) load on their own thread meanwhile.
-        java.util.concurrent.FutureTask<MailboxProviders> lists =
-                new java.util.concurrent.FutureTask<>(() -> config.matching().mailboxes());
-        Thread listsThread = new Thread(lists, "mailbox-lists");
-        listsThread.setDaemon(true);
-        listsThread.start();
-        this.normalizer = config.matching().normalizer();
-        this.firstLoad = startFirstLoad();
+        this.mailboxLists = new java.util.concurrent.FutureTask<>(() -> config.matching().mailboxes());
+        boolean operatorLists = config.matching().freeEmailFile() != null
+                || config.matching().disposableEmailFile() != null;
+        this.firstLoad = startFirstLoad(); // first: it needs no normalizer, whose Public Suffix List takes a while
+        if (operatorLists || firstLoad == null) {
+            startMailboxLists();
+        }
+        try {
+            this.normalizer = config.matching().normalizer();
+        } catch (SnapshotException | RuntimeException e) {
+            discardFirstLoad();
+            throw e;
+        }
         this.provisional = config.dataDir() == null ? new ProvisionalAccounts()
                 : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
@@ -80,7 +94,9 @@ public final class LeadMatchEngine implements AutoCloseable {
                     (System.nanoTime() - started) / 1_000_000, idempotency.size());
         }
         try {
-            this.mailboxes = joinLists(lists);
+            if (operatorLists) {
+                joinLists(mailboxLists);
+            }
         } catch (SnapshotException | RuntimeException e) {
             discardFirstLoad();
             assigner.close();
@@ -137,7 +153,11 @@ public final class LeadMatchEngine implements AutoCloseable {
             try {
                 ExportId export = exportId(dir);
                 Path index = indexFile(dir, export.fingerprint());
-                future.complete(new FirstLoad(dir, export, CsvSnapshotReader.loadPersisted(dir, index, 1)));
+                CrmSnapshot persisted = CsvSnapshotReader.loadPersisted(dir, index, 1);
+                if (persisted == null) {
+                    startMailboxLists(); // the export is to be read: its build needs them
+                }
+                future.complete(new FirstLoad(dir, export, persisted));
             } catch (Throwable e) {
                 future.completeExceptionally(e);
             }
@@ -193,6 +213,20 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     private java.util.concurrent.CompletableFuture<FirstLoad> firstLoad;
 
+    private void startMailboxLists() {
+        if (mailboxListsStarted.compareAndSet(false, true)) {
+            Thread t = new Thread(mailboxLists, "mailbox-lists");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /** The mailbox lists, parsed (on their thread, started now if nobody has started it). */
+    private MailboxProviders mailboxes() throws SnapshotException {
+        startMailboxLists();
+        return joinLists(mailboxLists);
+    }
+
     private static MailboxProviders joinLists(java.util.concurrent.FutureTask<MailboxProviders> lists)
             throws SnapshotException {
         try {
@@ -239,9 +273,10 @@ public final class LeadMatchEngine implements AutoCloseable {
      * Without the call the index is built by the first lookup that needs it.
      */
     public void startBackgroundWork() {
+        startMailboxLists(); // for the next reload
         CrmSnapshot s = current;
         if (s != null) {
-            s.prepareCompanyNames();
+            s.prepareLookups();
         }
     }
 
@@ -357,7 +392,7 @@ public final class LeadMatchEngine implements AutoCloseable {
                         + config.postgres().describe() + "; a snapshot directory cannot replace it");
             }
             // A database has no cheap fingerprint to name a reusable index file after: build it off-heap.
-            next = PostgresSnapshotReader.load(config.postgres(), config.routingFile(), normalizer, mailboxes,
+            next = PostgresSnapshotReader.load(config.postgres(), config.routingFile(), normalizer, mailboxes(),
                     null, gen);
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
@@ -368,7 +403,7 @@ public final class LeadMatchEngine implements AutoCloseable {
             if (early != null && early.snapshot() != null) {
                 next = early.snapshot();
             } else {
-                next = CsvSnapshotReader.load(dir, config.csvColumns(), normalizer, mailboxes,
+                next = CsvSnapshotReader.load(dir, config.csvColumns(), normalizer, mailboxes(),
                         indexFile(dir, exportFingerprint), gen);
             }
         }
@@ -386,7 +421,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         currentSnapshotDir = dir;
         generation = gen;
         if (previous != null) {
-            next.prepareCompanyNames(); // a reload while serving: in the background right away
+            next.prepareLookups(); // a reload while serving: in the background right away
             if (previous.index().file() != null && !previous.index().file().equals(next.index().file())) {
                 previous.index().deleteFileOnClose();
                 CsvSnapshotReader.deletePersistedTables(previous.index().file()); // read at start-up only
@@ -686,7 +721,7 @@ public final class LeadMatchEngine implements AutoCloseable {
             next.release();
             throw e;
         }
-        next.prepareCompanyNames();
+        next.prepareLookups();
         dropProvisionalWithRealAccounts(next);
         current = next;
         generation = next.generation();

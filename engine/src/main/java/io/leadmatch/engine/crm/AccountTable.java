@@ -77,40 +77,56 @@ public final class AccountTable {
     }
 
     /**
-     * The id → ordinal map of a loaded table. A table read back at a restart builds it on its own thread (a
-     * million ids take ~0.2 s, which would otherwise delay serving: matching goes by ordinal) and the first lookup
-     * waits for it; a table built from an export has it already.
+     * The id → ordinal map of a loaded table. A table read back at a restart builds it on its own thread once
+     * {@link #prepareIdMap} says the generation serves (a million ids take ~0.2 CPU-s, which a restart's ~2 busy
+     * cores would otherwise take from reading the rest: matching goes by ordinal); a lookup before that builds it
+     * then and waits for it. A table built from an export has it already.
      */
     private static final class IdMap {
-        private final CompletableFuture<KeyOrdinals> built;
+        private final String[] ids;
+        private final CompletableFuture<KeyOrdinals> built = new CompletableFuture<>();
+        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
         private volatile KeyOrdinals map;
 
         IdMap(KeyOrdinals map) {
+            this.ids = null;
             this.map = map;
-            this.built = CompletableFuture.completedFuture(map);
+            this.built.complete(map);
+            this.started.set(true);
         }
 
         IdMap(String[] ids) {
-            this.built = new CompletableFuture<>();
-            Thread t = new Thread(() -> {
-                try {
-                    built.complete(KeyOrdinals.of(ids));
-                } catch (Throwable e) {
-                    built.completeExceptionally(e);
-                }
-            }, "account-id-map");
-            t.setDaemon(true);
-            t.start();
+            this.ids = ids;
+        }
+
+        void start() {
+            if (started.compareAndSet(false, true)) {
+                Thread t = new Thread(() -> {
+                    try {
+                        built.complete(KeyOrdinals.of(ids));
+                    } catch (Throwable e) {
+                        built.completeExceptionally(e);
+                    }
+                }, "account-id-map");
+                t.setDaemon(true);
+                t.start();
+            }
         }
 
         KeyOrdinals get() {
             KeyOrdinals m = map;
             if (m == null) {
+                start();
                 m = built.join();
                 map = m;
             }
             return m;
         }
+    }
+
+    /** Starts building the id → ordinal map in the background if this table was read back without one. */
+    public void prepareIdMap() {
+        ordinals.start();
     }
 
     /** Number of ordinals, deleted accounts included (ordinals are never reused for another id). */

@@ -45,7 +45,7 @@ public final class CrmSnapshot {
         this.index = index;
         this.conflictSets = conflictSets;
         this.conflictDomains = conflictDomains;
-        // Started by prepareCompanyNames once the generation serves (a first load's start-up has no CPU to spare
+        // Started by prepareLookups once the generation serves (a first load's start-up has no CPU to spare
         // for it), or by the first lookup.
         this.companyNames = null;
         this.routing = routing;
@@ -68,7 +68,7 @@ public final class CrmSnapshot {
         this.conflictDomains = conflictDomains;
         this.routing = previous.routing;
         this.report = previous.report;
-        // Started by prepareCompanyNames when the generation goes live: a replay of many batches only needs the
+        // Started by prepareLookups when the generation goes live: a replay of many batches only needs the
         // last one's.
         this.companyNames = null;
     }
@@ -87,8 +87,12 @@ public final class CrmSnapshot {
         return accountDomains;
     }
 
-    /** Starts building the company-name index in the background, if it is not built or being built yet. */
-    public void prepareCompanyNames() {
+    /**
+     * Starts building, in the background, the lookups a generation needs only once it serves: the company-name
+     * index, and the account id map of a table read back at a restart ({@link AccountTable#prepareIdMap}).
+     */
+    public void prepareLookups() {
+        accounts.prepareIdMap();
         if (companyNames == null) {
             synchronized (this) {
                 if (companyNames == null) {
@@ -140,7 +144,7 @@ public final class CrmSnapshot {
 
     /** Normalized company names → accounts, for the company-name fallback. */
     public CompanyNames companyNames() {
-        prepareCompanyNames();
+        prepareLookups();
         return companyNames.join();
     }
 

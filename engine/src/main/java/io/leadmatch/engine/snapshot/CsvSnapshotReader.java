@@ -77,7 +77,7 @@ public final class CsvSnapshotReader {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
         long started = System.nanoTime();
-        RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
+        java.util.concurrent.CompletableFuture<RoutingConfig> routing = parseRouting(dir);
         if (indexFile != null) {
             CrmSnapshot persisted = SnapshotTablesFile.read(SnapshotTablesFile.forIndex(indexFile), indexFile,
                     dir.toString(), routing, generation, started);
@@ -98,14 +98,56 @@ public final class CsvSnapshotReader {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
         long started = System.nanoTime();
-        RoutingConfig routing = RoutingConfigParser.parse(requireFile(dir, ROUTING));
-        return SnapshotTablesFile.read(SnapshotTablesFile.forIndex(indexFile), indexFile, dir.toString(), routing,
-                generation, started);
+        Path tables = SnapshotTablesFile.forIndex(indexFile);
+        if (!Files.isRegularFile(tables)) {
+            return null; // nothing persisted (a first start, or the export changed)
+        }
+        return SnapshotTablesFile.read(tables, indexFile, dir.toString(), parseRouting(dir), generation, started);
+    }
+
+    /**
+     * routing.yaml, parsed on its own thread: a load needs it only at its end (a restart to assemble the generation,
+     * a build once the accounts are in), and a first parse in a fresh JVM (SnakeYAML's classes) took ~0.15 s, which
+     * came before anything else of a restart. A broken file fails the load all the same, when it is needed.
+     */
+    private static java.util.concurrent.CompletableFuture<RoutingConfig> parseRouting(Path dir) {
+        var parsed = new java.util.concurrent.CompletableFuture<RoutingConfig>();
+        Thread t = new Thread(() -> {
+            try {
+                parsed.complete(RoutingConfigParser.parse(requireFile(dir, ROUTING)));
+            } catch (Throwable e) {
+                parsed.completeExceptionally(e);
+            }
+        }, "routing-parse");
+        t.setDaemon(true);
+        t.start();
+        return parsed;
+    }
+
+    /** What {@link #parseRouting} parsed, or its failure as it was thrown. */
+    static RoutingConfig routing(java.util.concurrent.CompletableFuture<RoutingConfig> parsed)
+            throws SnapshotException {
+        try {
+            return parsed.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SnapshotException se) {
+                throw se;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** Parses the export and builds the generation (and persists it when {@code indexFile} is set). */
     private static CrmSnapshot build(Path dir, CsvColumns c, DomainNormalizer normalizer, MailboxProviders mailboxes,
-                                     Path indexFile, long generation, RoutingConfig routing, long started)
+                                     Path indexFile, long generation,
+                                     java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed, long started)
             throws SnapshotException {
         SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer, mailboxes);
 
@@ -147,6 +189,7 @@ public final class CsvSnapshotReader {
         }
         b.phaseDone("aliases");
         // The index depends on accounts and aliases only: it fills while the opportunities load.
+        RoutingConfig routing = routing(routingParsed);
         b.startIndex(routing, indexFile);
         try {
             Path opps = dir.resolve(OPPORTUNITIES);

@@ -1,5 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
+import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
 import io.leadmatch.engine.crm.UserTable;
@@ -133,8 +134,9 @@ final class SnapshotTablesFile {
      * Reads a tables file and reopens its index; null when either is missing, incomplete or damaged (the caller
      * loads the snapshot from its files instead).
      */
-    static CrmSnapshot read(Path file, Path indexFile, String source, RoutingConfig routing, long generation,
-                            long started) {
+    static CrmSnapshot read(Path file, Path indexFile, String source,
+                            java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed, long generation,
+                            long started) throws SnapshotException {
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -200,6 +202,13 @@ final class SnapshotTablesFile {
                 "snapshot unchanged: state read from {} in {} ms, index reopened meanwhile in {} ms (waited {} ms)",
                 file.getFileName(), (decoded - started) / 1_000_000, reopenMillis[0],
                 (System.nanoTime() - decoded) / 1_000_000);
+        RoutingConfig routing;
+        try {
+            routing = CsvSnapshotReader.routing(routingParsed);
+        } catch (SnapshotException | RuntimeException | Error e) {
+            index.close();
+            throw e;
+        }
         LoadReport r = t.report();
         LoadReport report = new LoadReport(source, r.rowsRead(), r.users(), r.accounts(), r.opportunities(),
                 r.domains(), r.aliases(), r.teams(), r.conflictingDomains(), r.rowsSkipped(), r.warnings(),
