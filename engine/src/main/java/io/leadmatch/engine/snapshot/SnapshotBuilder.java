@@ -201,8 +201,7 @@ public final class SnapshotBuilder {
         if (owner < 0 && !ownerId.isEmpty()) {
             warn(where, "account " + id + ": unknown owner " + ownerId);
         }
-        int ordinal = accounts.add(id, name, owner, parentId, AccountType.parse(type),
-                country.trim().toUpperCase(Locale.ROOT), state.trim().toUpperCase(Locale.ROOT));
+        int ordinal = accounts.add(id, name, owner, parentId, accountType(type), upperCode(country), upperCode(state));
         if (ordinal < 0) {
             skip(where, "duplicate account Id " + id);
             return;
@@ -217,6 +216,33 @@ public final class SnapshotBuilder {
         }
         accountDomains.accountDone();
     }
+
+    /**
+     * Country and state as trimmed upper case, each distinct exported value converted once: a million rows hold a
+     * few hundred values, and converting each row's own string made two strings per row to throw away.
+     */
+    private String upperCode(String raw) {
+        String code = upperCodes.get(raw);
+        if (code == null) {
+            code = raw.trim().toUpperCase(Locale.ROOT);
+            upperCodes.put(raw, code);
+        }
+        return code;
+    }
+
+    private final java.util.HashMap<String, String> upperCodes = new java.util.HashMap<>();
+
+    /** {@link AccountType#parse}, once per distinct exported value. */
+    private AccountType accountType(String raw) {
+        AccountType t = accountTypes.get(raw);
+        if (t == null) {
+            t = AccountType.parse(raw);
+            accountTypes.put(raw, t);
+        }
+        return t;
+    }
+
+    private final java.util.HashMap<String, AccountType> accountTypes = new java.util.HashMap<>();
 
     private void addDomain(int ordinal, String key, String subdomainParent) {
         if (subdomainParent != null) {
