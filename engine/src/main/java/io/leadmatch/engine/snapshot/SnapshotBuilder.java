@@ -472,12 +472,7 @@ public final class SnapshotBuilder {
         }
         IndexStarted started = indexStarted;
         AccountTable table = accounts.build();
-        for (int i = 0; i < table.size(); i++) {
-            String pid = accounts.parentId(i);
-            if (!pid.isEmpty() && table.parent(i) < 0) {
-                warn("Account " + table.id(i), "unknown parent " + pid);
-            }
-        }
+        warnUnknownParents(table);
         int[][] sets = new int[started.conflictOwners().size()][];
         List<String> conflicts = new ArrayList<>();
         for (int i = 0; i < sets.length; i++) {
@@ -519,6 +514,19 @@ public final class SnapshotBuilder {
         org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).info("{}: {}", source, phases);
         return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, accountKeys, routing,
                 report.apply(elapsedMillis()));
+    }
+
+    /**
+     * A loop over every account in a method of its own: inside {@link #build}, C2 compiled it on-stack-replacement
+     * with all of build around it (~0.13 CPU-s of a 1M-account cold start, for a loop of ~10 ms).
+     */
+    private void warnUnknownParents(AccountTable table) {
+        for (int i = 0; i < table.size(); i++) {
+            String pid = accounts.parentId(i);
+            if (!pid.isEmpty() && table.parent(i) < 0) {
+                warn("Account " + table.id(i), "unknown parent " + pid);
+            }
+        }
     }
 
     private long elapsedMillis() {
