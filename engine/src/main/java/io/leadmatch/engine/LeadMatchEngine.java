@@ -43,7 +43,8 @@ public final class LeadMatchEngine implements AutoCloseable {
      * ({@link #startBackgroundWork}); a restart that reuses its persisted state does not spend its busy first
      * second on them. Lists from the operator's own files are read and checked at start-up regardless.
      */
-    private final java.util.concurrent.FutureTask<MailboxProviders> mailboxLists;
+    private final java.util.concurrent.CompletableFuture<MailboxProviders> mailboxLists =
+            new java.util.concurrent.CompletableFuture<>();
     private final java.util.concurrent.atomic.AtomicBoolean mailboxListsStarted =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final ProvisionalAccounts provisional;
@@ -59,7 +60,6 @@ public final class LeadMatchEngine implements AutoCloseable {
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
         io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: lists, fingerprint, tables
         this.config = config;
-        this.mailboxLists = new java.util.concurrent.FutureTask<>(() -> config.matching().mailboxes());
         boolean operatorLists = config.matching().freeEmailFile() != null
                 || config.matching().disposableEmailFile() != null;
         this.firstLoad = startFirstLoad(); // first: it needs no normalizer, whose Public Suffix List takes a while
@@ -215,26 +215,29 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     private void startMailboxLists() {
         if (mailboxListsStarted.compareAndSet(false, true)) {
-            Thread t = new Thread(mailboxLists, "mailbox-lists");
+            Thread t = new Thread(() -> {
+                try {
+                    mailboxLists.complete(config.matching().mailboxes());
+                } catch (Throwable e) {
+                    mailboxLists.completeExceptionally(e);
+                }
+            }, "mailbox-lists");
             t.setDaemon(true);
             t.start();
         }
     }
 
-    /** The mailbox lists, parsed (on their thread, started now if nobody has started it). */
-    private MailboxProviders mailboxes() throws SnapshotException {
+    /** The mailbox lists, as they are parsed on their thread (started now if nobody has started it). */
+    private java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes() {
         startMailboxLists();
-        return joinLists(mailboxLists);
+        return mailboxLists;
     }
 
-    private static MailboxProviders joinLists(java.util.concurrent.FutureTask<MailboxProviders> lists)
+    private static MailboxProviders joinLists(java.util.concurrent.CompletableFuture<MailboxProviders> lists)
             throws SnapshotException {
         try {
-            return lists.get();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while loading the mailbox lists", e);
-        } catch (java.util.concurrent.ExecutionException e) {
+            return lists.join();
+        } catch (java.util.concurrent.CompletionException e) {
             if (e.getCause() instanceof SnapshotException) {
                 throw (SnapshotException) e.getCause();
             }
@@ -392,8 +395,8 @@ public final class LeadMatchEngine implements AutoCloseable {
                         + config.postgres().describe() + "; a snapshot directory cannot replace it");
             }
             // A database has no cheap fingerprint to name a reusable index file after: build it off-heap.
-            next = PostgresSnapshotReader.load(config.postgres(), config.routingFile(), normalizer, mailboxes(),
-                    null, gen);
+            next = PostgresSnapshotReader.load(config.postgres(), config.routingFile(), normalizer,
+                    joinLists(mailboxes()), null, gen);
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
             FirstLoad early = takeFirstLoad(dir);

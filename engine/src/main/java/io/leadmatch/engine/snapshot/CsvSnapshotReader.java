@@ -73,6 +73,17 @@ public final class CsvSnapshotReader {
     /** As {@link #load(Path, DomainNormalizer, MailboxProviders, Path, long)}, with configured header names. */
     public static CrmSnapshot load(Path dir, CsvColumns c, DomainNormalizer normalizer, MailboxProviders mailboxes,
                                    Path indexFile, long generation) throws SnapshotException {
+        return load(dir, c, normalizer, java.util.concurrent.CompletableFuture.completedFuture(mailboxes), indexFile,
+                generation);
+    }
+
+    /**
+     * As {@link #load(Path, CsvColumns, DomainNormalizer, MailboxProviders, Path, long)}, the lists still being
+     * parsed on another thread: a build needs them only once the accounts are in.
+     */
+    public static CrmSnapshot load(Path dir, CsvColumns c, DomainNormalizer normalizer,
+                                   java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
+                                   Path indexFile, long generation) throws SnapshotException {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
@@ -124,28 +135,9 @@ public final class CsvSnapshotReader {
         return parsed;
     }
 
-    /** What {@link #parseRouting} parsed, or its failure as it was thrown. */
-    static RoutingConfig routing(java.util.concurrent.CompletableFuture<RoutingConfig> parsed)
-            throws SnapshotException {
-        try {
-            return parsed.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SnapshotException se) {
-                throw se;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
-    }
-
     /** Parses the export and builds the generation (and persists it when {@code indexFile} is set). */
-    private static CrmSnapshot build(Path dir, CsvColumns c, DomainNormalizer normalizer, MailboxProviders mailboxes,
+    private static CrmSnapshot build(Path dir, CsvColumns c, DomainNormalizer normalizer,
+                                     java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
                                      Path indexFile, long generation,
                                      java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed, long started)
             throws SnapshotException {
@@ -187,7 +179,7 @@ public final class CsvSnapshotReader {
         }
         b.phaseDone("aliases");
         // The index depends on accounts and aliases only: it fills while the opportunities load.
-        RoutingConfig routing = routing(routingParsed);
+        RoutingConfig routing = SnapshotBuilder.await(routingParsed);
         b.startIndex(routing, indexFile);
         try {
             Path opps = dir.resolve(OPPORTUNITIES);

@@ -36,7 +36,8 @@ import java.util.Set;
 public final class SnapshotBuilder {
     private final String source;
     private final DomainNormalizer normalizer;
-    private final MailboxProviders mailboxes;
+    /** The lists arrive when they are parsed: only {@link #startIndex} needs them. */
+    private final java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes;
     private final UserTable.Builder users = new UserTable.Builder();
     private UserTable userTable;
     private final AccountTable.Builder accounts = new AccountTable.Builder();
@@ -86,9 +87,34 @@ public final class SnapshotBuilder {
     }
 
     public SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
+        this(source, normalizer, java.util.concurrent.CompletableFuture.completedFuture(mailboxes));
+    }
+
+    /** As {@link #SnapshotBuilder(String, DomainNormalizer, MailboxProviders)}, the lists still being parsed. */
+    SnapshotBuilder(String source, DomainNormalizer normalizer,
+                    java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes) {
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
+    }
+
+    /** What a future made on another thread holds, or what it failed with, as thrown there. */
+    static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws SnapshotException {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SnapshotException se) {
+                throw se;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
     }
 
     /** Ends a phase of the load (for the log line that says where the time went). */
@@ -538,7 +564,8 @@ public final class SnapshotBuilder {
      * off-heap probe answers for every kind. Precedence: junk (configuration) over disposable over free over an
      * account: an account that lists gmail.com never gets leads by that domain (reported).
      */
-    private Map<String, Integer> specialDomains(RoutingConfig routing) {
+    private Map<String, Integer> specialDomains(RoutingConfig routing) throws SnapshotException {
+        MailboxProviders mailboxes = await(this.mailboxes);
         Map<String, Integer> kinds = new LinkedHashMap<>(1 << 18);
         java.util.function.Consumer<String> subdomain = domain -> {
             if (domain.indexOf('.') != domain.lastIndexOf('.')) {

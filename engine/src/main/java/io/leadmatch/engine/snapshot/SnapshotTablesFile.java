@@ -204,7 +204,7 @@ final class SnapshotTablesFile {
                 (System.nanoTime() - decoded) / 1_000_000);
         RoutingConfig routing;
         try {
-            routing = CsvSnapshotReader.routing(routingParsed);
+            routing = SnapshotBuilder.await(routingParsed);
         } catch (SnapshotException | RuntimeException | Error e) {
             index.close();
             throw e;
