@@ -129,4 +129,46 @@ class PersistedTablesTest {
                     .assignment().assigneeName());
         }
     }
+
+    /**
+     * A restart that reuses its persisted state parses the mailbox lists only once it serves; a reload of a changed
+     * export afterwards still folds them into the index it builds.
+     */
+    @Test
+    void aReloadAfterARestartStillFoldsTheMailboxListsIn() throws Exception {
+        firstStart();
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
+            assertTrue(engine.indexReused());
+            Path users = snapshot.resolve("User.csv");
+            Files.writeString(users, Files.readString(users).replace("Avery Whitfield", "Avery Whitfielt"));
+            engine.reload(null);
+            assertFalse(engine.indexReused());
+            assertEquals(Outcome.FREE_EMAIL, engine.match(Lead.ofEmail("", "j@gmail.com")).outcome());
+            assertEquals(Outcome.DISPOSABLE_EMAIL, engine.match(Lead.ofEmail("", "j@mailinator.com")).outcome());
+            assertEquals("Avery Whitfielt", engine.matchAndAssign(Lead.ofEmail("", "j@example-corp.com"))
+                    .assignment().assigneeName());
+        }
+    }
+
+    /** Lists from the operator's own files are read and checked at start-up, a restart's included. */
+    @Test
+    void anOperatorsListFileIsReadAtStartUpEvenWhenTheStateIsReused() throws Exception {
+        snapshot = DemoSnapshot.copyTo(tmp.resolve("snapshot"));
+        data = tmp.resolve("data");
+        Path free = tmp.resolve("free.txt");
+        Files.writeString(free, "# our own\nmail.example-webmail.io\n");
+        MatchingConfig matching = new MatchingConfig(null, List.of(), free, null, false);
+        EngineConfig config = new EngineConfig(snapshot, data, matching, java.time.Clock.systemUTC());
+        try (LeadMatchEngine engine = LeadMatchEngine.open(config)) {
+            assertEquals(Outcome.FREE_EMAIL, engine.match(Lead.ofEmail("", "j@mail.example-webmail.io")).outcome());
+            assertNotEquals(Outcome.FREE_EMAIL, engine.match(Lead.ofEmail("", "j@gmail.com")).outcome());
+        }
+        try (LeadMatchEngine engine = LeadMatchEngine.open(config)) {
+            assertTrue(engine.indexReused());
+            assertEquals(Outcome.FREE_EMAIL, engine.match(Lead.ofEmail("", "j@mail.example-webmail.io")).outcome());
+        }
+        Files.delete(free);
+        SnapshotException e = assertThrows(SnapshotException.class, () -> LeadMatchEngine.open(config).close());
+        assertTrue(e.getMessage().contains("free.txt"), e.getMessage());
+    }
 }
