@@ -148,23 +148,15 @@ public final class LeadMatchEngine implements AutoCloseable {
         if (config.postgres() != null || config.dataDir() == null || dir == null) {
             return null;
         }
-        var future = new java.util.concurrent.CompletableFuture<FirstLoad>();
-        Thread t = new Thread(() -> {
-            try {
-                ExportId export = exportId(dir);
-                Path index = indexFile(dir, export.fingerprint());
-                CrmSnapshot persisted = CsvSnapshotReader.loadPersisted(dir, index, 1);
-                if (persisted == null) {
-                    startMailboxLists(); // the export is to be read: its build needs them
-                }
-                future.complete(new FirstLoad(dir, export, persisted));
-            } catch (Throwable e) {
-                future.completeExceptionally(e);
+        return DaemonFuture.supply("first-load", () -> {
+            ExportId export = exportId(dir);
+            Path index = indexFile(dir, export.fingerprint());
+            CrmSnapshot persisted = CsvSnapshotReader.loadPersisted(dir, index, 1);
+            if (persisted == null) {
+                startMailboxLists(); // the export is to be read: its build needs them
             }
-        }, "first-load");
-        t.setDaemon(true);
-        t.start();
-        return future;
+            return new FirstLoad(dir, export, persisted);
+        });
     }
 
     /** Waits for an unused first load and frees what it opened. */
@@ -215,15 +207,7 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     private void startMailboxLists() {
         if (mailboxListsStarted.compareAndSet(false, true)) {
-            Thread t = new Thread(() -> {
-                try {
-                    mailboxLists.complete(config.matching().mailboxes());
-                } catch (Throwable e) {
-                    mailboxLists.completeExceptionally(e);
-                }
-            }, "mailbox-lists");
-            t.setDaemon(true);
-            t.start();
+            DaemonFuture.supplyInto(mailboxLists, "mailbox-lists", () -> config.matching().mailboxes());
         }
     }
 

@@ -101,15 +101,7 @@ public final class AccountTable {
 
         void start() {
             if (started.compareAndSet(false, true)) {
-                Thread t = new Thread(() -> {
-                    try {
-                        built.complete(KeyOrdinals.of(ids));
-                    } catch (Throwable e) {
-                        built.completeExceptionally(e);
-                    }
-                }, "account-id-map");
-                t.setDaemon(true);
-                t.start();
+                io.leadmatch.engine.DaemonFuture.supplyInto(built, "account-id-map", () -> KeyOrdinals.of(ids));
             }
         }
 

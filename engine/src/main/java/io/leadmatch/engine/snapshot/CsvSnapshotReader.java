@@ -1,5 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
+import io.leadmatch.engine.DaemonFuture;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
@@ -122,17 +123,7 @@ public final class CsvSnapshotReader {
      * came before anything else of a restart. A broken file fails the load all the same, when it is needed.
      */
     private static java.util.concurrent.CompletableFuture<RoutingConfig> parseRouting(Path dir) {
-        var parsed = new java.util.concurrent.CompletableFuture<RoutingConfig>();
-        Thread t = new Thread(() -> {
-            try {
-                parsed.complete(RoutingConfigParser.parse(requireFile(dir, ROUTING)));
-            } catch (Throwable e) {
-                parsed.completeExceptionally(e);
-            }
-        }, "routing-parse");
-        t.setDaemon(true);
-        t.start();
-        return parsed;
+        return DaemonFuture.supply("routing-parse", () -> RoutingConfigParser.parse(requireFile(dir, ROUTING)));
     }
 
     /** Parses the export and builds the generation (and persists it when {@code indexFile} is set). */

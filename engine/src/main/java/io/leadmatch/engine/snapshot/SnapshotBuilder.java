@@ -1,5 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
+import io.leadmatch.engine.DaemonFuture;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
@@ -451,19 +452,10 @@ public final class SnapshotBuilder {
         double averageKey = DomainIndex.averageKeyBytes(n, keyChars);
         List<String> parents = List.copyOf(subdomainParents);
         int entries = n;
-        var index = new java.util.concurrent.CompletableFuture<DomainIndex>();
         IndexFill fill = new IndexFill();
-        Thread t = new Thread(() -> {
-            try {
-                index.complete(indexFile == null
-                        ? DomainIndex.build(keys, values, entries, averageKey, parents, null, false, fill)
-                        : DomainIndex.openOrBuild(keys, values, entries, averageKey, parents, indexFile, fill));
-            } catch (Throwable e) {
-                index.completeExceptionally(e);
-            }
-        }, "domain-index-build");
-        t.setDaemon(true);
-        t.start();
+        var index = DaemonFuture.supply("domain-index-build", () -> indexFile == null
+                ? DomainIndex.build(keys, values, entries, averageKey, parents, null, false, fill)
+                : DomainIndex.openOrBuild(keys, values, entries, averageKey, parents, indexFile, fill));
         indexStarted = new IndexStarted(indexFile, index, fill, entries, averageKey, parents, conflictOwners,
                 conflictDomains, domainKeys, aliasCount, aliasKeys.toArray(new String[0]), aliasEntries.toLongArray());
         phaseDone("index entries");

@@ -1,5 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
+import io.leadmatch.engine.DaemonFuture;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
@@ -166,20 +167,12 @@ final class SnapshotTablesFile {
             double averageKey = in.getDouble();
             List<String> parents = readStrings(in, scratch);
             // The index reopens (Chronicle's start-up included) on its own thread while the tables decode.
-            reopened = new java.util.concurrent.CompletableFuture<>();
-            var future = reopened;
-            Thread opener = new Thread(() -> {
+            reopened = DaemonFuture.supply("index-reopen", () -> {
                 long t0 = System.nanoTime();
-                try {
-                    DomainIndex opened = DomainIndex.openPersisted(indexFile, entries, averageKey, parents);
-                    reopenMillis[0] = (System.nanoTime() - t0) / 1_000_000;
-                    future.complete(opened);
-                } catch (Throwable e) {
-                    future.completeExceptionally(e);
-                }
-            }, "index-reopen");
-            opener.setDaemon(true);
-            opener.start();
+                DomainIndex opened = DomainIndex.openPersisted(indexFile, entries, averageKey, parents);
+                reopenMillis[0] = (System.nanoTime() - t0) / 1_000_000;
+                return opened;
+            });
             t = decode(in, scratch, entries, averageKey, parents);
         } catch (IOException | RuntimeException e) {
             org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class).warn(
