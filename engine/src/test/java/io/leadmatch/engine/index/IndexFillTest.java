@@ -105,4 +105,30 @@ class IndexFillTest {
                 () -> DomainIndex.build(keys, values, 3, 8, List.of(), tmp.resolve("f.dat"), false, fill));
         fill.help();
     }
+
+    /** A put that fails in any thread's chunk fails the fill (no hang, nothing swallowed), helped or not. */
+    @Test
+    void aFailedPutInAnyChunkFailsTheFill() throws Exception {
+        String[] keys = keys(20_000, 3);
+        long[] values = new long[keys.length];
+        try (ChronicleMap<CharSequence, LongValue> tooSmall = ChronicleMap.of(CharSequence.class, LongValue.class)
+                .entries(64).averageKeySize(20).maxBloatFactor(1.0).create()) {
+            IndexFill fill = new IndexFill();
+            AtomicBoolean done = new AtomicBoolean();
+            Thread helper = new Thread(() -> {
+                while (!done.get()) {
+                    fill.help();
+                    Thread.onSpinWait();
+                }
+            });
+            helper.start();
+            try {
+                assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                        () -> assertThrows(RuntimeException.class, () -> fill.fill(tooSmall, keys, values, keys.length)));
+            } finally {
+                done.set(true);
+                helper.join();
+            }
+        }
+    }
 }
