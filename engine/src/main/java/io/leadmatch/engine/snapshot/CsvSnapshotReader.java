@@ -181,9 +181,10 @@ public final class CsvSnapshotReader {
                 String oClosed = c.opportunity("is_closed");
                 String oCreated = c.opportunity("created_date");
                 readCsv(opps, List.of(oId, oAccount, oOwner, oClosed), (where, row) -> {
-                    long created = parseTime(row.getOr(oCreated));
-                    b.opportunity(where, row.get(oId), row.get(oAccount), row.get(oOwner),
-                            parseBool(row.get(oClosed)), created);
+                    boolean closed = parseBool(row.get(oClosed));
+                    // Only an open opportunity's creation time counts (the newest decides its account's owner).
+                    long created = closed ? 0 : parseTime(row.getOr(oCreated));
+                    b.opportunity(where, row.get(oId), row.get(oAccount), row.get(oOwner), closed, created);
                 });
             }
             b.phaseDone("opportunities");
