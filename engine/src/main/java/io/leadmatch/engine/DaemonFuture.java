@@ -31,4 +31,27 @@ public final class DaemonFuture {
         t.start();
         return into;
     }
+
+    /**
+     * Waits for {@code future} (one of these, or any other made on another thread) and returns its value, or
+     * throws its failure as it was thrown there: a {@link SnapshotException} with its file and line, a runtime
+     * exception or error as it was.
+     */
+    public static <T> T await(CompletableFuture<T> future) throws SnapshotException {
+        try {
+            return future.join();
+        } catch (java.util.concurrent.CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof SnapshotException se) {
+                throw se;
+            }
+            if (cause instanceof RuntimeException re) {
+                throw re;
+            }
+            if (cause instanceof Error err) {
+                throw err;
+            }
+            throw e;
+        }
+    }
 }

@@ -58,7 +58,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     private boolean closed;
 
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
-        io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: lists, fingerprint, tables
+        io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: fingerprint, tables
         this.config = config;
         boolean operatorLists = config.matching().freeEmailFile() != null
                 || config.matching().disposableEmailFile() != null;
@@ -95,7 +95,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         try {
             if (operatorLists) {
-                joinLists(mailboxLists);
+                DaemonFuture.await(mailboxLists);
             }
         } catch (SnapshotException | RuntimeException e) {
             discardFirstLoad();
@@ -182,18 +182,7 @@ public final class LeadMatchEngine implements AutoCloseable {
             return null;
         }
         firstLoad = null;
-        FirstLoad l;
-        try {
-            l = f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof SnapshotException) {
-                throw (SnapshotException) e.getCause();
-            }
-            if (e.getCause() instanceof RuntimeException) {
-                throw (RuntimeException) e.getCause();
-            }
-            throw e;
-        }
+        FirstLoad l = DaemonFuture.await(f);
         if (!l.dir().equals(dir) || generation != 0) {
             if (l.snapshot() != null) {
                 l.snapshot().release();
@@ -215,21 +204,6 @@ public final class LeadMatchEngine implements AutoCloseable {
     private java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes() {
         startMailboxLists();
         return mailboxLists;
-    }
-
-    private static MailboxProviders joinLists(java.util.concurrent.CompletableFuture<MailboxProviders> lists)
-            throws SnapshotException {
-        try {
-            return lists.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof SnapshotException) {
-                throw (SnapshotException) e.getCause();
-            }
-            if (e.getCause() instanceof RuntimeException) {
-                throw (RuntimeException) e.getCause();
-            }
-            throw new IllegalStateException(e.getCause());
-        }
     }
 
     /** A decision scratch per calling thread for the calls that return an immutable {@link Assignment}. */
@@ -380,7 +354,7 @@ public final class LeadMatchEngine implements AutoCloseable {
             }
             // A database has no cheap fingerprint to name a reusable index file after: build it off-heap.
             next = PostgresSnapshotReader.load(config.postgres(), config.routingFile(), normalizer,
-                    joinLists(mailboxes()), null, gen);
+                    DaemonFuture.await(mailboxes()), null, gen);
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
             FirstLoad early = takeFirstLoad(dir);

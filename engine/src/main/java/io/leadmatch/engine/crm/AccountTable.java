@@ -1,10 +1,12 @@
 package io.leadmatch.engine.crm;
 
+import io.leadmatch.engine.DaemonFuture;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * CRM accounts in struct-of-arrays form, addressed by a dense ordinal (the value the domain index stores).
@@ -85,7 +87,7 @@ public final class AccountTable {
     private static final class IdMap {
         private final String[] ids;
         private final CompletableFuture<KeyOrdinals> built = new CompletableFuture<>();
-        private final java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+        private final AtomicBoolean started = new AtomicBoolean();
         private volatile KeyOrdinals map;
 
         IdMap(KeyOrdinals map) {
@@ -101,7 +103,7 @@ public final class AccountTable {
 
         void start() {
             if (started.compareAndSet(false, true)) {
-                io.leadmatch.engine.DaemonFuture.supplyInto(built, "account-id-map", () -> KeyOrdinals.of(ids));
+                DaemonFuture.supplyInto(built, "account-id-map", () -> KeyOrdinals.of(ids));
             }
         }
 

@@ -170,7 +170,7 @@ public final class CsvSnapshotReader {
         }
         b.phaseDone("aliases");
         // The index depends on accounts and aliases only: it fills while the opportunities load.
-        RoutingConfig routing = SnapshotBuilder.await(routingParsed);
+        RoutingConfig routing = DaemonFuture.await(routingParsed);
         b.startIndex(routing, indexFile);
         try {
             Path opps = dir.resolve(OPPORTUNITIES);

@@ -99,25 +99,6 @@ public final class SnapshotBuilder {
         this.mailboxes = mailboxes;
     }
 
-    /** What a future made on another thread holds, or what it failed with, as thrown there. */
-    static <T> T await(java.util.concurrent.CompletableFuture<T> future) throws SnapshotException {
-        try {
-            return future.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            Throwable cause = e.getCause();
-            if (cause instanceof SnapshotException se) {
-                throw se;
-            }
-            if (cause instanceof RuntimeException re) {
-                throw re;
-            }
-            if (cause instanceof Error err) {
-                throw err;
-            }
-            throw e;
-        }
-    }
-
     /** Ends a phase of the load (for the log line that says where the time went). */
     public void phaseDone(String phase) {
         long now = System.nanoTime();
@@ -513,13 +494,8 @@ public final class SnapshotBuilder {
                 routing.teams().size(), sets.length, rowsSkipped, List.copyOf(warnings), List.copyOf(conflicts),
                 millis);
         phaseDone("tables");
-        DomainIndex index;
-        try {
-            started.fill().help(); // the rest is loaded: this thread fills part of the map instead of waiting
-            index = started.index().join();
-        } catch (java.util.concurrent.CompletionException e) {
-            throw e.getCause() instanceof RuntimeException r ? r : e;
-        }
+        started.fill().help(); // the rest is loaded: this thread fills part of the map instead of waiting
+        DomainIndex index = DaemonFuture.await(started.index());
         indexStarted = null;
         phaseDone("index");
         if (started.file() != null) {
@@ -557,7 +533,7 @@ public final class SnapshotBuilder {
      * account: an account that lists gmail.com never gets leads by that domain (reported).
      */
     private Map<String, Integer> specialDomains(RoutingConfig routing) throws SnapshotException {
-        MailboxProviders mailboxes = await(this.mailboxes);
+        MailboxProviders mailboxes = DaemonFuture.await(this.mailboxes);
         Map<String, Integer> kinds = new LinkedHashMap<>(1 << 18);
         java.util.function.Consumer<String> subdomain = domain -> {
             if (domain.indexOf('.') != domain.lastIndexOf('.')) {

@@ -197,7 +197,7 @@ final class SnapshotTablesFile {
                 (System.nanoTime() - decoded) / 1_000_000);
         RoutingConfig routing;
         try {
-            routing = SnapshotBuilder.await(routingParsed);
+            routing = DaemonFuture.await(routingParsed);
         } catch (SnapshotException | RuntimeException | Error e) {
             index.close();
             throw e;
