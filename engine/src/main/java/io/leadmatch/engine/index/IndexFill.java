@@ -58,7 +58,10 @@ public final class IndexFill {
 
     /** The segment {@code key} is stored in by {@code map}, as the map computes it. */
     static int segmentOf(ChronicleMap<CharSequence, LongValue> map, CharSequence key, byte[] scratch) {
-        HashSplitting split = ((VanillaChronicleHash<?, ?, ?, ?>) map).hashSplitting;
+        return segmentOf(((VanillaChronicleHash<?, ?, ?, ?>) map).hashSplitting, key, scratch);
+    }
+
+    private static int segmentOf(HashSplitting split, CharSequence key, byte[] scratch) {
         return split.segmentIndex(keyHash(key, scratch));
     }
 
@@ -104,7 +107,7 @@ public final class IndexFill {
             byte[] chunkOf = new byte[n];
             start = new int[chunks + 1];
             for (int i = 0; i < n; i++) {
-                int c = (int) ((long) split.segmentIndex(keyHash(keys[i], scratch)) * chunks / segments);
+                int c = (int) ((long) segmentOf(split, keys[i], scratch) * chunks / segments);
                 chunkOf[i] = (byte) c;
                 start[c + 1]++;
             }

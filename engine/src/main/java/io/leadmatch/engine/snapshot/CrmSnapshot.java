@@ -93,6 +93,10 @@ public final class CrmSnapshot {
      */
     public void prepareLookups() {
         accounts.prepareIdMap();
+        prepareCompanyNames();
+    }
+
+    private void prepareCompanyNames() {
         if (companyNames == null) {
             synchronized (this) {
                 if (companyNames == null) {
@@ -144,7 +148,7 @@ public final class CrmSnapshot {
 
     /** Normalized company names → accounts, for the company-name fallback. */
     public CompanyNames companyNames() {
-        prepareLookups();
+        prepareCompanyNames(); // a lookup needs only this one (and its check is a field read, not a CAS)
         return companyNames.join();
     }
 
