@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link #TEAM}: a team's membership (id, name, members with weight, daily cap and time zone), written when a
  *       routing config is applied; picks refer to it by sequence (the config version of a decision).</li>
  *   <li>{@link #ASSIGN}: one decision, laid out below. Written before the reply; a round-robin decision under its
- *       team's monitor, so replaying sections in order reproduces every counter.</li>
+ *       team's lock, so replaying sections in order reproduces every counter.</li>
  *   <li>{@link #ADJUST}: extra turns or skips given to a member.</li>
  *   <li>{@link #AVAILABILITY}: a member set away (until a time) or back.</li>
  *   <li>{@link #OPEN_LEADS}: a user's open-lead count pushed from the CRM.</li>

@@ -1,5 +1,6 @@
 package io.leadmatch.engine.assign;
 
+import io.leadmatch.engine.PollingLock;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.WorkingHours;
 
@@ -12,7 +13,8 @@ import java.util.List;
 
 /**
  * The round-robin state of one team, keyed by user id so that it survives snapshot reloads that reorder or change
- * the team. Picks are serialized per team (a monitor per team, no global lock); matching never waits on it.
+ * the team. Picks are serialized per team (a {@link PollingLock} per team, no global lock); matching never waits on
+ * it.
  *
  * <p>A pick, in order:
  * <ol>
@@ -36,13 +38,13 @@ import java.util.List;
  * caller hands in another {@link Presence} (a new snapshot or a changed absence); each member's local day and
  * working-hours window are cached as epoch-millisecond bounds until the member's day ends; and the classification
  * itself, with the participants' total weight, holds until the earliest instant time alone can change it (an
- * absence ends, a working-hours window opens or closes, a local day ends). A pick reclassifies its winner (cap, open
- * leads); members with a {@code max_open} limit are rechecked at every pick, since their open-lead counters move with
- * other teams' picks and the CRM's pushes. {@code TeamSchedulerCacheTest} fuzzes this against classifying every
- * member at every pick.
+ * absence ends, a working-hours window opens or closes, a local day ends). A pick reclassifies its winner when it
+ * has a daily cap or {@code max_open} (the only limits its own pick moves); members with a {@code max_open} limit
+ * are rechecked at every pick, since their open-lead counters move with other teams' picks and the CRM's pushes.
+ * {@code TeamSchedulerCacheTest} fuzzes this against classifying every member at every pick.
  *
  * <p>Journal: every pick is encoded as a section of the decision's record ({@link AssignmentJournal}) and, when it
- * picked someone, appended under this team's monitor, so the journal holds each team's transitions in the order
+ * picked someone, appended under this team's lock, so the journal holds each team's transitions in the order
  * they happened; {@link #replay} re-applies one on recovery.
  */
 final class TeamScheduler {
@@ -93,6 +95,8 @@ final class TeamScheduler {
     }
 
     private final String teamId;
+    /** Serializes this team's picks and changes (every method that reads or writes its state holds it). */
+    private final PollingLock lock = new PollingLock();
     private final OpenLeads openLeads;
     private java.util.concurrent.atomic.AtomicInteger[] open;
     private String name;
@@ -130,6 +134,8 @@ final class TeamScheduler {
     private long classifiedUntil = Long.MIN_VALUE;
     /** Members with a max_open limit: open-lead counters are shared with other teams, so they are rechecked. */
     private int[] maxOpenMembers;
+    /** Members with a daily cap or a max_open limit: only for them can a pick change their own classification. */
+    private boolean[] limited;
     /** Some member has pending extra turns or skips (the general pick); else the fair pick alone. */
     private boolean pending;
     /** Scratch for one pick: members passed over for a pending skip. */
@@ -174,6 +180,10 @@ final class TeamScheduler {
         passed = new boolean[n];
         classifiedUntil = Long.MIN_VALUE;
         maxOpenMembers = java.util.stream.IntStream.range(0, n).filter(i -> members[i].maxOpen() > 0).toArray();
+        limited = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            limited[i] = members[i].dailyCap() > 0 || members[i].maxOpen() > 0;
+        }
     }
 
     /** Recomputes {@link #pending} after extra turns or skips changed. */
@@ -189,50 +199,65 @@ final class TeamScheduler {
         return teamId;
     }
 
-    synchronized String name() {
-        return name;
+    String name() {
+        lock.lock();
+        try {
+            return name;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /**
      * Applies a new definition of the team; members that stay keep their counters, cap usage and adjustments.
-     * The journal records the new membership under this monitor, so it precedes every pick made with it.
+     * The journal records the new membership under this team's lock, so it precedes every pick made with it.
      */
-    synchronized void reconfigure(RoutingConfig.Team team, AssignmentJournal journal) {
-        RoutingConfig.Member[] next = team.members().toArray(new RoutingConfig.Member[0]);
-        int n = next.length;
-        int[] oldIndex = new int[n];
-        long[] day = new long[n];
-        int[] used = new int[n];
-        int[] extra = new int[n];
-        int[] skip = new int[n];
-        for (int i = 0; i < n; i++) {
-            oldIndex[i] = indexOf(next[i].userId());
-            if (oldIndex[i] >= 0) {
-                day[i] = capDay[oldIndex[i]];
-                used[i] = capUsed[oldIndex[i]];
-                extra[i] = extraTurns[oldIndex[i]];
-                skip[i] = skipTurns[oldIndex[i]];
+    void reconfigure(RoutingConfig.Team team, AssignmentJournal journal) {
+        lock.lock();
+        try {
+            RoutingConfig.Member[] next = team.members().toArray(new RoutingConfig.Member[0]);
+            int n = next.length;
+            int[] oldIndex = new int[n];
+            long[] day = new long[n];
+            int[] used = new int[n];
+            int[] extra = new int[n];
+            int[] skip = new int[n];
+            for (int i = 0; i < n; i++) {
+                oldIndex[i] = indexOf(next[i].userId());
+                if (oldIndex[i] >= 0) {
+                    day[i] = capDay[oldIndex[i]];
+                    used[i] = capUsed[oldIndex[i]];
+                    extra[i] = extraTurns[oldIndex[i]];
+                    skip[i] = skipTurns[oldIndex[i]];
+                }
             }
+            rr.reconfigure(weights(next), oldIndex);
+            this.members = next;
+            this.capDay = day;
+            this.capUsed = used;
+            this.extraTurns = extra;
+            this.skipTurns = skip;
+            allocateCaches(n);
+            refreshPending();
+            this.name = team.name();
+            if (journal != null) {
+                configSequence = journal.appendTeam(teamId, name, members);
+            }
+            sectionHead = null;
+        } finally {
+            lock.unlock();
         }
-        rr.reconfigure(weights(next), oldIndex);
-        this.members = next;
-        this.capDay = day;
-        this.capUsed = used;
-        this.extraTurns = extra;
-        this.skipTurns = skip;
-        allocateCaches(n);
-        refreshPending();
-        this.name = team.name();
-        if (journal != null) {
-            configSequence = journal.appendTeam(teamId, name, members);
-        }
-        sectionHead = null;
     }
 
     /** Recovery: the membership now in force was journaled as record {@code sequence}. */
-    synchronized void recoveredConfigSequence(long sequence) {
-        configSequence = sequence;
-        sectionHead = null;
+    void recoveredConfigSequence(long sequence) {
+        lock.lock();
+        try {
+            configSequence = sequence;
+            sectionHead = null;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Index of a member, or -1. */
@@ -255,68 +280,75 @@ final class TeamScheduler {
     /**
      * Picks the next member at {@code nowMillis} and encodes the pick as a section of {@code out}'s journal record.
      * When someone is picked, {@code out} gets the assignee, team and rule, and the record is appended to
-     * {@code journal} (if any) before this returns, under this team's monitor.
+     * {@code journal} (if any) before this returns, under this team's lock.
      *
      * @return the index of the picked member, or -1 when nobody can take the lead
      */
-    synchronized int pick(long nowMillis, Presence presence, AssignmentResult out, AssignmentRule rule,
+    int pick(long nowMillis, Presence presence, AssignmentResult out, AssignmentRule rule,
                           AssignmentJournal journal) {
-        classifyAll(nowMillis, presence);
-        long total = partWeight;
-        int winner;
-        byte mode;
-        boolean anyPassed = false;
-        if (!pending) {
-            winner = rr.choose(part, total);
-            mode = winner >= 0 ? FAIR : NOBODY;
-        } else {
-            winner = -1;
-            mode = NOBODY;
-            for (int i = 0; i < part.length; i++) {
-                if (extraTurns[i] > 0 && part[i]) {
-                    winner = i;
-                    mode = EXTRA_TURN;
-                    break;
+        lock.lock();
+        try {
+            classifyAll(nowMillis, presence);
+            long total = partWeight;
+            int winner;
+            byte mode;
+            boolean anyPassed = false;
+            if (!pending) {
+                winner = rr.choose(part, total);
+                mode = winner >= 0 ? FAIR : NOBODY;
+            } else {
+                winner = -1;
+                mode = NOBODY;
+                for (int i = 0; i < part.length; i++) {
+                    if (extraTurns[i] > 0 && part[i]) {
+                        winner = i;
+                        mode = EXTRA_TURN;
+                        break;
+                    }
+                }
+                if (winner < 0) {
+                    while ((winner = rr.choose(part, total)) >= 0 && skipTurns[winner] > 0) {
+                        passed[winner] = true;
+                        part[winner] = false;
+                        total -= rr.weight(winner);
+                        anyPassed = true;
+                    }
+                    if (winner >= 0) {
+                        mode = FAIR;
+                    } else if (anyPassed) {
+                        // Only members with pending skips are available: one of them takes the lead, skips stay pending.
+                        unpass();
+                        anyPassed = false;
+                        total = partWeight;
+                        winner = rr.choose(part, total);
+                        mode = SKIPS_ONLY;
+                    }
                 }
             }
+            byte[] head = sectionHead;
+            if (head == null) {
+                head = sectionHead = AssignmentJournal.sectionHead(teamId, configSequence, members.length);
+            }
+            AssignmentJournal.writeSection(out.record, head, skips, anyPassed ? passed : null, mode, winner);
             if (winner < 0) {
-                while ((winner = rr.choose(part, total)) >= 0 && skipTurns[winner] > 0) {
-                    passed[winner] = true;
-                    part[winner] = false;
-                    total -= rr.weight(winner);
-                    anyPassed = true;
-                }
-                if (winner >= 0) {
-                    mode = FAIR;
-                } else if (anyPassed) {
-                    // Only members with pending skips are available: one of them takes the lead, skips stay pending.
-                    unpass();
-                    anyPassed = false;
-                    total = partWeight;
-                    winner = rr.choose(part, total);
-                    mode = SKIPS_ONLY;
-                }
+                return -1;
             }
+            long assignedBefore = rr.assigned(winner);
+            long creditBefore = rr.credit(winner);
+            apply(mode, winner, nowMillis, total, anyPassed);
+            if (limited[winner]) {
+                reclassify(winner, nowMillis); // its cap or open leads may have reached the limit
+            }
+            AssignmentJournal.writeCounters(out.record, assignedBefore, creditBefore, rr.credit(winner), total,
+                    capUsed[winner]);
+            out.assigned(rule, seats[winner]);
+            if (journal != null) {
+                out.sequence = journal.appendAssignment(out, nowMillis);
+            }
+            return winner;
+        } finally {
+            lock.unlock();
         }
-        byte[] head = sectionHead;
-        if (head == null) {
-            head = sectionHead = AssignmentJournal.sectionHead(teamId, configSequence, members.length);
-        }
-        AssignmentJournal.writeSection(out.record, head, skips, anyPassed ? passed : null, mode, winner);
-        if (winner < 0) {
-            return -1;
-        }
-        long assignedBefore = rr.assigned(winner);
-        long creditBefore = rr.credit(winner);
-        apply(mode, winner, nowMillis, total, anyPassed);
-        reclassify(winner, nowMillis); // its cap or open leads may have reached the limit
-        AssignmentJournal.writeCounters(out.record, assignedBefore, creditBefore, rr.credit(winner), total,
-                capUsed[winner]);
-        out.assigned(rule, seats[winner]);
-        if (journal != null) {
-            out.sequence = journal.appendAssignment(out, nowMillis);
-        }
-        return winner;
     }
 
     /** Puts the members passed over for a skip back among the participants. */
@@ -376,22 +408,27 @@ final class TeamScheduler {
      *
      * @return false when the journaled membership does not fit this team (the pick is then ignored)
      */
-    synchronized boolean replay(byte[] codes, byte mode, int winner, long atMillis) {
-        if (codes.length != members.length || winner < 0 || winner >= members.length) {
-            return false;
+    boolean replay(byte[] codes, byte mode, int winner, long atMillis) {
+        lock.lock();
+        try {
+            if (codes.length != members.length || winner < 0 || winner >= members.length) {
+                return false;
+            }
+            boolean anyPassed = false;
+            for (int i = 0; i < codes.length; i++) {
+                skips[i] = (byte) (codes[i] & 0x0f);
+                passed[i] = (codes[i] & PASSED) != 0;
+                part[i] = skips[i] == 0 && !passed[i];
+                anyPassed |= passed[i];
+            }
+            apply(mode, winner, atMillis, rr.participatingWeight(part), anyPassed);
+            Arrays.fill(passed, false);
+            refreshPending();
+            classifiedUntil = Long.MIN_VALUE; // skips and part now hold the journaled pick's view, not a current one
+            return true;
+        } finally {
+            lock.unlock();
         }
-        boolean anyPassed = false;
-        for (int i = 0; i < codes.length; i++) {
-            skips[i] = (byte) (codes[i] & 0x0f);
-            passed[i] = (codes[i] & PASSED) != 0;
-            part[i] = skips[i] == 0 && !passed[i];
-            anyPassed |= passed[i];
-        }
-        apply(mode, winner, atMillis, rr.participatingWeight(part), anyPassed);
-        Arrays.fill(passed, false);
-        refreshPending();
-        classifiedUntil = Long.MIN_VALUE; // skips and part now hold the journaled pick's view, not a current one
-        return true;
     }
 
     /**
@@ -433,8 +470,13 @@ final class TeamScheduler {
     }
 
     /** Drops the cached classification, so the next pick classifies every member (tests compare the two). */
-    synchronized void forgetClassification() {
-        classifiedUntil = Long.MIN_VALUE;
+    void forgetClassification() {
+        lock.lock();
+        try {
+            classifiedUntil = Long.MIN_VALUE;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** Classifies member i again (after its pick, or for its open leads), keeping {@link #partWeight} in step. */
@@ -525,51 +567,61 @@ final class TeamScheduler {
 
     /**
      * Adds manual turns to a member: a positive delta gives extra turns (cancelling pending skips first), a negative
-     * one skips turns (cancelling pending extra turns first). Journaled under this monitor.
+     * one skips turns (cancelling pending extra turns first). Journaled under this team's lock.
      *
      * @return false when the user is not a member of this team
      */
-    synchronized boolean adjust(String userId, int delta, AssignmentJournal journal) {
-        int i = indexOf(userId);
-        if (i < 0) {
-            return false;
+    boolean adjust(String userId, int delta, AssignmentJournal journal) {
+        lock.lock();
+        try {
+            int i = indexOf(userId);
+            if (i < 0) {
+                return false;
+            }
+            if (delta > 0) {
+                int cancel = Math.min(skipTurns[i], delta);
+                skipTurns[i] -= cancel;
+                extraTurns[i] = (int) Math.min(MAX_PENDING, (long) extraTurns[i] + delta - cancel);
+            } else {
+                int cancel = Math.min(extraTurns[i], -delta);
+                extraTurns[i] -= cancel;
+                skipTurns[i] = (int) Math.min(MAX_PENDING, (long) skipTurns[i] - delta - cancel);
+            }
+            refreshPending();
+            if (journal != null) {
+                journal.appendAdjustment(teamId, userId, delta);
+            }
+            return true;
+        } finally {
+            lock.unlock();
         }
-        if (delta > 0) {
-            int cancel = Math.min(skipTurns[i], delta);
-            skipTurns[i] -= cancel;
-            extraTurns[i] = (int) Math.min(MAX_PENDING, (long) extraTurns[i] + delta - cancel);
-        } else {
-            int cancel = Math.min(extraTurns[i], -delta);
-            extraTurns[i] -= cancel;
-            skipTurns[i] = (int) Math.min(MAX_PENDING, (long) skipTurns[i] - delta - cancel);
-        }
-        refreshPending();
-        if (journal != null) {
-            journal.appendAdjustment(teamId, userId, delta);
-        }
-        return true;
     }
 
     /** Writes the whole state of the team (membership and counters) for a checkpoint. */
-    synchronized void writeTo(java.io.DataOutput out) throws java.io.IOException {
-        out.writeUTF(teamId);
-        out.writeUTF(name);
-        out.writeLong(configSequence);
-        out.writeLong(total);
-        out.writeInt(members.length);
-        for (int i = 0; i < members.length; i++) {
-            RoutingConfig.Member m = members[i];
-            out.writeUTF(m.userId());
-            out.writeInt(m.weight());
-            out.writeInt(m.dailyCap());
-            out.writeUTF(m.timeZone().getId());
-            out.writeInt(m.maxOpen());
-            out.writeLong(rr.credit(i));
-            out.writeLong(rr.assigned(i));
-            out.writeLong(capDay[i]);
-            out.writeInt(capUsed[i]);
-            out.writeInt(extraTurns[i]);
-            out.writeInt(skipTurns[i]);
+    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+        lock.lock();
+        try {
+            out.writeUTF(teamId);
+            out.writeUTF(name);
+            out.writeLong(configSequence);
+            out.writeLong(total);
+            out.writeInt(members.length);
+            for (int i = 0; i < members.length; i++) {
+                RoutingConfig.Member m = members[i];
+                out.writeUTF(m.userId());
+                out.writeInt(m.weight());
+                out.writeInt(m.dailyCap());
+                out.writeUTF(m.timeZone().getId());
+                out.writeInt(m.maxOpen());
+                out.writeLong(rr.credit(i));
+                out.writeLong(rr.assigned(i));
+                out.writeLong(capDay[i]);
+                out.writeInt(capUsed[i]);
+                out.writeInt(extraTurns[i]);
+                out.writeInt(skipTurns[i]);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -615,14 +667,19 @@ final class TeamScheduler {
     }
 
     /** A consistent copy of the team's counters, with each member classified at {@code nowMillis}. */
-    synchronized TeamState.Counters counters(long nowMillis, Presence p) {
-        List<TeamState.MemberCounters> out = new ArrayList<>(members.length);
-        classifyAll(nowMillis, p);
-        for (int i = 0; i < members.length; i++) {
-            out.add(new TeamState.MemberCounters(members[i], rr.assigned(i), capUsedToday(i, nowMillis),
-                    extraTurns[i], skipTurns[i], Skip.of(skips[i]), open[i] == null ? 0 : open[i].get()));
+    TeamState.Counters counters(long nowMillis, Presence p) {
+        lock.lock();
+        try {
+            List<TeamState.MemberCounters> out = new ArrayList<>(members.length);
+            classifyAll(nowMillis, p);
+            for (int i = 0; i < members.length; i++) {
+                out.add(new TeamState.MemberCounters(members[i], rr.assigned(i), capUsedToday(i, nowMillis),
+                        extraTurns[i], skipTurns[i], Skip.of(skips[i]), open[i] == null ? 0 : open[i].get()));
+            }
+            return new TeamState.Counters(teamId, name, List.copyOf(out), total);
+        } finally {
+            lock.unlock();
         }
-        return new TeamState.Counters(teamId, name, List.copyOf(out), total);
     }
 
     private static int[] weights(RoutingConfig.Member[] members) {

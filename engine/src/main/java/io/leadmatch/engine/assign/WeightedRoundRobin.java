@@ -10,7 +10,8 @@ import java.util.Arrays;
  * member's ideal share minus its assignments and W the total weight of the members taking part in the pick.
  * A pick considers the eligible members (those taking part whose credit is ≥ 0: not ahead of their share),
  * chooses the one whose next assignment is due first — the smallest virtual deadline (W − c<sub>i</sub>)/w<sub>i</sub>,
- * compared by cross-multiplication, ties to the lowest index — then adds w<sub>i</sub> to every participant's
+ * compared exactly (scaled by the weights' least common multiple to an integer key, or by cross-multiplication when
+ * that multiple is large), ties to the lowest index — then adds w<sub>i</sub> to every participant's
  * credit and takes W from the winner. Credits of the participants sum to zero.
  *
  * <p><b>Invariant:</b> while membership, weights and availability stay the same, after n picks every member has
@@ -29,14 +30,56 @@ import java.util.Arrays;
  * <p>Not thread-safe: the owning {@link TeamScheduler} serializes picks per team.
  */
 final class WeightedRoundRobin {
+    /** Largest common multiple of the weights for which {@link #choose} compares deadlines as integer keys. */
+    static final long MAX_SCALE = 1L << 20;
+    /** |total − credit| below this keeps a key (at most 2<sup>40</sup>·{@link #MAX_SCALE}) far from overflow. */
+    private static final long MAX_DISTANCE = 1L << 40;
+    /** Added to the key of a member that is not eligible: it sorts after every eligible one. */
+    private static final long INELIGIBLE = 1L << 62;
+    /** Above every key: where the search for the smallest starts. */
+    private static final long NO_KEY = INELIGIBLE + (1L << 61);
+
     private int[] weights;
     private long[] credit;
     private long[] assigned;
+    /**
+     * Per member L / w<sub>i</sub>, with L the least common multiple of the weights, so that the virtual deadline
+     * (W − c<sub>i</sub>)/w<sub>i</sub> times L is the integer (W − c<sub>i</sub>)·scale<sub>i</sub>: the same order,
+     * ties included, without a division or a cross-multiplication per comparison. Null when L exceeds
+     * {@link #MAX_SCALE} (weights such as 997 and 991): {@link #choose} cross-multiplies then.
+     */
+    private long[] scale;
 
     WeightedRoundRobin(int[] weights) {
         this.weights = weights.clone();
         this.credit = new long[weights.length];
         this.assigned = new long[weights.length];
+        this.scale = scales(this.weights);
+    }
+
+    /** L / w<sub>i</sub> per member, or null when the least common multiple L of the weights is too large. */
+    private static long[] scales(int[] weights) {
+        long lcm = 1;
+        for (int w : weights) {
+            lcm = lcm / gcd(lcm, w) * w;
+            if (lcm > MAX_SCALE) {
+                return null;
+            }
+        }
+        long[] s = new long[weights.length];
+        for (int i = 0; i < s.length; i++) {
+            s[i] = lcm / weights[i];
+        }
+        return s;
+    }
+
+    private static long gcd(long a, long b) {
+        while (b != 0) {
+            long t = a % b;
+            a = b;
+            b = t;
+        }
+        return a;
     }
 
     int size() {
@@ -77,6 +120,33 @@ final class WeightedRoundRobin {
         if (total == 0) {
             return -1;
         }
+        long[] s = scale;
+        if (s == null) {
+            return chooseByCrossProducts(takesPart, total);
+        }
+        long[] c = credit;
+        // The smallest key wins, ties to the lowest index: eligible members (credit ≥ 0) first, then by deadline.
+        // Branch-free minimum: which member wins varies from pick to pick, so a branch on it would mispredict.
+        long bestKey = NO_KEY;
+        int best = -1;
+        for (int i = 0; i < s.length; i++) {
+            if (!takesPart[i]) {
+                continue; // participation is stable from pick to pick: this branch is predicted
+            }
+            long distance = total - c[i];
+            if (distance >= MAX_DISTANCE || distance <= -MAX_DISTANCE) {
+                return chooseByCrossProducts(takesPart, total);
+            }
+            long key = distance * s[i] + ((c[i] >> 63) & INELIGIBLE);
+            long less = (key - bestKey) >> 63; // all ones when key < bestKey
+            bestKey += (key - bestKey) & less;
+            best ^= (best ^ i) & (int) less;
+        }
+        return best;
+    }
+
+    /** {@link #choose} by comparing deadlines as cross products: any weights, any credits. */
+    int chooseByCrossProducts(boolean[] takesPart, long total) {
         int[] w = weights;
         long[] c = credit;
         int best = -1;
@@ -157,6 +227,7 @@ final class WeightedRoundRobin {
         this.weights = newWeights.clone();
         this.credit = c;
         this.assigned = a;
+        this.scale = scales(this.weights);
     }
 
     /** Restores counters saved from {@link #credit} and {@link #assigned} (a checkpoint). */

@@ -1,5 +1,6 @@
 package io.leadmatch.engine.journal;
 
+import io.leadmatch.engine.PollingLock;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,7 +46,7 @@ import static io.leadmatch.engine.journal.JournalLayout.WRAP;
  * ({@code MatchAndAssignBenchmark}): an append into mapped segments cost 150–250 ns, into the ring ~30 ns. The
  * segments are never mapped for writing, so forcing them interrupts nobody.
  *
- * <p><b>The ring.</b> Appenders, serialized by this object's monitor (the one step all teams share: a sequence
+ * <p><b>The ring.</b> Appenders, serialized by one {@link PollingLock} (the one step all teams share: a sequence
  * number and a copy of ~100 bytes; the checksum is computed before), write records at increasing ring positions;
  * the writer copies up to the last published record and moves the header's drained offset on before it frees the
  * space. An appender finding the ring full (the writer more than {@link JournalLayout#RING_BYTES} behind) wakes the
@@ -115,14 +116,16 @@ public final class Journal implements AutoCloseable {
     private final Thread flusher; // batch only
     private volatile boolean stopping;
 
-    // Appender state, guarded by this.
+    /** Serializes appenders: a release store frees it, so an append waits for no store to drain (PollingLock). */
+    private final PollingLock appendLock = new PollingLock();
+    // Appender state, guarded by appendLock.
     private long tail;
     private long nextSequence;
     private boolean closed;
 
-    /** Ring position after the last complete record (release-stored under this). */
+    /** Ring position after the last complete record (release-stored under appendLock). */
     private volatile long published;
-    /** Sequence of the last appended record (release-stored under this). */
+    /** Sequence of the last appended record (release-stored under appendLock). */
     private volatile long writtenSequence;
     /** Ring position up to which records are in segment files; space before it may be reused. */
     private volatile long drained;
@@ -633,7 +636,7 @@ public final class Journal implements AutoCloseable {
                     + config.segmentBytes());
         }
         // With a boot id the writer thread adds the checksum as it copies the record (JournalLayout); without, it
-        // is computed here, before taking the monitor (it does not cover the sequence): inside, an append is a
+        // is computed here, before taking the lock (it does not cover the sequence): inside, an append is a
         // sequence number and a copy of a hundred bytes.
         stamp(type, timeMillis, payload);
         return appendLocked(payload, payloadLength, length, aligned, bootId == null ? crcOf(payload) : 0);
@@ -658,42 +661,46 @@ public final class Journal implements AutoCloseable {
         return (int) c.getValue();
     }
 
-    private synchronized long appendLocked(PayloadWriter payload, int payloadLength, int length, int aligned,
-                                           int crcValue) {
-        if (closed) {
-            throw new IllegalStateException("journal is closed");
+    private long appendLocked(PayloadWriter payload, int payloadLength, int length, int aligned, int crcValue) {
+        appendLock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("journal is closed");
+            }
+            long pos = tail;
+            int off = (int) pos & RING_MASK;
+            int skip = off + aligned > RING_BYTES ? RING_BYTES - off : 0; // does not fit before the end: wrap
+            if (pos + skip + aligned - drained > RING_BYTES) {
+                awaitSpace(pos + skip + aligned);
+            }
+            if (skip != 0) {
+                RING_INT.setRelease(ring, RING_HEADER_LENGTH + off, WRAP);
+                pos += skip;
+                off = 0;
+            }
+            long sequence = nextSequence;
+            int at = RING_HEADER_LENGTH + off;
+            ring.putLong(at + aligned - 8, 0L); // the padding, before the fields that may overlap it
+            ring.putLong(at + JournalLayout.SEQUENCE_OFFSET, sequence);
+            ring.put(at + JournalLayout.TIME_OFFSET, payload.buffer(), 0, PayloadWriter.HEAD + payloadLength);
+            ring.putInt(at + JournalLayout.CRC_OFFSET, crcValue);
+            RING_INT.setRelease(ring, at + JournalLayout.LENGTH_OFFSET, length); // last: complete from here on
+            long end = pos + aligned;
+            tail = end;
+            nextSequence = sequence + 1;
+            PUBLISHED.setRelease(this, end);
+            WRITTEN.setRelease(this, sequence);
+            if (end - drained > WAKE_BYTES && !wakeRequested) {
+                wakeRequested = true;
+                LockSupport.unpark(writer);
+            }
+            return sequence;
+        } finally {
+            appendLock.unlock();
         }
-        long pos = tail;
-        int off = (int) pos & RING_MASK;
-        int skip = off + aligned > RING_BYTES ? RING_BYTES - off : 0; // does not fit before the end: wrap
-        if (pos + skip + aligned - drained > RING_BYTES) {
-            awaitSpace(pos + skip + aligned);
-        }
-        if (skip != 0) {
-            RING_INT.setRelease(ring, RING_HEADER_LENGTH + off, WRAP);
-            pos += skip;
-            off = 0;
-        }
-        long sequence = nextSequence;
-        int at = RING_HEADER_LENGTH + off;
-        ring.putLong(at + aligned - 8, 0L); // the padding, before the fields that may overlap it
-        ring.putLong(at + JournalLayout.SEQUENCE_OFFSET, sequence);
-        ring.put(at + JournalLayout.TIME_OFFSET, payload.buffer(), 0, PayloadWriter.HEAD + payloadLength);
-        ring.putInt(at + JournalLayout.CRC_OFFSET, crcValue);
-        RING_INT.setRelease(ring, at + JournalLayout.LENGTH_OFFSET, length); // last: complete from here on
-        long end = pos + aligned;
-        tail = end;
-        nextSequence = sequence + 1;
-        PUBLISHED.setRelease(this, end);
-        WRITTEN.setRelease(this, sequence);
-        if (end - drained > WAKE_BYTES && !wakeRequested) {
-            wakeRequested = true;
-            LockSupport.unpark(writer);
-        }
-        return sequence;
     }
 
-    /** Waits (holding the monitor: the ring is full for everybody) until the writer has freed up to {@code end}. */
+    /** Waits (holding the append lock: the ring is full for everybody) until the writer has freed up to {@code end}. */
     private void awaitSpace(long end) {
         long deadline = System.nanoTime() + STALL_NANOS;
         long seen = drained;
@@ -980,8 +987,11 @@ public final class Journal implements AutoCloseable {
      * {@link #open} to recover. For crash tests; appends after this fail.
      */
     public void halt() {
-        synchronized (this) {
+        appendLock.lock();
+        try {
             closed = true;
+        } finally {
+            appendLock.unlock();
         }
         stopThreads();
         releaseLock();
@@ -1002,11 +1012,14 @@ public final class Journal implements AutoCloseable {
     /** Copies the ring into the segments, forces and closes them; appends after this fail. */
     @Override
     public void close() {
-        synchronized (this) {
+        appendLock.lock();
+        try {
             if (closed) {
                 return;
             }
             closed = true;
+        } finally {
+            appendLock.unlock();
         }
         stopThreads();
         synchronized (flushLock) {

@@ -152,4 +152,49 @@ class WeightedRoundRobinTest {
         assertEquals(0, rr.choose(new boolean[] {true, true}, 4));
         assertEquals(before, rr.toString());
     }
+
+    /**
+     * {@code choose} compares deadlines as integer keys scaled by the weights' least common multiple; the
+     * cross-multiplying comparison it replaces (and falls back to) is the reference: the same winner at every pick,
+     * ties included, as participation changes. Weights up to 6 keep the multiple small; up to 1,000 often exceed
+     * it (the fallback); restored credits beyond 2^40 take the fallback too.
+     */
+    @ParameterizedTest(name = "seed {0}")
+    @ValueSource(longs = {7, 8, 9})
+    void integerKeysChooseExactlyAsCrossProducts(long seed) {
+        SplittableRandom random = new SplittableRandom(seed);
+        for (int config = 0; config < 2_000; config++) {
+            int n = 1 + random.nextInt(10);
+            int[] weights = new int[n];
+            int maxWeight = config % 3 == 0 ? 1_000 : 6;
+            for (int i = 0; i < n; i++) {
+                weights[i] = 1 + random.nextInt(maxWeight);
+            }
+            WeightedRoundRobin rr = new WeightedRoundRobin(weights);
+            if (config % 10 == 9) {
+                long[] credit = new long[n];
+                long sum = 0;
+                for (int i = 1; i < n; i++) {
+                    credit[i] = random.nextLong(-(1L << 42), 1L << 42);
+                    sum += credit[i];
+                }
+                credit[0] = -sum;
+                rr.restore(credit, new long[n]);
+            }
+            boolean[] part = new boolean[n];
+            for (int step = 0; step < 300; step++) {
+                long total = 0;
+                for (int i = 0; i < n; i++) {
+                    part[i] = random.nextInt(8) != 0;
+                    total += part[i] ? weights[i] : 0;
+                }
+                int expected = total == 0 ? -1 : rr.chooseByCrossProducts(part, total);
+                int got = rr.choose(part, total);
+                assertEquals(expected, got, () -> "weights " + java.util.Arrays.toString(weights) + ", " + rr);
+                if (got >= 0) {
+                    rr.charge(got, part, total);
+                }
+            }
+        }
+    }
 }
