@@ -12,7 +12,7 @@ import java.util.Arrays;
  * {@code bench/run step [owner|roundRobin] [batch|none|always] [pairs]} (default: owner batch 3000, ~20 s).
  */
 public final class AssignStepProbe {
-    private static final int BLOCK = 2_000;
+    static final int BLOCK = 2_000;
 
     public static void main(String[] args) throws Exception {
         MatchAndAssignBenchmark b = new MatchAndAssignBenchmark();
@@ -58,7 +58,20 @@ public final class AssignStepProbe {
         }
     }
 
-    private static long matchBlock(MatchAndAssignBenchmark b) {
+    /**
+     * A set-up {@link MatchAndAssignBenchmark} ({@code path}, {@code fsync}): {@link AssignStepComparison} calls this,
+     * {@link #matchBlock} and {@link #assignBlock} by reflection in each build it loads.
+     */
+    public static MatchAndAssignBenchmark open(String path, String fsync) throws Exception {
+        MatchAndAssignBenchmark b = new MatchAndAssignBenchmark();
+        b.path = path;
+        b.fsync = fsync;
+        b.setUp();
+        return b;
+    }
+
+    /** {@link #BLOCK} calls of {@code match}. */
+    public static long matchBlock(MatchAndAssignBenchmark b) {
         long s = 0;
         for (int i = 0; i < BLOCK; i++) {
             s += b.match().ordinal();
@@ -66,7 +79,8 @@ public final class AssignStepProbe {
         return s;
     }
 
-    private static long assignBlock(MatchAndAssignBenchmark b) {
+    /** {@link #BLOCK} calls of {@code matchAndAssign}. */
+    public static long assignBlock(MatchAndAssignBenchmark b) {
         long s = 0;
         for (int i = 0; i < BLOCK; i++) {
             s += b.matchAndAssign();
