@@ -284,8 +284,7 @@ final class TeamScheduler {
      *
      * @return the index of the picked member, or -1 when nobody can take the lead
      */
-    int pick(long nowMillis, Presence presence, AssignmentResult out, AssignmentRule rule,
-                          AssignmentJournal journal) {
+    int pick(long nowMillis, Presence presence, AssignmentResult out, AssignmentRule rule, AssignmentJournal journal) {
         lock.lock();
         try {
             classifyAll(nowMillis, presence);
@@ -316,7 +315,7 @@ final class TeamScheduler {
                     if (winner >= 0) {
                         mode = FAIR;
                     } else if (anyPassed) {
-                        // Only members with pending skips are available: one of them takes the lead, skips stay pending.
+                        // Only members with pending skips are available: one takes the lead, skips stay pending.
                         unpass();
                         anyPassed = false;
                         total = partWeight;

@@ -61,7 +61,7 @@ final class WeightedRoundRobin {
     private static long[] scales(int[] weights) {
         long lcm = 1;
         for (int w : weights) {
-            lcm = lcm / gcd(lcm, w) * w;
+            lcm = lcm / java.math.BigInteger.valueOf(lcm).gcd(java.math.BigInteger.valueOf(w)).longValueExact() * w;
             if (lcm > MAX_SCALE) {
                 return null;
             }
@@ -71,15 +71,6 @@ final class WeightedRoundRobin {
             s[i] = lcm / weights[i];
         }
         return s;
-    }
-
-    private static long gcd(long a, long b) {
-        while (b != 0) {
-            long t = a % b;
-            a = b;
-            b = t;
-        }
-        return a;
     }
 
     int size() {
