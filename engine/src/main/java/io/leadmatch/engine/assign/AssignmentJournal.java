@@ -112,11 +112,15 @@ final class AssignmentJournal implements AutoCloseable {
     }
 
     private final Journal journal;
+    /** fsync {@code always}: each decision waits for its record to be on the device (read once, not per decision). */
+    private final boolean awaitEachAppend;
     private final AtomicLong counter = new AtomicLong();
     private final String idPrefix;
 
     private AssignmentJournal(Journal journal, String idPrefix) {
         this.journal = journal;
+        this.awaitEachAppend = journal != null
+                && journal.config().fsync() == io.leadmatch.engine.journal.FsyncPolicy.ALWAYS;
         this.idPrefix = idPrefix;
     }
 
@@ -185,7 +189,7 @@ final class AssignmentJournal implements AutoCloseable {
 
     /** With {@code always}, waits until record {@code sequence} is on the device; else returns at once. */
     void awaitDurable(long sequence) {
-        if (journal != null && journal.config().fsync() == io.leadmatch.engine.journal.FsyncPolicy.ALWAYS) {
+        if (awaitEachAppend) {
             journal.awaitDurable(sequence);
         }
     }

@@ -100,6 +100,8 @@ public final class Journal implements AutoCloseable {
 
     private final Path dir;
     private final JournalConfig config;
+    /** {@code config.segmentBytes()}, read by every append: a field here, not a load through the config. */
+    private final int segmentBytes;
     private final MappedByteBuffer ring;
     /**
      * The boot id this journal writes into its ring, or null: with one, appenders leave the CRC to the writer
@@ -155,6 +157,7 @@ public final class Journal implements AutoCloseable {
                     long[] bootId) {
         this.dir = dir;
         this.config = config;
+        this.segmentBytes = config.segmentBytes();
         this.ring = ring;
         this.bootId = bootId;
         this.ringView = ring.duplicate();
@@ -631,7 +634,7 @@ public final class Journal implements AutoCloseable {
         int payloadLength = payload.length();
         int length = HEADER_LENGTH + payloadLength;
         int aligned = JournalLayout.alignedLength(payloadLength);
-        if (aligned > config.segmentBytes()) {
+        if (aligned > segmentBytes) {
             throw new IllegalArgumentException("record of " + length + " bytes does not fit a segment of "
                     + config.segmentBytes());
         }
