@@ -53,8 +53,8 @@ public final class PollingLock {
         STATE.setRelease(this, 0);
     }
 
-    /** Whether some thread holds the lock now (for assertions and tests). */
-    public boolean isLocked() {
+    /** Whether some thread holds the lock now (tests). */
+    boolean isLocked() {
         return (int) STATE.getAcquire(this) != 0;
     }
 

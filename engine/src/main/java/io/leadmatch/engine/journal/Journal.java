@@ -100,7 +100,7 @@ public final class Journal implements AutoCloseable {
 
     private final Path dir;
     private final JournalConfig config;
-    /** {@code config.segmentBytes()}, read by every append: a field here, not a load through the config. */
+    /** {@code config.segmentBytes()}, read by every append and copy: a field here, not a load through the config. */
     private final int segmentBytes;
     private final MappedByteBuffer ring;
     /**
@@ -636,7 +636,7 @@ public final class Journal implements AutoCloseable {
         int aligned = JournalLayout.alignedLength(payloadLength);
         if (aligned > segmentBytes) {
             throw new IllegalArgumentException("record of " + length + " bytes does not fit a segment of "
-                    + config.segmentBytes());
+                    + segmentBytes);
         }
         // With a boot id the writer thread adds the checksum as it copies the record (JournalLayout); without, it
         // is computed here, before taking the lock (it does not cover the sequence): inside, an append is a
@@ -760,7 +760,7 @@ public final class Journal implements AutoCloseable {
             }
             int aligned = (length + JournalLayout.ALIGNMENT - 1) & -JournalLayout.ALIGNMENT;
             long sequence = ring.getLong(at + JournalLayout.SEQUENCE_OFFSET);
-            if (segment == null || segmentLength + staging.position() + aligned > config.segmentBytes()) {
+            if (segment == null || segmentLength + staging.position() + aligned > segmentBytes) {
                 writeStaged();
                 roll(sequence);
             }
