@@ -1,7 +1,7 @@
 package io.leadmatch.engine;
 
-import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.assign.Assigner;
+import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.journal.FsyncPolicy;
@@ -138,10 +138,18 @@ class JournalRecoveryTest {
         Path data = tmp.resolve("crash");
         LeadMatchEngine reference = engine(tmp.resolve("reference"), FsyncPolicy.NONE);
         LeadMatchEngine a = engine(data, FsyncPolicy.NONE);
-        drive(a, reference, 0, 250, clock);
+        List<String> picks = drive(a, reference, 0, 250, clock);
         a.halt(); // a killed process: its journal threads stop, nothing is copied or forced
         LeadMatchEngine a2 = engine(data, FsyncPolicy.NONE);
         assertSameState(a2, reference);
+        // Retries are answered from the replayed journal (no checkpoint): a round robin's record names its
+        // assignee only through its section's winner.
+        for (int i = 0; i < 250; i += 3) {
+            AssignResult again = a2.matchAndAssign(lead(i));
+            assertEquals(AssignmentRule.ROUND_ROBIN, again.assignment().rule(), "lead " + i);
+            assertEquals(picks.get(i), again.assignment().assigneeId(), "lead " + i);
+        }
+        assertSameState(a2, reference); // the retries consumed no turn
         drive(a2, reference, 250, 400, clock);
         assertSameState(a2, reference);
     }

@@ -283,11 +283,13 @@ public final class Assigner implements AutoCloseable {
         }
 
         @Override
-        public void pick(String teamId, byte[] codes, byte mode, int winner, long atMillis) {
+        public String pick(String teamId, byte[] codes, byte mode, int winner, long atMillis) {
             TeamScheduler t = schedulers.get(teamId);
-            if (t == null || !t.replay(codes, mode, winner, atMillis)) {
+            String userId = t == null ? null : t.replay(codes, mode, winner, atMillis);
+            if (userId == null) {
                 LOG.warn("journal: a pick of team {} does not fit its journaled membership; ignored", teamId);
             }
+            return userId;
         }
 
         @Override

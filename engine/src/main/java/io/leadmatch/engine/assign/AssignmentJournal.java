@@ -49,8 +49,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * section  byte SECTION, s team id, v config sequence (its TEAM record), v member count n, n bytes skip code
  *          (| {@link TeamScheduler#PASSED}), byte mode, v winner + 1; with a winner: v assigned before,
  *          z credit before, z credit after, v team total, v cap used today — zero or more, one per team tried
- * trailer  byte TRAILER, byte rule code | 0x10 team id follows | 0x20 note follows, [s team id], s assignee id,
- *          [s note]; a team id not written is the last section's (empty without sections)
+ * trailer  byte TRAILER, byte rule code | 0x10 team id follows | 0x20 note follows | 0x40 assignee in section,
+ *          [s team id], [s assignee id], [s note]; a team id not written is the last section's (empty without
+ *          sections); the assignee id is not written when a team's round robin picked the assignee (0x40): it is
+ *          the last section's winner in that section's membership (its TEAM record), 20 bytes a decision saved
  * </pre>
  * Without a journal (no data directory) nothing is written and sequences come from a counter.
  */
@@ -94,12 +96,14 @@ final class AssignmentJournal implements AutoCloseable {
     private static final int RULE_BITS = 0x0f;
     private static final int TEAM_ID_FOLLOWS = 0x10;
     private static final int NOTE_FOLLOWS = 0x20;
+    private static final int ASSIGNEE_IN_SECTION = 0x40;
 
     /** Applies recovered records to the assigner's state. */
     interface Recovery {
         void team(long sequence, String teamId, String name, List<RoutingConfig.Member> members);
 
-        void pick(String teamId, byte[] codes, byte mode, int winner, long atMillis);
+        /** Re-applies a pick; returns the winner's user id, or null when the pick does not fit the team. */
+        String pick(String teamId, byte[] codes, byte mode, int winner, long atMillis);
 
         void adjust(String teamId, String userId, int delta);
 
@@ -166,17 +170,20 @@ final class AssignmentJournal implements AutoCloseable {
         String note = out.unassignedReason != null ? out.unassignedReason : out.detail;
         // The team id is implied by the record's last section (or is empty without one): a round robin's assignee
         // is its last section's winner; an unassigned decision names its team unless that team wrote the section.
+        // A team's pick (an assignee with a team) is appended right after its section: that section's winner.
         Assignee who = out.assignee;
         boolean teamFollows = who == null && !out.unassignedTeamId.isEmpty() && !out.unassignedTeamInSection;
-        int flags = code(RULE_CODES, out.rule()) | (teamFollows ? TEAM_ID_FOLLOWS : 0) | follows(note, NOTE_FOLLOWS);
+        boolean inSection = who != null && !who.teamId.isEmpty();
+        int flags = code(RULE_CODES, out.rule()) | (teamFollows ? TEAM_ID_FOLLOWS : 0) | follows(note, NOTE_FOLLOWS)
+                | (inSection ? ASSIGNEE_IN_SECTION : 0);
         rec.putByte(TRAILER).putByte(flags);
         if (teamFollows) {
             rec.putString(out.unassignedTeamId);
         }
-        if (who != null) {
-            rec.putBytes(who.encodedUserId, who.encodedUserId.length);
-        } else {
+        if (who == null) {
             rec.putString("");
+        } else if (!inSection) {
+            rec.putBytes(who.encodedUserId, who.encodedUserId.length);
         }
         if ((flags & NOTE_FOLLOWS) != 0) {
             rec.putString(note);
@@ -279,10 +286,14 @@ final class AssignmentJournal implements AutoCloseable {
         Decoded d = new Decoded();
         readPrefix(r, d, false);
         readParts(r, d);
+        String winner = null;
         for (Decoded.Section s : d.sections) {
             if (s.winner >= 0) {
-                recovery.pick(s.teamId, s.codes, s.mode, s.winner, r.timeMillis());
+                winner = recovery.pick(s.teamId, s.codes, s.mode, s.winner, r.timeMillis());
             }
+        }
+        if (d.assigneeId == null) {
+            d.assigneeId = winner != null ? winner : "";
         }
         if (!d.requestId.isEmpty()) {
             recovery.answered(d.requestId, r.timeMillis(), new Assignment(ID_PREFIX + r.sequence(), d.rule,
@@ -321,6 +332,7 @@ final class AssignmentJournal implements AutoCloseable {
         final List<Section> sections = new ArrayList<>(1);
         AssignmentRule rule;
         String teamId;
+        /** Null until resolved when the trailer leaves it to the last section's winner. */
         String assigneeId;
         String note;
 
@@ -536,7 +548,7 @@ final class AssignmentJournal implements AutoCloseable {
                 d.rule = decode(RULES, flags & RULE_BITS, r, "rule");
                 d.teamId = (flags & TEAM_ID_FOLLOWS) != 0 ? r.getString()
                         : d.sections.isEmpty() ? "" : d.sections.get(d.sections.size() - 1).teamId;
-                d.assigneeId = r.getString();
+                d.assigneeId = (flags & ASSIGNEE_IN_SECTION) != 0 ? null : r.getString();
                 d.note = (flags & NOTE_FOLLOWS) != 0 ? r.getString() : "";
                 return;
             } else {
@@ -584,12 +596,28 @@ final class AssignmentJournal implements AutoCloseable {
         return toExplanation(sequence, at[0], decoded[0], teams);
     }
 
+    /** The last section's winner: its user id in the section's membership, or "#index" when that is unknown. */
+    private static String sectionWinner(Decoded d, Map<Long, List<RoutingConfig.Member>> teams) {
+        for (int i = d.sections.size() - 1; i >= 0; i--) {
+            Decoded.Section s = d.sections.get(i);
+            if (s.winner >= 0) {
+                List<RoutingConfig.Member> members = teams.get(s.configSequence);
+                return members != null && s.winner < members.size() ? members.get(s.winner).userId()
+                        : "#" + s.winner;
+            }
+        }
+        return "";
+    }
+
     private static final String[] MODES = {"nobody available", "extra turn", "fair", "skips only"};
     private static final String[] STATUS = {"took part", "inactive", "unavailable", "outside working hours",
             "daily cap reached", "max open leads reached"};
 
     private static Explanation toExplanation(long sequence, Instant at, Decoded d,
                                              Map<Long, List<RoutingConfig.Member>> teams) {
+        if (d.assigneeId == null) {
+            d.assigneeId = sectionWinner(d, teams);
+        }
         List<String> owner = new ArrayList<>();
         switch (d.ownerCheck) {
             case NO_OWNER:

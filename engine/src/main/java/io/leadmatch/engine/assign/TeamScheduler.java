@@ -405,13 +405,14 @@ final class TeamScheduler {
     /**
      * Re-applies a journaled pick (recovery). {@code codes} are the journaled per-member skip codes.
      *
-     * @return false when the journaled membership does not fit this team (the pick is then ignored)
+     * @return the winner's user id, or null when the journaled membership does not fit this team (the pick is then
+     *         ignored)
      */
-    boolean replay(byte[] codes, byte mode, int winner, long atMillis) {
+    String replay(byte[] codes, byte mode, int winner, long atMillis) {
         lock.lock();
         try {
             if (codes.length != members.length || winner < 0 || winner >= members.length) {
-                return false;
+                return null;
             }
             boolean anyPassed = false;
             for (int i = 0; i < codes.length; i++) {
@@ -424,7 +425,7 @@ final class TeamScheduler {
             Arrays.fill(passed, false);
             refreshPending();
             classifiedUntil = Long.MIN_VALUE; // skips and part now hold the journaled pick's view, not a current one
-            return true;
+            return members[winner].userId();
         } finally {
             lock.unlock();
         }

@@ -82,6 +82,43 @@ class AssignmentJournalTest {
         assertTrue(allocated < 1024, allocated + " bytes allocated by 10,000 encodes");
     }
 
+    /**
+     * A round-robin decision does not repeat its assignee's id in the trailer (the section's winner names it: 20
+     * bytes of every such record); an owner rule's decision, which has no section, writes it.
+     */
+    @Test
+    void aRoundRobinRecordLeavesItsAssigneeToItsSection() {
+        AssignmentJournal journal = AssignmentJournal.inMemory(0);
+        AssignmentResult out = new AssignmentResult();
+        encode(journal, out, new byte[6], null, new StringBuilder("example-corp.com"), 1);
+        assertFalse(contains(out.record, ASSIGNEE.encodedUserId), "round robin: the id is implied");
+        int roundRobin = out.record.length();
+
+        out.reset("asg-");
+        AssignmentJournal.writePrefix(out.record, "", 3, Outcome.MATCHED, "example-corp.com", "example-corp.com",
+                "0015g00000A0001AAA", out, "", "");
+        int prefix = out.record.length();
+        out.assigned(AssignmentRule.ACCOUNT_OWNER, Assignee.owner(ASSIGNEE.userId, ASSIGNEE.name));
+        journal.appendAssignment(out, 1);
+        assertTrue(contains(out.record, ASSIGNEE.encodedUserId), "owner rule: the id is written");
+        assertEquals(prefix + 2 + ASSIGNEE.encodedUserId.length, out.record.length());
+        assertTrue(roundRobin > 0);
+    }
+
+    private static boolean contains(io.leadmatch.engine.journal.PayloadWriter w, byte[] needle) {
+        byte[] payload = w.payloadCopy();
+        outer:
+        for (int i = 0; i + needle.length <= payload.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (payload[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return true;
+        }
+        return false;
+    }
+
     private static final byte[] SECTION_HEAD = AssignmentJournal.sectionHead("na-ae", 7, 6);
     private static final Assignee ASSIGNEE = new Assignee("na-ae", "North America AEs", "0055g00000USR05AAA",
             "Declan O'Rourke");
