@@ -52,7 +52,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * trailer  byte TRAILER, byte rule code | 0x10 team id follows | 0x20 note follows | 0x40 assignee in section,
  *          [s team id], [s assignee id], [s note]; a team id not written is the last section's (empty without
  *          sections); the assignee id is not written when a team's round robin picked the assignee (0x40): it is
- *          the last section's winner in that section's membership (its TEAM record), 20 bytes a decision saved
+ *          the last section's winner in that section's membership (its TEAM record): 19 bytes less for an 18-char CRM id
  * </pre>
  * Without a journal (no data directory) nothing is written and sequences come from a counter.
  */

@@ -83,7 +83,7 @@ class AssignmentJournalTest {
     }
 
     /**
-     * A round-robin decision does not repeat its assignee's id in the trailer (the section's winner names it: 20
+     * A round-robin decision does not repeat its assignee's id in the trailer (the section's winner names it: 19
      * bytes of every such record); an owner rule's decision, which has no section, writes it.
      */
     @Test
