@@ -52,7 +52,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * trailer  byte TRAILER, byte rule code | 0x10 team id follows | 0x20 note follows | 0x40 assignee in section,
  *          [s team id], [s assignee id], [s note]; a team id not written is the last section's (empty without
  *          sections); the assignee id is not written when a team's round robin picked the assignee (0x40): it is
- *          the last section's winner in that section's membership (its TEAM record): 19 bytes less for an 18-char CRM id
+ *          the last section's winner in that section's membership (its TEAM record), 19 bytes less for an
+ *          18-character CRM id
  * </pre>
  * Without a journal (no data directory) nothing is written and sequences come from a counter.
  */
@@ -169,8 +170,8 @@ final class AssignmentJournal implements AutoCloseable {
         PayloadWriter rec = out.record;
         String note = out.unassignedReason != null ? out.unassignedReason : out.detail;
         // The team id is implied by the record's last section (or is empty without one): a round robin's assignee
-        // is its last section's winner; an unassigned decision names its team unless that team wrote the section.
-        // A team's pick (an assignee with a team) is appended right after its section: that section's winner.
+        // (one with a team) is its last section's winner, so neither is written; an unassigned decision names its
+        // team unless that team wrote the section.
         Assignee who = out.assignee;
         boolean teamFollows = who == null && !out.unassignedTeamId.isEmpty() && !out.unassignedTeamInSection;
         boolean inSection = who != null && !who.teamId.isEmpty();
