@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * changed. Fuzzed against a twin that classifies every member at every pick: random teams (weights, daily caps,
  * working hours in several time zones, max_open limits), random time steps that cross working-hours edges and local
  * midnights, absences that start and end, open-lead counts pushed from outside, extra turns and skips. Both must
- * pick the same members and report the same state after every step.
+ * pick the same members, journal the same section (every member's status at the pick) and report the same state after
+ * every step.
  */
 class TeamSchedulerCacheTest {
     private static final ZoneId[] ZONES = {ZoneId.of("UTC"), ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"),
@@ -74,9 +75,15 @@ class TeamSchedulerCacheTest {
                     now += r < 5 ? random.nextInt(1_000) : r < 8 ? random.nextLong(90 * MINUTE)
                             : random.nextLong(20 * 60 * MINUTE);
                 } else {
+                    // The same winner, and the same journaled section: every member's status as of this pick.
                     fresh.forgetClassification();
-                    String expected = fresh.pick(now, presence);
-                    assertEquals(expected, cached.pick(now, presence), "pick at step " + step + ", " + team);
+                    AssignmentResult a = new AssignmentResult();
+                    AssignmentResult b = new AssignmentResult();
+                    int expected = fresh.pick(now, presence, a, AssignmentRule.ROUND_ROBIN, null);
+                    assertEquals(expected, cached.pick(now, presence, b, AssignmentRule.ROUND_ROBIN, null),
+                            "pick at step " + step + ", " + team);
+                    assertArrayEquals(a.record.payloadCopy(), b.record.payloadCopy(),
+                            "section at step " + step + ", " + team);
                 }
                 fresh.forgetClassification();
                 assertEquals(fresh.counters(now, presence), cached.counters(now, presence), "state at step " + step);
