@@ -14,8 +14,9 @@ import java.util.Arrays;
  * AssignStepProbe#BLOCK} {@code match} and {@code matchAndAssign} calls run for each build in turn, the builds'
  * order and the two halves of a pair alternating. The host's drift on a shared VM, which moves separate runs' step
  * by ±25 ns, then falls on every build alike, and the paired differences between builds show a change of 5–10 ns
- * that separate runs cannot. Caveat: each build's code is compiled in its own way, so a difference should hold
- * when the order of the jars is reversed before it is believed.
+ * that separate runs cannot. Caveat: each build's code is compiled in its own way, and the jars loaded later ran up
+ * to ~10 ns slower or faster than the first, so a difference should hold when the order of the jars is reversed
+ * before it is believed; or load them A B B A (the same jar may be given twice) and average the two of each.
  *
  * <p>Run from the repository root (the demo snapshot is read from {@code examples/demo}):
  * {@code bench/run compare [owner|roundRobin] [batch|none|always] PAIRS BEFORE.jar AFTER.jar [MORE.jar...]}, each
