@@ -39,8 +39,9 @@ import java.util.stream.Stream;
  * the journal on a real data directory in {@code batch} mode (the default; its writer and flusher threads copy and
  * force the journal on the other core) and in {@code none} (no forcing). The difference is the assignment step —
  * owner check or territory rules plus the team's weighted round robin, and the journal append. Target: ≤ 150 ns
- * and 0 B/op ({@code -prof gc}). Two forks: on a shared 2-vCPU VM one fork's level drifts by ±100 ns, and the step
- * is a difference of two forks' averages.
+ * and 0 B/op ({@code -prof gc}). Two forks by default: on a shared 2-vCPU VM one fork's level drifts by ±100 ns, and
+ * the step is a difference of two forks' averages, so a single two-fork run can miss by ±25 ns; the README's figures
+ * come from {@code -f 4} (or from the paired {@link AssignStepProbe}).
  *
  * <p>{@code path=owner}: work emails of demo accounts with an active owner (the owner rule decides).
  * {@code path=roundRobin}: free-webmail leads from eight countries, so territory rules pick a team and its round

@@ -81,7 +81,7 @@ class JournalCrashIT {
         Map<String, AssignResponse> acknowledged = new ConcurrentHashMap<>();
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         Process first = ServerProcessIT.start(ServerProcessIT.demo(), data, "--fsync", "batch");
-        int port = ServerProcessIT.follow(first, log).get(60, TimeUnit.SECONDS);
+        int port = ServerProcessIT.listeningPort(first, log);
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         CountDownLatch enough = new CountDownLatch(1);
         try {
@@ -121,7 +121,7 @@ class JournalCrashIT {
         List<String> log2 = Collections.synchronizedList(new ArrayList<>());
         Process second = ServerProcessIT.start(ServerProcessIT.demo(), data, "--fsync", "batch");
         try {
-            int port2 = ServerProcessIT.follow(second, log2).get(60, TimeUnit.SECONDS);
+            int port2 = ServerProcessIT.listeningPort(second, log2);
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port2).usePlaintext().build();
             try {
                 List<AssignResponse> answers = streamAll(ch);

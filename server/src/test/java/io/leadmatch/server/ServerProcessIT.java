@@ -57,6 +57,24 @@ class ServerProcessIT {
         return Path.of(System.getProperty("leadmatch.demo.dir", "../examples/demo"));
     }
 
+    /**
+     * {@link #follow}, waiting up to 60 s for the port; a server that does not listen by then fails the test with
+     * its output so far and its threads' stacks (a {@code SIGQUIT} dump), so a hang says where it hangs.
+     */
+    static int listeningPort(Process p, List<String> log) throws Exception {
+        CompletableFuture<Integer> port = follow(p, log);
+        try {
+            return port.get(60, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+            Thread.sleep(2_000); // the dump goes to the server's output, which follow collects
+            synchronized (log) {
+                throw new AssertionError("server did not listen within 60 s; its output:\n"
+                        + String.join("\n", log), e);
+            }
+        }
+    }
+
     /** Collects the process's output into {@code log}; completes with the port once it listens. */
     static CompletableFuture<Integer> follow(Process p, List<String> log) {
         CompletableFuture<Integer> port = new CompletableFuture<>();
@@ -84,9 +102,8 @@ class ServerProcessIT {
     void servesOverTheNetworkAndStopsCleanlyOnSigterm() throws Exception {
         Process p = start(demo(), data);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Integer> port = follow(p, log);
         try {
-            int serverPort = port.get(60, TimeUnit.SECONDS);
+            int serverPort = listeningPort(p, log);
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
             try {
                 AssignResponse r = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
@@ -112,9 +129,8 @@ class ServerProcessIT {
         Path snap = copyOfDemo();
         Process p = start(snap, data);
         List<String> log = Collections.synchronizedList(new ArrayList<>());
-        CompletableFuture<Integer> port = follow(p, log);
         try {
-            int serverPort = port.get(60, TimeUnit.SECONDS);
+            int serverPort = listeningPort(p, log);
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
             try {
                 assertEquals("0055g00000USR01AAA", exampleCorpAssignee(channel));
