@@ -58,16 +58,21 @@ class ServerProcessIT {
     }
 
     /**
-     * {@link #follow}, waiting up to 60 s for the port; a server that does not listen by then fails the test with
-     * its output so far and its threads' stacks (a {@code SIGQUIT} dump), so a hang says where it hangs.
+     * {@link #follow}, waiting up to 60 s for the port; a server that does not listen by then is killed and fails the
+     * test with its output and its threads' stacks (a {@code SIGQUIT} dump first), so a hang says where it hangs.
      */
     static int listeningPort(Process p, List<String> log) throws Exception {
         CompletableFuture<Integer> port = follow(p, log);
         try {
             return port.get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
-            new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
-            Thread.sleep(2_000); // the dump goes to the server's output, which follow collects
+            try {
+                new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+                Thread.sleep(2_000); // the dump goes to the server's output, which follow collects
+            } catch (IOException noKill) {
+                e.addSuppressed(noKill);
+            }
+            p.destroyForcibly();
             synchronized (log) {
                 throw new AssertionError("server did not listen within 60 s; its output:\n"
                         + String.join("\n", log), e);
