@@ -14,10 +14,16 @@ import java.lang.reflect.Proxy;
  *
  * <p>{@code sun.misc.Signal} is reached by reflection: naming it in source draws javac's "internal proprietary
  * API" warning, and the build fails on warnings. On a JVM without it (or with {@code -Xrs}) the server logs
- * that SIGHUP reloads are unavailable and runs on.
+ * that SIGHUP reloads are unavailable and runs on; so it does when it was started with SIGHUP ignored ({@code nohup
+ * ./leadmatch serve}): the JVM leaves an inherited "ignore" in place, and a reload by signal would silently do
+ * nothing.
  */
 final class SighupReload {
     private static final Logger LOG = LoggerFactory.getLogger("leadmatch");
+
+    /** Logged when the process started with SIGHUP ignored; the JVM then does not take the signal over. */
+    static final String IGNORED = "SIGHUP is ignored by this process, as its parent asked (nohup, or a service"
+            + " manager): kill -HUP will not reload; use the ReloadSnapshot RPC";
 
     private SighupReload() {
     }
@@ -44,7 +50,12 @@ final class SighupReload {
                                 throw new UnsupportedOperationException(method.toString());
                         }
                     });
-            signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hup, handler);
+            Object previous = signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hup, handler);
+            if (previous == handlerClass.getField("SIG_IGN").get(null)) {
+                // Inherited from the parent (nohup, a service manager): the JVM leaves the signal ignored.
+                LOG.warn(IGNORED);
+                return false;
+            }
             LOG.info("SIGHUP reloads the snapshot");
             return true;
         } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {

@@ -24,6 +24,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * End to end: the packaged server jar as a real process on a free port, called over the network, stopped with
@@ -40,6 +42,11 @@ class ServerProcessIT {
     }
 
     static Process start(int port, Path snapshot, Path data, String... extra) throws IOException {
+        return new ProcessBuilder(command(port, snapshot, data, extra)).redirectErrorStream(true).start();
+    }
+
+    /** The command line of {@link #start}. */
+    private static List<String> command(int port, Path snapshot, Path data, String... extra) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-Dchronicle.analytics.disable=true"));
         String flags = System.getProperty("leadmatch.jvm.flags", "").trim();
@@ -50,7 +57,7 @@ class ServerProcessIT {
                 Integer.toString(port), "--bind", "127.0.0.1", "--snapshot", snapshot.toString(), "--data-dir",
                 data.toString());
         Collections.addAll(cmd, extra);
-        return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        return cmd;
     }
 
     static Path demo() {
@@ -136,6 +143,8 @@ class ServerProcessIT {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         try {
             int serverPort = listeningPort(p, log);
+            assumeFalse(log.stream().anyMatch(l -> l.contains(SighupReload.IGNORED)),
+                    "this build runs with SIGHUP ignored (under nohup?), which its servers inherit");
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
             try {
                 assertEquals("0055g00000USR01AAA", exampleCorpAssignee(channel));
@@ -162,6 +171,29 @@ class ServerProcessIT {
         }
         assertTrue(p.waitFor(60, TimeUnit.SECONDS), "server did not stop on SIGTERM");
         assertEquals(0, p.exitValue(), "drained shutdown exits 0: " + log);
+    }
+
+    /** Under nohup the server cannot reload on SIGHUP, and says so instead of claiming it does. */
+    @Test
+    void underNohupTheServerSaysSighupCannotReload() throws Exception {
+        Path nohup = Path.of("/usr/bin/nohup");
+        assumeTrue(Files.isExecutable(nohup), "no " + nohup + " here");
+        List<String> cmd = new ArrayList<>(List.of(nohup.toString()));
+        cmd.addAll(command(0, demo(), data));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        try {
+            listeningPort(p, log);
+            assertTrue(log.stream().anyMatch(l -> l.contains(SighupReload.IGNORED)), log.toString());
+            assertTrue(log.stream().noneMatch(l -> l.contains("SIGHUP reloads the snapshot")), log.toString());
+            sighup(p);
+            Thread.sleep(500);
+            assertTrue(p.isAlive(), "an ignored SIGHUP neither reloads nor stops the server: " + log);
+            assertTrue(log.stream().noneMatch(l -> l.contains("SIGHUP: reloading")), log.toString());
+        } finally {
+            p.destroy(); // SIGTERM
+        }
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "server did not stop on SIGTERM");
     }
 
     private Path copyOfDemo() throws IOException {
