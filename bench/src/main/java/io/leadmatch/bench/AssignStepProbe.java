@@ -15,11 +15,8 @@ public final class AssignStepProbe {
     static final int BLOCK = 2_000;
 
     public static void main(String[] args) throws Exception {
-        MatchAndAssignBenchmark b = new MatchAndAssignBenchmark();
-        b.path = args.length > 0 ? args[0] : "owner";
-        b.fsync = args.length > 1 ? args[1] : "batch";
         int pairs = args.length > 2 ? Integer.parseInt(args[2]) : 3_000;
-        b.setUp();
+        MatchAndAssignBenchmark b = open(args.length > 0 ? args[0] : "owner", args.length > 1 ? args[1] : "batch");
         long sink = 0;
         try {
             long warmUntil = System.nanoTime() + 8_000_000_000L; // C2 has compiled both paths well before this
