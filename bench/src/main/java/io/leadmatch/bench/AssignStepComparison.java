@@ -25,8 +25,7 @@ import java.util.Arrays;
  * first.
  */
 public final class AssignStepComparison {
-    private AssignStepComparison() {
-    }
+    private AssignStepComparison() {}
 
     public static void main(String[] args) throws Throwable {
         if (args.length < 5) {
@@ -47,8 +46,8 @@ public final class AssignStepComparison {
                 throw new IllegalArgumentException("no jar " + jar);
             }
             names[j] = jar.toString();
-            URLClassLoader loader = new URLClassLoader(new URL[] {jar.toUri().toURL()},
-                    ClassLoader.getPlatformClassLoader());
+            URLClassLoader loader =
+                    new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
             Thread.currentThread().setContextClassLoader(loader); // Chronicle compiles its value classes in it
             Class<?> probe = Class.forName(AssignStepProbe.class.getName(), true, loader);
             Class<?> benchmark = Class.forName(MatchAndAssignBenchmark.class.getName(), true, loader);
@@ -84,8 +83,9 @@ public final class AssignStepComparison {
         for (int j = 0; j < k; j++) {
             double[] s = step[j].clone();
             Arrays.sort(s);
-            System.out.printf("  %s: assignment step p50 %.1f ns (p25 %.1f, p75 %.1f)%n", names[j], s[pairs / 2],
-                    s[pairs / 4], s[3 * pairs / 4]);
+            System.out.printf(
+                    "  %s: assignment step p50 %.1f ns (p25 %.1f, p75 %.1f)%n",
+                    names[j], s[pairs / 2], s[pairs / 4], s[3 * pairs / 4]);
         }
         for (int j = 1; j < k; j++) {
             double[] d = new double[pairs];
@@ -93,8 +93,9 @@ public final class AssignStepComparison {
                 d[p] = step[j][p] - step[0][p];
             }
             Arrays.sort(d);
-            System.out.printf("  %s minus %s: p50 %+.1f ns (p25 %+.1f, p75 %+.1f)%n", names[j], names[0],
-                    d[pairs / 2], d[pairs / 4], d[3 * pairs / 4]);
+            System.out.printf(
+                    "  %s minus %s: p50 %+.1f ns (p25 %+.1f, p75 %+.1f)%n",
+                    names[j], names[0], d[pairs / 2], d[pairs / 4], d[3 * pairs / 4]);
         }
         for (int j = 0; j < k; j++) {
             bench[j].getClass().getMethod("tearDown").invoke(bench[j]);

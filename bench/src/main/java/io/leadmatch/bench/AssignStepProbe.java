@@ -44,9 +44,18 @@ public final class AssignStepProbe {
             Arrays.sort(match);
             Arrays.sort(both);
             Arrays.sort(step);
-            System.out.printf("path=%s fsync=%s pairs=%d of %d calls each: match p50 %.0f ns, match+assign p50 %.0f ns;"
-                            + " assignment step p50 %.0f ns (p25 %.0f, p75 %.0f)%n", b.path, b.fsync, pairs, BLOCK,
-                    match[pairs / 2], both[pairs / 2], step[pairs / 2], step[pairs / 4], step[3 * pairs / 4]);
+            System.out.printf(
+                    "path=%s fsync=%s pairs=%d of %d calls each: match p50 %.0f ns, match+assign p50 %.0f ns;"
+                            + " assignment step p50 %.0f ns (p25 %.0f, p75 %.0f)%n",
+                    b.path,
+                    b.fsync,
+                    pairs,
+                    BLOCK,
+                    match[pairs / 2],
+                    both[pairs / 2],
+                    step[pairs / 2],
+                    step[pairs / 4],
+                    step[3 * pairs / 4]);
         } finally {
             b.tearDown();
         }

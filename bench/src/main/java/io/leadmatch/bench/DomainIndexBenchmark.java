@@ -9,6 +9,16 @@ import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.values.Values;
@@ -26,17 +36,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.io.BufferedWriter;
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Comparator;
-import java.util.Map;
-import java.util.SplittableRandom;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The match hot path against the floor of its design and against peers, on the same inputs, in the same run:
@@ -60,11 +59,28 @@ import java.util.stream.Stream;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.ANALYTICS_OFF, JvmFlags.O1, JvmFlags.O2, JvmFlags.O3, JvmFlags.O4,
-        JvmFlags.O5, JvmFlags.O6, JvmFlags.E1, JvmFlags.E2, JvmFlags.E3, JvmFlags.E4, "-Xms4g", "-Xmx4g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            JvmFlags.ANALYTICS_OFF,
+            JvmFlags.O1,
+            JvmFlags.O2,
+            JvmFlags.O3,
+            JvmFlags.O4,
+            JvmFlags.O5,
+            JvmFlags.O6,
+            JvmFlags.E1,
+            JvmFlags.E2,
+            JvmFlags.E3,
+            JvmFlags.E4,
+            "-Xms4g",
+            "-Xmx4g"
+        })
 public class DomainIndexBenchmark {
-    private static final String[] TLDS = {"com", "com", "com", "com", "io", "de", "co.uk", "com.au", "fr", "nl",
-            "co.jp", "ca", "es", "it", "se", "ch", "net", "org"};
+    private static final String[] TLDS = {
+        "com", "com", "com", "com", "io", "de", "co.uk", "com.au", "fr", "nl", "co.jp", "ca", "es", "it", "se", "ch",
+        "net", "org"
+    };
 
     @Param({"10000", "1000000"})
     public int size;
@@ -106,8 +122,11 @@ public class DomainIndexBenchmark {
         writeSnapshot(dir, domains);
         engine = LeadMatchEngine.open(EngineConfig.of(dir, null));
 
-        bare = ChronicleMap.of(CharSequence.class, LongValue.class).name("bare").entries((long) (size * 1.3) + 1024)
-                .averageKeySize(14).create();
+        bare = ChronicleMap.of(CharSequence.class, LongValue.class)
+                .name("bare")
+                .entries((long) (size * 1.3) + 1024)
+                .averageKeySize(14)
+                .create();
         onHeap = new Object2LongOpenHashMap<>(size);
         LongValue v = Values.newHeapInstance(LongValue.class);
         for (int i = 0; i < size; i++) {
@@ -146,12 +165,17 @@ public class DomainIndexBenchmark {
     }
 
     static void writeSnapshot(Path dir, String[] domains) throws IOException {
-        Files.writeString(dir.resolve("User.csv"), "Id,Name,Email,IsActive\n0055g00000BENCHAAA,Bench Rep,"
-                + "rep@bench.example,true\n");
-        Files.writeString(dir.resolve("routing.yaml"), "version: 1\ndefault_team: t\nteams:\n  - id: t\n"
-                + "    members:\n      - user_id: 0055g00000BENCHAAA\n");
-        try (BufferedWriter w = new BufferedWriter(new java.io.OutputStreamWriter(
-                Files.newOutputStream(dir.resolve("Account.csv")), StandardCharsets.UTF_8), 1 << 20)) {
+        Files.writeString(
+                dir.resolve("User.csv"),
+                "Id,Name,Email,IsActive\n0055g00000BENCHAAA,Bench Rep," + "rep@bench.example,true\n");
+        Files.writeString(
+                dir.resolve("routing.yaml"),
+                "version: 1\ndefault_team: t\nteams:\n  - id: t\n"
+                        + "    members:\n      - user_id: 0055g00000BENCHAAA\n");
+        try (BufferedWriter w = new BufferedWriter(
+                new java.io.OutputStreamWriter(
+                        Files.newOutputStream(dir.resolve("Account.csv")), StandardCharsets.UTF_8),
+                1 << 20)) {
             w.write("Id,Name,Website,OwnerId\n");
             for (int i = 0; i < domains.length; i++) {
                 w.write("001B" + String.format("%014d", i) + ",Company " + i + ",https://www." + domains[i]

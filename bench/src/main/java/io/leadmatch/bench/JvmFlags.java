@@ -5,8 +5,7 @@ package io.leadmatch.bench;
  * JMH forks with a class path, not {@code -jar}, so the jar manifest's Add-Opens do not apply there.
  */
 final class JvmFlags {
-    private JvmFlags() {
-    }
+    private JvmFlags() {}
 
     static final String ANALYTICS_OFF = "-Dchronicle.analytics.disable=true";
     static final String O1 = "--add-opens=java.base/java.lang=ALL-UNNAMED";

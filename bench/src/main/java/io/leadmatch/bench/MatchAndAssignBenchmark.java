@@ -9,6 +9,15 @@ import io.leadmatch.engine.assign.AssignmentResult;
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.JournalConfig;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -23,16 +32,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * What assignment adds to a match: {@code match} and {@code matchAndAssign} on the same leads in the same run, with
@@ -57,8 +56,22 @@ import java.util.stream.Stream;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
-@Fork(value = 2, jvmArgsAppend = {JvmFlags.ANALYTICS_OFF, JvmFlags.O1, JvmFlags.O2, JvmFlags.O3, JvmFlags.O4,
-        JvmFlags.O5, JvmFlags.O6, JvmFlags.E1, JvmFlags.E2, JvmFlags.E3, JvmFlags.E4, "-Xmx2g"})
+@Fork(
+        value = 2,
+        jvmArgsAppend = {
+            JvmFlags.ANALYTICS_OFF,
+            JvmFlags.O1,
+            JvmFlags.O2,
+            JvmFlags.O3,
+            JvmFlags.O4,
+            JvmFlags.O5,
+            JvmFlags.O6,
+            JvmFlags.E1,
+            JvmFlags.E2,
+            JvmFlags.E3,
+            JvmFlags.E4,
+            "-Xmx2g"
+        })
 public class MatchAndAssignBenchmark {
     private static final String[] COUNTRIES = {"US", "DE", "JP", "FR", "CA", "AU", "GB", "BR"};
 
@@ -80,7 +93,8 @@ public class MatchAndAssignBenchmark {
     public void setUp() throws Exception {
         Path snapshot = Path.of(System.getProperty("leadmatch.snapshot", "examples/demo"));
         String base = System.getenv("LEADMATCH_BENCH_DATA_DIR"); // the environment reaches JMH's forks
-        data = base == null ? Files.createTempDirectory("leadmatch-bench-")
+        data = base == null
+                ? Files.createTempDirectory("leadmatch-bench-")
                 : Files.createTempDirectory(Path.of(base), "leadmatch-bench-");
         engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data)
                 .withJournal(JournalConfig.defaults().withFsync(FsyncPolicy.parse(fsync))));
@@ -89,8 +103,8 @@ public class MatchAndAssignBenchmark {
             chosen.addAll(ownerLeads(snapshot, 256));
         } else {
             for (int i = 0; i < 1024; i++) {
-                chosen.add(new Lead("", "person" + i + "@gmail.com", "", "", COUNTRIES[i % COUNTRIES.length], "",
-                        Map.of()));
+                chosen.add(new Lead(
+                        "", "person" + i + "@gmail.com", "", "", COUNTRIES[i % COUNTRIES.length], "", Map.of()));
             }
         }
         AssignmentRule expected = path.equals("owner") ? AssignmentRule.ACCOUNT_OWNER : AssignmentRule.ROUND_ROBIN;
@@ -112,8 +126,14 @@ public class MatchAndAssignBenchmark {
             if (cols.length < 3 || cols[2].isBlank()) {
                 continue;
             }
-            Lead lead = new Lead("", "jane@" + cols[2].replaceFirst("^https?://", "").replaceFirst("/.*$", ""), "",
-                    "", "", "", Map.of());
+            Lead lead = new Lead(
+                    "",
+                    "jane@" + cols[2].replaceFirst("^https?://", "").replaceFirst("/.*$", ""),
+                    "",
+                    "",
+                    "",
+                    "",
+                    Map.of());
             engine.matchAndAssign(lead, match, assignment);
             if (match.outcome() == Outcome.MATCHED && assignment.rule() == AssignmentRule.ACCOUNT_OWNER) {
                 out.add(lead);

@@ -8,6 +8,13 @@ import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.assign.AssignmentResult;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -21,14 +28,6 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
-
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real match path on the demo snapshot: normalize + index lookup + tie-break, reusing one result per thread
@@ -44,8 +43,22 @@ import java.util.concurrent.TimeUnit;
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Threads(1)
-@Fork(value = 1, jvmArgsAppend = {JvmFlags.ANALYTICS_OFF, JvmFlags.O1, JvmFlags.O2, JvmFlags.O3, JvmFlags.O4,
-        JvmFlags.O5, JvmFlags.O6, JvmFlags.E1, JvmFlags.E2, JvmFlags.E3, JvmFlags.E4, "-Xmx2g"})
+@Fork(
+        value = 1,
+        jvmArgsAppend = {
+            JvmFlags.ANALYTICS_OFF,
+            JvmFlags.O1,
+            JvmFlags.O2,
+            JvmFlags.O3,
+            JvmFlags.O4,
+            JvmFlags.O5,
+            JvmFlags.O6,
+            JvmFlags.E1,
+            JvmFlags.E2,
+            JvmFlags.E3,
+            JvmFlags.E4,
+            "-Xmx2g"
+        })
 public class MatchBenchmark {
     private LeadMatchEngine engine;
     private Lead[] leads;

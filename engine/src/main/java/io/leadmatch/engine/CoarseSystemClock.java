@@ -26,8 +26,7 @@ final class CoarseSystemClock extends Clock {
         ticker.start();
     }
 
-    private CoarseSystemClock() {
-    }
+    private CoarseSystemClock() {}
 
     private static void tick() {
         while (true) {

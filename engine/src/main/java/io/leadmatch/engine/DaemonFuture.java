@@ -10,8 +10,7 @@ import java.util.concurrent.CompletableFuture;
  * shared pool's (the common pool has one thread on 2 cores).
  */
 public final class DaemonFuture {
-    private DaemonFuture() {
-    }
+    private DaemonFuture() {}
 
     /** Runs {@code work} on a new daemon thread named {@code name}; the future completes with its outcome. */
     public static <T> CompletableFuture<T> supply(String name, Callable<T> work) {
@@ -20,13 +19,15 @@ public final class DaemonFuture {
 
     /** As {@link #supply}, completing {@code into} (made beforehand, e.g. to publish it before the work starts). */
     public static <T> CompletableFuture<T> supplyInto(CompletableFuture<T> into, String name, Callable<T> work) {
-        Thread t = new Thread(() -> {
-            try {
-                into.complete(work.call());
-            } catch (Throwable e) {
-                into.completeExceptionally(e);
-            }
-        }, name);
+        Thread t = new Thread(
+                () -> {
+                    try {
+                        into.complete(work.call());
+                    } catch (Throwable e) {
+                        into.completeExceptionally(e);
+                    }
+                },
+                name);
         t.setDaemon(true);
         t.start();
         return into;

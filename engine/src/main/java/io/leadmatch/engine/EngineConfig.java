@@ -4,7 +4,6 @@ import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.snapshot.CsvColumns;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
-
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -28,9 +27,16 @@ import java.util.Objects;
  * @param assignment      the journal's fsync policy and segment size (used with a data directory) and the
  *                        idempotency window for request ids
  */
-public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock,
-                           double maxSkippedRatio, PostgresSourceConfig postgres, Path routingFile,
-                           CsvColumns csvColumns, AssignmentSettings assignment) {
+public record EngineConfig(
+        Path snapshotDir,
+        Path dataDir,
+        MatchingConfig matching,
+        Clock clock,
+        double maxSkippedRatio,
+        PostgresSourceConfig postgres,
+        Path routingFile,
+        CsvColumns csvColumns,
+        AssignmentSettings assignment) {
     /** Default for {@link #maxSkippedRatio}: 5% of the rows. */
     public static final double DEFAULT_MAX_SKIPPED_RATIO = 0.05;
 
@@ -50,8 +56,14 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
     }
 
     /** With the Salesforce export's CSV header names and the default assignment settings. */
-    public EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matching, Clock clock, double maxSkippedRatio,
-                        PostgresSourceConfig postgres, Path routingFile) {
+    public EngineConfig(
+            Path snapshotDir,
+            Path dataDir,
+            MatchingConfig matching,
+            Clock clock,
+            double maxSkippedRatio,
+            PostgresSourceConfig postgres,
+            Path routingFile) {
         this(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile, null, null);
     }
 
@@ -62,8 +74,8 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
 
     /** This configuration with other assignment settings. */
     public EngineConfig withAssignment(AssignmentSettings settings) {
-        return new EngineConfig(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile,
-                csvColumns, settings);
+        return new EngineConfig(
+                snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile, csvColumns, settings);
     }
 
     /** A CSV source with the default skipped-row threshold. */
@@ -92,8 +104,8 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
         }
         for (Object k : ((Map<?, ?>) section).keySet()) {
             if (!"max_skipped_ratio".equals(k) && !"csv_columns".equals(k)) {
-                throw new SnapshotException(name, 0, "unknown key 'snapshot." + k
-                        + "' (allowed: csv_columns, max_skipped_ratio)");
+                throw new SnapshotException(
+                        name, 0, "unknown key 'snapshot." + k + "' (allowed: csv_columns, max_skipped_ratio)");
             }
         }
         Object v = ((Map<?, ?>) section).get("max_skipped_ratio");
@@ -101,8 +113,8 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
             return DEFAULT_MAX_SKIPPED_RATIO;
         }
         if (!(v instanceof Number) || !(((Number) v).doubleValue() >= 0 && ((Number) v).doubleValue() <= 1)) {
-            throw new SnapshotException(name, 0, "snapshot.max_skipped_ratio must be a number between 0 and 1, got "
-                    + v);
+            throw new SnapshotException(
+                    name, 0, "snapshot.max_skipped_ratio must be a number between 0 and 1, got " + v);
         }
         return ((Number) v).doubleValue();
     }
@@ -112,7 +124,9 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
      * {@code batch_interval_ms} (1..10000) and {@code segment_mb} (1..1024); defaults for what is absent.
      */
     public static JournalConfig parseJournal(Path leadmatchYaml) throws SnapshotException {
-        return journalSection(MatchingConfig.loadYaml(leadmatchYaml), leadmatchYaml.getFileName().toString());
+        return journalSection(
+                MatchingConfig.loadYaml(leadmatchYaml),
+                leadmatchYaml.getFileName().toString());
     }
 
     private static JournalConfig journalSection(Object root, String name) throws SnapshotException {
@@ -132,14 +146,16 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
                         c = c.withFsync(io.leadmatch.engine.journal.FsyncPolicy.parse(String.valueOf(v)));
                         break;
                     case "batch_interval_ms":
-                        c = new JournalConfig(c.fsync(), java.time.Duration.ofMillis(number(v, "journal." + e.getKey())),
+                        c = new JournalConfig(
+                                c.fsync(),
+                                java.time.Duration.ofMillis(number(v, "journal." + e.getKey())),
                                 c.segmentBytes());
                         break;
                     case "segment_mb":
                         long mb = number(v, "journal." + e.getKey());
                         if (mb < 1 || mb > 1024) {
-                            throw new IllegalArgumentException("journal.segment_mb must be between 1 and 1024, got "
-                                    + mb);
+                            throw new IllegalArgumentException(
+                                    "journal.segment_mb must be between 1 and 1024, got " + mb);
                         }
                         c = c.withSegmentBytes((int) (mb << 20));
                         break;
@@ -207,31 +223,40 @@ public record EngineConfig(Path snapshotDir, Path dataDir, MatchingConfig matchi
     public static CsvColumns parseCsvColumns(Path leadmatchYaml) throws SnapshotException {
         Object root = MatchingConfig.loadYaml(leadmatchYaml);
         Object section = root == null ? null : ((Map<?, ?>) root).get("snapshot");
-        return CsvColumns.parse(section instanceof Map<?, ?> m ? m.get("csv_columns") : null,
+        return CsvColumns.parse(
+                section instanceof Map<?, ?> m ? m.get("csv_columns") : null,
                 leadmatchYaml.getFileName().toString());
     }
 
     /** This configuration with other CSV header names. */
     public EngineConfig withCsvColumns(CsvColumns columns) {
-        return new EngineConfig(snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile,
-                columns, assignment);
+        return new EngineConfig(
+                snapshotDir, dataDir, matching, clock, maxSkippedRatio, postgres, routingFile, columns, assignment);
     }
 
     /** The defaults for a PostgreSQL replica, its routing.yaml and an optional data directory. */
     public static EngineConfig postgres(PostgresSourceConfig db, Path routingFile, Path dataDir) {
-        return new EngineConfig(null, dataDir, null, null, DEFAULT_MAX_SKIPPED_RATIO,
-                Objects.requireNonNull(db, "db"), routingFile);
+        return new EngineConfig(
+                null, dataDir, null, null, DEFAULT_MAX_SKIPPED_RATIO, Objects.requireNonNull(db, "db"), routingFile);
     }
 
     /** This configuration with another skipped-row threshold. */
     public EngineConfig withMaxSkippedRatio(double ratio) {
-        return new EngineConfig(snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile, csvColumns,
-                assignment);
+        return new EngineConfig(
+                snapshotDir, dataDir, matching, clock, ratio, postgres, routingFile, csvColumns, assignment);
     }
 
     /** This configuration reading the CRM from a PostgreSQL replica, with routing from {@code routingFile}. */
     public EngineConfig withPostgres(PostgresSourceConfig db, Path routingFile) {
-        return new EngineConfig(null, dataDir, matching, clock, maxSkippedRatio, Objects.requireNonNull(db, "db"),
-                routingFile, csvColumns, assignment);
+        return new EngineConfig(
+                null,
+                dataDir,
+                matching,
+                clock,
+                maxSkippedRatio,
+                Objects.requireNonNull(db, "db"),
+                routingFile,
+                csvColumns,
+                assignment);
     }
 }

@@ -6,8 +6,7 @@ package io.leadmatch.engine;
  * JavaScript), so any line can be pasted into a script.
  */
 public final class JsonText {
-    private JsonText() {
-    }
+    private JsonText() {}
 
     /** Appends {@code s} as a JSON string literal. */
     public static void quote(StringBuilder sb, String s) {

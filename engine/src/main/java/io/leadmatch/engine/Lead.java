@@ -13,8 +13,14 @@ import java.util.Map;
  * @param state      state or province code
  * @param attributes free-form attributes for territory rules
  */
-public record Lead(String requestId, String email, String website, String company, String country, String state,
-                   Map<String, String> attributes) {
+public record Lead(
+        String requestId,
+        String email,
+        String website,
+        String company,
+        String country,
+        String state,
+        Map<String, String> attributes) {
 
     /** Normalizes nulls to empty values. */
     public Lead {

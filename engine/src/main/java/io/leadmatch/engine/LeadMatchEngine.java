@@ -16,11 +16,10 @@ import io.leadmatch.engine.snapshot.ExportStamp;
 import io.leadmatch.engine.snapshot.IndexFingerprint;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.engine.snapshot.PostgresSnapshotReader;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.nio.file.Path;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The engine: one serving generation of CRM state, the matcher and the assigner. The server, the CLI and the
@@ -45,6 +44,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      */
     private final java.util.concurrent.CompletableFuture<MailboxProviders> mailboxLists =
             new java.util.concurrent.CompletableFuture<>();
+
     private final java.util.concurrent.atomic.AtomicBoolean mailboxListsStarted =
             new java.util.concurrent.atomic.AtomicBoolean();
     private final ProvisionalAccounts provisional;
@@ -60,8 +60,8 @@ public final class LeadMatchEngine implements AutoCloseable {
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
         io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: fingerprint, tables
         this.config = config;
-        boolean operatorLists = config.matching().freeEmailFile() != null
-                || config.matching().disposableEmailFile() != null;
+        boolean operatorLists =
+                config.matching().freeEmailFile() != null || config.matching().disposableEmailFile() != null;
         this.firstLoad = startFirstLoad(); // first: it needs no normalizer, whose Public Suffix List takes a while
         if (operatorLists || firstLoad == null) {
             startMailboxLists();
@@ -72,26 +72,33 @@ public final class LeadMatchEngine implements AutoCloseable {
             discardFirstLoad();
             throw e;
         }
-        this.provisional = config.dataDir() == null ? new ProvisionalAccounts()
+        this.provisional = config.dataDir() == null
+                ? new ProvisionalAccounts()
                 : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
         AssignmentSettings settings = config.assignment();
-        this.idempotency = new IdempotencyCache<>(config.clock(), settings.idempotencyRetention(),
-                settings.idempotencyMaxEntries());
+        this.idempotency = new IdempotencyCache<>(
+                config.clock(), settings.idempotencyRetention(), settings.idempotencyMaxEntries());
         if (config.dataDir() == null) {
             this.assigner = new Assigner(provisional, config.clock());
         } else {
             long started = System.nanoTime();
             try {
-                this.assigner = new Assigner(provisional, config.clock(), config.dataDir().resolve(JOURNAL),
-                        settings.journal(), idempotency);
+                this.assigner = new Assigner(
+                        provisional,
+                        config.clock(),
+                        config.dataDir().resolve(JOURNAL),
+                        settings.journal(),
+                        idempotency);
             } catch (RuntimeException | Error e) {
                 discardFirstLoad(); // e.g. the data directory is another process's: leave its files alone
                 provisional.close();
                 throw e;
             }
-            LOG.info("journal recovered in {} ms ({} request ids remembered)",
-                    (System.nanoTime() - started) / 1_000_000, idempotency.size());
+            LOG.info(
+                    "journal recovered in {} ms ({} request ids remembered)",
+                    (System.nanoTime() - started) / 1_000_000,
+                    idempotency.size());
         }
         try {
             if (operatorLists) {
@@ -106,15 +113,13 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** What the first {@link #reload} found persisted for the configured export (snapshot null: nothing usable). */
-    private record FirstLoad(Path dir, ExportId export, CrmSnapshot snapshot) {
-    }
+    private record FirstLoad(Path dir, ExportId export, CrmSnapshot snapshot) {}
 
     /**
      * An export's fingerprint, and the metadata of its files to remember it for once the data directory is this
      * process's (null: nothing to remember, it came from the stamp or the files changed while being read).
      */
-    private record ExportId(String fingerprint, String metadataToRecord) {
-    }
+    private record ExportId(String fingerprint, String metadataToRecord) {}
 
     /** The export's fingerprint: remembered for its files' unchanged metadata ({@link ExportStamp}), else read. */
     private ExportId exportId(Path dir) {
@@ -122,7 +127,8 @@ public final class LeadMatchEngine implements AutoCloseable {
         String meta = ExportStamp.metadata(dir);
         String fp = ExportStamp.recorded(stampFile(), meta);
         if (fp != null) {
-            LOG.info("snapshot fingerprint as recorded for its unchanged files ({} ms)",
+            LOG.info(
+                    "snapshot fingerprint as recorded for its unchanged files ({} ms)",
                     (System.nanoTime() - t0) / 1_000_000);
             return new ExportId(fp, null);
         }
@@ -133,7 +139,9 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     /** Where the export's fingerprint is remembered, or null without a data directory. */
     private Path stampFile() {
-        return config.dataDir() == null ? null : config.dataDir().resolve("index").resolve("export.stamp");
+        return config.dataDir() == null
+                ? null
+                : config.dataDir().resolve("index").resolve("export.stamp");
     }
 
     /**
@@ -196,7 +204,8 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     private void startMailboxLists() {
         if (mailboxListsStarted.compareAndSet(false, true)) {
-            DaemonFuture.supplyInto(mailboxLists, "mailbox-lists", () -> config.matching().mailboxes());
+            DaemonFuture.supplyInto(
+                    mailboxLists, "mailbox-lists", () -> config.matching().mailboxes());
         }
     }
 
@@ -211,7 +220,6 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     /** Subdirectory of the data directory holding the assignment journal. */
     public static final String JOURNAL = "journal";
-
 
     /** Loads the snapshot and returns a serving engine; fails without side effects on a bad snapshot. */
     public static LeadMatchEngine open(EngineConfig config) throws SnapshotException {
@@ -280,12 +288,14 @@ public final class LeadMatchEngine implements AutoCloseable {
             return out.toAssignment();
         }
         boolean[] fresh = new boolean[1];
-        Assignment a = idempotency.getOrCompute(lead.requestId(), () -> {
-            AssignmentResult out = decisions.get();
-            matchAndAssign(lead, match, out);
-            fresh[0] = true;
-            return out.toAssignment();
-        }).value();
+        Assignment a = idempotency
+                .getOrCompute(lead.requestId(), () -> {
+                    AssignmentResult out = decisions.get();
+                    matchAndAssign(lead, match, out);
+                    fresh[0] = true;
+                    return out.toAssignment();
+                })
+                .value();
         if (!fresh[0]) {
             match(lead, match);
             a = withAssigneeName(a);
@@ -315,8 +325,15 @@ public final class LeadMatchEngine implements AutoCloseable {
         CrmSnapshot s = acquire();
         try {
             int u = s.users().ordinalOf(a.assigneeId());
-            return u < 0 ? a : new Assignment(a.assignmentId(), a.rule(), a.teamId(), a.assigneeId(),
-                    s.users().name(u), a.explanation());
+            return u < 0
+                    ? a
+                    : new Assignment(
+                            a.assignmentId(),
+                            a.rule(),
+                            a.teamId(),
+                            a.assigneeId(),
+                            s.users().name(u),
+                            a.explanation());
         } finally {
             s.release();
         }
@@ -349,12 +366,15 @@ public final class LeadMatchEngine implements AutoCloseable {
         CrmSnapshot next;
         if (config.postgres() != null) {
             if (snapshotDir != null) {
-                throw new SnapshotException(snapshotDir.toString(), 0, "the engine reads postgres "
-                        + config.postgres().describe() + "; a snapshot directory cannot replace it");
+                throw new SnapshotException(
+                        snapshotDir.toString(),
+                        0,
+                        "the engine reads postgres " + config.postgres().describe()
+                                + "; a snapshot directory cannot replace it");
             }
             // A database has no cheap fingerprint to name a reusable index file after: build it off-heap.
-            next = PostgresSnapshotReader.load(config.postgres(), config.routingFile(), normalizer,
-                    DaemonFuture.await(mailboxes()), null, gen);
+            next = PostgresSnapshotReader.load(
+                    config.postgres(), config.routingFile(), normalizer, DaemonFuture.await(mailboxes()), null, gen);
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
             FirstLoad early = takeFirstLoad(dir);
@@ -364,8 +384,8 @@ public final class LeadMatchEngine implements AutoCloseable {
             if (early != null && early.snapshot() != null) {
                 next = early.snapshot();
             } else {
-                next = CsvSnapshotReader.load(dir, config.csvColumns(), normalizer, mailboxes(),
-                        indexFile(dir, exportFingerprint), gen);
+                next = CsvSnapshotReader.load(
+                        dir, config.csvColumns(), normalizer, mailboxes(), indexFile(dir, exportFingerprint), gen);
             }
         }
         try {
@@ -383,7 +403,8 @@ public final class LeadMatchEngine implements AutoCloseable {
         generation = gen;
         if (previous != null) {
             next.prepareLookups(); // a reload while serving: in the background right away
-            if (previous.index().file() != null && !previous.index().file().equals(next.index().file())) {
+            if (previous.index().file() != null
+                    && !previous.index().file().equals(next.index().file())) {
                 previous.index().deleteFileOnClose();
                 CsvSnapshotReader.deletePersistedTables(previous.index().file()); // read at start-up only
             }
@@ -391,10 +412,17 @@ public final class LeadMatchEngine implements AutoCloseable {
         } else if (next.index().file() != null) {
             deleteStaleIndexFiles(next.index().file());
         }
-        LOG.info("generation {}: {}{}", gen, next.report().summary(),
+        LOG.info(
+                "generation {}: {}{}",
+                gen,
+                next.report().summary(),
                 next.index().reused() ? " (index file reused: snapshot unchanged)" : "");
         if (config.dataDir() != null) {
-            writeReport(config.dataDir().resolve(REPORTS), next.report(), gen, next.index().reused(),
+            writeReport(
+                    config.dataDir().resolve(REPORTS),
+                    next.report(),
+                    gen,
+                    next.index().reused(),
                     config.clock().instant());
         }
         return next.report();
@@ -407,10 +435,15 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         MatchingConfig m = config.matching();
         // routing.yaml's junk domains and the free/disposable lists are folded into the index too.
-        String fingerprint = IndexFingerprint.of(exportFingerprint, "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
-                + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
-                + config.csvColumns().describe(), m.pslFile(),
-                dir.resolve(CsvSnapshotReader.ROUTING), m.freeEmailFile(), m.disposableEmailFile());
+        String fingerprint = IndexFingerprint.of(
+                exportFingerprint,
+                "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
+                        + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
+                        + config.csvColumns().describe(),
+                m.pslFile(),
+                dir.resolve(CsvSnapshotReader.ROUTING),
+                m.freeEmailFile(),
+                m.disposableEmailFile());
         return config.dataDir().resolve("index").resolve("domains-" + fingerprint + ".cm3");
     }
 
@@ -419,10 +452,19 @@ public final class LeadMatchEngine implements AutoCloseable {
         if (r.skippedRatio() <= config.maxSkippedRatio()) {
             return;
         }
-        String first = String.join("; ", r.warnings().subList(0, Math.min(3, r.warnings().size())));
-        throw new SnapshotException(r.source(), 0, String.format(java.util.Locale.ROOT,
-                "%d of %d rows skipped (%.1f%%), above the threshold %.1f%%; first problems: %s", r.rowsSkipped(),
-                r.rowsRead(), 100 * r.skippedRatio(), 100 * config.maxSkippedRatio(), first));
+        String first = String.join(
+                "; ", r.warnings().subList(0, Math.min(3, r.warnings().size())));
+        throw new SnapshotException(
+                r.source(),
+                0,
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%d of %d rows skipped (%.1f%%), above the threshold %.1f%%; first problems: %s",
+                        r.rowsSkipped(),
+                        r.rowsRead(),
+                        100 * r.skippedRatio(),
+                        100 * config.maxSkippedRatio(),
+                        first));
     }
 
     /** Frees a generation that was built but will not serve; its index file only if no generation uses it. */
@@ -438,15 +480,17 @@ public final class LeadMatchEngine implements AutoCloseable {
     public static final String REPORTS = "reports";
     /** Load reports kept in {@link #REPORTS}; older ones are deleted. */
     static final int REPORTS_KEPT = 100;
-    private static final java.time.format.DateTimeFormatter REPORT_TIME = java.time.format.DateTimeFormatter
-            .ofPattern("uuuuMMdd'T'HHmmssSSS'Z'").withZone(java.time.ZoneOffset.UTC);
+
+    private static final java.time.format.DateTimeFormatter REPORT_TIME = java.time.format.DateTimeFormatter.ofPattern(
+                    "uuuuMMdd'T'HHmmssSSS'Z'")
+            .withZone(java.time.ZoneOffset.UTC);
 
     /**
      * Writes {@code load-<generation>-<time>.json} and {@code latest.json}. A report that cannot be written is
      * logged, not fatal: the load itself succeeded and is serving.
      */
-    private static void writeReport(Path reports, LoadReport report, long gen, boolean indexReused,
-                                    java.time.Instant at) {
+    private static void writeReport(
+            Path reports, LoadReport report, long gen, boolean indexReused, java.time.Instant at) {
         String json = report.toJson(gen, indexReused, at);
         try {
             java.nio.file.Files.createDirectories(reports);
@@ -455,8 +499,11 @@ public final class LeadMatchEngine implements AutoCloseable {
             // Readers of latest.json never see a half-written file.
             Path tmp = reports.resolve("latest.json.tmp");
             java.nio.file.Files.writeString(tmp, json);
-            java.nio.file.Files.move(tmp, reports.resolve("latest.json"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            java.nio.file.Files.move(
+                    tmp,
+                    reports.resolve("latest.json"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             pruneReports(reports);
         } catch (java.io.IOException | RuntimeException e) {
             LOG.warn("cannot write the load report to {}: {}", reports, e.toString());
@@ -468,7 +515,9 @@ public final class LeadMatchEngine implements AutoCloseable {
         try (var files = java.nio.file.Files.list(reports)) {
             old = files.filter(p -> p.getFileName().toString().startsWith("load-")
                             && p.getFileName().toString().endsWith(".json"))
-                    .sorted(java.util.Comparator.comparing((Path p) -> p.toFile().lastModified()).reversed()
+                    .sorted(java.util.Comparator.comparing(
+                                    (Path p) -> p.toFile().lastModified())
+                            .reversed()
                             .thenComparing(java.util.Comparator.reverseOrder()))
                     .skip(REPORTS_KEPT)
                     .toList();
@@ -524,8 +573,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @param accountIds claimants in static tie-break order (the first wins when the request's country and state
      *                   do not decide)
      */
-    public record Conflict(String domain, java.util.List<String> accountIds) {
-    }
+    public record Conflict(String domain, java.util.List<String> accountIds) {}
 
     /** Every conflicting domain of the serving snapshot, in load order. */
     public java.util.List<Conflict> conflicts() {
@@ -565,8 +613,8 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @throws java.util.NoSuchElementException when the user is in no team
      * @throws IllegalArgumentException         when the arguments do not fit together (the message says what to send)
      */
-    public io.leadmatch.engine.assign.Availability setAvailability(String userId, boolean available,
-                                                                   java.time.Instant until, String reason) {
+    public io.leadmatch.engine.assign.Availability setAvailability(
+            String userId, boolean available, java.time.Instant until, String reason) {
         CrmSnapshot s = acquire();
         try {
             return assigner.setAvailability(s, userId, available, until, reason);
@@ -695,8 +743,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      * ({@code base}, null for a source without a fingerprint); otherwise the log is superseded (kept as
      * {@code account-changes.superseded.log}) and a new one starts on {@code base}.
      */
-    private CrmSnapshot withLoggedAccountChanges(CrmSnapshot loaded, String base, long gen)
-            throws SnapshotException {
+    private CrmSnapshot withLoggedAccountChanges(CrmSnapshot loaded, String base, long gen) throws SnapshotException {
         if (config.dataDir() == null) {
             return loaded; // changes are not durable without a data directory; a reload drops them
         }
@@ -712,13 +759,18 @@ public final class LeadMatchEngine implements AutoCloseable {
         for (int i = 0; i < batches.size(); i++) {
             CrmSnapshot d;
             try {
-                d = io.leadmatch.engine.snapshot.AccountChanges.apply(s, batches.get(i), normalizer, gen).snapshot();
+                d = io.leadmatch.engine.snapshot.AccountChanges.apply(s, batches.get(i), normalizer, gen)
+                        .snapshot();
             } catch (IllegalArgumentException e) {
                 if (s != loaded) {
                     s.release();
                 }
-                throw new SnapshotException(changeLog.file().toString(), 0, "batch " + (i + 1) + " of "
-                        + batches.size() + " no longer applies to the snapshot: " + e.getMessage(), e);
+                throw new SnapshotException(
+                        changeLog.file().toString(),
+                        0,
+                        "batch " + (i + 1) + " of " + batches.size() + " no longer applies to the snapshot: "
+                                + e.getMessage(),
+                        e);
             }
             if (s != loaded) {
                 s.release();
@@ -733,7 +785,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     private CrmSnapshot acquire() {
-        for (;;) {
+        for (; ; ) {
             CrmSnapshot s = current;
             if (s == null) {
                 throw new IllegalStateException("engine is closed");

@@ -3,10 +3,9 @@ package io.leadmatch.engine;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainIndex;
-import net.openhft.chronicle.core.values.LongValue;
-
 import java.util.ArrayList;
 import java.util.List;
+import net.openhft.chronicle.core.values.LongValue;
 
 /**
  * The answer to one match: outcome, account, derived domain, the index entry that matched, conflicts and the
@@ -42,9 +41,11 @@ public final class MatchResult {
     int accountOrdinal = -1;
     /** Set for provisional ids; CRM accounts resolve lazily from {@link #accounts} (one cache miss saved). */
     String accountId = "";
+
     AccountTable accounts;
     /** The account name, resolved, in a detached copy only. */
     private String detachedAccountName = "";
+
     final StringBuilder domain;
     final StringBuilder host;
     final StringBuilder matchedDomain;
@@ -54,6 +55,7 @@ public final class MatchResult {
     String tieBreak;
     /** Extra detail for the reason: a junk word, a failure reason, which input was used. */
     String detail = "";
+
     String source = "";
     long generation;
 

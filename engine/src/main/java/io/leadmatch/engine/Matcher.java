@@ -9,7 +9,6 @@ import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.JunkWords;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 
-
 /**
  * The match path: lead → domain → account. Read-only: it never changes state, so {@code Match} is a safe what-if.
  *
@@ -165,7 +164,8 @@ final class Matcher {
             r.source = "company";
             return null;
         }
-        return hits.length == 0 ? "; company name '" + lead.company().trim() + "' matches no account"
+        return hits.length == 0
+                ? "; company name '" + lead.company().trim() + "' matches no account"
                 : "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.length + " accounts)";
     }
 
@@ -241,7 +241,8 @@ final class Matcher {
         if (!country.isEmpty()) {
             if (!state.isEmpty()) {
                 for (int o : set) {
-                    if (accounts.country(o).equalsIgnoreCase(country) && accounts.state(o).equalsIgnoreCase(state)) {
+                    if (accounts.country(o).equalsIgnoreCase(country)
+                            && accounts.state(o).equalsIgnoreCase(state)) {
                         r.tieBreak = "billing country and state";
                         return o;
                     }

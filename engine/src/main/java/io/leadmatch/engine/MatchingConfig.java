@@ -3,11 +3,6 @@ package io.leadmatch.engine;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.domain.PublicSuffixList;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
@@ -17,6 +12,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
 
 /**
  * Matching settings from the server's {@code leadmatch.yaml} ({@code matching:} section), validated once.
@@ -37,10 +36,14 @@ import java.util.Set;
  * @param disposableEmailFile  disposable list replacing the bundled one (null: bundled)
  * @param requireWorkEmail     free-webmail leads are INVALID instead of FREE_EMAIL
  */
-public record MatchingConfig(Path pslFile, List<String> extraHostingSuffixes, Path freeEmailFile,
-                             Path disposableEmailFile, boolean requireWorkEmail) {
-    private static final Set<String> KEYS = Set.of("psl_file", "extra_hosting_suffixes", "free_email_file",
-            "disposable_email_file", "require_work_email");
+public record MatchingConfig(
+        Path pslFile,
+        List<String> extraHostingSuffixes,
+        Path freeEmailFile,
+        Path disposableEmailFile,
+        boolean requireWorkEmail) {
+    private static final Set<String> KEYS = Set.of(
+            "psl_file", "extra_hosting_suffixes", "free_email_file", "disposable_email_file", "require_work_email");
 
     public MatchingConfig {
         extraHostingSuffixes = extraHostingSuffixes == null ? List.of() : List.copyOf(extraHostingSuffixes);
@@ -68,8 +71,11 @@ public record MatchingConfig(Path pslFile, List<String> extraHostingSuffixes, Pa
         Map<?, ?> m = (Map<?, ?>) section;
         for (Object k : m.keySet()) {
             if (!KEYS.contains(String.valueOf(k))) {
-                throw new SnapshotException(name, 0, "unknown key 'matching." + k + "' (allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(KEYS)) + ")");
+                throw new SnapshotException(
+                        name,
+                        0,
+                        "unknown key 'matching." + k + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(KEYS))
+                                + ")");
             }
         }
         Path base = file.toAbsolutePath().getParent();
@@ -86,8 +92,12 @@ public record MatchingConfig(Path pslFile, List<String> extraHostingSuffixes, Pa
         if (rwe != null && !(rwe instanceof Boolean)) {
             throw new SnapshotException(name, 0, "matching.require_work_email must be true or false");
         }
-        return new MatchingConfig(path(base, m.get("psl_file"), name), extra, path(base, m.get("free_email_file"), name),
-                path(base, m.get("disposable_email_file"), name), Boolean.TRUE.equals(rwe));
+        return new MatchingConfig(
+                path(base, m.get("psl_file"), name),
+                extra,
+                path(base, m.get("free_email_file"), name),
+                path(base, m.get("disposable_email_file"), name),
+                Boolean.TRUE.equals(rwe));
     }
 
     /** A leadmatch.yaml's top-level mapping, or null when the file is empty. */
@@ -130,8 +140,8 @@ public record MatchingConfig(Path pslFile, List<String> extraHostingSuffixes, Pa
             PublicSuffixList psl = pslFile == null ? PublicSuffixList.bundled() : PublicSuffixList.load(pslFile);
             return DomainNormalizer.create(psl, extraHostingSuffixes);
         } catch (IOException | RuntimeException ex) {
-            throw new SnapshotException(String.valueOf(pslFile), 0, "cannot load Public Suffix List: "
-                    + ex.getMessage(), ex);
+            throw new SnapshotException(
+                    String.valueOf(pslFile), 0, "cannot load Public Suffix List: " + ex.getMessage(), ex);
         }
     }
 

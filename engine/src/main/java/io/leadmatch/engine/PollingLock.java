@@ -25,6 +25,7 @@ import java.util.concurrent.locks.LockSupport;
 public final class PollingLock {
     /** Longest single park of a waiter, in nanoseconds: the worst latency a release can go unnoticed. */
     static final long MAX_PARK_NANOS = 50_000;
+
     private static final int SPINS = 64;
     private static final int YIELDS = 16;
     private static final VarHandle STATE;

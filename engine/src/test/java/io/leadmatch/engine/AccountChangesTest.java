@@ -1,10 +1,16 @@
 package io.leadmatch.engine;
 
+import static io.leadmatch.engine.DemoSnapshot.CONTOSO;
+import static io.leadmatch.engine.DemoSnapshot.EXAMPLE_CORP;
+import static io.leadmatch.engine.DemoSnapshot.EXAMPLE_CORP_EMEA;
+import static io.leadmatch.engine.DemoSnapshot.GLOBEX_CORP;
+import static io.leadmatch.engine.DemoSnapshot.GLOBEX_GMBH;
+import static io.leadmatch.engine.DemoSnapshot.JUNK_ACCOUNT;
+import static io.leadmatch.engine.DemoSnapshot.user;
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.snapshot.AccountChange;
 import io.leadmatch.engine.snapshot.AccountChangeLog;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -14,15 +20,8 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static io.leadmatch.engine.DemoSnapshot.CONTOSO;
-import static io.leadmatch.engine.DemoSnapshot.EXAMPLE_CORP;
-import static io.leadmatch.engine.DemoSnapshot.EXAMPLE_CORP_EMEA;
-import static io.leadmatch.engine.DemoSnapshot.GLOBEX_CORP;
-import static io.leadmatch.engine.DemoSnapshot.GLOBEX_GMBH;
-import static io.leadmatch.engine.DemoSnapshot.JUNK_ACCOUNT;
-import static io.leadmatch.engine.DemoSnapshot.user;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * UpsertAccounts / DeleteAccounts at the engine: real snapshot files, a real data directory, restart = close and
@@ -60,9 +59,24 @@ class AccountChangesTest {
             assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@newco.io").outcome());
             long before = engine.generation();
             AccountChange.Result r = engine.upsertAccounts(List.of(
-                    account(NEWCO, "NewCo", "https://www.newco.io/about", user(3), "newco.de", " ", "eu.newco-group.com"),
-                    new AccountChange(NEWCO_SUB, "NewCo Labs", "labs.newco.io", List.of(), user(4), "Customer",
-                            "DE", "", NEWCO)));
+                    account(
+                            NEWCO,
+                            "NewCo",
+                            "https://www.newco.io/about",
+                            user(3),
+                            "newco.de",
+                            " ",
+                            "eu.newco-group.com"),
+                    new AccountChange(
+                            NEWCO_SUB,
+                            "NewCo Labs",
+                            "labs.newco.io",
+                            List.of(),
+                            user(4),
+                            "Customer",
+                            "DE",
+                            "",
+                            NEWCO)));
             assertEquals(2, r.inserted());
             assertEquals(0, r.updated());
             assertEquals(before + 1, r.generation());
@@ -74,14 +88,21 @@ class AccountChangesTest {
             assertMatches(engine, "jane@us.newco.io", NEWCO);
             AssignResult a = engine.matchAndAssign(Lead.ofEmail("", "bob@newco.io"));
             assertEquals(user(3), a.assignment().assigneeId());
-            assertEquals(NEWCO, engine.match(new Lead("", "", "", "NewCo Inc.", "", "", java.util.Map.of()))
-                    .accountId(), "the company-name fallback knows the new account");
+            assertEquals(
+                    NEWCO,
+                    engine.match(new Lead("", "", "", "NewCo Inc.", "", "", java.util.Map.of()))
+                            .accountId(),
+                    "the company-name fallback knows the new account");
         }
         try (LeadMatchEngine engine = open()) {
             assertTrue(engine.indexReused(), "the snapshot is unchanged: its index file is reused, changes replayed");
             assertMatches(engine, "jane@newco.io", NEWCO);
             assertMatches(engine, "jane@labs.newco.io", NEWCO_SUB);
-            assertEquals(user(3), engine.matchAndAssign(Lead.ofEmail("", "amy@newco.de")).assignment().assigneeId());
+            assertEquals(
+                    user(3),
+                    engine.matchAndAssign(Lead.ofEmail("", "amy@newco.de"))
+                            .assignment()
+                            .assigneeId());
         }
     }
 
@@ -89,16 +110,20 @@ class AccountChangesTest {
     void anUpdateReplacesTheAccountsDomainsAndOwnerAndKeepsOtherClaimants() throws Exception {
         try (LeadMatchEngine engine = open()) {
             assertMatches(engine, "jane@example-corp.com", EXAMPLE_CORP);
-            AccountChange.Result r = engine.upsertAccounts(List.of(
-                    account(EXAMPLE_CORP, "Example Corporation", "example-corp.net", user(5))));
+            AccountChange.Result r = engine.upsertAccounts(
+                    List.of(account(EXAMPLE_CORP, "Example Corporation", "example-corp.net", user(5))));
             assertEquals(1, r.updated());
-            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@example-corp.com").outcome(),
+            assertEquals(
+                    Outcome.NEW_ACCOUNT,
+                    match(engine, "jane@example-corp.com").outcome(),
                     "the old website no longer belongs to the account");
             assertMatches(engine, "jane@example-corp.net", EXAMPLE_CORP);
             assertMatches(engine, "jane@emea.example-corp.com", EXAMPLE_CORP_EMEA);
             AssignResult a = engine.matchAndAssign(Lead.ofEmail("", "joe@example-corp.net"));
             assertEquals(user(5), a.assignment().assigneeId());
-            assertTrue(a.assignment().explanation().contains("Example Corporation"), a.assignment().explanation());
+            assertTrue(
+                    a.assignment().explanation().contains("Example Corporation"),
+                    a.assignment().explanation());
         }
     }
 
@@ -109,13 +134,16 @@ class AccountChangesTest {
         try (LeadMatchEngine engine = open()) {
             assertTrue(engine.indexReused());
             engine.upsertAccounts(List.of(account(EXAMPLE_CORP, "Example Corp", "example-corp.net", user(1))));
-            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@example-corp.com").outcome());
+            assertEquals(
+                    Outcome.NEW_ACCOUNT, match(engine, "jane@example-corp.com").outcome());
             assertMatches(engine, "jane@example-corp.net", EXAMPLE_CORP);
             engine.deleteAccounts(List.of(CONTOSO));
-            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "amy@fabrikam.com").outcome(), "alias of a deleted account");
+            assertEquals(
+                    Outcome.NEW_ACCOUNT, match(engine, "amy@fabrikam.com").outcome(), "alias of a deleted account");
             // Changed twice: the second change must find the domains the first one gave.
             engine.upsertAccounts(List.of(account(EXAMPLE_CORP, "Example Corp", "example-corp.org", user(1))));
-            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@example-corp.net").outcome());
+            assertEquals(
+                    Outcome.NEW_ACCOUNT, match(engine, "jane@example-corp.net").outcome());
             assertMatches(engine, "jane@example-corp.org", EXAMPLE_CORP);
         }
     }
@@ -136,7 +164,8 @@ class AccountChangesTest {
             assertEquals(List.of(), globex.conflicts());
             assertFalse(engine.conflicts().stream().anyMatch(c -> c.domain().equals("globex.com")));
             assertEquals(Outcome.NEW_ACCOUNT, match(engine, "amy@contoso.com").outcome());
-            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "amy@fabrikam.com").outcome(), "alias of a deleted account");
+            assertEquals(
+                    Outcome.NEW_ACCOUNT, match(engine, "amy@fabrikam.com").outcome(), "alias of a deleted account");
 
             // The deleted account's id can come back (a CRM undelete), with its old ordinal.
             engine.upsertAccounts(List.of(account(CONTOSO, "Contoso", "contoso.com", user(6))));
@@ -152,15 +181,18 @@ class AccountChangesTest {
     @Test
     void aNewClaimantOfAnIndexedDomainMakesAConflictDecidedByTheTieBreak() throws Exception {
         try (LeadMatchEngine engine = open()) {
-            engine.upsertAccounts(List.of(new AccountChange(NEWCO, "Example Corp Germany", "example-corp.com",
-                    List.of(), user(3), "Prospect", "DE", "", "")));
+            engine.upsertAccounts(List.of(new AccountChange(
+                    NEWCO, "Example Corp Germany", "example-corp.com", List.of(), user(3), "Prospect", "DE", "", "")));
             MatchResult us = engine.match(new Lead("", "jane@example-corp.com", "", "", "US", "", java.util.Map.of()));
             assertEquals(EXAMPLE_CORP, us.accountId());
             assertEquals(List.of(NEWCO), us.conflicts());
             MatchResult de = engine.match(new Lead("", "jane@example-corp.com", "", "", "DE", "", java.util.Map.of()));
             assertEquals(NEWCO, de.accountId());
-            assertTrue(engine.conflicts().stream().anyMatch(c -> c.domain().equals("example-corp.com")
-                    && c.accountIds().equals(List.of(EXAMPLE_CORP, NEWCO))), engine.conflicts().toString());
+            assertTrue(
+                    engine.conflicts().stream()
+                            .anyMatch(c -> c.domain().equals("example-corp.com")
+                                    && c.accountIds().equals(List.of(EXAMPLE_CORP, NEWCO))),
+                    engine.conflicts().toString());
         }
     }
 
@@ -168,20 +200,31 @@ class AccountChangesTest {
     void aBadRowRejectsTheWholeBatchNamingTheRowAndNothingChangesOrIsLogged() throws Exception {
         try (LeadMatchEngine engine = open()) {
             long gen = engine.generation();
-            assertRejected(engine, List.of(account(NEWCO, "NewCo", "newco.io", user(3)),
-                    account(NEWCO_SUB, "Broken", "not a domain at all", user(3))),
+            assertRejected(
+                    engine,
+                    List.of(
+                            account(NEWCO, "NewCo", "newco.io", user(3)),
+                            account(NEWCO_SUB, "Broken", "not a domain at all", user(3))),
                     "accounts[1] (id " + NEWCO_SUB + "): website 'not a domain at all' has no domain");
-            assertRejected(engine, List.of(account(NEWCO, "NewCo", "newco.io", "0055g00000NOPE1AAA")),
+            assertRejected(
+                    engine,
+                    List.of(account(NEWCO, "NewCo", "newco.io", "0055g00000NOPE1AAA")),
                     "accounts[0] (id " + NEWCO + "): unknown owner 0055g00000NOPE1AAA");
             assertRejected(engine, List.of(account("", "NoId", "newco.io", user(3))), "accounts[0]: id is required");
-            assertRejected(engine, List.of(account("x'; drop", "Bad", "newco.io", user(3))),
-                    "is not a Salesforce id");
-            assertRejected(engine, List.of(account(NEWCO, "A", "newco.io", user(3)),
-                    account(NEWCO.substring(0, 15), "B", "newco.de", user(3))), "accounts[1]");
-            assertRejected(engine, List.of(new AccountChange(NEWCO, "Orphan", "newco.io", List.of(), user(3), "", "",
-                    "", "0015g00000NOPE2AAA")), "unknown parent 0015g00000NOPE2AAA");
-            IllegalArgumentException junk = assertThrows(IllegalArgumentException.class,
-                    () -> engine.deleteAccounts(List.of(JUNK_ACCOUNT)));
+            assertRejected(engine, List.of(account("x'; drop", "Bad", "newco.io", user(3))), "is not a Salesforce id");
+            assertRejected(
+                    engine,
+                    List.of(
+                            account(NEWCO, "A", "newco.io", user(3)),
+                            account(NEWCO.substring(0, 15), "B", "newco.de", user(3))),
+                    "accounts[1]");
+            assertRejected(
+                    engine,
+                    List.of(new AccountChange(
+                            NEWCO, "Orphan", "newco.io", List.of(), user(3), "", "", "", "0015g00000NOPE2AAA")),
+                    "unknown parent 0015g00000NOPE2AAA");
+            IllegalArgumentException junk =
+                    assertThrows(IllegalArgumentException.class, () -> engine.deleteAccounts(List.of(JUNK_ACCOUNT)));
             assertTrue(junk.getMessage().contains("junk.account_id"), junk.getMessage());
             assertThrows(IllegalArgumentException.class, () -> engine.upsertAccounts(List.of()));
             assertEquals(gen, engine.generation());
@@ -195,10 +238,12 @@ class AccountChangesTest {
     @Test
     void aFreeWebmailDomainIsAcceptedButNeverMatchesAnAccount() throws Exception {
         try (LeadMatchEngine engine = open()) {
-            AccountChange.Result r = engine.upsertAccounts(List.of(account(NEWCO, "NewCo", "newco.io", user(3),
-                    "gmail.com")));
+            AccountChange.Result r =
+                    engine.upsertAccounts(List.of(account(NEWCO, "NewCo", "newco.io", user(3), "gmail.com")));
             assertEquals(1, r.warnings().size(), r.warnings().toString());
-            assertTrue(r.warnings().get(0).contains("gmail.com is a free webmail domain"), r.warnings().toString());
+            assertTrue(
+                    r.warnings().get(0).contains("gmail.com is a free webmail domain"),
+                    r.warnings().toString());
             assertEquals(Outcome.FREE_EMAIL, match(engine, "jane@gmail.com").outcome());
         }
     }
@@ -212,7 +257,9 @@ class AccountChangesTest {
 
             SnapshotReloadTest.setExampleCorpOwner(snapshot, user(2)); // a new export
             engine.reload(null);
-            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@newco.io").outcome(),
+            assertEquals(
+                    Outcome.NEW_ACCOUNT,
+                    match(engine, "jane@newco.io").outcome(),
                     "the new export supersedes the changes made on the old one");
             assertTrue(Files.isRegularFile(data.resolve(AccountChangeLog.SUPERSEDED)), "kept for inspection");
             engine.upsertAccounts(List.of(account(NEWCO_SUB, "Other", "other-newco.io", user(3))));
@@ -236,7 +283,9 @@ class AccountChangesTest {
         Path users = snapshot.resolve("User.csv");
         Files.writeString(users, Files.readString(users).replace("Avery Whitfield", "Avery Whitfielt"));
         try (LeadMatchEngine engine = open()) {
-            assertEquals(Outcome.NEW_ACCOUNT, match(engine, "jane@newco.io").outcome(),
+            assertEquals(
+                    Outcome.NEW_ACCOUNT,
+                    match(engine, "jane@newco.io").outcome(),
                     "a new User.csv is a new export: it supersedes the changes");
         }
     }
@@ -258,7 +307,8 @@ class AccountChangesTest {
         bytes[(int) good - 3] ^= 0x55; // inside the first batch's payload, with a second batch after it
         Files.write(log, bytes);
         SnapshotException e = assertThrows(SnapshotException.class, this::open);
-        assertTrue(e.getMessage().contains(AccountChangeLog.FILE) && e.getMessage().contains("damaged batch 1"),
+        assertTrue(
+                e.getMessage().contains(AccountChangeLog.FILE) && e.getMessage().contains("damaged batch 1"),
                 e.getMessage());
     }
 
@@ -290,7 +340,8 @@ class AccountChangesTest {
                 workers.add(w);
             }
             for (int i = 1; i <= 30; i++) {
-                engine.upsertAccounts(List.of(account(NEWCO, "NewCo-" + i, "newco.io", user(1 + i % 2)),
+                engine.upsertAccounts(List.of(
+                        account(NEWCO, "NewCo-" + i, "newco.io", user(1 + i % 2)),
                         account(NEWCO_SUB, "Side-" + i, "side-" + i + ".io", user(3))));
             }
             done.set(true);

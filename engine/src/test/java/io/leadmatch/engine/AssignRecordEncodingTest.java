@@ -1,27 +1,22 @@
 package io.leadmatch.engine;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.assign.Explanation;
-import io.leadmatch.engine.journal.Journal;
-import io.leadmatch.engine.journal.PayloadWriter;
 import io.leadmatch.engine.journal.FsyncPolicy;
+import io.leadmatch.engine.journal.Journal;
 import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.journal.JournalLayout;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
+import io.leadmatch.engine.journal.PayloadWriter;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The compact ASSIGN record through the engine: the journal bytes a decision costs (every appended byte is paid
@@ -33,10 +28,12 @@ class AssignRecordEncodingTest {
     static final int OWNER_ROUTED_MAX = 96;
     /** Was 192 before the compact layout (112 now). */
     static final int ROUND_ROBIN_MAX = 112;
+
     static final String[] COUNTRIES = {"US", "DE", "JP", "FR", "CA", "", "AU", "GB"};
 
     @TempDir
     Path tmp;
+
     LeadMatchEngine engine;
     final ManualClock clock = new ManualClock(Instant.parse("2026-11-23T15:00:00Z"));
 
@@ -67,11 +64,12 @@ class AssignRecordEncodingTest {
         // Enough leads that the counters outgrow one varint byte.
         for (int i = 0; i < 2000; i++) {
             clock.advance(Duration.ofSeconds(1));
-            AssignResult r = engine.matchAndAssign(new Lead("", "person" + i + "@gmail.com", "", "",
-                    COUNTRIES[i % COUNTRIES.length], "", Map.of()));
+            AssignResult r = engine.matchAndAssign(
+                    new Lead("", "person" + i + "@gmail.com", "", "", COUNTRIES[i % COUNTRIES.length], "", Map.of()));
             assertEquals(AssignmentRule.ROUND_ROBIN, r.assignment().rule());
             if (i % 97 == 0 || i > 1990) {
-                roundRobin = Math.max(roundRobin, alignedSize(data, r.assignment().assignmentId()));
+                roundRobin =
+                        Math.max(roundRobin, alignedSize(data, r.assignment().assignmentId()));
             }
         }
         System.out.println("aligned ASSIGN record sizes: owner-routed " + owner + ", round robin " + roundRobin);
@@ -85,8 +83,14 @@ class AssignRecordEncodingTest {
         int suffixes = 0;
         int explicit = 0;
         // The domain itself, a parent key reached by the subdomain walk-up, an alias (another domain), none.
-        for (String email : new String[] {"jane@example-corp.com", "jane@sales.emea.example-corp.com",
-                "jane@shop.acme.myshopify.com", "x@contoso-labs.com", "someone@gmail.com", "x@unknown-co.dev"}) {
+        for (String email : new String[] {
+            "jane@example-corp.com",
+            "jane@sales.emea.example-corp.com",
+            "jane@shop.acme.myshopify.com",
+            "x@contoso-labs.com",
+            "someone@gmail.com",
+            "x@unknown-co.dev"
+        }) {
             AssignResult r = engine.matchAndAssign(new Lead("req-" + email, email, "", "", "", "", Map.of()));
             Explanation x = engine.explain(r.assignment().assignmentId()).orElseThrow();
             String domain = r.match().domain().toString();
@@ -109,12 +113,12 @@ class AssignRecordEncodingTest {
         Path data = tmp.resolve("old");
         Path dir = data.resolve(LeadMatchEngine.JOURNAL);
         // A pre-release ASSIGN record (type 2, 16-bit string headers) after a valid header.
-        try (Journal j = Journal.open(dir, JournalConfig.defaults().withFsync(FsyncPolicy.NONE), 1, r -> { })) {
+        try (Journal j = Journal.open(dir, JournalConfig.defaults().withFsync(FsyncPolicy.NONE), 1, r -> {})) {
             j.append((byte) 2, 0, new PayloadWriter(64).putShort(3).putLong(1));
         }
         var e = assertThrows(IllegalStateException.class, () -> open(data));
-        assertTrue(e.getMessage().contains("journal record 1") && e.getMessage().contains("pre-release"),
-                e.getMessage());
+        assertTrue(
+                e.getMessage().contains("journal record 1") && e.getMessage().contains("pre-release"), e.getMessage());
         engine = null;
     }
 
@@ -125,8 +129,11 @@ class AssignRecordEncodingTest {
         long sequence = Long.parseLong(assignmentId.substring("asg-".length()));
         Path dir = data.resolve(LeadMatchEngine.JOURNAL);
         long[] size = {-1};
-        Journal.scan(dir, sequence, sequence, r -> size[0] = JournalLayout.alignedLength(r.length()
-                - JournalLayout.HEADER_LENGTH));
+        Journal.scan(
+                dir,
+                sequence,
+                sequence,
+                r -> size[0] = JournalLayout.alignedLength(r.length() - JournalLayout.HEADER_LENGTH));
         if (size[0] < 0) {
             throw new AssertionError("no record " + sequence + " in " + dir);
         }

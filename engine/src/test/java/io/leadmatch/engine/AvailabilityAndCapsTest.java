@@ -1,22 +1,21 @@
 package io.leadmatch.engine;
 
+import static io.leadmatch.engine.DemoSnapshot.user;
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.assign.Availability;
 import io.leadmatch.engine.assign.TeamState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.NoSuchElementException;
-
-import static io.leadmatch.engine.DemoSnapshot.user;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Who can take a round-robin lead, through the engine with a manual clock: daily caps per local day, working hours
@@ -24,10 +23,10 @@ import static org.junit.jupiter.api.Assertions.*;
  * explanation when nobody can take the lead.
  */
 class AvailabilityAndCapsTest {
-    static final String LENA = user(10);   // New York, daily cap 2
-    static final String KEIKO = user(12);  // Tokyo, 09:00-17:00
-    static final String PETER = user(29);  // inactive in the CRM
-    static final String OWEN = user(13);   // the backup team
+    static final String LENA = user(10); // New York, daily cap 2
+    static final String KEIKO = user(12); // Tokyo, 09:00-17:00
+    static final String PETER = user(29); // inactive in the CRM
+    static final String OWEN = user(13); // the backup team
     static final String ROUTING = """
             version: 1
             junk:
@@ -58,6 +57,7 @@ class AvailabilityAndCapsTest {
 
     @TempDir
     Path tmp;
+
     ManualClock clock;
     LeadMatchEngine engine;
     int leads;
@@ -81,8 +81,10 @@ class AvailabilityAndCapsTest {
     }
 
     TeamState.Member member(String team, String userId) {
-        return engine.teamState(team).orElseThrow().members().stream().filter(m -> m.userId().equals(userId))
-                .findFirst().orElseThrow();
+        return engine.teamState(team).orElseThrow().members().stream()
+                .filter(m -> m.userId().equals(userId))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -205,14 +207,16 @@ class AvailabilityAndCapsTest {
     void badRequestsSayWhatToDo() {
         assertThrows(NoSuchElementException.class, () -> engine.adjustTurns("nope", KEIKO, 1));
         assertThrows(NoSuchElementException.class, () -> engine.adjustTurns("backup", KEIKO, 1));
-        IllegalArgumentException zero = assertThrows(IllegalArgumentException.class,
-                () -> engine.adjustTurns("sdr", KEIKO, 0));
+        IllegalArgumentException zero =
+                assertThrows(IllegalArgumentException.class, () -> engine.adjustTurns("sdr", KEIKO, 0));
         assertTrue(zero.getMessage().contains("positive gives extra turns"), zero.getMessage());
         assertThrows(IllegalArgumentException.class, () -> engine.adjustTurns("sdr", KEIKO, 10_001));
         assertThrows(NoSuchElementException.class, () -> engine.setAvailability(user(27), false, null, ""));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> engine.setAvailability(KEIKO, false, TOKYO_MORNING.minusSeconds(1), ""));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> engine.setAvailability(KEIKO, true, TOKYO_MORNING.plusSeconds(60), ""));
         assertThrows(IllegalArgumentException.class, () -> engine.setAvailability(" ", false, null, ""));
     }

@@ -9,8 +9,7 @@ import java.util.stream.Stream;
 
 /** The demo snapshot shipped in examples/demo, and copies of it for tests that change files. */
 public final class DemoSnapshot {
-    private DemoSnapshot() {
-    }
+    private DemoSnapshot() {}
 
     /** examples/demo, found from the module directory or the repo root. */
     public static Path dir() {
@@ -19,7 +18,8 @@ public final class DemoSnapshot {
                 return p.toAbsolutePath().normalize();
             }
         }
-        throw new IllegalStateException("examples/demo not found from " + Path.of("").toAbsolutePath());
+        throw new IllegalStateException(
+                "examples/demo not found from " + Path.of("").toAbsolutePath());
     }
 
     /** A copy of the demo snapshot in {@code target}, for tests that modify files. */

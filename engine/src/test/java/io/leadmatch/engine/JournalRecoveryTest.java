@@ -1,26 +1,25 @@
 package io.leadmatch.engine;
 
+import static io.leadmatch.engine.DemoSnapshot.user;
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.JournalConfig;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
-
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-
-import static io.leadmatch.engine.DemoSnapshot.user;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The journal through the engine: an engine that restarts — cleanly or abandoned as after a crash — continues
@@ -34,6 +33,7 @@ class JournalRecoveryTest {
 
     @TempDir
     Path tmp;
+
     final List<LeadMatchEngine> open = new ArrayList<>();
     ManualClock clock = new ManualClock(START);
 
@@ -51,7 +51,13 @@ class JournalRecoveryTest {
     }
 
     static Lead lead(int i) {
-        return new Lead(i % 3 == 0 ? "req-" + i : "", "person" + i + "@gmail.com", "", "", COUNTRIES[i % 8], "",
+        return new Lead(
+                i % 3 == 0 ? "req-" + i : "",
+                "person" + i + "@gmail.com",
+                "",
+                "",
+                COUNTRIES[i % 8],
+                "",
                 java.util.Map.of());
     }
 
@@ -123,8 +129,11 @@ class JournalRecoveryTest {
         assertSameState(a2, reference);
         for (int k = 0, i = 0; i < 400; i += 3, k++) {
             AssignResult again = a2.matchAndAssign(lead(i));
-            assertEquals(before.get(k).assignment().assignmentId(), again.assignment().assignmentId());
-            assertEquals(before.get(k).assignment().assigneeId(), again.assignment().assigneeId());
+            assertEquals(
+                    before.get(k).assignment().assignmentId(),
+                    again.assignment().assignmentId());
+            assertEquals(
+                    before.get(k).assignment().assigneeId(), again.assignment().assigneeId());
             assertFalse(again.assignment().assigneeName().isEmpty(), "name filled from the snapshot");
         }
         assertSameState(a2, reference); // the retries consumed no turn
@@ -214,7 +223,9 @@ class JournalRecoveryTest {
         assertEquals(6, pick.members().size());
         assertEquals("unavailable", pick.members().get(0).status(), "Lena set away");
         assertEquals("unavailable", pick.members().get(3).status(), "Yasmin set away");
-        assertEquals(1, pick.members().stream().filter(Explanation.MemberCheck::picked).count());
+        assertEquals(
+                1,
+                pick.members().stream().filter(Explanation.MemberCheck::picked).count());
         assertTrue(x.toJson().contains("\"assignment_id\":\"" + rr.assignment().assignmentId() + "\""), x.toJson());
 
         AssignResult owner = e.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com"));
@@ -245,7 +256,9 @@ class JournalRecoveryTest {
         assertEquals("inbound-sdr", fellBack.teamId());
         Explanation x = e.explain(fellBack.assignmentId()).orElseThrow();
         assertEquals("canada", x.territoryRule());
-        assertEquals(List.of("na-ae", "inbound-sdr"), x.picks().stream().map(Explanation.TeamPick::teamId).toList());
+        assertEquals(
+                List.of("na-ae", "inbound-sdr"),
+                x.picks().stream().map(Explanation.TeamPick::teamId).toList());
         assertEquals("inbound-sdr", x.teamId());
         assertEquals(fellBack.assigneeId(), x.assigneeId());
 
@@ -287,7 +300,8 @@ class JournalRecoveryTest {
     void explainNeedsADataDirectory() throws Exception {
         LeadMatchEngine e = LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, null, clock));
         open.add(e);
-        String id = e.matchAndAssign(Lead.ofEmail("", "a@gmail.com")).assignment().assignmentId();
+        String id =
+                e.matchAndAssign(Lead.ofEmail("", "a@gmail.com")).assignment().assignmentId();
         var ex = assertThrows(IllegalStateException.class, () -> e.explain(id));
         assertTrue(ex.getMessage().contains("--data-dir"), ex.getMessage());
     }
@@ -309,13 +323,19 @@ class JournalRecoveryTest {
         for (String row : rows) {
             assertTrue(row.startsWith("{\"seq\":") && row.endsWith("}"), row);
         }
-        long assignments = java.util.Arrays.stream(rows).filter(r -> r.contains("\"type\":\"assignment\"")).count();
+        long assignments = java.util.Arrays.stream(rows)
+                .filter(r -> r.contains("\"type\":\"assignment\""))
+                .count();
         assertEquals(50, assignments);
         assertTrue(out.toString().contains("\"assignment_id\":\"" + ids.get(49) + "\""));
-        assertTrue(rows[rows.length - 1].contains("\"type\":\"adjust_turns\"") && rows[rows.length - 1]
-                .contains("\"delta\":2"), rows[rows.length - 1]);
+        assertTrue(
+                rows[rows.length - 1].contains("\"type\":\"adjust_turns\"")
+                        && rows[rows.length - 1].contains("\"delta\":2"),
+                rows[rows.length - 1]);
         // The explanation of an export line is the one Explain gives.
-        String line = java.util.Arrays.stream(rows).filter(r -> r.contains("\"" + ids.get(7) + "\"")).findFirst()
+        String line = java.util.Arrays.stream(rows)
+                .filter(r -> r.contains("\"" + ids.get(7) + "\""))
+                .findFirst()
                 .orElseThrow();
         assertEquals(e.explain(ids.get(7)).orElseThrow().toJson(), line);
         StringBuilder tail = new StringBuilder();
@@ -335,8 +355,8 @@ class JournalRecoveryTest {
         assertTrue(e.getMessage().contains("always, batch or none"), e.getMessage());
         java.nio.file.Files.writeString(yaml, "journal:\n  fsnc: always\n");
         assertThrows(SnapshotException.class, () -> EngineConfig.parseJournal(yaml));
-        java.nio.file.Files.writeString(yaml, "assignment:\n  idempotency_retention_hours: 2\n"
-                + "  idempotency_max_entries: 5000\n");
+        java.nio.file.Files.writeString(
+                yaml, "assignment:\n  idempotency_retention_hours: 2\n" + "  idempotency_max_entries: 5000\n");
         var a = EngineConfig.parseAssignment(yaml);
         assertEquals(Duration.ofHours(2), a.idempotencyRetention());
         assertEquals(5000, a.idempotencyMaxEntries());

@@ -1,8 +1,8 @@
 package io.leadmatch.engine;
 
-import org.junit.jupiter.api.Test;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
 
 /** {@link JsonText}: the one JSON string escaping of load reports and the audit export. */
 class JsonTextTest {

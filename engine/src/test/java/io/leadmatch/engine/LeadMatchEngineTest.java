@@ -1,7 +1,13 @@
 package io.leadmatch.engine;
 
+import static io.leadmatch.engine.DemoSnapshot.*;
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.assign.TeamState;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -9,17 +15,11 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
-
-import static io.leadmatch.engine.DemoSnapshot.*;
-import static org.junit.jupiter.api.Assertions.*;
-
 /** The engine end to end on the demo snapshot: match paths, owner routing, round robin, reload. */
 class LeadMatchEngineTest {
     @TempDir
     static Path data;
+
     static LeadMatchEngine engine;
 
     @BeforeAll
@@ -38,13 +38,13 @@ class LeadMatchEngineTest {
 
     @ParameterizedTest(name = "{0} -> {1}")
     @CsvSource({
-            "jane@WWW.example-corp.com,        0015g00000A0001AAA, example-corp.com",
-            "Jane Doe <jane@example-corp.com>, 0015g00000A0001AAA, example-corp.com",
-            "jane@emea.example-corp.com,       0015g00000A0002AAA, emea.example-corp.com",
-            "bob@brightwater.co.uk,            0015g00000A0004AAA, brightwater.co.uk",
-            "bob@northwind.de,                 0015g00000A0005AAA, northwind.de",
-            "bob@hooli.com,                    0015g00000A0013AAA, hooli.com",
-            "BOB@HOOLI.XYZ,                    0015g00000A0013AAA, hooli.xyz",
+        "jane@WWW.example-corp.com,        0015g00000A0001AAA, example-corp.com",
+        "Jane Doe <jane@example-corp.com>, 0015g00000A0001AAA, example-corp.com",
+        "jane@emea.example-corp.com,       0015g00000A0002AAA, emea.example-corp.com",
+        "bob@brightwater.co.uk,            0015g00000A0004AAA, brightwater.co.uk",
+        "bob@northwind.de,                 0015g00000A0005AAA, northwind.de",
+        "bob@hooli.com,                    0015g00000A0013AAA, hooli.com",
+        "BOB@HOOLI.XYZ,                    0015g00000A0013AAA, hooli.xyz",
     })
     void matchesByEmailDomain(String email, String account, String matched) {
         MatchResult r = engine.match(lead(email, "", "", ""));
@@ -109,7 +109,8 @@ class LeadMatchEngineTest {
         assertEquals(JUNK_ACCOUNT, a.match().accountId());
         assertEquals(AssignmentRule.JUNK_QUEUE, a.assignment().rule());
         assertEquals(user(30), a.assignment().assigneeId());
-        assertEquals(Outcome.JUNK, engine.match(lead("jane@example.com", "", "", "")).outcome());
+        assertEquals(
+                Outcome.JUNK, engine.match(lead("jane@example.com", "", "", "")).outcome());
     }
 
     @Test
@@ -154,7 +155,9 @@ class LeadMatchEngineTest {
     void unknownDomainBecomesProvisionalAndStaysWithItsFirstRep() {
         MatchResult what = engine.match(lead("a@brand-new-startup.io", "", "", ""));
         assertEquals(Outcome.NEW_ACCOUNT, what.outcome());
-        assertEquals(Outcome.NEW_ACCOUNT, engine.match(lead("b@brand-new-startup.io", "", "", "")).outcome(),
+        assertEquals(
+                Outcome.NEW_ACCOUNT,
+                engine.match(lead("b@brand-new-startup.io", "", "", "")).outcome(),
                 "Match has no side effects");
 
         AssignResult first = engine.matchAndAssign(lead("a@brand-new-startup.io", "", "", ""));
@@ -186,9 +189,10 @@ class LeadMatchEngineTest {
             assertEquals(a.assignment().assignmentId(), again.assignment().assignmentId());
             assertEquals(a.assignment().assigneeId(), again.assignment().assigneeId());
         }
-        assertEquals(total, engine.teamState(a.assignment().teamId()).orElseThrow().totalAssigned());
-        AssignResult other = engine.matchAndAssign(new Lead("form-retry-2", "x@retry-co.com", "", "", "", "",
-                Map.of()));
+        assertEquals(
+                total, engine.teamState(a.assignment().teamId()).orElseThrow().totalAssigned());
+        AssignResult other =
+                engine.matchAndAssign(new Lead("form-retry-2", "x@retry-co.com", "", "", "", "", Map.of()));
         assertNotEquals(a.assignment().assignmentId(), other.assignment().assignmentId());
     }
 

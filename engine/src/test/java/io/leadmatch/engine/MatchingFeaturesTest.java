@@ -1,21 +1,20 @@
 package io.leadmatch.engine;
 
+import static io.leadmatch.engine.DemoSnapshot.*;
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.crm.CompanyNames;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.params.provider.MethodSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static io.leadmatch.engine.DemoSnapshot.*;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /** Company-name fallback, policies, provisional accounts across restarts and reloads, conflicts, bad input. */
 class MatchingFeaturesTest {
@@ -27,16 +26,18 @@ class MatchingFeaturesTest {
     }
 
     @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-            "The Acme Corp.      | acme",
-            "ACME, Inc           | acme",
-            "Acme S.A.           | acme",
-            "Müller Feinwerk GmbH| muller feinwerk",
-            "Harbor & Pine, LLC  | harbor and pine",
-            "O'Brien Ltd         | obrien",
-            "Inc                 | inc",
-            "'   '               | ''",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "The Acme Corp.      | acme",
+                "ACME, Inc           | acme",
+                "Acme S.A.           | acme",
+                "Müller Feinwerk GmbH| muller feinwerk",
+                "Harbor & Pine, LLC  | harbor and pine",
+                "O'Brien Ltd         | obrien",
+                "Inc                 | inc",
+                "'   '               | ''",
+            })
     void companyNamesNormalize(String raw, String expected) {
         assertEquals(expected, CompanyNames.normalize(raw));
     }
@@ -62,11 +63,13 @@ class MatchingFeaturesTest {
     @Test
     void ambiguousCompanyNameDoesNotMatch() throws Exception {
         Path dir = DemoSnapshot.copyTo(tmp.resolve("snap"));
-        Files.writeString(dir.resolve("Account.csv"), Files.readString(dir.resolve("Account.csv"))
-                + "\"0015g00000Z0001AAA\",\"Brightwater plc\",\"brightwater-energy.com\",\"0055g00000USR01AAA\","
-                + "\"\",\"Prospect\",\"GB\",\"\",\"\"\n"
-                + "\"0015g00000Z0002AAA\",\"BRIGHTWATER, Inc.\",\"brightwater-inc.com\",\"0055g00000USR01AAA\","
-                + "\"\",\"Prospect\",\"US\",\"\",\"\"\n");
+        Files.writeString(
+                dir.resolve("Account.csv"),
+                Files.readString(dir.resolve("Account.csv"))
+                        + "\"0015g00000Z0001AAA\",\"Brightwater plc\",\"brightwater-energy.com\",\"0055g00000USR01AAA\","
+                        + "\"\",\"Prospect\",\"GB\",\"\",\"\"\n"
+                        + "\"0015g00000Z0002AAA\",\"BRIGHTWATER, Inc.\",\"brightwater-inc.com\",\"0055g00000USR01AAA\","
+                        + "\"\",\"Prospect\",\"US\",\"\",\"\"\n");
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, null))) {
             MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater"));
             assertEquals(Outcome.FREE_EMAIL, r.outcome());
@@ -79,12 +82,14 @@ class MatchingFeaturesTest {
         Path yaml = tmp.resolve("leadmatch.yaml");
         Files.writeString(yaml, "matching:\n  require_work_email: true\n");
         MatchingConfig matching = MatchingConfig.parse(yaml);
-        try (LeadMatchEngine engine = LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, matching,
-                null))) {
+        try (LeadMatchEngine engine =
+                LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, matching, null))) {
             MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater Ltd"));
             assertEquals(Outcome.INVALID, r.outcome());
             assertTrue(r.reason().contains("work email is required"), r.reason());
-            assertEquals(Outcome.MATCHED, engine.match(lead("jane@example-corp.com", "", "")).outcome());
+            assertEquals(
+                    Outcome.MATCHED,
+                    engine.match(lead("jane@example-corp.com", "", "")).outcome());
         }
     }
 
@@ -103,8 +108,8 @@ class MatchingFeaturesTest {
     void extraHostingSuffixAndNewerPslFromConfig() throws Exception {
         Path yaml = tmp.resolve("leadmatch.yaml");
         Files.writeString(yaml, "matching:\n  extra_hosting_suffixes: [shops.example-host.net]\n");
-        try (LeadMatchEngine engine = LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null,
-                MatchingConfig.parse(yaml), null))) {
+        try (LeadMatchEngine engine =
+                LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, MatchingConfig.parse(yaml), null))) {
             MatchResult r = engine.match(lead("", "https://acme.shops.example-host.net/", ""));
             assertEquals("acme.shops.example-host.net", r.domain().toString(), r::reason);
         }
@@ -136,10 +141,14 @@ class MatchingFeaturesTest {
         Path data = tmp.resolve("data2");
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, data))) {
             engine.matchAndAssign(lead("a@soon-a-customer.com", "", ""));
-            assertEquals(Outcome.PROVISIONAL, engine.match(lead("b@soon-a-customer.com", "", "")).outcome());
-            Files.writeString(dir.resolve("Account.csv"), Files.readString(dir.resolve("Account.csv"))
-                    + "\"0015g00000Z0009AAA\",\"Soon A Customer\",\"soon-a-customer.com\",\"0055g00000USR04AAA\","
-                    + "\"\",\"Prospect\",\"US\",\"\",\"\"\n");
+            assertEquals(
+                    Outcome.PROVISIONAL,
+                    engine.match(lead("b@soon-a-customer.com", "", "")).outcome());
+            Files.writeString(
+                    dir.resolve("Account.csv"),
+                    Files.readString(dir.resolve("Account.csv"))
+                            + "\"0015g00000Z0009AAA\",\"Soon A Customer\",\"soon-a-customer.com\",\"0055g00000USR04AAA\","
+                            + "\"\",\"Prospect\",\"US\",\"\",\"\"\n");
             engine.reload(null);
             MatchResult r = engine.match(lead("c@soon-a-customer.com", "", ""));
             assertEquals(Outcome.MATCHED, r.outcome());
@@ -157,14 +166,18 @@ class MatchingFeaturesTest {
         }
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, data))) {
             assertTrue(engine.indexReused(), "unchanged snapshot: the file is reused");
-            assertEquals(EXAMPLE_CORP_EMEA, engine.match(lead("j@emea.example-corp.com", "", "")).accountId());
+            assertEquals(
+                    EXAMPLE_CORP_EMEA,
+                    engine.match(lead("j@emea.example-corp.com", "", "")).accountId());
             assertEquals(CONTOSO, engine.match(lead("j@fabrikam.com", "", "")).accountId());
         }
-        Files.writeString(dir.resolve("domain_aliases.csv"), Files.readString(dir.resolve("domain_aliases.csv"))
-                + "\"initech-labs.com\",\"initech.com\"\n");
+        Files.writeString(
+                dir.resolve("domain_aliases.csv"),
+                Files.readString(dir.resolve("domain_aliases.csv")) + "\"initech-labs.com\",\"initech.com\"\n");
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, data))) {
             assertFalse(engine.indexReused(), "changed snapshot: rebuilt");
-            assertEquals(INITECH, engine.match(lead("j@initech-labs.com", "", "")).accountId());
+            assertEquals(
+                    INITECH, engine.match(lead("j@initech-labs.com", "", "")).accountId());
         }
         try (var files = Files.list(data.resolve("index"))) {
             assertEquals(3, files.count(), "one index file, its marker and its tables; stale ones are deleted");
@@ -175,15 +188,29 @@ class MatchingFeaturesTest {
     void conflictsAreListed() throws Exception {
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
             List<LeadMatchEngine.Conflict> conflicts = engine.conflicts();
-            assertTrue(conflicts.contains(new LeadMatchEngine.Conflict("globex.com",
-                    List.of(GLOBEX_CORP, GLOBEX_GMBH))), conflicts.toString());
+            assertTrue(
+                    conflicts.contains(new LeadMatchEngine.Conflict("globex.com", List.of(GLOBEX_CORP, GLOBEX_GMBH))),
+                    conflicts.toString());
         }
     }
 
     static Stream<String> badInputs() {
-        return Stream.of("x".repeat(65_536), "jane@acme.com\u0000", "\uD800@acme.com", "jane@\uDC00acme.com",
-                "@@", "http://", "..", "127.0.0.1", "http://[::1]/", "jane@", "\t\n", "mailto:", "<>",
-                "a@b@c@", "@acme.com@");
+        return Stream.of(
+                "x".repeat(65_536),
+                "jane@acme.com\u0000",
+                "\uD800@acme.com",
+                "jane@\uDC00acme.com",
+                "@@",
+                "http://",
+                "..",
+                "127.0.0.1",
+                "http://[::1]/",
+                "jane@",
+                "\t\n",
+                "mailto:",
+                "<>",
+                "a@b@c@",
+                "@acme.com@");
     }
 
     @ParameterizedTest
@@ -194,7 +221,9 @@ class MatchingFeaturesTest {
             assertEquals(Outcome.INVALID, r.match().outcome(), r.match()::reason);
             assertFalse(r.match().reason().isBlank());
             assertEquals(AssignmentRule.UNASSIGNED, r.assignment().rule());
-            assertEquals(Outcome.MATCHED, engine.match(lead("jane@example-corp.com", "", "")).outcome());
+            assertEquals(
+                    Outcome.MATCHED,
+                    engine.match(lead("jane@example-corp.com", "", "")).outcome());
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.leadmatch.engine;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -9,8 +8,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A restart with an unchanged snapshot reads the tables persisted beside the index instead of parsing the export,
@@ -23,9 +22,15 @@ class PersistedTablesTest {
     /** Every account's domain, a subdomain, aliases, conflicts with tie-breaks, names, free mail, junk. */
     private static List<String> answers(LeadMatchEngine engine) throws Exception {
         List<String> out = new ArrayList<>();
-        List<String> emails = new ArrayList<>(List.of("j@emea.example-corp.com", "j@us.example-corp.com",
-                "j@fabrikam.com", "j@gmail.com", "test@acme.com", "j@nobody-here.io"));
-        for (String line : Files.readAllLines(DemoSnapshot.dir().resolve("Account.csv")).subList(1, 60)) {
+        List<String> emails = new ArrayList<>(List.of(
+                "j@emea.example-corp.com",
+                "j@us.example-corp.com",
+                "j@fabrikam.com",
+                "j@gmail.com",
+                "test@acme.com",
+                "j@nobody-here.io"));
+        for (String line :
+                Files.readAllLines(DemoSnapshot.dir().resolve("Account.csv")).subList(1, 60)) {
             String website = line.split("\",\"")[2];
             out.add(website);
             emails.add("j@" + website.replaceAll("^https?://", "").replaceAll("/.*$", ""));
@@ -33,8 +38,8 @@ class PersistedTablesTest {
         for (String email : emails) {
             for (String country : new String[] {"", "DE"}) {
                 MatchResult m = engine.match(new Lead("", email, "", "Globex GmbH", country, "", Map.of()));
-                out.add(email + " " + country + " -> " + m.outcome() + " " + m.accountId() + " " + m.conflicts()
-                        + " " + m.reason());
+                out.add(email + " " + country + " -> " + m.outcome() + " " + m.accountId() + " " + m.conflicts() + " "
+                        + m.reason());
             }
         }
         out.add(engine.conflicts().toString());
@@ -81,12 +86,16 @@ class PersistedTablesTest {
             try (Stream<Path> files = Files.list(data.resolve("index"))) {
                 before = files.map(p -> p.getFileName().toString()).sorted().toList();
             }
-            RuntimeException e = assertThrows(RuntimeException.class,
+            RuntimeException e = assertThrows(
+                    RuntimeException.class,
                     () -> LeadMatchEngine.open(EngineConfig.of(snapshot, data)).close());
-            assertTrue(String.valueOf(e.getMessage() + " " + e.getCause()).contains("another process or engine"),
+            assertTrue(
+                    String.valueOf(e.getMessage() + " " + e.getCause()).contains("another process or engine"),
                     e.toString());
             try (Stream<Path> files = Files.list(data.resolve("index"))) {
-                assertEquals(before, files.map(p -> p.getFileName().toString()).sorted().toList());
+                assertEquals(
+                        before,
+                        files.map(p -> p.getFileName().toString()).sorted().toList());
             }
             assertEquals(parsed, answers(engine));
         }
@@ -100,7 +109,9 @@ class PersistedTablesTest {
         List<String> parsed = firstStart();
         Path tables;
         try (Stream<Path> files = Files.list(data.resolve("index"))) {
-            tables = files.filter(p -> p.getFileName().toString().endsWith(".tables")).findFirst().orElseThrow();
+            tables = files.filter(p -> p.getFileName().toString().endsWith(".tables"))
+                    .findFirst()
+                    .orElseThrow();
         }
         byte[] bytes = Files.readAllBytes(tables);
         bytes[bytes.length / 2] ^= 1;
@@ -125,8 +136,11 @@ class PersistedTablesTest {
         Files.setLastModifiedTime(users, mtime);
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
             assertFalse(engine.indexReused());
-            assertEquals("Avery Whitfielt", engine.matchAndAssign(Lead.ofEmail("", "j@example-corp.com"))
-                    .assignment().assigneeName());
+            assertEquals(
+                    "Avery Whitfielt",
+                    engine.matchAndAssign(Lead.ofEmail("", "j@example-corp.com"))
+                            .assignment()
+                            .assigneeName());
         }
     }
 
@@ -143,10 +157,17 @@ class PersistedTablesTest {
             Files.writeString(users, Files.readString(users).replace("Avery Whitfield", "Avery Whitfielt"));
             engine.reload(null);
             assertFalse(engine.indexReused());
-            assertEquals(Outcome.FREE_EMAIL, engine.match(Lead.ofEmail("", "j@gmail.com")).outcome());
-            assertEquals(Outcome.DISPOSABLE_EMAIL, engine.match(Lead.ofEmail("", "j@mailinator.com")).outcome());
-            assertEquals("Avery Whitfielt", engine.matchAndAssign(Lead.ofEmail("", "j@example-corp.com"))
-                    .assignment().assigneeName());
+            assertEquals(
+                    Outcome.FREE_EMAIL,
+                    engine.match(Lead.ofEmail("", "j@gmail.com")).outcome());
+            assertEquals(
+                    Outcome.DISPOSABLE_EMAIL,
+                    engine.match(Lead.ofEmail("", "j@mailinator.com")).outcome());
+            assertEquals(
+                    "Avery Whitfielt",
+                    engine.matchAndAssign(Lead.ofEmail("", "j@example-corp.com"))
+                            .assignment()
+                            .assigneeName());
         }
     }
 
@@ -160,15 +181,22 @@ class PersistedTablesTest {
         MatchingConfig matching = new MatchingConfig(null, List.of(), free, null, false);
         EngineConfig config = new EngineConfig(snapshot, data, matching, java.time.Clock.systemUTC());
         try (LeadMatchEngine engine = LeadMatchEngine.open(config)) {
-            assertEquals(Outcome.FREE_EMAIL, engine.match(Lead.ofEmail("", "j@mail.example-webmail.io")).outcome());
-            assertNotEquals(Outcome.FREE_EMAIL, engine.match(Lead.ofEmail("", "j@gmail.com")).outcome());
+            assertEquals(
+                    Outcome.FREE_EMAIL,
+                    engine.match(Lead.ofEmail("", "j@mail.example-webmail.io")).outcome());
+            assertNotEquals(
+                    Outcome.FREE_EMAIL,
+                    engine.match(Lead.ofEmail("", "j@gmail.com")).outcome());
         }
         try (LeadMatchEngine engine = LeadMatchEngine.open(config)) {
             assertTrue(engine.indexReused());
-            assertEquals(Outcome.FREE_EMAIL, engine.match(Lead.ofEmail("", "j@mail.example-webmail.io")).outcome());
+            assertEquals(
+                    Outcome.FREE_EMAIL,
+                    engine.match(Lead.ofEmail("", "j@mail.example-webmail.io")).outcome());
         }
         Files.delete(free);
-        SnapshotException e = assertThrows(SnapshotException.class, () -> LeadMatchEngine.open(config).close());
+        SnapshotException e = assertThrows(
+                SnapshotException.class, () -> LeadMatchEngine.open(config).close());
         assertTrue(e.getMessage().contains("free.txt"), e.getMessage());
     }
 }

@@ -1,11 +1,10 @@
 package io.leadmatch.engine;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.assign.TeamState;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -17,8 +16,8 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * 8 threads × 100k assignments through {@link LeadMatchEngine#matchAndAssign} into one team: no assignment is
@@ -77,7 +76,8 @@ class RoundRobinConcurrencyTest {
             TeamState state = engine.teamState("pool").orElseThrow();
             assertEquals(n, state.totalAssigned());
             assertEquals(n, seen.values().stream().mapToLong(Long::longValue).sum());
-            long totalWeight = state.members().stream().mapToLong(TeamState.Member::weight).sum();
+            long totalWeight =
+                    state.members().stream().mapToLong(TeamState.Member::weight).sum();
             for (TeamState.Member m : state.members()) {
                 assertEquals(seen.getOrDefault(m.userId(), 0L), m.assigned(), m.userId());
                 double share = (double) n * m.weight() / totalWeight;

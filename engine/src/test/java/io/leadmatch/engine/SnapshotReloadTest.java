@@ -1,10 +1,11 @@
 package io.leadmatch.engine;
 
+import static io.leadmatch.engine.DemoSnapshot.EXAMPLE_CORP;
+import static io.leadmatch.engine.DemoSnapshot.user;
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.snapshot.LoadReport;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,10 +21,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
-
-import static io.leadmatch.engine.DemoSnapshot.EXAMPLE_CORP;
-import static io.leadmatch.engine.DemoSnapshot.user;
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Snapshot reloads: under concurrent load, the skipped-row threshold, and the JSON report in the data dir. */
 class SnapshotReloadTest {
@@ -43,8 +42,13 @@ class SnapshotReloadTest {
     static void appendAccountsWithoutId(Path snapshot, int n) throws IOException {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            sb.append("\"\",\"No Id ").append(i).append("\",\"noid-").append(i).append(".com\",\"")
-                    .append(user(1)).append("\",\"\",\"Prospect\",\"US\",\"\",\"\"\n");
+            sb.append("\"\",\"No Id ")
+                    .append(i)
+                    .append("\",\"noid-")
+                    .append(i)
+                    .append(".com\",\"")
+                    .append(user(1))
+                    .append("\",\"\",\"Prospect\",\"US\",\"\",\"\"\n");
         }
         Files.writeString(snapshot.resolve("Account.csv"), sb, StandardCharsets.UTF_8, StandardOpenOption.APPEND);
     }
@@ -64,42 +68,55 @@ class SnapshotReloadTest {
             List<Thread> workers = new ArrayList<>();
             for (int t = 0; t < 4; t++) {
                 int worker = t;
-                Thread w = new Thread(() -> {
-                    long lastTotal = 0;
-                    try {
-                        for (long i = 0; !done.get(); i++) {
-                            switch ((int) (i % 3)) {
-                                case 0: {
-                                    MatchResult m = engine.match(Lead.ofEmail("", "jane@example-corp.com"));
-                                    assertEquals(Outcome.MATCHED, m.outcome());
-                                    assertEquals(EXAMPLE_CORP, m.accountId());
-                                    assertTrue(ownerByGeneration.containsKey(m.generation()), m.toString());
-                                    break;
+                Thread w = new Thread(
+                        () -> {
+                            long lastTotal = 0;
+                            try {
+                                for (long i = 0; !done.get(); i++) {
+                                    switch ((int) (i % 3)) {
+                                        case 0: {
+                                            MatchResult m = engine.match(Lead.ofEmail("", "jane@example-corp.com"));
+                                            assertEquals(Outcome.MATCHED, m.outcome());
+                                            assertEquals(EXAMPLE_CORP, m.accountId());
+                                            assertTrue(ownerByGeneration.containsKey(m.generation()), m.toString());
+                                            break;
+                                        }
+                                        case 1: {
+                                            AssignResult r =
+                                                    engine.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com"));
+                                            assertEquals(
+                                                    AssignmentRule.ACCOUNT_OWNER,
+                                                    r.assignment().rule());
+                                            assertEquals(
+                                                    ownerByGeneration.get(
+                                                            r.match().generation()),
+                                                    r.assignment().assigneeId(),
+                                                    "generation " + r.match().generation());
+                                            ownerChecks.incrementAndGet();
+                                            break;
+                                        }
+                                        default: {
+                                            AssignResult r = engine.matchAndAssign(
+                                                    Lead.ofEmail("", "lead@rr-" + worker + "-" + i + ".com"));
+                                            assertEquals(
+                                                    AssignmentRule.ROUND_ROBIN,
+                                                    r.assignment().rule());
+                                            long total = engine.teamState("inbound-sdr")
+                                                    .orElseThrow()
+                                                    .totalAssigned();
+                                            assertTrue(
+                                                    total > lastTotal,
+                                                    "team total went from " + lastTotal + " to " + total);
+                                            lastTotal = total;
+                                        }
+                                    }
+                                    calls.incrementAndGet();
                                 }
-                                case 1: {
-                                    AssignResult r = engine.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com"));
-                                    assertEquals(AssignmentRule.ACCOUNT_OWNER, r.assignment().rule());
-                                    assertEquals(ownerByGeneration.get(r.match().generation()),
-                                            r.assignment().assigneeId(), "generation " + r.match().generation());
-                                    ownerChecks.incrementAndGet();
-                                    break;
-                                }
-                                default: {
-                                    AssignResult r = engine.matchAndAssign(
-                                            Lead.ofEmail("", "lead@rr-" + worker + "-" + i + ".com"));
-                                    assertEquals(AssignmentRule.ROUND_ROBIN, r.assignment().rule());
-                                    long total = engine.teamState("inbound-sdr").orElseThrow().totalAssigned();
-                                    assertTrue(total > lastTotal, "team total went from " + lastTotal + " to "
-                                            + total);
-                                    lastTotal = total;
-                                }
+                            } catch (Throwable e) {
+                                failures.add(e);
                             }
-                            calls.incrementAndGet();
-                        }
-                    } catch (Throwable e) {
-                        failures.add(e);
-                    }
-                }, "match-" + t);
+                        },
+                        "match-" + t);
                 w.start();
                 workers.add(w);
             }
@@ -122,8 +139,12 @@ class SnapshotReloadTest {
             assertTrue(failures.isEmpty(), () -> failures.size() + " failures, first: " + failures.peek());
             assertEquals(21, engine.generation());
             assertTrue(ownerChecks.get() > 20, "too few calls during the reloads: " + calls.get());
-            assertEquals(user(1), engine.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com")).assignment()
-                    .assigneeId(), "the last reload was of the original snapshot");
+            assertEquals(
+                    user(1),
+                    engine.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com"))
+                            .assignment()
+                            .assigneeId(),
+                    "the last reload was of the original snapshot");
         }
     }
 
@@ -142,40 +163,54 @@ class SnapshotReloadTest {
             assertEquals(2, engine.generation());
 
             SnapshotException e = assertThrows(SnapshotException.class, () -> engine.reload(many));
-            assertTrue(e.getMessage().matches(".*120 of \\d+ rows skipped \\(\\d+\\.\\d%\\), above the threshold "
-                    + "5\\.0%; first problems: .*Account\\.csv:\\d+: missing account Id.*"), e.getMessage());
+            assertTrue(
+                    e.getMessage()
+                            .matches(".*120 of \\d+ rows skipped \\(\\d+\\.\\d%\\), above the threshold "
+                                    + "5\\.0%; first problems: .*Account\\.csv:\\d+: missing account Id.*"),
+                    e.getMessage());
             assertEquals(2, engine.generation(), "serving generation unchanged");
             assertSame(fewReport, engine.report());
-            assertEquals(EXAMPLE_CORP, engine.match(Lead.ofEmail("", "jane@example-corp.com")).accountId());
+            assertEquals(
+                    EXAMPLE_CORP,
+                    engine.match(Lead.ofEmail("", "jane@example-corp.com")).accountId());
             try (Stream<Path> index = Files.list(data.resolve("index"))) {
-                assertEquals(1, index.filter(p -> p.toString().endsWith(".cm3")).count(),
+                assertEquals(
+                        1,
+                        index.filter(p -> p.toString().endsWith(".cm3")).count(),
                         "the rejected load's index file is deleted");
             }
         }
         // At start-up the same load fails; a more tolerant threshold accepts it.
-        SnapshotException e = assertThrows(SnapshotException.class,
-                () -> LeadMatchEngine.open(EngineConfig.of(many, null)));
+        SnapshotException e =
+                assertThrows(SnapshotException.class, () -> LeadMatchEngine.open(EngineConfig.of(many, null)));
         assertTrue(e.getMessage().contains("above the threshold"), e.getMessage());
-        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(many, null).withMaxSkippedRatio(0.5))) {
+        try (LeadMatchEngine engine =
+                LeadMatchEngine.open(EngineConfig.of(many, null).withMaxSkippedRatio(0.5))) {
             assertEquals(120, engine.report().rowsSkipped());
         }
-        assertThrows(IllegalArgumentException.class, () -> EngineConfig.of(good, null).withMaxSkippedRatio(1.5));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> EngineConfig.of(good, null).withMaxSkippedRatio(1.5));
     }
 
     @Test
     void everyLoadWritesItsReportAsJsonInTheDataDir() throws Exception {
         Path snap = DemoSnapshot.copyTo(tmp.resolve("snap"));
         // A website with quotes, a backslash and a newline: skipped, and its warning must stay valid JSON.
-        Files.writeString(snap.resolve("Account.csv"), "\"0015g00000QUOTEAAA\",\"Quote Co\",\"not a \"\"site\"\" \\\n"
-                + "second line\",\"" + user(1) + "\",\"\",\"Prospect\",\"US\",\"\",\"\"\n",
-                StandardCharsets.UTF_8, StandardOpenOption.APPEND);
+        Files.writeString(
+                snap.resolve("Account.csv"),
+                "\"0015g00000QUOTEAAA\",\"Quote Co\",\"not a \"\"site\"\" \\\n" + "second line\",\"" + user(1)
+                        + "\",\"\",\"Prospect\",\"US\",\"\",\"\"\n",
+                StandardCharsets.UTF_8,
+                StandardOpenOption.APPEND);
         Path data = tmp.resolve("data");
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snap, data))) {
             engine.reload(null);
             Path reports = data.resolve(LeadMatchEngine.REPORTS);
             String latest = Files.readString(reports.resolve("latest.json"));
             try (Stream<Path> files = Files.list(reports)) {
-                List<String> names = files.map(p -> p.getFileName().toString()).sorted().toList();
+                List<String> names =
+                        files.map(p -> p.getFileName().toString()).sorted().toList();
                 assertEquals(3, names.size(), names.toString());
                 assertEquals("latest.json", names.get(0));
                 names = names.subList(1, 3);

@@ -2,9 +2,6 @@ package io.leadmatch.server;
 
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.assign.Assigner;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -14,20 +11,30 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 
 /**
  * {@code leadmatch audit}: the assignment journal of a data directory as JSON lines (team memberships, every
  * assignment with its whole explanation, turn adjustments, availability changes). Reads the journal of a running
  * server without disturbing it; no server needed.
  */
-@Command(name = "audit", mixinStandardHelpOptions = true,
+@Command(
+        name = "audit",
+        mixinStandardHelpOptions = true,
         description = "Export the assignment journal of a data directory as JSON lines (one object per record).")
 final class AuditCommand implements Callable<Integer> {
-    @Option(names = "--data-dir", paramLabel = "DIR", defaultValue = "data",
+    @Option(
+            names = "--data-dir",
+            paramLabel = "DIR",
+            defaultValue = "data",
             description = "The server's data directory (default: ${DEFAULT-VALUE})")
     Path dataDir;
 
-    @Option(names = "--from", paramLabel = "SEQ", defaultValue = "1",
+    @Option(
+            names = "--from",
+            paramLabel = "SEQ",
+            defaultValue = "1",
             description = "First journal sequence to export (an assignment id asg-N is sequence N; default: 1)")
     long from;
 

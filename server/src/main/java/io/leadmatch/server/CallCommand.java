@@ -7,8 +7,8 @@ import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.leadmatch.proto.v1.AdjustTurnsRequest;
-import io.leadmatch.proto.v1.ExplainRequest;
 import io.leadmatch.proto.v1.DeleteAccountsRequest;
+import io.leadmatch.proto.v1.ExplainRequest;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
@@ -18,32 +18,41 @@ import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
 import io.leadmatch.proto.v1.SetOpenLeadsRequest;
 import io.leadmatch.proto.v1.UpsertAccountsRequest;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code leadmatch call METHOD JSON}: a minimal gRPC client for operators and the README, speaking the same JSON
  * as grpcurl. Exit code 0 on success, 1 on a gRPC error (printed with its status code), 2 on a bad request.
  */
-@Command(name = "call", mixinStandardHelpOptions = true,
+@Command(
+        name = "call",
+        mixinStandardHelpOptions = true,
         description = "Call a running server: Match, MatchAndAssign, ReloadSnapshot, GetTeamState, ListConflicts, "
                 + "SetAvailability, AdjustTurns, SetOpenLeads, Explain, UpsertAccounts or DeleteAccounts, with a JSON "
                 + "request; prints the JSON response.")
 final class CallCommand implements Callable<Integer> {
-    @Parameters(index = "0", paramLabel = "METHOD",
+    @Parameters(
+            index = "0",
+            paramLabel = "METHOD",
             description = "Match | MatchAndAssign | ReloadSnapshot | GetTeamState | ListConflicts | SetAvailability"
                     + " | AdjustTurns | SetOpenLeads | Explain | UpsertAccounts | DeleteAccounts")
     String method;
 
-    @Parameters(index = "1", paramLabel = "JSON", defaultValue = "{}",
+    @Parameters(
+            index = "1",
+            paramLabel = "JSON",
+            defaultValue = "{}",
             description = "Request as JSON, e.g. '{\"email\": \"jane@example-corp.com\"}'")
     String json;
 
-    @Option(names = "--target", paramLabel = "HOST:PORT", defaultValue = "localhost:50051",
+    @Option(
+            names = "--target",
+            paramLabel = "HOST:PORT",
+            defaultValue = "localhost:50051",
             description = "Server address (default: ${DEFAULT-VALUE})")
     String target;
 
@@ -52,45 +61,54 @@ final class CallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        ManagedChannel channel = NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        ManagedChannel channel =
+                NettyChannelBuilder.forTarget(target).usePlaintext().build();
         try {
             var lead = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
-            var admin = LeadMatchAdminGrpc.newBlockingStub(channel)
-                    .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+            var admin = LeadMatchAdminGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
             Message response;
             switch (method) {
                 case "Match":
                     response = lead.match(parse(MatchRequest.newBuilder()).build());
                     break;
                 case "MatchAndAssign":
-                    response = lead.matchAndAssign(parse(MatchRequest.newBuilder()).build());
+                    response =
+                            lead.matchAndAssign(parse(MatchRequest.newBuilder()).build());
                     break;
                 case "ReloadSnapshot":
-                    response = admin.reloadSnapshot(parse(ReloadSnapshotRequest.newBuilder()).build());
+                    response = admin.reloadSnapshot(
+                            parse(ReloadSnapshotRequest.newBuilder()).build());
                     break;
                 case "GetTeamState":
-                    response = admin.getTeamState(parse(GetTeamStateRequest.newBuilder()).build());
+                    response = admin.getTeamState(
+                            parse(GetTeamStateRequest.newBuilder()).build());
                     break;
                 case "ListConflicts":
-                    response = admin.listConflicts(parse(ListConflictsRequest.newBuilder()).build());
+                    response = admin.listConflicts(
+                            parse(ListConflictsRequest.newBuilder()).build());
                     break;
                 case "SetAvailability":
-                    response = admin.setAvailability(parse(SetAvailabilityRequest.newBuilder()).build());
+                    response = admin.setAvailability(
+                            parse(SetAvailabilityRequest.newBuilder()).build());
                     break;
                 case "AdjustTurns":
-                    response = admin.adjustTurns(parse(AdjustTurnsRequest.newBuilder()).build());
+                    response = admin.adjustTurns(
+                            parse(AdjustTurnsRequest.newBuilder()).build());
                     break;
                 case "Explain":
                     response = admin.explain(parse(ExplainRequest.newBuilder()).build());
                     break;
                 case "SetOpenLeads":
-                    response = admin.setOpenLeads(parse(SetOpenLeadsRequest.newBuilder()).build());
+                    response = admin.setOpenLeads(
+                            parse(SetOpenLeadsRequest.newBuilder()).build());
                     break;
                 case "UpsertAccounts":
-                    response = admin.upsertAccounts(parse(UpsertAccountsRequest.newBuilder()).build());
+                    response = admin.upsertAccounts(
+                            parse(UpsertAccountsRequest.newBuilder()).build());
                     break;
                 case "DeleteAccounts":
-                    response = admin.deleteAccounts(parse(DeleteAccountsRequest.newBuilder()).build());
+                    response = admin.deleteAccounts(
+                            parse(DeleteAccountsRequest.newBuilder()).build());
                     break;
                 default:
                     System.err.println("leadmatch call: unknown method '" + method + "' (Match, MatchAndAssign,"
@@ -98,13 +116,15 @@ final class CallCommand implements Callable<Integer> {
                             + " SetOpenLeads, Explain, UpsertAccounts, DeleteAccounts)");
                     return 2;
             }
-            System.out.println(JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));
+            System.out.println(
+                    JsonFormat.printer().alwaysPrintFieldsWithNoPresence().print(response));
             return 0;
         } catch (InvalidProtocolBufferException e) {
             System.err.println("leadmatch call: bad JSON request: " + e.getMessage());
             return 2;
         } catch (StatusRuntimeException e) {
-            System.err.println("leadmatch call: " + e.getStatus().getCode() + ": " + e.getStatus().getDescription());
+            System.err.println("leadmatch call: " + e.getStatus().getCode() + ": "
+                    + e.getStatus().getDescription());
             return 1;
         } finally {
             channel.shutdownNow();

@@ -7,25 +7,24 @@ import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.snapshot.AccountChange;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.proto.v1.AccountChangesResponse;
-import io.leadmatch.proto.v1.DeleteAccountsRequest;
-import io.leadmatch.proto.v1.UpsertAccountsRequest;
 import io.leadmatch.proto.v1.AdjustTurnsRequest;
 import io.leadmatch.proto.v1.AdjustTurnsResponse;
+import io.leadmatch.proto.v1.ConflictingDomain;
+import io.leadmatch.proto.v1.DeleteAccountsRequest;
 import io.leadmatch.proto.v1.ExplainRequest;
 import io.leadmatch.proto.v1.ExplainResponse;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
-import io.leadmatch.proto.v1.SetAvailabilityRequest;
-import io.leadmatch.proto.v1.SetOpenLeadsRequest;
-import io.leadmatch.proto.v1.SetOpenLeadsResponse;
-import io.leadmatch.proto.v1.SetAvailabilityResponse;
-import io.leadmatch.proto.v1.ConflictingDomain;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.ListConflictsRequest;
 import io.leadmatch.proto.v1.ListConflictsResponse;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotResponse;
+import io.leadmatch.proto.v1.SetAvailabilityRequest;
+import io.leadmatch.proto.v1.SetAvailabilityResponse;
+import io.leadmatch.proto.v1.SetOpenLeadsRequest;
+import io.leadmatch.proto.v1.SetOpenLeadsResponse;
 import io.leadmatch.proto.v1.TeamState;
-
+import io.leadmatch.proto.v1.UpsertAccountsRequest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.NoSuchElementException;
@@ -62,14 +61,17 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
     @Override
     public void getTeamState(GetTeamStateRequest request, StreamObserver<TeamState> out) {
         if (request.getTeamId().isBlank()) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("team_id is required; teams: "
-                    + String.join(", ", engine.teamIds())).asRuntimeException());
+            out.onError(Status.INVALID_ARGUMENT
+                    .withDescription("team_id is required; teams: " + String.join(", ", engine.teamIds()))
+                    .asRuntimeException());
             return;
         }
         var state = engine.teamState(request.getTeamId());
         if (state.isEmpty()) {
-            out.onError(Status.NOT_FOUND.withDescription("no team '" + request.getTeamId() + "'; teams: "
-                    + String.join(", ", engine.teamIds())).asRuntimeException());
+            out.onError(Status.NOT_FOUND
+                    .withDescription(
+                            "no team '" + request.getTeamId() + "'; teams: " + String.join(", ", engine.teamIds()))
+                    .asRuntimeException());
             return;
         }
         out.onNext(ProtoMapping.teamState(state.get()));
@@ -79,7 +81,8 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
     @Override
     public void listConflicts(ListConflictsRequest request, StreamObserver<ListConflictsResponse> out) {
         if (request.getLimit() < 0) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("limit must be ≥ 0").asRuntimeException());
+            out.onError(
+                    Status.INVALID_ARGUMENT.withDescription("limit must be ≥ 0").asRuntimeException());
             return;
         }
         var conflicts = engine.conflicts();
@@ -95,24 +98,34 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
     @Override
     public void setAvailability(SetAvailabilityRequest request, StreamObserver<SetAvailabilityResponse> out) {
         if (!request.hasAvailable()) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("available is required: false makes the user"
-                    + " unavailable (optionally until until_millis), true ends an absence").asRuntimeException());
+            out.onError(Status.INVALID_ARGUMENT
+                    .withDescription("available is required: false makes the user"
+                            + " unavailable (optionally until until_millis), true ends an absence")
+                    .asRuntimeException());
             return;
         }
         if (request.getUntilMillis() < 0) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("until_millis must be epoch milliseconds in the"
-                    + " future, or 0 for until further notice").asRuntimeException());
+            out.onError(Status.INVALID_ARGUMENT
+                    .withDescription(
+                            "until_millis must be epoch milliseconds in the" + " future, or 0 for until further notice")
+                    .asRuntimeException());
             return;
         }
         Instant until = request.getUntilMillis() == 0 ? null : Instant.ofEpochMilli(request.getUntilMillis());
-        answer(out, () -> ProtoMapping.availability(engine.setAvailability(request.getUserId(),
-                request.getAvailable(), until, request.getReason())));
+        answer(
+                out,
+                () -> ProtoMapping.availability(engine.setAvailability(
+                        request.getUserId(), request.getAvailable(), until, request.getReason())));
     }
 
     @Override
     public void adjustTurns(AdjustTurnsRequest request, StreamObserver<AdjustTurnsResponse> out) {
-        answer(out, () -> AdjustTurnsResponse.newBuilder().setMember(ProtoMapping.memberState(
-                engine.adjustTurns(request.getTeamId(), request.getUserId(), request.getDelta()))).build());
+        answer(
+                out,
+                () -> AdjustTurnsResponse.newBuilder()
+                        .setMember(ProtoMapping.memberState(
+                                engine.adjustTurns(request.getTeamId(), request.getUserId(), request.getDelta())))
+                        .build());
     }
 
     /**
@@ -138,22 +151,26 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
     public void explain(ExplainRequest request, StreamObserver<ExplainResponse> out) {
         String id = request.getAssignmentId().strip();
         if (id.isEmpty()) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("assignment_id is required (the assignment_id of an "
-                    + "AssignResponse, e.g. asg-42)").asRuntimeException());
+            out.onError(Status.INVALID_ARGUMENT
+                    .withDescription(
+                            "assignment_id is required (the assignment_id of an " + "AssignResponse, e.g. asg-42)")
+                    .asRuntimeException());
             return;
         }
         try {
             var e = engine.explain(id);
             if (e.isEmpty()) {
-                out.onError(Status.NOT_FOUND.withDescription("no journaled assignment " + id
-                        + " (ids look like asg-42; the journal keeps every assignment of this data dir)")
+                out.onError(Status.NOT_FOUND
+                        .withDescription("no journaled assignment " + id
+                                + " (ids look like asg-42; the journal keeps every assignment of this data dir)")
                         .asRuntimeException());
                 return;
             }
             out.onNext(ProtoMapping.explanation(e.get()));
             out.onCompleted();
         } catch (IllegalStateException e) {
-            out.onError(Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
+            out.onError(
+                    Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
         } catch (RuntimeException e) {
             out.onError(Status.INTERNAL.withDescription("explain failed: " + e).asRuntimeException());
         }
@@ -161,9 +178,13 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
 
     @Override
     public void setOpenLeads(SetOpenLeadsRequest request, StreamObserver<SetOpenLeadsResponse> out) {
-        answer(out, () -> SetOpenLeadsResponse.newBuilder().setUserId(request.getUserId())
-                .setOpenLeads(request.getOpenLeads())
-                .addAllTeamIds(engine.setOpenLeads(request.getUserId(), request.getOpenLeads())).build());
+        answer(
+                out,
+                () -> SetOpenLeadsResponse.newBuilder()
+                        .setUserId(request.getUserId())
+                        .setOpenLeads(request.getOpenLeads())
+                        .addAllTeamIds(engine.setOpenLeads(request.getUserId(), request.getOpenLeads()))
+                        .build());
     }
 
     // ---- Incremental account changes ----
@@ -184,10 +205,12 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
             out.onNext(ProtoMapping.accountChangesResponse(call.apply()));
             out.onCompleted();
         } catch (IllegalArgumentException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription("batch rejected, nothing changed: " + e.getMessage())
+            out.onError(Status.INVALID_ARGUMENT
+                    .withDescription("batch rejected, nothing changed: " + e.getMessage())
                     .asRuntimeException());
         } catch (java.io.IOException e) {
-            out.onError(Status.UNAVAILABLE.withDescription("batch not applied: cannot write the change log: " + e)
+            out.onError(Status.UNAVAILABLE
+                    .withDescription("batch not applied: cannot write the change log: " + e)
                     .asRuntimeException());
         }
     }

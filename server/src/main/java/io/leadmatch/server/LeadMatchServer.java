@@ -16,7 +16,6 @@ import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
-
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -45,8 +44,7 @@ public final class LeadMatchServer {
     /** A server whose calls wait for an engine: {@link #serve} hands it in (before or after {@link #start()}). */
     @SuppressWarnings("deprecation") // v1alpha reflection: still what many grpcurl versions ask for first
     public LeadMatchServer(ServerBuilder<?> builder) {
-        this.server = builder
-                .addService(forwarding(LeadMatchGrpc.getServiceDescriptor()))
+        this.server = builder.addService(forwarding(LeadMatchGrpc.getServiceDescriptor()))
                 .addService(forwarding(LeadMatchAdminGrpc.getServiceDescriptor()))
                 .addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
@@ -70,8 +68,8 @@ public final class LeadMatchServer {
             throw new IllegalStateException("the server already serves an engine");
         }
         Map<String, ServerMethodDefinition<?, ?>> real = new HashMap<>();
-        for (ServerServiceDefinition d : List.of(new LeadMatchService(engine).bindService(),
-                new LeadMatchAdminService(engine).bindService())) {
+        for (ServerServiceDefinition d :
+                List.of(new LeadMatchService(engine).bindService(), new LeadMatchAdminService(engine).bindService())) {
             for (ServerMethodDefinition<?, ?> m : d.getMethods()) {
                 real.put(m.getMethodDescriptor().getFullMethodName(), m);
             }
@@ -123,10 +121,10 @@ public final class LeadMatchServer {
             if (t != null) {
                 return t.startCall(call, headers);
             }
-            call.close(Status.UNAVAILABLE.withDescription("leadmatch is loading its snapshot; retry shortly"),
+            call.close(
+                    Status.UNAVAILABLE.withDescription("leadmatch is loading its snapshot; retry shortly"),
                     new Metadata());
-            return new ServerCall.Listener<>() {
-            };
+            return new ServerCall.Listener<>() {};
         }
     }
 

@@ -47,7 +47,8 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
             result = new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m));
         } catch (RuntimeException e) {
             LOG.error("matchAndAssign failed for request_id={}", request.getRequestId(), e);
-            out.onError(Status.INTERNAL.withDescription("assignment failed: " + e).asRuntimeException());
+            out.onError(
+                    Status.INTERNAL.withDescription("assignment failed: " + e).asRuntimeException());
             return;
         }
         out.onNext(ProtoMapping.assignResponse(request.getRequestId(), result));
@@ -69,7 +70,8 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
             public void onNext(MatchRequest request) {
                 AssignResponse response;
                 try {
-                    response = ProtoMapping.assignResponse(request.getRequestId(),
+                    response = ProtoMapping.assignResponse(
+                            request.getRequestId(),
                             new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m)));
                 } catch (RuntimeException e) {
                     LOG.error("stream row failed for request_id={}", request.getRequestId(), e);

@@ -2,27 +2,29 @@ package io.leadmatch.server;
 
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.leadmatch.engine.EngineConfig;
-import io.leadmatch.engine.journal.FsyncPolicy;
-import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchingConfig;
 import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.index.ChronicleSettings;
+import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.net.InetSocketAddress;
-import java.nio.file.Path;
-import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
-
 /** The {@code leadmatch} command line: {@code serve}, {@code check} and {@code call}. */
-@Command(name = "leadmatch", mixinStandardHelpOptions = true, version = "leadmatch 0.1.0",
+@Command(
+        name = "leadmatch",
+        mixinStandardHelpOptions = true,
+        version = "leadmatch 0.1.0",
         description = "Lead-to-account matching and assignment, served over gRPC.",
         subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class, AuditCommand.class})
 public final class Main implements Callable<Integer> {
@@ -55,77 +57,94 @@ public final class Main implements Callable<Integer> {
 
     /** Options shared by the subcommands. */
     static class SnapshotOptions {
-        @Option(names = "--snapshot", paramLabel = "DIR",
-                description = "CRM export directory (default: examples/demo)")
+        @Option(names = "--snapshot", paramLabel = "DIR", description = "CRM export directory (default: examples/demo)")
         Path snapshot;
 
-        @Option(names = "--data-dir", paramLabel = "DIR",
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
                 description = "Directory for persistent state: index files, provisional accounts (default: data)")
         Path dataDir;
 
-        @Option(names = "--config", paramLabel = "FILE",
+        @Option(
+                names = "--config",
+                paramLabel = "FILE",
                 description = "leadmatch.yaml with matching settings (Public Suffix List file, lists, policies)")
         Path config;
 
-        @Option(names = "--max-skipped-ratio", paramLabel = "R",
+        @Option(
+                names = "--max-skipped-ratio",
+                paramLabel = "R",
                 description = "Largest share of skipped rows (0..1) a load may have; above it the load fails "
                         + "(default: snapshot.max_skipped_ratio in --config, else 0.05)")
         Double maxSkippedRatio;
 
-        @Option(names = "--fsync", paramLabel = "POLICY",
+        @Option(
+                names = "--fsync",
+                paramLabel = "POLICY",
                 description = "When the assignment journal is forced to disk: always (before each reply, group "
                         + "commit), batch (every journal.batch_interval_ms, default 10), none "
                         + "(default: journal.fsync in --config, else batch)")
         String fsync;
 
-        @Option(names = "--source", paramLabel = "KIND", defaultValue = "csv",
+        @Option(
+                names = "--source",
+                paramLabel = "KIND",
+                defaultValue = "csv",
                 description = "Where the CRM comes from: csv (--snapshot) or postgres (--jdbc-url, --routing); "
                         + "default: ${DEFAULT-VALUE}")
         String source;
 
-        @Option(names = "--jdbc-url", paramLabel = "URL",
+        @Option(
+                names = "--jdbc-url",
+                paramLabel = "URL",
                 description = "With --source postgres: jdbc:postgresql://host:port/database")
         String jdbcUrl;
 
         @Option(names = "--db-user", paramLabel = "USER", description = "With --source postgres: database user")
         String dbUser;
 
-        @Option(names = "--db-password-env", paramLabel = "VAR",
+        @Option(
+                names = "--db-password-env",
+                paramLabel = "VAR",
                 description = "With --source postgres: environment variable holding the password")
         String dbPasswordEnv;
 
-        @Option(names = "--routing", paramLabel = "FILE",
-                description = "With --source postgres: the routing.yaml file")
+        @Option(names = "--routing", paramLabel = "FILE", description = "With --source postgres: the routing.yaml file")
         Path routing;
 
         /** The engine configuration; IllegalArgumentException for inconsistent flags. */
         EngineConfig engineConfig(boolean persistent) throws SnapshotException {
             if (maxSkippedRatio != null && !(maxSkippedRatio >= 0 && maxSkippedRatio <= 1)) {
-                throw new IllegalArgumentException("--max-skipped-ratio must be between 0 and 1, got "
-                        + maxSkippedRatio);
+                throw new IllegalArgumentException(
+                        "--max-skipped-ratio must be between 0 and 1, got " + maxSkippedRatio);
             }
             MatchingConfig matching = config == null ? MatchingConfig.defaults() : MatchingConfig.parse(config);
-            double ratio = maxSkippedRatio != null ? maxSkippedRatio
-                    : config == null ? EngineConfig.DEFAULT_MAX_SKIPPED_RATIO : EngineConfig.parseMaxSkippedRatio(config);
-            AssignmentSettings assignment = config == null ? AssignmentSettings.defaults()
-                    : EngineConfig.parseAssignment(config);
+            double ratio = maxSkippedRatio != null
+                    ? maxSkippedRatio
+                    : config == null
+                            ? EngineConfig.DEFAULT_MAX_SKIPPED_RATIO
+                            : EngineConfig.parseMaxSkippedRatio(config);
+            AssignmentSettings assignment =
+                    config == null ? AssignmentSettings.defaults() : EngineConfig.parseAssignment(config);
             if (fsync != null) {
                 assignment = assignment.withJournal(assignment.journal().withFsync(FsyncPolicy.parse(fsync)));
             }
             EngineConfig cfg = new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null)
-                    .withMaxSkippedRatio(ratio).withAssignment(assignment)
+                    .withMaxSkippedRatio(ratio)
+                    .withAssignment(assignment)
                     .withCsvColumns(config == null ? null : EngineConfig.parseCsvColumns(config));
             switch (source) {
                 case "csv":
                     if (jdbcUrl != null || dbUser != null || dbPasswordEnv != null || routing != null) {
-                        throw new IllegalArgumentException("--jdbc-url, --db-user, --db-password-env and --routing "
-                                + "need --source postgres");
+                        throw new IllegalArgumentException(
+                                "--jdbc-url, --db-user, --db-password-env and --routing " + "need --source postgres");
                     }
                     return cfg;
                 case "postgres":
                     if (snapshot != null) {
-                        throw new IllegalArgumentException("--snapshot is for --source csv; with postgres, give "
-                                + "--jdbc-url and --routing");
+                        throw new IllegalArgumentException(
+                                "--snapshot is for --source csv; with postgres, give " + "--jdbc-url and --routing");
                     }
                     if (jdbcUrl == null || routing == null) {
                         throw new IllegalArgumentException("--source postgres needs --jdbc-url and --routing");
@@ -134,8 +153,8 @@ public final class Main implements Callable<Integer> {
                     if (dbPasswordEnv != null) {
                         password = System.getenv(dbPasswordEnv);
                         if (password == null) {
-                            throw new IllegalArgumentException("--db-password-env: environment variable "
-                                    + dbPasswordEnv + " is not set");
+                            throw new IllegalArgumentException(
+                                    "--db-password-env: environment variable " + dbPasswordEnv + " is not set");
                         }
                     }
                     return cfg.withPostgres(PostgresSourceConfig.herokuConnect(jdbcUrl, dbUser, password), routing);
@@ -162,7 +181,9 @@ public final class Main implements Callable<Integer> {
         String describeSource() {
             if ("postgres".equals(source) && jdbcUrl != null) {
                 try {
-                    return "postgres " + PostgresSourceConfig.herokuConnect(jdbcUrl, null, null).describe();
+                    return "postgres "
+                            + PostgresSourceConfig.herokuConnect(jdbcUrl, null, null)
+                                    .describe();
                 } catch (IllegalArgumentException e) {
                     return "postgres";
                 }
@@ -186,28 +207,38 @@ public final class Main implements Callable<Integer> {
         @CommandLine.Mixin
         SnapshotOptions options = new SnapshotOptions();
 
-        @Option(names = "--port", paramLabel = "N", defaultValue = "50051",
+        @Option(
+                names = "--port",
+                paramLabel = "N",
+                defaultValue = "50051",
                 description = "TCP port (0 picks a free one; default: ${DEFAULT-VALUE})")
         int port;
 
-        @Option(names = "--bind", paramLabel = "ADDR", defaultValue = "0.0.0.0",
+        @Option(
+                names = "--bind",
+                paramLabel = "ADDR",
+                defaultValue = "0.0.0.0",
                 description = "Address to listen on (default: ${DEFAULT-VALUE})")
         String bind;
 
-        @Option(names = "--drain-seconds", paramLabel = "S", defaultValue = "30",
+        @Option(
+                names = "--drain-seconds",
+                paramLabel = "S",
+                defaultValue = "30",
                 description = "On SIGTERM, how long in-flight calls may take to finish (default: ${DEFAULT-VALUE})")
         int drainSeconds;
 
-            /**
+        /**
          * Time since the JVM started (its start-up and option parsing included), by the JVM's own clock (the OS's
          * process start time is only as exact as its boot time, a second here).
          */
         private static String sinceProcessStart() {
-            long start = java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
+            long start =
+                    java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
             return String.format(java.util.Locale.ROOT, "%,d ms", System.currentTimeMillis() - start);
         }
 
-    @Override
+        @Override
         public Integer call() throws Exception {
             if (port < 0 || port > 65_535) {
                 System.err.println("leadmatch: --port must be between 0 and 65535, got " + port);
@@ -216,18 +247,24 @@ public final class Main implements Callable<Integer> {
             long started = System.nanoTime();
             // The transport binds and starts on its own thread while the snapshot loads; health answers NOT_SERVING
             // (every other call UNAVAILABLE) until the engine is in.
-            java.util.concurrent.CompletableFuture<LeadMatchServer> binding = new java.util.concurrent.CompletableFuture<>();
-            Thread binder = new Thread(() -> {
-                try {
-                    LeadMatchServer s = new LeadMatchServer(
-                            NettyServerBuilder.forAddress(new InetSocketAddress(bind, port))).start();
-                    LOG.info("bound to {}:{}; loading the snapshot (calls answer UNAVAILABLE until it is in)", bind,
-                            s.port());
-                    binding.complete(s);
-                } catch (Throwable e) {
-                    binding.completeExceptionally(e);
-                }
-            }, "grpc-bind");
+            java.util.concurrent.CompletableFuture<LeadMatchServer> binding =
+                    new java.util.concurrent.CompletableFuture<>();
+            Thread binder = new Thread(
+                    () -> {
+                        try {
+                            LeadMatchServer s = new LeadMatchServer(
+                                            NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)))
+                                    .start();
+                            LOG.info(
+                                    "bound to {}:{}; loading the snapshot (calls answer UNAVAILABLE until it is in)",
+                                    bind,
+                                    s.port());
+                            binding.complete(s);
+                        } catch (Throwable e) {
+                            binding.completeExceptionally(e);
+                        }
+                    },
+                    "grpc-bind");
             binder.setDaemon(true);
             binder.start();
             LeadMatchEngine engine = options.openOrExplain(true);
@@ -252,33 +289,45 @@ public final class Main implements Callable<Integer> {
                 LOG.warn("... {} more warnings", report.warnings().size() - 20);
             }
             server.serve(engine);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                LOG.info("shutting down: draining in-flight calls (up to {} s)", drainSeconds);
-                int status = 0;
-                try {
-                    boolean clean = server.drain(TimeUnit.SECONDS.toMillis(drainSeconds));
-                    engine.close();
-                    LOG.info(clean ? "drained; bye" : "grace period over; remaining calls cancelled");
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    status = 1;
-                }
-                System.out.flush();
-                System.err.flush();
-                // A drained shutdown on SIGTERM is a clean exit, not "killed by signal" (143).
-                Runtime.getRuntime().halt(status);
-            }, "leadmatch-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                LOG.info("shutting down: draining in-flight calls (up to {} s)", drainSeconds);
+                                int status = 0;
+                                try {
+                                    boolean clean = server.drain(TimeUnit.SECONDS.toMillis(drainSeconds));
+                                    engine.close();
+                                    LOG.info(clean ? "drained; bye" : "grace period over; remaining calls cancelled");
+                                } catch (InterruptedException e) {
+                                    Thread.currentThread().interrupt();
+                                    status = 1;
+                                }
+                                System.out.flush();
+                                System.err.flush();
+                                // A drained shutdown on SIGTERM is a clean exit, not "killed by signal" (143).
+                                Runtime.getRuntime().halt(status);
+                            },
+                            "leadmatch-shutdown"));
             SighupReload.install(engine);
-            LOG.info("leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms, {} after the "
-                            + "JVM started)", bind, server.port(), report.accounts(), report.domains(),
-                    report.teams(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), sinceProcessStart());
+            LOG.info(
+                    "leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms, {} after the "
+                            + "JVM started)",
+                    bind,
+                    server.port(),
+                    report.accounts(),
+                    report.domains(),
+                    report.teams(),
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                    sinceProcessStart());
             engine.startBackgroundWork(); // the company-name index, built while serving
             server.awaitTermination();
             return 0;
         }
     }
 
-    @Command(name = "check", mixinStandardHelpOptions = true,
+    @Command(
+            name = "check",
+            mixinStandardHelpOptions = true,
             description = "Load a snapshot, print its validation report and exit (non-zero when it cannot load).")
     static final class Check implements Callable<Integer> {
         @CommandLine.Mixin
@@ -294,8 +343,9 @@ public final class Main implements Callable<Integer> {
                 LoadReport r = engine.report();
                 System.out.println(r.summary());
                 r.warnings().forEach(w -> System.out.println("skipped " + w));
-                engine.conflicts().forEach(c -> System.out.println("conflict " + c.domain() + ": "
-                        + String.join(" ", c.accountIds())));
+                engine.conflicts()
+                        .forEach(c ->
+                                System.out.println("conflict " + c.domain() + ": " + String.join(" ", c.accountIds())));
                 return 0;
             }
         }

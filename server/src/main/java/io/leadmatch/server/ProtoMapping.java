@@ -1,33 +1,38 @@
 package io.leadmatch.server;
 
-import io.leadmatch.engine.assign.Explanation;
-import io.leadmatch.proto.v1.ExplainResponse;
-import io.leadmatch.proto.v1.MemberCheck;
-import io.leadmatch.proto.v1.TeamPick;
 import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.MatchResult;
 import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.Availability;
+import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.AssignmentRule;
+import io.leadmatch.proto.v1.ExplainResponse;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.MatchResponse;
+import io.leadmatch.proto.v1.MemberCheck;
 import io.leadmatch.proto.v1.MemberState;
 import io.leadmatch.proto.v1.Outcome;
 import io.leadmatch.proto.v1.ReloadSnapshotResponse;
 import io.leadmatch.proto.v1.SetAvailabilityResponse;
+import io.leadmatch.proto.v1.TeamPick;
 
 /** Translation between leadmatch.v1 messages and engine values. Nothing else. */
 final class ProtoMapping {
-    private ProtoMapping() {
-    }
+    private ProtoMapping() {}
 
     static Lead lead(MatchRequest r) {
-        return new Lead(r.getRequestId(), r.getEmail(), r.getWebsite(), r.getCompany(), r.getCountry(),
-                r.getState(), r.getAttributesMap());
+        return new Lead(
+                r.getRequestId(),
+                r.getEmail(),
+                r.getWebsite(),
+                r.getCompany(),
+                r.getCountry(),
+                r.getState(),
+                r.getAttributesMap());
     }
 
     static MatchResponse matchResponse(String requestId, MatchResult m) {
@@ -64,7 +69,9 @@ final class ProtoMapping {
     static AssignResponse invalidRow(String requestId, String reason) {
         return AssignResponse.newBuilder()
                 .setRequestId(requestId)
-                .setMatch(MatchResponse.newBuilder().setRequestId(requestId).setOutcome(Outcome.INVALID)
+                .setMatch(MatchResponse.newBuilder()
+                        .setRequestId(requestId)
+                        .setOutcome(Outcome.INVALID)
                         .setReason(reason))
                 .setRule(AssignmentRule.UNASSIGNED)
                 .setExplanation("invalid lead: not assigned")
@@ -199,8 +206,11 @@ final class ProtoMapping {
                     .setTeamTotalBefore(p.teamTotalBefore())
                     .setCapUsedAfter(p.capUsedAfter());
             for (Explanation.MemberCheck m : p.members()) {
-                tp.addMembers(MemberCheck.newBuilder().setUserId(m.userId()).setWeight(m.weight())
-                        .setStatus(m.status()).setPicked(m.picked()));
+                tp.addMembers(MemberCheck.newBuilder()
+                        .setUserId(m.userId())
+                        .setWeight(m.weight())
+                        .setStatus(m.status())
+                        .setPicked(m.picked()));
             }
             b.addPicks(tp);
         }
@@ -211,10 +221,18 @@ final class ProtoMapping {
 
     static java.util.List<io.leadmatch.engine.snapshot.AccountChange> accountChanges(
             io.leadmatch.proto.v1.UpsertAccountsRequest r) {
-        java.util.List<io.leadmatch.engine.snapshot.AccountChange> out = new java.util.ArrayList<>(r.getAccountsCount());
+        java.util.List<io.leadmatch.engine.snapshot.AccountChange> out =
+                new java.util.ArrayList<>(r.getAccountsCount());
         for (io.leadmatch.proto.v1.AccountRecord a : r.getAccountsList()) {
-            out.add(new io.leadmatch.engine.snapshot.AccountChange(a.getId(), a.getName(), a.getWebsite(),
-                    a.getOtherDomainsList(), a.getOwnerId(), a.getType(), a.getBillingCountry(), a.getBillingState(),
+            out.add(new io.leadmatch.engine.snapshot.AccountChange(
+                    a.getId(),
+                    a.getName(),
+                    a.getWebsite(),
+                    a.getOtherDomainsList(),
+                    a.getOwnerId(),
+                    a.getType(),
+                    a.getBillingCountry(),
+                    a.getBillingState(),
                     a.getParentId()));
         }
         return out;

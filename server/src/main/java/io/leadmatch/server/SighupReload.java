@@ -3,10 +3,9 @@ package io.leadmatch.server;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.snapshot.LoadReport;
+import java.lang.reflect.Proxy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-
-import java.lang.reflect.Proxy;
 
 /**
  * {@code kill -HUP <pid>} reloads the snapshot, as {@code ReloadSnapshot} does, for operators and cron jobs
@@ -25,8 +24,7 @@ final class SighupReload {
     static final String IGNORED = "SIGHUP is ignored by this process, as its parent asked (nohup, or a service"
             + " manager): kill -HUP will not reload; use the ReloadSnapshot RPC";
 
-    private SighupReload() {
-    }
+    private SighupReload() {}
 
     /** Installs the handler; false (logged) when this JVM does not allow it. */
     static boolean install(LeadMatchEngine engine) {
@@ -34,8 +32,8 @@ final class SighupReload {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
             Object hup = signalClass.getConstructor(String.class).newInstance("HUP");
-            Object handler = Proxy.newProxyInstance(SighupReload.class.getClassLoader(), new Class<?>[] {handlerClass},
-                    (proxy, method, args) -> {
+            Object handler = Proxy.newProxyInstance(
+                    SighupReload.class.getClassLoader(), new Class<?>[] {handlerClass}, (proxy, method, args) -> {
                         switch (method.getName()) {
                             case "handle":
                                 reload(engine);
@@ -50,7 +48,8 @@ final class SighupReload {
                                 throw new UnsupportedOperationException(method.toString());
                         }
                     });
-            Object previous = signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hup, handler);
+            Object previous =
+                    signalClass.getMethod("handle", signalClass, handlerClass).invoke(null, hup, handler);
             if (previous == handlerClass.getField("SIG_IGN").get(null)) {
                 // Inherited from the parent (nohup, a service manager): the JVM leaves the signal ignored.
                 LOG.warn(IGNORED);
@@ -71,7 +70,9 @@ final class SighupReload {
             LoadReport report = engine.reload(null);
             LOG.info("SIGHUP: now serving generation {}: {}", engine.generation(), report.summary());
         } catch (SnapshotException e) {
-            LOG.error("SIGHUP: snapshot not loaded, still serving generation {}: {}", engine.generation(),
+            LOG.error(
+                    "SIGHUP: snapshot not loaded, still serving generation {}: {}",
+                    engine.generation(),
                     e.getMessage());
         } catch (RuntimeException e) {
             LOG.error("SIGHUP: reload failed: {}", e.toString());

@@ -1,5 +1,7 @@
 package io.leadmatch.server;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -17,17 +19,14 @@ import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.MatchResponse;
 import io.leadmatch.proto.v1.Outcome;
 import io.leadmatch.proto.v1.UpsertAccountsRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** UpsertAccounts and DeleteAccounts over the in-process transport; a restart is a new engine and server. */
 class AccountChangesRpcTest {
@@ -38,6 +37,7 @@ class AccountChangesRpcTest {
 
     @TempDir
     Path data;
+
     private LeadMatchEngine engine;
     private LeadMatchServer server;
     private ManagedChannel channel;
@@ -64,8 +64,15 @@ class AccountChangesRpcTest {
     }
 
     private static AccountRecord newco(String owner, String name) {
-        return AccountRecord.newBuilder().setId(NEWCO).setName(name).setWebsite("https://newco.io")
-                .addOtherDomains("newco.de").setOwnerId(owner).setType("Customer").setBillingCountry("de").build();
+        return AccountRecord.newBuilder()
+                .setId(NEWCO)
+                .setName(name)
+                .setWebsite("https://newco.io")
+                .addOtherDomains("newco.de")
+                .setOwnerId(owner)
+                .setType("Customer")
+                .setBillingCountry("de")
+                .build();
     }
 
     private MatchResponse match(String email) {
@@ -76,7 +83,8 @@ class AccountChangesRpcTest {
     void upsertsAndDeletesApplyAtOnceAndSurviveARestart() throws Exception {
         start();
         AccountChangesResponse r = admin.upsertAccounts(UpsertAccountsRequest.newBuilder()
-                .addAccounts(newco(USR03, "NewCo")).build());
+                .addAccounts(newco(USR03, "NewCo"))
+                .build());
         assertEquals(1, r.getInserted());
         assertEquals(engine.generation(), r.getGeneration());
         MatchResponse m = match("jane@newco.de");
@@ -85,7 +93,9 @@ class AccountChangesRpcTest {
         assertEquals("NewCo", m.getAccountName());
 
         AccountChangesResponse d = admin.deleteAccounts(DeleteAccountsRequest.newBuilder()
-                .addAccountIds(GLOBEX_GMBH).addAccountIds("0015g00000ZZZ99AAA").build());
+                .addAccountIds(GLOBEX_GMBH)
+                .addAccountIds("0015g00000ZZZ99AAA")
+                .build());
         assertEquals(1, d.getDeleted());
         assertEquals(List.of("0015g00000ZZZ99AAA"), d.getNotFoundList());
         assertEquals(List.of(), match("amy@globex.com").getConflictsList());
@@ -93,7 +103,8 @@ class AccountChangesRpcTest {
         stop();
         start();
         assertEquals(NEWCO, match("jane@newco.io").getAccountId());
-        AssignResponse a = stub.matchAndAssign(MatchRequest.newBuilder().setEmail("bob@newco.io").build());
+        AssignResponse a = stub.matchAndAssign(
+                MatchRequest.newBuilder().setEmail("bob@newco.io").build());
         assertEquals(USR03, a.getAssigneeId());
         assertEquals(List.of(), match("amy@globex.com").getConflictsList());
     }
@@ -102,31 +113,41 @@ class AccountChangesRpcTest {
     void aBadRowIsInvalidArgumentNamingTheRowAndNothingIsApplied() throws Exception {
         start();
         long gen = engine.generation();
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> admin.upsertAccounts(
-                UpsertAccountsRequest.newBuilder().addAccounts(newco(USR03, "NewCo"))
-                        .addAccounts(AccountRecord.newBuilder().setId("0015g00000NEW02AAA").setName("Bad")
-                                .setWebsite("http://").build()).build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.upsertAccounts(UpsertAccountsRequest.newBuilder()
+                        .addAccounts(newco(USR03, "NewCo"))
+                        .addAccounts(AccountRecord.newBuilder()
+                                .setId("0015g00000NEW02AAA")
+                                .setName("Bad")
+                                .setWebsite("http://")
+                                .build())
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("accounts[1] (id 0015g00000NEW02AAA): website 'http://'"),
+        assertTrue(
+                e.getStatus().getDescription().contains("accounts[1] (id 0015g00000NEW02AAA): website 'http://'"),
                 e.getStatus().getDescription());
         assertEquals(Outcome.NEW_ACCOUNT, match("jane@newco.io").getOutcome());
         assertEquals(gen, engine.generation());
 
-        StatusRuntimeException empty = assertThrows(StatusRuntimeException.class,
-                () -> admin.deleteAccounts(DeleteAccountsRequest.getDefaultInstance()));
+        StatusRuntimeException empty = assertThrows(
+                StatusRuntimeException.class, () -> admin.deleteAccounts(DeleteAccountsRequest.getDefaultInstance()));
         assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
     }
 
     @Test
     void callsDuringBatchesSeeOneWholeBatch() throws Exception {
         start();
-        admin.upsertAccounts(UpsertAccountsRequest.newBuilder().addAccounts(newco(USR03, "NewCo-0")).build());
+        admin.upsertAccounts(UpsertAccountsRequest.newBuilder()
+                .addAccounts(newco(USR03, "NewCo-0"))
+                .build());
         Queue<String> failures = new ConcurrentLinkedQueue<>();
         AtomicBoolean done = new AtomicBoolean();
         Thread caller = new Thread(() -> {
             while (!done.get()) {
                 try {
-                    AssignResponse a = stub.matchAndAssign(MatchRequest.newBuilder().setEmail("x@newco.io").build());
+                    AssignResponse a = stub.matchAndAssign(
+                            MatchRequest.newBuilder().setEmail("x@newco.io").build());
                     String name = a.getMatch().getAccountName();
                     int batch = Integer.parseInt(name.substring(name.indexOf('-') + 1));
                     String expected = batch % 2 == 0 ? USR03 : USR04;
@@ -141,7 +162,8 @@ class AccountChangesRpcTest {
         caller.start();
         for (int i = 1; i <= 20; i++) {
             admin.upsertAccounts(UpsertAccountsRequest.newBuilder()
-                    .addAccounts(newco(i % 2 == 0 ? USR03 : USR04, "NewCo-" + i)).build());
+                    .addAccounts(newco(i % 2 == 0 ? USR03 : USR04, "NewCo-" + i))
+                    .build());
         }
         done.set(true);
         caller.join();

@@ -1,5 +1,7 @@
 package io.leadmatch.server;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
@@ -11,9 +13,6 @@ import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -22,8 +21,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The journal's promise with a real process: a server killed with SIGKILL in the middle of a stream loses no
@@ -41,8 +40,11 @@ class JournalCrashIT {
     Path data;
 
     static MatchRequest lead(int i) {
-        return MatchRequest.newBuilder().setRequestId("crash-" + i).setEmail("person" + i + "@gmail.com")
-                .setCountry(COUNTRIES[i % COUNTRIES.length]).build();
+        return MatchRequest.newBuilder()
+                .setRequestId("crash-" + i)
+                .setEmail("person" + i + "@gmail.com")
+                .setCountry(COUNTRIES[i % COUNTRIES.length])
+                .build();
     }
 
     /** Sends every lead again on one stream (the retry); returns the answers in order. */
@@ -82,11 +84,12 @@ class JournalCrashIT {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         Process first = ServerProcessIT.start(ServerProcessIT.demo(), data, "--fsync", "batch");
         int port = ServerProcessIT.listeningPort(first, log);
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel =
+                NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         CountDownLatch enough = new CountDownLatch(1);
         try {
-            StreamObserver<MatchRequest> requests = LeadMatchGrpc.newStub(channel).matchAndAssignStream(
-                    new StreamObserver<>() {
+            StreamObserver<MatchRequest> requests = LeadMatchGrpc.newStub(channel)
+                    .matchAndAssignStream(new StreamObserver<>() {
                         @Override
                         public void onNext(AssignResponse r) {
                             acknowledged.put(r.getRequestId(), r); // every answer received was acknowledged
@@ -122,7 +125,9 @@ class JournalCrashIT {
         Process second = ServerProcessIT.start(ServerProcessIT.demo(), data, "--fsync", "batch");
         try {
             int port2 = ServerProcessIT.listeningPort(second, log2);
-            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port2).usePlaintext().build();
+            ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port2)
+                    .usePlaintext()
+                    .build();
             try {
                 List<AssignResponse> answers = streamAll(ch);
                 assertEquals(LEADS, answers.size());
@@ -138,14 +143,17 @@ class JournalCrashIT {
                 var admin = LeadMatchAdminGrpc.newBlockingStub(ch).withDeadlineAfter(30, TimeUnit.SECONDS);
                 long total = 0;
                 for (String team : TEAMS) {
-                    total += admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId(team).build())
+                    total += admin.getTeamState(GetTeamStateRequest.newBuilder()
+                                    .setTeamId(team)
+                                    .build())
                             .getTotalAssigned();
                 }
                 assertEquals(LEADS, total, "every request id assigned exactly once across the crash");
 
                 AssignResponse some = acknowledged.values().iterator().next();
                 ExplainResponse e = admin.explain(ExplainRequest.newBuilder()
-                        .setAssignmentId(some.getAssignmentId()).build());
+                        .setAssignmentId(some.getAssignmentId())
+                        .build());
                 assertEquals(some.getAssigneeId(), e.getAssigneeId());
                 assertEquals(some.getRequestId(), e.getRequestId());
                 assertFalse(e.getPicksList().isEmpty());

@@ -1,5 +1,7 @@
 package io.leadmatch.server;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -20,18 +22,13 @@ import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.MatchResponse;
+import io.leadmatch.proto.v1.MemberState;
 import io.leadmatch.proto.v1.Outcome;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotResponse;
-import io.leadmatch.proto.v1.MemberState;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
 import io.leadmatch.proto.v1.SetAvailabilityResponse;
 import io.leadmatch.proto.v1.TeamState;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -42,8 +39,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** All RPCs over the in-process transport against the real engine on the demo snapshot. */
 class LeadMatchServerTest {
@@ -53,6 +52,7 @@ class LeadMatchServerTest {
 
     @TempDir
     Path data;
+
     LeadMatchEngine engine;
     LeadMatchServer server;
     ManagedChannel channel;
@@ -109,11 +109,13 @@ class LeadMatchServerTest {
 
     @Test
     void freeEmailAndGarbage() {
-        assertEquals(Outcome.FREE_EMAIL, stub.match(email("f", "jane.doe@gmail.com")).getOutcome());
+        assertEquals(
+                Outcome.FREE_EMAIL, stub.match(email("f", "jane.doe@gmail.com")).getOutcome());
         MatchResponse bad = stub.match(email("g", "%%% not an address"));
         assertEquals(Outcome.INVALID, bad.getOutcome());
         assertFalse(bad.getReason().isEmpty());
-        MatchResponse empty = stub.match(MatchRequest.newBuilder().setRequestId("e").build());
+        MatchResponse empty =
+                stub.match(MatchRequest.newBuilder().setRequestId("e").build());
         assertEquals(Outcome.INVALID, empty.getOutcome());
         assertTrue(empty.getReason().contains("no email"), empty.getReason());
     }
@@ -166,7 +168,10 @@ class LeadMatchServerTest {
                 case 3 -> Outcome.FREE_EMAIL;
                 default -> Outcome.MATCHED;
             };
-            assertEquals(expected, r.getMatch().getOutcome(), "row " + i + ": " + r.getMatch().getReason());
+            assertEquals(
+                    expected,
+                    r.getMatch().getOutcome(),
+                    "row " + i + ": " + r.getMatch().getReason());
         }
     }
 
@@ -175,8 +180,8 @@ class LeadMatchServerTest {
         List<String> services = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> req =
-                io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel).serverReflectionInfo(
-                        new StreamObserver<>() {
+                io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)
+                        .serverReflectionInfo(new StreamObserver<>() {
                             @Override
                             public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
                                 r.getListServicesResponse().getServiceList().forEach(x -> services.add(x.getName()));
@@ -192,19 +197,26 @@ class LeadMatchServerTest {
                                 done.countDown();
                             }
                         });
-        req.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder().setListServices("*").build());
+        req.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
+                .setListServices("*")
+                .build());
         req.onCompleted();
         assertTrue(done.await(10, TimeUnit.SECONDS));
-        assertTrue(services.containsAll(List.of("leadmatch.v1.LeadMatch", "leadmatch.v1.LeadMatchAdmin",
-                "grpc.health.v1.Health")), services.toString());
+        assertTrue(
+                services.containsAll(
+                        List.of("leadmatch.v1.LeadMatch", "leadmatch.v1.LeadMatchAdmin", "grpc.health.v1.Health")),
+                services.toString());
     }
 
     @Test
     void healthIsServing() {
-        HealthCheckResponse h = HealthGrpc.newBlockingStub(channel).check(HealthCheckRequest.newBuilder().build());
+        HealthCheckResponse h = HealthGrpc.newBlockingStub(channel)
+                .check(HealthCheckRequest.newBuilder().build());
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, h.getStatus());
         HealthCheckResponse s = HealthGrpc.newBlockingStub(channel)
-                .check(HealthCheckRequest.newBuilder().setService(LeadMatchGrpc.SERVICE_NAME).build());
+                .check(HealthCheckRequest.newBuilder()
+                        .setService(LeadMatchGrpc.SERVICE_NAME)
+                        .build());
         assertEquals(HealthCheckResponse.ServingStatus.SERVING, s.getStatus());
     }
 
@@ -216,25 +228,39 @@ class LeadMatchServerTest {
     @Test
     void aServerStartedBeforeItsEngineAnswersUnavailableUntilServing() throws Exception {
         String name = InProcessServerBuilder.generateName();
-        LeadMatchServer early = new LeadMatchServer(InProcessServerBuilder.forName(name).directExecutor()).start();
-        ManagedChannel ch = InProcessChannelBuilder.forName(name).directExecutor().build();
+        LeadMatchServer early =
+                new LeadMatchServer(InProcessServerBuilder.forName(name).directExecutor()).start();
+        ManagedChannel ch =
+                InProcessChannelBuilder.forName(name).directExecutor().build();
         try {
             var health = HealthGrpc.newBlockingStub(ch);
-            assertEquals(HealthCheckResponse.ServingStatus.NOT_SERVING,
+            assertEquals(
+                    HealthCheckResponse.ServingStatus.NOT_SERVING,
                     health.check(HealthCheckRequest.newBuilder().build()).getStatus());
-            var loading = assertThrows(io.grpc.StatusRuntimeException.class,
+            var loading = assertThrows(
+                    io.grpc.StatusRuntimeException.class,
                     () -> LeadMatchGrpc.newBlockingStub(ch).matchAndAssign(email("early-1", "jane@example-corp.com")));
             assertEquals(io.grpc.Status.Code.UNAVAILABLE, loading.getStatus().getCode());
-            assertTrue(loading.getStatus().getDescription().contains("loading"), loading.getStatus().toString());
-            var admin = assertThrows(io.grpc.StatusRuntimeException.class, () -> LeadMatchAdminGrpc.newBlockingStub(ch)
-                    .getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build()));
+            assertTrue(
+                    loading.getStatus().getDescription().contains("loading"),
+                    loading.getStatus().toString());
+            var admin = assertThrows(
+                    io.grpc.StatusRuntimeException.class,
+                    () -> LeadMatchAdminGrpc.newBlockingStub(ch)
+                            .getTeamState(GetTeamStateRequest.newBuilder()
+                                    .setTeamId("inbound-sdr")
+                                    .build()));
             assertEquals(io.grpc.Status.Code.UNAVAILABLE, admin.getStatus().getCode());
 
             early.serve(engine);
-            AssignResponse r = LeadMatchGrpc.newBlockingStub(ch).matchAndAssign(email("early-1", "jane@example-corp.com"));
+            AssignResponse r =
+                    LeadMatchGrpc.newBlockingStub(ch).matchAndAssign(email("early-1", "jane@example-corp.com"));
             assertEquals(USR01, r.getAssigneeId());
-            assertEquals(HealthCheckResponse.ServingStatus.SERVING,
-                    health.check(HealthCheckRequest.newBuilder().setService(LeadMatchGrpc.SERVICE_NAME).build())
+            assertEquals(
+                    HealthCheckResponse.ServingStatus.SERVING,
+                    health.check(HealthCheckRequest.newBuilder()
+                                    .setService(LeadMatchGrpc.SERVICE_NAME)
+                                    .build())
                             .getStatus());
             assertThrows(IllegalStateException.class, () -> early.serve(engine), "one engine per server");
         } finally {
@@ -246,24 +272,29 @@ class LeadMatchServerTest {
     @Test
     void teamStateCountsRoundRobinAssignments() {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
-        long before = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build())
+        long before = admin.getTeamState(GetTeamStateRequest.newBuilder()
+                        .setTeamId("inbound-sdr")
+                        .build())
                 .getTotalAssigned();
         for (int i = 0; i < 12; i++) {
             AssignResponse r = stub.matchAndAssign(email("rr-" + i, "lead@rr-company-" + i + ".com"));
             assertEquals(AssignmentRule.ROUND_ROBIN, r.getRule());
             assertEquals("inbound-sdr", r.getTeamId());
         }
-        TeamState t = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build());
+        TeamState t = admin.getTeamState(
+                GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build());
         assertEquals(before + 12, t.getTotalAssigned());
         long sum = t.getMembersList().stream().mapToLong(m -> m.getAssigned()).sum();
         assertEquals(t.getTotalAssigned(), sum);
         t.getMembersList().forEach(m -> assertTrue(Math.abs(m.getLag()) < 1.0, m.toString()));
 
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class,
-                () -> admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("nope").build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.getTeamState(
+                        GetTeamStateRequest.newBuilder().setTeamId("nope").build()));
         assertEquals(Status.Code.NOT_FOUND, e.getStatus().getCode());
-        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class,
-                () -> admin.getTeamState(GetTeamStateRequest.getDefaultInstance()));
+        StatusRuntimeException missing = assertThrows(
+                StatusRuntimeException.class, () -> admin.getTeamState(GetTeamStateRequest.getDefaultInstance()));
         assertEquals(Status.Code.INVALID_ARGUMENT, missing.getStatus().getCode());
     }
 
@@ -271,14 +302,22 @@ class LeadMatchServerTest {
     void reloadSwapsAndKeepsCounters() throws Exception {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         stub.matchAndAssign(email("a", "lead@before-reload.com"));
-        long before = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build())
+        long before = admin.getTeamState(GetTeamStateRequest.newBuilder()
+                        .setTeamId("inbound-sdr")
+                        .build())
                 .getTotalAssigned();
         ReloadSnapshotResponse r = admin.reloadSnapshot(ReloadSnapshotRequest.getDefaultInstance());
         assertTrue(r.getAccounts() > 300, r.toString());
         assertEquals(2, r.getGeneration());
-        assertEquals(before, admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build())
-                .getTotalAssigned(), "counters carry over a reload");
-        assertEquals(Outcome.MATCHED, stub.match(email("b", "jane@example-corp.com")).getOutcome());
+        assertEquals(
+                before,
+                admin.getTeamState(GetTeamStateRequest.newBuilder()
+                                .setTeamId("inbound-sdr")
+                                .build())
+                        .getTotalAssigned(),
+                "counters carry over a reload");
+        assertEquals(
+                Outcome.MATCHED, stub.match(email("b", "jane@example-corp.com")).getOutcome());
     }
 
     @Test
@@ -287,15 +326,23 @@ class LeadMatchServerTest {
         for (String f : List.of("User.csv", "Account.csv", "routing.yaml")) {
             Files.copy(demo().resolve(f), broken.resolve(f));
         }
-        Files.writeString(broken.resolve("Account.csv"), "\"Id\",\"Name\",\"Website\",\"OwnerId\"\n"
-                + "\"001x\",\"Unterminated,\"acme.com\",\"005\"\n");
+        Files.writeString(
+                broken.resolve("Account.csv"),
+                "\"Id\",\"Name\",\"Website\",\"OwnerId\"\n" + "\"001x\",\"Unterminated,\"acme.com\",\"005\"\n");
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
-        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> admin.reloadSnapshot(
-                ReloadSnapshotRequest.newBuilder().setSnapshotDir(broken.toString()).build()));
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.reloadSnapshot(ReloadSnapshotRequest.newBuilder()
+                        .setSnapshotDir(broken.toString())
+                        .build()));
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
-        assertTrue(e.getStatus().getDescription().contains("Account.csv:2"), e.getStatus().getDescription());
-        assertEquals(EXAMPLE_CORP, stub.match(email("c", "jane@example-corp.com")).getAccountId());
+        assertTrue(
+                e.getStatus().getDescription().contains("Account.csv:2"),
+                e.getStatus().getDescription());
+        assertEquals(
+                EXAMPLE_CORP, stub.match(email("c", "jane@example-corp.com")).getAccountId());
     }
+
     @Test
     void concurrentMatchAndAssignDuringRepeatedReloadRpcsNeverFails() throws Exception {
         Path a = copyOfDemo(data.resolve("a"));
@@ -310,38 +357,47 @@ class LeadMatchServerTest {
         List<Thread> workers = new ArrayList<>();
         for (int t = 0; t < 4; t++) {
             int worker = t;
-            Thread w = new Thread(() -> {
-                long lastTotal = 0;
-                try {
-                    for (long i = 0; !done.get(); i++) {
-                        if (i % 2 == 0) {
-                            AssignResponse r = stub.matchAndAssign(email("", "jane@example-corp.com"));
-                            assertEquals(EXAMPLE_CORP, r.getMatch().getAccountId());
-                            assertTrue(r.getAssigneeId().equals(USR01) || r.getAssigneeId().equals(USR02),
-                                    r.toString());
-                        } else {
-                            AssignResponse r = stub.matchAndAssign(email("", "lead@rr-" + worker + "-" + i + ".com"));
-                            assertEquals(AssignmentRule.ROUND_ROBIN, r.getRule());
-                            long total = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr")
-                                    .build()).getTotalAssigned();
-                            assertTrue(total > lastTotal, "team total went from " + lastTotal + " to " + total);
-                            lastTotal = total;
+            Thread w = new Thread(
+                    () -> {
+                        long lastTotal = 0;
+                        try {
+                            for (long i = 0; !done.get(); i++) {
+                                if (i % 2 == 0) {
+                                    AssignResponse r = stub.matchAndAssign(email("", "jane@example-corp.com"));
+                                    assertEquals(EXAMPLE_CORP, r.getMatch().getAccountId());
+                                    assertTrue(
+                                            r.getAssigneeId().equals(USR01)
+                                                    || r.getAssigneeId().equals(USR02),
+                                            r.toString());
+                                } else {
+                                    AssignResponse r =
+                                            stub.matchAndAssign(email("", "lead@rr-" + worker + "-" + i + ".com"));
+                                    assertEquals(AssignmentRule.ROUND_ROBIN, r.getRule());
+                                    long total = admin.getTeamState(GetTeamStateRequest.newBuilder()
+                                                    .setTeamId("inbound-sdr")
+                                                    .build())
+                                            .getTotalAssigned();
+                                    assertTrue(total > lastTotal, "team total went from " + lastTotal + " to " + total);
+                                    lastTotal = total;
+                                }
+                                calls.incrementAndGet();
+                            }
+                        } catch (Throwable e) {
+                            failures.add(e);
                         }
-                        calls.incrementAndGet();
-                    }
-                } catch (Throwable e) {
-                    failures.add(e);
-                }
-            }, "rpc-" + t);
+                    },
+                    "rpc-" + t);
             w.start();
             workers.add(w);
         }
         try {
             for (int r = 0; r < 6; r++) {
                 ReloadSnapshotResponse resp = admin.reloadSnapshot(ReloadSnapshotRequest.newBuilder()
-                        .setSnapshotDir((r % 2 == 0 ? b : a).toString()).build());
+                        .setSnapshotDir((r % 2 == 0 ? b : a).toString())
+                        .build());
                 assertEquals(r + 2, resp.getGeneration());
-                assertEquals(r % 2 == 0 ? USR02 : USR01,
+                assertEquals(
+                        r % 2 == 0 ? USR02 : USR01,
                         stub.matchAndAssign(email("", "jane@example-corp.com")).getAssigneeId());
             }
         } finally {
@@ -365,7 +421,10 @@ class LeadMatchServerTest {
     }
 
     static MemberState member(TeamState t, String userId) {
-        return t.getMembersList().stream().filter(m -> m.getUserId().equals(userId)).findFirst().orElseThrow();
+        return t.getMembersList().stream()
+                .filter(m -> m.getUserId().equals(userId))
+                .findFirst()
+                .orElseThrow();
     }
 
     @Test
@@ -373,7 +432,8 @@ class LeadMatchServerTest {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         AssignResponse r = stub.matchAndAssign(email("explain-1", "someone@gmail.com"));
         io.leadmatch.proto.v1.ExplainResponse e = admin.explain(io.leadmatch.proto.v1.ExplainRequest.newBuilder()
-                .setAssignmentId(r.getAssignmentId()).build());
+                .setAssignmentId(r.getAssignmentId())
+                .build());
         assertEquals(r.getAssignmentId(), e.getAssignmentId());
         assertEquals("explain-1", e.getRequestId());
         assertEquals(io.leadmatch.proto.v1.Outcome.FREE_EMAIL, e.getOutcome());
@@ -382,15 +442,19 @@ class LeadMatchServerTest {
         assertEquals(1, e.getPicksCount());
         assertEquals(r.getAssigneeId(), e.getPicks(0).getWinnerId());
         assertEquals(e.getPicks(0).getAssignedBefore() + 1, e.getPicks(0).getAssignedAfter());
-        assertTrue(e.getPicks(0).getMembersList().stream().anyMatch(m -> m.getPicked()
-                && m.getUserId().equals(r.getAssigneeId())));
+        assertTrue(e.getPicks(0).getMembersList().stream()
+                .anyMatch(m -> m.getPicked() && m.getUserId().equals(r.getAssigneeId())));
         assertTrue(e.getJson().startsWith("{\"seq\":"), e.getJson());
 
-        StatusRuntimeException missing = assertThrows(StatusRuntimeException.class, () -> admin.explain(
-                io.leadmatch.proto.v1.ExplainRequest.newBuilder().setAssignmentId("asg-99999999").build()));
+        StatusRuntimeException missing = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.explain(io.leadmatch.proto.v1.ExplainRequest.newBuilder()
+                        .setAssignmentId("asg-99999999")
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
-        StatusRuntimeException empty = assertThrows(StatusRuntimeException.class, () -> admin.explain(
-                io.leadmatch.proto.v1.ExplainRequest.getDefaultInstance()));
+        StatusRuntimeException empty = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.explain(io.leadmatch.proto.v1.ExplainRequest.getDefaultInstance()));
         assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
     }
 
@@ -398,18 +462,32 @@ class LeadMatchServerTest {
     void setOpenLeadsShowsInTeamStateAndRefusesBadRequests() {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         String owen = "0055g00000USR13AAA";
-        io.leadmatch.proto.v1.SetOpenLeadsResponse r = admin.setOpenLeads(io.leadmatch.proto.v1.SetOpenLeadsRequest
-                .newBuilder().setUserId(owen).setOpenLeads(7).build());
+        io.leadmatch.proto.v1.SetOpenLeadsResponse r =
+                admin.setOpenLeads(io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder()
+                        .setUserId(owen)
+                        .setOpenLeads(7)
+                        .build());
         assertEquals(java.util.List.of("inbound-sdr"), r.getTeamIdsList());
-        MemberState m = member(admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build()),
+        MemberState m = member(
+                admin.getTeamState(GetTeamStateRequest.newBuilder()
+                        .setTeamId("inbound-sdr")
+                        .build()),
                 owen);
         assertEquals(7, m.getOpenLeads());
         assertEquals(0, m.getMaxOpen());
-        StatusRuntimeException negative = assertThrows(StatusRuntimeException.class, () -> admin.setOpenLeads(
-                io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder().setUserId(owen).setOpenLeads(-1).build()));
+        StatusRuntimeException negative = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.setOpenLeads(io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder()
+                        .setUserId(owen)
+                        .setOpenLeads(-1)
+                        .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
-        StatusRuntimeException unknown = assertThrows(StatusRuntimeException.class, () -> admin.setOpenLeads(
-                io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder().setUserId("005nobody").setOpenLeads(1).build()));
+        StatusRuntimeException unknown = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.setOpenLeads(io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder()
+                        .setUserId("005nobody")
+                        .setOpenLeads(1)
+                        .build()));
         assertEquals(Status.Code.NOT_FOUND, unknown.getStatus().getCode());
     }
 
@@ -419,20 +497,28 @@ class LeadMatchServerTest {
         String lena = "0055g00000USR10AAA";
         String keiko = "0055g00000USR12AAA";
         long until = System.currentTimeMillis() + 3_600_000;
-        SetAvailabilityResponse away = admin.setAvailability(SetAvailabilityRequest.newBuilder().setUserId(lena)
-                .setAvailable(false).setUntilMillis(until).setReason("training").build());
+        SetAvailabilityResponse away = admin.setAvailability(SetAvailabilityRequest.newBuilder()
+                .setUserId(lena)
+                .setAvailable(false)
+                .setUntilMillis(until)
+                .setReason("training")
+                .build());
         assertEquals(List.of("inbound-sdr"), away.getTeamIdsList());
         assertEquals(until, away.getUntilMillis());
 
-        AdjustTurnsResponse adjusted = admin.adjustTurns(AdjustTurnsRequest.newBuilder().setTeamId("inbound-sdr")
-                .setUserId(keiko).setDelta(2).build());
+        AdjustTurnsResponse adjusted = admin.adjustTurns(AdjustTurnsRequest.newBuilder()
+                .setTeamId("inbound-sdr")
+                .setUserId(keiko)
+                .setDelta(2)
+                .build());
         assertEquals(2, adjusted.getMember().getPendingExtraTurns());
 
         AssignResponse r = stub.matchAndAssign(email("extra-1", "lead@extra-turn-company.com"));
         assertEquals("inbound-sdr", r.getTeamId());
         assertEquals(keiko, r.getAssigneeId(), "an extra turn is served before the fair pick");
 
-        TeamState t = admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build());
+        TeamState t = admin.getTeamState(
+                GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build());
         MemberState l = member(t, lena);
         assertFalse(l.getAvailable());
         assertEquals(until, l.getUnavailableUntil());
@@ -444,41 +530,87 @@ class LeadMatchServerTest {
         assertTrue(k.getAvailable());
         assertEquals("", k.getSkipReason());
 
-        admin.setAvailability(SetAvailabilityRequest.newBuilder().setUserId(lena).setAvailable(true).build());
-        assertTrue(member(admin.getTeamState(GetTeamStateRequest.newBuilder().setTeamId("inbound-sdr").build()),
-                lena).getAvailable());
+        admin.setAvailability(SetAvailabilityRequest.newBuilder()
+                .setUserId(lena)
+                .setAvailable(true)
+                .build());
+        assertTrue(member(
+                        admin.getTeamState(GetTeamStateRequest.newBuilder()
+                                .setTeamId("inbound-sdr")
+                                .build()),
+                        lena)
+                .getAvailable());
     }
 
     @Test
     void availabilityAndAdjustmentErrorsAreStatusCodes() {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         String lena = "0055g00000USR10AAA";
-        record Case(Status.Code code, String message, Runnable call) {
-        }
+        record Case(Status.Code code, String message, Runnable call) {}
         List<Case> cases = List.of(
-                new Case(Status.Code.INVALID_ARGUMENT, "available is required", () -> admin.setAvailability(
-                        SetAvailabilityRequest.newBuilder().setUserId(lena).build())),
-                new Case(Status.Code.NOT_FOUND, "in no team", () -> admin.setAvailability(
-                        SetAvailabilityRequest.newBuilder().setUserId("0055g00000USR27AAA").setAvailable(false)
+                new Case(
+                        Status.Code.INVALID_ARGUMENT,
+                        "available is required",
+                        () -> admin.setAvailability(SetAvailabilityRequest.newBuilder()
+                                .setUserId(lena)
                                 .build())),
-                new Case(Status.Code.INVALID_ARGUMENT, "not in the future", () -> admin.setAvailability(
-                        SetAvailabilityRequest.newBuilder().setUserId(lena).setAvailable(false).setUntilMillis(1)
+                new Case(
+                        Status.Code.NOT_FOUND,
+                        "in no team",
+                        () -> admin.setAvailability(SetAvailabilityRequest.newBuilder()
+                                .setUserId("0055g00000USR27AAA")
+                                .setAvailable(false)
                                 .build())),
-                new Case(Status.Code.INVALID_ARGUMENT, "until_millis", () -> admin.setAvailability(
-                        SetAvailabilityRequest.newBuilder().setUserId(lena).setAvailable(false).setUntilMillis(-5)
+                new Case(
+                        Status.Code.INVALID_ARGUMENT,
+                        "not in the future",
+                        () -> admin.setAvailability(SetAvailabilityRequest.newBuilder()
+                                .setUserId(lena)
+                                .setAvailable(false)
+                                .setUntilMillis(1)
                                 .build())),
-                new Case(Status.Code.NOT_FOUND, "teams:", () -> admin.adjustTurns(
-                        AdjustTurnsRequest.newBuilder().setTeamId("nope").setUserId(lena).setDelta(1).build())),
-                new Case(Status.Code.NOT_FOUND, "not a member", () -> admin.adjustTurns(
-                        AdjustTurnsRequest.newBuilder().setTeamId("na-ae").setUserId(lena).setDelta(1).build())),
-                new Case(Status.Code.INVALID_ARGUMENT, "positive gives extra turns", () -> admin.adjustTurns(
-                        AdjustTurnsRequest.newBuilder().setTeamId("inbound-sdr").setUserId(lena).build())),
-                new Case(Status.Code.INVALID_ARGUMENT, "required", () -> admin.adjustTurns(
-                        AdjustTurnsRequest.newBuilder().setDelta(1).build())));
+                new Case(
+                        Status.Code.INVALID_ARGUMENT,
+                        "until_millis",
+                        () -> admin.setAvailability(SetAvailabilityRequest.newBuilder()
+                                .setUserId(lena)
+                                .setAvailable(false)
+                                .setUntilMillis(-5)
+                                .build())),
+                new Case(
+                        Status.Code.NOT_FOUND,
+                        "teams:",
+                        () -> admin.adjustTurns(AdjustTurnsRequest.newBuilder()
+                                .setTeamId("nope")
+                                .setUserId(lena)
+                                .setDelta(1)
+                                .build())),
+                new Case(
+                        Status.Code.NOT_FOUND,
+                        "not a member",
+                        () -> admin.adjustTurns(AdjustTurnsRequest.newBuilder()
+                                .setTeamId("na-ae")
+                                .setUserId(lena)
+                                .setDelta(1)
+                                .build())),
+                new Case(
+                        Status.Code.INVALID_ARGUMENT,
+                        "positive gives extra turns",
+                        () -> admin.adjustTurns(AdjustTurnsRequest.newBuilder()
+                                .setTeamId("inbound-sdr")
+                                .setUserId(lena)
+                                .build())),
+                new Case(
+                        Status.Code.INVALID_ARGUMENT,
+                        "required",
+                        () -> admin.adjustTurns(
+                                AdjustTurnsRequest.newBuilder().setDelta(1).build())));
         for (Case c : cases) {
             StatusRuntimeException e = assertThrows(StatusRuntimeException.class, c.call()::run);
             assertEquals(c.code(), e.getStatus().getCode(), e.getStatus().toString());
-            assertTrue(e.getStatus().getDescription().contains(c.message()), e.getStatus().getDescription());
+            assertTrue(
+                    e.getStatus().getDescription().contains(c.message()),
+                    e.getStatus().getDescription());
         }
     }
 }

@@ -1,24 +1,22 @@
 package io.leadmatch.server;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /** Command-line flags for the snapshot source and the skipped-row threshold, through {@code check}. */
 class MainTest {
     @TempDir
     Path tmp;
 
-    record Run(int exit, String out, String err) {
-    }
+    record Run(int exit, String out, String err) {}
 
     static Run run(String... args) {
         PrintStream out = System.out;
@@ -41,19 +39,20 @@ class MainTest {
     }
 
     @Test
-    void auditExportsTheJournalAsJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data)
-            throws Exception {
+    void auditExportsTheJournalAsJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) throws Exception {
         String id;
         try (var engine = io.leadmatch.engine.LeadMatchEngine.open(
                 io.leadmatch.engine.EngineConfig.of(java.nio.file.Path.of(demo()), data))) {
-            id = engine.matchAndAssign(io.leadmatch.engine.Lead.ofEmail("r-9", "x@gmail.com")).assignment()
+            id = engine.matchAndAssign(io.leadmatch.engine.Lead.ofEmail("r-9", "x@gmail.com"))
+                    .assignment()
                     .assignmentId();
         }
         Run r = run("audit", "--data-dir", data.toString());
         assertEquals(0, r.exit(), r.err());
         String[] lines = r.out().split("\n");
         assertEquals(6, lines.length, r.out()); // 5 team memberships and the assignment
-        assertTrue(lines[5].contains("\"assignment_id\":\"" + id + "\"") && lines[5].contains("\"request_id\":\"r-9\""),
+        assertTrue(
+                lines[5].contains("\"assignment_id\":\"" + id + "\"") && lines[5].contains("\"request_id\":\"r-9\""),
                 lines[5]);
         Run none = run("audit", "--data-dir", data.resolve("nope").toString());
         assertEquals(2, none.exit());
@@ -72,18 +71,34 @@ class MainTest {
 
     @Test
     void passwordVariableMustBeSet() {
-        Run r = run("check", "--source", "postgres", "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/crm",
-                "--routing", demo() + "/routing.yaml", "--db-password-env", "LEADMATCH_TEST_UNSET_VARIABLE");
+        Run r = run(
+                "check",
+                "--source",
+                "postgres",
+                "--jdbc-url",
+                "jdbc:postgresql://127.0.0.1:1/crm",
+                "--routing",
+                demo() + "/routing.yaml",
+                "--db-password-env",
+                "LEADMATCH_TEST_UNSET_VARIABLE");
         assertEquals(2, r.exit());
         assertTrue(r.err().contains("LEADMATCH_TEST_UNSET_VARIABLE is not set"), r.err());
     }
 
     @Test
     void unreachableDatabaseFailsWithTheSourceNamedAndNoCredentials() {
-        Run r = run("check", "--source", "postgres", "--jdbc-url",
-                "jdbc:postgresql://127.0.0.1:1/crm?password=secret", "--routing", demo() + "/routing.yaml");
+        Run r = run(
+                "check",
+                "--source",
+                "postgres",
+                "--jdbc-url",
+                "jdbc:postgresql://127.0.0.1:1/crm?password=secret",
+                "--routing",
+                demo() + "/routing.yaml");
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("cannot load snapshot postgres 127.0.0.1:1/crm") && r.err().contains("cannot connect"),
+        assertTrue(
+                r.err().contains("cannot load snapshot postgres 127.0.0.1:1/crm")
+                        && r.err().contains("cannot connect"),
                 r.err());
         assertFalse(r.err().contains("secret"), r.err());
     }

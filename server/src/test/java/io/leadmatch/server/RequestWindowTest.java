@@ -1,13 +1,12 @@
 package io.leadmatch.server;
 
-import io.grpc.stub.ServerCallStreamObserver;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
-import java.util.Random;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.grpc.stub.ServerCallStreamObserver;
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link RequestWindow}'s invariant over many random runs: requests pulled minus responses sent never exceeds the
@@ -37,10 +36,12 @@ class RequestWindowTest {
                     answered++; // a request arrived (the client always has one) and was answered
                     flow.afterResponse();
                 }
-                assertTrue(call.requested - answered <= window && call.requested - answered >= 0,
+                assertTrue(
+                        call.requested - answered <= window && call.requested - answered >= 0,
                         "pulled " + call.requested + ", answered " + answered + ", window " + window);
                 if (call.ready) {
-                    assertTrue(call.requested - answered > window - Math.max(1, window / 2),
+                    assertTrue(
+                            call.requested - answered > window - Math.max(1, window / 2),
                             "while ready, less than a batch is held back");
                 }
             }
@@ -73,8 +74,7 @@ class RequestWindowTest {
         }
 
         @Override
-        public void disableAutoInboundFlowControl() {
-        }
+        public void disableAutoInboundFlowControl() {}
 
         @Override
         public boolean isCancelled() {
@@ -82,27 +82,21 @@ class RequestWindowTest {
         }
 
         @Override
-        public void setOnCancelHandler(Runnable onCancelHandler) {
-        }
+        public void setOnCancelHandler(Runnable onCancelHandler) {}
 
         @Override
-        public void setCompression(String compression) {
-        }
+        public void setCompression(String compression) {}
 
         @Override
-        public void setMessageCompression(boolean enable) {
-        }
+        public void setMessageCompression(boolean enable) {}
 
         @Override
-        public void onNext(Object value) {
-        }
+        public void onNext(Object value) {}
 
         @Override
-        public void onError(Throwable t) {
-        }
+        public void onError(Throwable t) {}
 
         @Override
-        public void onCompleted() {
-        }
+        public void onCompleted() {}
     }
 }

@@ -1,14 +1,15 @@
 package io.leadmatch.server;
 
+import static org.junit.jupiter.api.Assertions.*;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.Outcome;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -22,10 +23,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.*;
-import static org.junit.jupiter.api.Assumptions.assumeFalse;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end: the packaged server jar as a real process on a free port, called over the network, stopped with
@@ -42,7 +41,9 @@ class ServerProcessIT {
     }
 
     static Process start(int port, Path snapshot, Path data, String... extra) throws IOException {
-        return new ProcessBuilder(command(port, snapshot, data, extra)).redirectErrorStream(true).start();
+        return new ProcessBuilder(command(port, snapshot, data, extra))
+                .redirectErrorStream(true)
+                .start();
     }
 
     /** The command line of {@link #start}. */
@@ -53,8 +54,18 @@ class ServerProcessIT {
         if (!flags.isEmpty()) {
             Collections.addAll(cmd, flags.split("\\s+"));
         }
-        Collections.addAll(cmd, "-jar", System.getProperty("leadmatch.server.jar"), "serve", "--port",
-                Integer.toString(port), "--bind", "127.0.0.1", "--snapshot", snapshot.toString(), "--data-dir",
+        Collections.addAll(
+                cmd,
+                "-jar",
+                System.getProperty("leadmatch.server.jar"),
+                "serve",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--snapshot",
+                snapshot.toString(),
+                "--data-dir",
                 data.toString());
         Collections.addAll(cmd, extra);
         return cmd;
@@ -74,15 +85,17 @@ class ServerProcessIT {
             return port.get(60, TimeUnit.SECONDS);
         } catch (java.util.concurrent.TimeoutException e) {
             try {
-                new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid())).start().waitFor(10, TimeUnit.SECONDS);
+                new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid()))
+                        .start()
+                        .waitFor(10, TimeUnit.SECONDS);
                 Thread.sleep(2_000); // the dump goes to the server's output, which follow collects
             } catch (IOException noKill) {
                 e.addSuppressed(noKill);
             }
             p.destroyForcibly();
             synchronized (log) {
-                throw new AssertionError("server did not listen within 60 s; its output:\n"
-                        + String.join("\n", log), e);
+                throw new AssertionError(
+                        "server did not listen within 60 s; its output:\n" + String.join("\n", log), e);
             }
         }
     }
@@ -91,8 +104,8 @@ class ServerProcessIT {
     static CompletableFuture<Integer> follow(Process p, List<String> log) {
         CompletableFuture<Integer> port = new CompletableFuture<>();
         Thread reader = new Thread(() -> {
-            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(),
-                    StandardCharsets.UTF_8))) {
+            try (BufferedReader r =
+                    new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line; (line = r.readLine()) != null; ) {
                     log.add(line);
                     Matcher m = LISTENING.matcher(line);
@@ -116,11 +129,16 @@ class ServerProcessIT {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         try {
             int serverPort = listeningPort(p, log);
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort)
+                    .usePlaintext()
+                    .build();
             try {
-                AssignResponse r = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                        .matchAndAssign(MatchRequest.newBuilder().setRequestId("e2e-1")
-                                .setEmail("jane@WWW.example-corp.com").build());
+                AssignResponse r = LeadMatchGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .matchAndAssign(MatchRequest.newBuilder()
+                                .setRequestId("e2e-1")
+                                .setEmail("jane@WWW.example-corp.com")
+                                .build());
                 assertEquals(Outcome.MATCHED, r.getMatch().getOutcome());
                 assertEquals("0015g00000A0001AAA", r.getMatch().getAccountId());
                 assertEquals("0055g00000USR01AAA", r.getAssigneeId());
@@ -143,21 +161,29 @@ class ServerProcessIT {
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         try {
             int serverPort = listeningPort(p, log);
-            assumeFalse(log.stream().anyMatch(l -> l.contains(SighupReload.IGNORED)),
+            assumeFalse(
+                    log.stream().anyMatch(l -> l.contains(SighupReload.IGNORED)),
                     "this build runs with SIGHUP ignored (under nohup?), which its servers inherit");
-            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort).usePlaintext().build();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort)
+                    .usePlaintext()
+                    .build();
             try {
                 assertEquals("0055g00000USR01AAA", exampleCorpAssignee(channel));
                 Path accounts = snap.resolve("Account.csv");
-                Files.writeString(accounts, Files.readString(accounts).replace(
-                        "\"0015g00000A0001AAA\",\"Example Corp\",\"https://www.example-corp.com/\",\"0055g00000USR01AAA\"",
-                        "\"0015g00000A0001AAA\",\"Example Corp\",\"https://www.example-corp.com/\",\"0055g00000USR02AAA\""));
+                Files.writeString(
+                        accounts,
+                        Files.readString(accounts)
+                                .replace(
+                                        "\"0015g00000A0001AAA\",\"Example Corp\",\"https://www.example-corp.com/\",\"0055g00000USR01AAA\"",
+                                        "\"0015g00000A0001AAA\",\"Example Corp\",\"https://www.example-corp.com/\",\"0055g00000USR02AAA\""));
                 sighup(p);
                 awaitLog(log, "SIGHUP: now serving generation 2");
                 assertEquals("0055g00000USR02AAA", exampleCorpAssignee(channel), "the reload re-read Account.csv");
 
-                Files.writeString(snap.resolve("routing.yaml"), "version: 1\ndefault_team: a\nteams:\n  - id: a\n"
-                        + "    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
+                Files.writeString(
+                        snap.resolve("routing.yaml"),
+                        "version: 1\ndefault_team: a\nteams:\n  - id: a\n"
+                                + "    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
                 sighup(p);
                 String failed = awaitLog(log, "SIGHUP: snapshot not loaded, still serving generation 2");
                 assertTrue(failed.contains("routing.yaml:7"), failed);
@@ -207,12 +233,18 @@ class ServerProcessIT {
     }
 
     private static String exampleCorpAssignee(ManagedChannel channel) {
-        return LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS)
-                .matchAndAssign(MatchRequest.newBuilder().setEmail("jane@example-corp.com").build()).getAssigneeId();
+        return LeadMatchGrpc.newBlockingStub(channel)
+                .withDeadlineAfter(10, TimeUnit.SECONDS)
+                .matchAndAssign(MatchRequest.newBuilder()
+                        .setEmail("jane@example-corp.com")
+                        .build())
+                .getAssigneeId();
     }
 
     private static void sighup(Process p) throws Exception {
-        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid())).inheritIO().start();
+        Process kill = new ProcessBuilder("kill", "-HUP", Long.toString(p.pid()))
+                .inheritIO()
+                .start();
         assertTrue(kill.waitFor(10, TimeUnit.SECONDS));
         assertEquals(0, kill.exitValue(), "kill -HUP failed");
     }
@@ -238,22 +270,26 @@ class ServerProcessIT {
         Path snap = copyOfDemo();
         StringBuilder rows = new StringBuilder();
         for (int i = 0; i < 40; i++) {
-            rows.append("\"\",\"No Id\",\"noid-").append(i).append(".com\",\"0055g00000USR01AAA\",\"\",\"\",\"\",\"\",\"\"\n");
+            rows.append("\"\",\"No Id\",\"noid-")
+                    .append(i)
+                    .append(".com\",\"0055g00000USR01AAA\",\"\",\"\",\"\",\"\",\"\"\n");
         }
         Files.writeString(snap.resolve("Account.csv"), rows, java.nio.file.StandardOpenOption.APPEND);
         Process p = start(snap, data, "--max-skipped-ratio", "0.02");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), out);
-        assertTrue(out.contains("40 of 573 rows skipped (7.0%), above the threshold 2.0%; first problems: ")
-                && out.contains("missing account Id"), out);
+        assertTrue(
+                out.contains("40 of 573 rows skipped (7.0%), above the threshold 2.0%; first problems: ")
+                        && out.contains("missing account Id"),
+                out);
     }
 
     /** The port binds while the snapshot loads; one already taken stops start-up with exit code 2 and a message. */
     @Test
     void aPortInUseFailsWithAClearMessage() throws Exception {
-        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 50,
-                java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (java.net.ServerSocket taken =
+                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
             Process p = start(taken.getLocalPort(), demo(), data);
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -274,8 +310,10 @@ class ServerProcessIT {
     @Test
     void badRoutingYamlNamesFileAndLine() throws Exception {
         Path snap = copyOfDemo();
-        Files.writeString(snap.resolve("routing.yaml"), "version: 1\ndefault_team: a\nteams:\n  - id: a\n"
-                + "    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
+        Files.writeString(
+                snap.resolve("routing.yaml"),
+                "version: 1\ndefault_team: a\nteams:\n  - id: a\n"
+                        + "    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
         Process p = start(snap, data);
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));

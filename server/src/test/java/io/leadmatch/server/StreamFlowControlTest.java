@@ -1,5 +1,9 @@
 package io.leadmatch.server;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.grpc.ManagedChannel;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
@@ -12,20 +16,15 @@ import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * MatchAndAssignStream's flow control against a client that stops reading: the server works through at most one
@@ -39,6 +38,7 @@ class StreamFlowControlTest {
 
     @TempDir
     Path data;
+
     LeadMatchEngine engine;
     LeadMatchServer server;
     ManagedChannel channel;
@@ -68,7 +68,8 @@ class StreamFlowControlTest {
             reader.requests.onNext(LeadMatchServerTest.email("slow-" + i, "lead@slow-reader-co-" + i + ".com"));
         }
         long whileNotReading = assigned() - before;
-        assertTrue(whileNotReading > 0 && whileNotReading <= RequestWindow.DEFAULT_WINDOW,
+        assertTrue(
+                whileNotReading > 0 && whileNotReading <= RequestWindow.DEFAULT_WINDOW,
                 "rows processed while the client read nothing: " + whileNotReading);
         assertTrue(reader.responses.isEmpty());
 
@@ -85,7 +86,8 @@ class StreamFlowControlTest {
 
     private long assigned() {
         return LeadMatchAdminGrpc.newBlockingStub(channel)
-                .getTeamState(GetTeamStateRequest.newBuilder().setTeamId(TEAM).build()).getTotalAssigned();
+                .getTeamState(GetTeamStateRequest.newBuilder().setTeamId(TEAM).build())
+                .getTotalAssigned();
     }
 
     /** Reads no response until told to. */

@@ -39,11 +39,21 @@ final class AccountModel {
     static final int MAX_OPPORTUNITIES = 8;
     /** How far back a child looks for its parent: parents precede children in Account.csv. */
     private static final int PARENT_WINDOW = 5000;
+
     private static final String[] TYPES = {"Customer", "Prospect", "Partner", "Other"};
     private static final Weighted<String> TYPE = new Weighted<>(TYPES, new int[] {20, 62, 6, 12});
 
     /** What kind of domain situation an account is in. */
-    enum Kind { JUNK, NORMAL, NO_WEBSITE, HOSTED, IDN, CHILD_SAME_DOMAIN, CHILD_SUBDOMAIN, CONFLICT }
+    enum Kind {
+        JUNK,
+        NORMAL,
+        NO_WEBSITE,
+        HOSTED,
+        IDN,
+        CHILD_SAME_DOMAIN,
+        CHILD_SUBDOMAIN,
+        CONFLICT
+    }
 
     /**
      * One account.
@@ -63,10 +73,21 @@ final class AccountModel {
      * @param otherDomains Other_Domains__c entries
      * @param aliases      alias domains whose canonical domain is {@code domain}
      */
-    record Account(long index, String id, String name, String core, Kind kind, Geography.Country country,
-                   String state, String type, int owner, long parent, String domain, String website,
-                   List<String> otherDomains, List<String> aliases) {
-    }
+    record Account(
+            long index,
+            String id,
+            String name,
+            String core,
+            Kind kind,
+            Geography.Country country,
+            String state,
+            String type,
+            int owner,
+            long parent,
+            String domain,
+            String website,
+            List<String> otherDomains,
+            List<String> aliases) {}
 
     /** Default share of ordinary accounts that also list other domains ({@code Other_Domains__c}). */
     static final double P_OTHER_DOMAINS = 0.04;
@@ -151,12 +172,25 @@ final class AccountModel {
         String id = SalesforceId.of(SalesforceId.ACCOUNT, i);
         Kind kind = kindOf(i);
         if (kind == Kind.JUNK) {
-            return new Account(0, id, "Junk Leads", "Junk Leads", kind, Geography.byCode("US"), "", "Other",
-                    org.junkQueueUser(), -1, "", "", List.of(), List.of());
+            return new Account(
+                    0,
+                    id,
+                    "Junk Leads",
+                    "Junk Leads",
+                    kind,
+                    Geography.byCode("US"),
+                    "",
+                    "Other",
+                    org.junkQueueUser(),
+                    -1,
+                    "",
+                    "",
+                    List.of(),
+                    List.of());
         }
         SplitMix64 rng = new SplitMix64(seed, Streams.ACCOUNT, i);
-        Geography.Country country = kind == Kind.IDN ? rng.pick(Geography.IDN_COUNTRIES)
-                : Geography.COUNTRIES.pick(rng);
+        Geography.Country country =
+                kind == Kind.IDN ? rng.pick(Geography.IDN_COUNTRIES) : Geography.COUNTRIES.pick(rng);
         DomainFactory.Label label = domains.label(i, rng);
         String core = label.core();
         long parent = -1;
@@ -172,7 +206,8 @@ final class AccountModel {
                 break;
             case IDN: {
                 DomainFactory.Label accented = DomainFactory.accented(label);
-                domain = domains.internationalDomain(accented, label, country.tlds().pick(rng));
+                domain = domains.internationalDomain(
+                        accented, label, country.tlds().pick(rng));
                 if (domain.startsWith(accented.text() + ".")) {
                     core = accented.core(); // the accented domain passed the guard: the name is accented too
                 }
@@ -184,7 +219,8 @@ final class AccountModel {
                 Account p = describe(parent);
                 core = p.core();
                 country = abroad(p.country(), rng);
-                domain = kind == Kind.CHILD_SAME_DOMAIN ? p.domain()
+                domain = kind == Kind.CHILD_SAME_DOMAIN
+                        ? p.domain()
                         : country.code().toLowerCase(Locale.ROOT) + "." + p.domain();
                 break;
             }
@@ -216,8 +252,8 @@ final class AccountModel {
         int owner = org.accountOwner(rng);
         String name = name(core, country, rng);
         String website = website(kind, domain, rng);
-        return new Account(i, id, name, core, kind, country, state, type, owner, parent, domain, website, others,
-                aliases);
+        return new Account(
+                i, id, name, core, kind, country, state, type, owner, parent, domain, website, others, aliases);
     }
 
     /** Opportunities of {@code a}, each as (id, owner, closed, created date) written by {@code sink}. */
@@ -277,8 +313,8 @@ final class AccountModel {
     }
 
     /** Alias domains: a regional TLD or {@code .org} of the same name, or an acquired company's own name. */
-    private List<String> aliases(long i, DomainFactory.Label label, Geography.Country country, List<String> used,
-                                 SplitMix64 rng) {
+    private List<String> aliases(
+            long i, DomainFactory.Label label, Geography.Country country, List<String> used, SplitMix64 rng) {
         int n = rng.chance(0.8) ? 1 : 2;
         List<String> out = new ArrayList<>(n);
         for (int k = 0; k < n; k++) {
@@ -323,6 +359,7 @@ final class AccountModel {
             return "";
         }
         String host = kind == Kind.IDN && rng.chance(0.5) ? IDN.toASCII(domain) : domain;
-        return TypedInput.website(host, rng, new StringBuilder(host.length() + 24)).toString();
+        return TypedInput.website(host, rng, new StringBuilder(host.length() + 24))
+                .toString();
     }
 }

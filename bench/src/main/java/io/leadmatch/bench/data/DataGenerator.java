@@ -47,8 +47,7 @@ public final class DataGenerator {
     private static final int LEAD_BLOCK = 32_768;
     private static final int OUTPUT_BUFFER = 1 << 20;
 
-    private DataGenerator() {
-    }
+    private DataGenerator() {}
 
     /**
      * What one run wrote.
@@ -64,9 +63,17 @@ public final class DataGenerator {
      * @param snapshotNanos  time to write the snapshot files
      * @param leadNanos      time to write leads.csv
      */
-    record Summary(long accounts, long users, int teams, long opportunities, long aliases, long leads,
-                   long[] leadCategories, long bytes, long snapshotNanos, long leadNanos) {
-    }
+    record Summary(
+            long accounts,
+            long users,
+            int teams,
+            long opportunities,
+            long aliases,
+            long leads,
+            long[] leadCategories,
+            long bytes,
+            long snapshotNanos,
+            long leadNanos) {}
 
     /** Runs the generator; see the class comment for the arguments. */
     public static void main(String[] args) {
@@ -122,11 +129,26 @@ public final class DataGenerator {
             Summary s = generate(out, accounts, leads, seed, threads, otherDomains);
             double snapshotSeconds = s.snapshotNanos() / 1e9;
             double leadSeconds = s.leadNanos() / 1e9;
-            System.out.printf(Locale.ROOT, "%s: %,d accounts, %,d users, %,d opportunities, %,d aliases, %d teams "
-                            + "in %.2f s (%,.0f accounts/s)%n", out, s.accounts(), s.users(), s.opportunities(),
-                    s.aliases(), s.teams(), snapshotSeconds, s.accounts() / Math.max(snapshotSeconds, 1e-9));
-            System.out.printf(Locale.ROOT, "%s: %,d leads in %.2f s (%,.0f leads/s); %,d bytes in all, %d threads%n",
-                    out.resolve(LEADS), s.leads(), leadSeconds, s.leads() / Math.max(leadSeconds, 1e-9), s.bytes(),
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: %,d accounts, %,d users, %,d opportunities, %,d aliases, %d teams "
+                            + "in %.2f s (%,.0f accounts/s)%n",
+                    out,
+                    s.accounts(),
+                    s.users(),
+                    s.opportunities(),
+                    s.aliases(),
+                    s.teams(),
+                    snapshotSeconds,
+                    s.accounts() / Math.max(snapshotSeconds, 1e-9));
+            System.out.printf(
+                    Locale.ROOT,
+                    "%s: %,d leads in %.2f s (%,.0f leads/s); %,d bytes in all, %d threads%n",
+                    out.resolve(LEADS),
+                    s.leads(),
+                    leadSeconds,
+                    s.leads() / Math.max(leadSeconds, 1e-9),
+                    s.bytes(),
                     threads);
         } catch (IllegalArgumentException e) {
             usage(e.getMessage());
@@ -211,8 +233,17 @@ public final class DataGenerator {
             long[] categories = new long[LeadModel.Category.values().length];
             long leadBytes = writeLeads(out.resolve(LEADS), leads, pool, threads, models, categories);
             long leadNanos = System.nanoTime() - started;
-            return new Summary(accounts, org.userCount(), org.teamCount(), totals.opportunities, totals.aliases,
-                    leads, categories, bytes + totals.bytes + leadBytes, snapshotNanos, leadNanos);
+            return new Summary(
+                    accounts,
+                    org.userCount(),
+                    org.teamCount(),
+                    totals.opportunities,
+                    totals.aliases,
+                    leads,
+                    categories,
+                    bytes + totals.bytes + leadBytes,
+                    snapshotNanos,
+                    leadNanos);
         } finally {
             pool.shutdownNow();
         }
@@ -229,8 +260,8 @@ public final class DataGenerator {
     static LeadModel model(long seed, long accounts, OrgPlan org, double otherDomains) {
         int unknownPool = (int) Math.max(1_000, accounts / 2);
         long aliasBase = accounts + unknownPool;
-        return new LeadModel(seed, new AccountModel(seed, accounts, aliasBase, org, otherDomains), accounts, accounts,
-                unknownPool);
+        return new LeadModel(
+                seed, new AccountModel(seed, accounts, aliasBase, org, otherDomains), accounts, accounts, unknownPool);
     }
 
     private static long writeSmallFiles(Path out, OrgPlan org) throws IOException {
@@ -253,18 +284,26 @@ public final class DataGenerator {
     }
 
     /** One block of the account pass: rows for three files. */
-    private record AccountBlock(CsvBuffer accounts, CsvBuffer opportunities, CsvBuffer aliases, long opportunityRows,
-                                long aliasRows) {
-    }
+    private record AccountBlock(
+            CsvBuffer accounts, CsvBuffer opportunities, CsvBuffer aliases, long opportunityRows, long aliasRows) {}
 
-    private static SnapshotTotals writeAccounts(Path out, long accounts, ExecutorService pool, int threads,
-                                                ThreadLocal<LeadModel> models) throws IOException {
+    private static SnapshotTotals writeAccounts(
+            Path out, long accounts, ExecutorService pool, int threads, ThreadLocal<LeadModel> models)
+            throws IOException {
         SnapshotTotals totals = new SnapshotTotals();
         try (OutputStream acc = open(out.resolve("Account.csv"));
-             OutputStream opp = open(out.resolve("Opportunity.csv"));
-             OutputStream ali = open(out.resolve("domain_aliases.csv"))) {
+                OutputStream opp = open(out.resolve("Opportunity.csv"));
+                OutputStream ali = open(out.resolve("domain_aliases.csv"))) {
             CsvBuffer header = new CsvBuffer(1024);
-            header.row("Id", "Name", "Website", "OwnerId", "ParentId", "Type", "BillingCountry", "BillingState",
+            header.row(
+                    "Id",
+                    "Name",
+                    "Website",
+                    "OwnerId",
+                    "ParentId",
+                    "Type",
+                    "BillingCountry",
+                    "BillingState",
                     "Other_Domains__c");
             totals.bytes += header.size();
             header.drainTo(acc);
@@ -276,7 +315,9 @@ public final class DataGenerator {
             header.drainTo(ali);
             int blocks = (int) ((accounts + ACCOUNT_BLOCK - 1) / ACCOUNT_BLOCK);
             inOrder(pool, 2 * threads, blocks, b -> () -> accountBlock(models.get(), b, accounts), block -> {
-                totals.bytes += block.accounts().size() + block.opportunities().size() + block.aliases().size();
+                totals.bytes += block.accounts().size()
+                        + block.opportunities().size()
+                        + block.aliases().size();
                 totals.opportunities += block.opportunityRows();
                 totals.aliases += block.aliasRows();
                 block.accounts().drainTo(acc);
@@ -299,13 +340,23 @@ public final class DataGenerator {
         long[] counts = new long[2];
         for (long i = from; i < to; i++) {
             AccountModel.Account a = am.describe(i);
-            acc.field(a.id()).field(a.name()).field(a.website()).field(org.userId(a.owner()))
+            acc.field(a.id())
+                    .field(a.name())
+                    .field(a.website())
+                    .field(org.userId(a.owner()))
                     .field(a.parent() < 0 ? "" : SalesforceId.of(SalesforceId.ACCOUNT, a.parent()))
-                    .field(a.type()).field(a.country().code()).field(a.state())
-                    .field(String.join(";", a.otherDomains())).endRow();
+                    .field(a.type())
+                    .field(a.country().code())
+                    .field(a.state())
+                    .field(String.join(";", a.otherDomains()))
+                    .endRow();
             am.opportunities(a, (id, owner, closed, minute) -> {
-                opp.field(id).field(a.id()).field(org.userId(owner)).field(closed ? "true" : "false")
-                        .field(salesforceDateTime(minute, created)).endRow();
+                opp.field(id)
+                        .field(a.id())
+                        .field(org.userId(owner))
+                        .field(closed ? "true" : "false")
+                        .field(salesforceDateTime(minute, created))
+                        .endRow();
                 counts[0]++;
             });
             for (String alias : a.aliases()) {
@@ -332,8 +383,9 @@ public final class DataGenerator {
         return b.append((char) ('0' + v / 10)).append((char) ('0' + v % 10));
     }
 
-    private static long writeLeads(Path file, long leads, ExecutorService pool, int threads,
-                                   ThreadLocal<LeadModel> models, long[] categories) throws IOException {
+    private static long writeLeads(
+            Path file, long leads, ExecutorService pool, int threads, ThreadLocal<LeadModel> models, long[] categories)
+            throws IOException {
         ConcurrentLinkedQueue<CsvBuffer> spare = new ConcurrentLinkedQueue<>();
         long[] bytes = new long[1];
         try (OutputStream os = open(file)) {
@@ -355,8 +407,7 @@ public final class DataGenerator {
     }
 
     /** One block of leads.csv and its category counts. */
-    private record LeadBlock(CsvBuffer rows, long[] categories) {
-    }
+    private record LeadBlock(CsvBuffer rows, long[] categories) {}
 
     private static LeadBlock leadBlock(LeadModel model, int block, long leads, ConcurrentLinkedQueue<CsvBuffer> spare) {
         long from = (long) block * LEAD_BLOCK;
@@ -368,8 +419,13 @@ public final class DataGenerator {
         long[] categories = new long[LeadModel.Category.values().length];
         for (long k = from; k < to; k++) {
             LeadModel.Lead lead = model.generate(k);
-            rows.field(lead.requestId()).field(lead.email()).field(lead.website()).field(lead.company())
-                    .field(lead.country()).field(lead.state()).endRow();
+            rows.field(lead.requestId())
+                    .field(lead.email())
+                    .field(lead.website())
+                    .field(lead.company())
+                    .field(lead.country())
+                    .field(lead.state())
+                    .endRow();
             categories[lead.category().ordinal()]++;
         }
         return new LeadBlock(rows, categories);
@@ -391,8 +447,8 @@ public final class DataGenerator {
      * Generates blocks 0..blocks-1 on {@code pool}, at most {@code window} ahead of the writer, and hands them to
      * {@code writer} in index order on this thread: parallel generation, sequential bytes.
      */
-    private static <B> void inOrder(ExecutorService pool, int window, int blocks, BlockTask<B> task,
-                                    BlockWriter<B> writer) throws IOException {
+    private static <B> void inOrder(
+            ExecutorService pool, int window, int blocks, BlockTask<B> task, BlockWriter<B> writer) throws IOException {
         ArrayDeque<Future<B>> inFlight = new ArrayDeque<>(window);
         try {
             for (int b = 0; b < blocks; b++) {

@@ -19,8 +19,7 @@ import java.util.List;
  */
 final class DomainFactory {
     /** A label and the company name core that goes with it ({@code kavoreti-labs} / {@code Kavoreti Labs}). */
-    record Label(String text, String code, String core) {
-    }
+    record Label(String text, String code, String core) {}
 
     private static final String ACCENTED_FROM = "aeiou";
     private static final String ACCENTED_TO = "\u00e4\u00e9\u00ed\u00f6\u00fc"; // ä é í ö ü
@@ -39,7 +38,8 @@ final class DomainFactory {
         }
         if (u < 0.92) {
             int w = rng.nextInt(Vocabulary.DOMAIN_SUFFIX_WORDS.length);
-            return new Label(code + "-" + Vocabulary.DOMAIN_SUFFIX_WORDS[w], code, cap + " " + Vocabulary.COMPANY_WORDS[w]);
+            return new Label(
+                    code + "-" + Vocabulary.DOMAIN_SUFFIX_WORDS[w], code, cap + " " + Vocabulary.COMPANY_WORDS[w]);
         }
         return new Label(rng.pick(Vocabulary.DOMAIN_PREFIX_WORDS) + "-" + code, code, cap);
     }
@@ -60,7 +60,9 @@ final class DomainFactory {
         int at = text.indexOf(label.code()) + 1;
         char accent = ACCENTED_TO.charAt(ACCENTED_FROM.indexOf(text.charAt(at)));
         String core = label.core(); // starts with the capitalized code, so its first vowel is at index 1
-        return new Label(text.substring(0, at) + accent + text.substring(at + 1), label.code(),
+        return new Label(
+                text.substring(0, at) + accent + text.substring(at + 1),
+                label.code(),
                 core.charAt(0) + String.valueOf(accent) + core.substring(2));
     }
 

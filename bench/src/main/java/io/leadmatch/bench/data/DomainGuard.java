@@ -4,7 +4,6 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.DomainSet;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.domain.MailboxProviders;
-
 import java.util.List;
 
 /**

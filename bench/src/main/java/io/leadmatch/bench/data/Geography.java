@@ -19,8 +19,7 @@ final class Geography {
      * @param legalForms suffixes of company names ("GmbH"); "" is a name without one
      * @param idn        whether some of its companies have non-ASCII domains ({@code müller-feinwerk.de})
      */
-    record Country(String code, Weighted<String> tlds, Weighted<String> states, String[] legalForms, boolean idn) {
-    }
+    record Country(String code, Weighted<String> tlds, Weighted<String> states, String[] legalForms, boolean idn) {}
 
     private static final Weighted<String> NO_STATES = Weighted.parse("");
 
@@ -37,18 +36,46 @@ final class Geography {
     static {
         List<Country> all = new ArrayList<>();
         List<Integer> weights = new ArrayList<>();
-        add(all, weights, 340, "US", "com:68 io:8 net:5 co:4 ai:3 org:4 us:3 tech:2 app:2 dev:1", US_STATES,
-                "Inc.|LLC|Corp.|Co.|", false);
+        add(
+                all,
+                weights,
+                340,
+                "US",
+                "com:68 io:8 net:5 co:4 ai:3 org:4 us:3 tech:2 app:2 dev:1",
+                US_STATES,
+                "Inc.|LLC|Corp.|Co.|",
+                false);
         add(all, weights, 80, "GB", "co.uk:55 com:28 uk:8 org.uk:3 io:6", NO_STATES, "Ltd|Limited|PLC|LLP|", false);
         add(all, weights, 70, "DE", "de:78 com:15 eu:4 io:3", NO_STATES, "GmbH|AG|GmbH & Co. KG|UG|", true);
         add(all, weights, 40, "FR", "fr:75 com:20 eu:5", NO_STATES, "SAS|SA|SARL|", true);
-        add(all, weights, 40, "CA", "ca:60 com:40", Weighted.parse("ON:38 QC:22 BC:14 AB:12 MB:4 SK:3 NS:3 NB:2 NL:1 PE:1"),
-                "Inc.|Ltd.|Corp.|", false);
-        add(all, weights, 30, "AU", "com.au:70 au:5 com:25", Weighted.parse("NSW:32 VIC:26 QLD:20 WA:10 SA:7 TAS:2 ACT:2 NT:1"),
-                "Pty Ltd|Ltd|", false);
+        add(
+                all,
+                weights,
+                40,
+                "CA",
+                "ca:60 com:40",
+                Weighted.parse("ON:38 QC:22 BC:14 AB:12 MB:4 SK:3 NS:3 NB:2 NL:1 PE:1"),
+                "Inc.|Ltd.|Corp.|",
+                false);
+        add(
+                all,
+                weights,
+                30,
+                "AU",
+                "com.au:70 au:5 com:25",
+                Weighted.parse("NSW:32 VIC:26 QLD:20 WA:10 SA:7 TAS:2 ACT:2 NT:1"),
+                "Pty Ltd|Ltd|",
+                false);
         add(all, weights, 30, "JP", "co.jp:50 jp:30 com:20", NO_STATES, "K.K.|Co., Ltd.|", false);
-        add(all, weights, 40, "IN", "in:35 co.in:30 com:35",
-                Weighted.parse("MH:20 KA:18 TN:12 DL:12 TG:10 GJ:8 UP:6 WB:5 KL:5 HR:4"), "Pvt. Ltd.|Ltd.|", false);
+        add(
+                all,
+                weights,
+                40,
+                "IN",
+                "in:35 co.in:30 com:35",
+                Weighted.parse("MH:20 KA:18 TN:12 DL:12 TG:10 GJ:8 UP:6 WB:5 KL:5 HR:4"),
+                "Pvt. Ltd.|Ltd.|",
+                false);
         add(all, weights, 20, "NL", "nl:85 com:15", NO_STATES, "B.V.|N.V.|", false);
         add(all, weights, 15, "SE", "se:80 com:20", NO_STATES, "AB|", true);
         add(all, weights, 20, "ES", "es:75 com:25", NO_STATES, "S.L.|S.A.|", true);
@@ -77,15 +104,23 @@ final class Geography {
         add(all, weights, 4, "TR", "com.tr:70 com:30", NO_STATES, "A.Ş.|Ltd. Şti.|", false);
         add(all, weights, 4, "TW", "com.tw:70 com:30", NO_STATES, "Co., Ltd.|", false);
         add(all, weights, 3, "RU", "ru:90 com:10", NO_STATES, "OOO|", false); // no routing rule: default team
-        COUNTRIES = new Weighted<>(all.toArray(new Country[0]), weights.stream().mapToInt(Integer::intValue).toArray());
+        COUNTRIES = new Weighted<>(
+                all.toArray(new Country[0]),
+                weights.stream().mapToInt(Integer::intValue).toArray());
         IDN_COUNTRIES = all.stream().filter(Country::idn).toArray(Country[]::new);
     }
 
-    private Geography() {
-    }
+    private Geography() {}
 
-    private static void add(List<Country> all, List<Integer> weights, int weight, String code, String tlds,
-                            Weighted<String> states, String legalForms, boolean idn) {
+    private static void add(
+            List<Country> all,
+            List<Integer> weights,
+            int weight,
+            String code,
+            String tlds,
+            Weighted<String> states,
+            String legalForms,
+            boolean idn) {
         all.add(new Country(code, Weighted.parse(tlds), states, legalForms.split("\\|", -1), idn));
         weights.add(weight);
     }

@@ -21,12 +21,19 @@ final class LeadModel {
     static final double P_JUNK = 0.01;
     /** 1 is the classic rank-frequency law: the top account gets about 1/ln(n) of its category's leads. */
     static final double ZIPF_EXPONENT = 1.0;
+
     private static final String[] SUBDOMAINS = {"mail", "eu", "corp", "app", "en"};
     private static final String LOCAL_ALPHABET = "abcdefghijklmnopqrstuvwxyz0123456789";
     private static final int CACHE_SLOTS = 1 << 13;
 
     /** What a lead was generated to be. */
-    enum Category { MATCHED, FREE_EMAIL, DISPOSABLE, JUNK, UNKNOWN }
+    enum Category {
+        MATCHED,
+        FREE_EMAIL,
+        DISPOSABLE,
+        JUNK,
+        UNKNOWN
+    }
 
     /**
      * One lead: the columns of leads.csv plus what it was generated to be.
@@ -34,13 +41,18 @@ final class LeadModel {
      * @param account the account a MATCHED lead was drawn for (its domain may be shared: the tie-break can pick
      *                another), -1 otherwise
      */
-    record Lead(String requestId, String email, String website, String company, String country, String state,
-                Category category, long account) {
-    }
+    record Lead(
+            String requestId,
+            String email,
+            String website,
+            String company,
+            String country,
+            String state,
+            Category category,
+            long account) {}
 
     /** A domain no account owns, with the company and country that go with it. */
-    record UnknownDomain(String domain, String company, Geography.Country country) {
-    }
+    record UnknownDomain(String domain, String company, Geography.Country country) {}
 
     private final long seed;
     private final AccountModel accounts;
@@ -57,6 +69,7 @@ final class LeadModel {
      * entries, and building an account (names, ids, guarded domains) is most of the cost of a matched lead.
      */
     private final AccountModel.Account[] recentAccounts = new AccountModel.Account[CACHE_SLOTS];
+
     private final UnknownDomain[] recentUnknown = new UnknownDomain[CACHE_SLOTS];
     private final long[] recentUnknownIndex = new long[CACHE_SLOTS];
 
@@ -131,8 +144,14 @@ final class LeadModel {
         String website = "";
         double form = rng.nextDouble();
         if (!hosted && form < 0.70) {
-            email = TypedInput.email(workLocal(first, last, rng), host, Vocabulary.FIRST_NAMES[first],
-                    Vocabulary.LAST_NAMES[last], rng, new StringBuilder(64)).toString();
+            email = TypedInput.email(
+                            workLocal(first, last, rng),
+                            host,
+                            Vocabulary.FIRST_NAMES[first],
+                            Vocabulary.LAST_NAMES[last],
+                            rng,
+                            new StringBuilder(64))
+                    .toString();
             if (rng.chance(0.3)) {
                 website = TypedInput.website(host, rng, new StringBuilder(48)).toString();
             }
@@ -160,8 +179,8 @@ final class LeadModel {
         String email = freeAddress(first, last, rng);
         String company = rng.chance(0.4) ? someCompany(rng) : "";
         Geography.Country country = Geography.COUNTRIES.pick(rng);
-        return new Lead(requestId, email, "", company, country.code(), someState(country, rng), Category.FREE_EMAIL,
-                -1);
+        return new Lead(
+                requestId, email, "", company, country.code(), someState(country, rng), Category.FREE_EMAIL, -1);
     }
 
     private Lead disposable(String requestId, int first, int last, SplitMix64 rng) {
@@ -170,11 +189,24 @@ final class LeadModel {
         for (int i = 0; i < len; i++) {
             local.append(LOCAL_ALPHABET.charAt(rng.nextInt(LOCAL_ALPHABET.length())));
         }
-        String email = TypedInput.email(local.toString(), rng.pick(Vocabulary.DISPOSABLE_PROVIDERS),
-                Vocabulary.FIRST_NAMES[first], Vocabulary.LAST_NAMES[last], rng, new StringBuilder(64)).toString();
+        String email = TypedInput.email(
+                        local.toString(),
+                        rng.pick(Vocabulary.DISPOSABLE_PROVIDERS),
+                        Vocabulary.FIRST_NAMES[first],
+                        Vocabulary.LAST_NAMES[last],
+                        rng,
+                        new StringBuilder(64))
+                .toString();
         String company = rng.chance(0.3) ? someCompany(rng) : "";
-        return new Lead(requestId, email, "", company, rng.chance(0.5) ? Geography.COUNTRIES.pick(rng).code() : "", "",
-                Category.DISPOSABLE, -1);
+        return new Lead(
+                requestId,
+                email,
+                "",
+                company,
+                rng.chance(0.5) ? Geography.COUNTRIES.pick(rng).code() : "",
+                "",
+                Category.DISPOSABLE,
+                -1);
     }
 
     private Lead junk(String requestId, int first, int last, SplitMix64 rng) {
@@ -218,8 +250,14 @@ final class LeadModel {
         String website = "";
         double form = rng.nextDouble();
         if (form < 0.70) {
-            email = TypedInput.email(workLocal(first, last, rng), d.domain(), Vocabulary.FIRST_NAMES[first],
-                    Vocabulary.LAST_NAMES[last], rng, new StringBuilder(64)).toString();
+            email = TypedInput.email(
+                            workLocal(first, last, rng),
+                            d.domain(),
+                            Vocabulary.FIRST_NAMES[first],
+                            Vocabulary.LAST_NAMES[last],
+                            rng,
+                            new StringBuilder(64))
+                    .toString();
         } else {
             if (form >= 0.90) {
                 email = freeAddress(first, last, rng);
@@ -228,8 +266,15 @@ final class LeadModel {
         }
         String company = rng.chance(0.6) ? d.company() : "";
         boolean located = rng.chance(0.8);
-        return new Lead(requestId, email, website, company, located ? d.country().code() : "",
-                located ? someState(d.country(), rng) : "", Category.UNKNOWN, -1);
+        return new Lead(
+                requestId,
+                email,
+                website,
+                company,
+                located ? d.country().code() : "",
+                located ? someState(d.country(), rng) : "",
+                Category.UNKNOWN,
+                -1);
     }
 
     /** An unknown domain drawn by popularity. */
@@ -309,8 +354,14 @@ final class LeadModel {
         } else {
             local = f + "." + l;
         }
-        return TypedInput.email(local, rng.pick(Vocabulary.FREE_PROVIDERS), Vocabulary.FIRST_NAMES[first],
-                Vocabulary.LAST_NAMES[last], rng, new StringBuilder(64)).toString();
+        return TypedInput.email(
+                        local,
+                        rng.pick(Vocabulary.FREE_PROVIDERS),
+                        Vocabulary.FIRST_NAMES[first],
+                        Vocabulary.LAST_NAMES[last],
+                        rng,
+                        new StringBuilder(64))
+                .toString();
     }
 
     /** A company name for leads that do not reach an account: free-webmail and disposable sign-ups. */

@@ -29,14 +29,18 @@ final class OrgPlan {
      * @param countries countries of its territory rule; empty: no territory rule
      * @param states    US states of its rule, or empty
      */
-    private record TeamSpec(String id, String name, String fallback, String countries, String states) {
-    }
+    private record TeamSpec(String id, String name, String fallback, String countries, String states) {}
 
-    private static final String[] US_WEST = {"CA", "WA", "OR", "NV", "AZ", "UT", "CO", "ID", "MT", "WY", "NM", "AK", "HI"};
-    private static final String[] US_CENTRAL = {"TX", "IL", "MN", "MO", "WI", "MI", "OH", "IN", "IA", "KS", "NE", "OK",
-        "ND", "SD", "AR", "LA", "MS", "AL", "TN", "KY"};
-    private static final String[] US_EAST = {"NY", "NJ", "MA", "CT", "PA", "ME", "NH", "VT", "RI", "DE", "MD", "VA", "DC",
-        "NC", "SC", "GA", "FL", "WV"};
+    private static final String[] US_WEST = {
+        "CA", "WA", "OR", "NV", "AZ", "UT", "CO", "ID", "MT", "WY", "NM", "AK", "HI"
+    };
+    private static final String[] US_CENTRAL = {
+        "TX", "IL", "MN", "MO", "WI", "MI", "OH", "IN", "IA", "KS", "NE", "OK", "ND", "SD", "AR", "LA", "MS", "AL",
+        "TN", "KY"
+    };
+    private static final String[] US_EAST = {
+        "NY", "NJ", "MA", "CT", "PA", "ME", "NH", "VT", "RI", "DE", "MD", "VA", "DC", "NC", "SC", "GA", "FL", "WV"
+    };
 
     /** Twenty teams: two shared teams, partner managers, and seventeen territories. Rules follow this order. */
     private static final TeamSpec[] TEAMS = {
@@ -63,8 +67,7 @@ final class OrgPlan {
     };
 
     /** One team member as written to routing.yaml; {@code dailyCap} 0 is no cap. */
-    record Member(int user, int weight, int dailyCap) {
-    }
+    record Member(int user, int weight, int dailyCap) {}
 
     private final long seed;
     private final List<List<Member>> teams = new ArrayList<>();
@@ -155,31 +158,50 @@ final class OrgPlan {
     /** The routing.yaml text; {@code junkAccountId} is the generated junk account. */
     String routingYaml(String junkAccountId) {
         StringBuilder y = new StringBuilder(64 * 1024);
-        y.append("# leadmatch synthetic routing (DataGenerator, seed ").append(seed).append(").\n")
+        y.append("# leadmatch synthetic routing (DataGenerator, seed ")
+                .append(seed)
+                .append(").\n")
                 .append("# User ids refer to User.csv in this directory; account ids to Account.csv.\n")
                 .append("# Every scalar in rule lists is quoted: bare NO, ON, Y and N are booleans in YAML 1.1.\n")
                 .append("version: 1\n\n")
                 .append("junk:\n")
-                .append("  account_id: \"").append(junkAccountId).append("\"\n")
-                .append("  queue_user_id: \"").append(userId(junkQueueUser())).append("\"\n");
+                .append("  account_id: \"")
+                .append(junkAccountId)
+                .append("\"\n")
+                .append("  queue_user_id: \"")
+                .append(userId(junkQueueUser()))
+                .append("\"\n");
         list(y, "  words: ", Vocabulary.JUNK_WORDS);
         list(y, "  domains: ", Vocabulary.JUNK_DOMAINS);
         y.append('\n')
-                .append("customer_team: ").append(CUSTOMER_TEAM).append('\n')
-                .append("default_team: ").append(DEFAULT_TEAM).append("\n\n")
+                .append("customer_team: ")
+                .append(CUSTOMER_TEAM)
+                .append('\n')
+                .append("default_team: ")
+                .append(DEFAULT_TEAM)
+                .append("\n\n")
                 .append("teams:\n");
         for (int t = 0; t < TEAMS.length; t++) {
             TeamSpec spec = TEAMS[t];
-            y.append("  - id: ").append(spec.id()).append('\n')
-                    .append("    name: \"").append(spec.name()).append("\"\n");
+            y.append("  - id: ")
+                    .append(spec.id())
+                    .append('\n')
+                    .append("    name: \"")
+                    .append(spec.name())
+                    .append("\"\n");
             if (!spec.fallback().isEmpty()) {
                 y.append("    fallback_team: ").append(spec.fallback()).append('\n');
             }
             y.append("    members:\n");
             for (Member m : teams.get(t)) {
-                y.append("      - user_id: \"").append(userId(m.user())).append("\"   # ").append(userNames[m.user()])
+                y.append("      - user_id: \"")
+                        .append(userId(m.user()))
+                        .append("\"   # ")
+                        .append(userNames[m.user()])
                         .append('\n')
-                        .append("        weight: ").append(m.weight()).append('\n');
+                        .append("        weight: ")
+                        .append(m.weight())
+                        .append('\n');
                 if (m.dailyCap() > 0) {
                     y.append("        daily_cap: ").append(m.dailyCap()).append('\n');
                 }
@@ -192,7 +214,9 @@ final class OrgPlan {
                 .append("    when:\n")
                 .append("      account_type: [Partner]\n")
                 .append("  - name: us-new-logos\n")
-                .append("    team: ").append(DEFAULT_TEAM).append('\n')
+                .append("    team: ")
+                .append(DEFAULT_TEAM)
+                .append('\n')
                 .append("    when:\n")
                 .append("      outcome: [NEW_ACCOUNT, PROVISIONAL]\n")
                 .append("      country: [\"US\"]\n");
@@ -200,8 +224,12 @@ final class OrgPlan {
             if (spec.countries().isEmpty()) {
                 continue;
             }
-            y.append("  - name: ").append(spec.id().replace("-ae", "")).append('\n')
-                    .append("    team: ").append(spec.id()).append('\n')
+            y.append("  - name: ")
+                    .append(spec.id().replace("-ae", ""))
+                    .append('\n')
+                    .append("    team: ")
+                    .append(spec.id())
+                    .append('\n')
                     .append("    when:\n");
             list(y, "      country: ", spec.countries().split(" "));
             if (!spec.states().isEmpty()) {

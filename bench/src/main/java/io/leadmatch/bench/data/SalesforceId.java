@@ -15,8 +15,7 @@ final class SalesforceId {
     private static final String CHECKSUM_ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZ012345";
     private static final int DIGITS = 10;
 
-    private SalesforceId() {
-    }
+    private SalesforceId() {}
 
     /** Appends the id of entity {@code index} with key prefix {@code prefix}. */
     static StringBuilder append(String prefix, long index, StringBuilder out) {

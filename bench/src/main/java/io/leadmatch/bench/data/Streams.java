@@ -14,6 +14,5 @@ final class Streams {
     static final long UNKNOWN_DOMAIN = 7;
     static final long RANK_PERMUTATION = 8;
 
-    private Streams() {
-    }
+    private Streams() {}
 }

@@ -44,8 +44,7 @@ final class SyllableCode {
     /** Exclusive upper bound of the indices {@link #append} accepts. */
     static final long CAPACITY = BLOCK_START[MAX_SYLLABLES] + BLOCK_SIZE[MAX_SYLLABLES];
 
-    private SyllableCode() {
-    }
+    private SyllableCode() {}
 
     /** Appends the label of {@code index} (lowercase ASCII letters, 6 to 12 of them). */
     static StringBuilder append(long index, StringBuilder out) {
@@ -80,12 +79,14 @@ final class SyllableCode {
         int l = label.length() / 2;
         long k = 0;
         for (int j = l - 1; j >= 0; j--) {
-            int digit = CONSONANTS.indexOf(label.charAt(2 * j)) * VOWELS.length() + VOWELS.indexOf(label.charAt(2 * j + 1));
+            int digit =
+                    CONSONANTS.indexOf(label.charAt(2 * j)) * VOWELS.length() + VOWELS.indexOf(label.charAt(2 * j + 1));
             k = k * RADIX + digit;
         }
         BigInteger size = BigInteger.valueOf(BLOCK_SIZE[l]);
         BigInteger inverse = BigInteger.valueOf(MULTIPLIER).modInverse(size);
-        long offset = BigInteger.valueOf(k - INCREMENT).multiply(inverse).mod(size).longValueExact();
+        long offset =
+                BigInteger.valueOf(k - INCREMENT).multiply(inverse).mod(size).longValueExact();
         return BLOCK_START[l] + offset;
     }
 

@@ -9,8 +9,7 @@ import java.util.Locale;
  * rules of MATCHING.md, so the mess costs the matcher work without changing which account a lead belongs to.
  */
 final class TypedInput {
-    private TypedInput() {
-    }
+    private TypedInput() {}
 
     /** Appends {@code host} as a website. */
     static StringBuilder website(String host, SplitMix64 rng, StringBuilder out) {
@@ -41,24 +40,42 @@ final class TypedInput {
      * Appends an address at {@code host}; {@code first} and {@code last} are the person's display name, used by
      * the display-name forms.
      */
-    static StringBuilder email(String local, String host, String first, String last, SplitMix64 rng,
-                               StringBuilder out) {
+    static StringBuilder email(
+            String local, String host, String first, String last, SplitMix64 rng, StringBuilder out) {
         double u = rng.nextDouble();
         if (u < 0.62) {
             out.append(local).append('@').append(host);
         } else if (u < 0.71) {
             out.append(capitalize(local)).append('@').append(host.toUpperCase(Locale.ROOT));
         } else if (u < 0.83) {
-            out.append(first).append(' ').append(last).append(" <").append(local).append('@').append(host).append('>');
+            out.append(first)
+                    .append(' ')
+                    .append(last)
+                    .append(" <")
+                    .append(local)
+                    .append('@')
+                    .append(host)
+                    .append('>');
         } else if (u < 0.87) {
-            out.append('"').append(last).append(", ").append(first).append("\" <").append(local).append('@')
-                    .append(host).append('>');
+            out.append('"')
+                    .append(last)
+                    .append(", ")
+                    .append(first)
+                    .append("\" <")
+                    .append(local)
+                    .append('@')
+                    .append(host)
+                    .append('>');
         } else if (u < 0.89) {
             out.append("mailto:").append(local).append('@').append(host);
         } else if (u < 0.94) {
             out.append("  ").append(local).append('@').append(host).append(' ');
         } else {
-            out.append(local).append('+').append(rng.pick(Vocabulary.PLUS_TAGS)).append('@').append(host);
+            out.append(local)
+                    .append('+')
+                    .append(rng.pick(Vocabulary.PLUS_TAGS))
+                    .append('@')
+                    .append(host);
         }
         return out;
     }

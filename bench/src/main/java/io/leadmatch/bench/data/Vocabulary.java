@@ -12,8 +12,7 @@ import java.util.Locale;
  * decorated labels needs that).
  */
 final class Vocabulary {
-    private Vocabulary() {
-    }
+    private Vocabulary() {}
 
     static final String[] FIRST_NAMES = {
         "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth",
@@ -40,7 +39,8 @@ final class Vocabulary {
         "Dubois", "Lefèvre", "Moreau", "Laurent", "Girard", "Rousseau", "Fontaine", "Chevalier", "Bernard", "Petit",
         "Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci", "Marino", "Greco",
         "Fernández", "Sánchez", "Pérez", "Gómez", "Díaz", "Álvarez", "Ruiz", "Jiménez", "Moreno", "Muñoz",
-        "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsen", "Nielsen", "Hansen", "Jensen", "Virtanen",
+        "Andersson", "Johansson", "Karlsson", "Nilsson", "Eriksson", "Larsen", "Nielsen", "Hansen", "Jensen",
+                "Virtanen",
         "de Vries", "van den Berg", "Jansen", "Bakker", "Visser", "Kowalski", "Nowak", "Wiśniewski", "Silva", "Santos",
         "Tanaka", "Suzuki", "Takahashi", "Watanabe", "Sharma", "Patel", "Gupta", "Iyer", "Reddy", "Kapoor",
         "Wang", "Li", "Zhang", "Liu", "Kim", "Park", "Choi", "Nguyen", "Tran", "Haddad",
@@ -49,6 +49,7 @@ final class Vocabulary {
 
     /** ASCII folds of the names, for email local parts ("Müller" → "muller", "O'Brien" → "obrien"). */
     static final String[] FIRST_ASCII = asciiFold(FIRST_NAMES);
+
     static final String[] LAST_ASCII = asciiFold(LAST_NAMES);
 
     /**
@@ -57,10 +58,45 @@ final class Vocabulary {
      * labels unique.
      */
     static final String[] DOMAIN_SUFFIX_WORDS = {
-        "labs", "tech", "group", "hq", "systems", "works", "digital", "cloud", "analytics", "logistics",
-        "health", "bio", "energy", "foods", "motors", "partners", "studio", "software", "robotics", "capital",
-        "solutions", "networks", "media", "data", "security", "consulting", "industries", "ventures", "design",
-        "medical", "pharma", "finance", "insurance", "retail", "apparel", "games", "legal", "travel", "mobility"
+        "labs",
+        "tech",
+        "group",
+        "hq",
+        "systems",
+        "works",
+        "digital",
+        "cloud",
+        "analytics",
+        "logistics",
+        "health",
+        "bio",
+        "energy",
+        "foods",
+        "motors",
+        "partners",
+        "studio",
+        "software",
+        "robotics",
+        "capital",
+        "solutions",
+        "networks",
+        "media",
+        "data",
+        "security",
+        "consulting",
+        "industries",
+        "ventures",
+        "design",
+        "medical",
+        "pharma",
+        "finance",
+        "insurance",
+        "retail",
+        "apparel",
+        "games",
+        "legal",
+        "travel",
+        "mobility"
     };
 
     /** Words that precede a code in domain labels ({@code get-kavoreti.com}). */
@@ -79,8 +115,14 @@ final class Vocabulary {
 
     /** Paths and queries appended to websites. */
     static final String[] URL_PATHS = {
-        "/about", "/contact?ref=footer", "/en-us/products#pricing", "/index.html", "/careers/", "/?utm_source=linkedin",
-        "/de/impressum", "/blog/2025/launch"
+        "/about",
+        "/contact?ref=footer",
+        "/en-us/products#pricing",
+        "/index.html",
+        "/careers/",
+        "/?utm_source=linkedin",
+        "/de/impressum",
+        "/blog/2025/launch"
     };
 
     /**
@@ -88,17 +130,59 @@ final class Vocabulary {
      * repeated roughly in proportion to its share of B2B form traffic.
      */
     static final String[] FREE_PROVIDERS = {
-        "gmail.com", "gmail.com", "gmail.com", "gmail.com", "gmail.com", "gmail.com", "gmail.com", "gmail.com",
-        "yahoo.com", "yahoo.com", "outlook.com", "outlook.com", "hotmail.com", "hotmail.com", "icloud.com",
-        "aol.com", "gmx.de", "web.de", "t-online.de", "yandex.ru", "mail.ru", "qq.com", "163.com", "naver.com",
-        "proton.me", "protonmail.com", "live.com", "yahoo.co.jp", "yahoo.co.uk", "hotmail.co.uk", "orange.fr",
-        "free.fr", "libero.it", "rediffmail.com", "gmx.net", "hotmail.fr", "zoho.com", "mail.com"
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "gmail.com",
+        "yahoo.com",
+        "yahoo.com",
+        "outlook.com",
+        "outlook.com",
+        "hotmail.com",
+        "hotmail.com",
+        "icloud.com",
+        "aol.com",
+        "gmx.de",
+        "web.de",
+        "t-online.de",
+        "yandex.ru",
+        "mail.ru",
+        "qq.com",
+        "163.com",
+        "naver.com",
+        "proton.me",
+        "protonmail.com",
+        "live.com",
+        "yahoo.co.jp",
+        "yahoo.co.uk",
+        "hotmail.co.uk",
+        "orange.fr",
+        "free.fr",
+        "libero.it",
+        "rediffmail.com",
+        "gmx.net",
+        "hotmail.fr",
+        "zoho.com",
+        "mail.com"
     };
 
     /** Real disposable-mailbox providers (all on the engine's bundled disposable list). */
     static final String[] DISPOSABLE_PROVIDERS = {
-        "mailinator.com", "guerrillamail.com", "10minutemail.com", "temp-mail.org", "yopmail.com",
-        "sharklasers.com", "trashmail.com", "dispostable.com", "getnada.com", "maildrop.cc", "throwawaymail.com",
+        "mailinator.com",
+        "guerrillamail.com",
+        "10minutemail.com",
+        "temp-mail.org",
+        "yopmail.com",
+        "sharklasers.com",
+        "trashmail.com",
+        "dispostable.com",
+        "getnada.com",
+        "maildrop.cc",
+        "throwawaymail.com",
         "mohmal.com"
     };
 
@@ -115,8 +199,17 @@ final class Vocabulary {
 
     /** Private-section public suffixes under which customers get their own site ({@code x.myshopify.com}). */
     static final String[] HOSTING_PLATFORMS = {
-        "myshopify.com", "myshopify.com", "github.io", "herokuapp.com", "netlify.app", "vercel.app", "pages.dev",
-        "web.app", "azurewebsites.net", "blogspot.com", "wixsite.com"
+        "myshopify.com",
+        "myshopify.com",
+        "github.io",
+        "herokuapp.com",
+        "netlify.app",
+        "vercel.app",
+        "pages.dev",
+        "web.app",
+        "azurewebsites.net",
+        "blogspot.com",
+        "wixsite.com"
     };
 
     /** TLDs for extra and alias domains of an account ({@code kavoreti.com} also owning {@code kavoreti.de}). */
@@ -126,7 +219,11 @@ final class Vocabulary {
     static String[] asciiFold(String[] names) {
         String[] out = new String[names.length];
         for (int i = 0; i < names.length; i++) {
-            String s = names[i].replace("ł", "l").replace("Ł", "L").replace("ß", "ss").replace("ø", "o").replace("Ø", "O");
+            String s = names[i].replace("ł", "l")
+                    .replace("Ł", "L")
+                    .replace("ß", "ss")
+                    .replace("ø", "o")
+                    .replace("Ø", "O");
             s = Normalizer.normalize(s, Normalizer.Form.NFD);
             StringBuilder b = new StringBuilder(s.length());
             for (int j = 0; j < s.length(); j++) {
@@ -144,8 +241,7 @@ final class Vocabulary {
         String[] out = new String[words.length];
         for (int i = 0; i < words.length; i++) {
             String w = words[i];
-            out[i] = w.length() <= 2 ? w.toUpperCase(Locale.ROOT)
-                    : Character.toUpperCase(w.charAt(0)) + w.substring(1);
+            out[i] = w.length() <= 2 ? w.toUpperCase(Locale.ROOT) : Character.toUpperCase(w.charAt(0)) + w.substring(1);
         }
         return out;
     }

@@ -43,7 +43,9 @@ final class Weighted<T> {
             values.add(part.substring(0, colon));
             weights.add(Integer.parseInt(part.substring(colon + 1)));
         }
-        return new Weighted<>(values.toArray(new String[0]), weights.stream().mapToInt(Integer::intValue).toArray());
+        return new Weighted<>(
+                values.toArray(new String[0]),
+                weights.stream().mapToInt(Integer::intValue).toArray());
     }
 
     boolean isEmpty() {

@@ -18,14 +18,32 @@ import java.util.stream.Collectors;
  * @param ours          leadmatch, all rounds pooled (and the warm-up's errors)
  * @param echo          the echo, all rounds pooled (and the warm-up's errors)
  */
-record Comparison(String workload, int responseBytes, String order, List<RunResult> ourRounds,
-                  List<RunResult> echoRounds, RunResult ours, RunResult echo) {
+record Comparison(
+        String workload,
+        int responseBytes,
+        String order,
+        List<RunResult> ourRounds,
+        List<RunResult> echoRounds,
+        RunResult ours,
+        RunResult echo) {
 
     /** Pools each side's rounds; warm-up runs add their errors only (they measure no calls and no time). */
-    static Comparison of(String workload, int responseBytes, String order, List<RunResult> ourWarmup,
-                         List<RunResult> ourRounds, List<RunResult> echoWarmup, List<RunResult> echoRounds) {
-        return new Comparison(workload, responseBytes, order, List.copyOf(ourRounds), List.copyOf(echoRounds),
-                RunResult.pooled(concat(ourRounds, ourWarmup)), RunResult.pooled(concat(echoRounds, echoWarmup)));
+    static Comparison of(
+            String workload,
+            int responseBytes,
+            String order,
+            List<RunResult> ourWarmup,
+            List<RunResult> ourRounds,
+            List<RunResult> echoWarmup,
+            List<RunResult> echoRounds) {
+        return new Comparison(
+                workload,
+                responseBytes,
+                order,
+                List.copyOf(ourRounds),
+                List.copyOf(echoRounds),
+                RunResult.pooled(concat(ourRounds, ourWarmup)),
+                RunResult.pooled(concat(echoRounds, echoWarmup)));
     }
 
     private static List<RunResult> concat(List<RunResult> a, List<RunResult> b) {
@@ -54,20 +72,52 @@ record Comparison(String workload, int responseBytes, String order, List<RunResu
     String table() {
         StringBuilder sb = new StringBuilder();
         sb.append(workload).append('\n');
-        sb.append(String.format(Locale.ROOT, "echo response: %d bytes (median serialized AssignResponse)%n",
-                responseBytes));
-        sb.append(String.format(Locale.ROOT, "rounds %s (L leadmatch, E echo); calls/s per round: leadmatch %s,"
-                + " echo %s%n", order, perRound(ourRounds), perRound(echoRounds)));
-        sb.append(String.format(Locale.ROOT, "%-10s %12s %7s %12s %10s %10s %10s %10s %10s%n", "", "calls", "errors",
-                "calls/s", "p50 µs", "p90 µs", "p99 µs", "p99.9 µs", "max µs"));
-        for (RunResult r : new RunResult[]{ours, echo}) {
-            sb.append(String.format(Locale.ROOT, "%-10s %,12d %,7d %,12.0f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f%n",
-                    r.target(), r.calls(), r.errors(), r.throughput(), r.micros(50), r.micros(90), r.micros(99),
-                    r.micros(99.9), r.maxMicros()));
+        sb.append(String.format(
+                Locale.ROOT, "echo response: %d bytes (median serialized AssignResponse)%n", responseBytes));
+        sb.append(String.format(
+                Locale.ROOT,
+                "rounds %s (L leadmatch, E echo); calls/s per round: leadmatch %s," + " echo %s%n",
+                order,
+                perRound(ourRounds),
+                perRound(echoRounds)));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-10s %12s %7s %12s %10s %10s %10s %10s %10s%n",
+                "",
+                "calls",
+                "errors",
+                "calls/s",
+                "p50 µs",
+                "p90 µs",
+                "p99 µs",
+                "p99.9 µs",
+                "max µs"));
+        for (RunResult r : new RunResult[] {ours, echo}) {
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-10s %,12d %,7d %,12.0f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f%n",
+                    r.target(),
+                    r.calls(),
+                    r.errors(),
+                    r.throughput(),
+                    r.micros(50),
+                    r.micros(90),
+                    r.micros(99),
+                    r.micros(99.9),
+                    r.maxMicros()));
         }
-        sb.append(String.format(Locale.ROOT, "%-10s %12s %7s %11.2fx %9.2fx %9.2fx %9.2fx %9.2fx %9.2fx%n",
-                "ratio", "", "", throughputRatio(), latencyRatio(50), latencyRatio(90), latencyRatio(99),
-                latencyRatio(99.9), maxRatio()));
+        sb.append(String.format(
+                Locale.ROOT,
+                "%-10s %12s %7s %11.2fx %9.2fx %9.2fx %9.2fx %9.2fx %9.2fx%n",
+                "ratio",
+                "",
+                "",
+                throughputRatio(),
+                latencyRatio(50),
+                latencyRatio(90),
+                latencyRatio(99),
+                latencyRatio(99.9),
+                maxRatio()));
         return sb.toString();
     }
 
@@ -76,9 +126,15 @@ record Comparison(String workload, int responseBytes, String order, List<RunResu
         StringBuilder sb = new StringBuilder();
         sb.append("{\n");
         sb.append("  \"workload\": ").append(quote(workload)).append(",\n");
-        sb.append("  \"rpc\": ").append(quote(options.rpc().name().toLowerCase(Locale.ROOT))).append(",\n");
-        sb.append("  \"mode\": ").append(quote(options.mode().name().toLowerCase(Locale.ROOT))).append(",\n");
-        sb.append("  \"rps\": ").append(options.mode() == LoadOptions.Mode.OPEN ? options.rps() : 0).append(",\n");
+        sb.append("  \"rpc\": ")
+                .append(quote(options.rpc().name().toLowerCase(Locale.ROOT)))
+                .append(",\n");
+        sb.append("  \"mode\": ")
+                .append(quote(options.mode().name().toLowerCase(Locale.ROOT)))
+                .append(",\n");
+        sb.append("  \"rps\": ")
+                .append(options.mode() == LoadOptions.Mode.OPEN ? options.rps() : 0)
+                .append(",\n");
         sb.append("  \"channels\": ").append(options.channels()).append(",\n");
         sb.append("  \"outstanding\": ").append(options.outstanding()).append(",\n");
         sb.append("  \"duration_seconds\": ").append(options.durationSeconds()).append(",\n");
@@ -86,7 +142,9 @@ record Comparison(String workload, int responseBytes, String order, List<RunResu
         sb.append("  \"response_bytes\": ").append(responseBytes).append(",\n");
         sb.append("  \"rounds\": ").append(ourRounds.size()).append(",\n");
         sb.append("  \"order\": ").append(quote(order)).append(",\n");
-        sb.append("  \"leadmatch_rounds_per_s\": [").append(perRoundJson(ourRounds)).append("],\n");
+        sb.append("  \"leadmatch_rounds_per_s\": [")
+                .append(perRoundJson(ourRounds))
+                .append("],\n");
         sb.append("  \"echo_rounds_per_s\": [").append(perRoundJson(echoRounds)).append("],\n");
         sb.append("  \"leadmatch\": ");
         run(sb, ours);
@@ -103,7 +161,8 @@ record Comparison(String workload, int responseBytes, String order, List<RunResu
     }
 
     private static String perRound(List<RunResult> rounds) {
-        return rounds.stream().map(r -> String.format(Locale.ROOT, "%,.0f", r.throughput()))
+        return rounds.stream()
+                .map(r -> String.format(Locale.ROOT, "%,.0f", r.throughput()))
                 .collect(Collectors.joining(" / "));
     }
 
@@ -112,14 +171,22 @@ record Comparison(String workload, int responseBytes, String order, List<RunResu
     }
 
     private static void run(StringBuilder sb, RunResult r) {
-        sb.append("{\"calls\": ").append(r.calls())
-                .append(", \"errors\": ").append(r.errors())
-                .append(", \"throughput_per_s\": ").append(number(r.throughput()))
-                .append(", \"p50_us\": ").append(number(r.micros(50)))
-                .append(", \"p90_us\": ").append(number(r.micros(90)))
-                .append(", \"p99_us\": ").append(number(r.micros(99)))
-                .append(", \"p99_9_us\": ").append(number(r.micros(99.9)))
-                .append(", \"max_us\": ").append(number(r.maxMicros()))
+        sb.append("{\"calls\": ")
+                .append(r.calls())
+                .append(", \"errors\": ")
+                .append(r.errors())
+                .append(", \"throughput_per_s\": ")
+                .append(number(r.throughput()))
+                .append(", \"p50_us\": ")
+                .append(number(r.micros(50)))
+                .append(", \"p90_us\": ")
+                .append(number(r.micros(90)))
+                .append(", \"p99_us\": ")
+                .append(number(r.micros(99)))
+                .append(", \"p99_9_us\": ")
+                .append(number(r.micros(99.9)))
+                .append(", \"max_us\": ")
+                .append(number(r.maxMicros()))
                 .append('}');
     }
 

@@ -11,7 +11,6 @@ import io.grpc.stub.StreamObserver;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.server.RequestWindow;
-
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -55,12 +54,14 @@ final class EchoServer implements AutoCloseable {
     static EchoServer start(byte[] response) throws IOException {
         byte[] reply = response.clone();
         ServerServiceDefinition service = ServerServiceDefinition.builder(SERVICE)
-                .addMethod(serverSide(unaryMethod()), ServerCalls.asyncUnaryCall((byte[] request,
-                        StreamObserver<byte[]> out) -> {
-                    out.onNext(reply);
-                    out.onCompleted();
-                }))
-                .addMethod(serverSide(streamMethod()), ServerCalls.asyncBidiStreamingCall(out -> echoStream(out, reply)))
+                .addMethod(
+                        serverSide(unaryMethod()),
+                        ServerCalls.asyncUnaryCall((byte[] request, StreamObserver<byte[]> out) -> {
+                            out.onNext(reply);
+                            out.onCompleted();
+                        }))
+                .addMethod(
+                        serverSide(streamMethod()), ServerCalls.asyncBidiStreamingCall(out -> echoStream(out, reply)))
                 .build();
         Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
                 .addService(service)
@@ -83,8 +84,8 @@ final class EchoServer implements AutoCloseable {
         return clientSide(MethodDescriptor.MethodType.BIDI_STREAMING, "EchoStream");
     }
 
-    private static MethodDescriptor<MatchRequest, AssignResponse> clientSide(MethodDescriptor.MethodType type,
-                                                                               String name) {
+    private static MethodDescriptor<MatchRequest, AssignResponse> clientSide(
+            MethodDescriptor.MethodType type, String name) {
         return MethodDescriptor.<MatchRequest, AssignResponse>newBuilder()
                 .setType(type)
                 .setFullMethodName(MethodDescriptor.generateFullMethodName(SERVICE, name))

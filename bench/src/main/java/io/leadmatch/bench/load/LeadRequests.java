@@ -1,13 +1,11 @@
 package io.leadmatch.bench.load;
 
-import io.leadmatch.proto.v1.MatchRequest;
 import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.CsvRecord;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
-
+import io.leadmatch.proto.v1.MatchRequest;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -44,11 +42,11 @@ final class LeadRequests {
     /** Opens a leads.csv for reading row by row, its header checked; closing the reader closes the file. */
     static CsvReader<NamedCsvRecord> open(Path csv) throws IOException {
         List<String> header;
-        try (CsvReader<CsvRecord> first = CsvReader.builder().detectBomHeader(true)
-                .ofCsvRecord(csv, StandardCharsets.UTF_8)) {
+        try (CsvReader<CsvRecord> first =
+                CsvReader.builder().detectBomHeader(true).ofCsvRecord(csv, StandardCharsets.UTF_8)) {
             header = first.stream().findFirst().map(CsvRecord::getFields).orElse(List.of());
         }
-        for (String column : new String[]{"request_id", "email", "website", "company", "country", "state"}) {
+        for (String column : new String[] {"request_id", "email", "website", "company", "country", "state"}) {
             if (!header.contains(column)) {
                 throw new IllegalArgumentException(csv + ":1: missing column " + column);
             }
@@ -84,6 +82,8 @@ final class LeadRequests {
     MatchRequest next() {
         long n = sent.getAndIncrement();
         MatchRequest base = requests[(int) (n % requests.length)];
-        return base.toBuilder().setRequestId(base.getRequestId() + '.' + nonce + '.' + n).build();
+        return base.toBuilder()
+                .setRequestId(base.getRequestId() + '.' + nonce + '.' + n)
+                .build();
     }
 }

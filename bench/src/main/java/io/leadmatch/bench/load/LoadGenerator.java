@@ -14,7 +14,6 @@ import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.server.LeadMatchServer;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -42,8 +41,7 @@ public final class LoadGenerator {
     /** Probe calls made before the run to find leadmatch's typical response size. */
     static final int SIZE_PROBES = 101;
 
-    private LoadGenerator() {
-    }
+    private LoadGenerator() {}
 
     public static void main(String[] args) throws Exception {
         LoadOptions options;
@@ -85,8 +83,9 @@ public final class LoadGenerator {
             int port = options.targetPort();
             if (options.selfSnapshot() != null) {
                 engine = LeadMatchEngine.open(EngineConfig.of(options.selfSnapshot(), null));
-                server = new LeadMatchServer(NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)),
-                        engine).start();
+                server = new LeadMatchServer(
+                                NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0)), engine)
+                        .start();
                 host = "127.0.0.1";
                 port = server.port();
                 out.printf("leadmatch serving %s on 127.0.0.1:%d%n", options.selfSnapshot(), port);
@@ -124,12 +123,20 @@ public final class LoadGenerator {
      * duration / rounds each: L E, E L, L E, ... So neither side always runs first (on a warming JVM) or last
      * (on a warm one), and drift of a shared machine during the run falls on both alike.
      */
-    private static Comparison interleaved(LoadOptions options, PrintStream out, List<ManagedChannel> ourChannels,
-                                          List<ManagedChannel> echoChannels, LeadRequests leads, int responseBytes)
+    private static Comparison interleaved(
+            LoadOptions options,
+            PrintStream out,
+            List<ManagedChannel> ourChannels,
+            List<ManagedChannel> echoChannels,
+            LeadRequests leads,
+            int responseBytes)
             throws InterruptedException {
         long warmup = TimeUnit.SECONDS.toNanos(options.warmupSeconds());
         long slice = TimeUnit.SECONDS.toNanos(options.durationSeconds()) / options.rounds();
-        Side ours = new Side("leadmatch", ourChannels, LeadMatchGrpc.getMatchAndAssignMethod(),
+        Side ours = new Side(
+                "leadmatch",
+                ourChannels,
+                LeadMatchGrpc.getMatchAndAssignMethod(),
                 LeadMatchGrpc.getMatchAndAssignStreamMethod());
         Side echo = new Side("echo", echoChannels, EchoServer.unaryMethod(), EchoServer.streamMethod());
         List<RunResult> ourWarmup = new ArrayList<>();
@@ -143,22 +150,24 @@ public final class LoadGenerator {
         StringBuilder order = new StringBuilder();
         for (int r = 0; r < options.rounds(); r++) {
             boolean oursFirst = r % 2 == 0;
-            for (Side side : oursFirst ? new Side[]{ours, echo} : new Side[]{echo, ours}) {
+            for (Side side : oursFirst ? new Side[] {ours, echo} : new Side[] {echo, ours}) {
                 RunResult result = side.measure(options, leads, out, 0, slice);
                 (side == ours ? ourRounds : echoRounds).add(result);
                 order.append(side == ours ? 'L' : 'E');
             }
         }
-        return Comparison.of(options.describe(), responseBytes, order.toString(), ourWarmup, ourRounds, echoWarmup,
-                echoRounds);
+        return Comparison.of(
+                options.describe(), responseBytes, order.toString(), ourWarmup, ourRounds, echoWarmup, echoRounds);
     }
 
     /** One side of the comparison: its channels and methods. */
-    private record Side(String target, List<ManagedChannel> channels,
-                        MethodDescriptor<MatchRequest, AssignResponse> unary,
-                        MethodDescriptor<MatchRequest, AssignResponse> stream) {
-        RunResult measure(LoadOptions options, LeadRequests leads, PrintStream out, long warmupNanos,
-                          long measureNanos) throws InterruptedException {
+    private record Side(
+            String target,
+            List<ManagedChannel> channels,
+            MethodDescriptor<MatchRequest, AssignResponse> unary,
+            MethodDescriptor<MatchRequest, AssignResponse> stream) {
+        RunResult measure(LoadOptions options, LeadRequests leads, PrintStream out, long warmupNanos, long measureNanos)
+                throws InterruptedException {
             Workload load = new Workload(options, channels, leads, System::nanoTime);
             RunResult result = load.run(target, unary, stream, warmupNanos, measureNanos);
             reportFirstError(out, target, load);
@@ -173,8 +182,11 @@ public final class LoadGenerator {
     private static byte[] typicalResponse(ManagedChannel channel, LeadRequests leads) {
         List<byte[]> sizes = new ArrayList<>();
         for (int i = 0; i < SIZE_PROBES; i++) {
-            AssignResponse response = ClientCalls.blockingUnaryCall(channel, LeadMatchGrpc.getMatchAndAssignMethod(),
-                    CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS), leads.next());
+            AssignResponse response = ClientCalls.blockingUnaryCall(
+                    channel,
+                    LeadMatchGrpc.getMatchAndAssignMethod(),
+                    CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                    leads.next());
             sizes.add(response.toByteArray());
         }
         sizes.sort(Comparator.comparingInt(b -> b.length));
@@ -184,7 +196,8 @@ public final class LoadGenerator {
     private static List<ManagedChannel> channels(String host, int port, int count) {
         List<ManagedChannel> channels = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            channels.add(NettyChannelBuilder.forAddress(host, port).usePlaintext().build());
+            channels.add(
+                    NettyChannelBuilder.forAddress(host, port).usePlaintext().build());
         }
         return channels;
     }

@@ -20,12 +20,30 @@ import java.util.Locale;
  * @param rpc             unary MatchAndAssign or the MatchAndAssignStream
  * @param json            optional JSON report file
  */
-record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path leads, Mode mode, int rps, int channels,
-                   int outstanding, int durationSeconds, int warmupSeconds, int rounds, Rpc rpc, Path json) {
+record LoadOptions(
+        String targetHost,
+        int targetPort,
+        Path selfSnapshot,
+        Path leads,
+        Mode mode,
+        int rps,
+        int channels,
+        int outstanding,
+        int durationSeconds,
+        int warmupSeconds,
+        int rounds,
+        Rpc rpc,
+        Path json) {
 
-    enum Mode { CLOSED, OPEN }
+    enum Mode {
+        CLOSED,
+        OPEN
+    }
 
-    enum Rpc { UNARY, STREAM }
+    enum Rpc {
+        UNARY,
+        STREAM
+    }
 
     static final int DEFAULT_CHANNELS = 2;
     static final int DEFAULT_OUTSTANDING = 16;
@@ -34,7 +52,8 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
     static final int DEFAULT_WARMUP_SECONDS = 10;
     static final int DEFAULT_ROUNDS = 4;
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: LoadGenerator (--target host:port | --self DIR) --leads leads.csv [--mode closed|open] [--rps N]",
             "                     [--channels C] [--outstanding K] [--duration-seconds S] [--warmup-seconds W]",
             "                     [--rounds R] [--rpc unary|stream] [--json out.json]",
@@ -76,8 +95,8 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
         }
         positive("--rounds", rounds);
         if ((long) durationSeconds * 1_000 / rounds < 100) {
-            throw new IllegalArgumentException("--rounds " + rounds + " leaves under 100 ms per round of "
-                    + durationSeconds + " s");
+            throw new IllegalArgumentException(
+                    "--rounds " + rounds + " leaves under 100 ms per round of " + durationSeconds + " s");
         }
     }
 
@@ -148,17 +167,34 @@ record LoadOptions(String targetHost, int targetPort, Path selfSnapshot, Path le
                     throw new IllegalArgumentException("unknown option " + a);
             }
         }
-        return new LoadOptions(targetHost, targetPort, self, leads, mode, rps, channels, outstanding, duration, warmup,
-                rounds, rpc, json);
+        return new LoadOptions(
+                targetHost,
+                targetPort,
+                self,
+                leads,
+                mode,
+                rps,
+                channels,
+                outstanding,
+                duration,
+                warmup,
+                rounds,
+                rpc,
+                json);
     }
 
     String describe() {
         String load = mode == Mode.OPEN
                 ? String.format(Locale.ROOT, "open loop %,d calls/s over %d channels", rps, channels)
                 : String.format(Locale.ROOT, "closed loop %d channels x %d in flight", channels, outstanding);
-        return String.format(Locale.ROOT, "%s %s, %d s warmup + %d s measured in %d rounds (per side)",
-                rpc == Rpc.UNARY ? "unary MatchAndAssign" : "MatchAndAssignStream", load, warmupSeconds,
-                durationSeconds, rounds);
+        return String.format(
+                Locale.ROOT,
+                "%s %s, %d s warmup + %d s measured in %d rounds (per side)",
+                rpc == Rpc.UNARY ? "unary MatchAndAssign" : "MatchAndAssignStream",
+                load,
+                warmupSeconds,
+                durationSeconds,
+                rounds);
     }
 
     static boolean isLoopback(String host) {

@@ -1,8 +1,7 @@
 package io.leadmatch.bench.load;
 
-import org.HdrHistogram.Histogram;
-
 import java.util.List;
+import org.HdrHistogram.Histogram;
 
 /**
  * What one measured run saw: calls (or stream messages) completed in the measured window, errors over the whole

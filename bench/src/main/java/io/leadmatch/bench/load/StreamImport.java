@@ -1,5 +1,7 @@
 package io.leadmatch.bench.load;
 
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
@@ -10,9 +12,6 @@ import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.Outcome;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.NamedCsvRecord;
-
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +38,13 @@ import java.util.function.LongSupplier;
 public final class StreamImport {
     /** Issue 7 §5: a 1M-row import in under 10 s. */
     static final long TARGET_ROWS = 1_000_000;
+
     static final double TARGET_SECONDS = 10;
     static final int DEFAULT_WINDOW = 256;
     private static final long TIMEOUT_MINUTES = 30;
 
-    static final String USAGE = String.join("\n",
+    static final String USAGE = String.join(
+            "\n",
             "usage: StreamImport --target host:port --leads leads.csv [--rows N] [--window K] [--json out.json]",
             "  --target host:port  a running leadmatch on this machine (localhost or 127.x)",
             "  --leads FILE        leads.csv (request_id,email,website,company,country,state), e.g. bench/run data's",
@@ -51,8 +52,7 @@ public final class StreamImport {
             "  --window K          rows in flight on the stream (default " + DEFAULT_WINDOW + ")",
             "  --json FILE         also write the result as JSON");
 
-    private StreamImport() {
-    }
+    private StreamImport() {}
 
     /**
      * The command line, validated once.
@@ -153,26 +153,46 @@ public final class StreamImport {
         }
 
         String summary() {
-            return String.format(Locale.ROOT, "imported %,d rows in %.2f s: %,.0f rows/s, %d errors; outcomes %s%n"
-                            + "target: %,d rows in < %.0f s; %s %.2f s -> %s%n", rows, seconds(), rowsPerSecond(),
-                    errors, outcomes, TARGET_ROWS, TARGET_SECONDS, rows >= TARGET_ROWS ? "measured"
-                            : String.format(Locale.ROOT, "projected from %,d rows:", rows),
-                    secondsForTargetRows(), meetsTarget() ? "met" : "not met");
+            return String.format(
+                    Locale.ROOT,
+                    "imported %,d rows in %.2f s: %,.0f rows/s, %d errors; outcomes %s%n"
+                            + "target: %,d rows in < %.0f s; %s %.2f s -> %s%n",
+                    rows,
+                    seconds(),
+                    rowsPerSecond(),
+                    errors,
+                    outcomes,
+                    TARGET_ROWS,
+                    TARGET_SECONDS,
+                    rows >= TARGET_ROWS ? "measured" : String.format(Locale.ROOT, "projected from %,d rows:", rows),
+                    secondsForTargetRows(),
+                    meetsTarget() ? "met" : "not met");
         }
 
         String json(Options options) {
             StringBuilder sb = new StringBuilder("{\n");
-            sb.append(String.format(Locale.ROOT, "  \"rows\": %d,%n  \"seconds\": %.3f,%n  \"rows_per_s\": %.1f,%n",
-                    rows, seconds(), rowsPerSecond()));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  \"rows\": %d,%n  \"seconds\": %.3f,%n  \"rows_per_s\": %.1f,%n",
+                    rows,
+                    seconds(),
+                    rowsPerSecond()));
             sb.append(String.format(Locale.ROOT, "  \"errors\": %d,%n  \"window\": %d,%n", errors, options.window()));
-            sb.append(String.format(Locale.ROOT, "  \"target_rows\": %d,%n  \"target_seconds\": %.1f,%n",
-                    TARGET_ROWS, TARGET_SECONDS));
-            sb.append(String.format(Locale.ROOT, "  \"seconds_for_target_rows\": %.3f,%n  \"projected\": %b,%n",
-                    secondsForTargetRows(), rows < TARGET_ROWS));
+            sb.append(String.format(
+                    Locale.ROOT, "  \"target_rows\": %d,%n  \"target_seconds\": %.1f,%n", TARGET_ROWS, TARGET_SECONDS));
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "  \"seconds_for_target_rows\": %.3f,%n  \"projected\": %b,%n",
+                    secondsForTargetRows(),
+                    rows < TARGET_ROWS));
             sb.append("  \"outcomes\": {");
             String sep = "";
             for (Map.Entry<Outcome, Long> e : outcomes.entrySet()) {
-                sb.append(sep).append('"').append(e.getKey().name()).append("\": ").append(e.getValue());
+                sb.append(sep)
+                        .append('"')
+                        .append(e.getKey().name())
+                        .append("\": ")
+                        .append(e.getValue());
                 sep = ", ";
             }
             return sb.append("}\n}\n").toString();
@@ -206,7 +226,8 @@ public final class StreamImport {
 
     /** Runs the import and prints (and optionally writes) the result. */
     static Result run(Options options, PrintStream out) throws IOException, InterruptedException {
-        ManagedChannel channel = NettyChannelBuilder.forAddress(options.host(), options.port()).usePlaintext()
+        ManagedChannel channel = NettyChannelBuilder.forAddress(options.host(), options.port())
+                .usePlaintext()
                 .build();
         try (CsvReader<NamedCsvRecord> parser = LeadRequests.open(options.leads())) {
             Importer importer = new Importer(parser.iterator(), options.rows(), options.window(), System::nanoTime);
@@ -296,8 +317,8 @@ public final class StreamImport {
         public synchronized void onNext(AssignResponse response) {
             if (!response.getRequestId().equals(sentIds[head])) {
                 errors++;
-                noteError(new IllegalStateException("response " + response.getRequestId() + " for row "
-                        + sentIds[head] + ": out of request order"));
+                noteError(new IllegalStateException("response " + response.getRequestId() + " for row " + sentIds[head]
+                        + ": out of request order"));
             }
             sentIds[head] = null;
             head = (head + 1) % sentIds.length;

@@ -9,9 +9,6 @@ import io.grpc.stub.ClientResponseObserver;
 import io.grpc.stub.StreamObserver;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.MatchRequest;
-import org.HdrHistogram.ConcurrentHistogram;
-import org.HdrHistogram.Histogram;
-
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -19,6 +16,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
+import org.HdrHistogram.ConcurrentHistogram;
+import org.HdrHistogram.Histogram;
 
 /**
  * One run of the workload against one server (a warm-up, or one measured round): the same code drives leadmatch
@@ -32,6 +31,7 @@ import java.util.function.LongSupplier;
 final class Workload {
     /** Open loop: beyond this many calls in flight the scheduler waits (its lateness is still measured). */
     static final int OPEN_LOOP_MAX_IN_FLIGHT = 65_536;
+
     private static final long DRAIN_NANOS = TimeUnit.SECONDS.toNanos(30);
 
     private final LoadOptions options;
@@ -56,8 +56,12 @@ final class Workload {
      * Runs the configured workload against {@code unary} or {@code stream}: {@code warmupNanos} unmeasured, then
      * {@code measureNanos} measured, and returns what it measured. One Workload is one run.
      */
-    RunResult run(String target, MethodDescriptor<MatchRequest, AssignResponse> unary,
-                  MethodDescriptor<MatchRequest, AssignResponse> stream, long warmupNanos, long measureNanos)
+    RunResult run(
+            String target,
+            MethodDescriptor<MatchRequest, AssignResponse> unary,
+            MethodDescriptor<MatchRequest, AssignResponse> stream,
+            long warmupNanos,
+            long measureNanos)
             throws InterruptedException {
         long start = clock.getAsLong();
         warmupEnd = start + warmupNanos;
@@ -114,33 +118,32 @@ final class Workload {
         return awaitDrain(done);
     }
 
-    private void issue(ManagedChannel channel, MethodDescriptor<MatchRequest, AssignResponse> method,
-                       CountDownLatch done) {
+    private void issue(
+            ManagedChannel channel, MethodDescriptor<MatchRequest, AssignResponse> method, CountDownLatch done) {
         long start = clock.getAsLong();
         if (start >= end) {
             done.countDown();
             return;
         }
-        ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT), leads.next(),
-                new StreamObserver<>() {
-                    @Override
-                    public void onNext(AssignResponse value) {
-                        // the completion is what counts
-                    }
+        ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT), leads.next(), new StreamObserver<>() {
+            @Override
+            public void onNext(AssignResponse value) {
+                // the completion is what counts
+            }
 
-                    @Override
-                    public void onError(Throwable t) {
-                        errors.incrementAndGet();
-                        noteError(t);
-                        issue(channel, method, done);
-                    }
+            @Override
+            public void onError(Throwable t) {
+                errors.incrementAndGet();
+                noteError(t);
+                issue(channel, method, done);
+            }
 
-                    @Override
-                    public void onCompleted() {
-                        record(start, clock.getAsLong());
-                        issue(channel, method, done);
-                    }
-                });
+            @Override
+            public void onCompleted() {
+                record(start, clock.getAsLong());
+                issue(channel, method, done);
+            }
+        });
     }
 
     // ---- open loop: fixed rate, latency from the intended start (coordinated omission corrected) ----
@@ -161,8 +164,8 @@ final class Workload {
             }
             inFlight.acquire();
             ManagedChannel channel = channels.get((int) (i % channels.size()));
-            ClientCalls.asyncUnaryCall(channel.newCall(method, CallOptions.DEFAULT), leads.next(),
-                    new StreamObserver<>() {
+            ClientCalls.asyncUnaryCall(
+                    channel.newCall(method, CallOptions.DEFAULT), leads.next(), new StreamObserver<>() {
                         @Override
                         public void onNext(AssignResponse value) {
                             // the completion is what counts
@@ -196,8 +199,11 @@ final class Workload {
         // Open loop: each stream sends rps / channels messages per second at fixed intended times.
         long interval = open ? channels.size() * 1_000_000_000L / options.rps() : 0;
         for (int c = 0; c < channels.size(); c++) {
-            clients[c] = new StreamClient(options.outstanding(), done, open ? first + c * interval / channels.size()
-                    : Long.MIN_VALUE, interval);
+            clients[c] = new StreamClient(
+                    options.outstanding(),
+                    done,
+                    open ? first + c * interval / channels.size() : Long.MIN_VALUE,
+                    interval);
             ClientCalls.asyncBidiStreamingCall(channels.get(c).newCall(method, CallOptions.DEFAULT), clients[c]);
             clients[c].pump(); // in case the stream was ready before the handler could see it
         }

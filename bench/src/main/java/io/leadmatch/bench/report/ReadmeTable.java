@@ -4,7 +4,6 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -29,8 +28,7 @@ public final class ReadmeTable {
     static final String END = "<!-- bench:end -->";
     private static final String NONE = "—";
 
-    private ReadmeTable() {
-    }
+    private ReadmeTable() {}
 
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2 || args[0].startsWith("-")) {
@@ -43,8 +41,10 @@ public final class ReadmeTable {
         String table;
         String updated;
         try {
-            table = render(JsonParser.parseString(Files.readString(results, StandardCharsets.UTF_8))
-                    .getAsJsonObject(), results.getFileName().toString());
+            table = render(
+                    JsonParser.parseString(Files.readString(results, StandardCharsets.UTF_8))
+                            .getAsJsonObject(),
+                    results.getFileName().toString());
             updated = splice(Files.readString(readme, StandardCharsets.UTF_8), table);
         } catch (IllegalArgumentException | IllegalStateException e) { // gson's parse errors are both kinds
             System.err.println("ReadmeTable: " + results + ": " + e.getMessage());
@@ -71,8 +71,12 @@ public final class ReadmeTable {
     static String render(JsonObject results, String fileName) {
         StringBuilder md = new StringBuilder();
         String command = string(results, "command", "./leadmatch bench");
-        md.append(String.format(Locale.ROOT, "Generated from `bench/results/%s`, written by `%s` at %s.%n",
-                fileName, command, string(results, "timestamp", "?")));
+        md.append(String.format(
+                Locale.ROOT,
+                "Generated from `bench/results/%s`, written by `%s` at %s.%n",
+                fileName,
+                command,
+                string(results, "timestamp", "?")));
         if (results.has("quick") && results.get("quick").getAsBoolean()) {
             md.append("**A `--quick` run**: smoke-sized (short runs, small data); for trying the tooling, not for"
                     + " quoting.\n");
@@ -95,16 +99,22 @@ public final class ReadmeTable {
             md.append('\n');
         }
         md.append('\n');
-        for (String section : new String[]{"load_unary", "load_stream", "load_stream_open"}) {
+        for (String section : new String[] {"load_unary", "load_stream", "load_stream_open"}) {
             if (results.has(section)) {
                 JsonObject load = results.getAsJsonObject(section);
-                md.append(String.format(Locale.ROOT, "- `%s`: %s; rounds `%s` (L leadmatch, E echo), response %d"
-                                + " bytes.%n", section, string(load, "workload", "?"), string(load, "order", "?"),
+                md.append(String.format(
+                        Locale.ROOT,
+                        "- `%s`: %s; rounds `%s` (L leadmatch, E echo), response %d" + " bytes.%n",
+                        section,
+                        string(load, "workload", "?"),
+                        string(load, "order", "?"),
                         load.has("response_bytes") ? load.get("response_bytes").getAsInt() : 0));
             }
         }
-        md.append(String.format(Locale.ROOT, "%nRun it: `%s` (then `bench/run readme bench/results/<timestamp>.json`"
-                + " rewrites this table).%n", command));
+        md.append(String.format(
+                Locale.ROOT,
+                "%nRun it: `%s` (then `bench/run readme bench/results/<timestamp>.json`" + " rewrites this table).%n",
+                command));
         return md.toString();
     }
 
@@ -114,13 +124,23 @@ public final class ReadmeTable {
         }
         JsonObject m = results.getAsJsonObject("machine");
         StringBuilder sb = new StringBuilder("Machine: ");
-        sb.append(string(m, "cpu", "unknown CPU")).append(", ").append(string(m, "cores", "?")).append(" cores, ")
-                .append(string(m, "memory", "? memory")).append("; ").append(string(m, "jdk", "unknown JDK"))
-                .append("; ").append(string(m, "os", "unknown OS")).append('.');
+        sb.append(string(m, "cpu", "unknown CPU"))
+                .append(", ")
+                .append(string(m, "cores", "?"))
+                .append(" cores, ")
+                .append(string(m, "memory", "? memory"))
+                .append("; ")
+                .append(string(m, "jdk", "unknown JDK"))
+                .append("; ")
+                .append(string(m, "os", "unknown OS"))
+                .append('.');
         if (results.has("load_average")) {
             JsonObject la = results.getAsJsonObject("load_average");
-            sb.append(" Load average (1/5/15 min) at start ").append(string(la, "start", "?")).append(", at end ")
-                    .append(string(la, "end", "?")).append('.');
+            sb.append(" Load average (1/5/15 min) at start ")
+                    .append(string(la, "start", "?"))
+                    .append(", at end ")
+                    .append(string(la, "end", "?"))
+                    .append('.');
         }
         return sb.toString();
     }
@@ -133,39 +153,59 @@ public final class ReadmeTable {
             double p50 = percentile(assign, "50.0");
             double bytes = allocation(assign);
             boolean met = p50 <= 1_000 && bytes < 0.5;
-            rows.add(new String[]{"In-process match+assign, p50 (`MatchBenchmark.matchAndAssign`, demo snapshot)",
-                    nanos(p50) + " p50, " + bytes(bytes), NONE, NONE, "≤ 1 µs p50 and 0 B/op", yesNo(met)});
+            rows.add(new String[] {
+                "In-process match+assign, p50 (`MatchBenchmark.matchAndAssign`, demo snapshot)",
+                nanos(p50) + " p50, " + bytes(bytes),
+                NONE,
+                NONE,
+                "≤ 1 µs p50 and 0 B/op",
+                yesNo(met)
+            });
         }
-        for (String[] variant : new String[][]{{"owner", "batch"}, {"roundRobin", "batch"}, {"owner", "none"},
-                {"roundRobin", "none"}}) {
+        for (String[] variant :
+                new String[][] {{"owner", "batch"}, {"roundRobin", "batch"}, {"owner", "none"}, {"roundRobin", "none"}
+                }) {
             String path = variant[0];
             JsonObject both = benchmarkWith(jmh, "MatchAndAssignBenchmark.matchAndAssign", path, variant[1]);
             JsonObject alone = benchmarkWith(jmh, "MatchAndAssignBenchmark.match", path, variant[1]);
             if (both != null && alone != null) {
                 double step = score(both) - score(alone);
                 double bytes = allocation(both) - allocation(alone);
-                rows.add(new String[]{"Assignment step (" + (path.equals("owner") ? "account owner" : "territory + "
-                        + "round robin") + ", journal `" + variant[1] + "`): match+assign − match "
-                        + "(`MatchAndAssignBenchmark`)",
-                        nanos(step) + ", " + bytes(Math.max(0, bytes)),
-                        "match alone " + nanos(score(alone)) + ", " + bytes(allocation(alone)),
-                        ratio(score(both), score(alone)), "≤ 150 ns and 0 B/op", yesNo(step <= 150 && bytes < 0.5)});
+                rows.add(new String[] {
+                    "Assignment step (" + (path.equals("owner") ? "account owner" : "territory + " + "round robin")
+                            + ", journal `" + variant[1] + "`): match+assign − match "
+                            + "(`MatchAndAssignBenchmark`)",
+                    nanos(step) + ", " + bytes(Math.max(0, bytes)),
+                    "match alone " + nanos(score(alone)) + ", " + bytes(allocation(alone)),
+                    ratio(score(both), score(alone)),
+                    "≤ 150 ns and 0 B/op",
+                    yesNo(step <= 150 && bytes < 0.5)
+                });
             }
         }
-        for (String size : new String[]{"1000000", "10000"}) {
+        for (String size : new String[] {"1000000", "10000"}) {
             JsonObject match = benchmark(jmh, "DomainIndexBenchmark.engineMatch", size);
             String label = size.equals("1000000") ? "1M" : "10k";
             if (match != null) {
-                baselineRow(rows, "Match, " + label + " accounts (`engineMatch`) vs bare Chronicle Map `getUsing`",
-                        match, benchmark(jmh, "DomainIndexBenchmark.chronicleGetUsing", size));
-                baselineRow(rows, "Match, " + label + " accounts (`engineMatch`) vs on-heap fastutil map", match,
+                baselineRow(
+                        rows,
+                        "Match, " + label + " accounts (`engineMatch`) vs bare Chronicle Map `getUsing`",
+                        match,
+                        benchmark(jmh, "DomainIndexBenchmark.chronicleGetUsing", size));
+                baselineRow(
+                        rows,
+                        "Match, " + label + " accounts (`engineMatch`) vs on-heap fastutil map",
+                        match,
                         benchmark(jmh, "DomainIndexBenchmark.fastutilGet", size));
             }
             JsonObject normalize = benchmark(jmh, "DomainIndexBenchmark.normalize", size);
             if (normalize != null) {
-                baselineRow(rows, "Normalize the whole email, " + label + " inputs, vs Guava `topPrivateDomain` of"
-                        + " the bare host", normalize, benchmark(jmh, "DomainIndexBenchmark.guavaTopPrivateDomain",
-                        size));
+                baselineRow(
+                        rows,
+                        "Normalize the whole email, " + label + " inputs, vs Guava `topPrivateDomain` of"
+                                + " the bare host",
+                        normalize,
+                        benchmark(jmh, "DomainIndexBenchmark.guavaTopPrivateDomain", size));
             }
         }
     }
@@ -173,16 +213,22 @@ public final class ReadmeTable {
     private static void baselineRow(List<String[]> rows, String figure, JsonObject ours, JsonObject baseline) {
         double a = score(ours);
         double b = baseline == null ? Double.NaN : score(baseline);
-        rows.add(new String[]{figure, nanos(a) + ", " + bytes(allocation(ours)),
-                baseline == null ? "not measured" : nanos(b) + ", " + bytes(allocation(baseline)), ratio(a, b), NONE,
-                NONE});
+        rows.add(new String[] {
+            figure,
+            nanos(a) + ", " + bytes(allocation(ours)),
+            baseline == null ? "not measured" : nanos(b) + ", " + bytes(allocation(baseline)),
+            ratio(a, b),
+            NONE,
+            NONE
+        });
     }
 
     /** The {@code MatchAndAssignBenchmark} result for {@code Class.method} with these params, or null. */
     private static JsonObject benchmarkWith(JsonArray jmh, String name, String path, String fsync) {
         for (JsonElement e : jmh) {
             JsonObject b = e.getAsJsonObject();
-            if (string(b, "benchmark", "").endsWith("." + name) && b.has("params")
+            if (string(b, "benchmark", "").endsWith("." + name)
+                    && b.has("params")
                     && path.equals(string(b.getAsJsonObject("params"), "path", null))
                     && fsync.equals(string(b.getAsJsonObject("params"), "fsync", null))) {
                 return b;
@@ -212,7 +258,8 @@ public final class ReadmeTable {
 
     private static double percentile(JsonObject benchmark, String p) {
         JsonObject primary = benchmark.getAsJsonObject("primaryMetric");
-        if (!primary.has("scorePercentiles") || !primary.getAsJsonObject("scorePercentiles").has(p)) {
+        if (!primary.has("scorePercentiles")
+                || !primary.getAsJsonObject("scorePercentiles").has(p)) {
             return Double.NaN;
         }
         return primary.getAsJsonObject("scorePercentiles").get(p).getAsDouble();
@@ -223,7 +270,8 @@ public final class ReadmeTable {
         if (!benchmark.has("secondaryMetrics")) {
             return Double.NaN;
         }
-        for (Map.Entry<String, JsonElement> e : benchmark.getAsJsonObject("secondaryMetrics").entrySet()) {
+        for (Map.Entry<String, JsonElement> e :
+                benchmark.getAsJsonObject("secondaryMetrics").entrySet()) {
             if (e.getKey().replace("·", "").equals("gc.alloc.rate.norm")) {
                 return e.getValue().getAsJsonObject().get("score").getAsDouble();
             }
@@ -241,39 +289,58 @@ public final class ReadmeTable {
             throughputRow(rows, "Unary `MatchAndAssign`, calls/s (closed loop)", unary, Double.NaN);
         }
         if (results.has("load_stream")) {
-            throughputRow(rows, "`MatchAndAssignStream`, messages/s (closed loop)",
-                    results.getAsJsonObject("load_stream"), 0.8);
+            throughputRow(
+                    rows,
+                    "`MatchAndAssignStream`, messages/s (closed loop)",
+                    results.getAsJsonObject("load_stream"),
+                    0.8);
         }
         if (results.has("load_stream_open")) {
             JsonObject open = results.getAsJsonObject("load_stream_open");
-            String at = String.format(Locale.ROOT, " at %,d msg/s", open.get("rps").getAsInt());
-            latencyRow(rows, "`MatchAndAssignStream`, p50 (open loop" + at + ", from intended send time)", open,
-                    "p50_us", Double.NaN);
-            latencyRow(rows, "`MatchAndAssignStream`, p99 (open loop" + at + ", from intended send time)", open,
-                    "p99_us", Double.NaN);
+            String at =
+                    String.format(Locale.ROOT, " at %,d msg/s", open.get("rps").getAsInt());
+            latencyRow(
+                    rows,
+                    "`MatchAndAssignStream`, p50 (open loop" + at + ", from intended send time)",
+                    open,
+                    "p50_us",
+                    Double.NaN);
+            latencyRow(
+                    rows,
+                    "`MatchAndAssignStream`, p99 (open loop" + at + ", from intended send time)",
+                    open,
+                    "p99_us",
+                    Double.NaN);
         }
     }
 
     /** A latency row; {@code maxRatio} NaN means issue 7 sets no target for it. */
-    private static void latencyRow(List<String[]> rows, String figure, JsonObject load, String field,
-                                   double maxRatio) {
+    private static void latencyRow(List<String[]> rows, String figure, JsonObject load, String field, double maxRatio) {
         double ours = load.getAsJsonObject("leadmatch").get(field).getAsDouble();
         double echo = load.getAsJsonObject("echo").get(field).getAsDouble();
         boolean hasTarget = !Double.isNaN(maxRatio);
-        rows.add(new String[]{figure, micros(ours) + errors(load, "leadmatch"),
-                "bare echo: " + micros(echo) + errors(load, "echo"), ratio(ours, echo),
-                hasTarget ? String.format(Locale.ROOT, "≤ %.1f× echo", maxRatio) : NONE,
-                hasTarget ? yesNo(ours / echo <= maxRatio) : NONE});
+        rows.add(new String[] {
+            figure,
+            micros(ours) + errors(load, "leadmatch"),
+            "bare echo: " + micros(echo) + errors(load, "echo"),
+            ratio(ours, echo),
+            hasTarget ? String.format(Locale.ROOT, "≤ %.1f× echo", maxRatio) : NONE,
+            hasTarget ? yesNo(ours / echo <= maxRatio) : NONE
+        });
     }
 
     private static void throughputRow(List<String[]> rows, String figure, JsonObject load, double minRatio) {
         double ours = load.getAsJsonObject("leadmatch").get("throughput_per_s").getAsDouble();
         double echo = load.getAsJsonObject("echo").get("throughput_per_s").getAsDouble();
         boolean hasTarget = !Double.isNaN(minRatio);
-        rows.add(new String[]{figure, perSecond(ours) + errors(load, "leadmatch"),
-                "bare echo: " + perSecond(echo) + errors(load, "echo"), ratio(ours, echo),
-                hasTarget ? String.format(Locale.ROOT, "≥ %.1f× echo", minRatio) : NONE,
-                hasTarget ? yesNo(ours / echo >= minRatio) : NONE});
+        rows.add(new String[] {
+            figure,
+            perSecond(ours) + errors(load, "leadmatch"),
+            "bare echo: " + perSecond(echo) + errors(load, "echo"),
+            ratio(ours, echo),
+            hasTarget ? String.format(Locale.ROOT, "≥ %.1f× echo", minRatio) : NONE,
+            hasTarget ? yesNo(ours / echo >= minRatio) : NONE
+        });
     }
 
     /** ", N errors" when the side saw failed calls (its figures then count only the calls that succeeded). */
@@ -295,15 +362,27 @@ public final class ReadmeTable {
         double seconds = imp.get("seconds_for_target_rows").getAsDouble();
         boolean projected = imp.get("projected").getAsBoolean();
         long errors = imp.get("errors").getAsLong();
-        String ours = String.format(Locale.ROOT, "%.1f s%s (%,.0f rows/s%s)", seconds,
-                projected ? " projected" : "", imp.get("rows_per_s").getAsDouble(),
+        String ours = String.format(
+                Locale.ROOT,
+                "%.1f s%s (%,.0f rows/s%s)",
+                seconds,
+                projected ? " projected" : "",
+                imp.get("rows_per_s").getAsDouble(),
                 projected ? String.format(Locale.ROOT, " over %,d rows", rowsSent) : "");
         if (errors > 0) {
             ours += String.format(Locale.ROOT, ", %d errors", errors);
         }
-        rows.add(new String[]{String.format(Locale.ROOT, "Import %s rows through one `MatchAndAssignStream`"
-                        + " (real server process)", count(targetRows)), ours, NONE, NONE,
-                String.format(Locale.ROOT, "< %.0f s", targetSeconds), yesNo(errors == 0 && seconds < targetSeconds)});
+        rows.add(new String[] {
+            String.format(
+                    Locale.ROOT,
+                    "Import %s rows through one `MatchAndAssignStream`" + " (real server process)",
+                    count(targetRows)),
+            ours,
+            NONE,
+            NONE,
+            String.format(Locale.ROOT, "< %.0f s", targetSeconds),
+            yesNo(errors == 0 && seconds < targetSeconds)
+        });
     }
 
     // ---- formatting ----
@@ -317,8 +396,7 @@ public final class ReadmeTable {
     }
 
     private static String ratio(double a, double b) {
-        return Double.isFinite(a) && Double.isFinite(b) && b != 0
-                ? String.format(Locale.ROOT, "%.2f×", a / b) : NONE;
+        return Double.isFinite(a) && Double.isFinite(b) && b != 0 ? String.format(Locale.ROOT, "%.2f×", a / b) : NONE;
     }
 
     private static String nanos(double ns) {

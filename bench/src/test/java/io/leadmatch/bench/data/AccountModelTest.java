@@ -1,20 +1,19 @@
 package io.leadmatch.bench.data;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Uniqueness by construction, checked against the naive reference: a HashMap of every normalized domain of every
@@ -30,6 +29,7 @@ class AccountModelTest {
     private static AccountModel model;
     /** Normalized key → claiming account indices, in index order. */
     private static final Map<String, List<Long>> OWNERS = new HashMap<>();
+
     private static final Map<AccountModel.Kind, Integer> KINDS = new EnumMap<>(AccountModel.Kind.class);
 
     @BeforeAll
@@ -72,9 +72,12 @@ class AccountModelTest {
             shared++;
             for (long other : owners.subList(1, owners.size())) {
                 AccountModel.Kind kind = model.kindOf(other);
-                assertTrue(kind == AccountModel.Kind.CHILD_SAME_DOMAIN || kind == AccountModel.Kind.CONFLICT
-                        // two subsidiaries of one parent in one country share de.parent.com
-                        || kind == AccountModel.Kind.CHILD_SUBDOMAIN, e.getKey() + " " + owners + " " + kind);
+                assertTrue(
+                        kind == AccountModel.Kind.CHILD_SAME_DOMAIN
+                                || kind == AccountModel.Kind.CONFLICT
+                                // two subsidiaries of one parent in one country share de.parent.com
+                                || kind == AccountModel.Kind.CHILD_SUBDOMAIN,
+                        e.getKey() + " " + owners + " " + kind);
             }
         }
         assertTrue(shared > 0);

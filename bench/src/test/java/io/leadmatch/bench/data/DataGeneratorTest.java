@@ -1,5 +1,11 @@
 package io.leadmatch.bench.data;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
@@ -12,12 +18,6 @@ import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
 import io.leadmatch.engine.snapshot.LoadReport;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -30,10 +30,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The generator's contract: its output loads through the real snapshot loader without a skipped row or a warning,
@@ -44,11 +43,12 @@ class DataGeneratorTest {
     private static final long ACCOUNTS = 2_000;
     private static final long LEADS = 5_000;
     private static final long SEED = 7;
-    private static final List<String> FILES = List.of("Account.csv", "User.csv", "Opportunity.csv",
-            "domain_aliases.csv", "routing.yaml", DataGenerator.LEADS);
+    private static final List<String> FILES = List.of(
+            "Account.csv", "User.csv", "Opportunity.csv", "domain_aliases.csv", "routing.yaml", DataGenerator.LEADS);
 
     @TempDir
     static Path dir;
+
     private static DataGenerator.Summary summary;
 
     @BeforeAll
@@ -115,22 +115,37 @@ class DataGeneratorTest {
         int matchedOtherAccount = 0;
         int rows = 0;
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, null));
-             CsvReader<CsvRecord> csv = CsvReader.builder().ofCsvRecord(dir.resolve(DataGenerator.LEADS),
-                     StandardCharsets.UTF_8)) {
+                CsvReader<CsvRecord> csv =
+                        CsvReader.builder().ofCsvRecord(dir.resolve(DataGenerator.LEADS), StandardCharsets.UTF_8)) {
             java.util.Iterator<CsvRecord> rowsIn = csv.iterator();
             assertEquals(List.of(DataGenerator.LEAD_COLUMNS), rowsIn.next().getFields());
             while (rowsIn.hasNext()) {
                 CsvRecord row = rowsIn.next();
                 LeadModel.Lead expected = model.generate(rows);
                 // The CSV round trip gives back exactly what the model generated (quoting, UTF-8).
-                assertEquals(List.of(expected.requestId(), expected.email(), expected.website(), expected.company(),
-                        expected.country(), expected.state()), row.getFields());
-                MatchResult r = engine.match(new Lead(row.getField(0), row.getField(1), row.getField(2), row.getField(3), row.getField(4),
-                        row.getField(5), Map.of()));
+                assertEquals(
+                        List.of(
+                                expected.requestId(),
+                                expected.email(),
+                                expected.website(),
+                                expected.company(),
+                                expected.country(),
+                                expected.state()),
+                        row.getFields());
+                MatchResult r = engine.match(new Lead(
+                        row.getField(0),
+                        row.getField(1),
+                        row.getField(2),
+                        row.getField(3),
+                        row.getField(4),
+                        row.getField(5),
+                        Map.of()));
                 mix.merge(r.outcome(), 1, Integer::sum);
                 if (r.outcome() != outcomeOf(expected.category())) {
-                    mismatches.merge(expected.category() + " -> " + r.outcome() + " " + r.reason() + " "
-                            + row.getFields(), 1, Integer::sum);
+                    mismatches.merge(
+                            expected.category() + " -> " + r.outcome() + " " + r.reason() + " " + row.getFields(),
+                            1,
+                            Integer::sum);
                 } else if (expected.category() == LeadModel.Category.MATCHED
                         && !r.accountId().equals(SalesforceId.of(SalesforceId.ACCOUNT, expected.account()))) {
                     matchedOtherAccount++; // a shared domain: the tie-break chose the parent or another claimant
@@ -151,8 +166,7 @@ class DataGeneratorTest {
     }
 
     @Test
-    void sameSeedGivesIdenticalBytesWhateverTheThreadCount(@TempDir Path again, @TempDir Path other)
-            throws Exception {
+    void sameSeedGivesIdenticalBytesWhateverTheThreadCount(@TempDir Path again, @TempDir Path other) throws Exception {
         DataGenerator.generate(again, ACCOUNTS, LEADS, SEED, 1);
         for (String f : FILES) {
             assertEquals(sha256(dir.resolve(f)), sha256(again.resolve(f)), f);

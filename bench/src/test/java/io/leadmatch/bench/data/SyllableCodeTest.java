@@ -1,13 +1,12 @@
 package io.leadmatch.bench.data;
 
-import org.junit.jupiter.api.Test;
-
-import java.util.HashSet;
-import java.util.Set;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
 
 /** The uniqueness argument of generated domains rests on these properties. */
 class SyllableCodeTest {
@@ -15,8 +14,9 @@ class SyllableCodeTest {
 
     @Test
     void decodeInvertsEncodeAcrossBlockBoundaries() {
-        long[] starts = {0, THREE_SYLLABLES - 500, THREE_SYLLABLES + THREE_SYLLABLES * 90 - 500,
-            SyllableCode.CAPACITY - 1000};
+        long[] starts = {
+            0, THREE_SYLLABLES - 500, THREE_SYLLABLES + THREE_SYLLABLES * 90 - 500, SyllableCode.CAPACITY - 1000
+        };
         for (long start : starts) {
             for (long i = start; i < start + 1000; i++) {
                 String label = SyllableCode.of(i);
@@ -61,7 +61,7 @@ class SyllableCodeTest {
         assertEquals(-1, SyllableCode.decode("ba"));
         assertEquals(-1, SyllableCode.decode("bax"));
         org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SyllableCode.of(-1));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
-                () -> SyllableCode.of(SyllableCode.CAPACITY));
+        org.junit.jupiter.api.Assertions.assertThrows(
+                IllegalArgumentException.class, () -> SyllableCode.of(SyllableCode.CAPACITY));
     }
 }

@@ -1,20 +1,28 @@
 package io.leadmatch.bench.data;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** However sloppily typed, an address or website normalizes back to its host (the mess changes no outcome). */
 class TypedInputTest {
     private static final DomainNormalizer NORMALIZER = DomainNormalizer.standard();
 
     @ParameterizedTest
-    @ValueSource(strings = {"kavoreti.com", "kavoreti-labs.co.uk", "get-kavoreti.com.au", "kavoreti.myshopify.com",
-        "de.kavoreti.com", "k\u00e4voreti.de", "k\u00e9voreti-data.fr"})
+    @ValueSource(
+            strings = {
+                "kavoreti.com",
+                "kavoreti-labs.co.uk",
+                "get-kavoreti.com.au",
+                "kavoreti.myshopify.com",
+                "de.kavoreti.com",
+                "k\u00e4voreti.de",
+                "k\u00e9voreti-data.fr"
+            })
     void everyFormNormalizesToTheHost(String host) {
         HostName expected = new HostName();
         assertTrue(NORMALIZER.normalize(host, expected));
@@ -24,7 +32,8 @@ class TypedInputTest {
             String website = TypedInput.website(host, rng, new StringBuilder()).toString();
             assertTrue(NORMALIZER.normalize(website, h), website);
             assertEquals(expected.lookupKey(), h.lookupKey(), website);
-            String email = TypedInput.email("jane.doe", host, "Jane", "Doe", rng, new StringBuilder()).toString();
+            String email = TypedInput.email("jane.doe", host, "Jane", "Doe", rng, new StringBuilder())
+                    .toString();
             assertTrue(NORMALIZER.normalize(email, h), email);
             assertEquals(expected.hostString(), h.hostString(), email);
         }

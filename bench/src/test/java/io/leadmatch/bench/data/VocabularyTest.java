@@ -1,20 +1,19 @@
 package io.leadmatch.bench.data;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.domain.MailboxProviders;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The word lists agree with the engine's lists and with each other. */
 class VocabularyTest {
@@ -23,8 +22,14 @@ class VocabularyTest {
 
     @Test
     void noNameOrLocalPartIsAJunkWord() {
-        for (String[] list : List.of(Vocabulary.FIRST_ASCII, Vocabulary.LAST_ASCII, Vocabulary.ROLE_LOCAL_PARTS,
-                Vocabulary.PLUS_TAGS, Vocabulary.DOMAIN_SUFFIX_WORDS, Vocabulary.FIRST_NAMES, Vocabulary.LAST_NAMES)) {
+        for (String[] list : List.of(
+                Vocabulary.FIRST_ASCII,
+                Vocabulary.LAST_ASCII,
+                Vocabulary.ROLE_LOCAL_PARTS,
+                Vocabulary.PLUS_TAGS,
+                Vocabulary.DOMAIN_SUFFIX_WORDS,
+                Vocabulary.FIRST_NAMES,
+                Vocabulary.LAST_NAMES)) {
             for (String w : list) {
                 assertFalse(JUNK.contains(w.toLowerCase(Locale.ROOT)), w);
                 assertFalse(w.isEmpty());

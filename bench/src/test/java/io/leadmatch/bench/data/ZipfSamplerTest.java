@@ -1,10 +1,10 @@
 package io.leadmatch.bench.data;
 
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** The fast sampler against the exact distribution it claims to draw from. */
 class ZipfSamplerTest {
@@ -29,7 +29,8 @@ class ZipfSamplerTest {
             double expected = p[k] * DRAWS;
             double sigma = Math.sqrt(DRAWS * p[k] * (1 - p[k]));
             // Five standard errors: a sampler bug shows up as tens of them, chance almost never as five.
-            assertTrue(Math.abs(counts[k] - expected) <= 5 * sigma + 1,
+            assertTrue(
+                    Math.abs(counts[k] - expected) <= 5 * sigma + 1,
                     "rank " + k + ": " + counts[k] + " draws, expected " + expected);
         }
     }

@@ -6,14 +6,10 @@ import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
 import io.leadmatch.engine.crm.UserTable;
+import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.TerritoryIndex;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
-
-import io.leadmatch.engine.journal.JournalConfig;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -25,6 +21,8 @@ import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Decides who gets a matched lead. Owner routing first: the account's active owner, else the active owner of its
@@ -50,8 +48,7 @@ public final class Assigner implements AutoCloseable {
     public static final int MAX_TURN_ADJUSTMENT = 10_000;
 
     /** An operator-set absence; {@code untilMillis} is Long.MAX_VALUE for "until further notice". */
-    private record Away(long untilMillis, String reason) {
-    }
+    private record Away(long untilMillis, String reason) {}
 
     /**
      * Users of one snapshot as the schedulers see them, for one version of the absences. Schedulers cache the
@@ -90,6 +87,7 @@ public final class Assigner implements AutoCloseable {
     /** Open leads per user: the CRM's last count plus round-robin leads since; one counter per user forever. */
     private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> openLeads =
             new ConcurrentHashMap<>();
+
     private final TeamScheduler.OpenLeads openLeadsOf =
             uid -> openLeads.computeIfAbsent(uid, k -> new java.util.concurrent.atomic.AtomicInteger());
     private final AtomicLong awayVersion = new AtomicLong();
@@ -118,8 +116,12 @@ public final class Assigner implements AutoCloseable {
      * @param config      fsync policy and segment size
      * @param answers     the idempotency cache: recovered answers go into it, and the checkpoint saves it
      */
-    public Assigner(ProvisionalAccounts provisional, Clock clock, Path journalDir, JournalConfig config,
-                    IdempotencyCache<Assignment> answers) {
+    public Assigner(
+            ProvisionalAccounts provisional,
+            Clock clock,
+            Path journalDir,
+            JournalConfig config,
+            IdempotencyCache<Assignment> answers) {
         this.provisional = provisional;
         this.clock = clock;
         this.answers = answers;
@@ -134,6 +136,7 @@ public final class Assigner implements AutoCloseable {
 
     /** File name of the checkpoint in the journal directory. */
     static final String CHECKPOINT = "checkpoint";
+
     private static final int CHECKPOINT_MAGIC = 0x4c4d4350; // "LMCP"
     private static final int CHECKPOINT_VERSION = 1;
     private final IdempotencyCache<Assignment> answers;
@@ -156,8 +159,8 @@ public final class Assigner implements AutoCloseable {
                 LOG.warn("journal checkpoint {} is damaged (CRC); replaying the whole journal", checkpointFile);
                 return 0;
             }
-            java.io.DataInputStream in = new java.io.DataInputStream(
-                    new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4));
+            java.io.DataInputStream in =
+                    new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4));
             if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
                 LOG.warn("journal checkpoint {} has an unknown format; replaying the whole journal", checkpointFile);
                 return 0;
@@ -180,14 +183,21 @@ public final class Assigner implements AutoCloseable {
             for (int i = 0; i < remembered; i++) {
                 String requestId = in.readUTF();
                 long expires = in.readLong();
-                Assignment a = new Assignment(in.readUTF(), AssignmentRule.valueOf(in.readUTF()), in.readUTF(),
-                        in.readUTF(), in.readUTF(), in.readUTF());
+                Assignment a = new Assignment(
+                        in.readUTF(),
+                        AssignmentRule.valueOf(in.readUTF()),
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readUTF());
                 answers.rememberUntil(requestId, a, expires);
             }
             awayVersion.incrementAndGet();
             return covered;
         } catch (java.io.IOException | RuntimeException e) {
-            LOG.warn("journal checkpoint {} cannot be read ({}); replaying the whole journal", checkpointFile,
+            LOG.warn(
+                    "journal checkpoint {} cannot be read ({}); replaying the whole journal",
+                    checkpointFile,
                     e.toString());
             schedulers.clear();
             away.clear();
@@ -204,12 +214,14 @@ public final class Assigner implements AutoCloseable {
     private void writeCheckpoint() throws java.io.IOException {
         Path tmp = checkpointFile.resolveSibling(CHECKPOINT + ".tmp");
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(tmp,
-                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                tmp,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE,
                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
             java.io.OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
-            java.util.zip.CheckedOutputStream checked = new java.util.zip.CheckedOutputStream(
-                    new java.io.BufferedOutputStream(raw, 1 << 16), crc);
+            java.util.zip.CheckedOutputStream checked =
+                    new java.util.zip.CheckedOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16), crc);
             java.io.DataOutputStream out = new java.io.DataOutputStream(checked);
             out.writeInt(CHECKPOINT_MAGIC);
             out.writeInt(CHECKPOINT_VERSION);
@@ -234,7 +246,7 @@ public final class Assigner implements AutoCloseable {
                 out.writeInt(e.getValue());
             }
             List<Object[]> remembered = new ArrayList<>();
-            answers.forEachLive((id, a, expires) -> remembered.add(new Object[]{id, a, expires}));
+            answers.forEachLive((id, a, expires) -> remembered.add(new Object[] {id, a, expires}));
             out.writeInt(remembered.size());
             for (Object[] r : remembered) {
                 Assignment a = (Assignment) r[1];
@@ -248,11 +260,15 @@ public final class Assigner implements AutoCloseable {
                 out.writeUTF(truncated(a.explanation()));
             }
             out.flush();
-            raw.write(java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+            raw.write(
+                    java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
             raw.flush();
             ch.force(true);
         }
-        java.nio.file.Files.move(tmp, checkpointFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+        java.nio.file.Files.move(
+                tmp,
+                checkpointFile,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
@@ -377,8 +393,8 @@ public final class Assigner implements AutoCloseable {
                 finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
                 return;
             }
-            out.ownerCheck = owner < 0 ? AssignmentResult.OwnerCheck.NO_OWNER
-                    : AssignmentResult.OwnerCheck.OWNER_INACTIVE;
+            out.ownerCheck =
+                    owner < 0 ? AssignmentResult.OwnerCheck.NO_OWNER : AssignmentResult.OwnerCheck.OWNER_INACTIVE;
             if (owner >= 0) {
                 out.ownerName = users.name(owner);
                 ownerId = users.id(owner);
@@ -395,8 +411,16 @@ public final class Assigner implements AutoCloseable {
             }
             if (type == AccountType.CUSTOMER && !routing.customerTeam().isEmpty()) {
                 out.customerTeam = true;
-                roundRobin(s, lead, match, out, routing.customerTeam(), routes(routing).customerTeam,
-                        AssignmentRule.CUSTOMER_TEAM, ownerId, inactiveOppOwnerId);
+                roundRobin(
+                        s,
+                        lead,
+                        match,
+                        out,
+                        routing.customerTeam(),
+                        routes(routing).customerTeam,
+                        AssignmentRule.CUSTOMER_TEAM,
+                        ownerId,
+                        inactiveOppOwnerId);
                 return;
             }
         } else if (outcome == Outcome.PROVISIONAL) {
@@ -472,27 +496,53 @@ public final class Assigner implements AutoCloseable {
     private volatile OwnerAssignees owners;
 
     /** Journals a decision made without a round-robin pick. */
-    private void finish(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String ownerId,
-                        String inactiveOppOwnerId) {
+    private void finish(
+            CrmSnapshot s,
+            Lead lead,
+            MatchResult match,
+            AssignmentResult out,
+            String ownerId,
+            String inactiveOppOwnerId) {
         prefix(s, lead, match, out, ownerId, inactiveOppOwnerId);
         out.sequence = journal.appendAssignment(out, clock.millis());
         journal.awaitDurable(out.sequence);
     }
 
-    private static void prefix(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String ownerId,
-                               String inactiveOppOwnerId) {
+    private static void prefix(
+            CrmSnapshot s,
+            Lead lead,
+            MatchResult match,
+            AssignmentResult out,
+            String ownerId,
+            String inactiveOppOwnerId) {
         Outcome o = match.outcome();
-        AssignmentJournal.writePrefix(out.record, lead.requestId(), s.generation(), o, match.domain(),
-                match.matchedDomain(), o == Outcome.MATCHED || o == Outcome.PROVISIONAL ? match.accountId() : "",
-                out, ownerId, inactiveOppOwnerId);
+        AssignmentJournal.writePrefix(
+                out.record,
+                lead.requestId(),
+                s.generation(),
+                o,
+                match.domain(),
+                match.matchedDomain(),
+                o == Outcome.MATCHED || o == Outcome.PROVISIONAL ? match.accountId() : "",
+                out,
+                ownerId,
+                inactiveOppOwnerId);
     }
 
     /**
      * Round robin in {@code teamId}, then its fallback teams. {@code scheduler} is the team's when the caller has it
      * at hand ({@link Routes}), else null: looked up by id.
      */
-    private void roundRobin(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out, String teamId,
-                            TeamScheduler scheduler, AssignmentRule rule, String ownerId, String inactiveOppOwnerId) {
+    private void roundRobin(
+            CrmSnapshot s,
+            Lead lead,
+            MatchResult match,
+            AssignmentResult out,
+            String teamId,
+            TeamScheduler scheduler,
+            AssignmentRule rule,
+            String ownerId,
+            String inactiveOppOwnerId) {
         prefix(s, lead, match, out, ownerId, inactiveOppOwnerId);
         long now = clock.millis();
         UserTable users = s.users();
@@ -597,14 +647,17 @@ public final class Assigner implements AutoCloseable {
                 if (a == null || a.untilMillis() <= now) {
                     return "unavailable";
                 }
-                String until = a.untilMillis() == Long.MAX_VALUE ? "until further notice"
+                String until = a.untilMillis() == Long.MAX_VALUE
+                        ? "until further notice"
                         : "until " + Instant.ofEpochMilli(a.untilMillis());
                 return "unavailable " + until + (a.reason().isEmpty() ? "" : " (" + a.reason() + ")");
             }
             case OUTSIDE_HOURS:
-                return "outside working hours " + cfg.workingHours() + " " + cfg.timeZone().getId();
+                return "outside working hours " + cfg.workingHours() + " "
+                        + cfg.timeZone().getId();
             case DAILY_CAP:
-                return "daily cap " + cfg.dailyCap() + " reached (resets at midnight " + cfg.timeZone().getId() + ")";
+                return "daily cap " + cfg.dailyCap() + " reached (resets at midnight "
+                        + cfg.timeZone().getId() + ")";
             case MAX_OPEN:
                 return "holds " + m.openLeads() + " open leads, max_open " + cfg.maxOpen();
             case NONE:
@@ -621,8 +674,8 @@ public final class Assigner implements AutoCloseable {
      * @throws NoSuchElementException   when the user is in no team of {@code s}'s routing
      * @throws IllegalArgumentException when the arguments do not fit together (the message says what to send)
      */
-    public synchronized Availability setAvailability(CrmSnapshot s, String userId, boolean available,
-                                                     Instant until, String reason) {
+    public synchronized Availability setAvailability(
+            CrmSnapshot s, String userId, boolean available, Instant until, String reason) {
         if (userId == null || userId.isBlank()) {
             throw new IllegalArgumentException("user_id is required");
         }
@@ -632,8 +685,8 @@ public final class Assigner implements AutoCloseable {
         }
         List<String> teams = teamsOf(s.routing(), userId);
         if (teams.isEmpty()) {
-            throw new NoSuchElementException("user " + userId + " is in no team of " + s.routing().source()
-                    + "; GetTeamState lists a team's members");
+            throw new NoSuchElementException("user " + userId + " is in no team of "
+                    + s.routing().source() + "; GetTeamState lists a team's members");
         }
         long now = clock.millis();
         if (available) {
@@ -647,8 +700,8 @@ public final class Assigner implements AutoCloseable {
             return new Availability(userId, true, null, "", teams);
         }
         if (until != null && until.toEpochMilli() <= now) {
-            throw new IllegalArgumentException("until " + until + " is not in the future (now " + Instant.ofEpochMilli(now)
-                    + "); send a later time, or none for until further notice");
+            throw new IllegalArgumentException("until " + until + " is not in the future (now "
+                    + Instant.ofEpochMilli(now) + "); send a later time, or none for until further notice");
         }
         long untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
         away.put(userId, new Away(untilMillis, r));
@@ -675,8 +728,8 @@ public final class Assigner implements AutoCloseable {
         }
         List<String> teams = teamsOf(s.routing(), userId);
         if (teams.isEmpty()) {
-            throw new NoSuchElementException("user " + userId + " is in no team of " + s.routing().source()
-                    + "; GetTeamState lists a team's members");
+            throw new NoSuchElementException("user " + userId + " is in no team of "
+                    + s.routing().source() + "; GetTeamState lists a team's members");
         }
         openLeadsOf.of(userId).set(count);
         journal.appendOpenLeads(userId, count);
@@ -719,8 +772,8 @@ public final class Assigner implements AutoCloseable {
                     + String.join(", ", s.routing().teams().keySet()));
         }
         if (!scheduler.adjust(userId, delta, journal)) {
-            throw new NoSuchElementException("user " + userId + " is not a member of team '" + teamId
-                    + "'; GetTeamState lists its members");
+            throw new NoSuchElementException(
+                    "user " + userId + " is not a member of team '" + teamId + "'; GetTeamState lists its members");
         }
         for (TeamState.Member m : teamState(s, teamId).members()) {
             if (m.userId().equals(userId)) {
@@ -753,11 +806,23 @@ public final class Assigner implements AutoCloseable {
             int weight = m.config().weight();
             double ideal = totalWeight == 0 ? 0 : (double) weight * sumAssigned / totalWeight;
             Away a = away.get(uid);
-            long until = a == null || a.untilMillis() == Long.MAX_VALUE || a.untilMillis() <= now ? 0
-                    : a.untilMillis();
-            members.add(new TeamState.Member(uid, u >= 0 ? users.name(u) : "", weight, m.assigned(), ideal,
-                    m.assigned() - ideal, m.skip() == TeamScheduler.Skip.NONE, active, skipReason(m, u, users, now),
-                    m.capUsedToday(), m.config().dailyCap(), m.extraTurns(), m.skipTurns(), until, m.openLeads(),
+            long until = a == null || a.untilMillis() == Long.MAX_VALUE || a.untilMillis() <= now ? 0 : a.untilMillis();
+            members.add(new TeamState.Member(
+                    uid,
+                    u >= 0 ? users.name(u) : "",
+                    weight,
+                    m.assigned(),
+                    ideal,
+                    m.assigned() - ideal,
+                    m.skip() == TeamScheduler.Skip.NONE,
+                    active,
+                    skipReason(m, u, users, now),
+                    m.capUsedToday(),
+                    m.config().dailyCap(),
+                    m.extraTurns(),
+                    m.skipTurns(),
+                    until,
+                    m.openLeads(),
                     m.config().maxOpen()));
         }
         return new TeamState(c.teamId(), c.name(), List.copyOf(members), c.total());
@@ -781,9 +846,11 @@ public final class Assigner implements AutoCloseable {
         }
         try {
             journal.journal().awaitCopied(seq); // a live journal is read up to the records copied into segments
-            return java.util.Optional.ofNullable(AssignmentJournal.explain(journal.journal().directory(), seq));
+            return java.util.Optional.ofNullable(
+                    AssignmentJournal.explain(journal.journal().directory(), seq));
         } catch (java.io.IOException e) {
-            throw new UncheckedIOException("cannot read the journal in " + journal.journal().directory(), e);
+            throw new UncheckedIOException(
+                    "cannot read the journal in " + journal.journal().directory(), e);
         }
     }
 
@@ -813,8 +880,10 @@ public final class Assigner implements AutoCloseable {
             try {
                 writeCheckpoint();
             } catch (java.io.IOException | RuntimeException e) {
-                LOG.warn("cannot write the journal checkpoint {} ({}); the next start replays the whole journal",
-                        checkpointFile, e.toString());
+                LOG.warn(
+                        "cannot write the journal checkpoint {} ({}); the next start replays the whole journal",
+                        checkpointFile,
+                        e.toString());
             }
         }
         journal.close();

@@ -10,6 +10,10 @@ package io.leadmatch.engine.assign;
  * @param assigneeName display name; empty when unassigned
  * @param explanation  one line: who and why
  */
-public record Assignment(String assignmentId, AssignmentRule rule, String teamId, String assigneeId,
-                         String assigneeName, String explanation) {
-}
+public record Assignment(
+        String assignmentId,
+        AssignmentRule rule,
+        String teamId,
+        String assigneeId,
+        String assigneeName,
+        String explanation) {}

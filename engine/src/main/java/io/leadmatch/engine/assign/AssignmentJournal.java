@@ -6,7 +6,6 @@ import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.journal.JournalRecord;
 import io.leadmatch.engine.journal.PayloadWriter;
 import io.leadmatch.engine.routing.RoutingConfig;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -65,24 +64,44 @@ final class AssignmentJournal implements AutoCloseable {
     static final byte OPEN_LEADS = 15;
     /** Highest type of the pre-release format, which this version refuses to read. */
     private static final byte PRE_RELEASE_LAST_TYPE = 5;
+
     static final byte SECTION = 1;
     static final byte TRAILER = 2;
 
     /** Outcome codes: index in this table; null at 0 so a zeroed byte is never a valid code. */
-    static final Outcome[] OUTCOMES = {null, Outcome.MATCHED, Outcome.NEW_ACCOUNT, Outcome.PROVISIONAL,
-            Outcome.FREE_EMAIL, Outcome.DISPOSABLE_EMAIL, Outcome.JUNK, Outcome.INVALID};
+    static final Outcome[] OUTCOMES = {
+        null,
+        Outcome.MATCHED,
+        Outcome.NEW_ACCOUNT,
+        Outcome.PROVISIONAL,
+        Outcome.FREE_EMAIL,
+        Outcome.DISPOSABLE_EMAIL,
+        Outcome.JUNK,
+        Outcome.INVALID
+    };
     /** Rule codes (at most 15: they share the trailer's byte with its flags). */
-    static final AssignmentRule[] RULES = {null, AssignmentRule.ACCOUNT_OWNER, AssignmentRule.OPPORTUNITY_OWNER,
-            AssignmentRule.ROUND_ROBIN, AssignmentRule.JUNK_QUEUE, AssignmentRule.CUSTOMER_TEAM,
-            AssignmentRule.PROVISIONAL_OWNER, AssignmentRule.UNASSIGNED};
+    static final AssignmentRule[] RULES = {
+        null,
+        AssignmentRule.ACCOUNT_OWNER,
+        AssignmentRule.OPPORTUNITY_OWNER,
+        AssignmentRule.ROUND_ROBIN,
+        AssignmentRule.JUNK_QUEUE,
+        AssignmentRule.CUSTOMER_TEAM,
+        AssignmentRule.PROVISIONAL_OWNER,
+        AssignmentRule.UNASSIGNED
+    };
     /** Owner check codes (two bits of the prefix flags). */
-    static final AssignmentResult.OwnerCheck[] OWNER_CHECKS = {AssignmentResult.OwnerCheck.NONE,
-            AssignmentResult.OwnerCheck.NO_OWNER, AssignmentResult.OwnerCheck.OWNER_INACTIVE};
+    static final AssignmentResult.OwnerCheck[] OWNER_CHECKS = {
+        AssignmentResult.OwnerCheck.NONE,
+        AssignmentResult.OwnerCheck.NO_OWNER,
+        AssignmentResult.OwnerCheck.OWNER_INACTIVE
+    };
     /** The tables above inverted: code by enum ordinal (-1: none), so encoding is one array load. */
     private static final int[] OUTCOME_CODES = codesByOrdinal(OUTCOMES, Outcome.values().length);
+
     private static final int[] RULE_CODES = codesByOrdinal(RULES, AssignmentRule.values().length);
-    private static final int[] OWNER_CHECK_CODES = codesByOrdinal(OWNER_CHECKS,
-            AssignmentResult.OwnerCheck.values().length);
+    private static final int[] OWNER_CHECK_CODES =
+            codesByOrdinal(OWNER_CHECKS, AssignmentResult.OwnerCheck.values().length);
 
     private static final int OWNER_CHECK_BITS = 0x03;
     private static final int CUSTOMER_TEAM = 0x04;
@@ -119,13 +138,14 @@ final class AssignmentJournal implements AutoCloseable {
     private final Journal journal;
     /** fsync {@code always}: each decision waits for its record to be on the device (read once, not per decision). */
     private final boolean awaitEachAppend;
+
     private final AtomicLong counter = new AtomicLong();
     private final String idPrefix;
 
     private AssignmentJournal(Journal journal, String idPrefix) {
         this.journal = journal;
-        this.awaitEachAppend = journal != null
-                && journal.config().fsync() == io.leadmatch.engine.journal.FsyncPolicy.ALWAYS;
+        this.awaitEachAppend =
+                journal != null && journal.config().fsync() == io.leadmatch.engine.journal.FsyncPolicy.ALWAYS;
         this.idPrefix = idPrefix;
     }
 
@@ -175,7 +195,9 @@ final class AssignmentJournal implements AutoCloseable {
         Assignee who = out.assignee;
         boolean teamFollows = who == null && !out.unassignedTeamId.isEmpty() && !out.unassignedTeamInSection;
         boolean inSection = who != null && !who.teamId.isEmpty();
-        int flags = code(RULE_CODES, out.rule()) | (teamFollows ? TEAM_ID_FOLLOWS : 0) | follows(note, NOTE_FOLLOWS)
+        int flags = code(RULE_CODES, out.rule())
+                | (teamFollows ? TEAM_ID_FOLLOWS : 0)
+                | follows(note, NOTE_FOLLOWS)
                 | (inSection ? ASSIGNEE_IN_SECTION : 0);
         rec.putByte(TRAILER).putByte(flags);
         if (teamFollows) {
@@ -209,7 +231,10 @@ final class AssignmentJournal implements AutoCloseable {
         PayloadWriter w = new PayloadWriter(64 + 64 * members.length);
         w.putString(teamId).putString(name).putShort(members.length);
         for (RoutingConfig.Member m : members) {
-            w.putString(m.userId()).putInt(m.weight()).putInt(m.dailyCap()).putString(m.timeZone().getId())
+            w.putString(m.userId())
+                    .putInt(m.weight())
+                    .putInt(m.dailyCap())
+                    .putString(m.timeZone().getId())
                     .putInt(m.maxOpen());
         }
         return appendDurably(TEAM, w);
@@ -217,14 +242,21 @@ final class AssignmentJournal implements AutoCloseable {
 
     void appendAdjustment(String teamId, String userId, int delta) {
         if (journal != null) {
-            appendDurably(ADJUST, new PayloadWriter(96).putString(teamId).putString(userId).putInt(delta));
+            appendDurably(
+                    ADJUST,
+                    new PayloadWriter(96).putString(teamId).putString(userId).putInt(delta));
         }
     }
 
     void appendAvailability(String userId, boolean available, long untilMillis, String reason) {
         if (journal != null) {
-            appendDurably(AVAILABILITY, new PayloadWriter(128).putString(userId).putBoolean(available)
-                    .putLong(untilMillis).putString(reason));
+            appendDurably(
+                    AVAILABILITY,
+                    new PayloadWriter(128)
+                            .putString(userId)
+                            .putBoolean(available)
+                            .putLong(untilMillis)
+                            .putString(reason));
         }
     }
 
@@ -297,8 +329,10 @@ final class AssignmentJournal implements AutoCloseable {
             d.assigneeId = winner != null ? winner : "";
         }
         if (!d.requestId.isEmpty()) {
-            recovery.answered(d.requestId, r.timeMillis(), new Assignment(ID_PREFIX + r.sequence(), d.rule,
-                    d.teamId, d.assigneeId, "", d.summary()));
+            recovery.answered(
+                    d.requestId,
+                    r.timeMillis(),
+                    new Assignment(ID_PREFIX + r.sequence(), d.rule, d.teamId, d.assigneeId, "", d.summary()));
         }
     }
 
@@ -335,6 +369,7 @@ final class AssignmentJournal implements AutoCloseable {
         String teamId;
         /** Null until resolved when the trailer leaves it to the last section's winner. */
         String assigneeId;
+
         String note;
 
         static final class Section {
@@ -352,23 +387,38 @@ final class AssignmentJournal implements AutoCloseable {
 
         /** A short explanation for a replayed answer. */
         String summary() {
-            return rule == AssignmentRule.UNASSIGNED ? "unassigned: " + note
+            return rule == AssignmentRule.UNASSIGNED
+                    ? "unassigned: " + note
                     : rule.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
-                    + (teamId.isEmpty() ? "" : " of team " + teamId) + " → " + assigneeId
-                    + " (answer remembered from the journal)";
+                            + (teamId.isEmpty() ? "" : " of team " + teamId) + " → " + assigneeId
+                            + " (answer remembered from the journal)";
         }
     }
 
     /** Writes an ASSIGN prefix; see the class comment. */
-    static void writePrefix(PayloadWriter w, String requestId, long generation, Outcome outcome, CharSequence domain,
-                            CharSequence matchedDomain, String accountId, AssignmentResult r, String ownerId,
-                            String inactiveOppOwnerId) {
+    static void writePrefix(
+            PayloadWriter w,
+            String requestId,
+            long generation,
+            Outcome outcome,
+            CharSequence domain,
+            CharSequence matchedDomain,
+            String accountId,
+            AssignmentResult r,
+            String ownerId,
+            String inactiveOppOwnerId) {
         String territoryRule = r.territoryRule();
-        int flags = code(OWNER_CHECK_CODES, r.ownerCheck) | (r.customerTeam ? CUSTOMER_TEAM : 0)
-                | follows(requestId, REQUEST_ID_FOLLOWS) | follows(territoryRule, TERRITORY_RULE_FOLLOWS)
-                | follows(ownerId, OWNER_ID_FOLLOWS) | follows(inactiveOppOwnerId, INACTIVE_OPP_OWNER_FOLLOWS)
+        int flags = code(OWNER_CHECK_CODES, r.ownerCheck)
+                | (r.customerTeam ? CUSTOMER_TEAM : 0)
+                | follows(requestId, REQUEST_ID_FOLLOWS)
+                | follows(territoryRule, TERRITORY_RULE_FOLLOWS)
+                | follows(ownerId, OWNER_ID_FOLLOWS)
+                | follows(inactiveOppOwnerId, INACTIVE_OPP_OWNER_FOLLOWS)
                 | follows(r.provisionalDomain, PROVISIONAL_DOMAIN_FOLLOWS);
-        w.putByte(flags).putByte(code(OUTCOME_CODES, outcome)).putVarLong(generation).putString(domain);
+        w.putByte(flags)
+                .putByte(code(OUTCOME_CODES, outcome))
+                .putVarLong(generation)
+                .putString(domain);
         if (matchedDomain == null || matchedDomain.length() == 0) {
             w.putVarLong(NO_MATCHED_DOMAIN);
         } else {
@@ -392,8 +442,8 @@ final class AssignmentJournal implements AutoCloseable {
      * trailer then need not repeat). Each member's code is its skip, flagged when {@code passed} (null: nobody
      * was) says it was passed over for a pending skip.
      */
-    static void writeSection(PayloadWriter rec, byte[] sectionHead, byte[] skips, boolean[] passed, byte mode,
-                             int winner) {
+    static void writeSection(
+            PayloadWriter rec, byte[] sectionHead, byte[] skips, boolean[] passed, byte mode, int winner) {
         int n = skips.length;
         rec.putBytes(sectionHead, sectionHead.length);
         if (passed == null) {
@@ -411,8 +461,12 @@ final class AssignmentJournal implements AutoCloseable {
      * journal sequence and the member count, encoded once per membership rather than once per pick.
      */
     static byte[] sectionHead(String teamId, long configSequence, int members) {
-        return new PayloadWriter(64).putByte(SECTION).putString(teamId).putVarLong(configSequence)
-                .putVarLong(members).payloadCopy();
+        return new PayloadWriter(64)
+                .putByte(SECTION)
+                .putString(teamId)
+                .putVarLong(configSequence)
+                .putVarLong(members)
+                .payloadCopy();
     }
 
     /** A string as {@link PayloadWriter#putString} writes it: for ids written again and again (the assignee's). */
@@ -421,10 +475,13 @@ final class AssignmentJournal implements AutoCloseable {
     }
 
     /** Writes the counters that end a SECTION with a winner. */
-    static void writeCounters(PayloadWriter rec, long assignedBefore, long creditBefore, long creditAfter,
-                              long total, int capUsed) {
-        rec.putVarLong(assignedBefore).putSignedVarLong(creditBefore).putSignedVarLong(creditAfter)
-                .putVarLong(total).putVarLong(capUsed);
+    static void writeCounters(
+            PayloadWriter rec, long assignedBefore, long creditBefore, long creditAfter, long total, int capUsed) {
+        rec.putVarLong(assignedBefore)
+                .putSignedVarLong(creditBefore)
+                .putSignedVarLong(creditAfter)
+                .putVarLong(total)
+                .putVarLong(capUsed);
     }
 
     /** Where {@code matched} starts as a suffix of {@code domain}, or -1 (also when the domain is cut). */
@@ -497,8 +554,8 @@ final class AssignmentJournal implements AutoCloseable {
         } else if (full) {
             int k = matched - MATCHED_DOMAIN_SUFFIX;
             if (k > d.domain.length()) {
-                throw new IllegalStateException("journal record " + r.sequence() + ": matched domain from char "
-                        + k + " of a " + d.domain.length() + "-char domain");
+                throw new IllegalStateException("journal record " + r.sequence() + ": matched domain from char " + k
+                        + " of a " + d.domain.length() + "-char domain");
             }
             d.matchedDomain = d.domain.substring(k);
         }
@@ -524,7 +581,7 @@ final class AssignmentJournal implements AutoCloseable {
 
     /** Reads the sections and the trailer of an ASSIGN record into {@code d}. */
     private static void readParts(JournalRecord r, Decoded d) {
-        for (;;) {
+        for (; ; ) {
             byte tag = r.getByte();
             if (tag == SECTION) {
                 Decoded.Section s = new Decoded.Section();
@@ -547,7 +604,8 @@ final class AssignmentJournal implements AutoCloseable {
             } else if (tag == TRAILER) {
                 int flags = r.getByte() & 0xff;
                 d.rule = decode(RULES, flags & RULE_BITS, r, "rule");
-                d.teamId = (flags & TEAM_ID_FOLLOWS) != 0 ? r.getString()
+                d.teamId = (flags & TEAM_ID_FOLLOWS) != 0
+                        ? r.getString()
                         : d.sections.isEmpty() ? "" : d.sections.get(d.sections.size() - 1).teamId;
                 d.assigneeId = (flags & ASSIGNEE_IN_SECTION) != 0 ? null : r.getString();
                 d.note = (flags & NOTE_FOLLOWS) != 0 ? r.getString() : "";
@@ -603,7 +661,8 @@ final class AssignmentJournal implements AutoCloseable {
             Decoded.Section s = d.sections.get(i);
             if (s.winner >= 0) {
                 List<RoutingConfig.Member> members = teams.get(s.configSequence);
-                return members != null && s.winner < members.size() ? members.get(s.winner).userId()
+                return members != null && s.winner < members.size()
+                        ? members.get(s.winner).userId()
                         : "#" + s.winner;
             }
         }
@@ -611,11 +670,12 @@ final class AssignmentJournal implements AutoCloseable {
     }
 
     private static final String[] MODES = {"nobody available", "extra turn", "fair", "skips only"};
-    private static final String[] STATUS = {"took part", "inactive", "unavailable", "outside working hours",
-            "daily cap reached", "max open leads reached"};
+    private static final String[] STATUS = {
+        "took part", "inactive", "unavailable", "outside working hours", "daily cap reached", "max open leads reached"
+    };
 
-    private static Explanation toExplanation(long sequence, Instant at, Decoded d,
-                                             Map<Long, List<RoutingConfig.Member>> teams) {
+    private static Explanation toExplanation(
+            long sequence, Instant at, Decoded d, Map<Long, List<RoutingConfig.Member>> teams) {
         if (d.assigneeId == null) {
             d.assigneeId = sectionWinner(d, teams);
         }
@@ -643,9 +703,10 @@ final class AssignmentJournal implements AutoCloseable {
             owner.add("customer account → customer team");
         }
         if (!d.provisionalDomain.isEmpty()) {
-            owner.add(d.rule == AssignmentRule.PROVISIONAL_OWNER
-                    ? "first lead of " + d.provisionalDomain + " went to " + d.assigneeId
-                    : "first assignee of " + d.provisionalDomain + " is no longer active");
+            owner.add(
+                    d.rule == AssignmentRule.PROVISIONAL_OWNER
+                            ? "first lead of " + d.provisionalDomain + " went to " + d.assigneeId
+                            : "first assignee of " + d.provisionalDomain + " is no longer active");
         }
         List<Explanation.TeamPick> picks = new ArrayList<>(d.sections.size());
         for (Decoded.Section s : d.sections) {
@@ -654,20 +715,43 @@ final class AssignmentJournal implements AutoCloseable {
             for (int i = 0; i < s.codes.length; i++) {
                 RoutingConfig.Member m = members != null && i < members.size() ? members.get(i) : null;
                 int code = s.codes[i] & 0x0f;
-                String status = (s.codes[i] & TeamScheduler.PASSED) != 0 ? "passed over: pending skip"
+                String status = (s.codes[i] & TeamScheduler.PASSED) != 0
+                        ? "passed over: pending skip"
                         : code < STATUS.length ? STATUS[code] : "code " + code;
-                checks.add(new Explanation.MemberCheck(m == null ? "#" + i : m.userId(), m == null ? 0 : m.weight(),
-                        status, i == s.winner));
+                checks.add(new Explanation.MemberCheck(
+                        m == null ? "#" + i : m.userId(), m == null ? 0 : m.weight(), status, i == s.winner));
             }
             String winner = s.winner >= 0 && members != null && s.winner < members.size()
-                    ? members.get(s.winner).userId() : s.winner >= 0 ? d.assigneeId : "";
-            picks.add(new Explanation.TeamPick(s.teamId, s.configSequence, List.copyOf(checks),
-                    s.mode >= 0 && s.mode < MODES.length ? MODES[s.mode] : "mode " + s.mode, winner,
-                    s.assignedBefore, s.creditBefore, s.creditAfter, s.totalBefore, s.capUsedAfter));
+                    ? members.get(s.winner).userId()
+                    : s.winner >= 0 ? d.assigneeId : "";
+            picks.add(new Explanation.TeamPick(
+                    s.teamId,
+                    s.configSequence,
+                    List.copyOf(checks),
+                    s.mode >= 0 && s.mode < MODES.length ? MODES[s.mode] : "mode " + s.mode,
+                    winner,
+                    s.assignedBefore,
+                    s.creditBefore,
+                    s.creditAfter,
+                    s.totalBefore,
+                    s.capUsedAfter));
         }
-        return new Explanation(ID_PREFIX + sequence, at, d.requestId, d.generation, d.outcome, d.domain,
-                d.matchedDomain, d.accountId, List.copyOf(owner), d.territoryRule, List.copyOf(picks), d.rule,
-                d.teamId, d.assigneeId, d.note);
+        return new Explanation(
+                ID_PREFIX + sequence,
+                at,
+                d.requestId,
+                d.generation,
+                d.outcome,
+                d.domain,
+                d.matchedDomain,
+                d.accountId,
+                List.copyOf(owner),
+                d.territoryRule,
+                List.copyOf(picks),
+                d.rule,
+                d.teamId,
+                d.assigneeId,
+                d.note);
     }
 
     /**
@@ -705,30 +789,46 @@ final class AssignmentJournal implements AutoCloseable {
                 String name = r.getString();
                 List<RoutingConfig.Member> members = readMembers(r);
                 teams.put(r.sequence(), members);
-                j.field("type", "team").field("team_id", teamId).field("name", name).beginArray("members");
+                j.field("type", "team")
+                        .field("team_id", teamId)
+                        .field("name", name)
+                        .beginArray("members");
                 for (RoutingConfig.Member m : members) {
-                    j.beginObject().field("user_id", m.userId()).field("weight", m.weight())
-                            .field("daily_cap", m.dailyCap()).field("time_zone", m.timeZone().getId()).endObject();
+                    j.beginObject()
+                            .field("user_id", m.userId())
+                            .field("weight", m.weight())
+                            .field("daily_cap", m.dailyCap())
+                            .field("time_zone", m.timeZone().getId())
+                            .endObject();
                 }
                 return j.endArray().end();
             }
             case ASSIGN:
                 return AuditJson.explanation(j, toExplanation(r.sequence(), at, decodeAssignment(r), teams));
             case ADJUST:
-                return j.field("type", "adjust_turns").field("team_id", r.getString()).field("user_id", r.getString())
-                        .field("delta", r.getInt()).end();
+                return j.field("type", "adjust_turns")
+                        .field("team_id", r.getString())
+                        .field("user_id", r.getString())
+                        .field("delta", r.getInt())
+                        .end();
             case AVAILABILITY: {
                 j.field("type", "availability").field("user_id", r.getString());
                 boolean available = r.getBoolean();
                 long until = r.getLong();
                 j.field("available", available);
                 if (!available) {
-                    j.field("until", until == Long.MAX_VALUE ? "further notice" : Instant.ofEpochMilli(until).toString());
+                    j.field(
+                            "until",
+                            until == Long.MAX_VALUE
+                                    ? "further notice"
+                                    : Instant.ofEpochMilli(until).toString());
                 }
                 return j.field("reason", r.getString()).end();
             }
             case OPEN_LEADS:
-                return j.field("type", "open_leads").field("user_id", r.getString()).field("open_leads", r.getInt())
+                return j.field("type", "open_leads")
+                        .field("user_id", r.getString())
+                        .field("open_leads", r.getInt())
                         .end();
             default:
                 return j.field("type", "unknown:" + r.type()).end();

@@ -44,14 +44,14 @@ public final class AssignmentResult {
     private io.leadmatch.engine.routing.TerritoryIndex territory;
     /** Index in {@link #territory} of the rule that chose the team, or -1 (default team, or no team needed). */
     private int territoryRuleIndex = -1;
+
     String detail;
     String unassignedReason;
     /** Encodes this decision's journal record while it is being made. */
     final PayloadWriter record = new PayloadWriter(256);
 
     /** An empty result, to be filled by {@link Assigner#assign}. */
-    public AssignmentResult() {
-    }
+    public AssignmentResult() {}
 
     /**
      * Back to empty. This object lives long (old generation), where every store of a reference costs G1's
@@ -126,7 +126,9 @@ public final class AssignmentResult {
 
     /** Name of the territory rule that chose the team, or null (default team, or no team needed). */
     String territoryRule() {
-        return territoryRuleIndex < 0 ? null : territory.rule(territoryRuleIndex).name();
+        return territoryRuleIndex < 0
+                ? null
+                : territory.rule(territoryRuleIndex).name();
     }
 
     /** Sequence of the decision: its journal record, or a counter without a journal. */
@@ -182,15 +184,19 @@ public final class AssignmentResult {
         }
         ownerChecks(b);
         if (rule == AssignmentRule.OPPORTUNITY_OWNER) {
-            return sep(b).append("owner of the newest open opportunity on ").append(accountName).toString();
+            return sep(b).append("owner of the newest open opportunity on ")
+                    .append(accountName)
+                    .toString();
         }
         if (customerTeam) {
             sep(b).append("customer account → customer team");
         } else if (teamId().isEmpty() && unassignedReason != null && territoryRule == null) {
             // Decided before any team was chosen (invalid or junk lead).
         } else {
-            sep(b).append(territoryRule == null ? "no territory rule matched → default team"
-                    : "territory rule '" + territoryRule + "'");
+            sep(b).append(
+                            territoryRule == null
+                                    ? "no territory rule matched → default team"
+                                    : "territory rule '" + territoryRule + "'");
         }
         if (detail != null) {
             sep(b).append(detail);
@@ -201,7 +207,11 @@ public final class AssignmentResult {
             }
             return b.toString();
         }
-        return sep(b).append("round robin of ").append(teamName()).append(" → ").append(assigneeName).toString();
+        return sep(b).append("round robin of ")
+                .append(teamName())
+                .append(" → ")
+                .append(assigneeName)
+                .toString();
     }
 
     private void ownerChecks(StringBuilder b) {
@@ -211,7 +221,9 @@ public final class AssignmentResult {
             b.append("account owner ").append(ownerName).append(" is inactive");
         }
         if (inactiveOpportunityOwner != null) {
-            sep(b).append("open opportunity owner ").append(inactiveOpportunityOwner).append(" is inactive");
+            sep(b).append("open opportunity owner ")
+                    .append(inactiveOpportunityOwner)
+                    .append(" is inactive");
         }
         if (provisionalDomain != null && rule() != AssignmentRule.PROVISIONAL_OWNER) {
             sep(b).append("first assignee of ").append(provisionalDomain).append(" is no longer active");

@@ -1,7 +1,6 @@
 package io.leadmatch.engine.assign;
 
 import io.leadmatch.engine.journal.JournalConfig;
-
 import java.time.Duration;
 
 /**
@@ -24,12 +23,12 @@ public record AssignmentSettings(JournalConfig journal, Duration idempotencyRete
         idempotencyRetention = idempotencyRetention == null ? DEFAULT_RETENTION : idempotencyRetention;
         if (idempotencyRetention.compareTo(Duration.ofMinutes(1)) < 0
                 || idempotencyRetention.compareTo(Duration.ofDays(30)) > 0) {
-            throw new IllegalArgumentException("idempotency retention must be between 1 minute and 30 days, got "
-                    + idempotencyRetention);
+            throw new IllegalArgumentException(
+                    "idempotency retention must be between 1 minute and 30 days, got " + idempotencyRetention);
         }
         if (idempotencyMaxEntries < 1 || idempotencyMaxEntries > 10_000_000) {
-            throw new IllegalArgumentException("idempotency_max_entries must be between 1 and 10,000,000, got "
-                    + idempotencyMaxEntries);
+            throw new IllegalArgumentException(
+                    "idempotency_max_entries must be between 1 and 10,000,000, got " + idempotencyMaxEntries);
         }
     }
 

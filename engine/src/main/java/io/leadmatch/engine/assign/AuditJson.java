@@ -78,26 +78,45 @@ final class AuditJson {
 
     /** An assignment's explanation as one audit line (type "assignment"). */
     static String explanation(AuditJson j, Explanation e) {
-        j.field("type", "assignment").field("assignment_id", e.assignmentId()).field("request_id", e.requestId())
-                .field("generation", e.generation()).field("outcome", e.outcome()).field("domain", e.domain())
-                .field("matched_domain", e.matchedDomain()).field("account_id", e.accountId())
-                .strings("owner_checks", e.ownerChecks()).field("territory_rule", e.territoryRule())
+        j.field("type", "assignment")
+                .field("assignment_id", e.assignmentId())
+                .field("request_id", e.requestId())
+                .field("generation", e.generation())
+                .field("outcome", e.outcome())
+                .field("domain", e.domain())
+                .field("matched_domain", e.matchedDomain())
+                .field("account_id", e.accountId())
+                .strings("owner_checks", e.ownerChecks())
+                .field("territory_rule", e.territoryRule())
                 .beginArray("picks");
         for (Explanation.TeamPick p : e.picks()) {
-            j.beginObject().field("team_id", p.teamId()).field("config_seq", p.configSequence())
-                    .field("mode", p.mode()).field("winner", p.winnerId())
+            j.beginObject()
+                    .field("team_id", p.teamId())
+                    .field("config_seq", p.configSequence())
+                    .field("mode", p.mode())
+                    .field("winner", p.winnerId())
                     .field("assigned_before", p.assignedBefore())
                     .field("assigned_after", p.winnerId().isEmpty() ? p.assignedBefore() : p.assignedBefore() + 1)
-                    .field("credit_before", p.creditBefore()).field("credit_after", p.creditAfter())
-                    .field("team_total_before", p.teamTotalBefore()).field("cap_used_after", p.capUsedAfter())
+                    .field("credit_before", p.creditBefore())
+                    .field("credit_after", p.creditAfter())
+                    .field("team_total_before", p.teamTotalBefore())
+                    .field("cap_used_after", p.capUsedAfter())
                     .beginArray("members");
             for (Explanation.MemberCheck m : p.members()) {
-                j.beginObject().field("user_id", m.userId()).field("weight", m.weight()).field("status", m.status())
-                        .field("picked", m.picked()).endObject();
+                j.beginObject()
+                        .field("user_id", m.userId())
+                        .field("weight", m.weight())
+                        .field("status", m.status())
+                        .field("picked", m.picked())
+                        .endObject();
             }
             j.endArray().endObject();
         }
-        return j.endArray().field("rule", e.rule().name()).field("team_id", e.teamId())
-                .field("assignee_id", e.assigneeId()).field("note", e.note()).end();
+        return j.endArray()
+                .field("rule", e.rule().name())
+                .field("team_id", e.teamId())
+                .field("assignee_id", e.assigneeId())
+                .field("note", e.note())
+                .end();
     }
 }

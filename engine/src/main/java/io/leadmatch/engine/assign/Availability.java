@@ -13,5 +13,4 @@ import java.util.List;
  * @param reason    the operator's reason (may be empty)
  * @param teamIds   teams the user is a member of, in routing order
  */
-public record Availability(String userId, boolean available, Instant until, String reason, List<String> teamIds) {
-}
+public record Availability(String userId, boolean available, Instant until, String reason, List<String> teamIds) {}

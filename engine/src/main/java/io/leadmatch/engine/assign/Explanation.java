@@ -24,15 +24,30 @@ import java.util.List;
  * @param assigneeId        CRM user id (empty when unassigned)
  * @param note              why the lead was unassigned, or other detail (may be empty)
  */
-public record Explanation(String assignmentId, Instant at, String requestId, long generation, String outcome,
-                          String domain, String matchedDomain, String accountId, List<String> ownerChecks,
-                          String territoryRule, List<TeamPick> picks, AssignmentRule rule, String teamId,
-                          String assigneeId, String note) {
+public record Explanation(
+        String assignmentId,
+        Instant at,
+        String requestId,
+        long generation,
+        String outcome,
+        String domain,
+        String matchedDomain,
+        String accountId,
+        List<String> ownerChecks,
+        String territoryRule,
+        List<TeamPick> picks,
+        AssignmentRule rule,
+        String teamId,
+        String assigneeId,
+        String note) {
 
     /** This explanation as one line of the JSON-lines audit export (without a trailing newline). */
     public String toJson() {
-        return AuditJson.explanation(new AuditJson().field("seq", AssignmentJournal.sequenceOf(assignmentId))
-                .field("at", at.toString()), this);
+        return AuditJson.explanation(
+                new AuditJson()
+                        .field("seq", AssignmentJournal.sequenceOf(assignmentId))
+                        .field("at", at.toString()),
+                this);
     }
 
     /**
@@ -49,10 +64,17 @@ public record Explanation(String assignmentId, Instant at, String requestId, lon
      * @param teamTotalBefore the team's round-robin total before the pick
      * @param capUsedAfter    the winner's cap use of its day after the pick
      */
-    public record TeamPick(String teamId, long configSequence, List<MemberCheck> members, String mode,
-                           String winnerId, long assignedBefore, long creditBefore, long creditAfter,
-                           long teamTotalBefore, int capUsedAfter) {
-    }
+    public record TeamPick(
+            String teamId,
+            long configSequence,
+            List<MemberCheck> members,
+            String mode,
+            String winnerId,
+            long assignedBefore,
+            long creditBefore,
+            long creditAfter,
+            long teamTotalBefore,
+            int capUsedAfter) {}
 
     /**
      * A member as the pick saw it.
@@ -63,6 +85,5 @@ public record Explanation(String assignmentId, Instant at, String requestId, lon
      *                {@code outside working hours}, {@code daily cap reached}, {@code passed over: pending skip})
      * @param picked  whether it got the lead
      */
-    public record MemberCheck(String userId, int weight, String status, boolean picked) {
-    }
+    public record MemberCheck(String userId, int weight, String status, boolean picked) {}
 }

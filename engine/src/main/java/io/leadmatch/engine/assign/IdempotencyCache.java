@@ -18,8 +18,7 @@ import java.util.function.Supplier;
  * @param <V> the remembered answer
  */
 public final class IdempotencyCache<V> {
-    private record Entry<V>(V value, long expiresAtMillis) {
-    }
+    private record Entry<V>(V value, long expiresAtMillis) {}
 
     private final ConcurrentHashMap<String, Entry<V>> byId;
     private final ConcurrentLinkedQueue<String> insertionOrder = new ConcurrentLinkedQueue<>();
@@ -130,6 +129,5 @@ public final class IdempotencyCache<V> {
      * @param replay true when the id had been answered before
      * @param <V>    the answer type
      */
-    public record Result<V>(V value, boolean replay) {
-    }
+    public record Result<V>(V value, boolean replay) {}
 }

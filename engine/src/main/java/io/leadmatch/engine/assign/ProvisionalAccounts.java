@@ -24,8 +24,7 @@ import java.util.function.Predicate;
  */
 public final class ProvisionalAccounts implements AutoCloseable {
     /** A provisional account. */
-    public record Entry(String accountId, String firstAssigneeId) {
-    }
+    public record Entry(String accountId, String firstAssigneeId) {}
 
     private final ConcurrentHashMap<String, Entry> byDomain = new ConcurrentHashMap<>();
     private final Path file;
@@ -51,8 +50,8 @@ public final class ProvisionalAccounts implements AutoCloseable {
                     // A torn last line (crash mid-write) has fewer fields and is ignored.
                 }
             }
-            log = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            log = Files.newBufferedWriter(
+                    file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open provisional accounts file " + file, e);
         }
@@ -123,8 +122,8 @@ public final class ProvisionalAccounts implements AutoCloseable {
                 }
             }
             Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            log = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                    StandardOpenOption.APPEND);
+            log = Files.newBufferedWriter(
+                    file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException ex) {
             throw new UncheckedIOException("cannot compact " + file, ex);
         }

@@ -3,7 +3,6 @@ package io.leadmatch.engine.assign;
 import io.leadmatch.engine.PollingLock;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.WorkingHours;
-
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
@@ -50,7 +49,12 @@ import java.util.List;
 final class TeamScheduler {
     /** Why a member takes no part in a pick; NONE when it does. Ordinals are journaled: append only. */
     enum Skip {
-        NONE, INACTIVE, UNAVAILABLE, OUTSIDE_HOURS, DAILY_CAP, MAX_OPEN;
+        NONE,
+        INACTIVE,
+        UNAVAILABLE,
+        OUTSIDE_HOURS,
+        DAILY_CAP,
+        MAX_OPEN;
 
         private static final Skip[] VALUES = values();
 
@@ -80,6 +84,7 @@ final class TeamScheduler {
 
     /** How a pick was made; journaled, so append only. */
     static final byte NOBODY = 0;
+
     static final byte EXTRA_TURN = 1;
     static final byte FAIR = 2;
     static final byte SKIPS_ONLY = 3;
@@ -97,6 +102,7 @@ final class TeamScheduler {
     private final String teamId;
     /** Serializes this team's picks and changes (every method that reads or writes its state holds it). */
     private final PollingLock lock = new PollingLock();
+
     private final OpenLeads openLeads;
     private java.util.concurrent.atomic.AtomicInteger[] open;
     private String name;
@@ -117,6 +123,7 @@ final class TeamScheduler {
     private long[] presence;
     /** Each member as a decision's assignee (with its display name under {@link #cachedPresence}). */
     private Assignee[] seats;
+
     private long[] dayStart;
     private long[] dayEnd;
     private long[] epochDay;
@@ -131,6 +138,7 @@ final class TeamScheduler {
     private long partWeight;
     /** The classification holds for instants in [classifiedAt, classifiedUntil) under {@link #cachedPresence}. */
     private long classifiedAt;
+
     private long classifiedUntil = Long.MIN_VALUE;
     /** Members with a max_open limit: open-lead counters are shared with other teams, so they are rechecked. */
     private int[] maxOpenMembers;
@@ -143,8 +151,9 @@ final class TeamScheduler {
 
     /** A team whose members' open leads nobody tracks (tests). */
     TeamScheduler(RoutingConfig.Team team) {
-        this(team, new java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger>()
-                ::get);
+        this(
+                team,
+                new java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger>()::get);
     }
 
     TeamScheduler(RoutingConfig.Team team, OpenLeads openLeads) {
@@ -179,7 +188,9 @@ final class TeamScheduler {
         part = new boolean[n];
         passed = new boolean[n];
         classifiedUntil = Long.MIN_VALUE;
-        maxOpenMembers = java.util.stream.IntStream.range(0, n).filter(i -> members[i].maxOpen() > 0).toArray();
+        maxOpenMembers = java.util.stream.IntStream.range(0, n)
+                .filter(i -> members[i].maxOpen() > 0)
+                .toArray();
         limited = new boolean[n];
         for (int i = 0; i < n; i++) {
             limited[i] = members[i].dailyCap() > 0 || members[i].maxOpen() > 0;
@@ -338,8 +349,8 @@ final class TeamScheduler {
             if (limited[winner]) {
                 reclassify(winner, nowMillis); // its cap or open leads may have reached the limit
             }
-            AssignmentJournal.writeCounters(out.record, assignedBefore, creditBefore, rr.credit(winner), total,
-                    capUsed[winner]);
+            AssignmentJournal.writeCounters(
+                    out.record, assignedBefore, creditBefore, rr.credit(winner), total, capUsed[winner]);
             out.assigned(rule, seats[winner]);
             if (journal != null) {
                 out.sequence = journal.appendAssignment(out, nowMillis);
@@ -673,8 +684,14 @@ final class TeamScheduler {
             List<TeamState.MemberCounters> out = new ArrayList<>(members.length);
             classifyAll(nowMillis, p);
             for (int i = 0; i < members.length; i++) {
-                out.add(new TeamState.MemberCounters(members[i], rr.assigned(i), capUsedToday(i, nowMillis),
-                        extraTurns[i], skipTurns[i], Skip.of(skips[i]), open[i] == null ? 0 : open[i].get()));
+                out.add(new TeamState.MemberCounters(
+                        members[i],
+                        rr.assigned(i),
+                        capUsedToday(i, nowMillis),
+                        extraTurns[i],
+                        skipTurns[i],
+                        Skip.of(skips[i]),
+                        open[i] == null ? 0 : open[i].get()));
             }
             return new TeamState.Counters(teamId, name, List.copyOf(out), total);
         } finally {

@@ -1,7 +1,6 @@
 package io.leadmatch.engine.assign;
 
 import io.leadmatch.engine.routing.RoutingConfig;
-
 import java.util.List;
 
 /**
@@ -36,18 +35,34 @@ public record TeamState(String teamId, String name, List<Member> members, long t
      * @param openLeads              open leads: the CRM's last count (SetOpenLeads) plus round-robin leads since
      * @param maxOpen                the member's limit on open leads, 0 for none
      */
-    public record Member(String userId, String name, int weight, long assigned, double idealShare, double lag,
-                         boolean available, boolean active, String skipReason, int capUsedToday, int dailyCap,
-                         int pendingExtraTurns, int pendingSkips, long unavailableUntilMillis, int openLeads,
-                         int maxOpen) {
-    }
+    public record Member(
+            String userId,
+            String name,
+            int weight,
+            long assigned,
+            double idealShare,
+            double lag,
+            boolean available,
+            boolean active,
+            String skipReason,
+            int capUsedToday,
+            int dailyCap,
+            int pendingExtraTurns,
+            int pendingSkips,
+            long unavailableUntilMillis,
+            int openLeads,
+            int maxOpen) {}
 
     /** Raw counters copied under the team's lock. */
-    record Counters(String teamId, String name, List<MemberCounters> members, long total) {
-    }
+    record Counters(String teamId, String name, List<MemberCounters> members, long total) {}
 
     /** One member's raw counters and how it is classified at the time of the copy. */
-    record MemberCounters(RoutingConfig.Member config, long assigned, int capUsedToday, int extraTurns,
-                          int skipTurns, TeamScheduler.Skip skip, int openLeads) {
-    }
+    record MemberCounters(
+            RoutingConfig.Member config,
+            long assigned,
+            int capUsedToday,
+            int extraTurns,
+            int skipTurns,
+            TeamScheduler.Skip skip,
+            int openLeads) {}
 }

@@ -61,7 +61,11 @@ final class WeightedRoundRobin {
     private static long[] scales(int[] weights) {
         long lcm = 1;
         for (int w : weights) {
-            lcm = lcm / java.math.BigInteger.valueOf(lcm).gcd(java.math.BigInteger.valueOf(w)).longValueExact() * w;
+            lcm = lcm
+                    / java.math.BigInteger.valueOf(lcm)
+                            .gcd(java.math.BigInteger.valueOf(w))
+                            .longValueExact()
+                    * w;
             if (lcm > MAX_SCALE) {
                 return null;
             }
@@ -147,7 +151,8 @@ final class WeightedRoundRobin {
                 continue;
             }
             boolean eligible = c[i] >= 0;
-            if (best < 0 || (eligible && !bestEligible)
+            if (best < 0
+                    || (eligible && !bestEligible)
                     || (eligible == bestEligible && (total - c[i]) * w[best] < (total - c[best]) * w[i])) {
                 best = i;
                 bestEligible = eligible;
@@ -224,8 +229,8 @@ final class WeightedRoundRobin {
     /** Restores counters saved from {@link #credit} and {@link #assigned} (a checkpoint). */
     void restore(long[] savedCredit, long[] savedAssigned) {
         if (savedCredit.length != weights.length || savedAssigned.length != weights.length) {
-            throw new IllegalArgumentException("checkpoint has " + savedCredit.length + " members, team has "
-                    + weights.length);
+            throw new IllegalArgumentException(
+                    "checkpoint has " + savedCredit.length + " members, team has " + weights.length);
         }
         this.credit = savedCredit.clone();
         this.assigned = savedAssigned.clone();

@@ -2,7 +2,6 @@ package io.leadmatch.engine.crm;
 
 import io.leadmatch.engine.DaemonFuture;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,13 +31,24 @@ public final class AccountTable {
      * {@link #ordinals} map is shared, never mutated); null when nothing was added.
      */
     private final KeyOrdinals addedOrdinals;
+
     private final int addedBase;
     /** Tombstones of deleted accounts; null when nothing was ever deleted. */
     private final boolean[] deleted;
 
-    private AccountTable(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
-                         String[] country, String[] state, int[] openOpportunityOwner,
-                         IdMap ordinals, KeyOrdinals addedOrdinals, int addedBase, boolean[] deleted) {
+    private AccountTable(
+            String[] ids,
+            String[] names,
+            int[] owner,
+            int[] parent,
+            AccountType[] type,
+            String[] country,
+            String[] state,
+            int[] openOpportunityOwner,
+            IdMap ordinals,
+            KeyOrdinals addedOrdinals,
+            int addedBase,
+            boolean[] deleted) {
         this.ids = ids;
         this.names = names;
         this.owner = owner;
@@ -72,10 +82,28 @@ public final class AccountTable {
      * A table from its columns (one entry per ordinal, references already resolved), as persisted beside the
      * index. The arrays are taken, not copied.
      */
-    public static AccountTable ofColumns(String[] ids, String[] names, int[] owner, int[] parent, AccountType[] type,
-                                         String[] country, String[] state, int[] openOpportunityOwner) {
-        return new AccountTable(ids, names, owner, parent, type, country, state, openOpportunityOwner,
-                new IdMap(ids), null, ids.length, null);
+    public static AccountTable ofColumns(
+            String[] ids,
+            String[] names,
+            int[] owner,
+            int[] parent,
+            AccountType[] type,
+            String[] country,
+            String[] state,
+            int[] openOpportunityOwner) {
+        return new AccountTable(
+                ids,
+                names,
+                owner,
+                parent,
+                type,
+                country,
+                state,
+                openOpportunityOwner,
+                new IdMap(ids),
+                null,
+                ids.length,
+                null);
     }
 
     /**
@@ -155,9 +183,14 @@ public final class AccountTable {
      * @param ownerOrdinal user ordinal of the owner, or -1
      * @param parentId     parent account id as sent (resolved against the new table), or empty
      */
-    public record Row(String id, String name, int ownerOrdinal, String parentId, AccountType type, String country,
-                      String state) {
-    }
+    public record Row(
+            String id,
+            String name,
+            int ownerOrdinal,
+            String parentId,
+            AccountType type,
+            String country,
+            String state) {}
 
     /**
      * A new table with {@code upserts} applied (an existing id keeps its ordinal and its open-opportunity owner; a
@@ -184,11 +217,10 @@ public final class AccountTable {
         String[] nState = java.util.Arrays.copyOf(state, n);
         int[] nOpp = java.util.Arrays.copyOf(openOpportunityOwner, n);
         java.util.Arrays.fill(nOpp, ids.length, n, -1);
-        KeyOrdinals nAdded = addedOrdinals == null ? new KeyOrdinals(Math.max(8, added))
-                : addedOrdinals.copy();
+        KeyOrdinals nAdded = addedOrdinals == null ? new KeyOrdinals(Math.max(8, added)) : addedOrdinals.copy();
         boolean needTombstones = deleted != null || deletes.length > 0;
-        boolean[] nDeleted = needTombstones ? (deleted == null ? new boolean[n] : java.util.Arrays.copyOf(deleted, n))
-                : null;
+        boolean[] nDeleted =
+                needTombstones ? (deleted == null ? new boolean[n] : java.util.Arrays.copyOf(deleted, n)) : null;
         int next = ids.length;
         int[] rowOrdinals = new int[upserts.size()];
         for (int i = 0; i < upserts.size(); i++) {
@@ -212,8 +244,8 @@ public final class AccountTable {
         for (int o : deletes) {
             nDeleted[o] = true;
         }
-        AccountTable t = new AccountTable(nIds, nNames, nOwner, nParent, nType, nCountry, nState, nOpp, ordinals,
-                nAdded, addedBase, nDeleted);
+        AccountTable t = new AccountTable(
+                nIds, nNames, nOwner, nParent, nType, nCountry, nState, nOpp, ordinals, nAdded, addedBase, nDeleted);
         // Parents resolve against the new table, so a batch may bring a parent and its children together.
         for (int i = 0; i < upserts.size(); i++) {
             nParent[rowOrdinals[i]] = t.ordinalOf(upserts.get(i).parentId());
@@ -293,8 +325,14 @@ public final class AccountTable {
         }
 
         /** Adds an account; returns its ordinal, or -1 if the id is already present. */
-        public int add(String id, String name, int ownerOrdinal, String parentId, AccountType accountType,
-                       String billingCountry, String billingState) {
+        public int add(
+                String id,
+                String name,
+                int ownerOrdinal,
+                String parentId,
+                AccountType accountType,
+                String billingCountry,
+                String billingState) {
             // One hash operation per row: duplicates are detected on the id as exported (exports use one form).
             int ordinal = ordinals.add(id);
             if (ordinal < 0) {

@@ -2,7 +2,10 @@ package io.leadmatch.engine.crm;
 
 /** Salesforce Account.Type, reduced to the values routing cares about. */
 public enum AccountType {
-    CUSTOMER, PROSPECT, PARTNER, OTHER;
+    CUSTOMER,
+    PROSPECT,
+    PARTNER,
+    OTHER;
 
     /** Maps a CRM value ("Customer", "Customer - Direct", "Prospect", ...) to a type; unknown → OTHER. */
     public static AccountType parse(String raw) {

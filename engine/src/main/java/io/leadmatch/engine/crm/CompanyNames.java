@@ -3,7 +3,6 @@ package io.leadmatch.engine.crm;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
-
 import java.text.Normalizer;
 import java.util.Locale;
 import java.util.Set;
@@ -17,12 +16,41 @@ import java.util.Set;
 public final class CompanyNames {
     /** Legal-form words removed from the end of a name (after punctuation became spaces). */
     static final Set<String> LEGAL_FORMS = Set.of(
-            "inc", "incorporated", "llc", "llp", "lp", "ltd", "limited", "plc", "gmbh", "mbh", "ag", "kg", "sa", "sas",
-            "sarl", "srl", "spa", "bv", "nv", "corp", "corporation", "co", "company", "oy", "ab", "as", "aps", "pty",
-            "pte", "kk", "se");
+            "inc",
+            "incorporated",
+            "llc",
+            "llp",
+            "lp",
+            "ltd",
+            "limited",
+            "plc",
+            "gmbh",
+            "mbh",
+            "ag",
+            "kg",
+            "sa",
+            "sas",
+            "sarl",
+            "srl",
+            "spa",
+            "bv",
+            "nv",
+            "corp",
+            "corporation",
+            "co",
+            "company",
+            "oy",
+            "ab",
+            "as",
+            "aps",
+            "pty",
+            "pte",
+            "kk",
+            "se");
 
     /** {@link #byHash}'s value for a hash that several accounts' names have. */
     private static final int SHARED = -2;
+
     private static final int[] NONE = new int[0];
 
     private final AccountTable accounts;
@@ -67,7 +95,8 @@ public final class CompanyNames {
             }
         }
         Long2ObjectOpenHashMap<int[]> shared = new Long2ObjectOpenHashMap<>(lists.size());
-        lists.long2ObjectEntrySet().forEach(e -> shared.put(e.getLongKey(), e.getValue().toIntArray()));
+        lists.long2ObjectEntrySet()
+                .forEach(e -> shared.put(e.getLongKey(), e.getValue().toIntArray()));
         return new CompanyNames(accounts, byHash, shared);
     }
 
@@ -144,7 +173,9 @@ public final class CompanyNames {
             to--;
         }
         // "Acme S.A." became "acme s a": join single letters that spell a legal form.
-        while (to - from > 2 && words[to - 1].length() == 1 && words[to - 2].length() == 1
+        while (to - from > 2
+                && words[to - 1].length() == 1
+                && words[to - 2].length() == 1
                 && LEGAL_FORMS.contains(words[to - 2] + words[to - 1])) {
             to -= 2;
         }

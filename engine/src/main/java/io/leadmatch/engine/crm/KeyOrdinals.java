@@ -21,6 +21,7 @@ public final class KeyOrdinals {
     private int size;
     /** Slots: 0 empty, else (hash << 32) | (ordinal + 1). */
     private long[] slots;
+
     private int mask;
 
     /** Room for about {@code expected} keys before the table grows. */

@@ -5,8 +5,7 @@ package io.leadmatch.engine.crm;
  * (the 15 plus a 3-character checksum of the case). Exports mix them, so references are resolved by both.
  */
 final class SalesforceIds {
-    private SalesforceIds() {
-    }
+    private SalesforceIds() {}
 
     /** Looks {@code id} up as given, then by its 15-character prefix when it is an 18-character id. */
     static int lookup(KeyOrdinals ordinals, String id) {

@@ -41,6 +41,7 @@ import java.util.Collection;
 public final class DomainNormalizer {
     /** Inputs longer than this are rejected without being scanned. */
     public static final int MAX_INPUT_LENGTH = 2048;
+
     static final int MAX_HOST_LENGTH = 253;
     static final int MAX_LABEL_LENGTH = 63;
 
@@ -218,7 +219,9 @@ public final class DomainNormalizer {
                 labels++;
                 labelStart = n + 1;
             } else if (c == '-') {
-                if (n - labelStart == 3 && s[labelStart] == 'x' && s[labelStart + 1] == 'n'
+                if (n - labelStart == 3
+                        && s[labelStart] == 'x'
+                        && s[labelStart + 1] == 'n'
                         && s[labelStart + 2] == '-') {
                     needsIdna = true; // an ACE label: IDNA checks that it decodes to a valid label
                 }
@@ -296,8 +299,10 @@ public final class DomainNormalizer {
                 }
             }
         }
-        return (long) (firstAt + 1) << FIRST_AT | (long) (lastAt + 1) << LAST_AT
-                | (long) (firstDelimiter + 1) << FIRST_DELIMITER | (long) (schemeEnd + 1) << SCHEME_END
+        return (long) (firstAt + 1) << FIRST_AT
+                | (long) (lastAt + 1) << LAST_AT
+                | (long) (firstDelimiter + 1) << FIRST_DELIMITER
+                | (long) (schemeEnd + 1) << SCHEME_END
                 | (long) (lt + 1) << LT;
     }
 
@@ -342,8 +347,8 @@ public final class DomainNormalizer {
     }
 
     /** The host's structure: label and host lengths, IPv4 literals, a single label. */
-    private static boolean check(char[] s, int n, int labels, boolean emptyLabel, int longestLabel,
-            int lastLabelStart, HostName out) {
+    private static boolean check(
+            char[] s, int n, int labels, boolean emptyLabel, int longestLabel, int lastLabelStart, HostName out) {
         if (emptyLabel) {
             return fail(out, EMPTY_LABEL);
         }

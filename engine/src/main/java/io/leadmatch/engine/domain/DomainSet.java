@@ -43,6 +43,7 @@ import java.util.Objects;
 public final class DomainSet {
     /** Longest domain name (RFC 1035), without the trailing dot. */
     static final int MAX_DOMAIN_LENGTH = 253;
+
     private static final int MAX_LABEL_LENGTH = 63;
     private static final int MAX_LOAD_PERCENT = 60;
     private static final DomainSet EMPTY = new Builder("empty").build();
@@ -108,7 +109,8 @@ public final class DomainSet {
     public static DomainSet loadResource(String name) throws IOException {
         InputStream in = DomainSet.class.getResourceAsStream(name);
         if (in == null) {
-            throw new NoSuchFileException(name, null, "no such class-path resource next to " + DomainSet.class.getName());
+            throw new NoSuchFileException(
+                    name, null, "no such class-path resource next to " + DomainSet.class.getName());
         }
         try (Reader r = new InputStreamReader(in, strictUtf8())) {
             return parse(r, name);
@@ -164,8 +166,8 @@ public final class DomainSet {
     /** Calls {@code action} with every domain (allocates a String each: for index builds, not lookups). */
     public void forEach(java.util.function.Consumer<String> action) {
         for (int i = 0; i < size; i++) {
-            action.accept(new String(data, offsets[i], offsets[i + 1] - offsets[i],
-                    java.nio.charset.StandardCharsets.US_ASCII));
+            action.accept(new String(
+                    data, offsets[i], offsets[i + 1] - offsets[i], java.nio.charset.StandardCharsets.US_ASCII));
         }
     }
 
@@ -249,7 +251,8 @@ public final class DomainSet {
     }
 
     private static CharsetDecoder strictUtf8() {
-        return StandardCharsets.UTF_8.newDecoder()
+        return StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
     }
@@ -402,8 +405,8 @@ public final class DomainSet {
                 unique++;
                 maxLabels = Math.max(maxLabels, labels);
             }
-            return new DomainSet(Arrays.copyOf(data, write), Arrays.copyOf(offsets, unique + 1), table, unique,
-                    maxLabels);
+            return new DomainSet(
+                    Arrays.copyOf(data, write), Arrays.copyOf(offsets, unique + 1), table, unique, maxLabels);
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.leadmatch.engine.domain;
 
 import com.ibm.icu.text.IDNA;
-
 import java.util.Set;
 
 /**
@@ -15,11 +14,10 @@ import java.util.Set;
  * path of the normalizer does not check it either. Java's {@code java.net.IDN} is IDNA2003 and must not be used.
  */
 final class Idna {
-    private static final IDNA UTS46 = IDNA.getUTS46Instance(IDNA.USE_STD3_RULES | IDNA.CHECK_BIDI
-            | IDNA.CHECK_CONTEXTJ | IDNA.NONTRANSITIONAL_TO_ASCII);
+    private static final IDNA UTS46 = IDNA.getUTS46Instance(
+            IDNA.USE_STD3_RULES | IDNA.CHECK_BIDI | IDNA.CHECK_CONTEXTJ | IDNA.NONTRANSITIONAL_TO_ASCII);
 
-    private Idna() {
-    }
+    private Idna() {}
 
     /**
      * Maps {@code name} to lowercase ASCII (punycode for non-ASCII labels) into {@code dest}.
@@ -55,7 +53,8 @@ final class Idna {
             return DomainNormalizer.INVALID_PUNYCODE;
         }
         for (IDNA.Error error : errors) {
-            if (error != IDNA.Error.LEADING_HYPHEN && error != IDNA.Error.TRAILING_HYPHEN
+            if (error != IDNA.Error.LEADING_HYPHEN
+                    && error != IDNA.Error.TRAILING_HYPHEN
                     && error != IDNA.Error.HYPHEN_3_4) {
                 return DomainNormalizer.INVALID_IDN;
             }

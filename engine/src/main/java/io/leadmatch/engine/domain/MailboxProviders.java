@@ -43,7 +43,6 @@ public final class MailboxProviders {
         this.disposable = disposable;
     }
 
-
     /**
      * The bundled lists, loaded on first use (about 0.1 s) and shared by every caller afterwards.
      *
@@ -57,8 +56,8 @@ public final class MailboxProviders {
                 b = bundled;
                 if (b == null) {
                     try {
-                        b = new MailboxProviders(DomainSet.loadResource(FREE_RESOURCE),
-                                DomainSet.loadResource(DISPOSABLE_RESOURCE));
+                        b = new MailboxProviders(
+                                DomainSet.loadResource(FREE_RESOURCE), DomainSet.loadResource(DISPOSABLE_RESOURCE));
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot load the bundled mailbox-provider lists", e);
                     }
@@ -86,7 +85,8 @@ public final class MailboxProviders {
 
     /** Providers from sets already built (tests). */
     static MailboxProviders of(DomainSet free, DomainSet disposable) {
-        return new MailboxProviders(Objects.requireNonNull(free, "free"), Objects.requireNonNull(disposable, "disposable"));
+        return new MailboxProviders(
+                Objects.requireNonNull(free, "free"), Objects.requireNonNull(disposable, "disposable"));
     }
 
     /**

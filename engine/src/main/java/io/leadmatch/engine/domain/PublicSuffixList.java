@@ -261,8 +261,8 @@ public final class PublicSuffixList {
             }
         }
         if (requireMarker && !marker) {
-            throw new IllegalArgumentException(source + ": not a Public Suffix List (no '// " + ICANN_MARKER
-                    + "' line)");
+            throw new IllegalArgumentException(
+                    source + ": not a Public Suffix List (no '// " + ICANN_MARKER + "' line)");
         }
         if (builder.ruleCount() == 0) {
             throw new IllegalArgumentException(source + ": no rules");
@@ -344,7 +344,9 @@ public final class PublicSuffixList {
                 } else if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.')) {
                     return false;
                 }
-                if (c == '-' && i >= 3 && (i == 3 || domain.charAt(i - 4) == '.')
+                if (c == '-'
+                        && i >= 3
+                        && (i == 3 || domain.charAt(i - 4) == '.')
                         && domain.regionMatches(true, i - 3, "xn-", 0, 3)) {
                     return false;
                 }

@@ -5,8 +5,7 @@ package io.leadmatch.engine.index;
  * to a third party and prints a banner; leadmatch never opens an outbound connection. Also: no native libc binding.
  */
 public final class ChronicleSettings {
-    private ChronicleSettings() {
-    }
+    private ChronicleSettings() {}
 
     static {
         setIfAbsent("chronicle.analytics.disable", "true");
@@ -17,7 +16,6 @@ public final class ChronicleSettings {
         // used, and fallocate only pre-allocates a new map file when the disk has room anyway (a sparse file
         // behaves the same). Chronicle's own fallback when JNR is missing is this no-op binding.
         net.openhft.posix.PosixAPI.useNoOpPosixApi();
-
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -40,8 +40,7 @@ public final class DomainEntryLayout {
     /** A configured placeholder domain (example.com, test.com, ...). */
     public static final int JUNK = 3;
 
-    private DomainEntryLayout() {
-    }
+    private DomainEntryLayout() {}
 
     /** An entry for a domain owned by one account. */
     public static long account(int accountOrdinal, boolean alias) {

@@ -3,14 +3,13 @@ package io.leadmatch.engine.index;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import it.unimi.dsi.fastutil.objects.Object2LongMap;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
-import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.values.Values;
-
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.values.Values;
 
 /**
  * The domain → account index: an off-heap Chronicle Map from domain to a packed {@code long} entry (layout in
@@ -39,6 +38,7 @@ public final class DomainIndex implements AutoCloseable {
     private final ChronicleMap<CharSequence, LongValue> map;
     /** Copy-on-write: replaced, never mutated, once published. */
     private volatile LongOpenHashSet domainsWithSubdomains;
+
     private final Path file;
     private volatile boolean deleteOnClose;
     private final boolean reused;
@@ -54,8 +54,12 @@ public final class DomainIndex implements AutoCloseable {
     /** Overlay value meaning "not changed here, ask the map". Never a valid entry. */
     private static final long NOT_OVERRIDDEN = Long.MIN_VALUE;
 
-    private DomainIndex(ChronicleMap<CharSequence, LongValue> map, LongOpenHashSet domainsWithSubdomains, Path file,
-                        boolean deleteOnClose, boolean reused) {
+    private DomainIndex(
+            ChronicleMap<CharSequence, LongValue> map,
+            LongOpenHashSet domainsWithSubdomains,
+            Path file,
+            boolean deleteOnClose,
+            boolean reused) {
         this.reused = reused;
         this.map = map;
         this.domainsWithSubdomains = domainsWithSubdomains;
@@ -67,8 +71,12 @@ public final class DomainIndex implements AutoCloseable {
         this.sizeDelta = 0;
     }
 
-    private DomainIndex(DomainIndex root, Object2LongOpenHashMap<String> overlay, LongOpenHashSet overlayHashes,
-                        LongOpenHashSet domainsWithSubdomains, long sizeDelta) {
+    private DomainIndex(
+            DomainIndex root,
+            Object2LongOpenHashMap<String> overlay,
+            LongOpenHashSet overlayHashes,
+            LongOpenHashSet domainsWithSubdomains,
+            long sizeDelta) {
         this.root = root;
         this.map = root.map;
         this.file = root.file;
@@ -88,8 +96,8 @@ public final class DomainIndex implements AutoCloseable {
      */
     public DomainIndex withChanges(Object2LongMap<String> changes, Iterable<String> subdomainParents) {
         DomainIndex base = root == null ? this : root;
-        Object2LongOpenHashMap<String> merged = overlay == null ? new Object2LongOpenHashMap<>(changes.size())
-                : new Object2LongOpenHashMap<>(overlay);
+        Object2LongOpenHashMap<String> merged =
+                overlay == null ? new Object2LongOpenHashMap<>(changes.size()) : new Object2LongOpenHashMap<>(overlay);
         merged.defaultReturnValue(NOT_OVERRIDDEN);
         LongValue holder = newValueHolder();
         long delta = sizeDelta;
@@ -139,14 +147,18 @@ public final class DomainIndex implements AutoCloseable {
      * @param file               where to persist the map; null for anonymous off-heap memory
      * @param deleteOnClose      delete {@code file} when the index closes (a generation replaced by a reload)
      */
-    public static DomainIndex build(Object2LongMap<String> entries, Iterable<String> subdomainParents, Path file,
-                                    boolean deleteOnClose) {
+    public static DomainIndex build(
+            Object2LongMap<String> entries, Iterable<String> subdomainParents, Path file, boolean deleteOnClose) {
         return build(entries, averageKeyBytes(entries), subdomainParents, file, deleteOnClose);
     }
 
     /** As {@link #build(Object2LongMap, Iterable, Path, boolean)}, with the keys' average length known. */
-    public static DomainIndex build(Object2LongMap<String> entries, double averageKeyBytes,
-                                    Iterable<String> subdomainParents, Path file, boolean deleteOnClose) {
+    public static DomainIndex build(
+            Object2LongMap<String> entries,
+            double averageKeyBytes,
+            Iterable<String> subdomainParents,
+            Path file,
+            boolean deleteOnClose) {
         String[] keys = new String[entries.size()];
         long[] values = new long[entries.size()];
         int n = 0;
@@ -163,8 +175,14 @@ public final class DomainIndex implements AutoCloseable {
      * @param averageKeyBytes  {@link #averageKeyBytes(long, long)} of the keys
      * @see #build(Object2LongMap, Iterable, Path, boolean)
      */
-    public static DomainIndex build(String[] keys, long[] values, int n, double averageKeyBytes,
-                                    Iterable<String> subdomainParents, Path file, boolean deleteOnClose) {
+    public static DomainIndex build(
+            String[] keys,
+            long[] values,
+            int n,
+            double averageKeyBytes,
+            Iterable<String> subdomainParents,
+            Path file,
+            boolean deleteOnClose) {
         return build(keys, values, n, averageKeyBytes, subdomainParents, file, deleteOnClose, new IndexFill());
     }
 
@@ -172,9 +190,15 @@ public final class DomainIndex implements AutoCloseable {
      * As {@link #build(String[], long[], int, double, Iterable, Path, boolean)}; threads that call {@code fill}'s
      * {@link IndexFill#help()} meanwhile fill part of the map.
      */
-    public static DomainIndex build(String[] keys, long[] values, int n, double averageKeyBytes,
-                                    Iterable<String> subdomainParents, Path file, boolean deleteOnClose,
-                                    IndexFill fill) {
+    public static DomainIndex build(
+            String[] keys,
+            long[] values,
+            int n,
+            double averageKeyBytes,
+            Iterable<String> subdomainParents,
+            Path file,
+            boolean deleteOnClose,
+            IndexFill fill) {
         try {
             var builder = mapBuilder(n, averageKeyBytes);
             ChronicleMap<CharSequence, LongValue> map;
@@ -214,8 +238,14 @@ public final class DomainIndex implements AutoCloseable {
      * {@code values}. The caller names the file after a fingerprint of everything the keys and values derive from,
      * so an unchanged snapshot reuses the file after a restart.
      */
-    public static DomainIndex openOrBuild(String[] keys, long[] values, int n, double averageKeyBytes,
-                                          Iterable<String> subdomainParents, Path file, IndexFill fill) {
+    public static DomainIndex openOrBuild(
+            String[] keys,
+            long[] values,
+            int n,
+            double averageKeyBytes,
+            Iterable<String> subdomainParents,
+            Path file,
+            IndexFill fill) {
         Path marker = readyMarker(file);
         if (Files.isRegularFile(file) && Files.isRegularFile(marker)) {
             ChronicleMap<CharSequence, LongValue> map = null;
@@ -253,8 +283,8 @@ public final class DomainIndex implements AutoCloseable {
      * @param averageKeyBytes  as {@link #averageKeyBytes} computed when the file was built
      * @param subdomainParents as for {@link #build}
      */
-    public static DomainIndex openPersisted(Path file, long entries, double averageKeyBytes,
-                                            Iterable<String> subdomainParents) {
+    public static DomainIndex openPersisted(
+            Path file, long entries, double averageKeyBytes, Iterable<String> subdomainParents) {
         if (!Files.isRegularFile(file) || !Files.isRegularFile(readyMarker(file))) {
             return null;
         }
@@ -308,8 +338,8 @@ public final class DomainIndex implements AutoCloseable {
     }
 
     /** Spot-checks up to 1,000 entries, spread over the map, against what the snapshot says they must be. */
-    private static boolean sampleMatches(ChronicleMap<CharSequence, LongValue> map, String[] keys, long[] values,
-                                         int n) {
+    private static boolean sampleMatches(
+            ChronicleMap<CharSequence, LongValue> map, String[] keys, long[] values, int n) {
         int step = Math.max(1, n / 1_000);
         LongValue holder = Values.newHeapInstance(LongValue.class);
         for (int i = 0; i < n; i += step) {
@@ -358,15 +388,18 @@ public final class DomainIndex implements AutoCloseable {
      */
     public static void warmUpInBackground() {
         if (WARMED_UP.compareAndSet(false, true)) {
-            Thread t = new Thread(() -> {
-                try (ChronicleMap<CharSequence, LongValue> tiny = mapBuilder(16, 8).create()) {
-                    LongValue v = newValueHolder();
-                    v.setValue(1);
-                    tiny.put("warm.up", v);
-                } catch (RuntimeException | LinkageError e) {
-                    // Only a head start: the real use reports any real problem.
-                }
-            }, "chronicle-warm-up");
+            Thread t = new Thread(
+                    () -> {
+                        try (ChronicleMap<CharSequence, LongValue> tiny =
+                                mapBuilder(16, 8).create()) {
+                            LongValue v = newValueHolder();
+                            v.setValue(1);
+                            tiny.put("warm.up", v);
+                        } catch (RuntimeException | LinkageError e) {
+                            // Only a head start: the real use reports any real problem.
+                        }
+                    },
+                    "chronicle-warm-up");
             t.setDaemon(true);
             t.start();
         }

@@ -1,15 +1,14 @@
 package io.leadmatch.engine.index;
 
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicInteger;
 import net.openhft.chronicle.algo.hashing.LongHashFunction;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.hash.impl.HashSplitting;
 import net.openhft.chronicle.hash.impl.VanillaChronicleHash;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.values.Values;
-
-import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Filling a new index's map with its entries, as work that more than one thread can share: the thread building the
@@ -89,6 +88,7 @@ public final class IndexFill {
         private final long[] values;
         /** Entry indexes grouped by chunk; chunk {@code c} is {@code order[start[c], start[c + 1])}. */
         private final int[] order;
+
         private final int[] start;
         private final AtomicInteger next = new AtomicInteger();
         private final CountDownLatch done;

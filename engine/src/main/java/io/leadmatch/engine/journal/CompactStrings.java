@@ -42,8 +42,7 @@ final class CompactStrings {
         BUILDER_VALUE = value;
     }
 
-    private CompactStrings() {
-    }
+    private CompactStrings() {}
 
     /** Whether the fast paths are available in this JVM. */
     static boolean available() {

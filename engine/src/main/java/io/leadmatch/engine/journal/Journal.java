@@ -1,9 +1,11 @@
 package io.leadmatch.engine.journal;
 
-import io.leadmatch.engine.PollingLock;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
+import static io.leadmatch.engine.journal.JournalLayout.HEADER_LENGTH;
+import static io.leadmatch.engine.journal.JournalLayout.RING_BYTES;
+import static io.leadmatch.engine.journal.JournalLayout.RING_HEADER_LENGTH;
+import static io.leadmatch.engine.journal.JournalLayout.WRAP;
 
+import io.leadmatch.engine.PollingLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;
@@ -22,11 +24,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
-
-import static io.leadmatch.engine.journal.JournalLayout.HEADER_LENGTH;
-import static io.leadmatch.engine.journal.JournalLayout.RING_BYTES;
-import static io.leadmatch.engine.journal.JournalLayout.RING_HEADER_LENGTH;
-import static io.leadmatch.engine.journal.JournalLayout.WRAP;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * An append-only log of records ({@link JournalLayout}), written before the call that caused a record returns,
@@ -62,10 +61,10 @@ public final class Journal implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle RING_INT = MethodHandles.byteBufferViewVarHandle(int[].class,
-            ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle RING_LONG = MethodHandles.byteBufferViewVarHandle(long[].class,
-            ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle RING_INT =
+            MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle RING_LONG =
+            MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle PUBLISHED;
     private static final VarHandle WRITTEN;
     private static final int RING_MASK = RING_BYTES - 1;
@@ -102,18 +101,21 @@ public final class Journal implements AutoCloseable {
     private final JournalConfig config;
     /** {@code config.segmentBytes()}, read by every append and copy: a field here, not a load through the config. */
     private final int segmentBytes;
+
     private final MappedByteBuffer ring;
     /**
      * The boot id this journal writes into its ring, or null: with one, appenders leave the CRC to the writer
      * thread (off the caller's path: ~30 ns of a journaled decision); without, they compute it.
      */
     private final long[] bootId;
+
     private final FileChannel lockChannel;
     private final FileLock lock;
     /** Guards the segment files: draining the ring into them and taking what a flush forces. */
     private final Object drainLock = new Object();
     /** Serializes flushes. */
     private final Object flushLock = new Object();
+
     private final Thread writer;
     private final Thread flusher; // batch only
     private volatile boolean stopping;
@@ -131,6 +133,7 @@ public final class Journal implements AutoCloseable {
     private volatile long writtenSequence;
     /** Ring position up to which records are in segment files; space before it may be reused. */
     private volatile long drained;
+
     private volatile long drainedSequence;
     private volatile long durableSequence;
     /** Set by an appender that woke the writer early; cleared by the writer. */
@@ -141,11 +144,13 @@ public final class Journal implements AutoCloseable {
     // Segment state, guarded by drainLock.
     /** The ring, for copying records into {@link #staging} (a view with its own position: no slice per record). */
     private final ByteBuffer ringView;
+
     private final CRC32C drainCrc = new CRC32C();
     /** Records on their way into a segment (where those appended without a CRC get it). */
     private final ByteBuffer staging;
     /** A view of {@link #staging} for checksumming one record (no buffer allocated per record). */
     private final ByteBuffer stagedRecord;
+
     private FileChannel segment;
     private long segmentLength;
     /** Segments rolled over but not yet forced and closed (not with none: closed at once). */
@@ -153,8 +158,13 @@ public final class Journal implements AutoCloseable {
     /** A segment was created since the directory was last forced. */
     private boolean directoryChanged;
 
-    private Journal(Path dir, JournalConfig config, MappedByteBuffer ring, FileChannel lockChannel, FileLock lock,
-                    long[] bootId) {
+    private Journal(
+            Path dir,
+            JournalConfig config,
+            MappedByteBuffer ring,
+            FileChannel lockChannel,
+            FileLock lock,
+            long[] bootId) {
         this.dir = dir;
         this.config = config;
         this.segmentBytes = config.segmentBytes();
@@ -167,8 +177,8 @@ public final class Journal implements AutoCloseable {
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.writer = new Thread(this::writeBehind, "journal-writer");
-        this.flusher = config.fsync() == FsyncPolicy.BATCH ? new Thread(this::flushPeriodically, "journal-flusher")
-                : null;
+        this.flusher =
+                config.fsync() == FsyncPolicy.BATCH ? new Thread(this::flushPeriodically, "journal-flusher") : null;
     }
 
     /**
@@ -190,8 +200,8 @@ public final class Journal implements AutoCloseable {
             FileChannel lockChannel;
             FileLock lock;
             synchronized (OPEN_HERE) {
-                lockChannel = FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE,
-                        StandardOpenOption.WRITE);
+                lockChannel =
+                        FileChannel.open(dir.resolve(LOCK_NAME), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 try {
                     lock = lockChannel.tryLock();
                 } catch (OverlappingFileLockException e) {
@@ -240,7 +250,7 @@ public final class Journal implements AutoCloseable {
     private static long[] ringBootId(ByteBuffer ringView) {
         long hi = ringView.getLong(JournalLayout.RING_BOOT_ID_OFFSET);
         long lo = ringView.getLong(JournalLayout.RING_BOOT_ID_OFFSET + 8);
-        return hi == 0 && lo == 0 ? null : new long[]{hi, lo};
+        return hi == 0 && lo == 0 ? null : new long[] {hi, lo};
     }
 
     /**
@@ -260,8 +270,11 @@ public final class Journal implements AutoCloseable {
     private static final CRC32C SKIP_RING = new CRC32C();
 
     private static MappedByteBuffer mapRing(Path dir) throws IOException {
-        try (FileChannel ch = FileChannel.open(dir.resolve(JournalLayout.RING_NAME), StandardOpenOption.CREATE,
-                StandardOpenOption.READ, StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                dir.resolve(JournalLayout.RING_NAME),
+                StandardOpenOption.CREATE,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE)) {
             MappedByteBuffer buf = ch.map(FileChannel.MapMode.READ_WRITE, 0, RING_HEADER_LENGTH + (long) RING_BYTES);
             buf.order(ByteOrder.LITTLE_ENDIAN);
             return buf; // the mapping outlives the channel
@@ -348,8 +361,9 @@ public final class Journal implements AutoCloseable {
     }
 
     /** The segments' records; returns the sequence after the last valid one. */
-    private static long scanSegments(Path dir, long fromSequence, long toSequence, CRC32C crc, JournalRecord view,
-                                     RecordHandler handler) throws IOException {
+    private static long scanSegments(
+            Path dir, long fromSequence, long toSequence, CRC32C crc, JournalRecord view, RecordHandler handler)
+            throws IOException {
         long next = 1;
         List<Path> segments = segments(dir);
         for (int s = 0; s < segments.size(); s++) {
@@ -386,8 +400,14 @@ public final class Journal implements AutoCloseable {
      * Reads the valid records of one segment from its start; returns the offset after the last valid one.
      * {@code sequence[0]} is the expected sequence of the first record and ends as the one after the last.
      */
-    private static int scanSegment(ByteBuffer buf, CRC32C crc, JournalRecord view, long[] sequence,
-                                   long fromSequence, long toSequence, RecordHandler handler) {
+    private static int scanSegment(
+            ByteBuffer buf,
+            CRC32C crc,
+            JournalRecord view,
+            long[] sequence,
+            long fromSequence,
+            long toSequence,
+            RecordHandler handler) {
         int pos = 0;
         int limit = buf.capacity();
         while (sequence[0] <= toSequence) {
@@ -414,7 +434,9 @@ public final class Journal implements AutoCloseable {
             return -1;
         }
         int length = (int) RING_INT.getAcquire(buf, pos + JournalLayout.LENGTH_OFFSET);
-        if (length < HEADER_LENGTH || length > limit - pos || length - HEADER_LENGTH > JournalLayout.MAX_PAYLOAD
+        if (length < HEADER_LENGTH
+                || length > limit - pos
+                || length - HEADER_LENGTH > JournalLayout.MAX_PAYLOAD
                 || buf.getLong(pos + JournalLayout.SEQUENCE_OFFSET) != sequence) {
             return -1;
         }
@@ -440,8 +462,9 @@ public final class Journal implements AutoCloseable {
      *
      * @return the ring position after the last record walked ({@code start} when none)
      */
-    private static long walkRing(ByteBuffer r, long start, CRC32C crc, JournalRecord view, long[] state,
-                                 RingVisitor visitor) throws IOException {
+    private static long walkRing(
+            ByteBuffer r, long start, CRC32C crc, JournalRecord view, long[] state, RingVisitor visitor)
+            throws IOException {
         if (r.getInt(JournalLayout.RING_MAGIC_OFFSET) != JournalLayout.RING_MAGIC) {
             return start;
         }
@@ -511,8 +534,11 @@ public final class Journal implements AutoCloseable {
                     // After a machine crash (or a segment of the first journal format, preallocated with zeros): cut
                     // what follows the last valid record, so it can never be mistaken for one.
                     if (!isZero(ch, end)) {
-                        LOG.warn("journal segment {}: discarding a torn tail after offset {} (a crash interrupted a"
-                                + " write)", file.getFileName(), end);
+                        LOG.warn(
+                                "journal segment {}: discarding a torn tail after offset {} (a crash interrupted a"
+                                        + " write)",
+                                file.getFileName(),
+                                end);
                     }
                     ch.truncate(end);
                     ch.force(true);
@@ -534,9 +560,12 @@ public final class Journal implements AutoCloseable {
             int off = RING_HEADER_LENGTH + (int) endPos;
             if (ring.getInt(off + JournalLayout.LENGTH_OFFSET) > 0
                     && ring.getLong(off + JournalLayout.SEQUENCE_OFFSET) == next) {
-                LOG.warn("journal {}: the machine restarted since its staging ring was written; the records from"
-                        + " sequence {} on were only in the ring, never in a forced segment (the fsync policy's loss"
-                        + " window after a machine crash), and are discarded", dir, next);
+                LOG.warn(
+                        "journal {}: the machine restarted since its staging ring was written; the records from"
+                                + " sequence {} on were only in the ring, never in a forced segment (the fsync policy's loss"
+                                + " window after a machine crash), and are discarded",
+                        dir,
+                        next);
             }
         } else {
             endPos = walkRing(ring, endPos, ringCrc, view, seq, (rec, at) -> {
@@ -549,8 +578,11 @@ public final class Journal implements AutoCloseable {
             });
         }
         if (seq[1] != 0) {
-            LOG.warn("journal {}: the staging ring's records after sequence {} do not continue the segments (a machine"
-                    + " crash lost records that were never forced); they are discarded", dir, next - 1);
+            LOG.warn(
+                    "journal {}: the staging ring's records after sequence {} do not continue the segments (a machine"
+                            + " crash lost records that were never forced); they are discarded",
+                    dir,
+                    next - 1);
         }
         if (firstPos[0] >= 0) {
             ringCopied = seq[0] - next;
@@ -581,8 +613,13 @@ public final class Journal implements AutoCloseable {
         drained = 0;
         Files.deleteIfExists(dir.resolve("next-segment.prepared")); // left by the first journal format
         if (!segments.isEmpty() || ringCopied > 0) {
-            LOG.info("journal {}: {} segment(s), {} record(s) replayed ({} from the staging ring), next sequence {}",
-                    dir, segments.size(), count, ringCopied, next);
+            LOG.info(
+                    "journal {}: {} segment(s), {} record(s) replayed ({} from the staging ring), next sequence {}",
+                    dir,
+                    segments.size(),
+                    count,
+                    ringCopied,
+                    next);
         }
     }
 
@@ -608,7 +645,8 @@ public final class Journal implements AutoCloseable {
             return out;
         }
         try (var files = Files.list(dir)) {
-            files.filter(p -> p.getFileName().toString().endsWith(JournalLayout.SEGMENT_SUFFIX)).forEach(out::add);
+            files.filter(p -> p.getFileName().toString().endsWith(JournalLayout.SEGMENT_SUFFIX))
+                    .forEach(out::add);
         }
         out.sort(null); // zero-padded names sort by sequence
         return out;
@@ -635,8 +673,8 @@ public final class Journal implements AutoCloseable {
         int length = HEADER_LENGTH + payloadLength;
         int aligned = JournalLayout.alignedLength(payloadLength);
         if (aligned > segmentBytes) {
-            throw new IllegalArgumentException("record of " + length + " bytes does not fit a segment of "
-                    + segmentBytes);
+            throw new IllegalArgumentException(
+                    "record of " + length + " bytes does not fit a segment of " + segmentBytes);
         }
         // With a boot id the writer thread adds the checksum as it copies the record (JournalLayout); without, it
         // is computed here, before taking the lock (it does not cover the sequence): inside, an append is a
@@ -716,9 +754,12 @@ public final class Journal implements AutoCloseable {
                 deadline = now + STALL_NANOS;
             } else if (now > deadline || stopping) {
                 IOException failure = writeFailure;
-                throw new UncheckedIOException("the journal in " + dir + " cannot copy its staging ring into"
-                        + " segments", failure != null ? failure : new IOException("no progress for "
-                        + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"));
+                throw new UncheckedIOException(
+                        "the journal in " + dir + " cannot copy its staging ring into" + " segments",
+                        failure != null
+                                ? failure
+                                : new IOException(
+                                        "no progress for " + TimeUnit.NANOSECONDS.toSeconds(STALL_NANOS) + " s"));
             }
         }
     }
@@ -814,8 +855,11 @@ public final class Journal implements AutoCloseable {
                 retired.add(segment);
             }
         }
-        segment = FileChannel.open(dir.resolve(JournalLayout.segmentName(sequence)), StandardOpenOption.CREATE_NEW,
-                StandardOpenOption.READ, StandardOpenOption.WRITE);
+        segment = FileChannel.open(
+                dir.resolve(JournalLayout.segmentName(sequence)),
+                StandardOpenOption.CREATE_NEW,
+                StandardOpenOption.READ,
+                StandardOpenOption.WRITE);
         segmentLength = 0;
         directoryChanged = true;
     }
@@ -1036,7 +1080,9 @@ public final class Journal implements AutoCloseable {
                 }
                 durableSequence = drainedSequence;
             } catch (IOException e) {
-                LOG.warn("closing journal {}: {} (the staging ring keeps the records for the next start)", dir,
+                LOG.warn(
+                        "closing journal {}: {} (the staging ring keeps the records for the next start)",
+                        dir,
                         e.toString());
             }
         }

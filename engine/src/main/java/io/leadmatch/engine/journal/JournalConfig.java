@@ -22,13 +22,15 @@ public record JournalConfig(FsyncPolicy fsync, Duration batchInterval, int segme
         if (fsync == null) {
             throw new IllegalArgumentException("fsync policy is required");
         }
-        if (batchInterval == null || batchInterval.isNegative() || batchInterval.isZero()
+        if (batchInterval == null
+                || batchInterval.isNegative()
+                || batchInterval.isZero()
                 || batchInterval.compareTo(Duration.ofSeconds(10)) > 0) {
             throw new IllegalArgumentException("batch interval must be between 1 ms and 10 s, got " + batchInterval);
         }
         if (segmentBytes < MIN_SEGMENT_BYTES || segmentBytes > (1 << 30)) {
-            throw new IllegalArgumentException("segment size must be between " + MIN_SEGMENT_BYTES
-                    + " bytes and 1 GiB, got " + segmentBytes);
+            throw new IllegalArgumentException(
+                    "segment size must be between " + MIN_SEGMENT_BYTES + " bytes and 1 GiB, got " + segmentBytes);
         }
     }
 

@@ -72,8 +72,7 @@ public final class JournalLayout {
     /** Bytes of records the ring holds: larger than the largest record, small enough to stay in cache. */
     public static final int RING_BYTES = 4 << 20;
 
-    private JournalLayout() {
-    }
+    private JournalLayout() {}
 
     /** Size a record of {@code payload} bytes occupies in a segment. */
     public static int alignedLength(int payload) {

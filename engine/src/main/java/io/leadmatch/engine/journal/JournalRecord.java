@@ -43,8 +43,8 @@ public final class JournalRecord {
     private int advance(int n) {
         int at = cursor;
         if (at + n > base + length) {
-            throw new IllegalStateException("journal record " + sequence() + " is shorter than its type "
-                    + type() + " requires");
+            throw new IllegalStateException(
+                    "journal record " + sequence() + " is shorter than its type " + type() + " requires");
         }
         cursor += n;
         return at;
@@ -92,8 +92,8 @@ public final class JournalRecord {
     public int getVarInt() {
         long v = getVarLong();
         if (v < 0 || v > Integer.MAX_VALUE) {
-            throw new IllegalStateException("journal record " + sequence() + ": " + Long.toUnsignedString(v)
-                    + " does not fit an int");
+            throw new IllegalStateException(
+                    "journal record " + sequence() + ": " + Long.toUnsignedString(v) + " does not fit an int");
         }
         return (int) v;
     }

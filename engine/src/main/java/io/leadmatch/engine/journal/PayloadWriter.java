@@ -16,6 +16,7 @@ import java.nio.ByteOrder;
 public final class PayloadWriter {
     /** Longer strings are cut to this many chars. */
     public static final int MAX_STRING_CHARS = 4096;
+
     private static final VarHandle SHORT = MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -206,6 +207,7 @@ public final class PayloadWriter {
 
     /** String kinds, the low bit of a string's header. */
     static final int LATIN1 = 0;
+
     static final int UTF16 = 1;
 
     /** A copy of the payload written so far (to cache the encoding of something written again and again). */

@@ -2,7 +2,6 @@ package io.leadmatch.engine.routing;
 
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountType;
-
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -19,8 +18,8 @@ import java.util.Set;
  * @param teams        teams by id, in file order
  * @param rules        territory rules, first match wins
  */
-public record RoutingConfig(String source, Junk junk, String customerTeam, String defaultTeam,
-                            Map<String, Team> teams, List<Rule> rules) {
+public record RoutingConfig(
+        String source, Junk junk, String customerTeam, String defaultTeam, Map<String, Team> teams, List<Rule> rules) {
 
     /**
      * Junk leads: what counts as junk and where it goes.
@@ -31,8 +30,7 @@ public record RoutingConfig(String source, Junk junk, String customerTeam, Strin
      *                     first label of a domain is exactly one of them ("test", "asdf", ...)
      * @param domains      registrable domains that are junk ("example.com", ...)
      */
-    public record Junk(String accountId, String queueUserId, JunkWords words, Set<String> domains) {
-    }
+    public record Junk(String accountId, String queueUserId, JunkWords words, Set<String> domains) {}
 
     /**
      * One team.
@@ -43,8 +41,7 @@ public record RoutingConfig(String source, Junk junk, String customerTeam, Strin
      * @param members      members in file order
      * @param line         line of the team in routing.yaml
      */
-    public record Team(String id, String name, String fallbackTeam, List<Member> members, int line) {
-    }
+    public record Team(String id, String name, String fallbackTeam, List<Member> members, int line) {}
 
     /**
      * A team member.
@@ -58,8 +55,14 @@ public record RoutingConfig(String source, Junk junk, String customerTeam, Strin
      *                     round-robin leads since); 0 for no limit
      * @param line         line in routing.yaml
      */
-    public record Member(String userId, int weight, int dailyCap, ZoneId timeZone, WorkingHours workingHours,
-                         int maxOpen, int line) {
+    public record Member(
+            String userId,
+            int weight,
+            int dailyCap,
+            ZoneId timeZone,
+            WorkingHours workingHours,
+            int maxOpen,
+            int line) {
 
         /** A member without a limit on open leads. */
         public Member(String userId, int weight, int dailyCap, ZoneId timeZone, WorkingHours workingHours, int line) {
@@ -83,8 +86,14 @@ public record RoutingConfig(String source, Junk junk, String customerTeam, Strin
      * @param accountTypes matched account types
      * @param line         line in routing.yaml
      */
-    public record Rule(String name, String team, Set<String> countries, Set<String> states, Set<Outcome> outcomes,
-                       Set<AccountType> accountTypes, int line) {
+    public record Rule(
+            String name,
+            String team,
+            Set<String> countries,
+            Set<String> states,
+            Set<Outcome> outcomes,
+            Set<AccountType> accountTypes,
+            int line) {
 
         /** Whether the rule applies. */
         public boolean matches(String country, String state, Outcome outcome, AccountType accountType) {

@@ -3,16 +3,6 @@ package io.leadmatch.engine.routing;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountType;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
-import org.yaml.snakeyaml.nodes.MappingNode;
-import org.yaml.snakeyaml.nodes.Node;
-import org.yaml.snakeyaml.nodes.NodeTuple;
-import org.yaml.snakeyaml.nodes.ScalarNode;
-import org.yaml.snakeyaml.nodes.SequenceNode;
-
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -30,6 +20,15 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.error.YAMLException;
+import org.yaml.snakeyaml.nodes.MappingNode;
+import org.yaml.snakeyaml.nodes.Node;
+import org.yaml.snakeyaml.nodes.NodeTuple;
+import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /**
  * Parses and validates routing.yaml. Every error names the file, the line and the reason; unknown keys are errors
@@ -38,19 +37,51 @@ import java.util.Set;
 public final class RoutingConfigParser {
     /** Junk words used when routing.yaml lists none. */
     public static final Set<String> DEFAULT_JUNK_WORDS = Set.of(
-            "test", "testing", "tester", "asdf", "asdfgh", "qwerty", "xxx", "abc", "abcd", "none", "null", "na", "n/a",
-            "fake", "foo", "bar", "spam", "noreply", "no-reply", "sample", "dummy", "blah", "aaa", "zzz", "nobody");
+            "test",
+            "testing",
+            "tester",
+            "asdf",
+            "asdfgh",
+            "qwerty",
+            "xxx",
+            "abc",
+            "abcd",
+            "none",
+            "null",
+            "na",
+            "n/a",
+            "fake",
+            "foo",
+            "bar",
+            "spam",
+            "noreply",
+            "no-reply",
+            "sample",
+            "dummy",
+            "blah",
+            "aaa",
+            "zzz",
+            "nobody");
     /** Junk domains used when routing.yaml lists none. */
     public static final Set<String> DEFAULT_JUNK_DOMAINS = Set.of(
-            "example.com", "example.org", "example.net", "test.com", "asdf.com", "domain.com", "email.com",
-            "company.com", "test.test", "noemail.com", "none.com");
+            "example.com",
+            "example.org",
+            "example.net",
+            "test.com",
+            "asdf.com",
+            "domain.com",
+            "email.com",
+            "company.com",
+            "test.test",
+            "noemail.com",
+            "none.com");
 
-    private static final Set<String> TOP_KEYS = Set.of("version", "junk", "customer_team", "default_team", "teams",
-            "rules");
+    private static final Set<String> TOP_KEYS =
+            Set.of("version", "junk", "customer_team", "default_team", "teams", "rules");
     private static final Set<String> JUNK_KEYS = Set.of("account_id", "queue_user_id", "words", "domains");
     private static final Set<String> TEAM_KEYS = Set.of("id", "name", "fallback_team", "members");
-    private static final Set<String> MEMBER_KEYS = Set.of("user_id", "weight", "daily_cap", "timezone",
-            "working_hours", "max_open");
+    private static final Set<String> MEMBER_KEYS =
+            Set.of("user_id", "weight", "daily_cap", "timezone", "working_hours", "max_open");
     private static final Set<String> RULE_KEYS = Set.of("name", "team", "when");
     private static final Set<String> WHEN_KEYS = Set.of("country", "state", "outcome", "account_type");
 
@@ -112,8 +143,10 @@ public final class RoutingConfigParser {
         }
         for (RoutingConfig.Team team : teams.values()) {
             if (!team.fallbackTeam().isEmpty() && !teams.containsKey(team.fallbackTeam())) {
-                throw new SnapshotException(file, team.line(), "team '" + team.id() + "': unknown fallback_team '"
-                        + team.fallbackTeam() + "'");
+                throw new SnapshotException(
+                        file,
+                        team.line(),
+                        "team '" + team.id() + "': unknown fallback_team '" + team.fallbackTeam() + "'");
             }
         }
 
@@ -133,8 +166,8 @@ public final class RoutingConfigParser {
         }
 
         RoutingConfig.Junk junk = junk(top.get("junk"));
-        return new RoutingConfig(file, junk, customerTeam, defaultTeam, Collections.unmodifiableMap(teams),
-                List.copyOf(rules));
+        return new RoutingConfig(
+                file, junk, customerTeam, defaultTeam, Collections.unmodifiableMap(teams), List.copyOf(rules));
     }
 
     private RoutingConfig.Junk junk(Node node) throws SnapshotException {
@@ -145,8 +178,8 @@ public final class RoutingConfigParser {
         String accountId = optionalScalar(m, "account_id");
         String queue = optionalScalar(m, "queue_user_id");
         Set<String> words = m.containsKey("words") ? lowerSet(m.get("words"), "junk.words") : DEFAULT_JUNK_WORDS;
-        Set<String> domains = m.containsKey("domains") ? lowerSet(m.get("domains"), "junk.domains")
-                : DEFAULT_JUNK_DOMAINS;
+        Set<String> domains =
+                m.containsKey("domains") ? lowerSet(m.get("domains"), "junk.domains") : DEFAULT_JUNK_DOMAINS;
         return new RoutingConfig.Junk(accountId, queue, new JunkWords(words), domains);
     }
 
@@ -192,14 +225,18 @@ public final class RoutingConfigParser {
     private ZoneId zone(Node node) throws SnapshotException {
         String s = scalar(node, "timezone");
         if (!s.contains("/") && !"UTC".equals(s)) {
-            throw error(node, "timezone must be an IANA time zone id such as Europe/Berlin or America/New_York"
-                    + " (or UTC), got '" + s + "'");
+            throw error(
+                    node,
+                    "timezone must be an IANA time zone id such as Europe/Berlin or America/New_York"
+                            + " (or UTC), got '" + s + "'");
         }
         try {
             return ZoneId.of(s);
         } catch (java.time.DateTimeException e) {
-            throw error(node, "unknown timezone '" + s + "': use an IANA time zone id such as Europe/Berlin or"
-                    + " America/New_York");
+            throw error(
+                    node,
+                    "unknown timezone '" + s + "': use an IANA time zone id such as Europe/Berlin or"
+                            + " America/New_York");
         }
     }
 
@@ -242,8 +279,9 @@ public final class RoutingConfigParser {
         return new RoutingConfig.Rule(name, team, countries, states, outcomes, types, line(node));
     }
 
-    private String teamRef(Map<String, Node> m, String key, Map<String, RoutingConfig.Team> teams, Node parent,
-                           boolean required) throws SnapshotException {
+    private String teamRef(
+            Map<String, Node> m, String key, Map<String, RoutingConfig.Team> teams, Node parent, boolean required)
+            throws SnapshotException {
         Node n = m.get(key);
         if (n == null) {
             if (required) {
@@ -268,8 +306,10 @@ public final class RoutingConfigParser {
         for (NodeTuple t : ((MappingNode) node).getValue()) {
             String key = scalar(t.getKeyNode(), what + " key");
             if (!allowed.contains(key)) {
-                throw error(t.getKeyNode(), "unknown key '" + key + "' in " + what + " (allowed: "
-                        + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+                throw error(
+                        t.getKeyNode(),
+                        "unknown key '" + key + "' in " + what + " (allowed: "
+                                + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
             }
             out.put(key, t.getValueNode());
         }

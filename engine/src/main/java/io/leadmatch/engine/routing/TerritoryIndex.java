@@ -2,7 +2,6 @@ package io.leadmatch.engine.routing;
 
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountType;
-
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,10 +33,12 @@ public final class TerritoryIndex {
     private final int[][] packedStates;
     /** Open-addressed by packed country: keys (0: empty slot) and their candidate rule indexes. */
     private final int[] countryKeys;
+
     private final int[][] countryRules;
     private final int countryShift;
     /** Countries that do not pack (longer than three characters or non-ASCII). */
     private final Map<String, int[]> longCountries;
+
     private final int[] anyCountry;
 
     private TerritoryIndex(List<RoutingConfig.Rule> rules) {

@@ -31,14 +31,14 @@ public record WorkingHours(LocalTime start, LocalTime end) {
     public static WorkingHours parse(String text) {
         Matcher m = FORMAT.matcher(text.trim());
         if (!m.matches()) {
-            throw new IllegalArgumentException("working_hours must look like 09:00-17:30 (24-hour HH:MM-HH:MM), got '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    "working_hours must look like 09:00-17:30 (24-hour HH:MM-HH:MM), got '" + text + "'");
         }
         LocalTime start = time(m.group(1), m.group(2), false, text);
         LocalTime end = time(m.group(3), m.group(4), true, text);
         if (!start.isBefore(end)) {
-            throw new IllegalArgumentException("working_hours must end after they start (no windows over midnight), got '"
-                    + text + "'");
+            throw new IllegalArgumentException(
+                    "working_hours must end after they start (no windows over midnight), got '" + text + "'");
         }
         return new WorkingHours(start, end);
     }
@@ -68,7 +68,8 @@ public record WorkingHours(LocalTime start, LocalTime end) {
             return;
         }
         out[0] = day.atTime(start).atZone(zone).toInstant().toEpochMilli();
-        out[1] = end.equals(LocalTime.MAX) ? day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli()
+        out[1] = end.equals(LocalTime.MAX)
+                ? day.plusDays(1).atStartOfDay(zone).toInstant().toEpochMilli()
                 : day.atTime(end).atZone(zone).toInstant().toEpochMilli();
     }
 

@@ -18,13 +18,23 @@ import java.util.Objects;
  * @param state        billing state, or empty
  * @param parentId     parent account id, or empty
  */
-public record AccountChange(String id, String name, String website, List<String> otherDomains, String ownerId,
-                            String type, String country, String state, String parentId) {
+public record AccountChange(
+        String id,
+        String name,
+        String website,
+        List<String> otherDomains,
+        String ownerId,
+        String type,
+        String country,
+        String state,
+        String parentId) {
     public AccountChange {
         id = trim(id);
         name = trim(name);
         website = trim(website);
-        otherDomains = otherDomains == null ? List.of() : otherDomains.stream().map(AccountChange::trim).toList();
+        otherDomains = otherDomains == null
+                ? List.of()
+                : otherDomains.stream().map(AccountChange::trim).toList();
         ownerId = trim(ownerId);
         type = trim(type);
         country = trim(country);
@@ -46,7 +56,9 @@ public record AccountChange(String id, String name, String website, List<String>
     public record Batch(List<AccountChange> upserts, List<String> deletes) {
         public Batch {
             upserts = List.copyOf(Objects.requireNonNull(upserts, "upserts"));
-            deletes = deletes == null ? List.of() : deletes.stream().map(AccountChange::trim).toList();
+            deletes = deletes == null
+                    ? List.of()
+                    : deletes.stream().map(AccountChange::trim).toList();
         }
 
         /** A batch of upserts only. */
@@ -71,7 +83,6 @@ public record AccountChange(String id, String name, String website, List<String>
      * @param warnings   domains that were accepted but will never match by domain (free webmail, disposable,
      *                   junk), and similar notes
      */
-    public record Result(long generation, int inserted, int updated, int deleted, List<String> notFound,
-                         List<String> warnings) {
-    }
+    public record Result(
+            long generation, int inserted, int updated, int deleted, List<String> notFound, List<String> warnings) {}
 }

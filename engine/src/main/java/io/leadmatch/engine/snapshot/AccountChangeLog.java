@@ -1,7 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
 import io.leadmatch.engine.SnapshotException;
-
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -39,6 +38,7 @@ public final class AccountChangeLog implements AutoCloseable {
     public static final String FILE = "account-changes.log";
     /** Where a superseded log is kept (the previous one is replaced). */
     public static final String SUPERSEDED = "account-changes.superseded.log";
+
     private static final String HEADER_PREFIX = "leadmatch-account-changes v1 base=";
     /** A frame larger than this is damage, not a batch. */
     private static final int MAX_FRAME = 256 << 20;
@@ -79,8 +79,7 @@ public final class AccountChangeLog implements AutoCloseable {
             FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             return new AccountChangeLog(file, base, batches, ch);
         } catch (IOException e) {
-            throw new SnapshotException(file.toString(), 0, "cannot open the account change log: " + e.getMessage(),
-                    e);
+            throw new SnapshotException(file.toString(), 0, "cannot open the account change log: " + e.getMessage(), e);
         }
     }
 
@@ -137,10 +136,10 @@ public final class AccountChangeLog implements AutoCloseable {
 
     private static void writeHeader(Path file, String base) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            ch.write(ByteBuffer.wrap((HEADER_PREFIX + (base == null ? "-" : base) + "\n")
-                    .getBytes(StandardCharsets.UTF_8)));
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            ch.write(ByteBuffer.wrap(
+                    (HEADER_PREFIX + (base == null ? "-" : base) + "\n").getBytes(StandardCharsets.UTF_8)));
             ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -192,17 +191,20 @@ public final class AccountChangeLog implements AutoCloseable {
                         if ((int) c.getValue() != crc) {
                             damage = "checksum mismatch";
                             if (good + 8 + length < size) {
-                                throw new SnapshotException(file.toString(), 0, "damaged batch " + (out.size() + 1)
-                                        + " at byte " + good + " (" + damage + ") with more batches after it;"
-                                        + " restore the file or remove it to drop the changes");
+                                throw new SnapshotException(
+                                        file.toString(),
+                                        0,
+                                        "damaged batch " + (out.size() + 1)
+                                                + " at byte " + good + " (" + damage + ") with more batches after it;"
+                                                + " restore the file or remove it to drop the changes");
                             }
                         }
                     }
                 }
                 if (damage != null) {
                     // A torn append: never acknowledged, so dropping it loses nothing a caller was told is safe.
-                    org.slf4j.LoggerFactory.getLogger(AccountChangeLog.class).warn(
-                            "{}: cutting off an incomplete last batch at byte {} ({})", file, good, damage);
+                    org.slf4j.LoggerFactory.getLogger(AccountChangeLog.class)
+                            .warn("{}: cutting off an incomplete last batch at byte {} ({})", file, good, damage);
                     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                         ch.truncate(good);
                         ch.force(true);
@@ -223,8 +225,9 @@ public final class AccountChangeLog implements AutoCloseable {
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(batch.upserts().size());
             for (AccountChange a : batch.upserts()) {
-                for (String s : new String[] {a.id(), a.name(), a.website(), a.ownerId(), a.type(), a.country(),
-                        a.state(), a.parentId()}) {
+                for (String s : new String[] {
+                    a.id(), a.name(), a.website(), a.ownerId(), a.type(), a.country(), a.state(), a.parentId()
+                }) {
                     writeString(out, s);
                 }
                 out.writeInt(a.otherDomains().size());

@@ -10,7 +10,6 @@ import io.leadmatch.engine.index.DomainIndex;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
 import it.unimi.dsi.fastutil.objects.Object2LongLinkedOpenHashMap;
-
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -52,8 +51,7 @@ public final class AccountChanges {
     }
 
     /** A successful application: the derived generation (not yet serving) and what the batch did. */
-    public record Applied(CrmSnapshot snapshot, AccountChange.Result result) {
-    }
+    public record Applied(CrmSnapshot snapshot, AccountChange.Result result) {}
 
     /**
      * Applies {@code batch} to {@code current}.
@@ -61,14 +59,13 @@ public final class AccountChanges {
      * @param generation the derived generation's number
      * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
      */
-    public static Applied apply(CrmSnapshot current, AccountChange.Batch batch, DomainNormalizer normalizer,
-                                long generation) {
+    public static Applied apply(
+            CrmSnapshot current, AccountChange.Batch batch, DomainNormalizer normalizer, long generation) {
         return new AccountChanges(current, normalizer).apply(batch, generation);
     }
 
     /** An upsert row with its domain keys, validated. */
-    private record Upsert(AccountChange change, AccountTable.Row row, List<String> keys) {
-    }
+    private record Upsert(AccountChange change, AccountTable.Row row, List<String> keys) {}
 
     private Applied apply(AccountChange.Batch batch, long generation) {
         AccountTable table = current.accounts();
@@ -156,9 +153,11 @@ public final class AccountChanges {
                 continue; // an alias nobody claims as a domain stays an alias
             }
             // An account's own domain wins over an alias, as in a full load.
-            int[] before = e == DomainEntryLayout.MISSING || alias ? NO_ACCOUNTS
-                    : DomainEntryLayout.isConflict(e) ? sets[DomainEntryLayout.target(e)]
-                    : new int[] {DomainEntryLayout.target(e)};
+            int[] before = e == DomainEntryLayout.MISSING || alias
+                    ? NO_ACCOUNTS
+                    : DomainEntryLayout.isConflict(e)
+                            ? sets[DomainEntryLayout.target(e)]
+                            : new int[] {DomainEntryLayout.target(e)};
             IntArrayList owners = new IntArrayList(before.length + claimants.size());
             for (int o : before) {
                 if (!changed.contains(o) && !owners.contains(o)) {
@@ -171,7 +170,8 @@ public final class AccountChanges {
                 }
             }
             int slot = e != DomainEntryLayout.MISSING && !alias && DomainEntryLayout.isConflict(e)
-                    ? DomainEntryLayout.target(e) : -1;
+                    ? DomainEntryLayout.target(e)
+                    : -1;
             if (owners.size() >= 2) {
                 List<Integer> sorted = new ArrayList<>(owners);
                 sorted.sort(SnapshotBuilder.staticTieBreak(next, owners));
@@ -189,13 +189,17 @@ public final class AccountChanges {
                     // Aliases of this domain point at the slot: keep it meaningful for them.
                     sets[slot] = owners.toIntArray();
                 }
-                entries.put(key, owners.isEmpty() ? DomainEntryLayout.MISSING
-                        : DomainEntryLayout.account(owners.getInt(0), false));
+                entries.put(
+                        key,
+                        owners.isEmpty()
+                                ? DomainEntryLayout.MISSING
+                                : DomainEntryLayout.account(owners.getInt(0), false));
             }
         }
         for (Map.Entry<String, Long> a : aliasKeys.entrySet()) {
             long e = a.getValue();
-            boolean gone = DomainEntryLayout.isConflict(e) ? sets[DomainEntryLayout.target(e)].length == 0
+            boolean gone = DomainEntryLayout.isConflict(e)
+                    ? sets[DomainEntryLayout.target(e)].length == 0
                     : next.isDeleted(DomainEntryLayout.target(e));
             if (gone && !entries.containsKey(a.getKey())) {
                 entries.put(a.getKey(), DomainEntryLayout.MISSING);
@@ -206,10 +210,17 @@ public final class AccountChanges {
             allSets[sets.length + i] = newSets.get(i);
         }
         DomainIndex index = current.index().withChanges(entries, subdomainParents);
-        CrmSnapshot derived = current.withAccountChanges(generation, next, index, allSets,
-                setDomains.toArray(new String[0]), own.with(ownKeys));
-        return new Applied(derived, new AccountChange.Result(generation, upserts.size() - updated, updated,
-                deletes.size(), List.copyOf(notFound), List.copyOf(warnings)));
+        CrmSnapshot derived = current.withAccountChanges(
+                generation, next, index, allSets, setDomains.toArray(new String[0]), own.with(ownKeys));
+        return new Applied(
+                derived,
+                new AccountChange.Result(
+                        generation,
+                        upserts.size() - updated,
+                        updated,
+                        deletes.size(),
+                        List.copyOf(notFound),
+                        List.copyOf(warnings)));
     }
 
     /** True when an account entry's claimants include a changed account. */
@@ -251,14 +262,17 @@ public final class AccountChanges {
             if (!c.ownerId().isEmpty()) {
                 owner = users.ordinalOf(c.ownerId());
                 if (owner < 0) {
-                    throw new IllegalArgumentException(where + ": unknown owner " + c.ownerId()
-                            + " (not in the CRM's users)");
+                    throw new IllegalArgumentException(
+                            where + ": unknown owner " + c.ownerId() + " (not in the CRM's users)");
                 }
             }
-            if (!c.parentId().isEmpty() && table.ordinalOf(c.parentId()) < 0 && !batchIds.contains(c.parentId())
-                    && !(c.parentId().length() == 18 && batchIds.contains(c.parentId().substring(0, 15)))) {
-                throw new IllegalArgumentException(where + ": unknown parent " + c.parentId()
-                        + " (neither an account nor in this batch)");
+            if (!c.parentId().isEmpty()
+                    && table.ordinalOf(c.parentId()) < 0
+                    && !batchIds.contains(c.parentId())
+                    && !(c.parentId().length() == 18
+                            && batchIds.contains(c.parentId().substring(0, 15)))) {
+                throw new IllegalArgumentException(
+                        where + ": unknown parent " + c.parentId() + " (neither an account nor in this batch)");
             }
             List<String> keys = new ArrayList<>();
             if (!c.website().isEmpty()) {
@@ -272,9 +286,17 @@ public final class AccountChanges {
                     }
                 }
             }
-            out.add(new Upsert(c, new AccountTable.Row(c.id(), c.name(), owner, c.parentId(),
-                    AccountType.parse(c.type()), c.country().toUpperCase(Locale.ROOT),
-                    c.state().toUpperCase(Locale.ROOT)), keys));
+            out.add(new Upsert(
+                    c,
+                    new AccountTable.Row(
+                            c.id(),
+                            c.name(),
+                            owner,
+                            c.parentId(),
+                            AccountType.parse(c.type()),
+                            c.country().toUpperCase(Locale.ROOT),
+                            c.state().toUpperCase(Locale.ROOT)),
+                    keys));
         }
         return out;
     }
@@ -299,8 +321,8 @@ public final class AccountChanges {
             if (o < 0) {
                 notFound.add(id);
             } else if (o == junkOrdinal) {
-                throw new IllegalArgumentException(where + ": is routing.yaml's junk.account_id; change the routing"
-                        + " before deleting it");
+                throw new IllegalArgumentException(
+                        where + ": is routing.yaml's junk.account_id; change the routing" + " before deleting it");
             } else if (!ordinals.contains(o)) {
                 ordinals.add(o);
             }
@@ -313,8 +335,8 @@ public final class AccountChanges {
         if (id.isEmpty()) {
             throw new IllegalArgumentException(where + ": id is required");
         }
-        if (id.length() != 15 && id.length() != 18 || !id.chars().allMatch(ch -> ch < 128
-                && Character.isLetterOrDigit(ch))) {
+        if (id.length() != 15 && id.length() != 18
+                || !id.chars().allMatch(ch -> ch < 128 && Character.isLetterOrDigit(ch))) {
             throw new IllegalArgumentException(where + ": id '" + SnapshotBuilder.abbreviate(id)
                     + "' is not a Salesforce id (15 or 18 letters and digits)");
         }
@@ -333,7 +355,8 @@ public final class AccountChanges {
 
     private static String kindName(long e) {
         int kind = DomainEntryLayout.kind(e);
-        return kind == DomainEntryLayout.FREE ? "free webmail" : kind == DomainEntryLayout.DISPOSABLE
-                ? "disposable mailbox" : "junk";
+        return kind == DomainEntryLayout.FREE
+                ? "free webmail"
+                : kind == DomainEntryLayout.DISPOSABLE ? "disposable mailbox" : "junk";
     }
 }

@@ -3,7 +3,6 @@ package io.leadmatch.engine.snapshot;
 import it.unimi.dsi.fastutil.bytes.ByteArrayList;
 import it.unimi.dsi.fastutil.ints.Int2ObjectOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -25,6 +24,7 @@ final class AccountDomains {
     private final int[] ends;
     /** Accounts changed (or added) after the load → their keys now. */
     private final Int2ObjectOpenHashMap<String[]> changed;
+
     private final String[] aliasKeys;
     /** The entry each alias got at the load, by position in {@link #aliasKeys}. */
     private final long[] aliasEntries;
@@ -33,8 +33,8 @@ final class AccountDomains {
         this(keys, ends, new Int2ObjectOpenHashMap<>(), aliasKeys, aliasEntries);
     }
 
-    private AccountDomains(byte[] keys, int[] ends, Int2ObjectOpenHashMap<String[]> changed, String[] aliasKeys,
-                           long[] aliasEntries) {
+    private AccountDomains(
+            byte[] keys, int[] ends, Int2ObjectOpenHashMap<String[]> changed, String[] aliasKeys, long[] aliasEntries) {
         this.keys = keys;
         this.ends = ends;
         this.changed = changed;

@@ -5,7 +5,6 @@ import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.RoutingConfig;
-
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -30,14 +29,23 @@ public final class CrmSnapshot {
     private volatile java.util.concurrent.CompletableFuture<CompanyNames> companyNames;
     /** The loaded generation whose off-heap index a derived generation shares; null for a loaded one. */
     private final CrmSnapshot root;
+
     private final AccountDomains accountDomains;
     private final RoutingConfig routing;
     private final LoadReport report;
     /** Readers plus one for "current"; the index closes when it drops to zero. */
     private final AtomicInteger refs = new AtomicInteger(1);
 
-    CrmSnapshot(long generation, UserTable users, AccountTable accounts, DomainIndex index, int[][] conflictSets,
-                String[] conflictDomains, AccountDomains accountDomains, RoutingConfig routing, LoadReport report) {
+    CrmSnapshot(
+            long generation,
+            UserTable users,
+            AccountTable accounts,
+            DomainIndex index,
+            int[][] conflictSets,
+            String[] conflictDomains,
+            AccountDomains accountDomains,
+            RoutingConfig routing,
+            LoadReport report) {
         this.accountDomains = accountDomains;
         this.generation = generation;
         this.users = users;
@@ -53,8 +61,14 @@ public final class CrmSnapshot {
         this.root = null;
     }
 
-    private CrmSnapshot(CrmSnapshot previous, long generation, AccountTable accounts, DomainIndex index,
-                        int[][] conflictSets, String[] conflictDomains, AccountDomains accountDomains) {
+    private CrmSnapshot(
+            CrmSnapshot previous,
+            long generation,
+            AccountTable accounts,
+            DomainIndex index,
+            int[][] conflictSets,
+            String[] conflictDomains,
+            AccountDomains accountDomains) {
         this.accountDomains = accountDomains;
         this.root = previous.root == null ? previous : previous.root;
         if (!root.retain()) {
@@ -77,8 +91,13 @@ public final class CrmSnapshot {
      * A derived generation: this one with a batch of account changes applied (see {@link AccountChanges}). This
      * generation is not modified.
      */
-    CrmSnapshot withAccountChanges(long generation, AccountTable accounts, DomainIndex index, int[][] conflictSets,
-                                   String[] conflictDomains, AccountDomains accountDomains) {
+    CrmSnapshot withAccountChanges(
+            long generation,
+            AccountTable accounts,
+            DomainIndex index,
+            int[][] conflictSets,
+            String[] conflictDomains,
+            AccountDomains accountDomains) {
         return new CrmSnapshot(this, generation, accounts, index, conflictSets, conflictDomains, accountDomains);
     }
 
@@ -172,7 +191,7 @@ public final class CrmSnapshot {
 
     /** Takes a reference; false when the generation is already closed (the caller re-reads the current one). */
     public boolean retain() {
-        for (;;) {
+        for (; ; ) {
             int r = refs.get();
             if (r == 0) {
                 return false;

@@ -1,7 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
 import io.leadmatch.engine.SnapshotException;
-
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -28,18 +27,46 @@ import java.util.TreeSet;
  * @param opportunity   Opportunity.csv: {@code id, account_id, owner_id, is_closed, created_date}
  * @param domainAliases domain_aliases.csv: {@code alias, canonical}
  */
-public record CsvColumns(Map<String, String> user, Map<String, String> account, Map<String, String> opportunity,
-                         Map<String, String> domainAliases) {
-    private static final Map<String, String> USER = ordered("id", "Id", "name", "Name", "email", "Email",
-            "is_active", "IsActive");
-    private static final Map<String, String> ACCOUNT = ordered("id", "Id", "name", "Name", "website", "Website",
-            "owner_id", "OwnerId", "parent_id", "ParentId", "type", "Type", "billing_country", "BillingCountry",
-            "billing_state", "BillingState", "other_domains", "Other_Domains__c");
-    private static final Map<String, String> OPPORTUNITY = ordered("id", "Id", "account_id", "AccountId",
-            "owner_id", "OwnerId", "is_closed", "IsClosed", "created_date", "CreatedDate");
+public record CsvColumns(
+        Map<String, String> user,
+        Map<String, String> account,
+        Map<String, String> opportunity,
+        Map<String, String> domainAliases) {
+    private static final Map<String, String> USER =
+            ordered("id", "Id", "name", "Name", "email", "Email", "is_active", "IsActive");
+    private static final Map<String, String> ACCOUNT = ordered(
+            "id",
+            "Id",
+            "name",
+            "Name",
+            "website",
+            "Website",
+            "owner_id",
+            "OwnerId",
+            "parent_id",
+            "ParentId",
+            "type",
+            "Type",
+            "billing_country",
+            "BillingCountry",
+            "billing_state",
+            "BillingState",
+            "other_domains",
+            "Other_Domains__c");
+    private static final Map<String, String> OPPORTUNITY = ordered(
+            "id",
+            "Id",
+            "account_id",
+            "AccountId",
+            "owner_id",
+            "OwnerId",
+            "is_closed",
+            "IsClosed",
+            "created_date",
+            "CreatedDate");
     private static final Map<String, String> ALIASES = ordered("alias", "alias", "canonical", "canonical");
-    private static final Map<String, Map<String, String>> FILES = Map.of("user", USER, "account", ACCOUNT,
-            "opportunity", OPPORTUNITY, "domain_aliases", ALIASES);
+    private static final Map<String, Map<String, String>> FILES =
+            Map.of("user", USER, "account", ACCOUNT, "opportunity", OPPORTUNITY, "domain_aliases", ALIASES);
 
     /** The Salesforce export names. */
     public static final CsvColumns SALESFORCE_EXPORT = new CsvColumns(USER, ACCOUNT, OPPORTUNITY, ALIASES);
@@ -90,20 +117,25 @@ public record CsvColumns(Map<String, String> user, Map<String, String> account, 
             String file = String.valueOf(f.getKey());
             Map<String, String> defaults = FILES.get(file);
             if (defaults == null) {
-                throw new SnapshotException(source, 0, "unknown key 'snapshot.csv_columns." + file + "' (allowed: "
-                        + String.join(", ", new TreeSet<>(FILES.keySet())) + ")");
+                throw new SnapshotException(
+                        source,
+                        0,
+                        "unknown key 'snapshot.csv_columns." + file + "' (allowed: "
+                                + String.join(", ", new TreeSet<>(FILES.keySet())) + ")");
             }
             if (!(f.getValue() instanceof Map<?, ?> columns)) {
-                throw new SnapshotException(source, 0, "snapshot.csv_columns." + file
-                        + " must be a mapping of key to header name");
+                throw new SnapshotException(
+                        source, 0, "snapshot.csv_columns." + file + " must be a mapping of key to header name");
             }
             Map<String, String> names = new LinkedHashMap<>();
             for (Map.Entry<?, ?> c : columns.entrySet()) {
                 String key = String.valueOf(c.getKey());
                 String where = "snapshot.csv_columns." + file + "." + key;
                 if (!defaults.containsKey(key)) {
-                    throw new SnapshotException(source, 0, "unknown key '" + where + "' (allowed: "
-                            + String.join(", ", defaults.keySet()) + ")");
+                    throw new SnapshotException(
+                            source,
+                            0,
+                            "unknown key '" + where + "' (allowed: " + String.join(", ", defaults.keySet()) + ")");
                 }
                 if (!(c.getValue() instanceof String name) || name.isBlank()) {
                     throw new SnapshotException(source, 0, where + " must be a header name, got " + c.getValue());
@@ -112,8 +144,8 @@ public record CsvColumns(Map<String, String> user, Map<String, String> account, 
             }
             given.put(file, names);
         }
-        return new CsvColumns(given.get("user"), given.get("account"), given.get("opportunity"),
-                given.get("domain_aliases"));
+        return new CsvColumns(
+                given.get("user"), given.get("account"), given.get("opportunity"), given.get("domain_aliases"));
     }
 
     private static Map<String, String> complete(String file, Map<String, String> given, Map<String, String> defaults) {

@@ -1,5 +1,8 @@
 package io.leadmatch.engine.snapshot;
 
+import de.siegmar.fastcsv.reader.CsvParseException;
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.CsvRecord;
 import io.leadmatch.engine.DaemonFuture;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.domain.DomainNormalizer;
@@ -7,10 +10,6 @@ import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.RoutingConfigParser;
-import de.siegmar.fastcsv.reader.CsvParseException;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.CsvRecord;
-
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.Reader;
@@ -49,8 +48,7 @@ public final class CsvSnapshotReader {
     public static final String ALIASES = "domain_aliases.csv";
     public static final String ROUTING = "routing.yaml";
 
-    private CsvSnapshotReader() {
-    }
+    private CsvSnapshotReader() {}
 
     /**
      * Loads {@code dir} into a new generation.
@@ -66,15 +64,27 @@ public final class CsvSnapshotReader {
     }
 
     /** As {@link #load(Path, DomainNormalizer, Path, long)}, with the free/disposable lists to fold in. */
-    public static CrmSnapshot load(Path dir, DomainNormalizer normalizer, MailboxProviders mailboxes, Path indexFile,
-                                   long generation) throws SnapshotException {
+    public static CrmSnapshot load(
+            Path dir, DomainNormalizer normalizer, MailboxProviders mailboxes, Path indexFile, long generation)
+            throws SnapshotException {
         return load(dir, CsvColumns.SALESFORCE_EXPORT, normalizer, mailboxes, indexFile, generation);
     }
 
     /** As {@link #load(Path, DomainNormalizer, MailboxProviders, Path, long)}, with configured header names. */
-    public static CrmSnapshot load(Path dir, CsvColumns c, DomainNormalizer normalizer, MailboxProviders mailboxes,
-                                   Path indexFile, long generation) throws SnapshotException {
-        return load(dir, c, normalizer, java.util.concurrent.CompletableFuture.completedFuture(mailboxes), indexFile,
+    public static CrmSnapshot load(
+            Path dir,
+            CsvColumns c,
+            DomainNormalizer normalizer,
+            MailboxProviders mailboxes,
+            Path indexFile,
+            long generation)
+            throws SnapshotException {
+        return load(
+                dir,
+                c,
+                normalizer,
+                java.util.concurrent.CompletableFuture.completedFuture(mailboxes),
+                indexFile,
                 generation);
     }
 
@@ -82,17 +92,22 @@ public final class CsvSnapshotReader {
      * As {@link #load(Path, CsvColumns, DomainNormalizer, MailboxProviders, Path, long)}, the lists still being
      * parsed on another thread: a build needs them only once the accounts are in.
      */
-    public static CrmSnapshot load(Path dir, CsvColumns c, DomainNormalizer normalizer,
-                                   java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
-                                   Path indexFile, long generation) throws SnapshotException {
+    public static CrmSnapshot load(
+            Path dir,
+            CsvColumns c,
+            DomainNormalizer normalizer,
+            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
+            Path indexFile,
+            long generation)
+            throws SnapshotException {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
         long started = System.nanoTime();
         java.util.concurrent.CompletableFuture<RoutingConfig> routing = parseRouting(dir);
         if (indexFile != null) {
-            CrmSnapshot persisted = SnapshotTablesFile.read(SnapshotTablesFile.forIndex(indexFile), indexFile,
-                    dir.toString(), routing, generation, started);
+            CrmSnapshot persisted = SnapshotTablesFile.read(
+                    SnapshotTablesFile.forIndex(indexFile), indexFile, dir.toString(), routing, generation, started);
             if (persisted != null) {
                 return persisted;
             }
@@ -127,10 +142,15 @@ public final class CsvSnapshotReader {
     }
 
     /** Parses the export and builds the generation (and persists it when {@code indexFile} is set). */
-    private static CrmSnapshot build(Path dir, CsvColumns c, DomainNormalizer normalizer,
-                                     java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
-                                     Path indexFile, long generation,
-                                     java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed, long started)
+    private static CrmSnapshot build(
+            Path dir,
+            CsvColumns c,
+            DomainNormalizer normalizer,
+            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
+            Path indexFile,
+            long generation,
+            java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed,
+            long started)
             throws SnapshotException {
         SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer, mailboxes);
 
@@ -138,8 +158,11 @@ public final class CsvSnapshotReader {
         String uName = c.user("name");
         String uActive = c.user("is_active");
         String uEmail = c.user("email");
-        readCsv(requireFile(dir, USERS), List.of(uId, uName, uActive), (where, row) ->
-                b.user(where, row.get(uId), row.get(uName), row.getOr(uEmail), parseBool(row.get(uActive))));
+        readCsv(
+                requireFile(dir, USERS),
+                List.of(uId, uName, uActive),
+                (where, row) ->
+                        b.user(where, row.get(uId), row.get(uName), row.getOr(uEmail), parseBool(row.get(uActive))));
         b.usersDone();
         b.phaseDone("users");
 
@@ -155,9 +178,11 @@ public final class CsvSnapshotReader {
         Path accountsFile = requireFile(dir, ACCOUNTS);
         b.expectAccounts(estimateRows(accountsFile));
         HostName lexerHost = new HostName(); // the lexing thread's
-        readCsv(accountsFile, List.of(aId, aName, aWebsite, aOwner),
-                row -> SnapshotBuilder.normalizeDomains(normalizer, lexerHost, row.get(aWebsite),
-                        splitDomains(row.getOr(aOther))),
+        readCsv(
+                accountsFile,
+                List.of(aId, aName, aWebsite, aOwner),
+                row -> SnapshotBuilder.normalizeDomains(
+                        normalizer, lexerHost, row.get(aWebsite), splitDomains(row.getOr(aOther))),
                 new AccountRows(b, aId, aName, aOwner, aParent, aType, aCountry, aState));
         b.phaseDone("accounts");
 
@@ -165,8 +190,10 @@ public final class CsvSnapshotReader {
         if (Files.exists(aliases)) {
             String alias = c.alias("alias");
             String canonical = c.alias("canonical");
-            readCsv(aliases, List.of(alias, canonical), (where, row) ->
-                    b.alias(where, row.get(alias), row.get(canonical)));
+            readCsv(
+                    aliases,
+                    List.of(alias, canonical),
+                    (where, row) -> b.alias(where, row.get(alias), row.get(canonical)));
         }
         b.phaseDone("aliases");
         // The index depends on accounts and aliases only: it fills while the opportunities load.
@@ -233,6 +260,7 @@ public final class CsvSnapshotReader {
          * on every row, and a case-insensitive map lookup per field was a tenth of a large load.
          */
         private final String[] askedNames = new String[32];
+
         private final int[] askedIndex = new int[32];
         private int asked;
 
@@ -282,12 +310,28 @@ public final class CsvSnapshotReader {
      * Account rows into the builder. A class, not a lambda: C2 compiled a lambda this hot twice (its body method,
      * then again inlined into the lambda's class: ~0.1 CPU-s of a 1M-account cold load).
      */
-    private record AccountRows(SnapshotBuilder b, String id, String name, String owner, String parent, String type,
-                               String country, String state) implements RowHandler {
+    private record AccountRows(
+            SnapshotBuilder b,
+            String id,
+            String name,
+            String owner,
+            String parent,
+            String type,
+            String country,
+            String state)
+            implements RowHandler {
         @Override
         public void row(CharSequence where, Row row) {
-            b.account(where, row.get(id), row.get(name), row.get(owner), row.getOr(parent), row.getOr(type),
-                    row.getOr(country), row.getOr(state), (SnapshotBuilder.AccountDomainsIn) row.prepared());
+            b.account(
+                    where,
+                    row.get(id),
+                    row.get(name),
+                    row.get(owner),
+                    row.getOr(parent),
+                    row.getOr(type),
+                    row.getOr(country),
+                    row.getOr(state),
+                    (SnapshotBuilder.AccountDomainsIn) row.prepared());
         }
     }
 
@@ -308,11 +352,11 @@ public final class CsvSnapshotReader {
 
     /** Rows per hand-over from the lexing thread: large enough that the queue is not the cost. */
     private static final int BATCH = 1024;
+
     private static final Object END = new Object();
 
     /** A batch of lexed rows on its way from the lexing thread to the handling one. */
-    private record Batch(Map<String, Integer> columns, CsvRecord[] records, Object[] prepared, int size) {
-    }
+    private record Batch(Map<String, Integer> columns, CsvRecord[] records, Object[] prepared, int size) {}
 
     /**
      * Reads {@code file} row by row into {@code handler}. Lexing (UTF-8 decoding and RFC 4180 parsing, about half
@@ -327,45 +371,47 @@ public final class CsvSnapshotReader {
     static void readCsv(Path file, List<String> required, RowPreparer preparer, RowHandler handler)
             throws SnapshotException {
         java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
-        Thread lexer = new Thread(() -> {
-            Object last = END;
-            try {
-                CsvRecord[][] records = {new CsvRecord[BATCH]};
-                Object[][] prepared = {preparer == null ? null : new Object[BATCH]};
-                int[] n = {0};
-                Map<?, ?>[] columns = {null};
-                lex(file, required, row -> {
-                    columns[0] = row.columns;
-                    if (preparer != null) {
-                        prepared[0][n[0]] = preparer.prepare(row);
+        Thread lexer = new Thread(
+                () -> {
+                    Object last = END;
+                    try {
+                        CsvRecord[][] records = {new CsvRecord[BATCH]};
+                        Object[][] prepared = {preparer == null ? null : new Object[BATCH]};
+                        int[] n = {0};
+                        Map<?, ?>[] columns = {null};
+                        lex(file, required, row -> {
+                            columns[0] = row.columns;
+                            if (preparer != null) {
+                                prepared[0][n[0]] = preparer.prepare(row);
+                            }
+                            records[0][n[0]++] = row.record;
+                            if (n[0] == BATCH) {
+                                handOver(queue, columns[0], records[0], prepared[0], n[0]);
+                                records[0] = new CsvRecord[BATCH];
+                                prepared[0] = preparer == null ? null : new Object[BATCH];
+                                n[0] = 0;
+                            }
+                        });
+                        if (n[0] > 0) {
+                            handOver(queue, columns[0], records[0], prepared[0], n[0]);
+                        }
+                    } catch (SnapshotException | RuntimeException e) {
+                        last = e;
                     }
-                    records[0][n[0]++] = row.record;
-                    if (n[0] == BATCH) {
-                        handOver(queue, columns[0], records[0], prepared[0], n[0]);
-                        records[0] = new CsvRecord[BATCH];
-                        prepared[0] = preparer == null ? null : new Object[BATCH];
-                        n[0] = 0;
+                    try {
+                        queue.put(last);
+                    } catch (InterruptedException stopped) {
+                        // The reader failed first and stopped us: nobody waits for this.
                     }
-                });
-                if (n[0] > 0) {
-                    handOver(queue, columns[0], records[0], prepared[0], n[0]);
-                }
-            } catch (SnapshotException | RuntimeException e) {
-                last = e;
-            }
-            try {
-                queue.put(last);
-            } catch (InterruptedException stopped) {
-                // The reader failed first and stopped us: nobody waits for this.
-            }
-        }, "csv-lexer-" + file.getFileName());
+                },
+                "csv-lexer-" + file.getFileName());
         lexer.setDaemon(true);
         lexer.start();
         boolean done = false;
         try {
             Row row = null;
             RowLocation where = new RowLocation(file.getFileName().toString());
-            for (;;) {
+            for (; ; ) {
                 Object item = queue.take();
                 if (item == END) {
                     done = true;
@@ -399,8 +445,12 @@ public final class CsvSnapshotReader {
     }
 
     @SuppressWarnings("unchecked")
-    private static void handOver(java.util.concurrent.BlockingQueue<Object> queue, Map<?, ?> columns,
-                                 CsvRecord[] records, Object[] prepared, int n) {
+    private static void handOver(
+            java.util.concurrent.BlockingQueue<Object> queue,
+            Map<?, ?> columns,
+            CsvRecord[] records,
+            Object[] prepared,
+            int n) {
         try {
             queue.put(new Batch((Map<String, Integer>) columns, records, prepared, n));
         } catch (InterruptedException e) {
@@ -415,17 +465,18 @@ public final class CsvSnapshotReader {
      */
     private static void lex(Path file, List<String> required, LexedRow handler) throws SnapshotException {
         String name = file.getFileName().toString();
-        var decoder = StandardCharsets.UTF_8.newDecoder()
+        var decoder = StandardCharsets.UTF_8
+                .newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT)
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         long line = 1;
         CsvRecord last = null;
         try (Reader reader = new java.io.InputStreamReader(Files.newInputStream(file), decoder);
-             CsvReader<CsvRecord> csv = CsvReader.builder()
-                     .skipEmptyLines(true)
-                     .allowMissingFields(true) // field counts are checked below, with our message
-                     .allowExtraFields(true)
-                     .ofCsvRecord(skipBom(reader))) {
+                CsvReader<CsvRecord> csv = CsvReader.builder()
+                        .skipEmptyLines(true)
+                        .allowMissingFields(true) // field counts are checked below, with our message
+                        .allowExtraFields(true)
+                        .ofCsvRecord(skipBom(reader))) {
             Iterator<CsvRecord> it = csv.iterator();
             if (!hasNext(it, name, line)) {
                 throw new SnapshotException(name, 1, "empty file: a header row is required");
@@ -437,8 +488,10 @@ public final class CsvSnapshotReader {
             }
             for (String col : required) {
                 if (!columns.containsKey(col)) {
-                    throw new SnapshotException(name, header.getStartingLineNumber(), "missing column '" + col
-                            + "' (header: " + String.join(",", header.getFields()) + ")");
+                    throw new SnapshotException(
+                            name,
+                            header.getStartingLineNumber(),
+                            "missing column '" + col + "' (header: " + String.join(",", header.getFields()) + ")");
                 }
             }
             int width = header.getFieldCount();
@@ -448,17 +501,22 @@ public final class CsvSnapshotReader {
                 CsvRecord record = it.next();
                 line = record.getStartingLineNumber();
                 if (record.getFieldCount() != width) {
-                    throw new SnapshotException(name, line, "expected " + width + " fields, found "
-                            + record.getFieldCount() + (record.getFieldCount() < width && endsInOpenQuote(file, record)
-                            ? " (a quoted field is not closed before the end of the file)" : ""));
+                    throw new SnapshotException(
+                            name,
+                            line,
+                            "expected " + width + " fields, found "
+                                    + record.getFieldCount()
+                                    + (record.getFieldCount() < width && endsInOpenQuote(file, record)
+                                            ? " (a quoted field is not closed before the end of the file)"
+                                            : ""));
                 }
                 row.record = record;
                 handler.row(row);
                 last = record;
             }
             if (last != null && endsInOpenQuote(file, last)) {
-                throw new SnapshotException(name, last.getStartingLineNumber(),
-                        "a quoted field is not closed before the end of the file");
+                throw new SnapshotException(
+                        name, last.getStartingLineNumber(), "a quoted field is not closed before the end of the file");
             }
         } catch (CharacterCodingException e) {
             throw new SnapshotException(name, line, "not valid UTF-8 text", e);
@@ -545,7 +603,9 @@ public final class CsvSnapshotReader {
         List<String> out = new ArrayList<>(2);
         int start = -1;
         for (int i = 0; i <= raw.length(); i++) {
-            boolean separator = i == raw.length() || raw.charAt(i) == ';' || raw.charAt(i) == ','
+            boolean separator = i == raw.length()
+                    || raw.charAt(i) == ';'
+                    || raw.charAt(i) == ','
                     || Character.isWhitespace(raw.charAt(i));
             if (separator && start >= 0) {
                 out.add(raw.substring(start, i));
@@ -595,7 +655,10 @@ public final class CsvSnapshotReader {
         }
         try {
             if (s.length() <= 10) {
-                return LocalDate.parse(s).atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                return LocalDate.parse(s)
+                        .atStartOfDay(ZoneOffset.UTC)
+                        .toInstant()
+                        .toEpochMilli();
             }
             String iso = s.endsWith("+0000") ? s.substring(0, s.length() - 5) + "Z" : s;
             return Instant.parse(iso).toEpochMilli();
@@ -611,7 +674,11 @@ public final class CsvSnapshotReader {
      */
     static long parseSalesforceUtc(String s) {
         int n = s.length();
-        if (n < 20 || s.charAt(4) != '-' || s.charAt(7) != '-' || s.charAt(10) != 'T' || s.charAt(13) != ':'
+        if (n < 20
+                || s.charAt(4) != '-'
+                || s.charAt(7) != '-'
+                || s.charAt(10) != 'T'
+                || s.charAt(13) != ':'
                 || s.charAt(16) != ':') {
             return Long.MIN_VALUE;
         }
@@ -631,9 +698,17 @@ public final class CsvSnapshotReader {
             at += 4;
         }
         int rest = n - at;
-        boolean utc = rest == 1 && s.charAt(at) == 'Z' || rest == 5 && s.startsWith("+0000", at)
+        boolean utc = rest == 1 && s.charAt(at) == 'Z'
+                || rest == 5 && s.startsWith("+0000", at)
                 || rest == 6 && s.startsWith("+00:00", at);
-        if (!utc || year < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 59
+        if (!utc
+                || year < 0
+                || hour < 0
+                || hour > 23
+                || minute < 0
+                || minute > 59
+                || second < 0
+                || second > 59
                 || millis < 0) {
             return Long.MIN_VALUE;
         }

@@ -26,14 +26,16 @@ import java.util.List;
  * than {@link #SETTLE_MILLIS} ago are not trusted: their content is read, and the stamp waits for a later start.
  */
 public final class ExportStamp {
-    private static final List<String> FILES = List.of(CsvSnapshotReader.ACCOUNTS, CsvSnapshotReader.ALIASES,
-            CsvSnapshotReader.USERS, CsvSnapshotReader.OPPORTUNITIES);
+    private static final List<String> FILES = List.of(
+            CsvSnapshotReader.ACCOUNTS,
+            CsvSnapshotReader.ALIASES,
+            CsvSnapshotReader.USERS,
+            CsvSnapshotReader.OPPORTUNITIES);
 
     /** Files changed more recently than this are read, not trusted by their metadata. */
     static final long SETTLE_MILLIS = 2_000;
 
-    private ExportStamp() {
-    }
+    private ExportStamp() {}
 
     /**
      * The metadata of the export's files as one line, or null when it cannot be had (no change time, a file
@@ -56,12 +58,19 @@ public final class ExportStamp {
                 BasicFileAttributes a = Files.readAttributes(f, BasicFileAttributes.class);
                 FileTime ctime = (FileTime) Files.getAttribute(f, "unix:ctime");
                 Object key = a.fileKey();
-                if (key == null || ctime.toMillis() > nowMillis - SETTLE_MILLIS
+                if (key == null
+                        || ctime.toMillis() > nowMillis - SETTLE_MILLIS
                         || a.lastModifiedTime().toMillis() > nowMillis - SETTLE_MILLIS) {
                     return null;
                 }
-                b.append(' ').append(a.size()).append(' ').append(nanos(a.lastModifiedTime())).append(' ')
-                        .append(nanos(ctime)).append(' ').append(key);
+                b.append(' ')
+                        .append(a.size())
+                        .append(' ')
+                        .append(nanos(a.lastModifiedTime()))
+                        .append(' ')
+                        .append(nanos(ctime))
+                        .append(' ')
+                        .append(key);
             }
         } catch (IOException | UnsupportedOperationException | IllegalArgumentException | ClassCastException e) {
             return null;
@@ -80,7 +89,9 @@ public final class ExportStamp {
         }
         try {
             List<String> lines = Files.readAllLines(stampFile, StandardCharsets.UTF_8);
-            if (lines.size() == 2 && lines.get(0).equals(metadata) && lines.get(1).matches("[0-9a-f]{16}")) {
+            if (lines.size() == 2
+                    && lines.get(0).equals(metadata)
+                    && lines.get(1).matches("[0-9a-f]{16}")) {
                 return lines.get(1);
             }
         } catch (IOException | RuntimeException e) {

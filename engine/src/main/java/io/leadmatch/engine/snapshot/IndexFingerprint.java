@@ -5,15 +5,15 @@ import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.file.StandardOpenOption;
-import java.util.zip.Adler32;
-import java.util.zip.CRC32C;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
+import java.util.zip.Adler32;
+import java.util.zip.CRC32C;
 
 /**
  * Names a persisted domain index and its tables file after everything they derive from: the format, the
@@ -32,8 +32,7 @@ public final class IndexFingerprint {
     /** Bump when the entry layout, key normalization or account ordering changes. */
     static final int INDEX_FORMAT_VERSION = 2;
 
-    private IndexFingerprint() {
-    }
+    private IndexFingerprint() {}
 
     /**
      * The fingerprint of the export itself: the content of its four CSV files. Also the base an account change
@@ -44,8 +43,12 @@ public final class IndexFingerprint {
      */
     public static String ofExport(Path snapshotDir) {
         MessageDigest sha = sha256();
-        for (String f : new String[] {CsvSnapshotReader.ACCOUNTS, CsvSnapshotReader.ALIASES,
-                CsvSnapshotReader.USERS, CsvSnapshotReader.OPPORTUNITIES}) {
+        for (String f : new String[] {
+            CsvSnapshotReader.ACCOUNTS,
+            CsvSnapshotReader.ALIASES,
+            CsvSnapshotReader.USERS,
+            CsvSnapshotReader.OPPORTUNITIES
+        }) {
             digest(sha, snapshotDir.resolve(f));
         }
         return HexFormat.of().formatHex(sha.digest(), 0, 8);
@@ -63,8 +66,9 @@ public final class IndexFingerprint {
      */
     public static String of(String exportFingerprint, String settings, Path... extraFiles) {
         MessageDigest sha = sha256();
-        sha.update(("leadmatch-index-v" + INDEX_FORMAT_VERSION + "\n" + settings + "\nexport=" + exportFingerprint
-                + "\n").getBytes(StandardCharsets.UTF_8));
+        sha.update(
+                ("leadmatch-index-v" + INDEX_FORMAT_VERSION + "\n" + settings + "\nexport=" + exportFingerprint + "\n")
+                        .getBytes(StandardCharsets.UTF_8));
         if (extraFiles != null) {
             for (Path p : extraFiles) {
                 if (p != null) {
@@ -108,7 +112,11 @@ public final class IndexFingerprint {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
-        sha.update(ByteBuffer.allocate(24).putLong(size).putLong(crc.getValue()).putLong(adler.getValue()).array());
+        sha.update(ByteBuffer.allocate(24)
+                .putLong(size)
+                .putLong(crc.getValue())
+                .putLong(adler.getValue())
+                .array());
     }
 
     /** Checksummed in slices that stay in the CPU's cache between the two checksums. */

@@ -1,7 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
 import io.leadmatch.engine.JsonText;
-
 import java.time.Instant;
 import java.util.List;
 
@@ -22,9 +21,20 @@ import java.util.List;
  * @param conflicts          "domain: id, id, ..." lines, at most {@link #MAX_WARNINGS}
  * @param loadMillis         wall time of the load
  */
-public record LoadReport(String source, long rowsRead, long users, long accounts, long opportunities, long domains,
-                         long aliases, long teams, long conflictingDomains, long rowsSkipped, List<String> warnings,
-                         List<String> conflicts, long loadMillis) {
+public record LoadReport(
+        String source,
+        long rowsRead,
+        long users,
+        long accounts,
+        long opportunities,
+        long domains,
+        long aliases,
+        long teams,
+        long conflictingDomains,
+        long rowsSkipped,
+        List<String> warnings,
+        List<String> conflicts,
+        long loadMillis) {
     /** Warnings and conflicts kept in the report; counts are always exact. */
     public static final int MAX_WARNINGS = 1_000;
 
@@ -50,15 +60,25 @@ public record LoadReport(String source, long rowsRead, long users, long accounts
         JsonText.quote(sb, loadedAt.toString());
         sb.append(",\n  \"loadMillis\": ").append(loadMillis);
         sb.append(",\n  \"indexReused\": ").append(indexReused);
-        sb.append(",\n  \"counts\": {\"rowsRead\": ").append(rowsRead)
-                .append(", \"rowsSkipped\": ").append(rowsSkipped)
-                .append(", \"users\": ").append(users)
-                .append(", \"accounts\": ").append(accounts)
-                .append(", \"opportunities\": ").append(opportunities)
-                .append(", \"domains\": ").append(domains)
-                .append(", \"aliases\": ").append(aliases)
-                .append(", \"teams\": ").append(teams)
-                .append(", \"conflictingDomains\": ").append(conflictingDomains).append('}');
+        sb.append(",\n  \"counts\": {\"rowsRead\": ")
+                .append(rowsRead)
+                .append(", \"rowsSkipped\": ")
+                .append(rowsSkipped)
+                .append(", \"users\": ")
+                .append(users)
+                .append(", \"accounts\": ")
+                .append(accounts)
+                .append(", \"opportunities\": ")
+                .append(opportunities)
+                .append(", \"domains\": ")
+                .append(domains)
+                .append(", \"aliases\": ")
+                .append(aliases)
+                .append(", \"teams\": ")
+                .append(teams)
+                .append(", \"conflictingDomains\": ")
+                .append(conflictingDomains)
+                .append('}');
         sb.append(",\n  \"warnings\": ");
         array(sb, warnings);
         sb.append(",\n  \"conflicts\": ");
@@ -81,9 +101,19 @@ public record LoadReport(String source, long rowsRead, long users, long accounts
 
     /** One log line. */
     public String summary() {
-        return String.format("loaded %s: %,d accounts, %,d domains (%,d aliases, %,d conflicting), %,d users, "
+        return String.format(
+                "loaded %s: %,d accounts, %,d domains (%,d aliases, %,d conflicting), %,d users, "
                         + "%,d opportunities, %,d teams; %,d rows read, %,d skipped; %,d ms",
-                source, accounts, domains, aliases, conflictingDomains, users, opportunities, teams, rowsRead,
-                rowsSkipped, loadMillis);
+                source,
+                accounts,
+                domains,
+                aliases,
+                conflictingDomains,
+                users,
+                opportunities,
+                teams,
+                rowsRead,
+                rowsSkipped,
+                loadMillis);
     }
 }

@@ -5,9 +5,6 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.RoutingConfigParser;
-import org.postgresql.Driver;
-import org.postgresql.PGProperty;
-
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DatabaseMetaData;
@@ -26,6 +23,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
+import org.postgresql.Driver;
+import org.postgresql.PGProperty;
 
 /**
  * Reads the CRM from a PostgreSQL replica in the Heroku Connect / Fivetran layout (by default schema
@@ -48,8 +47,7 @@ import java.util.TreeMap;
 public final class PostgresSnapshotReader {
     private static final String APPLICATION_NAME = "leadmatch";
 
-    private PostgresSnapshotReader() {
-    }
+    private PostgresSnapshotReader() {}
 
     /**
      * Loads the database described by {@code cfg} into a new generation.
@@ -60,14 +58,20 @@ public final class PostgresSnapshotReader {
      * @param indexFile   where to persist the domain index (null: anonymous off-heap)
      * @param generation  generation number of the result
      */
-    public static CrmSnapshot load(PostgresSourceConfig cfg, Path routingYaml, DomainNormalizer normalizer,
-                                   Path indexFile, long generation) throws SnapshotException {
+    public static CrmSnapshot load(
+            PostgresSourceConfig cfg, Path routingYaml, DomainNormalizer normalizer, Path indexFile, long generation)
+            throws SnapshotException {
         return load(cfg, routingYaml, normalizer, MailboxProviders.bundled(), indexFile, generation);
     }
 
     /** As {@link #load(PostgresSourceConfig, Path, DomainNormalizer, Path, long)}, with the lists to fold in. */
-    public static CrmSnapshot load(PostgresSourceConfig cfg, Path routingYaml, DomainNormalizer normalizer,
-                                   MailboxProviders mailboxes, Path indexFile, long generation)
+    public static CrmSnapshot load(
+            PostgresSourceConfig cfg,
+            Path routingYaml,
+            DomainNormalizer normalizer,
+            MailboxProviders mailboxes,
+            Path indexFile,
+            long generation)
             throws SnapshotException {
         return load(cfg, () -> connect(cfg), routingYaml, normalizer, mailboxes, indexFile, generation);
     }
@@ -78,14 +82,26 @@ public final class PostgresSnapshotReader {
         Connection open() throws SQLException;
     }
 
-    static CrmSnapshot load(PostgresSourceConfig cfg, Connector connector, Path routingYaml,
-                            DomainNormalizer normalizer, Path indexFile, long generation) throws SnapshotException {
+    static CrmSnapshot load(
+            PostgresSourceConfig cfg,
+            Connector connector,
+            Path routingYaml,
+            DomainNormalizer normalizer,
+            Path indexFile,
+            long generation)
+            throws SnapshotException {
         return load(cfg, connector, routingYaml, normalizer, MailboxProviders.bundled(), indexFile, generation);
     }
 
-    static CrmSnapshot load(PostgresSourceConfig cfg, Connector connector, Path routingYaml,
-                            DomainNormalizer normalizer, MailboxProviders mailboxes, Path indexFile,
-                            long generation) throws SnapshotException {
+    static CrmSnapshot load(
+            PostgresSourceConfig cfg,
+            Connector connector,
+            Path routingYaml,
+            DomainNormalizer normalizer,
+            MailboxProviders mailboxes,
+            Path indexFile,
+            long generation)
+            throws SnapshotException {
         // The file first: a broken routing.yaml should not cost a full table scan of the replica.
         RoutingConfig routing = RoutingConfigParser.parse(routingYaml);
         String source = "postgres " + cfg.describe();
@@ -152,14 +168,24 @@ public final class PostgresSnapshotReader {
         try {
             DatabaseMetaData md = c.getMetaData();
             var u = cfg.users();
-            users = Query.resolve(md, cfg, u.table(), false, List.of(u.id(), u.name(), u.isActive()),
-                    List.of(u.email()));
+            users = Query.resolve(
+                    md, cfg, u.table(), false, List.of(u.id(), u.name(), u.isActive()), List.of(u.email()));
             var a = cfg.accounts();
-            accounts = Query.resolve(md, cfg, a.table(), false, List.of(a.id(), a.name(), a.website(), a.ownerId()),
+            accounts = Query.resolve(
+                    md,
+                    cfg,
+                    a.table(),
+                    false,
+                    List.of(a.id(), a.name(), a.website(), a.ownerId()),
                     List.of(a.parentId(), a.type(), a.billingCountry(), a.billingState(), a.otherDomains()));
             var o = cfg.opportunities();
-            opportunities = Query.resolve(md, cfg, o.table(), false,
-                    List.of(o.id(), o.accountId(), o.ownerId(), o.isClosed()), List.of(o.createdDate()));
+            opportunities = Query.resolve(
+                    md,
+                    cfg,
+                    o.table(),
+                    false,
+                    List.of(o.id(), o.accountId(), o.ownerId(), o.isClosed()),
+                    List.of(o.createdDate()));
             var al = cfg.aliases();
             aliases = Query.resolve(md, cfg, al.table(), true, List.of(al.alias(), al.canonical()), List.of());
         } catch (SQLException e) {
@@ -167,14 +193,28 @@ public final class PostgresSnapshotReader {
         }
 
         // Column positions below follow the required-then-optional lists above.
-        stream(c, users, cfg.fetchSize(), (where, r) ->
-                b.user(where, r.str(0), r.str(1), r.str(3), r.bool(2)));
+        stream(c, users, cfg.fetchSize(), (where, r) -> b.user(where, r.str(0), r.str(1), r.str(3), r.bool(2)));
         b.usersDone();
-        stream(c, accounts, cfg.fetchSize(), (where, r) ->
-                b.account(where, r.str(0), r.str(1), r.str(2), r.str(3), r.str(4), r.str(5), r.str(6), r.str(7),
+        stream(
+                c,
+                accounts,
+                cfg.fetchSize(),
+                (where, r) -> b.account(
+                        where,
+                        r.str(0),
+                        r.str(1),
+                        r.str(2),
+                        r.str(3),
+                        r.str(4),
+                        r.str(5),
+                        r.str(6),
+                        r.str(7),
                         CsvSnapshotReader.splitDomains(r.str(8))));
-        stream(c, opportunities, cfg.fetchSize(), (where, r) ->
-                b.opportunity(where, r.str(0), r.str(1), r.str(2), r.bool(3), r.time(4)));
+        stream(
+                c,
+                opportunities,
+                cfg.fetchSize(),
+                (where, r) -> b.opportunity(where, r.str(0), r.str(1), r.str(2), r.bool(3), r.time(4)));
         if (aliases != null) {
             stream(c, aliases, cfg.fetchSize(), (where, r) -> b.alias(where, r.str(0), r.str(1)));
         }
@@ -189,8 +229,8 @@ public final class PostgresSnapshotReader {
         String where = null; // the row being handled, or the last one read
         boolean inRow = false;
         long n = 0;
-        try (PreparedStatement st = c.prepareStatement(q.sql, ResultSet.TYPE_FORWARD_ONLY,
-                ResultSet.CONCUR_READ_ONLY)) {
+        try (PreparedStatement st =
+                c.prepareStatement(q.sql, ResultSet.TYPE_FORWARD_ONLY, ResultSet.CONCUR_READ_ONLY)) {
             st.setFetchSize(fetchSize);
             try (ResultSet rs = st.executeQuery()) {
                 Row row = new Row(rs, q);
@@ -229,8 +269,13 @@ public final class PostgresSnapshotReader {
         }
 
         /** The query for {@code table}, or null when an optional table does not exist. */
-        static Query resolve(DatabaseMetaData md, PostgresSourceConfig cfg, String table, boolean optional,
-                             List<String> required, List<String> optionalColumns)
+        static Query resolve(
+                DatabaseMetaData md,
+                PostgresSourceConfig cfg,
+                String table,
+                boolean optional,
+                List<String> required,
+                List<String> optionalColumns)
                 throws SQLException, SnapshotException {
             String qualified = cfg.schema() + "." + table;
             String esc = md.getSearchStringEscape();
@@ -250,8 +295,11 @@ public final class PostgresSnapshotReader {
                 if (optional) {
                     return null;
                 }
-                throw new SnapshotException(qualified, 0, "table not found (check the schema and table names, "
-                        + "and that the database user may see the table)");
+                throw new SnapshotException(
+                        qualified,
+                        0,
+                        "table not found (check the schema and table names, "
+                                + "and that the database user may see the table)");
             }
             List<String> requested = new ArrayList<>(required);
             requested.addAll(optionalColumns);
@@ -263,8 +311,11 @@ public final class PostgresSnapshotReader {
                 String[] col = columns.get(requested.get(i));
                 if (col == null) {
                     if (i < required.size()) {
-                        throw new SnapshotException(qualified, 0, "missing column '" + requested.get(i)
-                                + "' (columns: " + String.join(",", columns.keySet()) + ")");
+                        throw new SnapshotException(
+                                qualified,
+                                0,
+                                "missing column '" + requested.get(i) + "' (columns: "
+                                        + String.join(",", columns.keySet()) + ")");
                     }
                     continue;
                 }
@@ -276,8 +327,10 @@ public final class PostgresSnapshotReader {
             String[] deleted = columns.get(cfg.deletedColumn());
             if (deleted != null) {
                 if (!"bool".equals(deleted[1])) {
-                    throw new SnapshotException(qualified, 0, "soft-delete column '" + deleted[0] + "' is "
-                            + deleted[1] + ", expected boolean");
+                    throw new SnapshotException(
+                            qualified,
+                            0,
+                            "soft-delete column '" + deleted[0] + "' is " + deleted[1] + ", expected boolean");
                 }
                 select.append(" WHERE ").append(quote(deleted[0])).append(" IS NOT TRUE");
             }
@@ -346,7 +399,9 @@ public final class PostgresSnapshotReader {
                     }
                     case "date": {
                         LocalDate d = rs.getObject(p, LocalDate.class);
-                        return d == null ? 0 : d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
+                        return d == null
+                                ? 0
+                                : d.atStartOfDay(ZoneOffset.UTC).toInstant().toEpochMilli();
                     }
                     default:
                         return CsvSnapshotReader.parseTime(str(column));

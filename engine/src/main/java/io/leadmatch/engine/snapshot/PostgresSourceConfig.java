@@ -27,10 +27,19 @@ import java.util.Objects;
  * @param connectTimeout TCP connect and login timeout (zero: the driver's default, no limit)
  * @param socketTimeout  longest wait for any one reply from the server (zero: no limit)
  */
-public record PostgresSourceConfig(String jdbcUrl, String user, String password, String schema,
-                                   UserColumns users, AccountColumns accounts, OpportunityColumns opportunities,
-                                   AliasColumns aliases, String deletedColumn, int fetchSize,
-                                   Duration connectTimeout, Duration socketTimeout) {
+public record PostgresSourceConfig(
+        String jdbcUrl,
+        String user,
+        String password,
+        String schema,
+        UserColumns users,
+        AccountColumns accounts,
+        OpportunityColumns opportunities,
+        AliasColumns aliases,
+        String deletedColumn,
+        int fetchSize,
+        Duration connectTimeout,
+        Duration socketTimeout) {
     public static final String DEFAULT_SCHEMA = "salesforce";
     public static final String DEFAULT_DELETED_COLUMN = "isdeleted";
     public static final int DEFAULT_FETCH_SIZE = 10_000;
@@ -59,49 +68,147 @@ public record PostgresSourceConfig(String jdbcUrl, String user, String password,
 
     /** Heroku Connect defaults for everything but the connection. */
     public static PostgresSourceConfig herokuConnect(String jdbcUrl, String user, String password) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, DEFAULT_SCHEMA, UserColumns.HEROKU_CONNECT,
-                AccountColumns.HEROKU_CONNECT, OpportunityColumns.HEROKU_CONNECT, AliasColumns.DEFAULT,
-                DEFAULT_DELETED_COLUMN, DEFAULT_FETCH_SIZE, DEFAULT_CONNECT_TIMEOUT, DEFAULT_SOCKET_TIMEOUT);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                DEFAULT_SCHEMA,
+                UserColumns.HEROKU_CONNECT,
+                AccountColumns.HEROKU_CONNECT,
+                OpportunityColumns.HEROKU_CONNECT,
+                AliasColumns.DEFAULT,
+                DEFAULT_DELETED_COLUMN,
+                DEFAULT_FETCH_SIZE,
+                DEFAULT_CONNECT_TIMEOUT,
+                DEFAULT_SOCKET_TIMEOUT);
     }
 
     public PostgresSourceConfig withSchema(String schema) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, schema, users, accounts, opportunities, aliases,
-                deletedColumn, fetchSize, connectTimeout, socketTimeout);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                users,
+                accounts,
+                opportunities,
+                aliases,
+                deletedColumn,
+                fetchSize,
+                connectTimeout,
+                socketTimeout);
     }
 
     public PostgresSourceConfig withUsers(UserColumns users) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, schema, users, accounts, opportunities, aliases,
-                deletedColumn, fetchSize, connectTimeout, socketTimeout);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                users,
+                accounts,
+                opportunities,
+                aliases,
+                deletedColumn,
+                fetchSize,
+                connectTimeout,
+                socketTimeout);
     }
 
     public PostgresSourceConfig withAccounts(AccountColumns accounts) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, schema, users, accounts, opportunities, aliases,
-                deletedColumn, fetchSize, connectTimeout, socketTimeout);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                users,
+                accounts,
+                opportunities,
+                aliases,
+                deletedColumn,
+                fetchSize,
+                connectTimeout,
+                socketTimeout);
     }
 
     public PostgresSourceConfig withOpportunities(OpportunityColumns opportunities) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, schema, users, accounts, opportunities, aliases,
-                deletedColumn, fetchSize, connectTimeout, socketTimeout);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                users,
+                accounts,
+                opportunities,
+                aliases,
+                deletedColumn,
+                fetchSize,
+                connectTimeout,
+                socketTimeout);
     }
 
     public PostgresSourceConfig withAliases(AliasColumns aliases) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, schema, users, accounts, opportunities, aliases,
-                deletedColumn, fetchSize, connectTimeout, socketTimeout);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                users,
+                accounts,
+                opportunities,
+                aliases,
+                deletedColumn,
+                fetchSize,
+                connectTimeout,
+                socketTimeout);
     }
 
     public PostgresSourceConfig withDeletedColumn(String deletedColumn) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, schema, users, accounts, opportunities, aliases,
-                deletedColumn, fetchSize, connectTimeout, socketTimeout);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                users,
+                accounts,
+                opportunities,
+                aliases,
+                deletedColumn,
+                fetchSize,
+                connectTimeout,
+                socketTimeout);
     }
 
     public PostgresSourceConfig withFetchSize(int fetchSize) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, schema, users, accounts, opportunities, aliases,
-                deletedColumn, fetchSize, connectTimeout, socketTimeout);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                users,
+                accounts,
+                opportunities,
+                aliases,
+                deletedColumn,
+                fetchSize,
+                connectTimeout,
+                socketTimeout);
     }
 
     public PostgresSourceConfig withTimeouts(Duration connectTimeout, Duration socketTimeout) {
-        return new PostgresSourceConfig(jdbcUrl, user, password, schema, users, accounts, opportunities, aliases,
-                deletedColumn, fetchSize, connectTimeout, socketTimeout);
+        return new PostgresSourceConfig(
+                jdbcUrl,
+                user,
+                password,
+                schema,
+                users,
+                accounts,
+                opportunities,
+                aliases,
+                deletedColumn,
+                fetchSize,
+                connectTimeout,
+                socketTimeout);
     }
 
     /** "host:port/database" without parameters (which may carry a password), for reports and errors. */
@@ -141,8 +248,7 @@ public record PostgresSourceConfig(String jdbcUrl, String user, String password,
      * The user table. {@code email} is optional in the table.
      */
     public record UserColumns(String table, String id, String name, String email, String isActive) {
-        public static final UserColumns HEROKU_CONNECT = new UserColumns("user", "sfid", "name", "email",
-                "isactive");
+        public static final UserColumns HEROKU_CONNECT = new UserColumns("user", "sfid", "name", "email", "isactive");
 
         public UserColumns {
             requireText(table, "user table");
@@ -157,11 +263,28 @@ public record PostgresSourceConfig(String jdbcUrl, String user, String password,
      * The account table. {@code parentId}, {@code type}, {@code billingCountry}, {@code billingState} and
      * {@code otherDomains} are optional in the table (a custom field Heroku Connect may not sync).
      */
-    public record AccountColumns(String table, String id, String name, String website, String ownerId,
-                                 String parentId, String type, String billingCountry, String billingState,
-                                 String otherDomains) {
-        public static final AccountColumns HEROKU_CONNECT = new AccountColumns("account", "sfid", "name",
-                "website", "ownerid", "parentid", "type", "billingcountry", "billingstate", "other_domains__c");
+    public record AccountColumns(
+            String table,
+            String id,
+            String name,
+            String website,
+            String ownerId,
+            String parentId,
+            String type,
+            String billingCountry,
+            String billingState,
+            String otherDomains) {
+        public static final AccountColumns HEROKU_CONNECT = new AccountColumns(
+                "account",
+                "sfid",
+                "name",
+                "website",
+                "ownerid",
+                "parentid",
+                "type",
+                "billingcountry",
+                "billingstate",
+                "other_domains__c");
 
         public AccountColumns {
             requireText(table, "account table");
@@ -178,10 +301,10 @@ public record PostgresSourceConfig(String jdbcUrl, String user, String password,
     }
 
     /** The opportunity table. {@code createdDate} is optional in the table. */
-    public record OpportunityColumns(String table, String id, String accountId, String ownerId, String isClosed,
-                                     String createdDate) {
-        public static final OpportunityColumns HEROKU_CONNECT = new OpportunityColumns("opportunity", "sfid",
-                "accountid", "ownerid", "isclosed", "createddate");
+    public record OpportunityColumns(
+            String table, String id, String accountId, String ownerId, String isClosed, String createdDate) {
+        public static final OpportunityColumns HEROKU_CONNECT =
+                new OpportunityColumns("opportunity", "sfid", "accountid", "ownerid", "isclosed", "createddate");
 
         public OpportunityColumns {
             requireText(table, "opportunity table");
@@ -195,8 +318,7 @@ public record PostgresSourceConfig(String jdbcUrl, String user, String password,
 
     /** The domain alias table (not a Salesforce object: maintained beside the replica). */
     public record AliasColumns(String table, String alias, String canonical) {
-        public static final AliasColumns DEFAULT = new AliasColumns("leadmatch_domain_aliases", "alias",
-                "canonical");
+        public static final AliasColumns DEFAULT = new AliasColumns("leadmatch_domain_aliases", "alias", "canonical");
 
         public AliasColumns {
             requireText(table, "alias table");

@@ -14,7 +14,6 @@ import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.index.IndexFill;
 import io.leadmatch.engine.routing.RoutingConfig;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
-
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -39,6 +38,7 @@ public final class SnapshotBuilder {
     private final DomainNormalizer normalizer;
     /** The lists arrive when they are parsed: only {@link #startIndex} needs them. */
     private final java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes;
+
     private final UserTable.Builder users = new UserTable.Builder();
     private UserTable userTable;
     private final AccountTable.Builder accounts = new AccountTable.Builder();
@@ -54,15 +54,18 @@ public final class SnapshotBuilder {
     private final List<IntArrayList> sharedDomains = new ArrayList<>();
     /** Alias key → canonical key. */
     private final Map<String, String> aliases = new LinkedHashMap<>();
+
     private final List<String> warnings = new ArrayList<>();
     private final List<String> specialSubdomains = new ArrayList<>();
     private final AccountDomains.Builder accountDomains = new AccountDomains.Builder();
     /** Registrable domains with at least one indexed subdomain, for the index's walk-up filter. */
     private final Set<String> subdomainParents = new LinkedHashSet<>();
+
     private final HostName host = new HostName();
     private final long started = System.nanoTime();
     /** Where a load's time went, for the log: "users 5 ms, accounts 2,950 ms, …". */
     private final StringBuilder phases = new StringBuilder();
+
     private long phaseStarted = started;
     private long rowsRead;
     private long rowsSkipped;
@@ -92,8 +95,10 @@ public final class SnapshotBuilder {
     }
 
     /** As {@link #SnapshotBuilder(String, DomainNormalizer, MailboxProviders)}, the lists still being parsed. */
-    SnapshotBuilder(String source, DomainNormalizer normalizer,
-                    java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes) {
+    SnapshotBuilder(
+            String source,
+            DomainNormalizer normalizer,
+            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes) {
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
@@ -102,8 +107,11 @@ public final class SnapshotBuilder {
     /** Ends a phase of the load (for the log line that says where the time went). */
     public void phaseDone(String phase) {
         long now = System.nanoTime();
-        phases.append(phases.length() == 0 ? "" : ", ").append(phase).append(' ')
-                .append(String.format(Locale.ROOT, "%,d", (now - phaseStarted) / 1_000_000)).append(" ms");
+        phases.append(phases.length() == 0 ? "" : ", ")
+                .append(phase)
+                .append(' ')
+                .append(String.format(Locale.ROOT, "%,d", (now - phaseStarted) / 1_000_000))
+                .append(" ms");
         phaseStarted = now;
     }
 
@@ -135,9 +143,26 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an account row with its website and other domains. */
-    public void account(CharSequence where, String id, String name, String website, String ownerId, String parentId,
-                        String type, String country, String state, List<String> otherDomains) {
-        account(where, id, name, ownerId, parentId, type, country, state,
+    public void account(
+            CharSequence where,
+            String id,
+            String name,
+            String website,
+            String ownerId,
+            String parentId,
+            String type,
+            String country,
+            String state,
+            List<String> otherDomains) {
+        account(
+                where,
+                id,
+                name,
+                ownerId,
+                parentId,
+                type,
+                country,
+                state,
                 normalizeDomains(normalizer, host, website, otherDomains));
     }
 
@@ -151,6 +176,7 @@ public final class SnapshotBuilder {
         final String[] keys;
         /** The registrable domain of a key below it (a subdomain), else null. */
         final String[] parents;
+
         final String[] failures;
 
         private AccountDomainsIn(int n) {
@@ -161,8 +187,8 @@ public final class SnapshotBuilder {
     }
 
     /** Normalizes an account's website and other domains with {@code scratch} (one per thread). */
-    static AccountDomainsIn normalizeDomains(DomainNormalizer normalizer, HostName scratch, String website,
-                                             List<String> otherDomains) {
+    static AccountDomainsIn normalizeDomains(
+            DomainNormalizer normalizer, HostName scratch, String website, List<String> otherDomains) {
         boolean hasWebsite = !website.isBlank();
         int n = (hasWebsite ? 1 : 0) + otherDomains.size();
         if (n == 0) {
@@ -182,8 +208,8 @@ public final class SnapshotBuilder {
         return in;
     }
 
-    private static void normalizeInto(DomainNormalizer normalizer, HostName host, String raw, String what,
-                                      AccountDomainsIn in, int i) {
+    private static void normalizeInto(
+            DomainNormalizer normalizer, HostName host, String raw, String what, AccountDomainsIn in, int i) {
         if (!normalizer.normalize(raw, host)) {
             in.failures[i] = what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason();
             return;
@@ -198,8 +224,16 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an account row whose domains are normalized already. */
-    void account(CharSequence where, String id, String name, String ownerId, String parentId, String type, String country,
-                 String state, AccountDomainsIn domainsIn) {
+    void account(
+            CharSequence where,
+            String id,
+            String name,
+            String ownerId,
+            String parentId,
+            String type,
+            String country,
+            String state,
+            AccountDomainsIn domainsIn) {
         rowsRead++;
         if (id.isEmpty()) {
             skip(where, "missing account Id");
@@ -276,8 +310,8 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an opportunity row. */
-    public void opportunity(CharSequence where, String id, String accountId, String ownerId, boolean closed,
-                            long createdEpochMillis) {
+    public void opportunity(
+            CharSequence where, String id, String accountId, String ownerId, boolean closed, long createdEpochMillis) {
         rowsRead++;
         opportunities++;
         int account = accounts.ordinalOf(accountId);
@@ -325,12 +359,19 @@ public final class SnapshotBuilder {
     }
 
     /** What {@link #startIndex} worked out, for {@link #build}. */
-    private record IndexStarted(Path file, java.util.concurrent.CompletableFuture<DomainIndex> index, IndexFill fill,
-                                int entries,
-                                double averageKey, List<String> subdomainParents, List<IntArrayList> conflictOwners,
-                                List<String> conflictDomains, long domainKeys, long aliases, String[] aliasKeys,
-                                long[] aliasEntries) {
-    }
+    private record IndexStarted(
+            Path file,
+            java.util.concurrent.CompletableFuture<DomainIndex> index,
+            IndexFill fill,
+            int entries,
+            double averageKey,
+            List<String> subdomainParents,
+            List<IntArrayList> conflictOwners,
+            List<String> conflictDomains,
+            long domainKeys,
+            long aliases,
+            String[] aliasKeys,
+            long[] aliasEntries) {}
 
     private IndexStarted indexStarted;
 
@@ -363,7 +404,8 @@ public final class SnapshotBuilder {
         long keyChars = 0;
         // Conflict sets are numbered in key order here; their members are ordered (tie-break) in build().
         List<IntArrayList> conflictOwners = new ArrayList<>();
-        it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap conflictSetOfDomain = new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
+        it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap conflictSetOfDomain =
+                new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
         List<String> conflictDomains = new ArrayList<>();
         for (int d = 0; d < domains.size(); d++) {
             String key = domains.key(d);
@@ -402,7 +444,8 @@ public final class SnapshotBuilder {
                 continue;
             }
             int owner = domainOwner.getInt(d);
-            long target = owner >= 0 ? DomainEntryLayout.account(owner, true)
+            long target = owner >= 0
+                    ? DomainEntryLayout.account(owner, true)
                     : DomainEntryLayout.conflict(conflictSetOfDomain.get(d), true);
             aliasKeys.add(aliasKey);
             aliasEntries.add(target);
@@ -434,11 +477,24 @@ public final class SnapshotBuilder {
         List<String> parents = List.copyOf(subdomainParents);
         int entries = n;
         IndexFill fill = new IndexFill();
-        var index = DaemonFuture.supply("domain-index-build", () -> indexFile == null
-                ? DomainIndex.build(keys, values, entries, averageKey, parents, null, false, fill)
-                : DomainIndex.openOrBuild(keys, values, entries, averageKey, parents, indexFile, fill));
-        indexStarted = new IndexStarted(indexFile, index, fill, entries, averageKey, parents, conflictOwners,
-                conflictDomains, domainKeys, aliasCount, aliasKeys.toArray(new String[0]), aliasEntries.toLongArray());
+        var index = DaemonFuture.supply(
+                "domain-index-build",
+                () -> indexFile == null
+                        ? DomainIndex.build(keys, values, entries, averageKey, parents, null, false, fill)
+                        : DomainIndex.openOrBuild(keys, values, entries, averageKey, parents, indexFile, fill));
+        indexStarted = new IndexStarted(
+                indexFile,
+                index,
+                fill,
+                entries,
+                averageKey,
+                parents,
+                conflictOwners,
+                conflictDomains,
+                domainKeys,
+                aliasCount,
+                aliasKeys.toArray(new String[0]),
+                aliasEntries.toLongArray());
         phaseDone("index entries");
     }
 
@@ -489,9 +545,19 @@ public final class SnapshotBuilder {
         }
         String[] setDomains = started.conflictDomains().toArray(new String[0]);
         AccountDomains accountKeys = accountDomains.build(started.aliasKeys(), started.aliasEntries());
-        java.util.function.LongFunction<LoadReport> report = millis -> new LoadReport(source, rowsRead,
-                userTable.size(), table.size(), opportunities, started.domainKeys(), started.aliases(),
-                routing.teams().size(), sets.length, rowsSkipped, List.copyOf(warnings), List.copyOf(conflicts),
+        java.util.function.LongFunction<LoadReport> report = millis -> new LoadReport(
+                source,
+                rowsRead,
+                userTable.size(),
+                table.size(),
+                opportunities,
+                started.domainKeys(),
+                started.aliases(),
+                routing.teams().size(),
+                sets.length,
+                rowsSkipped,
+                List.copyOf(warnings),
+                List.copyOf(conflicts),
                 millis);
         phaseDone("tables");
         started.fill().help(); // the rest is loaded: this thread fills part of the map instead of waiting
@@ -501,12 +567,29 @@ public final class SnapshotBuilder {
         if (started.file() != null) {
             // For the next start only: written in the background once the index is in (both cores are busy until
             // then), not waited for.
-            TablesPersister.write(started.file(), new SnapshotTablesFile.Tables(userTable, table, sets, setDomains,
-                    accountKeys, started.subdomainParents(), started.entries(), started.averageKey(),
-                    report.apply(elapsedMillis())));
+            TablesPersister.write(
+                    started.file(),
+                    new SnapshotTablesFile.Tables(
+                            userTable,
+                            table,
+                            sets,
+                            setDomains,
+                            accountKeys,
+                            started.subdomainParents(),
+                            started.entries(),
+                            started.averageKey(),
+                            report.apply(elapsedMillis())));
         }
         org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).info("{}: {}", source, phases);
-        return new CrmSnapshot(generation, userTable, table, index, sets, setDomains, accountKeys, routing,
+        return new CrmSnapshot(
+                generation,
+                userTable,
+                table,
+                index,
+                sets,
+                setDomains,
+                accountKeys,
+                routing,
                 report.apply(elapsedMillis()));
     }
 
@@ -550,9 +633,13 @@ public final class SnapshotBuilder {
     }
 
     private void warnSpecial(int account, String domain, int kind) {
-        warn("Account " + accounts.id(account), "domain " + domain + " is a "
-                + (kind == DomainEntryLayout.FREE ? "free webmail" : kind == DomainEntryLayout.DISPOSABLE
-                ? "disposable mailbox" : "junk") + " domain and never matches by domain");
+        warn(
+                "Account " + accounts.id(account),
+                "domain " + domain + " is a "
+                        + (kind == DomainEntryLayout.FREE
+                                ? "free webmail"
+                                : kind == DomainEntryLayout.DISPOSABLE ? "disposable mailbox" : "junk")
+                        + " domain and never matches by domain");
     }
 
     private void validateRouting(RoutingConfig routing) throws SnapshotException {
@@ -560,23 +647,26 @@ public final class SnapshotBuilder {
             for (RoutingConfig.Member m : team.members()) {
                 int u = userTable.ordinalOf(m.userId());
                 if (u < 0) {
-                    throw new SnapshotException(routing.source(), m.line(), "team '" + team.id() + "': user "
-                            + m.userId() + " is not in User.csv");
+                    throw new SnapshotException(
+                            routing.source(),
+                            m.line(),
+                            "team '" + team.id() + "': user " + m.userId() + " is not in User.csv");
                 }
                 if (!userTable.isActive(u)) {
-                    warn(routing.source() + ":" + m.line(), "team '" + team.id() + "': user " + m.userId()
-                            + " is inactive and will not receive leads");
+                    warn(
+                            routing.source() + ":" + m.line(),
+                            "team '" + team.id() + "': user " + m.userId() + " is inactive and will not receive leads");
                 }
             }
         }
         RoutingConfig.Junk junk = routing.junk();
         if (!junk.accountId().isEmpty() && accounts.ordinalOf(junk.accountId()) < 0) {
-            throw new SnapshotException(routing.source(), 0, "junk.account_id " + junk.accountId()
-                    + " is not in Account.csv");
+            throw new SnapshotException(
+                    routing.source(), 0, "junk.account_id " + junk.accountId() + " is not in Account.csv");
         }
         if (!junk.queueUserId().isEmpty() && userTable.ordinalOf(junk.queueUserId()) < 0) {
-            throw new SnapshotException(routing.source(), 0, "junk.queue_user_id " + junk.queueUserId()
-                    + " is not in User.csv");
+            throw new SnapshotException(
+                    routing.source(), 0, "junk.queue_user_id " + junk.queueUserId() + " is not in User.csv");
         }
     }
 

@@ -8,7 +8,6 @@ import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.RoutingConfig;
 import it.unimi.dsi.fastutil.objects.Object2IntOpenHashMap;
-
 import java.io.BufferedOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
@@ -42,8 +41,7 @@ final class SnapshotTablesFile {
     private static final long MAGIC = 0x4c4d5441424c4553L; // "LMTABLES"
     private static final int VERSION = 3;
 
-    private SnapshotTablesFile() {
-    }
+    private SnapshotTablesFile() {}
 
     /** The tables file that belongs to an index file. */
     static Path forIndex(Path indexFile) {
@@ -53,25 +51,40 @@ final class SnapshotTablesFile {
     }
 
     /** What {@link #read} gives back: the pieces of a generation, without routing (parsed from its file). */
-    record Tables(UserTable users, AccountTable accounts, int[][] conflictSets, String[] conflictDomains,
-                  AccountDomains accountDomains, List<String> subdomainParents, long indexEntries,
-                  double averageKeyBytes, LoadReport report) {
-    }
+    record Tables(
+            UserTable users,
+            AccountTable accounts,
+            int[][] conflictSets,
+            String[] conflictDomains,
+            AccountDomains accountDomains,
+            List<String> subdomainParents,
+            long indexEntries,
+            double averageKeyBytes,
+            LoadReport report) {}
 
     static void write(Path file, Tables t) throws IOException {
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         CRC32C crc = new CRC32C();
         try (OutputStream raw = Files.newOutputStream(tmp);
-             DataOutputStream out = new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw,
-                     1 << 16), crc))) {
+                DataOutputStream out =
+                        new DataOutputStream(new CheckedOutputStream(new BufferedOutputStream(raw, 1 << 16), crc))) {
             out.writeLong(MAGIC);
             out.writeInt(VERSION);
             out.writeLong(t.indexEntries());
             out.writeDouble(t.averageKeyBytes());
             writeStrings(out, t.subdomainParents());
             LoadReport r = t.report();
-            for (long v : new long[] {r.rowsRead(), r.users(), r.accounts(), r.opportunities(), r.domains(),
-                    r.aliases(), r.teams(), r.conflictingDomains(), r.rowsSkipped()}) {
+            for (long v : new long[] {
+                r.rowsRead(),
+                r.users(),
+                r.accounts(),
+                r.opportunities(),
+                r.domains(),
+                r.aliases(),
+                r.teams(),
+                r.conflictingDomains(),
+                r.rowsSkipped()
+            }) {
                 out.writeLong(v);
             }
             writeStrings(out, r.warnings());
@@ -135,9 +148,14 @@ final class SnapshotTablesFile {
      * Reads a tables file and reopens its index; null when either is missing, incomplete or damaged (the caller
      * loads the snapshot from its files instead).
      */
-    static CrmSnapshot read(Path file, Path indexFile, String source,
-                            java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed, long generation,
-                            long started) throws SnapshotException {
+    static CrmSnapshot read(
+            Path file,
+            Path indexFile,
+            String source,
+            java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed,
+            long generation,
+            long started)
+            throws SnapshotException {
         if (!Files.isRegularFile(file)) {
             return null;
         }
@@ -148,8 +166,8 @@ final class SnapshotTablesFile {
             // Mapped, not read into an array: a restart's largest read (~80 MB for 1M accounts) costs no heap, no
             // zeroing of fresh memory and no copy (readAllBytes was ~0.13 s of it).
             ByteBuffer in;
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file,
-                    java.nio.file.StandardOpenOption.READ)) {
+            try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
                 long size = ch.size();
                 if (size < 16 || size > Integer.MAX_VALUE) {
                     return null;
@@ -175,8 +193,8 @@ final class SnapshotTablesFile {
             });
             t = decode(in, scratch, entries, averageKey, parents);
         } catch (IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class).warn(
-                    "ignoring unreadable {} ({}); loading the snapshot from its files", file, e.toString());
+            org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class)
+                    .warn("ignoring unreadable {} ({}); loading the snapshot from its files", file, e.toString());
             if (reopened != null) {
                 reopened.thenAccept(i -> {
                     if (i != null) {
@@ -191,10 +209,13 @@ final class SnapshotTablesFile {
         if (index == null) {
             return null;
         }
-        org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class).info(
-                "snapshot unchanged: state read from {} in {} ms, index reopened meanwhile in {} ms (waited {} ms)",
-                file.getFileName(), (decoded - started) / 1_000_000, reopenMillis[0],
-                (System.nanoTime() - decoded) / 1_000_000);
+        org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class)
+                .info(
+                        "snapshot unchanged: state read from {} in {} ms, index reopened meanwhile in {} ms (waited {} ms)",
+                        file.getFileName(),
+                        (decoded - started) / 1_000_000,
+                        reopenMillis[0],
+                        (System.nanoTime() - decoded) / 1_000_000);
         RoutingConfig routing;
         try {
             routing = DaemonFuture.await(routingParsed);
@@ -203,11 +224,30 @@ final class SnapshotTablesFile {
             throw e;
         }
         LoadReport r = t.report();
-        LoadReport report = new LoadReport(source, r.rowsRead(), r.users(), r.accounts(), r.opportunities(),
-                r.domains(), r.aliases(), r.teams(), r.conflictingDomains(), r.rowsSkipped(), r.warnings(),
-                r.conflicts(), (System.nanoTime() - started) / 1_000_000);
-        return new CrmSnapshot(generation, t.users(), t.accounts(), index, t.conflictSets(), t.conflictDomains(),
-                t.accountDomains(), routing, report);
+        LoadReport report = new LoadReport(
+                source,
+                r.rowsRead(),
+                r.users(),
+                r.accounts(),
+                r.opportunities(),
+                r.domains(),
+                r.aliases(),
+                r.teams(),
+                r.conflictingDomains(),
+                r.rowsSkipped(),
+                r.warnings(),
+                r.conflicts(),
+                (System.nanoTime() - started) / 1_000_000);
+        return new CrmSnapshot(
+                generation,
+                t.users(),
+                t.accounts(),
+                index,
+                t.conflictSets(),
+                t.conflictDomains(),
+                t.accountDomains(),
+                routing,
+                report);
     }
 
     private static Tables decode(ByteBuffer in, byte[] scratch, long entries, double averageKey, List<String> parents) {
@@ -217,8 +257,9 @@ final class SnapshotTablesFile {
         }
         List<String> warnings = readStrings(in, scratch);
         List<String> conflicts = readStrings(in, scratch);
-        LoadReport report = new LoadReport("", counts[0], counts[1], counts[2], counts[3], counts[4], counts[5],
-                counts[6], counts[7], counts[8], warnings, conflicts, 0);
+        LoadReport report = new LoadReport(
+                "", counts[0], counts[1], counts[2], counts[3], counts[4], counts[5], counts[6], counts[7], counts[8],
+                warnings, conflicts, 0);
 
         int nu = in.getInt();
         String[] uIds = new String[nu];
@@ -245,8 +286,8 @@ final class SnapshotTablesFile {
         skipStrings(in, na);
         int namesAt = in.position();
         skipStrings(in, na);
-        var namesDone = java.util.concurrent.CompletableFuture.runAsync(() ->
-                readStrings(in.duplicate().position(namesAt), new byte[256], names));
+        var namesDone = java.util.concurrent.CompletableFuture.runAsync(
+                () -> readStrings(in.duplicate().position(namesAt), new byte[256], names));
         readStrings(in.duplicate().position(idsAt), scratch, ids);
         for (int i = 0; i < na; i++) {
             owner[i] = in.getInt();
@@ -281,8 +322,16 @@ final class SnapshotTablesFile {
         }
         AccountTable accounts = AccountTable.ofColumns(ids, names, owner, parent, type, country, state, opp);
         namesDone.join();
-        return new Tables(UserTable.ofColumns(uIds, uNames, uEmails, active), accounts, sets, setDomains,
-                new AccountDomains(keyBytes, ends, aliasKeys, aliasEntries), parents, entries, averageKey, report);
+        return new Tables(
+                UserTable.ofColumns(uIds, uNames, uEmails, active),
+                accounts,
+                sets,
+                setDomains,
+                new AccountDomains(keyBytes, ends, aliasKeys, aliasEntries),
+                parents,
+                entries,
+                averageKey,
+                report);
     }
 
     private static void skipStrings(ByteBuffer in, int n) {

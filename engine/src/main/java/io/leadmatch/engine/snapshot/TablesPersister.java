@@ -1,14 +1,13 @@
 package io.leadmatch.engine.snapshot;
 
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Writes and deletes tables files on one background thread, in the order asked. A tables file only speeds up the
@@ -25,8 +24,7 @@ final class TablesPersister {
         return t;
     });
 
-    private TablesPersister() {
-    }
+    private TablesPersister() {}
 
     /** Queues writing {@code tables} beside {@code indexFile}. Best effort: a failure is logged, never thrown. */
     static void write(Path indexFile, SnapshotTablesFile.Tables tables) {
@@ -36,8 +34,10 @@ final class TablesPersister {
             try {
                 Files.createDirectories(file.toAbsolutePath().getParent());
                 SnapshotTablesFile.write(file, tables);
-                LOG.info("{} written in {} ms (in the background; a restart reads it instead of the export)",
-                        file.getFileName(), (System.nanoTime() - t0) / 1_000_000);
+                LOG.info(
+                        "{} written in {} ms (in the background; a restart reads it instead of the export)",
+                        file.getFileName(),
+                        (System.nanoTime() - t0) / 1_000_000);
             } catch (IOException | RuntimeException e) {
                 LOG.warn("cannot write {}: {} (the next start parses the export again)", file, e.toString());
             }
@@ -57,7 +57,7 @@ final class TablesPersister {
 
     /** Waits until everything queued so far is done. */
     static void awaitIdle() {
-        Future<?> marker = WRITER.submit(() -> { });
+        Future<?> marker = WRITER.submit(() -> {});
         try {
             marker.get();
         } catch (InterruptedException e) {

@@ -1,16 +1,15 @@
 package io.leadmatch.engine.assign;
 
-import io.leadmatch.engine.Outcome;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
+import io.leadmatch.engine.Outcome;
 import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
 
 /** {@link AssignmentJournal}'s encoding pieces: on-disk code tables, the matched-domain suffix, no allocation. */
 class AssignmentJournalTest {
@@ -22,8 +21,15 @@ class AssignmentJournalTest {
         assertTrue(AssignmentJournal.RULES.length <= 16, "rule codes share the trailer byte with two flags");
         assertTrue(AssignmentJournal.OWNER_CHECKS.length <= 4, "owner check codes are two bits");
         // The codes are on disk: appending to a table is fine, reordering is not.
-        assertEquals(List.of(Outcome.MATCHED, Outcome.NEW_ACCOUNT, Outcome.PROVISIONAL, Outcome.FREE_EMAIL,
-                Outcome.DISPOSABLE_EMAIL, Outcome.JUNK, Outcome.INVALID),
+        assertEquals(
+                List.of(
+                        Outcome.MATCHED,
+                        Outcome.NEW_ACCOUNT,
+                        Outcome.PROVISIONAL,
+                        Outcome.FREE_EMAIL,
+                        Outcome.DISPOSABLE_EMAIL,
+                        Outcome.JUNK,
+                        Outcome.INVALID),
                 Arrays.asList(AssignmentJournal.OUTCOMES).subList(1, 8));
         assertEquals(AssignmentRule.ACCOUNT_OWNER, AssignmentJournal.RULES[1]);
         assertEquals(AssignmentRule.UNASSIGNED, AssignmentJournal.RULES[7]);
@@ -44,7 +50,9 @@ class AssignmentJournalTest {
         assertEquals(-1, AssignmentJournal.suffixStart("contoso-labs.com", "contoso.com"), "an alias");
         assertEquals(-1, AssignmentJournal.suffixStart("a.com", "longer.a.com"));
         assertEquals(-1, AssignmentJournal.suffixStart(null, "a.com"));
-        assertEquals(-1, AssignmentJournal.suffixStart("x".repeat(5000) + ".com", "x.com"),
+        assertEquals(
+                -1,
+                AssignmentJournal.suffixStart("x".repeat(5000) + ".com", "x.com"),
                 "a domain cut in the record cannot carry the suffix");
     }
 
@@ -95,8 +103,17 @@ class AssignmentJournalTest {
         int roundRobin = out.record.length();
 
         out.reset("asg-");
-        AssignmentJournal.writePrefix(out.record, "", 3, Outcome.MATCHED, "example-corp.com", "example-corp.com",
-                "0015g00000A0001AAA", out, "", "");
+        AssignmentJournal.writePrefix(
+                out.record,
+                "",
+                3,
+                Outcome.MATCHED,
+                "example-corp.com",
+                "example-corp.com",
+                "0015g00000A0001AAA",
+                out,
+                "",
+                "");
         int prefix = out.record.length();
         out.assigned(AssignmentRule.ACCOUNT_OWNER, Assignee.owner(ASSIGNEE.userId, ASSIGNEE.name));
         journal.appendAssignment(out, 1);
@@ -120,20 +137,34 @@ class AssignmentJournalTest {
     }
 
     private static final byte[] SECTION_HEAD = AssignmentJournal.sectionHead("na-ae", 7, 6);
-    private static final Assignee ASSIGNEE = new Assignee("na-ae", "North America AEs", "0055g00000USR05AAA",
-            "Declan O'Rourke");
+    private static final Assignee ASSIGNEE =
+            new Assignee("na-ae", "North America AEs", "0055g00000USR05AAA", "Declan O'Rourke");
     private static final io.leadmatch.engine.routing.TerritoryIndex NORTH_AMERICA =
             io.leadmatch.engine.routing.TerritoryIndex.of(List.of(new io.leadmatch.engine.routing.RoutingConfig.Rule(
                     "North America", "na-ae", Set.of("US", "CA"), Set.of(), Set.of(), Set.of(), 1)));
 
-    private static int encode(AssignmentJournal journal, AssignmentResult out, byte[] skips, boolean[] passed,
-                              CharSequence domain, int i) {
+    private static int encode(
+            AssignmentJournal journal,
+            AssignmentResult out,
+            byte[] skips,
+            boolean[] passed,
+            CharSequence domain,
+            int i) {
         out.reset("asg-");
         out.ownerCheck = AssignmentResult.OwnerCheck.OWNER_INACTIVE;
         out.territoryRule(NORTH_AMERICA, 0);
         out.detail = "Zoë → 中";
-        AssignmentJournal.writePrefix(out.record, "req-1", 3, Outcome.MATCHED, domain, "example-corp.com",
-                "0015g00000A0001AAA", out, "0055g00000USR01AAA", "");
+        AssignmentJournal.writePrefix(
+                out.record,
+                "req-1",
+                3,
+                Outcome.MATCHED,
+                domain,
+                "example-corp.com",
+                "0015g00000A0001AAA",
+                out,
+                "0055g00000USR01AAA",
+                "");
         AssignmentJournal.writeSection(out.record, SECTION_HEAD, skips, passed, (byte) 2, 3);
         AssignmentJournal.writeCounters(out.record, i, -i, i + 1, 10L * i, i & 31);
         out.assigned(AssignmentRule.ROUND_ROBIN, ASSIGNEE);

@@ -1,10 +1,9 @@
 package io.leadmatch.engine.assign;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.WorkingHours;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
@@ -14,8 +13,8 @@ import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link TeamScheduler} keeps its members' classification between picks while nothing it depends on can have
@@ -26,8 +25,13 @@ import static org.junit.jupiter.api.Assertions.*;
  * every step.
  */
 class TeamSchedulerCacheTest {
-    private static final ZoneId[] ZONES = {ZoneId.of("UTC"), ZoneId.of("America/New_York"), ZoneId.of("Asia/Tokyo"),
-            ZoneId.of("Asia/Kolkata"), ZoneId.of("Europe/Berlin")};
+    private static final ZoneId[] ZONES = {
+        ZoneId.of("UTC"),
+        ZoneId.of("America/New_York"),
+        ZoneId.of("Asia/Tokyo"),
+        ZoneId.of("Asia/Kolkata"),
+        ZoneId.of("Europe/Berlin")
+    };
     private static final String[] HOURS = {"09:00-17:00", "00:00-12:00", "13:30-24:00", "08:00-20:00"};
     private static final long MINUTE = 60_000;
 
@@ -39,11 +43,16 @@ class TeamSchedulerCacheTest {
             int n = 1 + random.nextInt(8);
             List<RoutingConfig.Member> members = new ArrayList<>();
             for (int i = 0; i < n; i++) {
-                WorkingHours hours = random.nextInt(3) == 0 ? WorkingHours.parse(HOURS[random.nextInt(HOURS.length)])
-                        : null;
-                members.add(new RoutingConfig.Member("u" + i, 1 + random.nextInt(5),
-                        random.nextBoolean() ? 0 : 1 + random.nextInt(6), ZONES[random.nextInt(ZONES.length)], hours,
-                        random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0, i + 1));
+                WorkingHours hours =
+                        random.nextInt(3) == 0 ? WorkingHours.parse(HOURS[random.nextInt(HOURS.length)]) : null;
+                members.add(new RoutingConfig.Member(
+                        "u" + i,
+                        1 + random.nextInt(5),
+                        random.nextBoolean() ? 0 : 1 + random.nextInt(6),
+                        ZONES[random.nextInt(ZONES.length)],
+                        hours,
+                        random.nextInt(3) == 0 ? 1 + random.nextInt(4) : 0,
+                        i + 1));
             }
             RoutingConfig.Team team = new RoutingConfig.Team("t", "Team", "", members, 1);
             Map<String, AtomicInteger> openA = new ConcurrentHashMap<>();
@@ -58,8 +67,15 @@ class TeamSchedulerCacheTest {
                 if (op < 8) {
                     String u = "u" + random.nextInt(n);
                     int r = random.nextInt(4);
-                    states.put(u, r == 0 ? TeamScheduler.Presence.INACTIVE : r == 1 ? TeamScheduler.Presence.AWAY
-                            : r == 2 ? now + random.nextLong(6 * 60 * MINUTE) : TeamScheduler.Presence.PRESENT);
+                    states.put(
+                            u,
+                            r == 0
+                                    ? TeamScheduler.Presence.INACTIVE
+                                    : r == 1
+                                            ? TeamScheduler.Presence.AWAY
+                                            : r == 2
+                                                    ? now + random.nextLong(6 * 60 * MINUTE)
+                                                    : TeamScheduler.Presence.PRESENT);
                     presence = presence(states); // a new view, as the assigner hands in after a change
                 } else if (op < 12) {
                     String u = "u" + random.nextInt(n);
@@ -72,18 +88,21 @@ class TeamSchedulerCacheTest {
                     assertEquals(fresh.adjust(u, delta, null), cached.adjust(u, delta, null));
                 } else if (op < 35) {
                     int r = random.nextInt(10);
-                    now += r < 5 ? random.nextInt(1_000) : r < 8 ? random.nextLong(90 * MINUTE)
-                            : random.nextLong(20 * 60 * MINUTE);
+                    now += r < 5
+                            ? random.nextInt(1_000)
+                            : r < 8 ? random.nextLong(90 * MINUTE) : random.nextLong(20 * 60 * MINUTE);
                 } else {
                     // The same winner, and the same journaled section: every member's status as of this pick.
                     fresh.forgetClassification();
                     AssignmentResult a = new AssignmentResult();
                     AssignmentResult b = new AssignmentResult();
                     int expected = fresh.pick(now, presence, a, AssignmentRule.ROUND_ROBIN, null);
-                    assertEquals(expected, cached.pick(now, presence, b, AssignmentRule.ROUND_ROBIN, null),
+                    assertEquals(
+                            expected,
+                            cached.pick(now, presence, b, AssignmentRule.ROUND_ROBIN, null),
                             "pick at step " + step + ", " + team);
-                    assertArrayEquals(a.record.payloadCopy(), b.record.payloadCopy(),
-                            "section at step " + step + ", " + team);
+                    assertArrayEquals(
+                            a.record.payloadCopy(), b.record.payloadCopy(), "section at step " + step + ", " + team);
                 }
                 fresh.forgetClassification();
                 assertEquals(fresh.counters(now, presence), cached.counters(now, presence), "state at step " + step);

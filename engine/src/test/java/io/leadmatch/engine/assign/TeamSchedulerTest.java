@@ -1,9 +1,9 @@
 package io.leadmatch.engine.assign;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.WorkingHours;
-import org.junit.jupiter.api.Test;
-
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
@@ -11,8 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /** The per-pick rules of {@link TeamScheduler}: caps, working hours, presence, extra turns and skips. */
 class TeamSchedulerTest {
@@ -39,8 +38,8 @@ class TeamSchedulerTest {
 
     @Test
     void memberAtItsCapIsSkipped() {
-        TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 2, 1),
-                new RoutingConfig.Member("b", 1, 0, 2)));
+        TeamScheduler s =
+                new TeamScheduler(team(new RoutingConfig.Member("a", 1, 2, 1), new RoutingConfig.Member("b", 1, 0, 2)));
         long now = at("2026-11-23T10:00:00Z");
         Map<String, Integer> counts = picks(s, 10, now, EVERYONE);
         assertEquals(2, counts.get("a"));
@@ -53,9 +52,8 @@ class TeamSchedulerTest {
     @Test
     void capResetsAtTheMembersLocalMidnight() {
         // New York is UTC-5 in November: its day starts at 05:00 UTC.
-        TeamScheduler s = new TeamScheduler(team(
-                new RoutingConfig.Member("a", 1, 1, NEW_YORK, null, 1),
-                new RoutingConfig.Member("b", 1, 0, 2)));
+        TeamScheduler s = new TeamScheduler(
+                team(new RoutingConfig.Member("a", 1, 1, NEW_YORK, null, 1), new RoutingConfig.Member("b", 1, 0, 2)));
         long evening = at("2026-11-23T23:00:00Z"); // 18:00 in New York
         assertEquals(1, picks(s, 4, evening, EVERYONE).get("a"));
         long utcMidnight = at("2026-11-24T01:00:00Z"); // a new day in UTC, still 20:00 the same day in New York
@@ -81,26 +79,34 @@ class TeamSchedulerTest {
         assertEquals(3, newYorkMorning.get("ny"));
         // Saturday 2026-11-28 01:00 UTC = 10:00 Saturday in Tokyo: weekends are outside working hours.
         assertEquals(Map.of("always", 4), picks(s, 4, at("2026-11-28T01:00:00Z"), EVERYONE));
-        assertEquals(TeamScheduler.Skip.OUTSIDE_HOURS,
-                s.counters(at("2026-11-28T01:00:00Z"), EVERYONE).members().get(0).skip());
+        assertEquals(
+                TeamScheduler.Skip.OUTSIDE_HOURS,
+                s.counters(at("2026-11-28T01:00:00Z"), EVERYONE)
+                        .members()
+                        .get(0)
+                        .skip());
     }
 
     @Test
     void unavailableAndInactiveMembersAreSkippedAndNobodyMeansNull() {
-        TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1),
-                new RoutingConfig.Member("b", 1, 0, 2)));
-        TeamScheduler.Presence aAway = uid -> uid.equals("a") ? TeamScheduler.Presence.AWAY : TeamScheduler.Presence.PRESENT;
+        TeamScheduler s =
+                new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1), new RoutingConfig.Member("b", 1, 0, 2)));
+        TeamScheduler.Presence aAway =
+                uid -> uid.equals("a") ? TeamScheduler.Presence.AWAY : TeamScheduler.Presence.PRESENT;
         assertEquals(Map.of("b", 5), picks(s, 5, 0, aAway));
         assertNull(s.pick(0, uid -> TeamScheduler.Presence.INACTIVE));
     }
 
     @Test
     void extraTurnsAreServedFirstOnePerAssignment() {
-        TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1),
-                new RoutingConfig.Member("b", 1, 0, 2)));
+        TeamScheduler s =
+                new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1), new RoutingConfig.Member("b", 1, 0, 2)));
         assertTrue(s.adjust("b", 3, null));
-        assertEquals(List.of("b", "b", "b", "a", "b", "a", "b"),
-                java.util.stream.IntStream.range(0, 7).mapToObj(k -> s.pick(0, EVERYONE)).toList());
+        assertEquals(
+                List.of("b", "b", "b", "a", "b", "a", "b"),
+                java.util.stream.IntStream.range(0, 7)
+                        .mapToObj(k -> s.pick(0, EVERYONE))
+                        .toList());
         TeamState.MemberCounters b = s.counters(0, EVERYONE).members().get(1);
         assertEquals(0, b.extraTurns());
         assertEquals(5, b.assigned());
@@ -109,8 +115,10 @@ class TeamSchedulerTest {
 
     @Test
     void skipsPassTheMemberOverForItsNextPicks() {
-        TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1),
-                new RoutingConfig.Member("b", 1, 0, 2), new RoutingConfig.Member("c", 1, 0, 3)));
+        TeamScheduler s = new TeamScheduler(team(
+                new RoutingConfig.Member("a", 1, 0, 1),
+                new RoutingConfig.Member("b", 1, 0, 2),
+                new RoutingConfig.Member("c", 1, 0, 3)));
         assertTrue(s.adjust("a", -2, null));
         // a would win picks 1 and 3 (ties go to the lowest index); it is passed over both times.
         Map<String, Integer> first = picks(s, 3, 0, EVERYONE);
@@ -123,10 +131,11 @@ class TeamSchedulerTest {
 
     @Test
     void aSkipNeverLeavesALeadUnassigned() {
-        TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1),
-                new RoutingConfig.Member("b", 1, 0, 2)));
+        TeamScheduler s =
+                new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1), new RoutingConfig.Member("b", 1, 0, 2)));
         s.adjust("a", -1, null);
-        TeamScheduler.Presence bAway = uid -> uid.equals("b") ? TeamScheduler.Presence.AWAY : TeamScheduler.Presence.PRESENT;
+        TeamScheduler.Presence bAway =
+                uid -> uid.equals("b") ? TeamScheduler.Presence.AWAY : TeamScheduler.Presence.PRESENT;
         assertEquals("a", s.pick(0, bAway));
         assertEquals(1, s.counters(0, EVERYONE).members().get(0).skipTurns(), "the skip is still pending");
     }
@@ -143,16 +152,24 @@ class TeamSchedulerTest {
 
     @Test
     void adjustmentsAndCapUsageSurviveAReconfigure() {
-        TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 5, 1),
-                new RoutingConfig.Member("b", 1, 0, 2)));
+        TeamScheduler s =
+                new TeamScheduler(team(new RoutingConfig.Member("a", 1, 5, 1), new RoutingConfig.Member("b", 1, 0, 2)));
         s.pick(0, EVERYONE);
         s.adjust("b", 4, null);
         s.adjust("a", -1, null);
-        s.reconfigure(team(new RoutingConfig.Member("c", 1, 0, 1), new RoutingConfig.Member("b", 2, 0, 2),
-                new RoutingConfig.Member("a", 1, 5, 3)), null);
+        s.reconfigure(
+                team(
+                        new RoutingConfig.Member("c", 1, 0, 1),
+                        new RoutingConfig.Member("b", 2, 0, 2),
+                        new RoutingConfig.Member("a", 1, 5, 3)),
+                null);
         List<TeamState.MemberCounters> m = s.counters(0, EVERYONE).members();
-        assertEquals(Set.of("c", "b", "a"), Set.of(m.get(0).config().userId(), m.get(1).config().userId(),
-                m.get(2).config().userId()));
+        assertEquals(
+                Set.of("c", "b", "a"),
+                Set.of(
+                        m.get(0).config().userId(),
+                        m.get(1).config().userId(),
+                        m.get(2).config().userId()));
         assertEquals(4, m.get(1).extraTurns());
         assertEquals(1, m.get(2).skipTurns());
         assertEquals(1, m.get(2).capUsedToday());

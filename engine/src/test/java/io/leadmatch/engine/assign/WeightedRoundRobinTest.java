@@ -1,15 +1,14 @@
 package io.leadmatch.engine.assign;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The fairness invariant of {@link WeightedRoundRobin} against a naive reference that recomputes every member's
@@ -128,8 +127,10 @@ class WeightedRoundRobinTest {
                 pick(rr, x -> true);
             }
             long got = rr.assigned(awayMember) - before;
-            assertTrue(got <= weights[awayMember] + 1, () -> "burst after return: got " + got + " of "
-                    + total + " picks with weight " + weights[awayMember] + ": " + rr);
+            assertTrue(
+                    got <= weights[awayMember] + 1,
+                    () -> "burst after return: got " + got + " of " + total + " picks with weight "
+                            + weights[awayMember] + ": " + rr);
         }
     }
 

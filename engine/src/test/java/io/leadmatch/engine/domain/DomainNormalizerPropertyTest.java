@@ -32,8 +32,21 @@ class DomainNormalizerPropertyTest {
      * rule itself ({@code nom.br} for {@code *.nom.br}): there {@code www.} does change the answer, by the list's
      * definition ({@code www.nom.br} is a public suffix).
      */
-    private static final List<String> SUFFIXES = List.of("com", "co.uk", "de", "example", "com.bd", "city.kobe.jp",
-            "github.io", "myshopify.com", "公司.cn", "xn--55qx5d.cn", "org", "io", "gov.uk", "ck");
+    private static final List<String> SUFFIXES = List.of(
+            "com",
+            "co.uk",
+            "de",
+            "example",
+            "com.bd",
+            "city.kobe.jp",
+            "github.io",
+            "myshopify.com",
+            "公司.cn",
+            "xn--55qx5d.cn",
+            "org",
+            "io",
+            "gov.uk",
+            "ck");
 
     @Property(tries = 2000)
     @StatisticsReport(StatisticsReport.StatisticsReportMode.OFF)
@@ -50,8 +63,11 @@ class DomainNormalizerPropertyTest {
         }
         String host = out.hostString();
         assertTrue(host.matches("[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})+") && host.length() <= 253, host);
-        assertTrue(0 <= out.lookupStart() && out.lookupStart() <= out.registrableStart()
-                && out.registrableStart() < host.length(), out::toString);
+        assertTrue(
+                0 <= out.lookupStart()
+                        && out.lookupStart() <= out.registrableStart()
+                        && out.registrableStart() < host.length(),
+                out::toString);
         assertTrue(out.registrableStart() == 0 || host.charAt(out.registrableStart() - 1) == '.', host);
         assertTrue(out.lookupStart() == 0 || host.charAt(out.lookupStart() - 1) == '.', host);
         assertIdempotent(out);
@@ -121,8 +137,8 @@ class DomainNormalizerPropertyTest {
 
     private static final PublicSuffixListReferenceTest.ReferenceModel REFERENCE =
             PublicSuffixListReferenceTest.ReferenceModel.bundled();
-    private static final IDNA ICU = IDNA.getUTS46Instance(IDNA.USE_STD3_RULES | IDNA.CHECK_BIDI
-            | IDNA.CHECK_CONTEXTJ | IDNA.NONTRANSITIONAL_TO_ASCII);
+    private static final IDNA ICU = IDNA.getUTS46Instance(
+            IDNA.USE_STD3_RULES | IDNA.CHECK_BIDI | IDNA.CHECK_CONTEXTJ | IDNA.NONTRANSITIONAL_TO_ASCII);
 
     private static String referenceHost(String host) {
         String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
@@ -133,8 +149,11 @@ class DomainNormalizerPropertyTest {
         errors.addAll(info.getErrors());
         errors.removeAll(EnumSet.of(IDNA.Error.LEADING_HYPHEN, IDNA.Error.TRAILING_HYPHEN, IDNA.Error.HYPHEN_3_4));
         String a = ascii.toString();
-        if (!errors.isEmpty() || h.isEmpty() || a.length() > 253
-                || !a.matches("[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})+") || a.matches(".*\\.([0-9]+|0x[0-9a-f]*)")) {
+        if (!errors.isEmpty()
+                || h.isEmpty()
+                || a.length() > 253
+                || !a.matches("[a-z0-9-]{1,63}(\\.[a-z0-9-]{1,63})+")
+                || a.matches(".*\\.([0-9]+|0x[0-9a-f]*)")) {
             return null;
         }
         return a;
@@ -143,12 +162,29 @@ class DomainNormalizerPropertyTest {
     @Provide
     Arbitrary<String> asciiHosts() {
         Arbitrary<String> label = Arbitraries.oneOf(
-                Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9')
-                        .withChars('-', '_').ofMinLength(0).ofMaxLength(10),
-                Arbitraries.of("www", "xn--mnchen-3ya", "XN--MNCHEN-3YA", "xn--zz", "xn--", "xn--85x722f", "ab--cd",
-                        "-a", "a-", "0x1f", "123", "a".repeat(63), "a".repeat(64)));
-        Arbitrary<String> suffix = Arbitraries.of("com", "co.uk", "github.io", "ck", "bd", "kobe.jp", "example",
-                "xn--55qx5d.cn", "1", "0x7f", "");
+                Arbitraries.strings()
+                        .withCharRange('a', 'z')
+                        .withCharRange('A', 'Z')
+                        .withCharRange('0', '9')
+                        .withChars('-', '_')
+                        .ofMinLength(0)
+                        .ofMaxLength(10),
+                Arbitraries.of(
+                        "www",
+                        "xn--mnchen-3ya",
+                        "XN--MNCHEN-3YA",
+                        "xn--zz",
+                        "xn--",
+                        "xn--85x722f",
+                        "ab--cd",
+                        "-a",
+                        "a-",
+                        "0x1f",
+                        "123",
+                        "a".repeat(63),
+                        "a".repeat(64)));
+        Arbitrary<String> suffix = Arbitraries.of(
+                "com", "co.uk", "github.io", "ck", "bd", "kobe.jp", "example", "xn--55qx5d.cn", "1", "0x7f", "");
         return Combinators.combine(label.list().ofMinSize(1).ofMaxSize(4), suffix, Arbitraries.of("", "."))
                 .as((labels, tail, dot) -> String.join(".", labels) + (tail.isEmpty() ? "" : "." + tail) + dot);
     }
@@ -175,8 +211,13 @@ class DomainNormalizerPropertyTest {
     Arbitrary<String> hosts() {
         // Letters whose upper case maps back under UTS #46: flipCase must not change the host.
         Arbitrary<String> label = Arbitraries.oneOf(
-                Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('-')
-                        .ofMinLength(1).ofMaxLength(12).filter(l -> !l.startsWith("xn--")),
+                Arbitraries.strings()
+                        .withCharRange('a', 'z')
+                        .withCharRange('0', '9')
+                        .withChars('-')
+                        .ofMinLength(1)
+                        .ofMaxLength(12)
+                        .filter(l -> !l.startsWith("xn--")),
                 Arbitraries.strings().withChars("aeuüéöñяжд中文").ofMinLength(1).ofMaxLength(6),
                 Arbitraries.of("www", "www2", "mail", "emea", "city", "shop"));
         return Combinators.combine(label.list().ofMinSize(0).ofMaxSize(3), label, Arbitraries.of(SUFFIXES))
@@ -196,16 +237,62 @@ class DomainNormalizerPropertyTest {
 
     @Provide
     Arbitrary<String> forms() {
-        return Arbitraries.of("%s", "jane@%s", "  Jane.Doe+tag@%s ", "Jane <jane@%s>", "\"Doe, Jane\" <jane@%s>",
-                "mailto:jane@%s?subject=hi", "https://%s/", "HTTP://user:pw@%s:8080/path?q=1#x", "//%s",
-                "%s:443", "%s/contact?email=jane@other.example", "<https://%s/about>", "%s.");
+        return Arbitraries.of(
+                "%s",
+                "jane@%s",
+                "  Jane.Doe+tag@%s ",
+                "Jane <jane@%s>",
+                "\"Doe, Jane\" <jane@%s>",
+                "mailto:jane@%s?subject=hi",
+                "https://%s/",
+                "HTTP://user:pw@%s:8080/path?q=1#x",
+                "//%s",
+                "%s:443",
+                "%s/contact?email=jane@other.example",
+                "<https://%s/about>",
+                "%s.");
     }
 
     @Provide
     Arbitrary<String> anyInput() {
-        Arbitrary<String> tokens = Arbitraries.of("@", "@@", "<", ">", "\"", ":", "://", "//", "/", "?", "#", ".",
-                "..", "[", "]", "mailto:", "http", "www", "xn--", "xn--mnchen-3ya", "com", "co.uk", "github.io",
-                "bd", "ck", "ü", "ß", "\u3002", "\uFF0E", "1", "0x", " ", "\t", "\u0000", "\uD800", "\uDC00", "-");
+        Arbitrary<String> tokens = Arbitraries.of(
+                "@",
+                "@@",
+                "<",
+                ">",
+                "\"",
+                ":",
+                "://",
+                "//",
+                "/",
+                "?",
+                "#",
+                ".",
+                "..",
+                "[",
+                "]",
+                "mailto:",
+                "http",
+                "www",
+                "xn--",
+                "xn--mnchen-3ya",
+                "com",
+                "co.uk",
+                "github.io",
+                "bd",
+                "ck",
+                "ü",
+                "ß",
+                "\u3002",
+                "\uFF0E",
+                "1",
+                "0x",
+                " ",
+                "\t",
+                "\u0000",
+                "\uD800",
+                "\uDC00",
+                "-");
         Arbitrary<String> structured = tokens.list().ofMaxSize(12).map(l -> String.join("", l));
         Arbitrary<String> chaotic = Arbitraries.strings().all().ofMaxLength(40);
         Arbitrary<String> realistic = Combinators.combine(hosts(), forms()).as((h, f) -> String.format(f, h));

@@ -28,7 +28,10 @@ class DomainNormalizerTest {
                 row("https://www.city.kobe.jp/", "www.city.kobe.jp", "city.kobe.jp", "city.kobe.jp"),
                 row("www.example.com.bd", "www.example.com.bd", "example.com.bd", "example.com.bd"),
                 row("münchen.de", "xn--mnchen-3ya.de", "xn--mnchen-3ya.de", "xn--mnchen-3ya.de"),
-                row("https://acme.myshopify.com/products/x", "acme.myshopify.com", "acme.myshopify.com",
+                row(
+                        "https://acme.myshopify.com/products/x",
+                        "acme.myshopify.com",
+                        "acme.myshopify.com",
                         "acme.myshopify.com"),
 
                 // 1.1 trim ASCII whitespace
@@ -36,13 +39,19 @@ class DomainNormalizerTest {
                 row("\thttps://acme.io/ ", "acme.io", "acme.io", "acme.io"),
                 // 1.2 mailto: (any case), everything from the first '?' dropped
                 row("mailto:jane@acme.com", "acme.com", "acme.com", "acme.com"),
-                row("MAILTO:Jane@Sales.Acme.co.uk?subject=Hi&cc=bob@other.org", "sales.acme.co.uk", "acme.co.uk",
+                row(
+                        "MAILTO:Jane@Sales.Acme.co.uk?subject=Hi&cc=bob@other.org",
+                        "sales.acme.co.uk",
+                        "acme.co.uk",
                         "sales.acme.co.uk"),
                 row("MailTo:ops@example.org?body=see%20https://x.com", "example.org", "example.org", "example.org"),
                 // 1.3 display-name forms: the last <...>
                 row("\"Doe, Jane\" <jane@x.com>", "x.com", "x.com", "x.com"),
                 row("<jane@www.acme.de>", "www.acme.de", "acme.de", "acme.de"),
-                row("Jane Doe <jane.doe@emea.example-corp.com>", "emea.example-corp.com", "example-corp.com",
+                row(
+                        "Jane Doe <jane.doe@emea.example-corp.com>",
+                        "emea.example-corp.com",
+                        "example-corp.com",
                         "emea.example-corp.com"),
                 row("Bob <bob@old.com>, Jane <jane@new.com>", "new.com", "new.com", "new.com"),
                 row("Website: <https://www.acme.io/about>", "www.acme.io", "acme.io", "acme.io"),
@@ -78,9 +87,11 @@ class DomainNormalizerTest {
                 row("München.de", "xn--mnchen-3ya.de", "xn--mnchen-3ya.de", "xn--mnchen-3ya.de"),
                 row("XN--MNCHEN-3YA.DE", "xn--mnchen-3ya.de", "xn--mnchen-3ya.de", "xn--mnchen-3ya.de"),
                 row("faß.de", "xn--fa-hia.de", "xn--fa-hia.de", "xn--fa-hia.de"),
-                row("jane@Bücher.example", "xn--bcher-kva.example", "xn--bcher-kva.example",
-                        "xn--bcher-kva.example"),
-                row("https://www.食狮.公司.cn/", "www.xn--85x722f.xn--55qx5d.cn", "xn--85x722f.xn--55qx5d.cn",
+                row("jane@Bücher.example", "xn--bcher-kva.example", "xn--bcher-kva.example", "xn--bcher-kva.example"),
+                row(
+                        "https://www.食狮.公司.cn/",
+                        "www.xn--85x722f.xn--55qx5d.cn",
+                        "xn--85x722f.xn--55qx5d.cn",
                         "xn--85x722f.xn--55qx5d.cn"),
                 row("ｗｗｗ．ａｃｍｅ．ｃｏｍ", "www.acme.com", "acme.com", "acme.com"),
                 row("ab--cd.example.com", "ab--cd.example.com", "example.com", "ab--cd.example.com"),
@@ -94,7 +105,10 @@ class DomainNormalizerTest {
                 row("https://acme.github.io/docs", "acme.github.io", "acme.github.io", "acme.github.io"),
                 row("jane@foo.blogspot.com", "foo.blogspot.com", "foo.blogspot.com", "foo.blogspot.com"),
                 row("x.herokuapp.com", "x.herokuapp.com", "x.herokuapp.com", "x.herokuapp.com"),
-                row("shop.acme.myshopify.com", "shop.acme.myshopify.com", "acme.myshopify.com",
+                row(
+                        "shop.acme.myshopify.com",
+                        "shop.acme.myshopify.com",
+                        "acme.myshopify.com",
                         "shop.acme.myshopify.com"),
                 // a host that is exactly the parent of a wildcard rule: its own registrable domain, while
                 // www. below it is a public suffix (see DomainNormalizerPropertyTest)
@@ -103,7 +117,10 @@ class DomainNormalizerTest {
                 // 4. lookup key: leading www-style labels, never into the registrable domain
                 row("www.gov.uk", "www.gov.uk", "www.gov.uk", "www.gov.uk"),
                 row("https://www.example.co.uk", "www.example.co.uk", "example.co.uk", "example.co.uk"),
-                row("www.emea.example-corp.com", "www.emea.example-corp.com", "example-corp.com",
+                row(
+                        "www.emea.example-corp.com",
+                        "www.emea.example-corp.com",
+                        "example-corp.com",
                         "emea.example-corp.com"),
                 row("jane@us.example-corp.com", "us.example-corp.com", "example-corp.com", "us.example-corp.com"),
                 row("www2.acme.com", "www2.acme.com", "acme.com", "acme.com"),

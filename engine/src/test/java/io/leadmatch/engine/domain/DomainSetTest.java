@@ -141,17 +141,19 @@ class DomainSetTest {
     }
 
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', value = {
-        "localhost|single-label name",
-        "foo_bar.com|invalid character '_'",
-        "user@example.com|invalid character '@'",
-        "a..b.com|empty label",
-        ".example.com|empty label",
-        "1.2.3.4|numeric top-level label",
-        "example.123|numeric top-level label",
-        "m\u00fcller.de|non-ASCII character",
-        "exa mple.com|invalid character ' '",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "localhost|single-label name",
+                "foo_bar.com|invalid character '_'",
+                "user@example.com|invalid character '@'",
+                "a..b.com|empty label",
+                ".example.com|empty label",
+                "1.2.3.4|numeric top-level label",
+                "example.123|numeric top-level label",
+                "m\u00fcller.de|non-ASCII character",
+                "exa mple.com|invalid character ' '",
+            })
     void invalidLineNamesFileAndLine(String bad, String reason) throws IOException {
         Path file = dir.resolve("override.txt");
         Files.writeString(file, "# my list\ngmail.com\n\n" + bad + "\nyahoo.com\n", StandardCharsets.UTF_8);
@@ -164,10 +166,11 @@ class DomainSetTest {
     void tooLongLabelAndNameAreRejected() {
         String label64 = "a".repeat(64) + ".com";
         String name259 = ("a".repeat(62) + ".").repeat(4) + "abc.com";
-        IllegalArgumentException e1 = assertThrows(IllegalArgumentException.class, () -> DomainSet.of(List.of(label64)));
+        IllegalArgumentException e1 =
+                assertThrows(IllegalArgumentException.class, () -> DomainSet.of(List.of(label64)));
         assertTrue(e1.getMessage().contains("label longer than 63"), e1.getMessage());
-        IllegalArgumentException e2 = assertThrows(IllegalArgumentException.class,
-                () -> DomainSet.of(List.of("ok.com", name259)));
+        IllegalArgumentException e2 =
+                assertThrows(IllegalArgumentException.class, () -> DomainSet.of(List.of("ok.com", name259)));
         assertTrue(e2.getMessage().startsWith("entry 1: longer than 253"), e2.getMessage());
         assertTrue(DomainSet.of(List.of("a".repeat(63) + ".com")).contains("a".repeat(63) + ".com"));
     }
@@ -181,8 +184,11 @@ class DomainSetTest {
     @Test
     void fileFormatAllowsCommentsBlankLinesCaseAndCrlf() throws IOException {
         Path file = dir.resolve("list.txt");
-        Files.writeString(file, "# header\r\n\r\n  gmail.com  \r\nYahoo.Co.UK # inline comment\r\n\t\r\n"
-                + "gmail.com\r\nweb.de.\r\n#last", StandardCharsets.UTF_8);
+        Files.writeString(
+                file,
+                "# header\r\n\r\n  gmail.com  \r\nYahoo.Co.UK # inline comment\r\n\t\r\n"
+                        + "gmail.com\r\nweb.de.\r\n#last",
+                StandardCharsets.UTF_8);
         DomainSet set = DomainSet.load(file);
         assertEquals(3, set.size());
         assertTrue(set.contains("gmail.com"));

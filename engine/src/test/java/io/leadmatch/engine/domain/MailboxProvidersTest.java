@@ -34,10 +34,40 @@ class MailboxProvidersTest {
     Path dir;
 
     @ParameterizedTest
-    @ValueSource(strings = {"gmail.com", "googlemail.com", "yahoo.com", "yahoo.co.uk", "yahoo.co.jp", "outlook.com",
-        "hotmail.com", "live.com", "msn.com", "aol.com", "icloud.com", "me.com", "protonmail.com", "proton.me",
-        "gmx.de", "gmx.net", "web.de", "t-online.de", "yandex.ru", "mail.ru", "qq.com", "163.com", "126.com",
-        "21cn.com", "naver.com", "orange.fr", "libero.it", "wp.pl", "seznam.cz", "rediffmail.com", "comcast.net"})
+    @ValueSource(
+            strings = {
+                "gmail.com",
+                "googlemail.com",
+                "yahoo.com",
+                "yahoo.co.uk",
+                "yahoo.co.jp",
+                "outlook.com",
+                "hotmail.com",
+                "live.com",
+                "msn.com",
+                "aol.com",
+                "icloud.com",
+                "me.com",
+                "protonmail.com",
+                "proton.me",
+                "gmx.de",
+                "gmx.net",
+                "web.de",
+                "t-online.de",
+                "yandex.ru",
+                "mail.ru",
+                "qq.com",
+                "163.com",
+                "126.com",
+                "21cn.com",
+                "naver.com",
+                "orange.fr",
+                "libero.it",
+                "wp.pl",
+                "seznam.cz",
+                "rediffmail.com",
+                "comcast.net"
+            })
     void majorWebmailIsFreeAndNeverDisposable(String domain) {
         assertTrue(BUNDLED.isFree(domain), domain);
         assertFalse(BUNDLED.isDisposable(domain), domain);
@@ -45,16 +75,35 @@ class MailboxProvidersTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"mailinator.com", "guerrillamail.com", "10minutemail.com", "temp-mail.org",
-        "yopmail.com", "sharklasers.com", "trashmail.com", "throwawaymail.com", "maildrop.cc", "getnada.com"})
+    @ValueSource(
+            strings = {
+                "mailinator.com",
+                "guerrillamail.com",
+                "10minutemail.com",
+                "temp-mail.org",
+                "yopmail.com",
+                "sharklasers.com",
+                "trashmail.com",
+                "throwawaymail.com",
+                "maildrop.cc",
+                "getnada.com"
+            })
     void throwawayServicesAreDisposableAndNotFree(String domain) {
         assertTrue(BUNDLED.isDisposable(domain), domain);
         assertFalse(BUNDLED.isFree(domain), domain);
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"acme.com", "example-corp.com", "example.com", "ibm.com", "siemens.de", "sap.com",
-        "salesforce.com"})
+    @ValueSource(
+            strings = {
+                "acme.com",
+                "example-corp.com",
+                "example.com",
+                "ibm.com",
+                "siemens.de",
+                "sap.com",
+                "salesforce.com"
+            })
     void companyDomainsAreNeither(String domain) {
         assertFalse(BUNDLED.isFree(domain), domain);
         assertFalse(BUNDLED.isDisposable(domain), domain);
@@ -187,8 +236,8 @@ class MailboxProvidersTest {
     void invalidOverrideNamesFileAndLine() throws IOException {
         Path free = dir.resolve("free.txt");
         Files.writeString(free, "gmail.com\nyahoo.com\nhttps://outlook.com\n", StandardCharsets.UTF_8);
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                () -> MailboxProviders.load(free, null));
+        IllegalArgumentException e =
+                assertThrows(IllegalArgumentException.class, () -> MailboxProviders.load(free, null));
         assertTrue(e.getMessage().startsWith(free + ":3: invalid character ':'"), e.getMessage());
     }
 
@@ -202,7 +251,7 @@ class MailboxProvidersTest {
         List<String> domains = new ArrayList<>();
         String declaredCount = null;
         try (InputStream in = MailboxProviders.class.getResourceAsStream(resource);
-             BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
+                BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.US_ASCII))) {
             for (String line; (line = r.readLine()) != null; ) {
                 if (line.startsWith("#")) {
                     if (line.matches("# \\d+ domains")) {
@@ -210,7 +259,8 @@ class MailboxProvidersTest {
                     }
                     continue;
                 }
-                assertTrue(DomainSet.isValidDomain(line) && line.equals(line.toLowerCase(java.util.Locale.ROOT)),
+                assertTrue(
+                        DomainSet.isValidDomain(line) && line.equals(line.toLowerCase(java.util.Locale.ROOT)),
                         resource + ": " + line);
                 if (!domains.isEmpty()) {
                     String prev = domains.get(domains.size() - 1);
@@ -230,7 +280,8 @@ class MailboxProvidersTest {
     /** The footprint the class comment promises: a few MB, not the ~15 MB of a HashSet of Strings. */
     @Test
     void bundledHeapFootprintIsSmall() {
-        long bytes = BUNDLED.freeDomains().retainedBytes() + BUNDLED.disposableDomains().retainedBytes();
+        long bytes = BUNDLED.freeDomains().retainedBytes()
+                + BUNDLED.disposableDomains().retainedBytes();
         int entries = BUNDLED.freeDomains().size() + BUNDLED.disposableDomains().size();
         assertTrue(bytes < 6L * 1024 * 1024, bytes + " bytes");
         assertTrue(bytes / entries < 40, bytes / entries + " bytes per entry");
@@ -242,8 +293,12 @@ class MailboxProvidersTest {
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
-        StringBuilder[] hosts = {new StringBuilder("mail.gmail.com"), new StringBuilder("x.0.pbot.tk"),
-            new StringBuilder("www.emea.example-corp.com"), new StringBuilder("mailinator.com")};
+        StringBuilder[] hosts = {
+            new StringBuilder("mail.gmail.com"),
+            new StringBuilder("x.0.pbot.tk"),
+            new StringBuilder("www.emea.example-corp.com"),
+            new StringBuilder("mailinator.com")
+        };
         int[] registrable = {5, 4, 9, 0};
         long thread = Thread.currentThread().getId();
         int hits = classify(hosts, registrable, 100_000);
@@ -264,5 +319,4 @@ class MailboxProvidersTest {
         }
         return hits;
     }
-
 }

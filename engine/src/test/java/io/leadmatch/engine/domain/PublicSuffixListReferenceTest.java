@@ -55,19 +55,25 @@ class PublicSuffixListReferenceTest {
     Arbitrary<String> hosts() {
         Arbitrary<String> label = Arbitraries.oneOf(
                 Arbitraries.of("www", "a", "city", "kobe", "com", "co", "uk", "jp", "github", "io", "blogspot", "w"),
-                Arbitraries.strings().withCharRange('a', 'z').withChars('0', '-').ofMinLength(1).ofMaxLength(8)
+                Arbitraries.strings()
+                        .withCharRange('a', 'z')
+                        .withChars('0', '-')
+                        .ofMinLength(1)
+                        .ofMaxLength(8)
                         .filter(s -> !s.startsWith("xn--")));
-        Arbitrary<String> fromRule = Combinators.combine(Arbitraries.of(MODEL.ruleTexts), label)
-                .as((rule, wild) -> domainOf(rule, wild));
-        Arbitrary<String> suffix = Arbitraries.oneOf(fromRule, fromRule.map(PublicSuffixListReferenceTest::parentOf),
-                label);
-        return Combinators.combine(label.list().ofMaxSize(3), suffix).as((prefix, tail) -> {
-            StringBuilder host = new StringBuilder();
-            for (String l : prefix) {
-                host.append(l).append('.');
-            }
-            return host.append(tail).toString();
-        }).filter(h -> !h.isEmpty() && !h.endsWith("."));
+        Arbitrary<String> fromRule =
+                Combinators.combine(Arbitraries.of(MODEL.ruleTexts), label).as((rule, wild) -> domainOf(rule, wild));
+        Arbitrary<String> suffix =
+                Arbitraries.oneOf(fromRule, fromRule.map(PublicSuffixListReferenceTest::parentOf), label);
+        return Combinators.combine(label.list().ofMaxSize(3), suffix)
+                .as((prefix, tail) -> {
+                    StringBuilder host = new StringBuilder();
+                    for (String l : prefix) {
+                        host.append(l).append('.');
+                    }
+                    return host.append(tail).toString();
+                })
+                .filter(h -> !h.isEmpty() && !h.endsWith("."));
     }
 
     private static void assertAgrees(String host) {
@@ -78,8 +84,8 @@ class PublicSuffixListReferenceTest {
 
     /** A host a rule matches: without {@code !}, with {@code wild} for {@code *}, in punycode. */
     private static String domainOf(String rule, String wild) {
-        String domain = rule.startsWith("!") ? rule.substring(1) : rule.startsWith("*.") ? wild + rule.substring(1)
-                : rule;
+        String domain =
+                rule.startsWith("!") ? rule.substring(1) : rule.startsWith("*.") ? wild + rule.substring(1) : rule;
         return IDN.toASCII(domain).toLowerCase(java.util.Locale.ROOT);
     }
 
@@ -132,7 +138,8 @@ class PublicSuffixListReferenceTest {
                 if (rules.contains(suffix)) {
                     longest = Math.max(longest, k);
                 }
-                if (k >= 2 && wildcards.contains(String.join(".", List.of(labels).subList(n - k + 1, n)))) {
+                if (k >= 2
+                        && wildcards.contains(String.join(".", List.of(labels).subList(n - k + 1, n)))) {
                     longest = Math.max(longest, k);
                 }
                 if (exceptions.contains(suffix)) {

@@ -183,8 +183,8 @@ class PublicSuffixListTest {
             {"!", "empty rule"},
         };
         for (String[] c : cases) {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> parse("com\n" + c[0] + "\n"), c[0]);
+            IllegalArgumentException e =
+                    assertThrows(IllegalArgumentException.class, () -> parse("com\n" + c[0] + "\n"), c[0]);
             assertTrue(e.getMessage().startsWith("test:3: '" + c[0] + "': "), e.getMessage());
             assertTrue(e.getMessage().contains(c[1]), e.getMessage());
         }
@@ -196,8 +196,12 @@ class PublicSuffixListTest {
         assertTrue(NORMALIZER.normalize("jane@acme.sites.example-host.net", out));
         assertEquals("example-host.net", out.registrableDomain());
 
-        DomainNormalizer withExtras = DomainNormalizer.create(PublicSuffixList.bundled(),
-                List.of("sites.example-host.net", " *.apps.Example-Cloud.io ", "!www.apps.example-cloud.io",
+        DomainNormalizer withExtras = DomainNormalizer.create(
+                PublicSuffixList.bundled(),
+                List.of(
+                        "sites.example-host.net",
+                        " *.apps.Example-Cloud.io ",
+                        "!www.apps.example-cloud.io",
                         "bücher-hosting.example"));
         assertRegistrable(withExtras, "jane@acme.sites.example-host.net", "acme.sites.example-host.net");
         assertRegistrable(withExtras, "https://www.shop.eu.apps.example-cloud.io/", "shop.eu.apps.example-cloud.io");
@@ -210,13 +214,16 @@ class PublicSuffixListTest {
         assertRegistrable(withExtras, "a.example.com.bd", "example.com.bd");
         assertEquals(PublicSuffixList.bundled().ruleCount(), 9506, "the bundled list is not modified");
 
-        assertSame(PublicSuffixList.bundled(),
-                PublicSuffixList.bundled().withRules(List.of(), "none"), "no extras: the same list");
+        assertSame(
+                PublicSuffixList.bundled(),
+                PublicSuffixList.bundled().withRules(List.of(), "none"),
+                "no extras: the same list");
     }
 
     @Test
     void invalidExtraSuffixFailsAtStartUpNamingIt() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        IllegalArgumentException e = assertThrows(
+                IllegalArgumentException.class,
                 () -> DomainNormalizer.create(PublicSuffixList.bundled(), List.of("ok.example", "not a host")));
         assertTrue(e.getMessage().contains("'not a host'"), e.getMessage());
     }

@@ -1,13 +1,8 @@
 package io.leadmatch.engine.index;
 
-import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
-import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.values.Values;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import static org.junit.jupiter.api.Assertions.*;
 
+import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -15,8 +10,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.values.Values;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** The off-heap index fuzzed against a plain HashMap reference model. */
 class DomainIndexTest {
@@ -41,7 +40,8 @@ class DomainIndexTest {
     }
 
     private static long randomEntry(SplittableRandom r) {
-        return r.nextBoolean() ? DomainEntryLayout.account(r.nextInt(Integer.MAX_VALUE), r.nextBoolean())
+        return r.nextBoolean()
+                ? DomainEntryLayout.account(r.nextInt(Integer.MAX_VALUE), r.nextBoolean())
                 : DomainEntryLayout.conflict(r.nextInt(1_000_000), r.nextBoolean());
     }
 
@@ -64,8 +64,8 @@ class DomainIndexTest {
         }
         List<String> known = new ArrayList<>(reference.keySet());
         LongValue holder = DomainIndex.newValueHolder();
-        try (DomainIndex index = DomainIndex.build(initial, List.of(), seed < 10 ? null
-                : tmp.resolve("fuzz-" + seed + ".cm3"), true)) {
+        try (DomainIndex index =
+                DomainIndex.build(initial, List.of(), seed < 10 ? null : tmp.resolve("fuzz-" + seed + ".cm3"), true)) {
             for (String k : reference.keySet()) {
                 assertEquals(reference.get(k).longValue(), index.get(k, holder), () -> "after build: " + k);
             }
@@ -75,9 +75,11 @@ class DomainIndexTest {
                 String d = kind < 5 && !known.isEmpty() ? known.get(r.nextInt(known.size())) : randomDomain(r);
                 if (kind < 6) {
                     Long expected = reference.get(d);
-                    assertEquals(expected == null ? DomainEntryLayout.MISSING : expected,
-                            index.get(new StringBuilder(d), holder), () -> d + " op " + opNo + " initial="
-                                    + initial.containsKey(d) + " viaString=" + index.get(d, holder));
+                    assertEquals(
+                            expected == null ? DomainEntryLayout.MISSING : expected,
+                            index.get(new StringBuilder(d), holder),
+                            () -> d + " op " + opNo + " initial=" + initial.containsKey(d) + " viaString="
+                                    + index.get(d, holder));
                 } else if (kind < 9) {
                     long e = randomEntry(r);
                     index.put(d, e, null);
@@ -106,7 +108,8 @@ class DomainIndexTest {
         Object2LongOpenHashMap<String> entries = new Object2LongOpenHashMap<>();
         entries.put("example-corp.com", DomainEntryLayout.account(0, false));
         try (DomainIndex index = DomainIndex.build(entries, List.of(), null, false)) {
-            assertEquals(DomainEntryLayout.account(0, false), index.get("example-corp.com", DomainIndex.newValueHolder()));
+            assertEquals(
+                    DomainEntryLayout.account(0, false), index.get("example-corp.com", DomainIndex.newValueHolder()));
         }
         for (Class<?> type : List.of(LongValue.class, net.openhft.chronicle.hash.VanillaGlobalMutableState.class)) {
             for (Class<?> impl : List.of(Values.nativeClassFor(type), Values.heapClassFor(type))) {

@@ -1,12 +1,9 @@
 package io.leadmatch.engine.index;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import it.unimi.dsi.fastutil.objects.Object2LongLinkedOpenHashMap;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
-import net.openhft.chronicle.core.values.LongValue;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -14,8 +11,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-
-import static org.junit.jupiter.api.Assertions.*;
+import net.openhft.chronicle.core.values.LongValue;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Views made by {@link DomainIndex#withChanges} (incremental account changes), fuzzed against a HashMap reference:
@@ -49,9 +48,11 @@ class DomainIndexViewTest {
                 Object2LongLinkedOpenHashMap<String> changes = new Object2LongLinkedOpenHashMap<>();
                 for (int i = 0, n = 1 + r.nextInt(40); i < n; i++) {
                     String key = universe.get(r.nextInt(universe.size()));
-                    long e = r.nextInt(3) == 0 ? DomainEntryLayout.MISSING
-                            : r.nextBoolean() ? DomainEntryLayout.conflict(r.nextInt(100), r.nextBoolean())
-                            : DomainEntryLayout.account(r.nextInt(10_000), false);
+                    long e = r.nextInt(3) == 0
+                            ? DomainEntryLayout.MISSING
+                            : r.nextBoolean()
+                                    ? DomainEntryLayout.conflict(r.nextInt(100), r.nextBoolean())
+                                    : DomainEntryLayout.account(r.nextInt(10_000), false);
                     changes.put(key, e);
                 }
                 current = current.withChanges(changes, List.of());
@@ -73,17 +74,18 @@ class DomainIndexViewTest {
             }
             assertAgrees(root, rootModel, universe, holder);
             if (file != null) {
-                assertTrue(Files.isRegularFile(file.resolveSibling(file.getFileName() + ".ready")),
+                assertTrue(
+                        Files.isRegularFile(file.resolveSibling(file.getFileName() + ".ready")),
                         "views never write into the persisted map, so its marker stays valid");
             }
         }
     }
 
-    private static void assertAgrees(DomainIndex index, Map<String, Long> model, List<String> universe,
-                                     LongValue holder) {
+    private static void assertAgrees(
+            DomainIndex index, Map<String, Long> model, List<String> universe, LongValue holder) {
         for (String key : universe) {
-            assertEquals(model.getOrDefault(key, DomainEntryLayout.MISSING), index.get(new StringBuilder(key), holder),
-                    key);
+            assertEquals(
+                    model.getOrDefault(key, DomainEntryLayout.MISSING), index.get(new StringBuilder(key), holder), key);
         }
         assertEquals(model.size(), index.size());
     }

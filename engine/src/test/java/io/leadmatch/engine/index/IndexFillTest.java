@@ -1,10 +1,6 @@
 package io.leadmatch.engine.index;
 
-import net.openhft.chronicle.core.values.LongValue;
-import net.openhft.chronicle.map.ChronicleMap;
-import net.openhft.chronicle.values.Values;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -12,8 +8,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-
-import static org.junit.jupiter.api.Assertions.*;
+import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.values.Values;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Filling an index's map from several threads, chunked by the map's own segments. */
 class IndexFillTest {
@@ -25,7 +24,9 @@ class IndexFillTest {
         String[] keys = new String[n];
         for (int i = 0; i < n; i++) {
             // Mostly ASCII like real lookup keys, some not (the UTF-8 path of the segment computation).
-            keys[i] = (r.nextInt(50) == 0 ? "bücher-" : "corp-") + Long.toString(r.nextLong() >>> 1, 36) + i
+            keys[i] = (r.nextInt(50) == 0 ? "bücher-" : "corp-")
+                    + Long.toString(r.nextLong() >>> 1, 36)
+                    + i
                     + (r.nextBoolean() ? ".com" : ".co.uk");
         }
         return keys;
@@ -36,7 +37,9 @@ class IndexFillTest {
     void segmentOfAKeyIsTheSegmentTheMapStoresItIn() {
         String[] keys = keys(20_000, 1);
         try (ChronicleMap<CharSequence, LongValue> map = ChronicleMap.of(CharSequence.class, LongValue.class)
-                .entries(26_000).averageKeySize(20).create()) {
+                .entries(26_000)
+                .averageKeySize(20)
+                .create()) {
             LongValue v = Values.newHeapInstance(LongValue.class);
             for (String k : keys) {
                 map.put(k, v);
@@ -81,8 +84,7 @@ class IndexFillTest {
             t.start();
             helpers.add(t);
         }
-        try (DomainIndex index = DomainIndex.build(keys, values, n, 20, List.of(), tmp.resolve("i.dat"), false,
-                fill)) {
+        try (DomainIndex index = DomainIndex.build(keys, values, n, 20, List.of(), tmp.resolve("i.dat"), false, fill)) {
             built.set(true);
             for (Thread t : helpers) {
                 t.join();
@@ -101,7 +103,8 @@ class IndexFillTest {
         String[] keys = {"a.com", null, "c.com"};
         long[] values = {1, 2, 3};
         IndexFill fill = new IndexFill();
-        assertThrows(NullPointerException.class,
+        assertThrows(
+                NullPointerException.class,
                 () -> DomainIndex.build(keys, values, 3, 8, List.of(), tmp.resolve("f.dat"), false, fill));
         fill.help();
     }
@@ -112,7 +115,10 @@ class IndexFillTest {
         String[] keys = keys(20_000, 3);
         long[] values = new long[keys.length];
         try (ChronicleMap<CharSequence, LongValue> tooSmall = ChronicleMap.of(CharSequence.class, LongValue.class)
-                .entries(64).averageKeySize(20).maxBloatFactor(1.0).create()) {
+                .entries(64)
+                .averageKeySize(20)
+                .maxBloatFactor(1.0)
+                .create()) {
             IndexFill fill = new IndexFill();
             AtomicBoolean done = new AtomicBoolean();
             Thread helper = new Thread(() -> {
@@ -123,8 +129,10 @@ class IndexFillTest {
             });
             helper.start();
             try {
-                assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
-                        () -> assertThrows(RuntimeException.class, () -> fill.fill(tooSmall, keys, values, keys.length)));
+                assertTimeoutPreemptively(
+                        java.time.Duration.ofSeconds(30),
+                        () -> assertThrows(
+                                RuntimeException.class, () -> fill.fill(tooSmall, keys, values, keys.length)));
             } finally {
                 done.set(true);
                 helper.join();

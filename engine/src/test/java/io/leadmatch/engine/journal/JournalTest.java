@@ -1,9 +1,6 @@
 package io.leadmatch.engine.journal;
 
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -17,8 +14,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** {@link Journal}: round trips, segment roll-over, torn tails, corruption, policies and concurrent appenders. */
 class JournalTest {
@@ -67,8 +66,20 @@ class JournalTest {
         try (Journal j = Journal.open(dir, small(policy), 4_990, r -> replayed.add(r.sequence() + ":" + r.getLong()))) {
             assertEquals(5_001, j.append((byte) 3, 0, payload(5_000)));
         }
-        assertEquals(List.of("4990:4989", "4991:4990", "4992:4991", "4993:4992", "4994:4993", "4995:4994",
-                "4996:4995", "4997:4996", "4998:4997", "4999:4998", "5000:4999"), replayed);
+        assertEquals(
+                List.of(
+                        "4990:4989",
+                        "4991:4990",
+                        "4992:4991",
+                        "4993:4992",
+                        "4994:4993",
+                        "4995:4994",
+                        "4996:4995",
+                        "4997:4996",
+                        "4998:4997",
+                        "4999:4998",
+                        "5000:4999"),
+                replayed);
         assertEquals(expected.subList(4_000, 5_000), read(dir, 4_001).subList(0, 1_000));
         assertEquals(5_001, read(dir, 1).size());
     }
@@ -76,8 +87,10 @@ class JournalTest {
     /** The tail of the last segment, as a crash in the middle of a write leaves it. */
     private static Path lastSegment(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
-            return files.filter(p -> p.toString().endsWith(JournalLayout.SEGMENT_SUFFIX)).sorted()
-                    .reduce((a, b) -> b).orElseThrow();
+            return files.filter(p -> p.toString().endsWith(JournalLayout.SEGMENT_SUFFIX))
+                    .sorted()
+                    .reduce((a, b) -> b)
+                    .orElseThrow();
         }
     }
 
@@ -94,7 +107,7 @@ class JournalTest {
 
     @Test
     void tornRecordAtTheEndIsDiscardedAndOverwritten() throws IOException {
-        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
             for (int i = 0; i < 10; i++) {
                 j.append((byte) 1, 0, payload(i));
             }
@@ -119,7 +132,7 @@ class JournalTest {
 
     @Test
     void corruptedRecordEndsTheReadableJournal() throws IOException {
-        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
             for (int i = 0; i < 10; i++) {
                 j.append((byte) 1, 0, payload(i));
             }
@@ -138,8 +151,11 @@ class JournalTest {
 
     @Test
     void batchPolicyMakesRecordsDurableWithoutWaiting() throws Exception {
-        try (Journal j = Journal.open(dir, new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(5),
-                JournalConfig.MIN_SEGMENT_BYTES), 1, r -> { })) {
+        try (Journal j = Journal.open(
+                dir,
+                new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(5), JournalConfig.MIN_SEGMENT_BYTES),
+                1,
+                r -> {})) {
             long seq = j.append((byte) 1, 0, payload(1));
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
             while (j.durableSequence() < seq && System.nanoTime() < deadline) {
@@ -154,7 +170,7 @@ class JournalTest {
         int threads = 4;
         int each = 5_000;
         ConcurrentHashMap<Long, Long> seen = new ConcurrentHashMap<>();
-        try (Journal j = Journal.open(dir, small(FsyncPolicy.ALWAYS), 1, r -> { })) {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.ALWAYS), 1, r -> {})) {
             List<Thread> ts = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 long base = t * 1_000_000L;
@@ -187,7 +203,7 @@ class JournalTest {
 
     @Test
     void aMissingSegmentIsReportedNotSkipped() throws IOException {
-        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
             for (long i = 0; i < 5_000; i++) {
                 j.append((byte) 1, 0, payload(i));
             }
@@ -197,9 +213,11 @@ class JournalTest {
             segments = files.sorted().toList();
         }
         Files.delete(segments.get(1));
-        var e = assertThrows(java.io.UncheckedIOException.class,
-                () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }));
-        assertTrue(e.getCause().getMessage().contains("a segment is missing"), e.getCause().getMessage());
+        var e = assertThrows(
+                java.io.UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
+        assertTrue(
+                e.getCause().getMessage().contains("a segment is missing"),
+                e.getCause().getMessage());
     }
 
     @ParameterizedTest
@@ -222,7 +240,7 @@ class JournalTest {
      * some may be only in its staging ring.
      */
     void killedAfter(int n, FsyncPolicy policy, long[] bootId) {
-        Journal j = Journal.open(dir, small(policy), 1, r -> { }, bootId);
+        Journal j = Journal.open(dir, small(policy), 1, r -> {}, bootId);
         for (long i = 0; i < n; i++) {
             j.append((byte) 4, i, payload(i));
         }
@@ -256,7 +274,8 @@ class JournalTest {
         assertEquals(300, read(dir, 1).size(), "ring records checked by their CRC");
         // Reopened where there is a boot id (the ring says it has none): its records are checked, and kept.
         List<Long> replayed = new ArrayList<>();
-        Journal.open(dir, small(FsyncPolicy.BATCH), 1, r -> replayed.add(r.sequence()), ANOTHER_BOOT).close();
+        Journal.open(dir, small(FsyncPolicy.BATCH), 1, r -> replayed.add(r.sequence()), ANOTHER_BOOT)
+                .close();
         assertEquals(300, replayed.size());
         assertEquals(300, read(dir, 1).size());
     }
@@ -265,14 +284,15 @@ class JournalTest {
     void aCorruptRecordInARingWithoutBootIdEndsTheRecovery() throws IOException {
         killedAfter(10, FsyncPolicy.NONE, null);
         long inSegments = segmentBytes() / 48;
-        try (FileChannel ch = FileChannel.open(dir.resolve(JournalLayout.RING_NAME), StandardOpenOption.READ,
-                StandardOpenOption.WRITE)) {
+        try (FileChannel ch = FileChannel.open(
+                dir.resolve(JournalLayout.RING_NAME), StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             // The 6th record's payload: a record here is 28 + 18 bytes, aligned to 48.
             ByteBuffer b = ByteBuffer.allocate(1).put((byte) 0x5a).flip();
             ch.write(b, JournalLayout.RING_HEADER_LENGTH + 5 * 48 + JournalLayout.HEADER_LENGTH + 2);
         }
         List<Long> replayed = new ArrayList<>();
-        Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()), null).close();
+        Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()), null)
+                .close();
         // Unless the writer had copied it (intact) into a segment already, the ring is read up to the damaged record.
         assertEquals(inSegments >= 6 ? 10 : 5, replayed.size());
     }
@@ -280,7 +300,8 @@ class JournalTest {
     long segmentBytes() throws IOException {
         long n = 0;
         try (var files = Files.list(dir)) {
-            for (Path p : files.filter(f -> f.toString().endsWith(JournalLayout.SEGMENT_SUFFIX)).toList()) {
+            for (Path p : files.filter(f -> f.toString().endsWith(JournalLayout.SEGMENT_SUFFIX))
+                    .toList()) {
                 n += Files.size(p);
             }
         }
@@ -289,7 +310,7 @@ class JournalTest {
 
     @Test
     void aLiveJournalIsReadUpToTheRecordsCopiedIntoSegments() throws IOException {
-        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
             for (long i = 0; i < 100; i++) {
                 j.append((byte) 4, i, payload(i));
             }
@@ -310,9 +331,12 @@ class JournalTest {
         // do not fit before the ring's end start over at its beginning.
         JournalConfig config = new JournalConfig(FsyncPolicy.NONE, Duration.ofMillis(2), 8 << 20);
         long n = 20_000;
-        try (Journal j = Journal.open(dir, config, 1, r -> { })) {
+        try (Journal j = Journal.open(dir, config, 1, r -> {})) {
             for (long i = 0; i < n; i++) {
-                PayloadWriter w = new PayloadWriter(1024).putLong(i).putString("record-" + i).putByte((int) (i % 7));
+                PayloadWriter w = new PayloadWriter(1024)
+                        .putLong(i)
+                        .putString("record-" + i)
+                        .putByte((int) (i % 7));
                 j.append((byte) 5, i, w.putString("x".repeat((int) (i * 7919 % 997))));
                 if (i == n / 2) {
                     j.halt();
@@ -326,9 +350,12 @@ class JournalTest {
             assertEquals(r.sequence() - 1, r.getLong());
         });
         assertEquals(n / 2 + 2, expect[0]);
-        try (Journal j = Journal.open(dir, config, 1, r -> { })) {
+        try (Journal j = Journal.open(dir, config, 1, r -> {})) {
             for (long i = n / 2 + 1; i < n; i++) {
-                PayloadWriter w = new PayloadWriter(1024).putLong(i).putString("record-" + i).putByte((int) (i % 7));
+                PayloadWriter w = new PayloadWriter(1024)
+                        .putLong(i)
+                        .putString("record-" + i)
+                        .putByte((int) (i % 7));
                 assertEquals(i + 1, j.append((byte) 5, i, w.putString("y".repeat((int) (i * 7919 % 997)))));
             }
         }
@@ -343,7 +370,7 @@ class JournalTest {
     @Test
     void aRecordOfTheLargestSizeFitsTheRing() throws IOException {
         JournalConfig config = new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(2), 4 << 20);
-        try (Journal j = Journal.open(dir, config, 1, r -> { })) {
+        try (Journal j = Journal.open(dir, config, 1, r -> {})) {
             for (int i = 0; i < 9; i++) { // more than two laps of the ring
                 PayloadWriter w = new PayloadWriter(16);
                 w.putString("z".repeat(4000));
@@ -360,18 +387,19 @@ class JournalTest {
 
     @Test
     void aSecondJournalOnTheSameDirectoryIsRefused() {
-        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
-            var e = assertThrows(java.io.UncheckedIOException.class,
-                    () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }));
-            assertTrue(e.getCause().getMessage().contains("open in another process or engine"),
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
+            var e = assertThrows(
+                    java.io.UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
+            assertTrue(
+                    e.getCause().getMessage().contains("open in another process or engine"),
                     e.getCause().getMessage());
         }
-        Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { }).close(); // released by close
+        Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}).close(); // released by close
     }
 
     /** Writes one record with {@code w}'s payload and reads it back through {@code reader}. */
     private void roundTrip(PayloadWriter w, Journal.RecordHandler reader) throws IOException {
-        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> { })) {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
             j.append((byte) 9, 0, w);
         }
         int[] records = {0};
@@ -385,9 +413,23 @@ class JournalTest {
 
     @Test
     void stringsRoundTripLatin1OrUtf16AndLongOnesAreCut() throws IOException {
-        String[] values = {"", "gmail.com", "0015g00000A0001AAA", "North America", "Zoë Ångström", "faß.de",
-                "日本語.jp", "x".repeat(5000), "mixed ü and 中", "a_b", "-.", "Z", "y".repeat(63), "y".repeat(64),
-                "w".repeat(PayloadWriter.MAX_STRING_CHARS)};
+        String[] values = {
+            "",
+            "gmail.com",
+            "0015g00000A0001AAA",
+            "North America",
+            "Zoë Ångström",
+            "faß.de",
+            "日本語.jp",
+            "x".repeat(5000),
+            "mixed ü and 中",
+            "a_b",
+            "-.",
+            "Z",
+            "y".repeat(63),
+            "y".repeat(64),
+            "w".repeat(PayloadWriter.MAX_STRING_CHARS)
+        };
         PayloadWriter w = new PayloadWriter(16);
         int[] ends = new int[values.length];
         for (int i = 0; i < values.length; i++) {
@@ -488,9 +530,10 @@ class JournalTest {
     void configRejectsNonsense() {
         assertThrows(IllegalArgumentException.class, () -> FsyncPolicy.parse("sometimes"));
         assertEquals(FsyncPolicy.ALWAYS, FsyncPolicy.parse(" Always "));
-        assertThrows(IllegalArgumentException.class,
+        assertThrows(
+                IllegalArgumentException.class,
                 () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ZERO, JournalConfig.DEFAULT_SEGMENT_BYTES));
-        assertThrows(IllegalArgumentException.class,
-                () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(5), 1000));
+        assertThrows(
+                IllegalArgumentException.class, () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(5), 1000));
     }
 }

@@ -1,16 +1,15 @@
 package io.leadmatch.engine.routing;
 
-import io.leadmatch.engine.SnapshotException;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import static org.junit.jupiter.api.Assertions.*;
 
+import io.leadmatch.engine.SnapshotException;
 import java.io.StringReader;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /** Member time zones and working hours in routing.yaml: parsed once, bad values rejected with file:line. */
 class RoutingConfigParserTest {
@@ -43,15 +42,17 @@ class RoutingConfigParserTest {
     }
 
     @ParameterizedTest(name = "{0}: {1}")
-    @CsvSource(delimiter = '|', value = {
-        "timezone: Europe/Berln | unknown timezone 'Europe/Berln'",
-        "timezone: CET | IANA time zone id",
-        "timezone: '+02:00' | IANA time zone id",
-        "working_hours: 9-17 | must look like 09:00-17:30",
-        "working_hours: '17:00-09:00' | end after they start",
-        "working_hours: '09:00-25:00' | invalid time",
-        "working_hours: [a, b] | must be a single value",
-    })
+    @CsvSource(
+            delimiter = '|',
+            value = {
+                "timezone: Europe/Berln | unknown timezone 'Europe/Berln'",
+                "timezone: CET | IANA time zone id",
+                "timezone: '+02:00' | IANA time zone id",
+                "working_hours: 9-17 | must look like 09:00-17:30",
+                "working_hours: '17:00-09:00' | end after they start",
+                "working_hours: '09:00-25:00' | invalid time",
+                "working_hours: [a, b] | must be a single value",
+            })
     void badValuesNameTheLine(String line, String message) {
         SnapshotException e = assertThrows(SnapshotException.class, () -> parse(routing("        " + line + "\n")));
         assertTrue(e.getMessage().contains("routing.yaml:7"), e.getMessage());

@@ -1,24 +1,24 @@
 package io.leadmatch.engine.routing;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountType;
-import org.junit.jupiter.api.Test;
-
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
-
-import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
+import org.junit.jupiter.api.Test;
 
 /** {@link TerritoryIndex} against the naive reference: the first rule, in file order, whose predicates all hold. */
 class TerritoryIndexTest {
     /** Two- and three-letter codes (packed into ints by the index) and names that do not pack. */
-    static final String[] COUNTRIES = {"US", "DE", "GB", "FR", "JP", "BR", "CA", "USA", "Deutschland", "ÖSTERREICH",
-        "Ü"};
+    static final String[] COUNTRIES = {"US", "DE", "GB", "FR", "JP", "BR", "CA", "USA", "Deutschland", "ÖSTERREICH", "Ü"
+    };
+
     static final String[] STATES = {"CA", "NY", "WA", "TX", "NSW", "BAVARIA", "É"};
 
     static <T> Set<T> some(Random r, T[] values, double pEmpty) {
@@ -34,8 +34,8 @@ class TerritoryIndexTest {
         return s;
     }
 
-    static RoutingConfig.Rule reference(List<RoutingConfig.Rule> rules, String country, String state, Outcome o,
-                                        AccountType t) {
+    static RoutingConfig.Rule reference(
+            List<RoutingConfig.Rule> rules, String country, String state, Outcome o, AccountType t) {
         for (RoutingConfig.Rule rule : rules) {
             if (rule.matches(country, state, o, t)) {
                 return rule;
@@ -54,19 +54,24 @@ class TerritoryIndexTest {
                 outcomes.addAll(some(r, Outcome.values(), 0.7));
                 Set<AccountType> types = EnumSet.noneOf(AccountType.class);
                 types.addAll(some(r, AccountType.values(), 0.8));
-                rules.add(new RoutingConfig.Rule("r" + i, "t" + i, some(r, COUNTRIES, 0.2), some(r, STATES, 0.7),
-                        outcomes, types, i + 1));
+                rules.add(new RoutingConfig.Rule(
+                        "r" + i, "t" + i, some(r, COUNTRIES, 0.2), some(r, STATES, 0.7), outcomes, types, i + 1));
             }
             TerritoryIndex index = TerritoryIndex.of(rules);
             for (int q = 0; q < 200; q++) {
-                String country = r.nextInt(8) == 0 ? "" : r.nextInt(10) == 0 ? (r.nextBoolean() ? "ZZ" : "Atlantis")
-                        : COUNTRIES[r.nextInt(COUNTRIES.length)];
+                String country = r.nextInt(8) == 0
+                        ? ""
+                        : r.nextInt(10) == 0
+                                ? (r.nextBoolean() ? "ZZ" : "Atlantis")
+                                : COUNTRIES[r.nextInt(COUNTRIES.length)];
                 String state = r.nextInt(3) == 0 ? "" : r.nextInt(10) == 0 ? "ZZZ" : STATES[r.nextInt(STATES.length)];
                 Outcome o = Outcome.values()[r.nextInt(Outcome.values().length)];
                 AccountType t = r.nextInt(3) == 0 ? null : AccountType.values()[r.nextInt(AccountType.values().length)];
                 RoutingConfig.Rule expected = reference(rules, country, state, o, t);
                 int found = index.firstIndex(country, state, o, t);
-                assertSame(expected, found < 0 ? null : index.rule(found),
+                assertSame(
+                        expected,
+                        found < 0 ? null : index.rule(found),
                         () -> rules + " / " + country + " " + state + " " + o + " " + t);
                 assertEquals(expected == null ? -1 : rules.indexOf(expected), found);
             }

@@ -1,5 +1,7 @@
 package io.leadmatch.engine.snapshot;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.DemoSnapshot;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
@@ -9,14 +11,11 @@ import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** CSV header names from leadmatch.yaml ({@code snapshot.csv_columns}), the other-domains custom field included. */
 class CsvColumnsTest {
@@ -39,7 +38,9 @@ class CsvColumnsTest {
     /** The demo export with labels instead of API names in the headers of Account, User and the aliases. */
     private Path relabelledExport() throws Exception {
         Path dir = DemoSnapshot.copyTo(tmp.resolve("export"));
-        relabel(dir.resolve("Account.csv"), "\"Id\",\"Name\",\"Website\",\"OwnerId\"",
+        relabel(
+                dir.resolve("Account.csv"),
+                "\"Id\",\"Name\",\"Website\",\"OwnerId\"",
                 "\"Account ID\",\"Account Name\",\"Company Website\",\"Account Owner ID\"");
         relabel(dir.resolve("Account.csv"), "\"Other_Domains__c\"", "\"Additional_Domains__c\"");
         relabel(dir.resolve("User.csv"), "\"Id\"", "\"User ID\"");
@@ -64,9 +65,11 @@ class CsvColumnsTest {
         assertEquals("BillingCountry", columns.account().get("billing_country"), "unlisted keys keep the default");
 
         Path export = relabelledExport();
-        try (LeadMatchEngine relabelled = LeadMatchEngine.open(EngineConfig.of(export, null).withCsvColumns(columns));
-             LeadMatchEngine standard = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
-            assertEquals(standard.report().summary().replaceAll("loaded \\S+|[0-9,]+ ms", ""),
+        try (LeadMatchEngine relabelled =
+                        LeadMatchEngine.open(EngineConfig.of(export, null).withCsvColumns(columns));
+                LeadMatchEngine standard = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
+            assertEquals(
+                    standard.report().summary().replaceAll("loaded \\S+|[0-9,]+ ms", ""),
                     relabelled.report().summary().replaceAll("loaded \\S+|[0-9,]+ ms", ""));
             // Hooli lists hooli.com in the other-domains field; contoso-labs.com is an alias.
             for (String email : new String[] {"a@hooli.com", "a@contoso-labs.com", "a@example-corp.com"}) {
@@ -80,9 +83,11 @@ class CsvColumnsTest {
     @Test
     void theDefaultNamesOnARelabelledExportFailWithTheMissingColumn() throws Exception {
         Path export = relabelledExport();
-        SnapshotException e = assertThrows(SnapshotException.class, () -> CsvSnapshotReader.load(export,
-                DomainNormalizer.standard(), MailboxProviders.bundled(), null, 1));
-        assertTrue(e.getMessage().contains("User.csv:1") && e.getMessage().contains("missing column 'Id'"),
+        SnapshotException e = assertThrows(
+                SnapshotException.class,
+                () -> CsvSnapshotReader.load(export, DomainNormalizer.standard(), MailboxProviders.bundled(), null, 1));
+        assertTrue(
+                e.getMessage().contains("User.csv:1") && e.getMessage().contains("missing column 'Id'"),
                 e.getMessage());
     }
 
@@ -91,8 +96,10 @@ class CsvColumnsTest {
         Path yaml = tmp.resolve("leadmatch.yaml");
         Files.writeString(yaml, "snapshot:\n  csv_columns:\n    account: {other_domain: X}\n");
         SnapshotException e = assertThrows(SnapshotException.class, () -> EngineConfig.parseCsvColumns(yaml));
-        assertTrue(e.getMessage().contains("unknown key 'snapshot.csv_columns.account.other_domain'")
-                && e.getMessage().contains("other_domains"), e.getMessage());
+        assertTrue(
+                e.getMessage().contains("unknown key 'snapshot.csv_columns.account.other_domain'")
+                        && e.getMessage().contains("other_domains"),
+                e.getMessage());
 
         Files.writeString(yaml, "snapshot:\n  csv_columns:\n    accounts: {id: X}\n");
         e = assertThrows(SnapshotException.class, () -> EngineConfig.parseCsvColumns(yaml));
@@ -110,8 +117,10 @@ class CsvColumnsTest {
     @Test
     void aConfiguredColumnMissingFromTheFileIsNamed() throws Exception {
         Path yaml = Files.writeString(tmp.resolve("leadmatch.yaml"), CONFIG);
-        SnapshotException e = assertThrows(SnapshotException.class, () -> LeadMatchEngine.open(
-                EngineConfig.of(DemoSnapshot.dir(), null).withCsvColumns(EngineConfig.parseCsvColumns(yaml))));
+        SnapshotException e = assertThrows(
+                SnapshotException.class,
+                () -> LeadMatchEngine.open(
+                        EngineConfig.of(DemoSnapshot.dir(), null).withCsvColumns(EngineConfig.parseCsvColumns(yaml))));
         assertTrue(e.getMessage().contains("missing column 'User ID'"), e.getMessage());
     }
 }

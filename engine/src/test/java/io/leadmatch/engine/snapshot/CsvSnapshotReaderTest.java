@@ -1,16 +1,15 @@
 package io.leadmatch.engine.snapshot;
 
+import static org.junit.jupiter.api.Assertions.*;
+
 import io.leadmatch.engine.DemoSnapshot;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.domain.DomainNormalizer;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Loading the export format, and every kind of bad input failing with file:line. */
 class CsvSnapshotReaderTest {
@@ -32,7 +31,9 @@ class CsvSnapshotReaderTest {
             assertEquals(5, r.teams());
             assertTrue(r.domains() > 330, r.summary());
             assertTrue(r.aliases() >= 4, r.summary());
-            assertTrue(r.conflicts().stream().anyMatch(c -> c.startsWith("globex.com:")), r.conflicts().toString());
+            assertTrue(
+                    r.conflicts().stream().anyMatch(c -> c.startsWith("globex.com:")),
+                    r.conflicts().toString());
             assertTrue(r.conflictingDomains() >= 3, r.summary());
         } finally {
             s.release();
@@ -67,8 +68,8 @@ class CsvSnapshotReaderTest {
 
     @Test
     void unterminatedQuoteNamesTheLine() throws Exception {
-        SnapshotException e = failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n"
-                + "\"005B,Bob,b@x.com,true\n");
+        SnapshotException e =
+                failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n" + "\"005B,Bob,b@x.com,true\n");
         assertEquals("User.csv", e.file());
         assertEquals(3, e.line(), e.getMessage());
     }
@@ -76,16 +77,18 @@ class CsvSnapshotReaderTest {
     /** An unclosed quote in the last field of the last row would otherwise swallow the rest of the file. */
     @Test
     void anUnclosedQuoteInTheLastFieldNamesItsLine() throws Exception {
-        SnapshotException e = failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n"
-                + "005B,Bob,b@x.com,\"true\n");
+        SnapshotException e =
+                failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n" + "005B,Bob,b@x.com,\"true\n");
         assertEquals(3, e.line(), e.getMessage());
         assertTrue(e.getMessage().contains("not closed"), e.getMessage());
     }
 
     @Test
     void charactersAfterAClosingQuoteNameTheLine() throws Exception {
-        SnapshotException e = failsWith("User.csv", "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n"
-                + "005B,\"Bob\"by,b@x.com,true\n005C,Cy,c@x.com,true\n");
+        SnapshotException e = failsWith(
+                "User.csv",
+                "Id,Name,Email,IsActive\n005A,Ann,a@x.com,true\n"
+                        + "005B,\"Bob\"by,b@x.com,true\n005C,Cy,c@x.com,true\n");
         assertEquals(3, e.line(), e.getMessage());
         assertTrue(e.getMessage().contains("malformed CSV"), e.getMessage());
     }
@@ -110,7 +113,13 @@ class CsvSnapshotReaderTest {
     void aStructuralErrorAfterManyRowsNamesItsLine() throws Exception {
         StringBuilder users = new StringBuilder("Id,Name,Email,IsActive\n");
         for (int i = 0; i < 20_000; i++) {
-            users.append("005X").append(i).append(",User ").append(i).append(",u").append(i).append("@x.com,true\n");
+            users.append("005X")
+                    .append(i)
+                    .append(",User ")
+                    .append(i)
+                    .append(",u")
+                    .append(i)
+                    .append("@x.com,true\n");
         }
         SnapshotException e = failsWith("User.csv", users + "005B,Bob\n");
         assertEquals(20_002, e.line(), e.getMessage());
@@ -126,12 +135,15 @@ class CsvSnapshotReaderTest {
         }
         Files.writeString(file, csv);
         int[] rows = {0};
-        SnapshotException e = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30), () -> assertThrows(
-                SnapshotException.class, () -> CsvSnapshotReader.readCsv(file, java.util.List.of("a"), (where, row) -> {
-                    if (++rows[0] == 5_000) {
-                        throw new SnapshotException("Big.csv", 5_001, "stop here");
-                    }
-                })));
+        SnapshotException e = assertTimeoutPreemptively(
+                java.time.Duration.ofSeconds(30),
+                () -> assertThrows(
+                        SnapshotException.class,
+                        () -> CsvSnapshotReader.readCsv(file, java.util.List.of("a"), (where, row) -> {
+                            if (++rows[0] == 5_000) {
+                                throw new SnapshotException("Big.csv", 5_001, "stop here");
+                            }
+                        })));
         assertEquals(5_001, e.line());
         assertEquals(5_000, rows[0]);
     }
@@ -168,14 +180,18 @@ class CsvSnapshotReaderTest {
 
     @Test
     void routingErrorsNameTheLine() throws Exception {
-        SnapshotException unknownKey = failsWith("routing.yaml", "version: 1\ndefault_team: a\nteams:\n"
-                + "  - id: a\n    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
+        SnapshotException unknownKey = failsWith(
+                "routing.yaml",
+                "version: 1\ndefault_team: a\nteams:\n"
+                        + "  - id: a\n    members:\n      - user_id: 0055g00000USR01AAA\n        wieght: 2\n");
         assertEquals(7, unknownKey.line(), unknownKey.getMessage());
-        SnapshotException unknownUser = failsWith("routing.yaml", "version: 1\ndefault_team: a\nteams:\n"
-                + "  - id: a\n    members:\n      - user_id: 005NOBODY\n");
+        SnapshotException unknownUser = failsWith(
+                "routing.yaml",
+                "version: 1\ndefault_team: a\nteams:\n" + "  - id: a\n    members:\n      - user_id: 005NOBODY\n");
         assertEquals(6, unknownUser.line(), unknownUser.getMessage());
-        SnapshotException badTeam = failsWith("routing.yaml", "default_team: nope\nteams:\n  - id: a\n"
-                + "    members:\n      - user_id: 0055g00000USR01AAA\n");
+        SnapshotException badTeam = failsWith(
+                "routing.yaml",
+                "default_team: nope\nteams:\n  - id: a\n" + "    members:\n      - user_id: 0055g00000USR01AAA\n");
         assertEquals(1, badTeam.line(), badTeam.getMessage());
         SnapshotException yaml = failsWith("routing.yaml", "teams: [\n");
         assertTrue(yaml.getMessage().startsWith("routing.yaml:"), yaml.getMessage());
@@ -184,13 +200,16 @@ class CsvSnapshotReaderTest {
     @Test
     void badRowsAreSkippedWithAWarning() throws Exception {
         Path dir = DemoSnapshot.copyTo(tmp.resolve("skip"));
-        Files.writeString(dir.resolve("Account.csv"), Files.readString(dir.resolve("Account.csv"))
-                + "\"\",\"No Id\",\"noid.com\",\"\",\"\",\"\",\"\",\"\",\"\"\n"
-                + "\"0015g00000Z0002AAA\",\"Bad Site\",\"not a website\",\"\",\"\",\"\",\"\",\"\",\"\"\n");
+        Files.writeString(
+                dir.resolve("Account.csv"),
+                Files.readString(dir.resolve("Account.csv"))
+                        + "\"\",\"No Id\",\"noid.com\",\"\",\"\",\"\",\"\",\"\",\"\"\n"
+                        + "\"0015g00000Z0002AAA\",\"Bad Site\",\"not a website\",\"\",\"\",\"\",\"\",\"\",\"\"\n");
         CrmSnapshot s = load(dir);
         try {
             assertEquals(2, s.report().rowsSkipped(), s.report().warnings().toString());
-            assertTrue(s.report().warnings().stream().anyMatch(w -> w.startsWith("Account.csv:335")),
+            assertTrue(
+                    s.report().warnings().stream().anyMatch(w -> w.startsWith("Account.csv:335")),
                     s.report().warnings().toString());
         } finally {
             s.release();
@@ -207,8 +226,8 @@ class CsvSnapshotReaderTest {
         String good = Files.readString(dir.resolve("Opportunity.csv"));
         Files.writeString(dir.resolve("Opportunity.csv"), good + "\"006X\",\"broken\n");
         Path indexFile = tmp.resolve("data").resolve("domains-test.cm3");
-        SnapshotException e = assertThrows(SnapshotException.class,
-                () -> CsvSnapshotReader.load(dir, DomainNormalizer.standard(), indexFile, 1));
+        SnapshotException e = assertThrows(
+                SnapshotException.class, () -> CsvSnapshotReader.load(dir, DomainNormalizer.standard(), indexFile, 1));
         assertEquals("Opportunity.csv", e.file());
         assertEquals(good.lines().count() + 1, e.line(), e.getMessage());
         assertThrows(SnapshotException.class, () -> CsvSnapshotReader.load(dir, DomainNormalizer.standard(), null, 1));
@@ -226,7 +245,8 @@ class CsvSnapshotReaderTest {
 
     @Test
     void otherDomainsSplitOnCommasSemicolonsAndWhitespace() {
-        assertEquals(java.util.List.of("a.com", "b.de", "c.co.uk", "d.io"),
+        assertEquals(
+                java.util.List.of("a.com", "b.de", "c.co.uk", "d.io"),
                 CsvSnapshotReader.splitDomains(" a.com;b.de ,\tc.co.uk\n;;d.io "));
         assertEquals(java.util.List.of(), CsvSnapshotReader.splitDomains(""));
         assertEquals(java.util.List.of(), CsvSnapshotReader.splitDomains(" ;, "));
@@ -242,7 +262,8 @@ class CsvSnapshotReaderTest {
             millis = Math.abs(millis);
             java.time.Instant at = java.time.Instant.ofEpochMilli(millis);
             String base = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-                    .withZone(java.time.ZoneOffset.UTC).format(at);
+                    .withZone(java.time.ZoneOffset.UTC)
+                    .format(at);
             String ms = String.format(java.util.Locale.ROOT, ".%03d", millis % 1000);
             assertEquals(millis, CsvSnapshotReader.parseTime(base + ms + "Z"), base + ms + "Z");
             assertEquals(millis, CsvSnapshotReader.parseTime(base + ms + "+0000"), base + ms + "+0000");
@@ -252,9 +273,12 @@ class CsvSnapshotReaderTest {
         assertEquals(0, CsvSnapshotReader.parseTime("2024-02-30T00:00:00Z"), "no 30 February");
         assertEquals(0, CsvSnapshotReader.parseTime("2024-13-01T00:00:00.000Z"));
         assertEquals(0, CsvSnapshotReader.parseTime("2024-01-0xT00:00:00.000Z"));
-        assertEquals(Long.MIN_VALUE, CsvSnapshotReader.parseSalesforceUtc("2024-01-01T10:00:00.000+0200"),
+        assertEquals(
+                Long.MIN_VALUE,
+                CsvSnapshotReader.parseSalesforceUtc("2024-01-01T10:00:00.000+0200"),
                 "another offset goes to the general parser");
-        assertEquals(java.time.LocalDate.of(2024, 2, 29).toEpochDay() * 86_400_000L,
+        assertEquals(
+                java.time.LocalDate.of(2024, 2, 29).toEpochDay() * 86_400_000L,
                 CsvSnapshotReader.parseTime("2024-02-29"));
     }
 }

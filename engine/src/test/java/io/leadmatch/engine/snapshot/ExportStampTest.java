@@ -1,13 +1,12 @@
 package io.leadmatch.engine.snapshot;
 
-import io.leadmatch.engine.DemoSnapshot;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import static org.junit.jupiter.api.Assertions.*;
 
+import io.leadmatch.engine.DemoSnapshot;
 import java.nio.file.Files;
 import java.nio.file.Path;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link ExportStamp}: a fingerprint is reused only for files whose metadata, change time included, is unchanged. */
 class ExportStampTest {

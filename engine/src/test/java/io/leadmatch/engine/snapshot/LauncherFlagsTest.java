@@ -1,6 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
-import org.junit.jupiter.api.Test;
+import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,8 +10,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-
-import static org.junit.jupiter.api.Assertions.*;
+import org.junit.jupiter.api.Test;
 
 /**
  * The launcher names engine methods in JVM flags ({@code -XX:CompileCommand=dontinline,Class::method}); the JVM
@@ -28,7 +27,9 @@ class LauncherFlagsTest {
         while (m.find()) {
             Class<?> type = Class.forName(m.group(1));
             String method = m.group(2);
-            assertTrue(Arrays.stream(type.getDeclaredMethods()).anyMatch(x -> x.getName().equals(method)),
+            assertTrue(
+                    Arrays.stream(type.getDeclaredMethods())
+                            .anyMatch(x -> x.getName().equals(method)),
                     "the launcher names " + type.getName() + "::" + method + ", which does not exist");
             named.add(method);
         }

@@ -1,5 +1,9 @@
 package io.leadmatch.engine.snapshot;
 
+import static org.junit.jupiter.api.Assertions.*;
+
+import de.siegmar.fastcsv.reader.CsvReader;
+import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import io.leadmatch.engine.DemoSnapshot;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
@@ -12,16 +16,6 @@ import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import net.openhft.chronicle.core.values.LongValue;
-import de.siegmar.fastcsv.reader.CsvReader;
-import de.siegmar.fastcsv.reader.NamedCsvRecord;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
-
 import java.io.IOException;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -47,8 +41,13 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.function.Function;
-
-import static org.junit.jupiter.api.Assertions.*;
+import net.openhft.chronicle.core.values.LongValue;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The Postgres source against a real PostgreSQL (embedded, started once for the class) holding the demo export in
@@ -116,7 +115,8 @@ class PostgresSnapshotReaderTest {
     private static void assertSameState(CrmSnapshot csv, CrmSnapshot db) {
         LoadReport e = csv.report();
         LoadReport a = db.report();
-        assertAll("report: " + a.summary(),
+        assertAll(
+                "report: " + a.summary(),
                 () -> assertEquals(e.accounts(), a.accounts(), "accounts"),
                 () -> assertEquals(e.users(), a.users(), "users"),
                 () -> assertEquals(e.opportunities(), a.opportunities(), "opportunities"),
@@ -196,8 +196,8 @@ class PostgresSnapshotReaderTest {
     void readsEveryTableThroughAServerSideCursorWithTheConfiguredFetchSize() throws Exception {
         List<String> log = new ArrayList<>();
         PostgresSourceConfig cfg = config().withFetchSize(5);
-        CrmSnapshot s = PostgresSnapshotReader.load(cfg, () -> watched(DriverManager.getConnection(url), log),
-                routing(), NORMALIZER, null, 1);
+        CrmSnapshot s = PostgresSnapshotReader.load(
+                cfg, () -> watched(DriverManager.getConnection(url), log), routing(), NORMALIZER, null, 1);
         try {
             assertEquals(333, s.accounts().size());
         } finally {
@@ -251,7 +251,7 @@ class PostgresSnapshotReaderTest {
 
     private static int openCursors(Connection c) throws SQLException {
         try (Statement st = c.createStatement();
-             ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_cursors WHERE name <> ''")) {
+                ResultSet rs = st.executeQuery("SELECT count(*) FROM pg_cursors WHERE name <> ''")) {
             rs.next();
             return rs.getInt(1);
         }
@@ -261,7 +261,8 @@ class PostgresSnapshotReaderTest {
 
     @Test
     void skipsRowsFlaggedIsDeleted() throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement()) {
             // LIKE ... INCLUDING ALL shares the id sequences, so the extra rows below get fresh ids.
             st.execute("CREATE SCHEMA with_deleted");
             for (String t : List.of("\"user\"", "account", "opportunity", "leadmatch_domain_aliases")) {
@@ -321,9 +322,17 @@ class PostgresSnapshotReaderTest {
     @Test
     void missingTableIsNamed() {
         var accounts = PostgresSourceConfig.AccountColumns.HEROKU_CONNECT;
-        PostgresSourceConfig cfg = config().withAccounts(new PostgresSourceConfig.AccountColumns("accounts",
-                accounts.id(), accounts.name(), accounts.website(), accounts.ownerId(), accounts.parentId(),
-                accounts.type(), accounts.billingCountry(), accounts.billingState(), accounts.otherDomains()));
+        PostgresSourceConfig cfg = config().withAccounts(new PostgresSourceConfig.AccountColumns(
+                "accounts",
+                accounts.id(),
+                accounts.name(),
+                accounts.website(),
+                accounts.ownerId(),
+                accounts.parentId(),
+                accounts.type(),
+                accounts.billingCountry(),
+                accounts.billingState(),
+                accounts.otherDomains()));
         SnapshotException e = assertThrows(SnapshotException.class, () -> load(cfg));
         assertEquals("salesforce.accounts", e.file());
         assertTrue(e.reason().startsWith("table not found"), e.getMessage());
@@ -338,9 +347,17 @@ class PostgresSnapshotReaderTest {
     @Test
     void missingRequiredColumnIsNamedWithTheTable() {
         var accounts = PostgresSourceConfig.AccountColumns.HEROKU_CONNECT;
-        PostgresSourceConfig cfg = config().withAccounts(new PostgresSourceConfig.AccountColumns(accounts.table(),
-                accounts.id(), accounts.name(), "web_site", accounts.ownerId(), accounts.parentId(),
-                accounts.type(), accounts.billingCountry(), accounts.billingState(), accounts.otherDomains()));
+        PostgresSourceConfig cfg = config().withAccounts(new PostgresSourceConfig.AccountColumns(
+                accounts.table(),
+                accounts.id(),
+                accounts.name(),
+                "web_site",
+                accounts.ownerId(),
+                accounts.parentId(),
+                accounts.type(),
+                accounts.billingCountry(),
+                accounts.billingState(),
+                accounts.otherDomains()));
         SnapshotException e = assertThrows(SnapshotException.class, () -> load(cfg));
         assertEquals("salesforce.account", e.file());
         assertTrue(e.reason().startsWith("missing column 'web_site'"), e.getMessage());
@@ -349,11 +366,19 @@ class PostgresSnapshotReaderTest {
     @Test
     void missingOptionalColumnsAndAliasTableAreEmpty() throws Exception {
         var accounts = PostgresSourceConfig.AccountColumns.HEROKU_CONNECT;
-        PostgresSourceConfig cfg = config()
-                .withAliases(new PostgresSourceConfig.AliasColumns("no_such_table", "alias", "canonical"))
-                .withAccounts(new PostgresSourceConfig.AccountColumns(accounts.table(), accounts.id(),
-                        accounts.name(), accounts.website(), accounts.ownerId(), accounts.parentId(),
-                        accounts.type(), accounts.billingCountry(), accounts.billingState(), "not_synced__c"));
+        PostgresSourceConfig cfg = config().withAliases(
+                        new PostgresSourceConfig.AliasColumns("no_such_table", "alias", "canonical"))
+                .withAccounts(new PostgresSourceConfig.AccountColumns(
+                        accounts.table(),
+                        accounts.id(),
+                        accounts.name(),
+                        accounts.website(),
+                        accounts.ownerId(),
+                        accounts.parentId(),
+                        accounts.type(),
+                        accounts.billingCountry(),
+                        accounts.billingState(),
+                        "not_synced__c"));
         CrmSnapshot s = load(cfg);
         try {
             assertEquals(333, s.accounts().size());
@@ -367,7 +392,8 @@ class PostgresSnapshotReaderTest {
 
     @Test
     void failureMidStreamNamesTheLastRowRead() throws Exception {
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement()) {
             st.execute("CREATE SCHEMA midstream");
             st.execute("CREATE VIEW midstream.\"user\" AS SELECT * FROM salesforce.\"user\"");
             st.execute("CREATE VIEW midstream.opportunity AS SELECT * FROM salesforce.opportunity");
@@ -378,7 +404,8 @@ class PostgresSnapshotReaderTest {
         }
         // No sort: rows come from the sfid index one by one, so the broken row fails after its predecessors.
         String noSort = url + "&options=-c%20enable_sort%3Doff";
-        PostgresSourceConfig cfg = PostgresSourceConfig.herokuConnect(noSort, null, null).withSchema("midstream")
+        PostgresSourceConfig cfg = PostgresSourceConfig.herokuConnect(noSort, null, null)
+                .withSchema("midstream")
                 .withFetchSize(1);
         SnapshotException e = assertThrows(SnapshotException.class, () -> load(cfg));
         assertEquals("account:0015g00000A0099AAA", e.file(), e.getMessage());
@@ -388,8 +415,9 @@ class PostgresSnapshotReaderTest {
 
     @Test
     void invalidConfigFailsOnConstruction() {
-        assertThrows(IllegalArgumentException.class, () -> PostgresSourceConfig.herokuConnect(
-                "jdbc:mysql://localhost/crm", null, null));
+        assertThrows(
+                IllegalArgumentException.class,
+                () -> PostgresSourceConfig.herokuConnect("jdbc:mysql://localhost/crm", null, null));
         assertThrows(IllegalArgumentException.class, () -> config().withFetchSize(0));
         assertThrows(IllegalArgumentException.class, () -> config().withSchema(" "));
     }
@@ -399,7 +427,8 @@ class PostgresSnapshotReaderTest {
     @Test
     void engineReloadRereadsTheDatabase(@TempDir Path data) throws Exception {
         String schema = "engine_reload"; // a copy: the other tests read "salesforce" concurrently with nothing
-        try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+        try (Connection c = DriverManager.getConnection(url);
+                Statement st = c.createStatement()) {
             createHerokuConnectSchema(c, schema);
             for (String t : List.of("\"user\"", "account", "opportunity", "leadmatch_domain_aliases")) {
                 st.execute("INSERT INTO " + schema + "." + t + " SELECT * FROM salesforce." + t);
@@ -409,14 +438,21 @@ class PostgresSnapshotReaderTest {
         Lead lead = Lead.ofEmail("", "jane@example-corp.com");
         try (LeadMatchEngine engine = LeadMatchEngine.open(cfg)) {
             assertEquals("postgres " + config().describe(), engine.report().source());
-            assertEquals(DemoSnapshot.user(1), engine.matchAndAssign(lead).assignment().assigneeId());
-            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
-                assertEquals(1, st.executeUpdate("UPDATE " + schema + ".account SET ownerid = '"
-                        + DemoSnapshot.user(2) + "' WHERE sfid = '" + DemoSnapshot.EXAMPLE_CORP + "'"));
+            assertEquals(
+                    DemoSnapshot.user(1),
+                    engine.matchAndAssign(lead).assignment().assigneeId());
+            try (Connection c = DriverManager.getConnection(url);
+                    Statement st = c.createStatement()) {
+                assertEquals(
+                        1,
+                        st.executeUpdate("UPDATE " + schema + ".account SET ownerid = '" + DemoSnapshot.user(2)
+                                + "' WHERE sfid = '" + DemoSnapshot.EXAMPLE_CORP + "'"));
             }
             engine.reload(null);
             assertEquals(2, engine.generation());
-            assertEquals(DemoSnapshot.user(2), engine.matchAndAssign(lead).assignment().assigneeId());
+            assertEquals(
+                    DemoSnapshot.user(2),
+                    engine.matchAndAssign(lead).assignment().assigneeId());
             assertTrue(Files.readString(data.resolve("reports").resolve("latest.json"))
                     .contains("\"generation\": 2,"));
 
@@ -450,30 +486,58 @@ class PostgresSnapshotReaderTest {
 
     /** How a CSV value becomes a column value. */
     private enum Kind {
-        TEXT, BOOL, TIMESTAMP
+        TEXT,
+        BOOL,
+        TIMESTAMP
     }
 
-    private record Col(String column, String header, Kind kind) {
-    }
+    private record Col(String column, String header, Kind kind) {}
 
     private static void loadDemo(Connection c, String schema, Path dir) throws Exception {
         c.setAutoCommit(false);
-        copy(c, dir.resolve(CsvSnapshotReader.USERS), schema + ".\"user\"", true,
-                new Col("sfid", "Id", Kind.TEXT), new Col("name", "Name", Kind.TEXT),
-                new Col("email", "Email", Kind.TEXT), new Col("isactive", "IsActive", Kind.BOOL));
-        copy(c, dir.resolve(CsvSnapshotReader.ACCOUNTS), schema + ".account", true,
-                new Col("sfid", "Id", Kind.TEXT), new Col("name", "Name", Kind.TEXT),
-                new Col("website", "Website", Kind.TEXT), new Col("ownerid", "OwnerId", Kind.TEXT),
-                new Col("parentid", "ParentId", Kind.TEXT), new Col("type", "Type", Kind.TEXT),
+        copy(
+                c,
+                dir.resolve(CsvSnapshotReader.USERS),
+                schema + ".\"user\"",
+                true,
+                new Col("sfid", "Id", Kind.TEXT),
+                new Col("name", "Name", Kind.TEXT),
+                new Col("email", "Email", Kind.TEXT),
+                new Col("isactive", "IsActive", Kind.BOOL));
+        copy(
+                c,
+                dir.resolve(CsvSnapshotReader.ACCOUNTS),
+                schema + ".account",
+                true,
+                new Col("sfid", "Id", Kind.TEXT),
+                new Col("name", "Name", Kind.TEXT),
+                new Col("website", "Website", Kind.TEXT),
+                new Col("ownerid", "OwnerId", Kind.TEXT),
+                new Col("parentid", "ParentId", Kind.TEXT),
+                new Col("type", "Type", Kind.TEXT),
                 new Col("billingcountry", "BillingCountry", Kind.TEXT),
                 new Col("billingstate", "BillingState", Kind.TEXT),
-                new Col("other_domains__c", CsvColumns.SALESFORCE_EXPORT.account().get("other_domains"), Kind.TEXT));
-        copy(c, dir.resolve(CsvSnapshotReader.OPPORTUNITIES), schema + ".opportunity", true,
-                new Col("sfid", "Id", Kind.TEXT), new Col("accountid", "AccountId", Kind.TEXT),
-                new Col("ownerid", "OwnerId", Kind.TEXT), new Col("isclosed", "IsClosed", Kind.BOOL),
+                new Col(
+                        "other_domains__c",
+                        CsvColumns.SALESFORCE_EXPORT.account().get("other_domains"),
+                        Kind.TEXT));
+        copy(
+                c,
+                dir.resolve(CsvSnapshotReader.OPPORTUNITIES),
+                schema + ".opportunity",
+                true,
+                new Col("sfid", "Id", Kind.TEXT),
+                new Col("accountid", "AccountId", Kind.TEXT),
+                new Col("ownerid", "OwnerId", Kind.TEXT),
+                new Col("isclosed", "IsClosed", Kind.BOOL),
                 new Col("createddate", "CreatedDate", Kind.TIMESTAMP));
-        copy(c, dir.resolve(CsvSnapshotReader.ALIASES), schema + ".leadmatch_domain_aliases", false,
-                new Col("alias", "alias", Kind.TEXT), new Col("canonical", "canonical", Kind.TEXT));
+        copy(
+                c,
+                dir.resolve(CsvSnapshotReader.ALIASES),
+                schema + ".leadmatch_domain_aliases",
+                false,
+                new Col("alias", "alias", Kind.TEXT),
+                new Col("canonical", "canonical", Kind.TEXT));
         c.commit();
 
         collectDomains(dir.resolve(CsvSnapshotReader.ACCOUNTS), r -> {
@@ -482,7 +546,8 @@ class PostgresSnapshotReaderTest {
             d.add(r.getField("Website"));
             return d;
         });
-        collectDomains(dir.resolve(CsvSnapshotReader.ALIASES), r -> List.of(r.getField("alias"), r.getField("canonical")));
+        collectDomains(
+                dir.resolve(CsvSnapshotReader.ALIASES), r -> List.of(r.getField("alias"), r.getField("canonical")));
     }
 
     /** Batched inserts; empty CSV values become NULL, as Heroku Connect stores empty fields. */
@@ -498,22 +563,26 @@ class PostgresSnapshotReaderTest {
             names.addAll(List.of("isdeleted", "systemmodstamp", "_hc_lastop"));
             values.addAll(List.of("false", "now()", "'SYNCED'"));
         }
-        String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES ("
-                + String.join(", ", values) + ")";
-        try (PreparedStatement ps = c.prepareStatement(sql); CsvReader<NamedCsvRecord> parser = parse(csv)) {
+        String sql = "INSERT INTO " + table + " (" + String.join(", ", names) + ") VALUES (" + String.join(", ", values)
+                + ")";
+        try (PreparedStatement ps = c.prepareStatement(sql);
+                CsvReader<NamedCsvRecord> parser = parse(csv)) {
             for (NamedCsvRecord r : parser) {
                 for (int i = 0; i < cols.length; i++) {
                     String v = r.getField(cols[i].header());
                     if (v.isEmpty()) {
-                        ps.setNull(i + 1, cols[i].kind() == Kind.TEXT ? Types.VARCHAR
-                                : cols[i].kind() == Kind.BOOL ? Types.BOOLEAN : Types.TIMESTAMP);
+                        ps.setNull(
+                                i + 1,
+                                cols[i].kind() == Kind.TEXT
+                                        ? Types.VARCHAR
+                                        : cols[i].kind() == Kind.BOOL ? Types.BOOLEAN : Types.TIMESTAMP);
                         continue;
                     }
                     switch (cols[i].kind()) {
                         case TEXT -> ps.setString(i + 1, v);
                         case BOOL -> ps.setBoolean(i + 1, Boolean.parseBoolean(v));
-                        case TIMESTAMP -> ps.setObject(i + 1,
-                                LocalDateTime.ofInstant(Instant.parse(v), ZoneOffset.UTC));
+                        case TIMESTAMP ->
+                            ps.setObject(i + 1, LocalDateTime.ofInstant(Instant.parse(v), ZoneOffset.UTC));
                     }
                 }
                 ps.addBatch();
