@@ -2,10 +2,12 @@ package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.crm.AccountTable;
+import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.region.Regions;
 import io.leadmatch.engine.routing.JunkWords;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 
@@ -32,6 +34,8 @@ final class Matcher {
     void match(CrmSnapshot s, Lead lead, MatchResult r) {
         r.reset();
         r.generation = s.generation();
+        // Territory rules and the conflict tie-break compare ISO codes (a clean "DE" or "US-NY" costs no allocation).
+        r.region.set(Regions.standard(), lead.country(), lead.state());
         String email = lead.email();
         String website = lead.website();
         if (email.isBlank() && website.isBlank() && lead.company().isBlank()) {
@@ -153,20 +157,23 @@ final class Matcher {
         if (lead.company().isBlank()) {
             return "";
         }
-        int[] hits = s.companyNames().lookup(lead.company());
-        if (hits.length == 1) {
+        CompanyNames.Hits hits = s.companyNames().lookup(lead.company());
+        if (hits.count() == 1) {
             AccountTable accounts = s.accounts();
             r.outcome = Outcome.MATCHED;
             r.path = MatchResult.Path.COMPANY_NAME;
-            r.accountOrdinal = hits[0];
+            r.accountOrdinal = hits.accounts()[0];
             r.accounts = accounts;
             r.detail = lead.company().trim();
+            r.nameWithoutLegalForm = hits.withoutLegalForm();
             r.source = "company";
             return null;
         }
-        return hits.length == 0
-                ? "; company name '" + lead.company().trim() + "' matches no account"
-                : "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.length + " accounts)";
+        if (hits.count() == 0) {
+            return "; company name '" + lead.company().trim() + "' matches no account";
+        }
+        return "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.count() + " accounts)"
+                + (hits.withoutLegalForm() ? ", legal forms set aside" : "");
     }
 
     /**
@@ -216,7 +223,7 @@ final class Matcher {
         int account;
         if (DomainEntryLayout.isConflict(entry)) {
             int[] set = s.conflictSet(DomainEntryLayout.target(entry));
-            account = tieBreak(accounts, set, lead, r);
+            account = tieBreak(accounts, set, r);
             for (int o : set) {
                 if (o != account) {
                     r.addConflict(accounts.id(o));
@@ -235,21 +242,21 @@ final class Matcher {
      * Conflict tie-break: the account whose billing country and state match the request, else whose country
      * matches, else the set's static order (parent over children, customer over others, lowest id).
      */
-    private static int tieBreak(AccountTable accounts, int[] set, Lead lead, MatchResult r) {
-        String country = lead.country().trim();
-        String state = lead.state().trim();
+    private static int tieBreak(AccountTable accounts, int[] set, MatchResult r) {
+        // Both sides are ISO codes (CRM rows were normalized at load), or values as written that nobody knew.
+        String country = r.region.country();
+        String state = r.region.state();
         if (!country.isEmpty()) {
             if (!state.isEmpty()) {
                 for (int o : set) {
-                    if (accounts.country(o).equalsIgnoreCase(country)
-                            && accounts.state(o).equalsIgnoreCase(state)) {
+                    if (accounts.country(o).equals(country) && accounts.state(o).equals(state)) {
                         r.tieBreak = "billing country and state";
                         return o;
                     }
                 }
             }
             for (int o : set) {
-                if (accounts.country(o).equalsIgnoreCase(country)) {
+                if (accounts.country(o).equals(country)) {
                     r.tieBreak = "billing country";
                     return o;
                 }

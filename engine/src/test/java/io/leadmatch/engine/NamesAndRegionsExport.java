@@ -1,12 +1,17 @@
 package io.leadmatch.engine;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
  * A small CRM export written the way real ones are: company names with legal forms in many spellings and
@@ -38,7 +43,8 @@ public final class NamesAndRegionsExport {
         {"globalparts-jp", "GlobalParts Japan KK", "globalparts.com", "globalparts-us", "Customer", "JPN", "Tokyo"},
         {"globalparts-qc", "GlobalParts Canada", "globalparts.com", "globalparts-us", "Customer", "Canada", "Québec"},
         {"globalparts-on", "GlobalParts Ontario", "globalparts.com", "globalparts-us", "Customer", "CA", "ON"},
-        {"globalparts-sn", "GlobalParts Sachsen", "globalparts.com", "globalparts-us", "Customer", "germany", "Saxony"},
+        {"globalparts-sn", "GlobalParts Sachsen", "globalparts.com", "globalparts-us", "Customer", "germany", "Sachsen"
+        },
         {"globalparts-fr", "GlobalParts France", "globalparts.com", "globalparts-us", "Customer", "FRA", ""},
         // One domain, accounts in several US states, written every way a CRM holds them.
         {"northstar-ny", "Northstar Freight", "northstar-freight.com", "", "Prospect", "US", "New York"},
@@ -104,6 +110,67 @@ public final class NamesAndRegionsExport {
         for (int i = 0; i < ROWS.length; i++) {
             ACCOUNTS.put(ROWS[i][0], String.format("0015g00000N%04dAAA", i + 1));
         }
+    }
+
+    /**
+     * One row of {@code names-and-regions.tsv}.
+     *
+     * @param kind   "match" (expect an account) or "assign" (expect a team)
+     * @param expect the account's short name or the team id; "-" for none
+     * @param note   text the reason must contain (may be empty)
+     */
+    public record Row(
+            int line,
+            String rule,
+            String kind,
+            String email,
+            String website,
+            String company,
+            String country,
+            String state,
+            Outcome outcome,
+            String expect,
+            String note) {
+        /** The lead of this row. */
+        public Lead lead() {
+            return new Lead("", email, website, company, country, state, Map.of());
+        }
+
+        @Override
+        public String toString() {
+            return line + " " + rule + ": " + email + " | " + website + " | " + company + " | " + country + " | "
+                    + state;
+        }
+    }
+
+    /** The rows of {@code names-and-regions.tsv}, in file order. */
+    public static List<Row> table() {
+        List<Row> out = new ArrayList<>();
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(
+                Objects.requireNonNull(NamesAndRegionsExport.class.getResourceAsStream("names-and-regions.tsv")),
+                StandardCharsets.UTF_8))) {
+            String line;
+            int n = 0;
+            boolean header = true;
+            while ((line = r.readLine()) != null) {
+                n++;
+                if (line.startsWith("#") || line.isEmpty()) {
+                    continue;
+                }
+                if (header) {
+                    header = false;
+                    continue;
+                }
+                String[] f = line.split("\t", -1);
+                if (f.length != 10) {
+                    throw new IllegalStateException("names-and-regions.tsv:" + n + " has " + f.length + " fields");
+                }
+                out.add(new Row(n, f[0], f[1], f[2], f[3], f[4], f[5], f[6], Outcome.valueOf(f[7]), f[8], f[9]));
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
     }
 
     /** The junk account's id. */

@@ -2,17 +2,11 @@ package io.leadmatch.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
@@ -31,51 +25,8 @@ class NamesAndRegionsTableTest {
     private static Path dir;
     private static LeadMatchEngine engine;
 
-    /** One row of the table. */
-    record Row(
-            int line,
-            String rule,
-            String kind,
-            String email,
-            String website,
-            String company,
-            String country,
-            String state,
-            Outcome outcome,
-            String expect,
-            String note) {
-        @Override
-        public String toString() {
-            return line + " " + rule + ": " + email + " | " + website + " | " + company + " | " + country + " | "
-                    + state;
-        }
-    }
-
-    static List<Row> rows() {
-        List<Row> out = new ArrayList<>();
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(
-                Objects.requireNonNull(NamesAndRegionsTableTest.class.getResourceAsStream("names-and-regions.tsv")),
-                StandardCharsets.UTF_8))) {
-            String line;
-            int n = 0;
-            boolean header = true;
-            while ((line = r.readLine()) != null) {
-                n++;
-                if (line.startsWith("#") || line.isEmpty()) {
-                    continue;
-                }
-                if (header) {
-                    header = false;
-                    continue;
-                }
-                String[] f = line.split("\t", -1);
-                assertEquals(10, f.length, "line " + n + " has " + f.length + " fields");
-                out.add(new Row(n, f[0], f[1], f[2], f[3], f[4], f[5], f[6], Outcome.valueOf(f[7]), f[8], f[9]));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return out;
+    static List<NamesAndRegionsExport.Row> rows() {
+        return NamesAndRegionsExport.table();
     }
 
     static Stream<Arguments> table() {
@@ -102,7 +53,7 @@ class NamesAndRegionsTableTest {
     @Test
     void everyRuleIsCoveredAtLeastThreeTimes() {
         Map<String, Integer> perRule = new TreeMap<>();
-        for (Row r : rows()) {
+        for (NamesAndRegionsExport.Row r : rows()) {
             perRule.merge(r.rule(), 1, Integer::sum);
         }
         perRule.forEach((rule, n) -> assertTrue(n >= 3, rule + " has " + n + " rows"));
@@ -111,7 +62,7 @@ class NamesAndRegionsTableTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
-    void row(Row row) {
+    void row(NamesAndRegionsExport.Row row) {
         Lead lead = new Lead("", row.email(), row.website(), row.company(), row.country(), row.state(), Map.of());
         if (row.kind().equals("assign")) {
             AssignResult a = engine.matchAndAssign(lead);
