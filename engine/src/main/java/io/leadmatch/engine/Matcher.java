@@ -18,7 +18,10 @@ import io.leadmatch.engine.snapshot.CrmSnapshot;
  * (disposable → DISPOSABLE_EMAIL; free webmail is remembered and the website is tried instead); the website's
  * domain; a placeholder domain → JUNK; then the index: the host's subdomains from the most specific down to the
  * registrable domain (only when the index holds subdomains of that domain), then the registrable domain itself;
- * an alias resolves to its account; a conflict is resolved by the tie-break. A miss is a provisional account.
+ * an alias resolves to its account; a conflict is resolved by the tie-break (the request's country and state, as
+ * ISO 3166 codes, against the accounts' billing address). A miss is a provisional account. Without a usable work
+ * domain, the company name is looked up ({@link CompanyNames}: the exact name, then the name without its legal
+ * forms); only a unique hit matches.
  */
 final class Matcher {
     private final DomainNormalizer normalizer;
@@ -150,8 +153,8 @@ final class Matcher {
     }
 
     /**
-     * Company-name fallback: a unique normalized-name hit matches (returns null, {@code r} filled); otherwise
-     * returns a note for the reason ("" when no company was given or nothing matched).
+     * Company-name fallback: a unique hit of the exact tier, or else of the tier without legal forms, matches
+     * (returns null, {@code r} filled); otherwise returns a note for the reason ("" when no company was given).
      */
     private static String companyFallback(CrmSnapshot s, Lead lead, MatchResult r) {
         if (lead.company().isBlank()) {

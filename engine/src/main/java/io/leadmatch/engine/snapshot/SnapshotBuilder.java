@@ -268,11 +268,13 @@ public final class SnapshotBuilder {
      * at its first row.
      */
     private RegionCodes regionCodes(CharSequence where, String id, String country, String state) {
-        String key = country + '\u0000' + state;
-        RegionCodes codes = regionCodes.get(key);
+        // Two levels, no key string per row: a million rows hold a few thousand pairs.
+        java.util.HashMap<String, RegionCodes> byState =
+                regionCodes.computeIfAbsent(country, k -> new java.util.HashMap<>());
+        RegionCodes codes = byState.get(state);
         if (codes == null) {
             codes = new RegionCodes().set(Regions.standard(), country, state);
-            regionCodes.put(key, codes);
+            byState.put(state, codes);
             if (codes.unknownCountry() != null && reportedUnknown.add("country\u0000" + codes.country())) {
                 warn(
                         where,
@@ -290,7 +292,8 @@ public final class SnapshotBuilder {
         return codes;
     }
 
-    private final java.util.HashMap<String, RegionCodes> regionCodes = new java.util.HashMap<>();
+    private final java.util.HashMap<String, java.util.HashMap<String, RegionCodes>> regionCodes =
+            new java.util.HashMap<>();
     private final Set<String> reportedUnknown = new java.util.HashSet<>();
 
     /** {@link AccountType#parse}, once per distinct exported value. */
