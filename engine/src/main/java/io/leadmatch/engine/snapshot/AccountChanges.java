@@ -288,6 +288,14 @@ public final class AccountChanges {
                 }
             }
             RegionCodes codes = new RegionCodes().set(Regions.standard(), c.country(), c.state());
+            if (codes.unknownCountry() != null) {
+                warnings.add(where + ": billing country '" + codes.unknownCountry()
+                        + "' is not a recognized country; kept as written");
+            }
+            if (codes.unknownState() != null) {
+                warnings.add(where + ": billing state '" + codes.unknownState()
+                        + "' is not a recognized subdivision of " + codes.country() + "; kept as written");
+            }
             out.add(new Upsert(
                     c,
                     new AccountTable.Row(
