@@ -2,7 +2,6 @@ package io.leadmatch.bench;
 
 import io.leadmatch.engine.region.RegionCodes;
 import io.leadmatch.engine.region.Regions;
-import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -20,7 +19,8 @@ import org.openjdk.jmh.infra.Blackhole;
 /**
  * What a request's country and state cost on the match path, against the floor: {@code normalize} is the real
  * {@link RegionCodes#set} (ISO codes from codes or names); {@code upperTrimmedFloor} is what the territory lookup
- * did before countries were understood (trim and upper-case each value, the same string when already clean).
+ * did before countries were understood ({@link Regions#upperTrimmed} of each value: the same string when already
+ * clean).
  * Inputs: {@code codes} are clean ISO codes ("DE"/"BY", "US"/"US-NY"), the form backends' usual values;
  * {@code names} are names as typed ("Germany"/"Bavaria", "united states"/"New York").
  * Run: {@code java -jar bench/target/benchmarks.jar RegionCodesBenchmark -prof gc}.
@@ -59,17 +59,7 @@ public class RegionCodesBenchmark {
     @Benchmark
     public void upperTrimmedFloor(Blackhole bh) {
         String[] p = pairs[i++ & 3];
-        bh.consume(upperTrimmed(p[0]));
-        bh.consume(upperTrimmed(p[1]));
-    }
-
-    private static String upperTrimmed(String s) {
-        for (int k = 0; k < s.length(); k++) {
-            char c = s.charAt(k);
-            if ((c >= 'a' && c <= 'z') || c > 0x7f || c <= ' ') {
-                return s.trim().toUpperCase(Locale.ROOT);
-            }
-        }
-        return s;
+        bh.consume(Regions.upperTrimmed(p[0]));
+        bh.consume(Regions.upperTrimmed(p[1]));
     }
 }
