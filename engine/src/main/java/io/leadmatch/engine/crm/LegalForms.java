@@ -43,9 +43,21 @@ final class LegalForms {
     private final List<String> glued;
 
     private final int maxTokens;
+    /** First and last words of the forms: most names end in no form's last word, and cost one probe. */
+    private final Set<String> firstWords;
+
+    private final Set<String> lastWords;
 
     private LegalForms(Set<String> forms) {
         this.forms = forms;
+        Set<String> first = new HashSet<>();
+        Set<String> last = new HashSet<>();
+        for (String f : forms) {
+            first.add(f.substring(0, f.indexOf(' ') < 0 ? f.length() : f.indexOf(' ')));
+            last.add(f.substring(f.lastIndexOf(' ') + 1));
+        }
+        this.firstWords = Set.copyOf(first);
+        this.lastWords = Set.copyOf(last);
         List<String> g = new ArrayList<>();
         int longest = 1;
         for (String f : forms) {
@@ -188,6 +200,9 @@ final class LegalForms {
 
     /** Tokens of the longest form at the end (or start) of {@code tokens[from, to)}, leaving one; 0 when none. */
     private int longestForm(String[] tokens, int from, int to, boolean atEnd) {
+        if (to - from < 2 || !(atEnd ? lastWords.contains(tokens[to - 1]) : firstWords.contains(tokens[from]))) {
+            return 0;
+        }
         for (int k = Math.min(maxTokens, to - from - 1); k >= 1; k--) {
             int start = atEnd ? to - k : from;
             if (forms.contains(String.join(" ", java.util.Arrays.copyOfRange(tokens, start, start + k)))) {

@@ -104,6 +104,8 @@ public final class SnapshotBuilder {
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
+        // The country and subdivision tables take a moment to build once per JVM: overlap it with reading users.
+        regions = DaemonFuture.supply("region-tables", Regions::standard);
     }
 
     /** Ends a phase of the load (for the log line that says where the time went). */
@@ -273,7 +275,7 @@ public final class SnapshotBuilder {
                 regionCodes.computeIfAbsent(country, k -> new java.util.HashMap<>());
         RegionCodes codes = byState.get(state);
         if (codes == null) {
-            codes = new RegionCodes().set(Regions.standard(), country, state);
+            codes = new RegionCodes().set(regions.join(), country, state);
             byState.put(state, codes);
             if (codes.unknownCountry() != null && reportedUnknown.add("country\u0000" + codes.country())) {
                 warn(
@@ -292,6 +294,7 @@ public final class SnapshotBuilder {
         return codes;
     }
 
+    private final java.util.concurrent.CompletableFuture<Regions> regions;
     private final java.util.HashMap<String, java.util.HashMap<String, RegionCodes>> regionCodes =
             new java.util.HashMap<>();
     private final Set<String> reportedUnknown = new java.util.HashSet<>();
