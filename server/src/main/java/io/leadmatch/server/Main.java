@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "leadmatch 0.1.0",
         description = "Lead-to-account matching and assignment, served over gRPC.",
+        // bench is the launcher's (a shell script), so picocli would not list it otherwise.
+        footer = "%nThe launcher also runs the benchmark suite: ./leadmatch bench [--quick] [--no-readme]"
+                + " (see ./leadmatch bench --help).",
         subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class, AuditCommand.class})
 public final class Main implements Callable<Integer> {
     static {
