@@ -42,7 +42,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         if (args.length > 0 && "serve".equals(args[0])) {
-            // Chronicle's one-time start-up (~1.5 s of class loading and a compiler run) is the longest step of a
+            // Chronicle's one-time start-up (class loading and initialization) is the longest step of a
             // restart with an unchanged snapshot: begin it before the command line is even parsed.
             io.leadmatch.engine.index.DomainIndex.warmUpInBackground();
         }
