@@ -28,8 +28,9 @@ public final class CompanyNames {
 
     /**
      * One tier: the 64-bit hash of each account's key → the one account whose key has it, or {@link #SHARED}.
-     * Hashes, not the keys: a million keys kept as strings were ~45 MB of heap; a lookup computes its candidates'
-     * keys again to confirm (lookups are rare: leads without a usable domain), so a collision costs nothing but
+     * Hashes, not the keys: keys kept as strings would be a second copy of every name on the heap; a lookup
+     * computes its candidates' keys again to confirm (lookups are rare: leads without a usable domain), so a
+     * collision costs nothing but
      * that check.
      */
     private static final class Tier {
