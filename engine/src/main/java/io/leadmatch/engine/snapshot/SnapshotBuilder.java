@@ -649,11 +649,11 @@ public final class SnapshotBuilder {
         };
         mailboxes.freeDomains().forEach(d -> kinds.put(d, DomainEntryLayout.FREE));
         mailboxes.disposableDomains().forEach(d -> kinds.put(d, DomainEntryLayout.DISPOSABLE));
-        // Major providers and relays are free whatever the other lists say; the operator's exceptions are not.
-        mailboxes.alwaysFreeDomains().forEach(d -> kinds.put(d, DomainEntryLayout.FREE));
         for (String d : mailboxes.neverFreeDomains()) {
             kinds.remove(d, DomainEntryLayout.FREE);
         }
+        // Major providers and relays are free whatever the other lists (and matching.free_email_never) say.
+        mailboxes.alwaysFreeDomains().forEach(d -> kinds.put(d, DomainEntryLayout.FREE));
         for (String d : routing.junk().domains()) {
             kinds.put(d, DomainEntryLayout.JUNK);
         }
