@@ -447,11 +447,14 @@ public final class LeadMatchEngine implements AutoCloseable {
                 "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
                         + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
                         + config.csvColumns().describe() + " list="
-                        + normalizer.publicSuffixList().version()
-                        + " platforms="
-                        + normalizer.platforms().tenantSuffixes().hashCode() + "/"
-                        + normalizer.platforms().pageRules().hashCode() + " freeAlways=" + m.freeEmailAlways()
-                        + " freeNever=" + m.freeEmailNever(),
+                        + io.leadmatch.engine.domain.PublicSuffixList.bundledVersion() + " platforms="
+                        + io.leadmatch.engine.domain.HostingPlatforms.bundled()
+                                .pageRules()
+                                .hashCode() + "/"
+                        + io.leadmatch.engine.domain.HostingPlatforms.bundled()
+                                .tenantSuffixes()
+                                .hashCode() + "/"
+                        + m.platforms() + " freeAlways=" + m.freeEmailAlways() + " freeNever=" + m.freeEmailNever(),
                 m.pslFile(),
                 dir.resolve(CsvSnapshotReader.ROUTING),
                 m.freeEmailFile(),

@@ -94,15 +94,28 @@ public final class PublicSuffixList {
                 if (in == null) {
                     throw new IllegalStateException("resource " + BUNDLED_RESOURCE + " missing from the engine jar");
                 }
-                return parse(reader(in), "bundled " + BUNDLED_RESOURCE, true, bundledVersion());
+                return parse(reader(in), "bundled " + BUNDLED_RESOURCE, true, readBundledVersion());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read bundled " + BUNDLED_RESOURCE, e);
             }
         }
     }
 
-    /** "date (publicsuffix/list commit abc…)" from the file the refresh script writes beside the list. */
-    private static String bundledVersion() throws IOException {
+    /**
+     * The bundled list's {@link #version()}, read without loading the list (a small resource): "date
+     * (publicsuffix/list commit abc…)" from the file the refresh script writes beside it.
+     *
+     * @throws UncheckedIOException when the resource cannot be read (a broken build)
+     */
+    public static String bundledVersion() {
+        try {
+            return readBundledVersion();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + BUNDLED_VERSION_RESOURCE, e);
+        }
+    }
+
+    private static String readBundledVersion() throws IOException {
         try (InputStream in = PublicSuffixList.class.getResourceAsStream(BUNDLED_VERSION_RESOURCE)) {
             if (in == null) {
                 return "unknown (no " + BUNDLED_VERSION_RESOURCE + " in the engine jar)";
