@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.leadmatch.engine.config.MatchingConfig;
 import io.leadmatch.engine.snapshot.AccountChange;
 import io.leadmatch.engine.snapshot.LoadReport;
 import java.nio.file.Path;
