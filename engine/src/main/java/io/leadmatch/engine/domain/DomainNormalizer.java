@@ -617,17 +617,8 @@ public final class DomainNormalizer {
     /** The offset after a case-insensitive {@code mailto:} at {@code start}, or {@code start}. */
     private static int skipMailto(char[] s, int start, int end) {
         String prefix = "mailto:";
-        if (end - start < prefix.length()) {
+        if (end - start < prefix.length() || !Lenient.regionMatchesIgnoreCase(s, start, prefix)) {
             return start;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            char c = s[start + i];
-            if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
-            }
-            if (c != prefix.charAt(i)) {
-                return start;
-            }
         }
         return start + prefix.length();
     }

@@ -198,17 +198,8 @@ public final class HostingPlatforms {
         while (end < to && s[end] != '?' && s[end] != '#') {
             end++;
         }
-        if (end - from <= prefix.length()) {
+        if (end - from <= prefix.length() || !Lenient.regionMatchesIgnoreCase(s, from, prefix)) {
             return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            char c = s[from + i];
-            if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
-            }
-            if (c != prefix.charAt(i)) {
-                return false;
-            }
         }
         char next = s[from + prefix.length()];
         return next != '/';

@@ -407,7 +407,8 @@ final class Lenient {
         return c == ' ' || c == '\f' || c >= 0xA0 && DomainNormalizer.isUnicodeSpace(c);
     }
 
-    private static boolean regionMatchesIgnoreCase(char[] s, int start, String lower) {
+    /** {@code s} from {@code start} begins with {@code lower}, ASCII case ignored; the caller checks the length. */
+    static boolean regionMatchesIgnoreCase(char[] s, int start, String lower) {
         for (int i = 0; i < lower.length(); i++) {
             char c = s[start + i];
             if (c >= 'A' && c <= 'Z') {
