@@ -58,6 +58,11 @@ public final class MatchResult {
     String detail = "";
 
     String source = "";
+    /** Why the lead's email and website gave no domain, when the company name matched instead ("" otherwise). */
+    String domainNote = "";
+    /** The website as given, for reasons (not copied into a detached copy). */
+    String websiteInput = "";
+
     long generation;
     /** The company-name match was made with legal forms set aside (the second tier). */
     boolean nameWithoutLegalForm;
@@ -98,6 +103,7 @@ public final class MatchResult {
         accounts = null;
         tieBreak = from.tieBreak;
         detail = from.detail;
+        domainNote = from.domainNote;
         source = from.source;
         generation = from.generation;
         nameWithoutLegalForm = from.nameWithoutLegalForm;
@@ -131,6 +137,7 @@ public final class MatchResult {
         conflictCount = 0;
         tieBreak = null;
         detail = "";
+        domainNote = "";
         source = "";
         nameWithoutLegalForm = false;
         region.clear();
@@ -244,13 +251,26 @@ public final class MatchResult {
             case COMPANY_NAME:
                 r = "company name '" + detail + "' matches account " + accountName()
                         + (nameWithoutLegalForm ? " (legal forms set aside)" : "")
-                        + (domain.length() > 0 ? " (" + domain + " is free webmail)" : " (no usable domain)");
+                        + (domain.length() > 0
+                                ? " (" + domain + " is free webmail)"
+                                : " (no usable domain" + (domainNote.isEmpty() ? "" : ": " + domainNote) + ")");
                 break;
             case WORK_EMAIL_REQUIRED:
                 r = "a work email is required; " + domain + " is a free webmail provider";
                 break;
             case FREE_EMAIL:
-                r = domain + " is a free webmail provider; free addresses never match by domain" + detail;
+                boolean relay = io.leadmatch.engine.domain.MailboxProviders.bundled()
+                        .isRelay(host, host.length() - domain.length());
+                if (source.equals("website")) {
+                    r = "website " + domain + " is a "
+                            + (relay ? "relay (privacy) email service" : "free webmail provider")
+                            + ", not a company domain" + detail;
+                } else {
+                    r = relay
+                            ? domain + " is a relay (privacy) email service; relay addresses never match by domain"
+                                    + detail
+                            : domain + " is a free webmail provider; free addresses never match by domain" + detail;
+                }
                 break;
             case DISPOSABLE_EMAIL:
                 r = domain + " is a disposable email provider";
@@ -259,7 +279,10 @@ public final class MatchResult {
                 r = "junk: " + detail;
                 break;
             case JUNK_DOMAIN:
-                r = "junk: " + domain + " is a placeholder domain";
+                r = "junk: " + domain
+                        + (io.leadmatch.engine.domain.ReservedNames.isReserved(domain)
+                                ? " is a reserved name (RFC 2606/6761), not a company domain"
+                                : " is a placeholder domain");
                 break;
             case NEW_DOMAIN:
                 r = "no account owns " + domain + from + "; new provisional account " + accountId();

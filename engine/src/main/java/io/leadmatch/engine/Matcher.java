@@ -36,6 +36,7 @@ final class Matcher {
 
     void match(CrmSnapshot s, Lead lead, MatchResult r) {
         r.reset();
+        r.websiteInput = lead.website();
         r.generation = s.generation();
         // Territory rules and the conflict tie-break compare ISO codes (a clean "DE" or "US-NY" costs no allocation).
         r.region.set(Regions.standard(), lead.country(), lead.state());
@@ -57,6 +58,7 @@ final class Matcher {
         boolean freeEmail = false;
         String emailFailure = null;
         String websiteFailure = null;
+        int websiteKind = DomainEntryLayout.ACCOUNT;
         if (!email.isBlank()) {
             HostName h = r.emailHost;
             if (normalizer.normalize(email, h)) {
@@ -100,8 +102,9 @@ final class Matcher {
                     chosenEntry = e;
                     chosenPath = r.path;
                     r.source = "website";
+                } else {
+                    websiteKind = kind; // a free or disposable provider's site says nothing about the company
                 }
-                // A free or disposable provider's site says nothing about the lead's company.
             } else {
                 websiteFailure = h.failureReason();
             }
@@ -114,23 +117,30 @@ final class Matcher {
                 r.path = MatchResult.Path.WORK_EMAIL_REQUIRED;
                 return;
             }
+            // A website on the free list stands for the lead's domain as a free address would.
+            boolean freeWebsite = !freeEmail && websiteKind == DomainEntryLayout.FREE;
             if (freeEmail) {
                 setDomain(r, r.emailHost, "email");
+            } else if (freeWebsite) {
+                setDomain(r, r.websiteHost, "website");
             }
             String ambiguity = companyFallback(s, lead, r);
             if (ambiguity == null) {
+                if (r.domain.length() == 0) {
+                    r.domainNote = failureDetail(emailFailure, websiteFailure, websiteKind, r, lead);
+                }
                 return;
             }
-            if (freeEmail) {
+            if (freeEmail || freeWebsite) {
                 r.outcome = Outcome.FREE_EMAIL;
                 r.path = MatchResult.Path.FREE_EMAIL;
-                String note = website.isBlank() ? "" : "; the website gave no work domain";
+                String note = freeEmail && !website.isBlank() ? websiteNote(websiteFailure, websiteKind, r) : "";
                 r.detail = ambiguity.isEmpty() ? note : note + ambiguity; // no concatenation of two empties: 0 B/op
                 return;
             }
             r.outcome = Outcome.INVALID;
             r.path = MatchResult.Path.NO_DOMAIN;
-            r.detail = failureDetail(emailFailure, websiteFailure, lead) + ambiguity;
+            r.detail = failureDetail(emailFailure, websiteFailure, websiteKind, r, lead) + ambiguity;
             return;
         }
         setDomain(r, chosen, r.source);
@@ -199,7 +209,20 @@ final class Matcher {
             }
         }
         r.path = MatchResult.Path.DOMAIN;
-        return probe(index, host, registrable, end, r);
+        long entry = probe(index, host, registrable, end, r);
+        if (entry == DomainEntryLayout.MISSING) {
+            // A single-label junk name ("test", RFC 2606) covers every name under it: only misses pay the probe.
+            int tld = end;
+            while (tld > registrable && host.charAt(tld - 1) != '.') {
+                tld--;
+            }
+            long top = probe(index, host, tld, end, r);
+            if (top != DomainEntryLayout.MISSING && DomainEntryLayout.kind(top) == DomainEntryLayout.JUNK) {
+                return top;
+            }
+            r.matchedDomain.setLength(0);
+        }
+        return entry;
     }
 
     private static long probe(DomainIndex index, CharSequence host, int from, int to, MatchResult r) {
@@ -322,7 +345,39 @@ final class Matcher {
         return false;
     }
 
-    private static String failureDetail(String emailFailure, String websiteFailure, Lead lead) {
+    /** Why the website gave no domain, for a lead whose free email decided: "" when it did not say. */
+    private static String websiteNote(String websiteFailure, int websiteKind, MatchResult r) {
+        if (websiteFailure != null) {
+            return "; website '" + abbreviate(r, false) + "' gave no domain: " + websiteFailure;
+        }
+        if (websiteKind != DomainEntryLayout.ACCOUNT) {
+            return "; website " + abbreviate(r, true) + " is a " + kindName(websiteKind, r) + ", not a company domain";
+        }
+        return "";
+    }
+
+    /** The website as given ({@code host == false}) or its registrable domain. */
+    private static String abbreviate(MatchResult r, boolean registrable) {
+        HostName h = r.websiteHost;
+        if (registrable) {
+            return h.registrableDomain();
+        }
+        String w = r.websiteInput;
+        return w.length() <= 60 ? w.strip() : w.substring(0, 57) + "...";
+    }
+
+    private static String kindName(int kind, MatchResult r) {
+        HostName h = r.websiteHost;
+        if (kind == DomainEntryLayout.DISPOSABLE) {
+            return "disposable email provider";
+        }
+        return io.leadmatch.engine.domain.MailboxProviders.bundled().isRelay(h.host(), h.registrableStart())
+                ? "relay (privacy) email service"
+                : "free webmail provider";
+    }
+
+    private static String failureDetail(
+            String emailFailure, String websiteFailure, int websiteKind, MatchResult r, Lead lead) {
         StringBuilder sb = new StringBuilder();
         if (emailFailure != null) {
             sb.append("email: ").append(emailFailure);
@@ -332,6 +387,15 @@ final class Matcher {
                 sb.append("; ");
             }
             sb.append("website: ").append(websiteFailure);
+        } else if (websiteKind != DomainEntryLayout.ACCOUNT) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append("website ")
+                    .append(abbreviate(r, true))
+                    .append(" is a ")
+                    .append(kindName(websiteKind, r))
+                    .append(", not a company domain");
         }
         if (sb.length() == 0) {
             sb.append(lead.company().isBlank() ? "no email or website" : "only a company name was given");

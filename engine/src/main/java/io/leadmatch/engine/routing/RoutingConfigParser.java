@@ -64,18 +64,23 @@ public final class RoutingConfigParser {
             "zzz",
             "nobody");
     /** Junk domains used when routing.yaml lists none. */
-    public static final Set<String> DEFAULT_JUNK_DOMAINS = Set.of(
-            "example.com",
-            "example.org",
-            "example.net",
-            "test.com",
-            "asdf.com",
-            "domain.com",
-            "email.com",
-            "company.com",
-            "test.test",
-            "noemail.com",
-            "none.com");
+    public static final Set<String> DEFAULT_JUNK_DOMAINS = defaultJunkDomains();
+
+    /** Placeholders people type, and the RFC 2606/6761 reserved names ({@code test} covers every name under it). */
+    private static Set<String> defaultJunkDomains() {
+        Set<String> d = new LinkedHashSet<>(List.of(
+                "test.com",
+                "asdf.com",
+                "domain.com",
+                "email.com",
+                "company.com",
+                "test.test",
+                "noemail.com",
+                "none.com"));
+        d.addAll(io.leadmatch.engine.domain.ReservedNames.SECOND_LEVEL);
+        d.addAll(io.leadmatch.engine.domain.ReservedNames.TOP_LEVEL);
+        return Collections.unmodifiableSet(d);
+    }
 
     private static final Set<String> TOP_KEYS =
             Set.of("version", "junk", "customer_team", "default_team", "teams", "rules");

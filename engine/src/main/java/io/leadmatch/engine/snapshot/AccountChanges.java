@@ -277,12 +277,15 @@ public final class AccountChanges {
             }
             List<String> keys = new ArrayList<>();
             if (!c.website().isEmpty()) {
-                keys.add(key(where, "website", c.website(), subdomainParents));
+                String k = key(where, "website", c.website(), subdomainParents);
+                if (k != null) {
+                    keys.add(k);
+                }
             }
             for (String d : c.otherDomains()) {
                 if (!d.isEmpty()) {
                     String k = key(where, "other domain", d, subdomainParents);
-                    if (!keys.contains(k)) {
+                    if (k != null && !keys.contains(k)) {
                         keys.add(k);
                     }
                 }
@@ -352,8 +355,14 @@ public final class AccountChanges {
         }
     }
 
+    /** The value's key; null, with a warning, for a page on a hosting platform or a public suffix. */
     private String key(String where, String what, String raw, Set<String> subdomainParents) {
-        if (!normalizer.normalize(raw, host)) {
+        if (!normalizer.normalize(raw, host) && (host.isPlatformPage() || host.isPublicSuffix())) {
+            warnings.add(where + ": " + what + " '" + SnapshotBuilder.abbreviate(raw) + "' gives no domain key: "
+                    + host.failureReason());
+            return null;
+        }
+        if (!host.valid()) {
             throw new IllegalArgumentException(where + ": " + what + " '" + SnapshotBuilder.abbreviate(raw)
                     + "' has no domain: " + host.failureReason());
         }

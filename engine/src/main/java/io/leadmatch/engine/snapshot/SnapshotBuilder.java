@@ -182,11 +182,14 @@ public final class SnapshotBuilder {
         final String[] parents;
 
         final String[] failures;
+        /** Values that give no key and are no data error either (a platform page, a public suffix): listed. */
+        final String[] notes;
 
         private AccountDomainsIn(int n) {
             keys = new String[n];
             parents = new String[n];
             failures = new String[n];
+            notes = new String[n];
         }
     }
 
@@ -215,7 +218,13 @@ public final class SnapshotBuilder {
     private static void normalizeInto(
             DomainNormalizer normalizer, HostName host, String raw, String what, AccountDomainsIn in, int i) {
         if (!normalizer.normalize(raw, host)) {
-            in.failures[i] = what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason();
+            if (host.isPlatformPage() || host.isPublicSuffix()) {
+                // linkedin.com/company/acme, webflow.io: the platform's domain must not become this account's.
+                in.notes[i] =
+                        what + " '" + abbreviate(raw) + "' gives the account no domain key: " + host.failureReason();
+            } else {
+                in.failures[i] = what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason();
+            }
             return;
         }
         in.keys[i] = host.lookupKey();
@@ -259,6 +268,8 @@ public final class SnapshotBuilder {
                 addDomain(ordinal, key, domainsIn.parents[i]);
             } else if (domainsIn.failures[i] != null) {
                 skip(where, domainsIn.failures[i]);
+            } else if (domainsIn.notes[i] != null) {
+                warn(where, "account " + id + ": " + domainsIn.notes[i]);
             }
         }
         accountDomains.accountDone();
@@ -422,6 +433,15 @@ public final class SnapshotBuilder {
                 specialKind[d] = sp.getValue();
             }
         }
+        if (!junkTopLevel.isEmpty()) {
+            for (int d = 0; d < domains.size(); d++) {
+                String key = domains.key(d);
+                if (specialKind[d] == 0 && junkTopLevel.contains(key.substring(key.lastIndexOf('.') + 1))) {
+                    specialKind[d] = DomainEntryLayout.JUNK; // acme.test: a reserved name is no company's
+                    specials.put(key, DomainEntryLayout.JUNK);
+                }
+            }
+        }
         int capacity = domains.size() + aliases.size() + specials.size();
         String[] keys = new String[capacity];
         long[] values = new long[capacity];
@@ -444,7 +464,11 @@ public final class SnapshotBuilder {
                 conflictOwners.add(sharedDomains.get(-2 - owner));
                 conflictDomains.add(key);
             }
-            if (specialKind[d] != 0) {
+            if (specialKind[d] == DomainEntryLayout.FREE && !mailboxes().alwaysFree(key)) {
+                // The long tail of the free list (bt.com, cox.com) yields to the account that claims the domain.
+                specials.remove(key);
+                warnFreeClaimed(owner >= 0 ? List.of(owner) : sharedDomains.get(-2 - owner), key);
+            } else if (specialKind[d] != 0) {
                 if (owner >= 0) {
                     warnSpecial(owner, key, specialKind[d]);
                 }
@@ -641,7 +665,7 @@ public final class SnapshotBuilder {
      * account: an account that lists gmail.com never gets leads by that domain (reported).
      */
     private Map<String, Integer> specialDomains(RoutingConfig routing) throws SnapshotException {
-        MailboxProviders mailboxes = DaemonFuture.await(this.mailboxes);
+        MailboxProviders mailboxes = mailboxes();
         Map<String, Integer> kinds = new LinkedHashMap<>(1 << 18);
         java.util.function.Consumer<String> subdomain = domain -> {
             if (domain.indexOf('.') != domain.lastIndexOf('.')) {
@@ -650,11 +674,38 @@ public final class SnapshotBuilder {
         };
         mailboxes.freeDomains().forEach(d -> kinds.put(d, DomainEntryLayout.FREE));
         mailboxes.disposableDomains().forEach(d -> kinds.put(d, DomainEntryLayout.DISPOSABLE));
+        for (String d : mailboxes.neverFreeDomains()) {
+            kinds.remove(d, DomainEntryLayout.FREE);
+        }
+        // Major providers and relays are free whatever the other lists (and matching.free_email_never) say.
+        mailboxes.alwaysFreeDomains().forEach(d -> kinds.put(d, DomainEntryLayout.FREE));
         for (String d : routing.junk().domains()) {
             kinds.put(d, DomainEntryLayout.JUNK);
         }
+        junkTopLevel.clear();
+        for (String d : routing.junk().domains()) {
+            if (d.indexOf('.') < 0) {
+                junkTopLevel.add(d); // "test": every name under it
+            }
+        }
         kinds.keySet().forEach(subdomain);
         return kinds;
+    }
+
+    /** Single-label junk domains ({@code test}, {@code invalid}): an account key under one is junk too. */
+    private final Set<String> junkTopLevel = new java.util.HashSet<>();
+
+    private MailboxProviders mailboxes() throws SnapshotException {
+        return DaemonFuture.await(this.mailboxes);
+    }
+
+    private void warnFreeClaimed(List<Integer> owners, String domain) {
+        for (int owner : owners) {
+            warn(
+                    "Account " + accounts.id(owner),
+                    "domain " + domain + " is on the free-webmail list, but this account claims it: leads from it"
+                            + " match the account (matching.free_email_always keeps it free)");
+        }
     }
 
     private void warnSpecial(int account, String domain, int kind) {
@@ -662,9 +713,10 @@ public final class SnapshotBuilder {
                 "Account " + accounts.id(account),
                 "domain " + domain + " is a "
                         + (kind == DomainEntryLayout.FREE
-                                ? "free webmail"
+                                ? "major free webmail or relay"
                                 : kind == DomainEntryLayout.DISPOSABLE ? "disposable mailbox" : "junk")
-                        + " domain and never matches by domain");
+                        + " domain and never matches by domain"
+                        + (kind == DomainEntryLayout.FREE ? " (matching.free_email_never overrides)" : ""));
     }
 
     private void validateRouting(RoutingConfig routing) throws SnapshotException {
