@@ -1,6 +1,5 @@
 package io.leadmatch.server;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchingConfig;
@@ -10,8 +9,11 @@ import io.leadmatch.engine.index.ChronicleSettings;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
-import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -171,8 +173,9 @@ public final class Main implements Callable<Integer> {
                 System.err.println("leadmatch: cannot load snapshot " + describeSource() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 System.err.println("leadmatch: " + e.getMessage());
-            } catch (RuntimeException e) {
-                System.err.println("leadmatch: cannot start: " + e.getMessage());
+            } catch (RuntimeException | Error e) {
+                // a full disk surfaces as an InternalError from a memory-mapped write: still one line, exit 2
+                System.err.println("leadmatch: cannot start: " + oneLine(e));
             }
             return null;
         }
@@ -200,6 +203,19 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** {@code e}'s message (or its class when it has none) on one line: start-up failures are one line each. */
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !m.contains(root.getMessage())) {
+            m = m + ": " + root.getMessage();
+        }
+        return m.replaceAll("\\s*[\\r\\n]+\\s*", " / ");
+    }
+
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a CRM snapshot over gRPC.")
     static final class Serve implements Callable<Integer> {
         private static final Logger LOG = LoggerFactory.getLogger("leadmatch");
@@ -222,6 +238,67 @@ public final class Main implements Callable<Integer> {
         String bind;
 
         @Option(
+                names = "--admin-port",
+                paramLabel = "N",
+                defaultValue = "50052",
+                description = "TCP port of the admin listener (LeadMatchAdmin); -1: no admin listener "
+                        + "(default: ${DEFAULT-VALUE})")
+        int adminPort;
+
+        @Option(
+                names = "--admin-bind",
+                paramLabel = "ADDR",
+                defaultValue = "127.0.0.1",
+                description = "Address of the admin listener; a non-loopback address needs an admin token or "
+                        + "--tls-client-ca (default: ${DEFAULT-VALUE})")
+        String adminBind;
+
+        @Option(
+                names = "--admin-token-file",
+                paramLabel = "FILE",
+                description = "File holding the bearer token the admin service requires (else $" + Credential.ADMIN_ENV
+                        + "; with neither, the admin service is served on loopback only)")
+        Path adminTokenFile;
+
+        @Option(
+                names = "--lead-token-file",
+                paramLabel = "FILE",
+                description = "File holding a bearer token the lead service requires (else $" + Credential.LEAD_ENV
+                        + "; with neither, none)")
+        Path leadTokenFile;
+
+        @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain: both listeners use TLS")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PKCS#8)")
+        Path tlsKey;
+
+        @Option(
+                names = "--tls-client-ca",
+                paramLabel = "PEM",
+                description = "CA certificates client certificates must chain to (mutual TLS on both listeners)")
+        Path tlsClientCa;
+
+        @Option(
+                names = "--reload-root",
+                paramLabel = "DIR",
+                description = "A directory ReloadSnapshot's snapshot_dir may lie under (repeatable; default: the"
+                        + " snapshot directory only)")
+        List<Path> reloadRoots = new ArrayList<>();
+
+        @Option(
+                names = "--max-connections",
+                paramLabel = "N",
+                description = "Open connections per listener (default: 1000)")
+        Integer maxConnections;
+
+        @Option(
+                names = "--rate-limit",
+                paramLabel = "N",
+                description = "Calls and stream rows per second per client address; 0: none (default: 0)")
+        Integer rateLimit;
+
+        @Option(
                 names = "--drain-seconds",
                 paramLabel = "S",
                 defaultValue = "30",
@@ -238,10 +315,48 @@ public final class Main implements Callable<Integer> {
             return String.format(java.util.Locale.ROOT, "%,d ms", System.currentTimeMillis() - start);
         }
 
+        /** The server settings of these flags and the environment; IllegalArgumentException when inconsistent. */
+        ServerSettings settings(Map<String, String> environment) {
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            if (tlsClientCa != null && tlsCert == null) {
+                throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+            }
+            ServerSettings.Tls tls = tlsCert == null ? null : new ServerSettings.Tls(tlsCert, tlsKey, tlsClientCa);
+            ServerSettings.Limits limits = ServerSettings.Limits.defaults();
+            if (maxConnections != null) {
+                limits = limits.withMaxConnections(maxConnections);
+            }
+            if (rateLimit != null) {
+                limits = limits.withRate(rateLimit, rateLimit);
+            }
+            List<Path> roots = new ArrayList<>(reloadRoots);
+            if (!roots.isEmpty() && "csv".equals(options.source)) {
+                roots.add(options.snapshotDir()); // the directory served at start stays reloadable
+            }
+            return ServerSettings.defaults()
+                    .withLead(new ServerSettings.Listener(bind, port, tls))
+                    .withAdmin(adminPort < 0 ? null : new ServerSettings.Listener(adminBind, adminPort, tls))
+                    .withAdminToken(Credential.load(adminTokenFile, Credential.ADMIN_ENV, environment))
+                    .withLeadToken(Credential.load(leadTokenFile, Credential.LEAD_ENV, environment))
+                    .withLimits(limits)
+                    .withReloadRoots(roots)
+                    .validate();
+        }
+
         @Override
         public Integer call() throws Exception {
-            if (port < 0 || port > 65_535) {
-                System.err.println("leadmatch: --port must be between 0 and 65535, got " + port);
+            ServerSettings settings;
+            try {
+                settings = settings(System.getenv());
+            } catch (IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
+                return 2;
+            }
+            String dataProblem = writableProblem(options.dataDir());
+            if (dataProblem != null) {
+                System.err.println("leadmatch: cannot start: " + dataProblem);
                 return 2;
             }
             long started = System.nanoTime();
@@ -249,18 +364,25 @@ public final class Main implements Callable<Integer> {
             // (every other call UNAVAILABLE) until the engine is in.
             java.util.concurrent.CompletableFuture<LeadMatchServer> binding =
                     new java.util.concurrent.CompletableFuture<>();
+            List<ReloadingTls> tls = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread binder = new Thread(
                     () -> {
+                        NettyListeners listeners = new NettyListeners(settings);
                         try {
-                            LeadMatchServer s = new LeadMatchServer(
-                                            NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)))
+                            LeadMatchServer s = new LeadMatchServer(listeners.lead(), listeners.admin(), settings)
+                                    .owning(listeners)
                                     .start();
+                            for (ReloadingTls t : listeners.tls()) {
+                                s.every(settings.lead().tls().reloadInterval(), t::reloadIfChanged);
+                            }
+                            tls.addAll(listeners.tls());
                             LOG.info(
                                     "bound to {}:{}; loading the snapshot (calls answer UNAVAILABLE until it is in)",
                                     bind,
                                     s.port());
                             binding.complete(s);
                         } catch (Throwable e) {
+                            listeners.close();
                             binding.completeExceptionally(e);
                         }
                     },
@@ -272,8 +394,12 @@ public final class Main implements Callable<Integer> {
             try {
                 server = binding.join();
             } catch (java.util.concurrent.CompletionException e) {
-                System.err.println("leadmatch: cannot listen on " + bind + ":" + port + ": "
-                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+                System.err.println("leadmatch: cannot listen on " + bind + ":" + port
+                        + (settings.admin() == null
+                                ? ""
+                                : " and " + settings.admin().bind() + ":"
+                                        + settings.admin().port())
+                        + ": " + oneLine(e.getCause() != null ? e.getCause() : e));
                 if (engine != null) {
                     engine.close();
                 }
@@ -308,12 +434,14 @@ public final class Main implements Callable<Integer> {
                                 Runtime.getRuntime().halt(status);
                             },
                             "leadmatch-shutdown"));
-            SighupReload.install(engine);
+            SighupReload.install(engine, tls);
             LOG.info(
-                    "leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms, {} after the "
-                            + "JVM started)",
+                    "leadmatch listening on {}:{}{} ({}; {} accounts, {} domains, {} teams; ready in {} ms, {} after"
+                            + " the JVM started)",
                     bind,
                     server.port(),
+                    tls.isEmpty() ? "" : " with TLS",
+                    describeAdmin(settings, server),
                     report.accounts(),
                     report.domains(),
                     report.teams(),
@@ -322,6 +450,38 @@ public final class Main implements Callable<Integer> {
             engine.startBackgroundWork(); // the company-name index, built while serving
             server.awaitTermination();
             return 0;
+        }
+    }
+
+    /** Where the admin service is and what it needs, for the start-up line. */
+    static String describeAdmin(ServerSettings settings, LeadMatchServer server) {
+        String credential = settings.adminToken() != null
+                ? "token required"
+                : settings.lead().requiresClientCertificate()
+                        ? "client certificate required"
+                        : "no token: loopback only";
+        String where = settings.admin() == null
+                ? ""
+                : "admin on " + settings.admin().bind() + ":" + server.adminPort()
+                        + (settings.adminOnLeadListener() ? " and the lead port" : "");
+        return (where.isEmpty() ? "admin on the lead port" : where) + ", " + credential;
+    }
+
+    /** Why the data directory cannot hold the server's state (created if missing), or null when it can. */
+    static String writableProblem(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-probe", ".tmp");
+            try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(probe, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.allocate(4096));
+                ch.force(true);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+            return null;
+        } catch (java.io.IOException | SecurityException e) {
+            return "data directory " + dir + " is not writable: " + oneLine(e);
         }
     }
 
