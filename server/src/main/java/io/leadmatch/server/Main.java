@@ -2,9 +2,9 @@ package io.leadmatch.server;
 
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchingConfig;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.assign.AssignmentSettings;
+import io.leadmatch.engine.config.LeadmatchConfig;
 import io.leadmatch.engine.index.ChronicleSettings;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.snapshot.LoadReport;
@@ -115,27 +115,37 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--routing", paramLabel = "FILE", description = "With --source postgres: the routing.yaml file")
         Path routing;
 
+        private LeadmatchConfig parsed;
+
+        /** The directory relative paths in {@code --config} resolve against. */
+        Path configDir() {
+            return config == null ? Path.of(".") : config.toAbsolutePath().getParent();
+        }
+
+        /** The {@code --config} file, read once (its defaults without one). */
+        LeadmatchConfig leadmatchConfig() throws SnapshotException {
+            if (parsed == null) {
+                parsed = config == null ? LeadmatchConfig.defaults() : LeadmatchConfig.read(config);
+            }
+            return parsed;
+        }
+
         /** The engine configuration; IllegalArgumentException for inconsistent flags. */
         EngineConfig engineConfig(boolean persistent) throws SnapshotException {
             if (maxSkippedRatio != null && !(maxSkippedRatio >= 0 && maxSkippedRatio <= 1)) {
                 throw new IllegalArgumentException(
                         "--max-skipped-ratio must be between 0 and 1, got " + maxSkippedRatio);
             }
-            MatchingConfig matching = config == null ? MatchingConfig.defaults() : MatchingConfig.parse(config);
-            double ratio = maxSkippedRatio != null
-                    ? maxSkippedRatio
-                    : config == null
-                            ? EngineConfig.DEFAULT_MAX_SKIPPED_RATIO
-                            : EngineConfig.parseMaxSkippedRatio(config);
-            AssignmentSettings assignment =
-                    config == null ? AssignmentSettings.defaults() : EngineConfig.parseAssignment(config);
+            LeadmatchConfig file = leadmatchConfig();
+            AssignmentSettings assignment = file.assignment();
             if (fsync != null) {
                 assignment = assignment.withJournal(assignment.journal().withFsync(FsyncPolicy.parse(fsync)));
             }
-            EngineConfig cfg = new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null)
-                    .withMaxSkippedRatio(ratio)
-                    .withAssignment(assignment)
-                    .withCsvColumns(config == null ? null : EngineConfig.parseCsvColumns(config));
+            EngineConfig cfg = file.applyTo(EngineConfig.of(snapshotDir(), persistent ? dataDir() : null))
+                    .withAssignment(assignment);
+            if (maxSkippedRatio != null) {
+                cfg = cfg.withMaxSkippedRatio(maxSkippedRatio);
+            }
             switch (source) {
                 case "csv":
                     if (jdbcUrl != null || dbUser != null || dbPasswordEnv != null || routing != null) {
@@ -167,8 +177,15 @@ public final class Main implements Callable<Integer> {
 
         /** Opens the engine, or prints why it cannot (file:line for a bad snapshot) and returns null. */
         LeadMatchEngine openOrExplain(boolean persistent) {
+            EngineConfig engineConfig;
             try {
-                return LeadMatchEngine.open(engineConfig(persistent));
+                engineConfig = engineConfig(persistent);
+            } catch (SnapshotException | IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
+                return null;
+            }
+            try {
+                return LeadMatchEngine.open(engineConfig);
             } catch (SnapshotException e) {
                 System.err.println("leadmatch: cannot load snapshot " + describeSource() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -226,31 +243,27 @@ public final class Main implements Callable<Integer> {
         @Option(
                 names = "--port",
                 paramLabel = "N",
-                defaultValue = "50051",
-                description = "TCP port (0 picks a free one; default: ${DEFAULT-VALUE})")
-        int port;
+                description = "TCP port (0 picks a free one; default: server.port in --config, else 50051)")
+        Integer port;
 
         @Option(
                 names = "--bind",
                 paramLabel = "ADDR",
-                defaultValue = "0.0.0.0",
-                description = "Address to listen on (default: ${DEFAULT-VALUE})")
+                description = "Address to listen on (default: server.bind in --config, else 0.0.0.0)")
         String bind;
 
         @Option(
                 names = "--admin-port",
                 paramLabel = "N",
-                defaultValue = "50052",
                 description = "TCP port of the admin listener (LeadMatchAdmin); -1: no admin listener "
-                        + "(default: ${DEFAULT-VALUE})")
-        int adminPort;
+                        + "(default: server.admin.port in --config, else 50052)")
+        Integer adminPort;
 
         @Option(
                 names = "--admin-bind",
                 paramLabel = "ADDR",
-                defaultValue = "127.0.0.1",
                 description = "Address of the admin listener; a non-loopback address needs an admin token or "
-                        + "--tls-client-ca (default: ${DEFAULT-VALUE})")
+                        + "--tls-client-ca (default: server.admin.bind in --config, else 127.0.0.1)")
         String adminBind;
 
         @Option(
@@ -301,9 +314,9 @@ public final class Main implements Callable<Integer> {
         @Option(
                 names = "--drain-seconds",
                 paramLabel = "S",
-                defaultValue = "30",
-                description = "On SIGTERM, how long in-flight calls may take to finish (default: ${DEFAULT-VALUE})")
-        int drainSeconds;
+                description = "On SIGTERM, how long in-flight calls may take to finish "
+                        + "(default: server.drain_seconds in --config, else 30)")
+        Integer drainSeconds;
 
         /**
          * Time since the JVM started (its start-up and option parsing included), by the JVM's own clock (the OS's
@@ -315,33 +328,55 @@ public final class Main implements Callable<Integer> {
             return String.format(java.util.Locale.ROOT, "%,d ms", System.currentTimeMillis() - start);
         }
 
-        /** The server settings of these flags and the environment; IllegalArgumentException when inconsistent. */
-        ServerSettings settings(Map<String, String> environment) {
+        /**
+         * The {@code server:} section of {@code --config} with the flags given on the command line laid over it, and
+         * tokens from their files or the environment; validated.
+         *
+         * @throws IllegalArgumentException when inconsistent or unsafe
+         */
+        ServerSettings settings(Map<String, String> environment) throws SnapshotException {
+            ServerSettings s =
+                    ServerSettings.parse(options.leadmatchConfig().server(), options.configDir(), environment);
             if ((tlsCert == null) != (tlsKey == null)) {
                 throw new IllegalArgumentException("--tls-cert and --tls-key go together");
             }
             if (tlsClientCa != null && tlsCert == null) {
                 throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
             }
-            ServerSettings.Tls tls = tlsCert == null ? null : new ServerSettings.Tls(tlsCert, tlsKey, tlsClientCa);
-            ServerSettings.Limits limits = ServerSettings.Limits.defaults();
+            ServerSettings.Tls tls =
+                    tlsCert == null ? s.lead().tls() : new ServerSettings.Tls(tlsCert, tlsKey, tlsClientCa);
+            ServerSettings.Limits limits = s.limits();
             if (maxConnections != null) {
                 limits = limits.withMaxConnections(maxConnections);
             }
             if (rateLimit != null) {
                 limits = limits.withRate(rateLimit, rateLimit);
             }
-            List<Path> roots = new ArrayList<>(reloadRoots);
+            List<Path> roots = new ArrayList<>(reloadRoots.isEmpty() ? s.reloadRoots() : reloadRoots);
             if (!roots.isEmpty() && "csv".equals(options.source)) {
                 roots.add(options.snapshotDir()); // the directory served at start stays reloadable
             }
-            return ServerSettings.defaults()
-                    .withLead(new ServerSettings.Listener(bind, port, tls))
-                    .withAdmin(adminPort < 0 ? null : new ServerSettings.Listener(adminBind, adminPort, tls))
-                    .withAdminToken(Credential.load(adminTokenFile, Credential.ADMIN_ENV, environment))
-                    .withLeadToken(Credential.load(leadTokenFile, Credential.LEAD_ENV, environment))
+            ServerSettings.Listener admin = s.admin();
+            int adminAt = adminPort != null ? adminPort : admin == null ? -1 : admin.port();
+            String adminAddress = adminBind != null
+                    ? adminBind
+                    : admin == null ? ServerSettings.defaults().admin().bind() : admin.bind();
+            Credential adminToken = adminTokenFile != null
+                    ? Credential.load(adminTokenFile, Credential.ADMIN_ENV, environment)
+                    : s.adminToken();
+            Credential leadToken = leadTokenFile != null
+                    ? Credential.load(leadTokenFile, Credential.LEAD_ENV, environment)
+                    : s.leadToken();
+            return s.withLead(new ServerSettings.Listener(
+                            bind != null ? bind : s.lead().bind(),
+                            port != null ? port : s.lead().port(),
+                            tls))
+                    .withAdmin(adminAt < 0 ? null : new ServerSettings.Listener(adminAddress, adminAt, tls))
+                    .withAdminToken(adminToken)
+                    .withLeadToken(leadToken)
                     .withLimits(limits)
                     .withReloadRoots(roots)
+                    .withDrainSeconds(drainSeconds != null ? drainSeconds : s.drainSeconds())
                     .validate();
         }
 
@@ -350,7 +385,7 @@ public final class Main implements Callable<Integer> {
             ServerSettings settings;
             try {
                 settings = settings(System.getenv());
-            } catch (IllegalArgumentException e) {
+            } catch (SnapshotException | IllegalArgumentException e) {
                 System.err.println("leadmatch: " + e.getMessage());
                 return 2;
             }
@@ -359,6 +394,9 @@ public final class Main implements Callable<Integer> {
                 System.err.println("leadmatch: cannot start: " + dataProblem);
                 return 2;
             }
+            String bind = settings.lead().bind();
+            int port = settings.lead().port();
+            int drainSeconds = settings.drainSeconds();
             long started = System.nanoTime();
             // The transport binds and starts on its own thread while the snapshot loads; health answers NOT_SERVING
             // (every other call UNAVAILABLE) until the engine is in.
@@ -495,6 +533,13 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            try {
+                // the server's own keys too (and its token files; a token in the environment is only checked)
+                ServerSettings.parse(options.leadmatchConfig().server(), options.configDir(), System.getenv());
+            } catch (SnapshotException | IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
+                return 2;
+            }
             LeadMatchEngine opened = options.openOrExplain(false);
             if (opened == null) {
                 return 2;

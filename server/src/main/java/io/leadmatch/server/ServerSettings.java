@@ -1,14 +1,20 @@
 package io.leadmatch.server;
 
+import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.config.ConfigNode;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
- * What the server exposes and how: its listeners, credentials, TLS, resource limits, input limits and the
+ * The {@code server:} section of leadmatch.yaml ({@link #parse}) with the command line's flags laid over it: what
+ * the server exposes and how: its listeners, credentials, TLS, resource limits, input limits and the
  * directories a reload may read. Immutable; {@link #defaults()} is the safe starting point, the {@code with*}
  * methods derive variants, {@link #validate()} refuses combinations that would expose the admin service.
  *
@@ -23,6 +29,7 @@ import java.util.Objects;
  * @param input            bounds on each lead field
  * @param reloadRoots      directories {@code ReloadSnapshot}'s {@code snapshot_dir} must lie under; empty: only the
  *                         snapshot directory the server was started with
+ * @param drainSeconds     on SIGTERM, how long in-flight calls may take to finish, 0..3600
  */
 record ServerSettings(
         Listener lead,
@@ -31,16 +38,129 @@ record ServerSettings(
         Credential leadToken,
         Limits limits,
         InputLimits input,
-        List<Path> reloadRoots) {
+        List<Path> reloadRoots,
+        int drainSeconds) {
 
     static final int DEFAULT_PORT = 50051;
     static final int DEFAULT_ADMIN_PORT = 50052;
+
+    /** The keys of the {@code server:} section. */
+    static final Set<String> KEYS =
+            Set.of("bind", "port", "drain_seconds", "admin", "lead_token_file", "tls", "reload_roots", "limits");
+
+    private static final Set<String> ADMIN_KEYS = Set.of("bind", "port", "token_file");
+    private static final Set<String> TLS_KEYS = Set.of("cert", "key", "client_ca", "reload_seconds");
+    private static final Set<String> LIMIT_KEYS = Set.of(
+            "max_connections",
+            "max_streams_per_connection",
+            "max_connection_idle_seconds",
+            "keepalive_seconds",
+            "keepalive_timeout_seconds",
+            "permit_keepalive_seconds",
+            "stream_idle_seconds",
+            "max_message_bytes",
+            "rate_per_client",
+            "burst_per_client");
 
     ServerSettings {
         Objects.requireNonNull(lead, "lead");
         Objects.requireNonNull(limits, "limits");
         Objects.requireNonNull(input, "input");
         reloadRoots = List.copyOf(reloadRoots);
+        if (drainSeconds < 0 || drainSeconds > 3600) {
+            throw new IllegalArgumentException("drain seconds must be between 0 and 3600, got " + drainSeconds);
+        }
+    }
+
+    /**
+     * Reads the {@code server:} section of leadmatch.yaml (absent: {@link #defaults()}); relative file paths resolve
+     * against {@code base}, the file's directory. Tokens are read here, from their files or the environment.
+     *
+     * <pre>
+     * server:
+     *   bind: 0.0.0.0              # the lead listener
+     *   port: 50051
+     *   drain_seconds: 30
+     *   admin: {bind: 127.0.0.1, port: 50052, token_file: admin.token}   # port -1: no admin listener
+     *   lead_token_file: lead.token
+     *   tls: {cert: server.pem, key: server.key, client_ca: clients-ca.pem, reload_seconds: 60}
+     *   reload_roots: [/srv/exports]
+     *   limits: {max_connections: 1000, max_streams_per_connection: 100, stream_idle_seconds: 120, ...}
+     * </pre>
+     */
+    static ServerSettings parse(ConfigNode section, Path base, Map<String, String> environment)
+            throws SnapshotException {
+        section.knownKeys(KEYS);
+        ServerSettings d = defaults();
+        ConfigNode tlsNode = section.get("tls").knownKeys(TLS_KEYS);
+        Tls tls = null;
+        if (!tlsNode.isAbsent()) {
+            Path cert = tlsNode.get("cert").existingFile(base);
+            Path key = tlsNode.get("key").existingFile(base);
+            if (cert == null || key == null) {
+                throw tlsNode.error("server.tls needs both cert and key");
+            }
+            tls = new Tls(
+                    cert,
+                    key,
+                    tlsNode.get("client_ca").existingFile(base),
+                    Duration.ofSeconds(tlsNode.get("reload_seconds").whole(60, 1, 86_400)));
+        }
+        ConfigNode adminNode = section.get("admin").knownKeys(ADMIN_KEYS);
+        long adminPort = adminNode.get("port").whole(DEFAULT_ADMIN_PORT, -1, 65_535);
+        Listener admin = adminPort < 0
+                ? null
+                : new Listener(adminNode.get("bind").nonBlank(d.admin().bind()), (int) adminPort, tls);
+        List<Path> roots = new ArrayList<>();
+        for (ConfigNode r : section.get("reload_roots").list()) {
+            String dir = r.nonBlank(null);
+            if (dir == null) {
+                throw r.error(r.path() + " must be a directory");
+            }
+            roots.add(base.resolve(dir));
+        }
+        Credential adminToken;
+        Credential leadToken;
+        try {
+            adminToken =
+                    Credential.load(adminNode.get("token_file").existingFile(base), Credential.ADMIN_ENV, environment);
+            leadToken = Credential.load(
+                    section.get("lead_token_file").existingFile(base), Credential.LEAD_ENV, environment);
+        } catch (IllegalArgumentException e) {
+            throw section.error(e.getMessage());
+        }
+        return new ServerSettings(
+                new Listener(
+                        section.get("bind").nonBlank(d.lead().bind()),
+                        (int) section.get("port").whole(DEFAULT_PORT, 0, 65_535),
+                        tls),
+                admin,
+                adminToken,
+                leadToken,
+                limits(section.get("limits").knownKeys(LIMIT_KEYS)),
+                InputLimits.defaults(),
+                roots,
+                (int) section.get("drain_seconds").whole(d.drainSeconds(), 0, 3600));
+    }
+
+    private static Limits limits(ConfigNode l) throws SnapshotException {
+        Limits d = Limits.defaults();
+        return new Limits(
+                (int) l.get("max_connections").whole(d.maxConnections(), 1, 1_000_000),
+                (int) l.get("max_streams_per_connection").whole(d.maxStreamsPerConnection(), 1, 100_000),
+                seconds(l, "max_connection_idle_seconds", d.maxConnectionIdle()),
+                seconds(l, "keepalive_seconds", d.keepAliveTime()),
+                seconds(l, "keepalive_timeout_seconds", d.keepAliveTimeout()),
+                seconds(l, "permit_keepalive_seconds", d.permitKeepAliveTime()),
+                seconds(l, "stream_idle_seconds", d.streamIdleTimeout()),
+                (int) l.get("max_message_bytes").whole(d.maxMessageBytes(), 1024, 64L << 20),
+                d.maxMetadataBytes(),
+                (int) l.get("rate_per_client").whole(0, 0, 1_000_000),
+                (int) l.get("burst_per_client").whole(0, 0, 1_000_000));
+    }
+
+    private static Duration seconds(ConfigNode l, String key, Duration dflt) throws SnapshotException {
+        return Duration.ofSeconds(l.get(key).whole(dflt.toSeconds(), 1, 7L * 24 * 3600));
     }
 
     /**
@@ -55,35 +175,40 @@ record ServerSettings(
                 null,
                 Limits.defaults(),
                 InputLimits.defaults(),
-                List.of());
+                List.of(),
+                30);
     }
 
     ServerSettings withLead(Listener l) {
-        return new ServerSettings(l, admin, adminToken, leadToken, limits, input, reloadRoots);
+        return new ServerSettings(l, admin, adminToken, leadToken, limits, input, reloadRoots, drainSeconds);
     }
 
     ServerSettings withAdmin(Listener l) {
-        return new ServerSettings(lead, l, adminToken, leadToken, limits, input, reloadRoots);
+        return new ServerSettings(lead, l, adminToken, leadToken, limits, input, reloadRoots, drainSeconds);
     }
 
     ServerSettings withAdminToken(Credential c) {
-        return new ServerSettings(lead, admin, c, leadToken, limits, input, reloadRoots);
+        return new ServerSettings(lead, admin, c, leadToken, limits, input, reloadRoots, drainSeconds);
     }
 
     ServerSettings withLeadToken(Credential c) {
-        return new ServerSettings(lead, admin, adminToken, c, limits, input, reloadRoots);
+        return new ServerSettings(lead, admin, adminToken, c, limits, input, reloadRoots, drainSeconds);
     }
 
     ServerSettings withLimits(Limits l) {
-        return new ServerSettings(lead, admin, adminToken, leadToken, l, input, reloadRoots);
+        return new ServerSettings(lead, admin, adminToken, leadToken, l, input, reloadRoots, drainSeconds);
     }
 
     ServerSettings withInput(InputLimits i) {
-        return new ServerSettings(lead, admin, adminToken, leadToken, limits, i, reloadRoots);
+        return new ServerSettings(lead, admin, adminToken, leadToken, limits, i, reloadRoots, drainSeconds);
+    }
+
+    ServerSettings withDrainSeconds(int seconds) {
+        return new ServerSettings(lead, admin, adminToken, leadToken, limits, input, reloadRoots, seconds);
     }
 
     ServerSettings withReloadRoots(List<Path> roots) {
-        return new ServerSettings(lead, admin, adminToken, leadToken, limits, input, roots);
+        return new ServerSettings(lead, admin, adminToken, leadToken, limits, input, roots, drainSeconds);
     }
 
     /** Whether the lead listener also serves the admin service: only where that needs a credential or is local. */

@@ -63,6 +63,8 @@ class ServerProcessIT {
                 Integer.toString(port),
                 "--bind",
                 "127.0.0.1",
+                "--admin-port",
+                "0",
                 "--snapshot",
                 snapshot.toString(),
                 "--data-dir",
