@@ -52,6 +52,9 @@ final class LeadMatchService {
                 .build();
     }
 
+    /** Unsent answer bytes a stream may queue before it stops pulling rows (gRPC's default: 32 KiB). */
+    static final int ON_READY_THRESHOLD_BYTES = 16 * 1024;
+
     private final LeadMatchEngine engine;
     private final ServerSettings.InputLimits limits;
     private final ThrottledLog log;
@@ -118,6 +121,8 @@ final class LeadMatchService {
      */
     StreamObserver<LeadRequest> matchAndAssignStream(StreamObserver<AssignResponse> responses) {
         ServerCallStreamObserver<AssignResponse> out = (ServerCallStreamObserver<AssignResponse>) responses;
+        // what a client that stops reading leaves queued on the server: the window's answers (~10 KiB) fit under it
+        out.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
         RequestWindow flow = RequestWindow.install(out, RequestWindow.DEFAULT_WINDOW);
         MatchResult m = new MatchResult(); // rows of one stream arrive one at a time: one scratch per stream
         return new StreamObserver<>() {
