@@ -67,7 +67,7 @@ class CallLimitsTest {
     void aStreamThatSendsNothingIsEndedAfterTheIdleTimeoutAndAnActiveOneIsNot() throws Exception {
         ManagedChannel ch = inProcess(ServerSettings.Limits.defaults().withStreamIdleTimeout(Duration.ofMillis(400)));
         CompletableFuture<Status> silent = new CompletableFuture<>();
-        LeadMatchGrpc.newStub(ch).matchAndAssignStream(ending(silent, new ArrayList<>()));
+        LeadMatchGrpc.newStub(ch).matchAndAssignStream(HostileLeadRequestTest.collect(new ArrayList<>(), silent));
         Status s = silent.get(20, TimeUnit.SECONDS);
         assertEquals(Status.Code.DEADLINE_EXCEEDED, s.getCode(), s.toString());
         assertTrue(s.getDescription().contains("no request on this stream"), s.getDescription());
@@ -75,7 +75,8 @@ class CallLimitsTest {
         // a stream that keeps sending (every 100 ms, for 4 timeouts) stays open and gets every answer
         CompletableFuture<Status> busy = new CompletableFuture<>();
         List<AssignResponse> answers = new ArrayList<>();
-        StreamObserver<MatchRequest> in = LeadMatchGrpc.newStub(ch).matchAndAssignStream(ending(busy, answers));
+        StreamObserver<MatchRequest> in =
+                LeadMatchGrpc.newStub(ch).matchAndAssignStream(HostileLeadRequestTest.collect(answers, busy));
         for (int i = 0; i < 16; i++) {
             in.onNext(LeadMatchServerTest.email("busy-" + i, "jane@example-corp.com"));
             Thread.sleep(100);
@@ -144,26 +145,5 @@ class CallLimitsTest {
         LeadMatchGrpc.newBlockingStub(again)
                 .withDeadlineAfter(20, TimeUnit.SECONDS)
                 .match(LeadMatchServerTest.email("again", "jane@example-corp.com"));
-    }
-
-    private static StreamObserver<AssignResponse> ending(CompletableFuture<Status> end, List<AssignResponse> answers) {
-        return new StreamObserver<>() {
-            @Override
-            public void onNext(AssignResponse value) {
-                synchronized (answers) {
-                    answers.add(value);
-                }
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                end.complete(Status.fromThrowable(t));
-            }
-
-            @Override
-            public void onCompleted() {
-                end.complete(Status.OK);
-            }
-        };
     }
 }

@@ -209,7 +209,8 @@ class HostileLeadRequestTest {
         return answers;
     }
 
-    private static StreamObserver<AssignResponse> collect(List<AssignResponse> answers, CompletableFuture<Status> end) {
+    /** Collects a stream's answers; completes {@code end} with its final status. */
+    static StreamObserver<AssignResponse> collect(List<AssignResponse> answers, CompletableFuture<Status> end) {
         return new StreamObserver<>() {
             @Override
             public void onNext(AssignResponse value) {

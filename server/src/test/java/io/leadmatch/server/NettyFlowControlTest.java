@@ -4,15 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.ManagedChannel;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.proto.v1.AssignResponse;
-import io.leadmatch.proto.v1.GetTeamStateRequest;
-import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
-import io.leadmatch.proto.v1.MatchRequest;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,38 +37,12 @@ class NettyFlowControlTest {
                 .flowControlWindow(64 * 1024)
                 .build();
         try {
-            ClientCallStreamObserver<MatchRequest>[] requests = new ClientCallStreamObserver[1];
-            LeadMatchGrpc.newStub(ch).matchAndAssignStream(new ClientResponseObserver<MatchRequest, AssignResponse>() {
-                @Override
-                public void beforeStart(ClientCallStreamObserver<MatchRequest> r) {
-                    requests[0] = r;
-                    r.disableAutoRequestWithInitial(0);
-                }
-
-                @Override
-                public void onNext(AssignResponse value) {}
-
-                @Override
-                public void onError(Throwable t) {}
-
-                @Override
-                public void onCompleted() {}
-            });
+            SecurityProcessIT.NeverReads reader = new SecurityProcessIT.NeverReads();
+            LeadMatchGrpc.newStub(ch).matchAndAssignStream(reader);
             for (int i = 0; i < ROWS; i++) {
-                requests[0].onNext(LeadMatchServerTest.email("n-" + i, "lead@netty-flow-" + i + ".com"));
+                reader.requests.onNext(LeadMatchServerTest.email("n-" + i, "lead@netty-flow-" + i + ".com"));
             }
-            long last = -1;
-            long now = 0;
-            for (int stable = 0; stable < 4; ) {
-                Thread.sleep(500);
-                now = LeadMatchAdminGrpc.newBlockingStub(ch)
-                        .getTeamState(GetTeamStateRequest.newBuilder()
-                                .setTeamId("inbound-sdr")
-                                .build())
-                        .getTotalAssigned();
-                stable = now == last ? stable + 1 : 0;
-                last = now;
-            }
+            long now = SecurityProcessIT.waitUntilIdle(ch);
             System.out.println("rows processed for a client that reads nothing: " + now + " of " + ROWS);
             assertTrue(now < ROWS, "processed " + now);
         } finally {

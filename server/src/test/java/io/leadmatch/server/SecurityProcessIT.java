@@ -203,7 +203,7 @@ class SecurityProcessIT {
     }
 
     /** Rows round-robined to inbound-sdr so far, once that count has not moved for two seconds. */
-    private static long waitUntilIdle(ManagedChannel ch) throws InterruptedException {
+    static long waitUntilIdle(ManagedChannel ch) throws InterruptedException {
         var admin = LeadMatchAdminGrpc.newBlockingStub(ch);
         long last = -1;
         for (int stable = 0; stable < 4; ) {
@@ -238,7 +238,7 @@ class SecurityProcessIT {
     }
 
     /** Sends when told, reads nothing. */
-    private static final class NeverReads implements ClientResponseObserver<MatchRequest, AssignResponse> {
+    static final class NeverReads implements ClientResponseObserver<MatchRequest, AssignResponse> {
         ClientCallStreamObserver<MatchRequest> requests;
 
         @Override
