@@ -1,7 +1,7 @@
 package io.leadmatch.engine.snapshot;
 
-import io.leadmatch.engine.DaemonFuture;
 import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.concurrent.DaemonFuture;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
 import io.leadmatch.engine.crm.KeyOrdinals;
@@ -594,8 +594,8 @@ public final class SnapshotBuilder {
     }
 
     /**
-     * A loop over every account in a method of its own: inside {@link #build}, C2 compiled it on-stack-replacement
-     * with all of build around it (~0.13 CPU-s of a 1M-account cold start, for a loop of ~10 ms).
+     * A loop over every account in a method of its own: inside {@link #build}, C2 compiles it on-stack-replacement
+     * with all of build around it, which costs far more than the loop itself.
      */
     private void warnUnknownParents(AccountTable table) {
         for (int i = 0; i < table.size(); i++) {
