@@ -56,16 +56,52 @@ final class CallCommand implements Callable<Integer> {
             description = "Server address (default: ${DEFAULT-VALUE})")
     String target;
 
+    @Option(
+            names = "--admin-target",
+            paramLabel = "HOST:PORT",
+            defaultValue = "localhost:50052",
+            description = "Admin listener, for the admin methods (default: ${DEFAULT-VALUE})")
+    String adminTarget;
+
+    @Option(
+            names = "--token-file",
+            paramLabel = "FILE",
+            description = "File holding the bearer token to send (else $" + Credential.ADMIN_ENV
+                    + " for admin methods, $" + Credential.LEAD_ENV + " for Match and MatchAndAssign)")
+    java.nio.file.Path tokenFile;
+
     @Option(names = "--timeout-seconds", defaultValue = "30", description = "Deadline (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    private static final java.util.Set<String> LEAD_METHODS = java.util.Set.of("Match", "MatchAndAssign");
+
+    /** The token for {@code method}'s service from --token-file or the environment; null when there is none. */
+    private String token() throws java.io.IOException {
+        if (tokenFile != null) {
+            return java.nio.file.Files.readString(tokenFile).strip();
+        }
+        String v = System.getenv(LEAD_METHODS.contains(method) ? Credential.LEAD_ENV : Credential.ADMIN_ENV);
+        return v == null || v.isBlank() ? null : v.strip();
+    }
+
     @Override
     public Integer call() throws Exception {
-        ManagedChannel channel =
-                NettyChannelBuilder.forTarget(target).usePlaintext().build();
+        String token = token();
+        ManagedChannel channel = NettyChannelBuilder.forTarget(LEAD_METHODS.contains(method) ? target : adminTarget)
+                .usePlaintext()
+                .build();
         try {
-            var lead = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
-            var admin = LeadMatchAdminGrpc.newBlockingStub(channel).withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+            io.grpc.Metadata headers = new io.grpc.Metadata();
+            if (token != null) {
+                headers.put(BearerAuth.AUTHORIZATION, "Bearer " + token);
+            }
+            io.grpc.ClientInterceptor auth = io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
+            var lead = LeadMatchGrpc.newBlockingStub(channel)
+                    .withInterceptors(auth)
+                    .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
+            var admin = LeadMatchAdminGrpc.newBlockingStub(channel)
+                    .withInterceptors(auth)
+                    .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);
             Message response;
             switch (method) {
                 case "Match":

@@ -28,34 +28,50 @@ import io.leadmatch.proto.v1.UpsertAccountsRequest;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.NoSuchElementException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * leadmatch.v1.LeadMatchAdmin: reloads, team state, availability, turn adjustments and account changes, through the same engine
- * calls the CLI uses. Engine {@link NoSuchElementException}s become NOT_FOUND and {@link IllegalArgumentException}s
- * INVALID_ARGUMENT, with the engine's message (which says what to send instead).
+ * calls the CLI uses. What the engine throws becomes a status in {@link StatusMapping} (its
+ * {@link NoSuchElementException}s NOT_FOUND and {@link IllegalArgumentException}s INVALID_ARGUMENT, with the engine's
+ * message, which says what to send instead). Who may call it is decided before a call gets here ({@link BearerAuth},
+ * and the listeners it is served on: {@link ServerSettings#validate()}).
  */
 final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplBase {
-    private final LeadMatchEngine engine;
+    private static final Logger LOG = LoggerFactory.getLogger(LeadMatchAdminService.class);
 
-    LeadMatchAdminService(LeadMatchEngine engine) {
+    private final LeadMatchEngine engine;
+    private final ReloadRoots reloadRoots;
+
+    LeadMatchAdminService(LeadMatchEngine engine, ReloadRoots reloadRoots) {
         this.engine = engine;
+        this.reloadRoots = reloadRoots;
     }
 
+    /**
+     * Reloads from the current snapshot directory or one under the reload roots. A failed load's reply names the file
+     * and line but not the reason, which may quote the file; the server log has it.
+     */
     @Override
     public void reloadSnapshot(ReloadSnapshotRequest request, StreamObserver<ReloadSnapshotResponse> out) {
-        Path dir = request.getSnapshotDir().isEmpty() ? null : Path.of(request.getSnapshotDir());
+        Path dir = request.getSnapshotDir().isEmpty() ? null : reloadRoots.check(request.getSnapshotDir());
+        LoadReport report;
         try {
-            LoadReport report = engine.reload(dir);
-            out.onNext(ProtoMapping.reloadResponse(report, engine.generation()));
-            out.onCompleted();
+            report = engine.reload(dir);
         } catch (SnapshotException e) {
-            out.onError(Status.FAILED_PRECONDITION
+            LOG.warn("ReloadSnapshot: snapshot not loaded: {}", ThrottledLog.escape(e.getMessage()));
+            String file = Path.of(e.file()).getFileName() == null
+                    ? ""
+                    : Path.of(e.file()).getFileName().toString();
+            throw Status.FAILED_PRECONDITION
                     .withDescription("snapshot not loaded, still serving generation " + engine.generation() + ": "
-                            + e.getMessage())
-                    .asRuntimeException());
-        } catch (RuntimeException e) {
-            out.onError(Status.INTERNAL.withDescription("reload failed: " + e).asRuntimeException());
+                            + (e.line() > 0 ? file + ":" + e.line() : file)
+                            + " is not usable; the server log has the reason")
+                    .asRuntimeException();
         }
+        out.onNext(ProtoMapping.reloadResponse(report, engine.generation()));
+        out.onCompleted();
     }
 
     @Override
@@ -128,22 +144,9 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
                         .build());
     }
 
-    /**
-     * Answers an admin call about a team member: the engine's {@link NoSuchElementException} becomes NOT_FOUND and
-     * its {@link IllegalArgumentException} INVALID_ARGUMENT, each with the engine's message.
-     */
+    /** Answers with what {@code call} returns; what it throws, {@link StatusMapping}'s interceptor maps. */
     private static <T> void answer(StreamObserver<T> out, java.util.function.Supplier<T> call) {
-        T response;
-        try {
-            response = call.get();
-        } catch (NoSuchElementException e) {
-            out.onError(Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        } catch (IllegalArgumentException e) {
-            out.onError(Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException());
-            return;
-        }
-        out.onNext(response);
+        out.onNext(call.get());
         out.onCompleted();
     }
 
@@ -169,10 +172,8 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
             out.onNext(ProtoMapping.explanation(e.get()));
             out.onCompleted();
         } catch (IllegalStateException e) {
-            out.onError(
-                    Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException());
-        } catch (RuntimeException e) {
-            out.onError(Status.INTERNAL.withDescription("explain failed: " + e).asRuntimeException());
+            // documented by LeadMatchEngine.explain: this engine has no data directory, so nothing is journaled
+            throw Status.FAILED_PRECONDITION.withDescription(e.getMessage()).asRuntimeException();
         }
     }
 
@@ -199,20 +200,21 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
         applyChanges(() -> engine.deleteAccounts(request.getAccountIdsList()), out);
     }
 
-    /** One batch through the engine; its exceptions as the status codes the proto documents. */
+    /**
+     * One batch through the engine; a rejected batch changed nothing, and a change log that cannot be written is
+     * {@code UNAVAILABLE} ({@link StatusMapping}).
+     */
     private void applyChanges(AccountChangeCall call, StreamObserver<AccountChangesResponse> out) {
+        AccountChange.Result result;
         try {
-            out.onNext(ProtoMapping.accountChangesResponse(call.apply()));
-            out.onCompleted();
+            result = call.apply();
         } catch (IllegalArgumentException e) {
-            out.onError(Status.INVALID_ARGUMENT
-                    .withDescription("batch rejected, nothing changed: " + e.getMessage())
-                    .asRuntimeException());
+            throw new IllegalArgumentException("batch rejected, nothing changed: " + e.getMessage(), e);
         } catch (java.io.IOException e) {
-            out.onError(Status.UNAVAILABLE
-                    .withDescription("batch not applied: cannot write the change log: " + e)
-                    .asRuntimeException());
+            throw new java.io.UncheckedIOException(e);
         }
+        out.onNext(ProtoMapping.accountChangesResponse(result));
+        out.onCompleted();
     }
 
     @FunctionalInterface

@@ -6,6 +6,8 @@ import io.grpc.Server;
 import io.grpc.ServerBuilder;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
+import io.grpc.ServerInterceptor;
+import io.grpc.ServerInterceptors;
 import io.grpc.ServerMethodDefinition;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
@@ -21,11 +23,17 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The gRPC server: LeadMatch, LeadMatchAdmin, the standard health service and server reflection, over whatever
- * transport the given {@link ServerBuilder} makes (Netty in {@code main}, in-process in tests).
+ * transport the given {@link ServerBuilder}s make (Netty in {@code main}, in-process in tests). On Netty, the lead
+ * service has a listener of its own and the admin service another ({@link ServerSettings}: who may reach which, with
+ * what credential, under which limits).
  *
  * <p>The server can bind before its engine exists ({@link #LeadMatchServer(ServerBuilder)}, {@link #start()}, then
  * {@link #serve}): {@code main} does so on a thread of its own, so that loading the transport's classes, binding the
@@ -35,27 +43,101 @@ import java.util.concurrent.TimeUnit;
  * it is set: a call costs one volatile read more, not a second registry lookup.
  */
 public final class LeadMatchServer {
-    private final Server server;
+    private static final Logger LOG = LoggerFactory.getLogger(LeadMatchServer.class);
+
+    private final List<Server> servers = new ArrayList<>();
+    private final Server leadServer;
+    private final Server adminServer;
+    private final ServerSettings settings;
+    private final ThrottledLog log = ThrottledLog.of(LOG);
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "leadmatch-limits");
+        t.setDaemon(true);
+        return t;
+    });
+    private final List<AutoCloseable> owned = new ArrayList<>();
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<Forwarding<?, ?>> methods = new ArrayList<>();
     private volatile boolean started;
     private volatile boolean serving;
 
-    /** A server whose calls wait for an engine: {@link #serve} hands it in (before or after {@link #start()}). */
-    @SuppressWarnings("deprecation") // v1alpha reflection: still what many grpcurl versions ask for first
+    /**
+     * A server whose calls wait for an engine ({@link #serve} hands it in, before or after {@link #start()}), with
+     * every service on one builder and no credentials: for the in-process transport (tests, embedding), where only
+     * this JVM can call.
+     */
     public LeadMatchServer(ServerBuilder<?> builder) {
-        this.server = builder.addService(forwarding(LeadMatchGrpc.getServiceDescriptor()))
-                .addService(forwarding(LeadMatchAdminGrpc.getServiceDescriptor()))
-                .addService(health.getHealthService())
-                .addService(ProtoReflectionServiceV1.newInstance())
-                .addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance())
-                .build();
+        this(builder, null, ServerSettings.defaults().withAdmin(null), true);
     }
 
-    /** A server for {@code engine}; call {@link #start()} to serve. */
+    /** A server for {@code engine} (every service on one builder, as {@link #LeadMatchServer(ServerBuilder)}). */
     public LeadMatchServer(ServerBuilder<?> builder, LeadMatchEngine engine) {
         this(builder);
         serve(engine);
+    }
+
+    /**
+     * As {@link #LeadMatchServer(ServerBuilder)} with the credentials, limits and reload roots of {@code settings}
+     * (its listeners are ignored: everything is on {@code builder}).
+     */
+    static LeadMatchServer inProcess(ServerBuilder<?> builder, ServerSettings settings) {
+        return new LeadMatchServer(builder, null, settings.withAdmin(null), true);
+    }
+
+    /**
+     * A server on the listeners of {@code settings} (validated here): the lead service, health and reflection on
+     * {@code lead}, the admin service on {@code admin} (null: none) and, where {@link
+     * ServerSettings#adminOnLeadListener()} allows, on {@code lead} too; tokens and limits applied.
+     */
+    LeadMatchServer(ServerBuilder<?> lead, ServerBuilder<?> admin, ServerSettings settings) {
+        this(lead, admin, settings.validate(), false);
+    }
+
+    @SuppressWarnings("deprecation") // v1alpha reflection: still what many grpcurl versions ask for first
+    private LeadMatchServer(ServerBuilder<?> lead, ServerBuilder<?> admin, ServerSettings settings, boolean inProcess) {
+        this.settings = settings;
+        ServerServiceDefinition leadService = forwarding(LeadMatchService.DESCRIPTOR);
+        ServerServiceDefinition adminService = forwarding(LeadMatchAdminGrpc.getServiceDescriptor());
+        CallLimits limits = new CallLimits(settings.limits(), timer, System::nanoTime);
+        ServerInterceptor mapping = StatusMapping.interceptor(log);
+        lead.addService(guarded(leadService, settings.leadToken(), settings.lead(), mapping, limits));
+        if (inProcess || settings.adminOnLeadListener()) {
+            lead.addService(guarded(adminService, settings.adminToken(), settings.lead(), mapping, limits));
+        }
+        lead.addService(health.getHealthService())
+                .addService(ProtoReflectionServiceV1.newInstance())
+                .addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
+        this.leadServer = lead.build();
+        servers.add(leadServer);
+        if (admin != null) {
+            this.adminServer = admin.addService(
+                            guarded(adminService, settings.adminToken(), settings.admin(), mapping, limits))
+                    .addService(health.getHealthService())
+                    .build();
+            servers.add(adminServer);
+        } else {
+            this.adminServer = null;
+        }
+    }
+
+    /** {@code service} behind its token (when one is configured and the listener does not require mTLS), limits and the status mapping. */
+    private ServerServiceDefinition guarded(
+            ServerServiceDefinition service,
+            Credential token,
+            ServerSettings.Listener listener,
+            ServerInterceptor mapping,
+            CallLimits limits) {
+        // interceptors run last to first: authentication, then limits, then the handler with its status mapping
+        return token == null || listener.requiresClientCertificate()
+                ? ServerInterceptors.intercept(service, mapping, limits)
+                : ServerInterceptors.intercept(
+                        service, mapping, limits, new BearerAuth(token, listener.requiresClientCertificate(), log));
+    }
+
+    /** Closed with the server, after it terminated (the event loops of its listeners). */
+    LeadMatchServer owning(AutoCloseable resource) {
+        owned.add(resource);
+        return this;
     }
 
     /**
@@ -68,8 +150,10 @@ public final class LeadMatchServer {
             throw new IllegalStateException("the server already serves an engine");
         }
         Map<String, ServerMethodDefinition<?, ?>> real = new HashMap<>();
-        for (ServerServiceDefinition d :
-                List.of(new LeadMatchService(engine).bindService(), new LeadMatchAdminService(engine).bindService())) {
+        ReloadRoots roots = ReloadRoots.of(settings.reloadRoots(), engine.snapshotDir());
+        for (ServerServiceDefinition d : List.of(
+                new LeadMatchService(engine, settings.input(), log).bindService(),
+                new LeadMatchAdminService(engine, roots).bindService())) {
             for (ServerMethodDefinition<?, ?> m : d.getMethods()) {
                 real.put(m.getMethodDescriptor().getFullMethodName(), m);
             }
@@ -131,7 +215,14 @@ public final class LeadMatchServer {
     /** Binds and starts the transport; health says SERVING when an engine is in, else NOT_SERVING until it is. */
     public LeadMatchServer start() throws IOException {
         synchronized (this) {
-            server.start();
+            for (Server server : servers) {
+                try {
+                    server.start();
+                } catch (IOException | RuntimeException e) {
+                    servers.forEach(Server::shutdownNow);
+                    throw e;
+                }
+            }
             started = true;
             setHealth(serving ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
         }
@@ -144,9 +235,19 @@ public final class LeadMatchServer {
         health.setStatus(LeadMatchAdminGrpc.SERVICE_NAME, status);
     }
 
-    /** The bound port (useful with port 0). */
+    /** The bound port of the lead listener (useful with port 0). */
     public int port() {
-        return server.getPort();
+        return leadServer.getPort();
+    }
+
+    /** The bound port of the admin listener; -1 when there is none. */
+    int adminPort() {
+        return adminServer == null ? -1 : adminServer.getPort();
+    }
+
+    /** Schedules {@code task} on the server's timer every {@code period} (TLS file checks); stops with the server. */
+    void every(java.time.Duration period, Runnable task) {
+        timer.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /**
@@ -157,17 +258,35 @@ public final class LeadMatchServer {
      */
     public boolean drain(long graceMillis) throws InterruptedException {
         health.enterTerminalState();
-        server.shutdown();
-        if (server.awaitTermination(graceMillis, TimeUnit.MILLISECONDS)) {
-            return true;
+        servers.forEach(Server::shutdown);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);
+        boolean clean = true;
+        for (Server server : servers) {
+            if (!server.awaitTermination(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+                clean = false;
+            }
         }
-        server.shutdownNow();
-        server.awaitTermination(5, TimeUnit.SECONDS);
-        return false;
+        if (!clean) {
+            servers.forEach(Server::shutdownNow);
+            for (Server server : servers) {
+                server.awaitTermination(5, TimeUnit.SECONDS);
+            }
+        }
+        timer.shutdownNow();
+        for (AutoCloseable r : owned) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                LOG.warn("closing {} failed: {}", r, e.toString());
+            }
+        }
+        return clean;
     }
 
-    /** Blocks until the server has terminated. */
+    /** Blocks until every listener has terminated. */
     public void awaitTermination() throws InterruptedException {
-        server.awaitTermination();
+        for (Server server : servers) {
+            server.awaitTermination();
+        }
     }
 }

@@ -1,57 +1,116 @@
 package io.leadmatch.server;
 
+import io.grpc.MethodDescriptor;
+import io.grpc.ServerServiceDefinition;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
+import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
+import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchResult;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
-import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.MatchResponse;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-/** leadmatch.v1.LeadMatch: translates requests to engine calls and results back. */
-final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
-    private static final Logger LOG = LoggerFactory.getLogger(LeadMatchService.class);
+/**
+ * leadmatch.v1.LeadMatch: translates requests to engine calls and results back.
+ *
+ * <p>Its methods are bound with {@link LeadRequest#MARSHALLER} instead of the generated one (same names, same wire
+ * format, same contract): a request whose bytes are not a valid MatchRequest, or that exceeds the
+ * {@link ServerSettings.InputLimits}, is refused in its place: {@code INVALID_ARGUMENT} on a unary call, an
+ * {@code INVALID} row with the reason on the stream, which goes on. A server fault is never an {@code INVALID} row:
+ * it ends the call with the status {@link StatusMapping} gives it.
+ */
+final class LeadMatchService {
+    /** The service descriptor the server registers: the generated one's methods with the lenient marshaller. */
+    static final ServiceDescriptor DESCRIPTOR;
+
+    private static final MethodDescriptor<LeadRequest, MatchResponse> MATCH;
+    private static final MethodDescriptor<LeadRequest, AssignResponse> MATCH_AND_ASSIGN;
+    private static final MethodDescriptor<LeadRequest, AssignResponse> MATCH_AND_ASSIGN_STREAM;
+
+    static {
+        MATCH = lenient(LeadMatchGrpc.getMatchMethod(), MatchResponse.getDefaultInstance());
+        MATCH_AND_ASSIGN = lenient(LeadMatchGrpc.getMatchAndAssignMethod(), AssignResponse.getDefaultInstance());
+        MATCH_AND_ASSIGN_STREAM =
+                lenient(LeadMatchGrpc.getMatchAndAssignStreamMethod(), AssignResponse.getDefaultInstance());
+        ServiceDescriptor generated = LeadMatchGrpc.getServiceDescriptor();
+        DESCRIPTOR = ServiceDescriptor.newBuilder(generated.getName())
+                .setSchemaDescriptor(generated.getSchemaDescriptor())
+                .addMethod(MATCH)
+                .addMethod(MATCH_AND_ASSIGN)
+                .addMethod(MATCH_AND_ASSIGN_STREAM)
+                .build();
+    }
+
+    private static <R extends com.google.protobuf.Message> MethodDescriptor<LeadRequest, R> lenient(
+            MethodDescriptor<?, R> generated, R responseDefault) {
+        return generated.toBuilder(LeadRequest.MARSHALLER, ProtoUtils.marshaller(responseDefault))
+                .build();
+    }
+
+    /** Unsent answer bytes a stream may queue before it stops pulling rows (gRPC's default: 32 KiB). */
+    static final int ON_READY_THRESHOLD_BYTES = 16 * 1024;
 
     private final LeadMatchEngine engine;
+    private final ServerSettings.InputLimits limits;
+    private final ThrottledLog log;
     /** A match result per executor thread: its scratch is reused, only the answer is allocated per call. */
     private final ThreadLocal<MatchResult> scratch = ThreadLocal.withInitial(MatchResult::new);
 
-    LeadMatchService(LeadMatchEngine engine) {
+    LeadMatchService(LeadMatchEngine engine, ServerSettings.InputLimits limits, ThrottledLog log) {
         this.engine = engine;
+        this.limits = limits;
+        this.log = log;
     }
 
-    @Override
-    public void match(MatchRequest request, StreamObserver<MatchResponse> out) {
-        MatchResult result = scratch.get();
-        try {
-            engine.match(ProtoMapping.lead(request), result);
-        } catch (RuntimeException e) {
-            LOG.error("match failed for request_id={}", request.getRequestId(), e);
-            out.onError(Status.INTERNAL.withDescription("match failed: " + e).asRuntimeException());
+    ServerServiceDefinition bindService() {
+        return ServerServiceDefinition.builder(DESCRIPTOR)
+                .addMethod(MATCH, ServerCalls.asyncUnaryCall(this::match))
+                .addMethod(MATCH_AND_ASSIGN, ServerCalls.asyncUnaryCall(this::matchAndAssign))
+                .addMethod(MATCH_AND_ASSIGN_STREAM, ServerCalls.asyncBidiStreamingCall(this::matchAndAssignStream))
+                .build();
+    }
+
+    /** Why {@code r} is refused before it reaches the engine; null when it is not. */
+    private String refusal(LeadRequest r) {
+        return r.problem() != null ? r.problem() : LeadRequest.violation(r.request(), limits);
+    }
+
+    /** The id echoed in a refusal: none when it is itself what is wrong (it may be megabytes). */
+    private String echoedId(LeadRequest r) {
+        return r.requestId().length() <= limits.requestId() ? r.requestId() : "";
+    }
+
+    private Status invalid(LeadRequest r, String reason) {
+        String id = echoedId(r);
+        return Status.INVALID_ARGUMENT.withDescription(id.isEmpty() ? reason : "request_id " + id + ": " + reason);
+    }
+
+    void match(LeadRequest request, StreamObserver<MatchResponse> out) {
+        String refused = refusal(request);
+        if (refused != null) {
+            out.onError(invalid(request, refused).asRuntimeException());
             return;
         }
-        out.onNext(ProtoMapping.matchResponse(request.getRequestId(), result));
+        MatchResult result = scratch.get();
+        engine.match(ProtoMapping.lead(request.request()), result); // a throw: StatusMapping's interceptor maps it
+        out.onNext(ProtoMapping.matchResponse(request.requestId(), result));
         out.onCompleted();
     }
 
-    @Override
-    public void matchAndAssign(MatchRequest request, StreamObserver<AssignResponse> out) {
-        AssignResult result;
-        try {
-            MatchResult m = scratch.get();
-            result = new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m));
-        } catch (RuntimeException e) {
-            LOG.error("matchAndAssign failed for request_id={}", request.getRequestId(), e);
-            out.onError(
-                    Status.INTERNAL.withDescription("assignment failed: " + e).asRuntimeException());
+    void matchAndAssign(LeadRequest request, StreamObserver<AssignResponse> out) {
+        String refused = refusal(request);
+        if (refused != null) {
+            out.onError(invalid(request, refused).asRuntimeException());
             return;
         }
-        out.onNext(ProtoMapping.assignResponse(request.getRequestId(), result));
+        MatchResult m = scratch.get();
+        AssignResult result = new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m));
+        out.onNext(ProtoMapping.assignResponse(request.requestId(), result));
         out.onCompleted();
     }
 
@@ -60,22 +119,45 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
      * requests is pulled ahead of the responses, refilled only while the client keeps up with reading them, so a
      * slow reader never makes the server buffer without bound.
      */
-    @Override
-    public StreamObserver<MatchRequest> matchAndAssignStream(StreamObserver<AssignResponse> responses) {
+    StreamObserver<LeadRequest> matchAndAssignStream(StreamObserver<AssignResponse> responses) {
         ServerCallStreamObserver<AssignResponse> out = (ServerCallStreamObserver<AssignResponse>) responses;
+        // what a client that stops reading leaves queued on the server: the window's answers (~10 KiB) fit under it
+        out.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
         RequestWindow flow = RequestWindow.install(out, RequestWindow.DEFAULT_WINDOW);
         MatchResult m = new MatchResult(); // rows of one stream arrive one at a time: one scratch per stream
         return new StreamObserver<>() {
+            private boolean ended;
+
             @Override
-            public void onNext(MatchRequest request) {
+            public void onNext(LeadRequest request) {
+                if (ended) {
+                    return; // rows already pulled when a fault ended the stream
+                }
+                String refused = refusal(request);
                 AssignResponse response;
-                try {
-                    response = ProtoMapping.assignResponse(
-                            request.getRequestId(),
-                            new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m)));
-                } catch (RuntimeException e) {
-                    LOG.error("stream row failed for request_id={}", request.getRequestId(), e);
-                    response = ProtoMapping.invalidRow(request.getRequestId(), "row could not be processed: " + e);
+                if (refused != null) {
+                    response = ProtoMapping.invalidRow(echoedId(request), refused);
+                } else {
+                    try {
+                        response = ProtoMapping.assignResponse(
+                                request.requestId(),
+                                new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m)));
+                    } catch (RuntimeException e) {
+                        Status s = StatusMapping.of(e);
+                        if (s.getCode() != Status.Code.INVALID_ARGUMENT) {
+                            // a server fault ends the stream: the rows answered so far stand, the rest are retried
+                            StatusMapping.logged(
+                                    log,
+                                    LeadMatchGrpc.getMatchAndAssignStreamMethod()
+                                            .getFullMethodName(),
+                                    s,
+                                    e);
+                            ended = true;
+                            out.onError(s.asRuntimeException());
+                            return;
+                        }
+                        response = ProtoMapping.invalidRow(echoedId(request), s.getDescription());
+                    }
                 }
                 out.onNext(response);
                 flow.afterResponse();
@@ -83,12 +165,14 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
 
             @Override
             public void onError(Throwable t) {
-                LOG.debug("client cancelled stream: {}", t.toString());
+                // the client cancelled, or the stream was ended by a limit: nothing to answer
             }
 
             @Override
             public void onCompleted() {
-                out.onCompleted();
+                if (!ended) {
+                    out.onCompleted();
+                }
             }
         };
     }

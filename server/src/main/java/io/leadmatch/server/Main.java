@@ -1,6 +1,5 @@
 package io.leadmatch.server;
 
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.SnapshotException;
@@ -10,8 +9,11 @@ import io.leadmatch.engine.index.ChronicleSettings;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
-import java.net.InetSocketAddress;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -118,6 +120,11 @@ public final class Main implements Callable<Integer> {
 
         private LeadmatchConfig parsed;
 
+        /** The directory relative paths in {@code --config} resolve against. */
+        Path configDir() {
+            return config == null ? Path.of(".") : config.toAbsolutePath().getParent();
+        }
+
         /** The {@code --config} file, read once (its defaults without one). */
         LeadmatchConfig leadmatchConfig() throws SnapshotException {
             if (parsed == null) {
@@ -186,8 +193,9 @@ public final class Main implements Callable<Integer> {
                 System.err.println("leadmatch: cannot load snapshot " + describeSource() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
                 System.err.println("leadmatch: " + e.getMessage());
-            } catch (RuntimeException e) {
-                System.err.println("leadmatch: cannot start: " + e.getMessage());
+            } catch (RuntimeException | Error e) {
+                // a full disk surfaces as an InternalError from a memory-mapped write: still one line, exit 2
+                System.err.println("leadmatch: cannot start: " + oneLine(e));
             }
             return null;
         }
@@ -215,6 +223,19 @@ public final class Main implements Callable<Integer> {
         }
     }
 
+    /** {@code e}'s message (or its class when it has none) on one line: start-up failures are one line each. */
+    static String oneLine(Throwable e) {
+        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        if (root != e && root.getMessage() != null && !m.contains(root.getMessage())) {
+            m = m + ": " + root.getMessage();
+        }
+        return m.replaceAll("\\s*[\\r\\n]+\\s*", " / ");
+    }
+
     @Command(name = "serve", mixinStandardHelpOptions = true, description = "Serve a CRM snapshot over gRPC.")
     static final class Serve implements Callable<Integer> {
         private static final Logger LOG = LoggerFactory.getLogger("leadmatch");
@@ -235,20 +256,70 @@ public final class Main implements Callable<Integer> {
         String bind;
 
         @Option(
+                names = "--admin-port",
+                paramLabel = "N",
+                description = "TCP port of the admin listener (LeadMatchAdmin); -1: no admin listener "
+                        + "(default: server.admin.port in --config, else 50052)")
+        Integer adminPort;
+
+        @Option(
+                names = "--admin-bind",
+                paramLabel = "ADDR",
+                description = "Address of the admin listener; a non-loopback address needs an admin token or "
+                        + "--tls-client-ca (default: server.admin.bind in --config, else 127.0.0.1)")
+        String adminBind;
+
+        @Option(
+                names = "--admin-token-file",
+                paramLabel = "FILE",
+                description = "File holding the bearer token the admin service requires (else $" + Credential.ADMIN_ENV
+                        + "; with neither, the admin service is served on loopback only)")
+        Path adminTokenFile;
+
+        @Option(
+                names = "--lead-token-file",
+                paramLabel = "FILE",
+                description = "File holding a bearer token the lead service requires (else $" + Credential.LEAD_ENV
+                        + "; with neither, none)")
+        Path leadTokenFile;
+
+        @Option(names = "--tls-cert", paramLabel = "PEM", description = "Certificate chain: both listeners use TLS")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "PEM", description = "Private key of --tls-cert (PKCS#8)")
+        Path tlsKey;
+
+        @Option(
+                names = "--tls-client-ca",
+                paramLabel = "PEM",
+                description = "CA certificates client certificates must chain to (mutual TLS on both listeners)")
+        Path tlsClientCa;
+
+        @Option(
+                names = "--reload-root",
+                paramLabel = "DIR",
+                description = "A directory ReloadSnapshot's snapshot_dir may lie under (repeatable; default: the"
+                        + " snapshot directory only)")
+        List<Path> reloadRoots = new ArrayList<>();
+
+        @Option(
+                names = "--max-connections",
+                paramLabel = "N",
+                description = "Open connections per listener (default: 1000)")
+        Integer maxConnections;
+
+        @Option(
+                names = "--rate-limit",
+                paramLabel = "N",
+                description = "Calls and stream rows per second per client address; 0: none (default: 0)")
+        Integer rateLimit;
+
+        @Option(
                 names = "--drain-seconds",
                 paramLabel = "S",
                 description = "On SIGTERM, how long in-flight calls may take to finish "
                         + "(default: server.drain_seconds in --config, else 30)")
         Integer drainSeconds;
-
-        /** The {@code server:} section with the flags given on the command line laid over it. */
-        ServerSettings settings() throws SnapshotException {
-            ServerSettings file = ServerSettings.parse(options.leadmatchConfig().server());
-            return new ServerSettings(
-                    bind != null ? bind : file.bind(),
-                    port != null ? port : file.port(),
-                    drainSeconds != null ? drainSeconds : file.drainSeconds());
-        }
 
         /**
          * Time since the JVM started (its start-up and option parsing included), by the JVM's own clock (the OS's
@@ -260,35 +331,99 @@ public final class Main implements Callable<Integer> {
             return String.format(java.util.Locale.ROOT, "%,d ms", System.currentTimeMillis() - start);
         }
 
+        /**
+         * The {@code server:} section of {@code --config} with the flags given on the command line laid over it, and
+         * tokens from their files or the environment; validated.
+         *
+         * @throws IllegalArgumentException when inconsistent or unsafe
+         */
+        ServerSettings settings(Map<String, String> environment) throws SnapshotException {
+            ServerSettings s =
+                    ServerSettings.parse(options.leadmatchConfig().server(), options.configDir(), environment);
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new IllegalArgumentException("--tls-cert and --tls-key go together");
+            }
+            if (tlsClientCa != null && tlsCert == null) {
+                throw new IllegalArgumentException("--tls-client-ca needs --tls-cert and --tls-key");
+            }
+            ServerSettings.Tls tls =
+                    tlsCert == null ? s.lead().tls() : new ServerSettings.Tls(tlsCert, tlsKey, tlsClientCa);
+            ServerSettings.Limits limits = s.limits();
+            if (maxConnections != null) {
+                limits = limits.withMaxConnections(maxConnections);
+            }
+            if (rateLimit != null) {
+                limits = limits.withRate(rateLimit, rateLimit);
+            }
+            List<Path> roots = new ArrayList<>(reloadRoots.isEmpty() ? s.reloadRoots() : reloadRoots);
+            if (!roots.isEmpty() && "csv".equals(options.source)) {
+                roots.add(options.snapshotDir()); // the directory served at start stays reloadable
+            }
+            ServerSettings.Listener admin = s.admin();
+            int adminAt = adminPort != null ? adminPort : admin == null ? -1 : admin.port();
+            String adminAddress = adminBind != null
+                    ? adminBind
+                    : admin == null ? ServerSettings.defaults().admin().bind() : admin.bind();
+            Credential adminToken = adminTokenFile != null
+                    ? Credential.load(adminTokenFile, Credential.ADMIN_ENV, environment)
+                    : s.adminToken();
+            Credential leadToken = leadTokenFile != null
+                    ? Credential.load(leadTokenFile, Credential.LEAD_ENV, environment)
+                    : s.leadToken();
+            return s.withLead(new ServerSettings.Listener(
+                            bind != null ? bind : s.lead().bind(),
+                            port != null ? port : s.lead().port(),
+                            tls))
+                    .withAdmin(adminAt < 0 ? null : new ServerSettings.Listener(adminAddress, adminAt, tls))
+                    .withAdminToken(adminToken)
+                    .withLeadToken(leadToken)
+                    .withLimits(limits)
+                    .withReloadRoots(roots)
+                    .withDrainSeconds(drainSeconds != null ? drainSeconds : s.drainSeconds())
+                    .validate();
+        }
+
         @Override
         public Integer call() throws Exception {
             ServerSettings settings;
             try {
-                settings = settings();
+                settings = settings(System.getenv());
             } catch (SnapshotException | IllegalArgumentException e) {
                 System.err.println("leadmatch: " + e.getMessage());
                 return 2;
             }
-            String bind = settings.bind();
-            int port = settings.port();
+            String dataProblem = writableProblem(options.dataDir());
+            if (dataProblem != null) {
+                System.err.println("leadmatch: cannot start: " + dataProblem);
+                return 2;
+            }
+            String bind = settings.lead().bind();
+            int port = settings.lead().port();
             int drainSeconds = settings.drainSeconds();
             long started = System.nanoTime();
             // The transport binds and starts on its own thread while the snapshot loads; health answers NOT_SERVING
             // (every other call UNAVAILABLE) until the engine is in.
             java.util.concurrent.CompletableFuture<LeadMatchServer> binding =
                     new java.util.concurrent.CompletableFuture<>();
+            List<ReloadingTls> tls = new java.util.concurrent.CopyOnWriteArrayList<>();
             Thread binder = new Thread(
                     () -> {
+                        NettyListeners listeners = new NettyListeners(settings);
                         try {
-                            LeadMatchServer s = new LeadMatchServer(
-                                            NettyServerBuilder.forAddress(new InetSocketAddress(bind, port)))
+                            LeadMatchServer s = new LeadMatchServer(listeners.lead(), listeners.admin(), settings)
+                                    .owning(listeners)
                                     .start();
+                            for (ReloadingTls t : listeners.tls()) {
+                                s.every(settings.lead().tls().reloadInterval(), t::reloadIfChanged);
+                            }
+                            tls.addAll(listeners.tls());
                             LOG.info(
                                     "bound to {}:{}; loading the snapshot (calls answer UNAVAILABLE until it is in)",
                                     bind,
                                     s.port());
                             binding.complete(s);
                         } catch (Throwable e) {
+                            listeners.close();
                             binding.completeExceptionally(e);
                         }
                     },
@@ -300,8 +435,12 @@ public final class Main implements Callable<Integer> {
             try {
                 server = binding.join();
             } catch (java.util.concurrent.CompletionException e) {
-                System.err.println("leadmatch: cannot listen on " + bind + ":" + port + ": "
-                        + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()));
+                System.err.println("leadmatch: cannot listen on " + bind + ":" + port
+                        + (settings.admin() == null
+                                ? ""
+                                : " and " + settings.admin().bind() + ":"
+                                        + settings.admin().port())
+                        + ": " + oneLine(e.getCause() != null ? e.getCause() : e));
                 if (engine != null) {
                     engine.close();
                 }
@@ -336,12 +475,14 @@ public final class Main implements Callable<Integer> {
                                 Runtime.getRuntime().halt(status);
                             },
                             "leadmatch-shutdown"));
-            SighupReload.install(engine);
+            SighupReload.install(engine, tls);
             LOG.info(
-                    "leadmatch listening on {}:{} ({} accounts, {} domains, {} teams; ready in {} ms, {} after the "
-                            + "JVM started)",
+                    "leadmatch listening on {}:{}{} ({}; {} accounts, {} domains, {} teams; ready in {} ms, {} after"
+                            + " the JVM started)",
                     bind,
                     server.port(),
+                    tls.isEmpty() ? "" : " with TLS",
+                    describeAdmin(settings, server),
                     report.accounts(),
                     report.domains(),
                     report.teams(),
@@ -350,6 +491,38 @@ public final class Main implements Callable<Integer> {
             engine.startBackgroundWork(); // the company-name index, built while serving
             server.awaitTermination();
             return 0;
+        }
+    }
+
+    /** Where the admin service is and what it needs, for the start-up line. */
+    static String describeAdmin(ServerSettings settings, LeadMatchServer server) {
+        String credential = settings.adminToken() != null
+                ? "token required"
+                : settings.lead().requiresClientCertificate()
+                        ? "client certificate required"
+                        : "no token: loopback only";
+        String where = settings.admin() == null
+                ? ""
+                : "admin on " + settings.admin().bind() + ":" + server.adminPort()
+                        + (settings.adminOnLeadListener() ? " and the lead port" : "");
+        return (where.isEmpty() ? "admin on the lead port" : where) + ", " + credential;
+    }
+
+    /** Why the data directory cannot hold the server's state (created if missing), or null when it can. */
+    static String writableProblem(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            Path probe = Files.createTempFile(dir, ".write-probe", ".tmp");
+            try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(probe, java.nio.file.StandardOpenOption.WRITE)) {
+                ch.write(java.nio.ByteBuffer.allocate(4096));
+                ch.force(true);
+            } finally {
+                Files.deleteIfExists(probe);
+            }
+            return null;
+        } catch (java.io.IOException | SecurityException e) {
+            return "data directory " + dir + " is not writable: " + oneLine(e);
         }
     }
 
@@ -364,7 +537,8 @@ public final class Main implements Callable<Integer> {
         @Override
         public Integer call() {
             try {
-                ServerSettings.parse(options.leadmatchConfig().server()); // the server's own keys too
+                // the server's own keys too (and its token files; a token in the environment is only checked)
+                ServerSettings.parse(options.leadmatchConfig().server(), options.configDir(), System.getenv());
             } catch (SnapshotException | IllegalArgumentException e) {
                 System.err.println("leadmatch: " + e.getMessage());
                 return 2;

@@ -9,7 +9,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * {@code kill -HUP <pid>} reloads the snapshot, as {@code ReloadSnapshot} does, for operators and cron jobs
- * without a gRPC client. A failed load is logged with file:line and the server keeps serving.
+ * without a gRPC client, and re-reads changed TLS files. A failed load is logged with file:line and the server keeps serving.
  *
  * <p>{@code sun.misc.Signal} is reached by reflection: naming it in source draws javac's "internal proprietary
  * API" warning, and the build fails on warnings. On a JVM without it (or with {@code -Xrs}) the server logs
@@ -27,7 +27,7 @@ final class SighupReload {
     private SighupReload() {}
 
     /** Installs the handler; false (logged) when this JVM does not allow it. */
-    static boolean install(LeadMatchEngine engine) {
+    static boolean install(LeadMatchEngine engine, java.util.List<ReloadingTls> tls) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");
@@ -36,6 +36,7 @@ final class SighupReload {
                     SighupReload.class.getClassLoader(), new Class<?>[] {handlerClass}, (proxy, method, args) -> {
                         switch (method.getName()) {
                             case "handle":
+                                tls.forEach(ReloadingTls::reloadIfChanged);
                                 reload(engine);
                                 return null;
                             case "equals":

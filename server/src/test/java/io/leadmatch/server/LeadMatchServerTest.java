@@ -66,7 +66,12 @@ class LeadMatchServerTest {
     void start() throws Exception {
         engine = LeadMatchEngine.open(EngineConfig.of(demo(), data));
         String name = InProcessServerBuilder.generateName();
-        server = new LeadMatchServer(InProcessServerBuilder.forName(name).directExecutor(), engine).start();
+        // reloads in these tests read copies of the demo under the test's data directory
+        server = LeadMatchServer.inProcess(
+                        InProcessServerBuilder.forName(name).directExecutor(),
+                        ServerSettings.defaults().withReloadRoots(List.of(data)))
+                .serve(engine)
+                .start();
         channel = InProcessChannelBuilder.forName(name).directExecutor().build();
         stub = LeadMatchGrpc.newBlockingStub(channel);
     }

@@ -1,0 +1,67 @@
+package io.leadmatch.server;
+
+import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
+import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
+import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
+import io.grpc.netty.shaded.io.netty.util.concurrent.DefaultThreadFactory;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Netty server builders for the listeners of {@link ServerSettings}, with its resource limits and TLS applied. Owns
+ * the event loops it creates ({@link #close()} after the servers have terminated).
+ */
+final class NettyListeners implements AutoCloseable {
+    private final ServerSettings settings;
+    private final EventLoopGroup boss = new NioEventLoopGroup(1, new DefaultThreadFactory("grpc-accept", true));
+    private final EventLoopGroup workers = new NioEventLoopGroup(0, new DefaultThreadFactory("grpc-io", true));
+    private final List<ReloadingTls> tls = new ArrayList<>();
+
+    NettyListeners(ServerSettings settings) {
+        this.settings = settings;
+    }
+
+    NettyServerBuilder lead() {
+        return builder(settings.lead());
+    }
+
+    /** The admin listener's builder; null when the settings have none. */
+    NettyServerBuilder admin() {
+        return settings.admin() == null ? null : builder(settings.admin());
+    }
+
+    /** TLS material of every listener built so far (re-read on SIGHUP and when polled). */
+    List<ReloadingTls> tls() {
+        return List.copyOf(tls);
+    }
+
+    private NettyServerBuilder builder(ServerSettings.Listener l) {
+        ServerSettings.Limits limits = settings.limits();
+        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(l.bind(), l.port()))
+                .channelFactory(() -> new ConnectionLimit(limits.maxConnections()))
+                .bossEventLoopGroup(boss)
+                .workerEventLoopGroup(workers)
+                .maxConcurrentCallsPerConnection(limits.maxStreamsPerConnection())
+                .maxConnectionIdle(limits.maxConnectionIdle().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTime(limits.keepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .keepAliveTimeout(limits.keepAliveTimeout().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveTime(limits.permitKeepAliveTime().toNanos(), TimeUnit.NANOSECONDS)
+                .permitKeepAliveWithoutCalls(false)
+                .maxInboundMessageSize(limits.maxMessageBytes())
+                .maxInboundMetadataSize(limits.maxMetadataBytes());
+        if (l.tls() != null) {
+            ReloadingTls t = new ReloadingTls(l.tls());
+            tls.add(t);
+            b.sslContext(t.sslContext());
+        }
+        return b;
+    }
+
+    @Override
+    public void close() {
+        boss.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}
