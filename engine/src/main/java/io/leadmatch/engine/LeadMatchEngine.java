@@ -74,7 +74,9 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         this.provisional = config.dataDir() == null
                 ? new ProvisionalAccounts()
-                : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
+                : new ProvisionalAccounts(
+                        config.dataDir().resolve("provisional-accounts.tsv"),
+                        config.assignment().journal());
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
         AssignmentSettings settings = config.assignment();
         this.idempotency = new IdempotencyCache<>(
@@ -383,6 +385,9 @@ public final class LeadMatchEngine implements AutoCloseable {
             ExportStamp.record(stampFile(), export.metadataToRecord(), exportFingerprint); // the directory is ours
             if (early != null && early.snapshot() != null) {
                 next = early.snapshot();
+            } else if (early != null) {
+                next = CsvSnapshotReader.loadFromFiles(
+                        dir, config.csvColumns(), normalizer, mailboxes(), indexFile(dir, exportFingerprint), gen);
             } else {
                 next = CsvSnapshotReader.load(
                         dir, config.csvColumns(), normalizer, mailboxes(), indexFile(dir, exportFingerprint), gen);

@@ -116,6 +116,25 @@ public final class CsvSnapshotReader {
     }
 
     /**
+     * As {@link #load(Path, CsvColumns, DomainNormalizer, java.util.concurrent.CompletableFuture, Path, long)}
+     * without trying the persisted tables first: {@link #loadPersisted} already found none usable (reading a damaged
+     * file again would only warn twice).
+     */
+    public static CrmSnapshot loadFromFiles(
+            Path dir,
+            CsvColumns c,
+            DomainNormalizer normalizer,
+            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
+            Path indexFile,
+            long generation)
+            throws SnapshotException {
+        if (!Files.isDirectory(dir)) {
+            throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
+        }
+        return build(dir, c, normalizer, mailboxes, indexFile, generation, parseRouting(dir), System.nanoTime());
+    }
+
+    /**
      * The state a previous run persisted for this export, or null when there is none to reuse. The index file's
      * name is a fingerprint of every input, so its tables file is this snapshot's state. Reads only: safe to run
      * before the data directory is known to be this process's (the engine starts it while its journal recovers).
