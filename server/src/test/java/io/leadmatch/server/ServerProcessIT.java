@@ -47,7 +47,7 @@ class ServerProcessIT {
     }
 
     /** The command line of {@link #start}. */
-    private static List<String> command(int port, Path snapshot, Path data, String... extra) {
+    static List<String> command(int port, Path snapshot, Path data, String... extra) {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(javaBin, "-Dchronicle.analytics.disable=true"));
         String flags = System.getProperty("leadmatch.jvm.flags", "").trim();
