@@ -140,7 +140,7 @@ public final class ProvisionalAccounts implements AutoCloseable {
                             "checksum " + f[3] + " does not match the entry (CRC32C " + crcHex(body) + ")");
                 }
             }
-            byDomain.putIfAbsent(f[0], new Entry(f[1], f[2].isEmpty() ? null : f[2]));
+            byDomain.put(f[0], new Entry(f[1], f[2].isEmpty() ? null : f[2])); // a later line (a re-pin) wins
         }
     }
 
