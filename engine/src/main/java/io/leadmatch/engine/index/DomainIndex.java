@@ -1,6 +1,5 @@
 package io.leadmatch.engine.index;
 
-import io.leadmatch.engine.FileCrc32c;
 import it.unimi.dsi.fastutil.longs.LongOpenHashSet;
 import it.unimi.dsi.fastutil.objects.Object2LongMap;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;

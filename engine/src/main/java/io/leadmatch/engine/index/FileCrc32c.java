@@ -1,4 +1,4 @@
-package io.leadmatch.engine;
+package io.leadmatch.engine.index;
 
 import java.io.IOException;
 import java.nio.MappedByteBuffer;
@@ -12,14 +12,14 @@ import java.util.zip.CRC32C;
  * on the CPU's own instruction, so the pass costs about what reading the pages costs. Used to verify state files a
  * start-up would otherwise trust blindly (the persisted domain index).
  */
-public final class FileCrc32c {
+final class FileCrc32c {
     /** Mapped in pieces: a mapping is limited to 2 GB. */
     private static final long MAP_CHUNK = 1L << 30;
 
     private FileCrc32c() {}
 
     /** The CRC32C of the file's content (its size is part of what a caller compares, separately). */
-    public static int of(Path file) throws IOException {
+    static int of(Path file) throws IOException {
         CRC32C crc = new CRC32C();
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             long size = ch.size();
