@@ -387,12 +387,15 @@ public final class LeadMatchEngine implements AutoCloseable {
             ExportStamp.record(stampFile(), export.metadataToRecord(), exportFingerprint); // the directory is ours
             if (early != null && early.snapshot() != null) {
                 next = early.snapshot();
-            } else if (early != null) {
-                next = CsvSnapshotReader.loadFromFiles(
-                        dir, config.csvColumns(), normalizer, mailboxes(), indexFile(dir, exportFingerprint), gen);
             } else {
                 next = CsvSnapshotReader.load(
-                        dir, config.csvColumns(), normalizer, mailboxes(), indexFile(dir, exportFingerprint), gen);
+                        dir,
+                        config.csvColumns(),
+                        normalizer,
+                        mailboxes(),
+                        indexFile(dir, exportFingerprint),
+                        gen,
+                        early == null); // an early first load already tried the persisted tables
             }
         }
         try {

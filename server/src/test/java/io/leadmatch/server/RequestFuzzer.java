@@ -54,6 +54,7 @@ final class RequestFuzzer {
             Status.Code.NOT_FOUND,
             Status.Code.FAILED_PRECONDITION,
             Status.Code.OUT_OF_RANGE,
+            Status.Code.ALREADY_EXISTS,
             Status.Code.UNAUTHENTICATED,
             Status.Code.PERMISSION_DENIED,
             Status.Code.UNIMPLEMENTED);
