@@ -83,7 +83,9 @@ public final class LeadMatchEngine implements AutoCloseable {
                         : ", from " + config.matching().pslFile());
         this.provisional = config.dataDir() == null
                 ? new ProvisionalAccounts()
-                : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
+                : new ProvisionalAccounts(
+                        config.dataDir().resolve("provisional-accounts.tsv"),
+                        config.assignment().journal());
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
         AssignmentSettings settings = config.assignment();
         this.idempotency = new IdempotencyCache<>(
@@ -394,7 +396,13 @@ public final class LeadMatchEngine implements AutoCloseable {
                 next = early.snapshot();
             } else {
                 next = CsvSnapshotReader.load(
-                        dir, config.csvColumns(), normalizer, mailboxes(), indexFile(dir, exportFingerprint), gen);
+                        dir,
+                        config.csvColumns(),
+                        normalizer,
+                        mailboxes(),
+                        indexFile(dir, exportFingerprint),
+                        gen,
+                        early == null); // an early first load already tried the persisted tables
             }
         }
         try {

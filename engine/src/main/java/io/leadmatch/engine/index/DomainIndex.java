@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.map.ChronicleMap;
 import net.openhft.chronicle.values.Values;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The domain → account index: an off-heap Chronicle Map from domain to a packed {@code long} entry (layout in
@@ -34,6 +36,8 @@ public final class DomainIndex implements AutoCloseable {
     static {
         ChronicleSettings.apply();
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DomainIndex.class);
 
     private final ChronicleMap<CharSequence, LongValue> map;
     /** Copy-on-write: replaced, never mutated, once published. */
@@ -219,14 +223,10 @@ public final class DomainIndex implements AutoCloseable {
                 map.close();
                 throw e;
             }
-            LongOpenHashSet parents = new LongOpenHashSet();
-            for (String parent : subdomainParents) {
-                parents.add(hash(parent, 0, parent.length()));
-            }
             if (file != null) {
-                Files.writeString(readyMarker(file), Long.toString(n));
+                writeReadyMarker(file, n);
             }
-            return new DomainIndex(map, parents, file, deleteOnClose, false);
+            return new DomainIndex(map, parentHashes(subdomainParents), file, deleteOnClose, false);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create domain index at " + file, e);
         }
@@ -248,22 +248,28 @@ public final class DomainIndex implements AutoCloseable {
             IndexFill fill) {
         Path marker = readyMarker(file);
         if (Files.isRegularFile(file) && Files.isRegularFile(marker)) {
-            ChronicleMap<CharSequence, LongValue> map = null;
-            try {
-                map = mapBuilder(n, averageKeyBytes).createPersistedTo(file.toFile());
-                if (map.longSize() == n && sampleMatches(map, keys, values, n)) {
-                    LongOpenHashSet parents = new LongOpenHashSet();
-                    for (String parent : subdomainParents) {
-                        parents.add(hash(parent, 0, parent.length()));
+            String damage = damage(file, n);
+            if (damage != null) {
+                LOG.warn("index file {} is damaged ({}); rebuilding it from the snapshot", file, damage);
+            } else {
+                ChronicleMap<CharSequence, LongValue> map = null;
+                try {
+                    map = mapBuilder(n, averageKeyBytes).createPersistedTo(file.toFile());
+                    if (map.longSize() == n && sampleMatches(map, keys, values, n)) {
+                        return new DomainIndex(map, parentHashes(subdomainParents), file, false, true);
                     }
-                    return new DomainIndex(map, parents, file, false, true);
-                }
-                map.close();
-            } catch (IOException | RuntimeException e) {
-                if (map != null) {
+                    LOG.warn(
+                            "index file {} does not hold what its snapshot says (entry count or sampled entries);"
+                                    + " rebuilding it from the snapshot",
+                            file);
                     map.close();
+                } catch (IOException | RuntimeException e) {
+                    if (map != null) {
+                        map.close();
+                    }
+                    LOG.warn(
+                            "index file {} cannot be opened ({}); rebuilding it from the snapshot", file, e.toString());
                 }
-                // An unreadable or foreign file is rebuilt below.
             }
         }
         try {
@@ -288,6 +294,10 @@ public final class DomainIndex implements AutoCloseable {
         if (!Files.isRegularFile(file) || !Files.isRegularFile(readyMarker(file))) {
             return null;
         }
+        // A damaged file is left to the full load, which rebuilds it and says so (this path only reads).
+        if (damage(file, entries) != null) {
+            return null;
+        }
         ChronicleMap<CharSequence, LongValue> map = null;
         try {
             map = mapBuilder(entries, averageKeyBytes).createPersistedTo(file.toFile());
@@ -295,11 +305,7 @@ public final class DomainIndex implements AutoCloseable {
                 map.close();
                 return null;
             }
-            LongOpenHashSet parents = new LongOpenHashSet();
-            for (String parent : subdomainParents) {
-                parents.add(hash(parent, 0, parent.length()));
-            }
-            return new DomainIndex(map, parents, file, false, true);
+            return new DomainIndex(map, parentHashes(subdomainParents), file, false, true);
         } catch (IOException | RuntimeException e) {
             if (map != null) {
                 map.close();
@@ -307,6 +313,66 @@ public final class DomainIndex implements AutoCloseable {
             return null;
         }
     }
+
+    private static LongOpenHashSet parentHashes(Iterable<String> subdomainParents) {
+        LongOpenHashSet parents = new LongOpenHashSet();
+        for (String parent : subdomainParents) {
+            parents.add(hash(parent, 0, parent.length()));
+        }
+        return parents;
+    }
+
+    /**
+     * The ready marker: written once the map is complete, it holds the entry count, the file's size and its CRC32C,
+     * so a later open verifies every byte before Chronicle Map follows any offset in it. The map must be quiescent
+     * (built, no lookups yet): Chronicle Map keeps its segment locks in the file.
+     */
+    private static void writeReadyMarker(Path file, long entries) throws IOException {
+        long size = Files.size(file);
+        int crc = FileCrc32c.of(file);
+        Files.writeString(
+                readyMarker(file),
+                String.format(java.util.Locale.ROOT, "entries=%d bytes=%d crc32c=%08x%n", entries, size, crc));
+    }
+
+    /**
+     * What is wrong with the persisted index at {@code file} against its ready marker, or null when its size and
+     * CRC32C are what the marker recorded and it holds {@code entries} entries.
+     */
+    static String damage(Path file, long entries) {
+        Path marker = readyMarker(file);
+        try {
+            java.util.regex.Matcher m = MARKER.matcher(Files.readString(marker).trim());
+            if (!m.matches()) {
+                return "its ready marker " + marker.getFileName() + " is not 'entries=N bytes=N crc32c=HEX'";
+            }
+            long expectedEntries = Long.parseLong(m.group(1));
+            long expectedSize = Long.parseLong(m.group(2));
+            int expectedCrc = Integer.parseUnsignedInt(m.group(3), 16);
+            if (expectedEntries != entries) {
+                return "marker says " + expectedEntries + " entries, the snapshot " + entries;
+            }
+            long size = Files.size(file);
+            if (size != expectedSize) {
+                return "size " + size + " bytes, " + expectedSize + " when written";
+            }
+            int crc = FileCrc32c.of(file);
+            if (crc != expectedCrc) {
+                return String.format(
+                        java.util.Locale.ROOT,
+                        "CRC32C %08x over its %d bytes, %08x when written",
+                        crc,
+                        size,
+                        expectedCrc);
+            }
+            return null;
+        } catch (IOException | RuntimeException e) {
+            return "cannot verify it: " + e;
+        }
+    }
+
+    private static final java.util.regex.Pattern MARKER =
+            java.util.regex.Pattern.compile("entries=(\\d+) bytes=(\\d+) crc32c=([0-9a-f]{8})");
 
     /** Average key length of {@code entries} as the map is configured with it (persist it to reopen the map). */
     public static double averageKeyBytes(Object2LongMap<String> entries) {

@@ -100,12 +100,29 @@ public final class CsvSnapshotReader {
             Path indexFile,
             long generation)
             throws SnapshotException {
+        return load(dir, c, normalizer, mailboxes, indexFile, generation, true);
+    }
+
+    /**
+     * As {@link #load(Path, CsvColumns, DomainNormalizer, java.util.concurrent.CompletableFuture, Path, long)};
+     * without {@code tryPersisted} the persisted tables are not read first: {@link #loadPersisted} already found
+     * none usable (reading a damaged file again would only warn twice).
+     */
+    public static CrmSnapshot load(
+            Path dir,
+            CsvColumns c,
+            DomainNormalizer normalizer,
+            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
+            Path indexFile,
+            long generation,
+            boolean tryPersisted)
+            throws SnapshotException {
         if (!Files.isDirectory(dir)) {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
         long started = System.nanoTime();
         java.util.concurrent.CompletableFuture<RoutingConfig> routing = parseRouting(dir);
-        if (indexFile != null) {
+        if (tryPersisted && indexFile != null) {
             CrmSnapshot persisted = SnapshotTablesFile.read(
                     SnapshotTablesFile.forIndex(indexFile), indexFile, dir.toString(), routing, generation, started);
             if (persisted != null) {

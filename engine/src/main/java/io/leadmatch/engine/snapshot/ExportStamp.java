@@ -88,15 +88,29 @@ public final class ExportStamp {
         }
         try {
             List<String> lines = Files.readAllLines(stampFile, StandardCharsets.UTF_8);
-            if (lines.size() == 2
-                    && lines.get(0).equals(metadata)
-                    && lines.get(1).matches("[0-9a-f]{16}")) {
+            if (lines.size() == 2) {
+                return null; // an older version's stamp, without a checksum: read the content once
+            }
+            if (lines.size() != 3 || !lines.get(2).equals(crc(lines.get(0), lines.get(1)))) {
+                // A damaged stamp would name another export: the change log would be set aside as superseded.
+                org.slf4j.LoggerFactory.getLogger(ExportStamp.class)
+                        .warn("{} is damaged (checksum mismatch); reading the export to fingerprint it", stampFile);
+                return null;
+            }
+            if (lines.get(0).equals(metadata) && lines.get(1).matches("[0-9a-f]{16}")) {
                 return lines.get(1);
             }
         } catch (IOException | RuntimeException e) {
             // unreadable or foreign: read the content instead
         }
         return null;
+    }
+
+    /** The stamp's third line: the CRC32C of the first two, so a damaged stamp is never taken for another export. */
+    private static String crc(String metadata, String fingerprint) {
+        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        c.update((metadata + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8));
+        return String.format(java.util.Locale.ROOT, "crc32c=%08x", (int) c.getValue());
     }
 
     /**
@@ -110,7 +124,10 @@ public final class ExportStamp {
         try {
             Files.createDirectories(stampFile.getParent());
             Path tmp = stampFile.resolveSibling(stampFile.getFileName() + ".tmp");
-            Files.writeString(tmp, metadata + "\n" + fingerprint + "\n", StandardCharsets.UTF_8);
+            Files.writeString(
+                    tmp,
+                    metadata + "\n" + fingerprint + "\n" + crc(metadata, fingerprint) + "\n",
+                    StandardCharsets.UTF_8);
             try {
                 Files.move(tmp, stampFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {

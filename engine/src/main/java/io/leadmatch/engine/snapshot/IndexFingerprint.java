@@ -30,10 +30,10 @@ import java.util.zip.CRC32C;
  */
 public final class IndexFingerprint {
     /**
-     * Bump when the entry layout, key normalization, account ordering or the normalization of the persisted
-     * account columns (billing countries and states as ISO 3166 codes) changes.
+     * Bump when the entry layout, key normalization, account ordering, the normalization of the persisted account
+     * columns (billing countries and states as ISO 3166 codes) or the index's ready marker changes.
      */
-    static final int INDEX_FORMAT_VERSION = 3;
+    static final int INDEX_FORMAT_VERSION = 4;
 
     private IndexFingerprint() {}
 

@@ -34,8 +34,8 @@ import java.util.zip.CheckedOutputStream;
  * needs (its entry count and average key size, the subdomain parents: first, so the index reopens on its own
  * thread while the rest decodes), the report, the user columns, the account columns (country and state through a
  * dictionary: few distinct values), conflict sets and their domains, then a CRC32C of all of it. A
- * file that is incomplete, from another version or damaged is ignored (the snapshot is parsed again), never
- * trusted. Written to a temporary name and renamed, so a crash leaves either the whole file or none.
+ * file that is incomplete, from another version or damaged is ignored with a WARN that names it and what failed (the
+ * snapshot is parsed again and the file rewritten), never trusted. Written to a temporary name and renamed, so a crash leaves either the whole file or none.
  */
 final class SnapshotTablesFile {
     private static final long MAGIC = 0x4c4d5441424c4553L; // "LMTABLES"
@@ -170,6 +170,7 @@ final class SnapshotTablesFile {
                     java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
                 long size = ch.size();
                 if (size < 16 || size > Integer.MAX_VALUE) {
+                    warnDamaged(file, "size " + size + " bytes");
                     return null;
                 }
                 in = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size);
@@ -178,7 +179,20 @@ final class SnapshotTablesFile {
             CRC32C crc = new CRC32C();
             crc.update(in.duplicate().limit(length - 4));
             byte[] scratch = new byte[256]; // scratch for a string on its way (longer ones get their own)
-            if (in.getInt(length - 4) != (int) crc.getValue() || in.getLong() != MAGIC || in.getInt() != VERSION) {
+            int expectedCrc = in.getInt(length - 4);
+            if (expectedCrc != (int) crc.getValue()) {
+                warnDamaged(
+                        file,
+                        String.format(
+                                java.util.Locale.ROOT,
+                                "CRC32C %08x over its %d bytes, %08x when written",
+                                (int) crc.getValue(),
+                                length - 4,
+                                expectedCrc));
+                return null;
+            }
+            if (in.getLong() != MAGIC || in.getInt() != VERSION) {
+                warnDamaged(file, "not a tables file of version " + VERSION);
                 return null;
             }
             long entries = in.getLong();
@@ -193,8 +207,7 @@ final class SnapshotTablesFile {
             });
             t = decode(in, scratch, entries, averageKey, parents);
         } catch (IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class)
-                    .warn("ignoring unreadable {} ({}); loading the snapshot from its files", file, e.toString());
+            warnDamaged(file, "unreadable: " + e);
             if (reopened != null) {
                 reopened.thenAccept(i -> {
                     if (i != null) {
@@ -248,6 +261,12 @@ final class SnapshotTablesFile {
                 t.accountDomains(),
                 routing,
                 report);
+    }
+
+    /** A tables file is derived state: a damaged one is rebuilt, and the operator hears why. */
+    private static void warnDamaged(Path file, String what) {
+        org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class)
+                .warn("tables file {} is damaged ({}); rebuilding it from the snapshot", file, what);
     }
 
     private static Tables decode(ByteBuffer in, byte[] scratch, long entries, double averageKey, List<String> parents) {

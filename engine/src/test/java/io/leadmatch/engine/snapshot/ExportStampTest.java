@@ -59,6 +59,11 @@ class ExportStampTest {
         assertNull(ExportStamp.recorded(stamp, meta));
         Files.writeString(stamp, "garbage");
         assertNull(ExportStamp.recorded(stamp, meta));
+        // A stamp whose fingerprint changed into another well-formed one names another export: never trusted.
+        ExportStamp.record(stamp, meta, "0123456789abcdef");
+        assertEquals("0123456789abcdef", ExportStamp.recorded(stamp, meta));
+        Files.writeString(stamp, Files.readString(stamp).replace("0123456789abcdef", "0123456789abcdee"));
+        assertNull(ExportStamp.recorded(stamp, meta));
         assertNull(ExportStamp.recorded(stamp, null));
     }
 }
