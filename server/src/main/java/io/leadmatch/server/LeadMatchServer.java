@@ -97,7 +97,8 @@ public final class LeadMatchServer {
     private LeadMatchServer(ServerBuilder<?> lead, ServerBuilder<?> admin, ServerSettings settings, boolean inProcess) {
         this.settings = settings;
         ServerServiceDefinition leadService = forwarding(LeadMatchService.DESCRIPTOR);
-        ServerServiceDefinition adminService = forwarding(LeadMatchAdminGrpc.getServiceDescriptor());
+        ServerServiceDefinition adminService =
+                forwarding(StatusMapping.undecodableAsNull(LeadMatchAdminGrpc.getServiceDescriptor()));
         CallLimits limits = new CallLimits(settings.limits(), timer, System::nanoTime);
         ServerInterceptor mapping = StatusMapping.interceptor(log);
         lead.addService(guarded(leadService, settings.leadToken(), settings.lead(), mapping, limits));

@@ -1,14 +1,18 @@
 package io.leadmatch.server;
 
+import io.grpc.ForwardingServerCall;
 import io.grpc.ForwardingServerCallListener;
 import io.grpc.Metadata;
+import io.grpc.MethodDescriptor;
 import io.grpc.ServerCall;
 import io.grpc.ServerCallHandler;
 import io.grpc.ServerInterceptor;
+import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.util.NoSuchElementException;
 
@@ -71,12 +75,70 @@ final class StatusMapping {
         return false;
     }
 
-    /** Maps what a handler throws to a status and closes the call with it; faults are logged, throttled. */
+    /**
+     * Longest status description sent, in characters. Descriptions travel percent-encoded in the trailers, up to
+     * 12 bytes per character, and a client drops the whole connection when the trailers exceed its header limit
+     * (8 KiB in grpc-java).
+     */
+    static final int MAX_DESCRIPTION = 512;
+
+    /** {@code s} with its description cut to {@link #MAX_DESCRIPTION} characters. */
+    static Status bounded(Status s) {
+        String d = s.getDescription();
+        return d == null || d.length() <= MAX_DESCRIPTION
+                ? s
+                : s.withDescription(d.substring(0, MAX_DESCRIPTION) + "... (cut)");
+    }
+
+    /**
+     * {@code service} with request marshallers that answer null for bytes that do not decode, so that
+     * {@link #interceptor} refuses them with {@code INVALID_ARGUMENT} (grpc-java itself would end the call
+     * {@code UNKNOWN}, as if the server had failed).
+     */
+    static ServiceDescriptor undecodableAsNull(ServiceDescriptor service) {
+        ServiceDescriptor.Builder b =
+                ServiceDescriptor.newBuilder(service.getName()).setSchemaDescriptor(service.getSchemaDescriptor());
+        for (MethodDescriptor<?, ?> m : service.getMethods()) {
+            b.addMethod(undecodableAsNull(m));
+        }
+        return b.build();
+    }
+
+    private static <Q, R> MethodDescriptor<Q, R> undecodableAsNull(MethodDescriptor<Q, R> m) {
+        MethodDescriptor.Marshaller<Q> strict = m.getRequestMarshaller();
+        MethodDescriptor.Marshaller<Q> lenient = new MethodDescriptor.Marshaller<>() {
+            @Override
+            public InputStream stream(Q value) {
+                return strict.stream(value);
+            }
+
+            @Override
+            public Q parse(InputStream stream) {
+                try {
+                    return strict.parse(stream);
+                } catch (RuntimeException undecodable) {
+                    return null;
+                }
+            }
+        };
+        return m.toBuilder(lenient, m.getResponseMarshaller()).build();
+    }
+
+    /**
+     * Maps what a handler throws to a status and closes the call with it; faults are logged, throttled. Every
+     * description is {@link #bounded}; a request that did not decode is refused with {@code INVALID_ARGUMENT}.
+     */
     static ServerInterceptor interceptor(ThrottledLog log) {
         return new ServerInterceptor() {
             @Override
             public <Q, R> ServerCall.Listener<Q> interceptCall(
-                    ServerCall<Q, R> call, Metadata headers, ServerCallHandler<Q, R> next) {
+                    ServerCall<Q, R> unbounded, Metadata headers, ServerCallHandler<Q, R> next) {
+                ServerCall<Q, R> call = new ForwardingServerCall.SimpleForwardingServerCall<>(unbounded) {
+                    @Override
+                    public void close(Status status, Metadata trailers) {
+                        super.close(bounded(status), trailers);
+                    }
+                };
                 ServerCall.Listener<Q> listener;
                 try {
                     listener = next.startCall(call, headers);
@@ -85,8 +147,22 @@ final class StatusMapping {
                     return new ServerCall.Listener<>() {};
                 }
                 return new ForwardingServerCallListener.SimpleForwardingServerCallListener<>(listener) {
+                    private boolean refused;
+
                     @Override
                     public void onMessage(Q message) {
+                        if (refused) {
+                            return;
+                        }
+                        if (message == null) {
+                            refused = true;
+                            closeQuietly(
+                                    call,
+                                    Status.INVALID_ARGUMENT.withDescription("the request is not a valid "
+                                            + call.getMethodDescriptor().getFullMethodName()
+                                            + " request message"));
+                            return;
+                        }
                         try {
                             super.onMessage(message);
                         } catch (RuntimeException | Error e) {
@@ -96,6 +172,9 @@ final class StatusMapping {
 
                     @Override
                     public void onHalfClose() {
+                        if (refused) {
+                            return;
+                        }
                         try {
                             super.onHalfClose();
                         } catch (RuntimeException | Error e) {
@@ -105,6 +184,9 @@ final class StatusMapping {
 
                     @Override
                     public void onReady() {
+                        if (refused) {
+                            return;
+                        }
                         try {
                             super.onReady();
                         } catch (RuntimeException | Error e) {
@@ -122,10 +204,14 @@ final class StatusMapping {
         }
         Status s = of(e);
         logged(log, call.getMethodDescriptor().getFullMethodName(), s, e);
+        closeQuietly(call, s);
+    }
+
+    private static void closeQuietly(ServerCall<?, ?> call, Status s) {
         try {
             call.close(s, new Metadata());
         } catch (IllegalStateException alreadyClosed) {
-            // the handler closed the call before it threw: the client has its answer
+            // the handler closed the call before: the client has its answer
         }
     }
 

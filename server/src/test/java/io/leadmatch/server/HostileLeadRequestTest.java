@@ -174,6 +174,51 @@ class HostileLeadRequestTest {
         }
     }
 
+    /** A fuzzer's finding: grpc-java ends a call whose request does not decode UNKNOWN, as if the server failed. */
+    @Test
+    void anAdminRequestThatDoesNotDecodeIsInvalidArgumentNotUnknown() {
+        for (MethodDescriptor<?, ?> generated :
+                io.leadmatch.proto.v1.LeadMatchAdminGrpc.getServiceDescriptor().getMethods()) {
+            MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder(RAW, RAW)
+                    .setType(MethodDescriptor.MethodType.UNARY)
+                    .setFullMethodName(generated.getFullMethodName())
+                    .build();
+            StatusRuntimeException e = assertThrows(
+                    StatusRuntimeException.class,
+                    () -> ClientCalls.blockingUnaryCall(
+                            channel, raw, CallOptions.DEFAULT, new byte[] {(byte) 0xff, (byte) 0xff, 0x01}));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), generated.getFullMethodName());
+            assertTrue(
+                    e.getStatus().getDescription().contains("not a valid " + generated.getFullMethodName()),
+                    e.getStatus().getDescription());
+        }
+    }
+
+    /** A fuzzer's finding: a description over the client's header limit dropped the client's whole connection. */
+    @Test
+    void everyDescriptionIsBoundedSoTheTrailersFitAnyClient() {
+        String id = "\u00e9".repeat(100_000); // 2 bytes in UTF-8, 6 once percent-encoded
+        var admin = io.leadmatch.proto.v1.LeadMatchAdminGrpc.newBlockingStub(channel);
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
+                () -> admin.explain(io.leadmatch.proto.v1.ExplainRequest.newBuilder()
+                        .setAssignmentId(id)
+                        .build()));
+        assertTrue(
+                e.getStatus().getDescription().length() <= StatusMapping.MAX_DESCRIPTION + 10,
+                () -> "description of " + e.getStatus().getDescription().length() + " characters");
+        Status huge = Status.NOT_FOUND.withDescription("x".repeat(10_000));
+        assertEquals(
+                StatusMapping.MAX_DESCRIPTION + "... (cut)".length(),
+                StatusMapping.bounded(huge).getDescription().length());
+        // the same channel still works: nothing dropped the connection
+        assertEquals(
+                Outcome.MATCHED,
+                LeadMatchGrpc.newBlockingStub(channel)
+                        .match(LeadMatchServerTest.email("after", "jane@example-corp.com"))
+                        .getOutcome());
+    }
+
     @Test
     void aServerFaultIsInternalWithAShortMessageNeverAnInvalidRow() throws Exception {
         engine.close(); // every engine call now fails: the fault a call during shutdown meets
