@@ -138,7 +138,10 @@ public final class Assigner implements AutoCloseable {
     static final String CHECKPOINT = "checkpoint";
 
     private static final int CHECKPOINT_MAGIC = 0x4c4d4350; // "LMCP"
-    private static final int CHECKPOINT_VERSION = 1;
+    /** 2: credits are lag × {@link WeightedRoundRobin#LEAD} and extra turns served are kept; a version-1 checkpoint
+     * is not read, the journal is replayed instead (which recomputes every credit). */
+    private static final int CHECKPOINT_VERSION = 2;
+
     private final IdempotencyCache<Assignment> answers;
     private final Path checkpointFile;
 
@@ -792,19 +795,14 @@ public final class Assigner implements AutoCloseable {
         UserTable users = s.users();
         long now = clock.millis();
         TeamState.Counters c = scheduler.counters(now, presenceFor(s));
-        long totalWeight = 0;
-        long sumAssigned = 0;
-        for (TeamState.MemberCounters m : c.members()) {
-            totalWeight += m.config().weight();
-            sumAssigned += m.assigned();
-        }
         List<TeamState.Member> members = new ArrayList<>();
         for (TeamState.MemberCounters m : c.members()) {
             String uid = m.config().userId();
             int u = users.ordinalOf(uid);
             boolean active = u >= 0 && users.isActive(u);
             int weight = m.config().weight();
-            double ideal = totalWeight == 0 ? 0 : (double) weight * sumAssigned / totalWeight;
+            long fair = m.assigned() - m.extraServed();
+            double ideal = fair + m.lag(); // the scheduler's lag is share − fair picks
             Away a = away.get(uid);
             long until = a == null || a.untilMillis() == Long.MAX_VALUE || a.untilMillis() <= now ? 0 : a.untilMillis();
             members.add(new TeamState.Member(
@@ -813,7 +811,7 @@ public final class Assigner implements AutoCloseable {
                     weight,
                     m.assigned(),
                     ideal,
-                    m.assigned() - ideal,
+                    -m.lag(),
                     m.skip() == TeamScheduler.Skip.NONE,
                     active,
                     skipReason(m, u, users, now),
@@ -823,7 +821,8 @@ public final class Assigner implements AutoCloseable {
                     m.skipTurns(),
                     until,
                     m.openLeads(),
-                    m.config().maxOpen()));
+                    m.config().maxOpen(),
+                    m.extraServed()));
         }
         return new TeamState(c.teamId(), c.name(), List.copyOf(members), c.total());
     }

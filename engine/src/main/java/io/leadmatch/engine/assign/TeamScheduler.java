@@ -626,6 +626,7 @@ final class TeamScheduler {
                 out.writeInt(m.maxOpen());
                 out.writeLong(rr.credit(i));
                 out.writeLong(rr.assigned(i));
+                out.writeLong(rr.extraServed(i));
                 out.writeLong(capDay[i]);
                 out.writeInt(capUsed[i]);
                 out.writeInt(extraTurns[i]);
@@ -646,6 +647,7 @@ final class TeamScheduler {
         List<RoutingConfig.Member> members = new ArrayList<>(n);
         long[] credit = new long[n];
         long[] assigned = new long[n];
+        long[] extraServed = new long[n];
         long[] day = new long[n];
         int[] used = new int[n];
         int[] extra = new int[n];
@@ -659,13 +661,14 @@ final class TeamScheduler {
             members.add(new RoutingConfig.Member(userId, weight, cap, zone, null, maxOpen, 0));
             credit[i] = in.readLong();
             assigned[i] = in.readLong();
+            extraServed[i] = in.readLong();
             day[i] = in.readLong();
             used[i] = in.readInt();
             extra[i] = in.readInt();
             skip[i] = in.readInt();
         }
         TeamScheduler t = new TeamScheduler(new RoutingConfig.Team(id, name, "", members, 0), openLeads);
-        t.rr.restore(credit, assigned);
+        t.rr.restore(credit, assigned, extraServed);
         t.capDay = day;
         t.capUsed = used;
         t.extraTurns = extra;
@@ -687,6 +690,8 @@ final class TeamScheduler {
                 out.add(new TeamState.MemberCounters(
                         members[i],
                         rr.assigned(i),
+                        rr.extraServed(i),
+                        rr.lag(i),
                         capUsedToday(i, nowMillis),
                         extraTurns[i],
                         skipTurns[i],

@@ -91,11 +91,13 @@ class WeightedRoundRobinTest {
         for (int k = 0; k < 30; k++) {
             pick(rr, i -> true);
         }
+        pick(rr, i -> i != 2);
+        long kept = rr.credit(2);
         rr.reconfigure(new int[] {2, 1}, new int[] {2, -1});
         assertEquals(10, rr.assigned(0));
         assertEquals(0, rr.assigned(1));
-        long sum = rr.credit(0) + rr.credit(1);
-        assertEquals(0, sum, "credits still sum to zero");
+        assertEquals(kept, rr.credit(0), "a member that stays keeps its lag");
+        assertEquals(0, rr.credit(1), "a new member starts at lag 0");
     }
 
     /**
@@ -180,7 +182,7 @@ class WeightedRoundRobinTest {
                     sum += credit[i];
                 }
                 credit[0] = -sum;
-                rr.restore(credit, new long[n]);
+                rr.restore(credit, new long[n], new long[n]);
             }
             boolean[] part = new boolean[n];
             for (int step = 0; step < 300; step++) {
