@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.RequestIdConflictException;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
@@ -45,6 +46,9 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
         try {
             MatchResult m = scratch.get();
             result = new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m));
+        } catch (RequestIdConflictException e) {
+            out.onError(Status.ALREADY_EXISTS.withDescription(e.getMessage()).asRuntimeException());
+            return;
         } catch (RuntimeException e) {
             LOG.error("matchAndAssign failed for request_id={}", request.getRequestId(), e);
             out.onError(
@@ -73,6 +77,8 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
                     response = ProtoMapping.assignResponse(
                             request.getRequestId(),
                             new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m)));
+                } catch (RequestIdConflictException e) {
+                    response = ProtoMapping.invalidRow(request.getRequestId(), e.getMessage());
                 } catch (RuntimeException e) {
                     LOG.error("stream row failed for request_id={}", request.getRequestId(), e);
                     response = ProtoMapping.invalidRow(request.getRequestId(), "row could not be processed: " + e);

@@ -186,6 +186,7 @@ public final class Assigner implements AutoCloseable {
             for (int i = 0; i < remembered; i++) {
                 String requestId = in.readUTF();
                 long expires = in.readLong();
+                long fingerprint = in.readLong();
                 Assignment a = new Assignment(
                         in.readUTF(),
                         AssignmentRule.valueOf(in.readUTF()),
@@ -193,7 +194,7 @@ public final class Assigner implements AutoCloseable {
                         in.readUTF(),
                         in.readUTF(),
                         in.readUTF());
-                answers.rememberUntil(requestId, a, expires);
+                answers.rememberUntil(requestId, a, fingerprint, expires);
             }
             awayVersion.incrementAndGet();
             return covered;
@@ -249,12 +250,14 @@ public final class Assigner implements AutoCloseable {
                 out.writeInt(e.getValue());
             }
             List<Object[]> remembered = new ArrayList<>();
-            answers.forEachLive((id, a, expires) -> remembered.add(new Object[] {id, a, expires}));
+            answers.forEachLive(
+                    (id, a, fingerprint, expires) -> remembered.add(new Object[] {id, a, expires, fingerprint}));
             out.writeInt(remembered.size());
             for (Object[] r : remembered) {
                 Assignment a = (Assignment) r[1];
                 out.writeUTF((String) r[0]);
                 out.writeLong((Long) r[2]);
+                out.writeLong((Long) r[3]);
                 out.writeUTF(a.assignmentId());
                 out.writeUTF(a.rule().name());
                 out.writeUTF(a.teamId());
@@ -335,8 +338,8 @@ public final class Assigner implements AutoCloseable {
         }
 
         @Override
-        public void answered(String requestId, long atMillis, Assignment assignment) {
-            answered.remember(requestId, assignment, atMillis);
+        public void answered(String requestId, long atMillis, Assignment assignment, long leadFingerprint) {
+            answered.remember(requestId, assignment, leadFingerprint, atMillis);
         }
     }
 
@@ -519,6 +522,9 @@ public final class Assigner implements AutoCloseable {
             String ownerId,
             String inactiveOppOwnerId) {
         Outcome o = match.outcome();
+        if (!lead.requestId().isEmpty()) {
+            out.leadFingerprint = LeadFingerprint.of(lead);
+        }
         AssignmentJournal.writePrefix(
                 out.record,
                 lead.requestId(),
