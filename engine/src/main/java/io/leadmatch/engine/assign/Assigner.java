@@ -318,7 +318,7 @@ public final class Assigner implements AutoCloseable {
         public void adjust(String teamId, String userId, int delta) {
             TeamScheduler t = schedulers.get(teamId);
             if (t != null) {
-                t.adjust(userId, delta, null);
+                t.adjust(userId, delta, null, null);
             }
         }
 
@@ -344,13 +344,16 @@ public final class Assigner implements AutoCloseable {
     }
 
     /**
-     * Brings the team schedulers in line with a (new) routing config; counters of remaining members stay. Each
-     * team's membership is journaled, so every later decision names the configuration it was made with.
+     * Makes a scheduler for each team of a (new) routing config that has none. An existing team takes the new
+     * membership and weights when the first call pinned to the new generation picks in it (or reads or adjusts
+     * it): the definition travels with the generation, so a call still on the old one finishes with the old
+     * membership. Each membership is journaled when it takes effect, so every decision names the configuration it
+     * was made with.
      */
     public void configure(RoutingConfig routing) {
         for (RoutingConfig.Team team : routing.teams().values()) {
-            schedulers.compute(team.id(), (id, existing) -> {
-                TeamScheduler t = existing == null ? new TeamScheduler(team, openLeadsOf) : existing;
+            schedulers.computeIfAbsent(team.id(), id -> {
+                TeamScheduler t = new TeamScheduler(team, openLeadsOf);
                 t.reconfigure(team, journal);
                 return t;
             });
@@ -389,6 +392,7 @@ public final class Assigner implements AutoCloseable {
         }
         AccountType type = null;
         String domain = null;
+        ProvisionalAccounts.Entry inactivePin = null;
         if (outcome == Outcome.MATCHED) {
             int a = match.accountOrdinal();
             type = accounts.type(a);
@@ -424,6 +428,7 @@ public final class Assigner implements AutoCloseable {
                         out,
                         routing.customerTeam(),
                         routes(routing).customerTeam,
+                        routes(routing).customerTeamConfig,
                         AssignmentRule.CUSTOMER_TEAM,
                         ownerId,
                         inactiveOppOwnerId);
@@ -440,11 +445,15 @@ public final class Assigner implements AutoCloseable {
                     finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
                     return;
                 }
+                inactivePin = e;
+                out.detail = "provisional account's rep " + e.firstAssigneeId()
+                        + (u < 0 ? " is not in the CRM users" : " is inactive") + ": the round robin's pick is pinned";
             }
         }
         Routes routes = routes(routing);
         String teamId = routing.defaultTeam();
         TeamScheduler scheduler = routes.defaultTeam;
+        RoutingConfig.Team teamConfig = routes.defaultTeamConfig;
         String country = upperTrimmed(lead.country());
         String state = upperTrimmed(lead.state());
         int rule = routes.territory.firstIndex(country, state, outcome, type);
@@ -452,11 +461,26 @@ public final class Assigner implements AutoCloseable {
             RoutingConfig.Rule r = routes.territory.rule(rule);
             teamId = r.team();
             scheduler = routes.byRule[rule];
+            teamConfig = routes.byRuleConfig[rule];
             out.territoryRule(routes.territory, rule);
         }
-        roundRobin(s, lead, match, out, teamId, scheduler, AssignmentRule.ROUND_ROBIN, ownerId, inactiveOppOwnerId);
+        roundRobin(
+                s,
+                lead,
+                match,
+                out,
+                teamId,
+                scheduler,
+                teamConfig,
+                AssignmentRule.ROUND_ROBIN,
+                ownerId,
+                inactiveOppOwnerId);
         if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && out.assignee != null) {
-            provisional.register(domain != null ? domain : match.domain().toString(), out.assignee.userId);
+            if (inactivePin != null) {
+                provisional.repin(domain, inactivePin, out.assignee.userId);
+            } else {
+                provisional.register(domain != null ? domain : match.domain().toString(), out.assignee.userId);
+            }
         }
     }
 
@@ -549,6 +573,7 @@ public final class Assigner implements AutoCloseable {
             AssignmentResult out,
             String teamId,
             TeamScheduler scheduler,
+            RoutingConfig.Team teamConfig,
             AssignmentRule rule,
             String ownerId,
             String inactiveOppOwnerId) {
@@ -559,18 +584,19 @@ public final class Assigner implements AutoCloseable {
         for (int depth = 0; ; depth++) {
             if (scheduler == null || depth > 0) {
                 scheduler = schedulers.get(teamId);
+                teamConfig = s.routing().teams().get(teamId);
             }
-            if (scheduler != null && scheduler.pick(now, p, out, rule, journal) >= 0) {
+            if (scheduler != null && scheduler.pick(now, p, out, rule, journal, teamConfig) >= 0) {
                 journal.awaitDurable(out.sequence);
                 return;
             }
-            RoutingConfig.Team team = s.routing().teams().get(teamId);
+            RoutingConfig.Team team = teamConfig;
             if (scheduler == null || team == null) {
                 out.unassigned(teamId, scheduler != null); // a scheduler wrote its section before it found nobody
                 out.unassignedReason = "team '" + teamId + "' does not exist";
                 break;
             }
-            String skipped = skipSummary(scheduler.counters(now, p), users, now);
+            String skipped = skipSummary(scheduler.counters(now, p, team, journal), users, now);
             String fallback = team.fallbackTeam();
             if (fallback.isEmpty() || depth >= 4) {
                 out.unassigned(teamId, true);
@@ -598,16 +624,26 @@ public final class Assigner implements AutoCloseable {
         final TeamScheduler[] byRule;
         final TeamScheduler defaultTeam;
         final TeamScheduler customerTeam;
+        /** The definitions of those teams in this routing: a pick in the generation uses them. */
+        final RoutingConfig.Team[] byRuleConfig;
+
+        final RoutingConfig.Team defaultTeamConfig;
+        final RoutingConfig.Team customerTeamConfig;
 
         Routes(RoutingConfig routing, Map<String, TeamScheduler> schedulers) {
             this.routing = routing;
             this.territory = TerritoryIndex.of(routing.rules());
             this.byRule = new TeamScheduler[routing.rules().size()];
+            this.byRuleConfig = new RoutingConfig.Team[byRule.length];
             for (int i = 0; i < byRule.length; i++) {
                 byRule[i] = schedulers.get(territory.rule(i).team());
+                byRuleConfig[i] = routing.teams().get(territory.rule(i).team());
             }
             this.defaultTeam = schedulers.get(routing.defaultTeam());
+            this.defaultTeamConfig = routing.teams().get(routing.defaultTeam());
             this.customerTeam = routing.customerTeam().isEmpty() ? null : schedulers.get(routing.customerTeam());
+            this.customerTeamConfig =
+                    routing.customerTeam().isEmpty() ? null : routing.teams().get(routing.customerTeam());
         }
     }
 
@@ -780,7 +816,7 @@ public final class Assigner implements AutoCloseable {
             throw new NoSuchElementException("no team '" + teamId + "'; teams: "
                     + String.join(", ", s.routing().teams().keySet()));
         }
-        if (!scheduler.adjust(userId, delta, journal)) {
+        if (!scheduler.adjust(userId, delta, journal, s.routing().teams().get(teamId))) {
             throw new NoSuchElementException(
                     "user " + userId + " is not a member of team '" + teamId + "'; GetTeamState lists its members");
         }
@@ -800,7 +836,8 @@ public final class Assigner implements AutoCloseable {
         }
         UserTable users = s.users();
         long now = clock.millis();
-        TeamState.Counters c = scheduler.counters(now, presenceFor(s));
+        TeamState.Counters c =
+                scheduler.counters(now, presenceFor(s), s.routing().teams().get(teamId), journal);
         List<TeamState.Member> members = new ArrayList<>();
         for (TeamState.MemberCounters m : c.members()) {
             String uid = m.config().userId();

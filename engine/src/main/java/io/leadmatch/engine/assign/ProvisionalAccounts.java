@@ -16,10 +16,13 @@ import java.util.function.Predicate;
 
 /**
  * Domains that had leads but no CRM account: each gets a provisional account id (derived from the domain, so it
- * is stable) and remembers who got its first lead, so all leads of a not-yet-created company land together.
+ * is stable) and remembers who got its first lead, so all leads of a not-yet-created company land together. When
+ * that rep becomes inactive, the next assignee is pinned instead ({@link #repin}), so the leads keep landing
+ * together rather than scattering over the round robin.
  *
  * <p>Persisted, when a file is given, as an append-only tab-separated log ({@code domain, id, first assignee}),
- * one line per new domain, written before the assignment is returned; read back at start-up. A snapshot that
+ * one line per new domain and per re-pin, written before the assignment is returned; read back at start-up, where
+ * a later line for a domain replaces an earlier one. A snapshot that
  * brings a real account for a domain removes its entry ({@link #retainIf}), and the file is compacted then.
  */
 public final class ProvisionalAccounts implements AutoCloseable {
@@ -45,7 +48,7 @@ public final class ProvisionalAccounts implements AutoCloseable {
                 for (String line : lines) {
                     String[] f = line.split("\t", -1);
                     if (f.length == 3 && !f[0].isEmpty()) {
-                        byDomain.putIfAbsent(f[0], new Entry(f[1], f[2].isEmpty() ? null : f[2]));
+                        byDomain.put(f[0], new Entry(f[1], f[2].isEmpty() ? null : f[2])); // a re-pin follows
                     }
                     // A torn last line (crash mid-write) has fewer fields and is ignored.
                 }
@@ -84,6 +87,20 @@ public final class ProvisionalAccounts implements AutoCloseable {
             append(domain, created[0]);
         }
         return e;
+    }
+
+    /**
+     * Pins a domain to {@code assigneeId} in place of {@code expected} (whose rep became inactive); persisted like a
+     * new entry. Returns the entry now in force: unchanged when another call re-pinned it first.
+     */
+    public Entry repin(String domain, Entry expected, String assigneeId) {
+        Entry next = new Entry(expected.accountId(), assigneeId);
+        if (!byDomain.replace(domain, expected, next)) {
+            Entry now = byDomain.get(domain);
+            return now == null ? expected : now;
+        }
+        append(domain, next);
+        return next;
     }
 
     private synchronized void append(String domain, Entry e) {

@@ -266,27 +266,16 @@ final class WeightedRoundRobin {
     }
 
     /**
-     * Re-shapes the member list, keeping the counters and the lag of members that stay ({@code oldIndex[i]} is the
-     * old index of new member i, or -1 for a new member, which starts at lag 0).
+     * Re-shapes the member list: member i gets weight {@code newWeights[i]} and the given counters (those it had,
+     * carried over by the scheduler, or zeros for a new member). Lags are kept as they are.
      */
-    void reconfigure(int[] newWeights, int[] oldIndex) {
-        int n = newWeights.length;
-        long[] c = new long[n];
-        long[] a = new long[n];
-        long[] x = new long[n];
-        for (int i = 0; i < n; i++) {
-            if (oldIndex[i] >= 0) {
-                c[i] = credit[oldIndex[i]];
-                a[i] = assigned[oldIndex[i]];
-                x[i] = extraServed[oldIndex[i]];
-            }
-        }
+    void reconfigure(int[] newWeights, long[] newCredit, long[] newAssigned, long[] newExtraServed) {
         this.weights = checked(newWeights);
-        this.credit = c;
-        this.assigned = a;
-        this.extraServed = x;
+        this.credit = newCredit.clone();
+        this.assigned = newAssigned.clone();
+        this.extraServed = newExtraServed.clone();
         this.scale = scales(this.weights);
-        this.accrual = new long[n];
+        this.accrual = new long[newWeights.length];
         this.accrualTotal = 0;
     }
 

@@ -23,8 +23,8 @@ import net.jqwik.api.constraints.IntRange;
  *   <li>fixed participation (random weights): every member within 1 of its GPS share;</li>
  *   <li>participation changing at every pick (random absences): members present throughout within 2;</li>
  *   <li>everything at once (absences, daily caps, max_open with CRM pushes, skips, extra turns, weight changes,
- *       members added and removed): members present throughout since they joined within 2 (weight changes
- *       included); every member, however it came and went, within 3.</li>
+ *       members added, removed and added back): members present throughout since they joined within 2 (weight
+ *       changes included); every member, however it came and went, within 3.</li>
  * </ul>
  * In every scenario the lag the scheduler reports ({@link TeamState.MemberCounters#lag}) is the reference's GPS
  * lag, and the extra turns it reports served are the reference's count.
@@ -200,6 +200,7 @@ class FairnessUnderChurnPropertyTest {
         Set<String> away = new HashSet<>();
         for (int k = 0; k < 600; k++) {
             int event = r.nextInt(40);
+            String back = event == 4 ? d.reference.anyRemoved(r) : null;
             if (event == 0 && d.members.size() < 12) {
                 d.members.add(d.newMember(20, true));
                 d.reconfigure();
@@ -214,11 +215,14 @@ class FairnessUnderChurnPropertyTest {
                         new RoutingConfig.Member(
                                 m.userId(), 1 + r.nextInt(20), m.dailyCap(), m.timeZone(), null, m.maxOpen(), 0));
                 d.reconfigure();
+            } else if (back != null) {
+                d.members.add(new RoutingConfig.Member(back, 1 + r.nextInt(20), 0, ZoneOffset.UTC, null, 0, 0));
+                d.reconfigure();
             } else if (event == 3) {
                 String u = d.members.get(r.nextInt(d.members.size())).userId();
                 int delta = r.nextBoolean() ? 1 + r.nextInt(3) : -(1 + r.nextInt(3));
-                assertTrue(d.scheduler.adjust(u, delta, null));
-            } else if (event < 8) {
+                assertTrue(d.scheduler.adjust(u, delta, null, null));
+            } else if (event < 9) {
                 String u = d.members.get(r.nextInt(d.members.size())).userId();
                 d.open.computeIfAbsent(u, x -> new AtomicInteger()).set(r.nextInt(10)); // the CRM's count
             }

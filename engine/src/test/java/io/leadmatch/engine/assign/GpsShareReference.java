@@ -9,7 +9,8 @@ import java.util.Set;
  * The reference for round-robin fairness, independent of {@link WeightedRoundRobin}: each member's GPS share
  * recomputed from who took part in each pick, {@code Σ_t w_i(t) / W_t} over the picks t member i took part in (W_t
  * the total weight of that pick's participants), against the fair picks it won. Extra turns are not fair picks and
- * are counted apart. A member removed from the team is forgotten; added again, it starts from zero. A member is
+ * are counted apart. A member removed from the team keeps its share and wins while away, like any absence; added
+ * again, it continues from there. A member is
  * "present throughout" while it has taken part in every pick since it joined.
  */
 final class GpsShareReference {
@@ -26,12 +27,25 @@ final class GpsShareReference {
     }
 
     private final Map<String, Member> members = new LinkedHashMap<>();
+    /** Members removed from the team: they keep their share and wins, like any absence, until they come back. */
+    private final Map<String, Member> removed = new HashMap<>();
+
     private long picks;
 
-    /** Adds a member (at lag 0) or changes an existing member's weight (its share so far stays). */
+    /**
+     * Adds a member (at lag 0, or where it stood when it was removed) or changes an existing member's weight (its
+     * share so far stays).
+     */
     void put(String userId, int weight) {
         Member m = members.get(userId);
         if (m == null) {
+            Member back = removed.remove(userId);
+            if (back != null) {
+                back.weight = weight;
+                back.presentThroughout = false;
+                members.put(userId, back);
+                return;
+            }
             members.put(userId, new Member(weight));
         } else {
             m.weight = weight;
@@ -39,7 +53,15 @@ final class GpsShareReference {
     }
 
     void remove(String userId) {
-        members.remove(userId);
+        removed.put(userId, members.remove(userId));
+    }
+
+    /** A member removed earlier, or null. */
+    String anyRemoved(java.util.SplittableRandom random) {
+        if (removed.isEmpty()) {
+            return null;
+        }
+        return removed.keySet().stream().sorted().toList().get(random.nextInt(removed.size()));
     }
 
     boolean contains(String userId) {

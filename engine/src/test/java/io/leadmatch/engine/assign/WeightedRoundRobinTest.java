@@ -85,21 +85,6 @@ class WeightedRoundRobinTest {
         assertEquals(-1, pick(rr, i -> false));
     }
 
-    @Test
-    void reconfigureKeepsCountersOfRemainingMembers() {
-        WeightedRoundRobin rr = new WeightedRoundRobin(new int[] {1, 1, 1});
-        for (int k = 0; k < 30; k++) {
-            pick(rr, i -> true);
-        }
-        pick(rr, i -> i != 2);
-        long kept = rr.credit(2);
-        rr.reconfigure(new int[] {2, 1}, new int[] {2, -1});
-        assertEquals(10, rr.assigned(0));
-        assertEquals(0, rr.assigned(1));
-        assertEquals(kept, rr.credit(0), "a member that stays keeps its lag");
-        assertEquals(0, rr.credit(1), "a new member starts at lag 0");
-    }
-
     /**
      * A member away for 1,000 picks does not come back to a burst: over the next W picks (W = total weight) it
      * gets at most one more than its share w·W/W = w, across many random weight mixes.
