@@ -65,9 +65,10 @@ class ReloadMembershipRaceTest {
             for (int t = 0; t < 3; t++) {
                 int thread = t;
                 callers.add(pool.submit(() -> {
-                    for (int i = 0; !stop.get() && i < 1_500; i++) {
+                    for (int i = 0; !stop.get(); i++) {
                         made.add(engine.matchAndAssign(Lead.ofEmail("", "t" + thread + "-" + i + "@gmail.com"))
                                 .assignment());
+                        java.util.concurrent.locks.LockSupport.parkNanos(200_000); // spread calls over every reload
                     }
                     return null;
                 }));
@@ -90,6 +91,7 @@ class ReloadMembershipRaceTest {
             synchronized (made) {
                 all = List.copyOf(made);
             }
+            engine.close(); // every record copied into the segments the export reads
             // The journal's own record of each decision: its generation and its assignee (one export, not an
             // Explain per decision).
             Map<String, Long> generationOf = new java.util.HashMap<>();
