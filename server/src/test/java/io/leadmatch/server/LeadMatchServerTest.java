@@ -118,8 +118,22 @@ class LeadMatchServerTest {
                 email("s-dup", "jane@example-corp.com"),
                 email("s-dup", "bob@gmail.com"),
                 email("s-other", "bob@gmail.com"));
-        List<AssignResponse> responses = new ArrayList<>();
+        List<AssignResponse> responses = stream(requests);
+        assertEquals(4, responses.size());
+        assertEquals(responses.get(0).getAssignmentId(), responses.get(1).getAssignmentId());
+        AssignResponse refused = responses.get(2);
+        assertEquals(Outcome.INVALID, refused.getMatch().getOutcome());
+        assertTrue(refused.getMatch().getReason().contains(responses.get(0).getAssignmentId()), refused.toString());
+        assertTrue(refused.getAssignmentId().isEmpty(), "no assignment next to the refusal");
+        assertEquals(AssignmentRule.UNASSIGNED, refused.getRule());
+        assertEquals(Outcome.FREE_EMAIL, responses.get(3).getMatch().getOutcome());
+    }
+
+    /** Sends {@code requests} on one MatchAndAssignStream and returns the responses once it completes. */
+    List<AssignResponse> stream(List<MatchRequest> requests) throws InterruptedException {
+        List<AssignResponse> responses = java.util.Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(1);
+        Throwable[] error = new Throwable[1];
         StreamObserver<MatchRequest> in = LeadMatchGrpc.newStub(channel).matchAndAssignStream(new StreamObserver<>() {
             @Override
             public void onNext(AssignResponse value) {
@@ -128,6 +142,7 @@ class LeadMatchServerTest {
 
             @Override
             public void onError(Throwable t) {
+                error[0] = t;
                 done.countDown();
             }
 
@@ -139,14 +154,8 @@ class LeadMatchServerTest {
         requests.forEach(in::onNext);
         in.onCompleted();
         assertTrue(done.await(30, TimeUnit.SECONDS));
-        assertEquals(4, responses.size());
-        assertEquals(responses.get(0).getAssignmentId(), responses.get(1).getAssignmentId());
-        AssignResponse refused = responses.get(2);
-        assertEquals(Outcome.INVALID, refused.getMatch().getOutcome());
-        assertTrue(refused.getMatch().getReason().contains(responses.get(0).getAssignmentId()), refused.toString());
-        assertTrue(refused.getAssignmentId().isEmpty(), "no assignment next to the refusal");
-        assertEquals(AssignmentRule.UNASSIGNED, refused.getRule());
-        assertEquals(Outcome.FREE_EMAIL, responses.get(3).getMatch().getOutcome());
+        assertNull(error[0]);
+        return responses;
     }
 
     @Test

@@ -42,9 +42,14 @@ import java.util.List;
  * are rechecked at every pick, since their open-lead counters move with other teams' picks and the CRM's pushes.
  * {@code TeamSchedulerCacheTest} fuzzes this against classifying every member at every pick.
  *
+ * <p>Generations: a pick, a read of the counters and an adjustment each bring the definition of the team from the
+ * caller's generation ({@link #adopt}), so a call pinned to a generation picks with that generation's membership
+ * and weights even while a reload swaps in another. A member that leaves is parked by user id with its counters
+ * and lag, and continues from there when it comes back.
+ *
  * <p>Journal: every pick is encoded as a section of the decision's record ({@link AssignmentJournal}) and, when it
- * picked someone, appended under this team's lock, so the journal holds each team's transitions in the order
- * they happened; {@link #replay} re-applies one on recovery.
+ * picked someone, appended under this team's lock, as is every change of membership, so the journal holds each
+ * team's transitions in the order they happened; {@link #replay} re-applies one on recovery.
  */
 final class TeamScheduler {
     /** Why a member takes no part in a pick; NONE when it does. Ordinals are journaled: append only. */

@@ -27,12 +27,13 @@ import java.util.Arrays;
  * shares from who took part in each pick, with weights, absences, caps, skips, extra turns, weight changes and
  * members added and removed drawn at random.
  *
- * <p>Why the bound holds (sketch): with fixed participation this is EEVDF's lag theorem for unit requests. When
- * participation changes, a pick hands out exactly one lead among its participants and takes one from the winner,
- * so the participants' lags keep their sum; the winner is a participant with lag ≥ 0 and the earliest deadline, so
- * no participant runs ahead by a whole lead, and a participant owed a lead is eligible with a deadline no later
- * than one lead's worth of its accrual, so it cannot fall behind by more than one lead plus what absent members
- * carry back in, which is at most one more.
+ * <p>Why (sketch): every pick hands out one lead among its participants and takes one from the winner, so their
+ * lags keep their sum. The winner has lag ≥ 0 (when anyone does), so after its win its lag is above −1: with
+ * fixed participation nobody runs a whole lead ahead, and, the lags summing to zero, a member owed a lead is
+ * eligible with a deadline before those of members owed less per unit of weight, so it wins before it is owed
+ * one (EEVDF's lag theorem for unit requests). Under churn, absent members carry their lags away, and the
+ * participants' sum is off by what they hold; the bound of 2 for members present throughout is what the property
+ * test checks, not a derived one.
  *
  * <p>Extra turns ({@link #grantExtra}) are counted apart and do not move credit: a bonus on top of the share.
  *
