@@ -3,6 +3,7 @@ package io.leadmatch.engine;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.region.RegionCodes;
 import java.util.ArrayList;
 import java.util.List;
 import net.openhft.chronicle.core.values.LongValue;
@@ -58,6 +59,10 @@ public final class MatchResult {
 
     String source = "";
     long generation;
+    /** The company-name match was made with legal forms set aside (the second tier). */
+    boolean nameWithoutLegalForm;
+    /** The request's country and state as ISO 3166 codes. */
+    final RegionCodes region = new RegionCodes();
 
     // Per-thread scratch, reused across calls.
     // Per-thread scratch (several KB), reused across calls; null in a detached copy.
@@ -95,6 +100,8 @@ public final class MatchResult {
         detail = from.detail;
         source = from.source;
         generation = from.generation;
+        nameWithoutLegalForm = from.nameWithoutLegalForm;
+        region.copyFrom(from.region);
         emailHost = null;
         websiteHost = null;
         key = null;
@@ -125,6 +132,8 @@ public final class MatchResult {
         tieBreak = null;
         detail = "";
         source = "";
+        nameWithoutLegalForm = false;
+        region.clear();
     }
 
     void addConflict(String id) {
@@ -196,6 +205,23 @@ public final class MatchResult {
         return generation;
     }
 
+    /**
+     * The request's country as an ISO 3166-1 alpha-2 code ("Deutschland" → DE), or as written (trimmed, upper
+     * case) when it is not recognized; empty when none was given. Territory rules and the conflict tie-break use
+     * it.
+     */
+    public String country() {
+        return region.country();
+    }
+
+    /**
+     * The request's state as the subdivision part of its ISO 3166-2 code ("New York" in US → NY), or as written
+     * (trimmed, upper case) when it is not recognized; empty when none was given.
+     */
+    public String state() {
+        return region.state();
+    }
+
     /** Which input field gave the domain: "email" or "website" (empty when none). */
     public String source() {
         return source;
@@ -217,6 +243,7 @@ public final class MatchResult {
                 break;
             case COMPANY_NAME:
                 r = "company name '" + detail + "' matches account " + accountName()
+                        + (nameWithoutLegalForm ? " (legal forms set aside)" : "")
                         + (domain.length() > 0 ? " (" + domain + " is free webmail)" : " (no usable domain)");
                 break;
             case WORK_EMAIL_REQUIRED:
@@ -252,6 +279,13 @@ public final class MatchResult {
         if (conflictCount > 0) {
             r += "; " + (conflictCount + 1) + " accounts claim " + matchedDomain + ", chosen by " + tieBreak
                     + " (others: " + String.join(", ", conflicts()) + ")";
+        }
+        if (region.unknownCountry() != null) {
+            r += "; country '" + region.unknownCountry() + "' is not recognized (kept as written)";
+        }
+        if (region.unknownState() != null) {
+            r += "; state '" + region.unknownState() + "' is not recognized in " + region.country()
+                    + " (kept as written)";
         }
         return r;
     }

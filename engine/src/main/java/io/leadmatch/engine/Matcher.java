@@ -2,10 +2,12 @@ package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.crm.AccountTable;
+import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.region.Regions;
 import io.leadmatch.engine.routing.JunkWords;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 
@@ -16,7 +18,10 @@ import io.leadmatch.engine.snapshot.CrmSnapshot;
  * (disposable → DISPOSABLE_EMAIL; free webmail is remembered and the website is tried instead); the website's
  * domain; a placeholder domain → JUNK; then the index: the host's subdomains from the most specific down to the
  * registrable domain (only when the index holds subdomains of that domain), then the registrable domain itself;
- * an alias resolves to its account; a conflict is resolved by the tie-break. A miss is a provisional account.
+ * an alias resolves to its account; a conflict is resolved by the tie-break (the request's country and state, as
+ * ISO 3166 codes, against the accounts' billing address). A miss is a provisional account. Without a usable work
+ * domain, the company name is looked up ({@link CompanyNames}: the exact name, then the name without its legal
+ * forms); only a unique hit matches.
  */
 final class Matcher {
     private final DomainNormalizer normalizer;
@@ -32,6 +37,8 @@ final class Matcher {
     void match(CrmSnapshot s, Lead lead, MatchResult r) {
         r.reset();
         r.generation = s.generation();
+        // Territory rules and the conflict tie-break compare ISO codes (a clean "DE" or "US-NY" costs no allocation).
+        r.region.set(Regions.standard(), lead.country(), lead.state());
         String email = lead.email();
         String website = lead.website();
         if (email.isBlank() && website.isBlank() && lead.company().isBlank()) {
@@ -146,27 +153,30 @@ final class Matcher {
     }
 
     /**
-     * Company-name fallback: a unique normalized-name hit matches (returns null, {@code r} filled); otherwise
-     * returns a note for the reason ("" when no company was given or nothing matched).
+     * Company-name fallback: a unique hit of the exact tier, or else of the tier without legal forms, matches
+     * (returns null, {@code r} filled); otherwise returns a note for the reason ("" when no company was given).
      */
     private static String companyFallback(CrmSnapshot s, Lead lead, MatchResult r) {
         if (lead.company().isBlank()) {
             return "";
         }
-        int[] hits = s.companyNames().lookup(lead.company());
-        if (hits.length == 1) {
+        CompanyNames.Hits hits = s.companyNames().lookup(lead.company());
+        if (hits.count() == 1) {
             AccountTable accounts = s.accounts();
             r.outcome = Outcome.MATCHED;
             r.path = MatchResult.Path.COMPANY_NAME;
-            r.accountOrdinal = hits[0];
+            r.accountOrdinal = hits.accounts()[0];
             r.accounts = accounts;
             r.detail = lead.company().trim();
+            r.nameWithoutLegalForm = hits.withoutLegalForm();
             r.source = "company";
             return null;
         }
-        return hits.length == 0
-                ? "; company name '" + lead.company().trim() + "' matches no account"
-                : "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.length + " accounts)";
+        if (hits.count() == 0) {
+            return "; company name '" + lead.company().trim() + "' matches no account";
+        }
+        return "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.count() + " accounts)"
+                + (hits.withoutLegalForm() ? ", legal forms set aside" : "");
     }
 
     /**
@@ -216,7 +226,7 @@ final class Matcher {
         int account;
         if (DomainEntryLayout.isConflict(entry)) {
             int[] set = s.conflictSet(DomainEntryLayout.target(entry));
-            account = tieBreak(accounts, set, lead, r);
+            account = tieBreak(accounts, set, r);
             for (int o : set) {
                 if (o != account) {
                     r.addConflict(accounts.id(o));
@@ -235,21 +245,21 @@ final class Matcher {
      * Conflict tie-break: the account whose billing country and state match the request, else whose country
      * matches, else the set's static order (parent over children, customer over others, lowest id).
      */
-    private static int tieBreak(AccountTable accounts, int[] set, Lead lead, MatchResult r) {
-        String country = lead.country().trim();
-        String state = lead.state().trim();
+    private static int tieBreak(AccountTable accounts, int[] set, MatchResult r) {
+        // Both sides are ISO codes (CRM rows were normalized at load), or values as written that nobody knew.
+        String country = r.region.country();
+        String state = r.region.state();
         if (!country.isEmpty()) {
             if (!state.isEmpty()) {
                 for (int o : set) {
-                    if (accounts.country(o).equalsIgnoreCase(country)
-                            && accounts.state(o).equalsIgnoreCase(state)) {
+                    if (accounts.country(o).equals(country) && accounts.state(o).equals(state)) {
                         r.tieBreak = "billing country and state";
                         return o;
                     }
                 }
             }
             for (int o : set) {
-                if (accounts.country(o).equalsIgnoreCase(country)) {
+                if (accounts.country(o).equals(country)) {
                     r.tieBreak = "billing country";
                     return o;
                 }

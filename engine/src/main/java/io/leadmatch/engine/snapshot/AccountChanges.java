@@ -7,6 +7,8 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.region.RegionCodes;
+import io.leadmatch.engine.region.Regions;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
 import it.unimi.dsi.fastutil.objects.Object2LongLinkedOpenHashMap;
@@ -16,7 +18,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -286,6 +287,15 @@ public final class AccountChanges {
                     }
                 }
             }
+            RegionCodes codes = new RegionCodes().set(Regions.standard(), c.country(), c.state());
+            if (codes.unknownCountry() != null) {
+                warnings.add(where + ": billing country '" + codes.unknownCountry()
+                        + "' is not a recognized country; kept as written");
+            }
+            if (codes.unknownState() != null) {
+                warnings.add(where + ": billing state '" + codes.unknownState()
+                        + "' is not a recognized subdivision of " + codes.country() + "; kept as written");
+            }
             out.add(new Upsert(
                     c,
                     new AccountTable.Row(
@@ -294,8 +304,8 @@ public final class AccountChanges {
                             owner,
                             c.parentId(),
                             AccountType.parse(c.type()),
-                            c.country().toUpperCase(Locale.ROOT),
-                            c.state().toUpperCase(Locale.ROOT)),
+                            codes.country(),
+                            codes.state()),
                     keys));
         }
         return out;

@@ -12,6 +12,8 @@ import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.index.IndexFill;
+import io.leadmatch.engine.region.RegionCodes;
+import io.leadmatch.engine.region.Regions;
 import io.leadmatch.engine.routing.RoutingConfig;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.nio.file.Path;
@@ -102,6 +104,8 @@ public final class SnapshotBuilder {
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
+        // The country and subdivision tables take a moment to build once per JVM: overlap it with reading users.
+        regions = DaemonFuture.supply("region-tables", Regions::standard);
     }
 
     /** Ends a phase of the load (for the log line that says where the time went). */
@@ -243,7 +247,8 @@ public final class SnapshotBuilder {
         if (owner < 0 && !ownerId.isEmpty()) {
             warn(where, "account " + id + ": unknown owner " + ownerId);
         }
-        int ordinal = accounts.add(id, name, owner, parentId, accountType(type), upperCode(country), upperCode(state));
+        RegionCodes codes = regionCodes(where, id, country, state);
+        int ordinal = accounts.add(id, name, owner, parentId, accountType(type), codes.country(), codes.state());
         if (ordinal < 0) {
             skip(where, "duplicate account Id " + id);
             return;
@@ -260,19 +265,39 @@ public final class SnapshotBuilder {
     }
 
     /**
-     * Country and state as trimmed upper case, each distinct exported value converted once: a million rows hold a
-     * few hundred values, and converting each row's own string made two strings per row to throw away.
+     * The billing country and state as ISO 3166 codes, each distinct exported pair converted once (a million rows
+     * hold a few thousand pairs); a value nobody knows is kept as written (trimmed, upper case) and reported once,
+     * at its first row.
      */
-    private String upperCode(String raw) {
-        String code = upperCodes.get(raw);
-        if (code == null) {
-            code = raw.trim().toUpperCase(Locale.ROOT);
-            upperCodes.put(raw, code);
+    private RegionCodes regionCodes(CharSequence where, String id, String country, String state) {
+        // Two levels, no key string per row: a million rows hold a few thousand pairs.
+        java.util.HashMap<String, RegionCodes> byState =
+                regionCodes.computeIfAbsent(country, k -> new java.util.HashMap<>());
+        RegionCodes codes = byState.get(state);
+        if (codes == null) {
+            codes = new RegionCodes().set(regions.join(), country, state);
+            byState.put(state, codes);
+            if (codes.unknownCountry() != null && reportedUnknown.add("country\u0000" + codes.country())) {
+                warn(
+                        where,
+                        "account " + id + ": billing country '" + codes.unknownCountry()
+                                + "' is not a recognized country; kept as written (later rows with it are not listed)");
+            }
+            if (codes.unknownState() != null && reportedUnknown.add(codes.country() + '\u0000' + codes.state())) {
+                warn(
+                        where,
+                        "account " + id + ": billing state '" + codes.unknownState()
+                                + "' is not a recognized subdivision of " + codes.country()
+                                + "; kept as written (later rows with it are not listed)");
+            }
         }
-        return code;
+        return codes;
     }
 
-    private final java.util.HashMap<String, String> upperCodes = new java.util.HashMap<>();
+    private final java.util.concurrent.CompletableFuture<Regions> regions;
+    private final java.util.HashMap<String, java.util.HashMap<String, RegionCodes>> regionCodes =
+            new java.util.HashMap<>();
+    private final Set<String> reportedUnknown = new java.util.HashSet<>();
 
     /** {@link AccountType#parse}, once per distinct exported value. */
     private AccountType accountType(String raw) {
@@ -594,8 +619,8 @@ public final class SnapshotBuilder {
     }
 
     /**
-     * A loop over every account in a method of its own: inside {@link #build}, C2 compiled it on-stack-replacement
-     * with all of build around it (~0.13 CPU-s of a 1M-account cold start, for a loop of ~10 ms).
+     * A loop over every account in a method of its own: inside {@link #build}, C2 compiles it on-stack-replacement
+     * with all of build around it, which costs far more than the loop itself.
      */
     private void warnUnknownParents(AccountTable table) {
         for (int i = 0; i < table.size(); i++) {
