@@ -6,6 +6,7 @@ import io.leadmatch.engine.assign.AssignmentResult;
 import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.IdempotencyCache;
+import io.leadmatch.engine.assign.LeadFingerprint;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.concurrent.DaemonFuture;
@@ -282,6 +283,9 @@ public final class LeadMatchEngine implements AutoCloseable {
      * 24 h and 200,000 ids by default; recovered from the journal after a restart) gets the same assignment
      * again without consuming a turn: form backends retry on timeouts, and a retry must never double-assign. The
      * match of a retry is made again (matching is read-only); the assignment is the remembered one.
+     *
+     * @throws RequestIdConflictException when the id was answered for a different lead ({@link
+     *     io.leadmatch.engine.assign.LeadFingerprint}): nothing is matched or assigned
      */
     public AssignResult matchAndAssign(Lead lead) {
         MatchResult r = new MatchResult();
@@ -298,16 +302,17 @@ public final class LeadMatchEngine implements AutoCloseable {
             matchAndAssign(lead, match, out);
             return out.toAssignment();
         }
-        boolean[] fresh = new boolean[1];
-        Assignment a = idempotency
-                .getOrCompute(lead.requestId(), () -> {
+        IdempotencyCache.Result<Assignment> answer =
+                idempotency.getOrCompute(lead.requestId(), LeadFingerprint.of(lead), () -> {
                     AssignmentResult out = decisions.get();
                     matchAndAssign(lead, match, out);
-                    fresh[0] = true;
                     return out.toAssignment();
-                })
-                .value();
-        if (!fresh[0]) {
+                });
+        if (answer.conflict()) {
+            throw new RequestIdConflictException(lead.requestId(), withAssigneeName(answer.value()));
+        }
+        Assignment a = answer.value();
+        if (answer.replay()) {
             match(lead, match);
             a = withAssigneeName(a);
         }

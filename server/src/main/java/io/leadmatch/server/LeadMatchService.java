@@ -144,7 +144,7 @@ final class LeadMatchService {
                                 new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m)));
                     } catch (RuntimeException e) {
                         Status s = StatusMapping.of(e);
-                        if (s.getCode() != Status.Code.INVALID_ARGUMENT) {
+                        if (!StatusMapping.isRefusal(s)) {
                             // a server fault ends the stream: the rows answered so far stand, the rest are retried
                             StatusMapping.logged(
                                     log,

@@ -163,6 +163,7 @@ final class ProtoMapping {
                 .setSkipReason(m.skipReason())
                 .setOpenLeads(m.openLeads())
                 .setMaxOpen(m.maxOpen())
+                .setExtraTurnsServed(m.extraTurnsServed())
                 .build();
     }
 

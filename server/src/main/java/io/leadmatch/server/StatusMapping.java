@@ -11,6 +11,7 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
+import io.leadmatch.engine.RequestIdConflictException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,6 +40,9 @@ final class StatusMapping {
         if (t instanceof StatusException e) {
             return e.getStatus();
         }
+        if (t instanceof RequestIdConflictException) {
+            return Status.ALREADY_EXISTS.withDescription(t.getMessage());
+        }
         if (t instanceof IllegalArgumentException) {
             return Status.INVALID_ARGUMENT.withDescription(t.getMessage());
         }
@@ -52,6 +56,14 @@ final class StatusMapping {
             return Status.RESOURCE_EXHAUSTED.withDescription("the server is out of memory; retry later");
         }
         return Status.INTERNAL.withDescription(INTERNAL);
+    }
+
+    /**
+     * Whether {@code s} refuses one request (bad input, a request id already used for another lead): on a stream
+     * that row gets an {@code INVALID} answer with the reason and the stream goes on.
+     */
+    static boolean isRefusal(Status s) {
+        return s.getCode() == Status.Code.INVALID_ARGUMENT || s.getCode() == Status.Code.ALREADY_EXISTS;
     }
 
     /** Whether {@code t} is a server fault (logged as an error) rather than a refusal of the request. */

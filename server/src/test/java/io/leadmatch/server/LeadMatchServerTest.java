@@ -103,6 +103,67 @@ class LeadMatchServerTest {
     }
 
     @Test
+    void aRequestIdReusedForAnotherLeadIsRefusedNamingTheOriginal() {
+        AssignResponse first = stub.matchAndAssign(email("dup-1", "jane@example-corp.com"));
+        AssignResponse retry = stub.matchAndAssign(email("dup-1", " Jane@Example-Corp.com "));
+        assertEquals(first.getAssignmentId(), retry.getAssignmentId(), "the same lead: a retry");
+        io.grpc.StatusRuntimeException e = assertThrows(
+                io.grpc.StatusRuntimeException.class,
+                () -> stub.matchAndAssign(email("dup-1", "someone@totally-new-domain.com")));
+        assertEquals(io.grpc.Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+        assertTrue(
+                e.getStatus().getDescription().contains(first.getAssignmentId()),
+                e.getStatus().getDescription());
+    }
+
+    @Test
+    void aRequestIdReusedForAnotherLeadOnTheStreamIsAnInvalidRow() throws Exception {
+        List<MatchRequest> requests = List.of(
+                email("s-dup", "jane@example-corp.com"),
+                email("s-dup", "jane@example-corp.com"),
+                email("s-dup", "bob@gmail.com"),
+                email("s-other", "bob@gmail.com"));
+        List<AssignResponse> responses = stream(requests);
+        assertEquals(4, responses.size());
+        assertEquals(responses.get(0).getAssignmentId(), responses.get(1).getAssignmentId());
+        AssignResponse refused = responses.get(2);
+        assertEquals(Outcome.INVALID, refused.getMatch().getOutcome());
+        assertTrue(refused.getMatch().getReason().contains(responses.get(0).getAssignmentId()), refused.toString());
+        assertTrue(refused.getAssignmentId().isEmpty(), "no assignment next to the refusal");
+        assertEquals(AssignmentRule.UNASSIGNED, refused.getRule());
+        assertEquals(Outcome.FREE_EMAIL, responses.get(3).getMatch().getOutcome());
+    }
+
+    /** Sends {@code requests} on one MatchAndAssignStream and returns the responses once it completes. */
+    List<AssignResponse> stream(List<MatchRequest> requests) throws InterruptedException {
+        List<AssignResponse> responses = java.util.Collections.synchronizedList(new ArrayList<>());
+        CountDownLatch done = new CountDownLatch(1);
+        Throwable[] error = new Throwable[1];
+        StreamObserver<MatchRequest> in = LeadMatchGrpc.newStub(channel).matchAndAssignStream(new StreamObserver<>() {
+            @Override
+            public void onNext(AssignResponse value) {
+                responses.add(value);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                error[0] = t;
+                done.countDown();
+            }
+
+            @Override
+            public void onCompleted() {
+                done.countDown();
+            }
+        });
+        requests.forEach(in::onNext);
+        in.onCompleted();
+        assertTrue(done.await(30, TimeUnit.SECONDS));
+        assertNull(error[0]);
+        return responses;
+    }
+
+    @Test
     void matchIsReadOnly() {
         MatchResponse r = stub.match(email("m-1", "someone@totally-new-domain.com"));
         assertEquals(Outcome.NEW_ACCOUNT, r.getOutcome());

@@ -156,6 +156,62 @@ class ServerProcessIT {
         assertEquals(0, p.exitValue(), "drained shutdown exits 0: " + log);
     }
 
+    /**
+     * A request id answered before a SIGKILL is still checked against its lead after the restart (the fingerprint
+     * is replayed from the journal): the same lead gets the same assignment, another lead is refused naming it.
+     */
+    @Test
+    void aRequestIdReusedForAnotherLeadIsRefusedAfterASigkill() throws Exception {
+        MatchRequest original = MatchRequest.newBuilder()
+                .setRequestId("reuse-1")
+                .setEmail("jane@example-corp.com")
+                .build();
+        String assignmentId;
+        Process first = start(demo(), data);
+        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        try {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", listeningPort(first, log))
+                    .usePlaintext()
+                    .build();
+            try {
+                assignmentId = LeadMatchGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .matchAndAssign(original)
+                        .getAssignmentId();
+            } finally {
+                channel.shutdownNow();
+            }
+        } finally {
+            first.destroyForcibly(); // SIGKILL: no checkpoint, the journal is replayed
+            first.waitFor(30, TimeUnit.SECONDS);
+        }
+        Process second = start(demo(), data);
+        List<String> log2 = Collections.synchronizedList(new ArrayList<>());
+        try {
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", listeningPort(second, log2))
+                    .usePlaintext()
+                    .build();
+            try {
+                var stub = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
+                assertEquals(assignmentId, stub.matchAndAssign(original).getAssignmentId());
+                io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
+                        io.grpc.StatusRuntimeException.class,
+                        () -> stub.matchAndAssign(original.toBuilder()
+                                .setEmail("bob@fabrikam.com")
+                                .build()));
+                assertEquals(io.grpc.Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+                assertTrue(
+                        e.getStatus().getDescription().contains(assignmentId),
+                        e.getStatus().getDescription());
+            } finally {
+                channel.shutdownNow();
+            }
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void sighupReloadsTheSnapshotAndAFailedReloadKeepsServing() throws Exception {
         Path snap = copyOfDemo();

@@ -19,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * <p>A team member is skipped when it is inactive in the CRM, set unavailable, outside its working hours (in its
  * time zone) or at its daily cap; see {@link TeamScheduler} for the order of a pick. When nobody in a team can
  * take the lead, its fallback team is tried; else the lead is unassigned with each member's reason.
+ *
+ * <p>Roles kept apart: {@link TeamScheduler} and {@link WeightedRoundRobin} (one team's picks), {@link Absences}
+ * (who is away, open-lead counts), {@link TeamStates} (what an operator sees of a team), {@link
+ * AssignerCheckpoint} (the state on disk) and {@link AssignmentJournal} (records, recovery, export). Invariant
+ * kept here: a decision uses the team definitions of the generation it was matched against ({@link
+ * #configure}), and it is journaled before {@link #assign} returns.
  */
 public final class Assigner implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Assigner.class);
@@ -46,51 +51,10 @@ public final class Assigner implements AutoCloseable {
     /** Largest |delta| of one {@link #adjustTurns} call. */
     public static final int MAX_TURN_ADJUSTMENT = 10_000;
 
-    /** An operator-set absence; {@code untilMillis} is Long.MAX_VALUE for "until further notice". */
-    private record Away(long untilMillis, String reason) {}
-
-    /**
-     * Users of one snapshot as the schedulers see them, for one version of the absences. Schedulers cache the
-     * answers until they are handed another instance, so a pick does no lookups by user id.
-     */
-    private final class SnapshotPresence implements TeamScheduler.Presence {
-        final CrmSnapshot snapshot;
-        final long awayVersion;
-
-        SnapshotPresence(CrmSnapshot snapshot, long awayVersion) {
-            this.snapshot = snapshot;
-            this.awayVersion = awayVersion;
-        }
-
-        @Override
-        public long of(String userId) {
-            UserTable users = snapshot.users();
-            int u = users.ordinalOf(userId);
-            if (u < 0 || !users.isActive(u)) {
-                return INACTIVE;
-            }
-            Away a = away.get(userId);
-            return a == null ? PRESENT : a.untilMillis();
-        }
-
-        @Override
-        public String name(String userId) {
-            UserTable users = snapshot.users();
-            int u = users.ordinalOf(userId);
-            return u < 0 ? "" : users.name(u);
-        }
-    }
-
     private final Map<String, TeamScheduler> schedulers = new ConcurrentHashMap<>();
-    private final Map<String, Away> away = new ConcurrentHashMap<>();
-    /** Open leads per user: the CRM's last count plus round-robin leads since; one counter per user forever. */
-    private final ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger> openLeads =
-            new ConcurrentHashMap<>();
-
-    private final TeamScheduler.OpenLeads openLeadsOf =
-            uid -> openLeads.computeIfAbsent(uid, k -> new java.util.concurrent.atomic.AtomicInteger());
-    private final AtomicLong awayVersion = new AtomicLong();
-    private volatile SnapshotPresence presence;
+    private final Absences absences = new Absences();
+    private final TeamStates teamStates = new TeamStates(absences);
+    private final TeamScheduler.OpenLeads openLeadsOf = absences.openLeadsOf;
     private final ProvisionalAccounts provisional;
     private final Clock clock;
     private final AssignmentJournal journal;
@@ -125,7 +89,7 @@ public final class Assigner implements AutoCloseable {
         this.clock = clock;
         this.answers = answers;
         this.checkpointFile = journalDir.resolve(CHECKPOINT);
-        long covered = readCheckpoint();
+        long covered = AssignerCheckpoint.read(checkpointFile, schedulers, absences, answers);
         this.journal = AssignmentJournal.open(journalDir, config, covered + 1, new Recovered(answers));
         long replayed = journal.journal().lastSequence() - covered;
         if (replayed > 0 && covered > 0) {
@@ -134,147 +98,10 @@ public final class Assigner implements AutoCloseable {
     }
 
     /** File name of the checkpoint in the journal directory. */
-    static final String CHECKPOINT = "checkpoint";
+    static final String CHECKPOINT = AssignerCheckpoint.FILE;
 
-    private static final int CHECKPOINT_MAGIC = 0x4c4d4350; // "LMCP"
-    private static final int CHECKPOINT_VERSION = 1;
     private final IdempotencyCache<Assignment> answers;
     private final Path checkpointFile;
-
-    /**
-     * Loads the checkpoint, if there is a valid one; returns the journal sequence it covers (0: none). A damaged
-     * checkpoint is ignored (the whole journal is replayed instead), never trusted.
-     */
-    private long readCheckpoint() {
-        if (!java.nio.file.Files.exists(checkpointFile)) {
-            return 0;
-        }
-        try {
-            byte[] bytes = java.nio.file.Files.readAllBytes(checkpointFile);
-            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-            crc.update(bytes, 0, bytes.length - 4);
-            java.nio.ByteBuffer tail = java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4);
-            if (bytes.length < 24 || (int) crc.getValue() != tail.getInt()) {
-                LOG.warn("journal checkpoint {} is damaged (CRC); replaying the whole journal", checkpointFile);
-                return 0;
-            }
-            java.io.DataInputStream in =
-                    new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4));
-            if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
-                LOG.warn("journal checkpoint {} has an unknown format; replaying the whole journal", checkpointFile);
-                return 0;
-            }
-            long covered = in.readLong();
-            int teams = in.readInt();
-            for (int i = 0; i < teams; i++) {
-                TeamScheduler t = TeamScheduler.readFrom(in, openLeadsOf);
-                schedulers.put(t.teamId(), t);
-            }
-            int aways = in.readInt();
-            for (int i = 0; i < aways; i++) {
-                away.put(in.readUTF(), new Away(in.readLong(), in.readUTF()));
-            }
-            int opens = in.readInt();
-            for (int i = 0; i < opens; i++) {
-                openLeadsOf.of(in.readUTF()).set(in.readInt());
-            }
-            int remembered = in.readInt();
-            for (int i = 0; i < remembered; i++) {
-                String requestId = in.readUTF();
-                long expires = in.readLong();
-                Assignment a = new Assignment(
-                        in.readUTF(),
-                        AssignmentRule.valueOf(in.readUTF()),
-                        in.readUTF(),
-                        in.readUTF(),
-                        in.readUTF(),
-                        in.readUTF());
-                answers.rememberUntil(requestId, a, expires);
-            }
-            awayVersion.incrementAndGet();
-            return covered;
-        } catch (java.io.IOException | RuntimeException e) {
-            LOG.warn(
-                    "journal checkpoint {} cannot be read ({}); replaying the whole journal",
-                    checkpointFile,
-                    e.toString());
-            schedulers.clear();
-            away.clear();
-            openLeads.clear();
-            return 0;
-        }
-    }
-
-    /**
-     * Writes the whole assignment state as of the journal's last record, so the next start replays only what
-     * comes after. Called when the engine closes, after the server has drained (no decision in flight). Written
-     * to a temporary file, forced, then renamed over the old one.
-     */
-    private void writeCheckpoint() throws java.io.IOException {
-        Path tmp = checkpointFile.resolveSibling(CHECKPOINT + ".tmp");
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
-                tmp,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.io.OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
-            java.util.zip.CheckedOutputStream checked =
-                    new java.util.zip.CheckedOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16), crc);
-            java.io.DataOutputStream out = new java.io.DataOutputStream(checked);
-            out.writeInt(CHECKPOINT_MAGIC);
-            out.writeInt(CHECKPOINT_VERSION);
-            out.writeLong(journal.journal().lastSequence());
-            List<TeamScheduler> teams = new ArrayList<>(schedulers.values());
-            out.writeInt(teams.size());
-            for (TeamScheduler t : teams) {
-                t.writeTo(out);
-            }
-            Map<String, Away> aways = Map.copyOf(away);
-            out.writeInt(aways.size());
-            for (Map.Entry<String, Away> e : aways.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeLong(e.getValue().untilMillis());
-                out.writeUTF(e.getValue().reason());
-            }
-            Map<String, Integer> opens = new java.util.HashMap<>();
-            openLeads.forEach((k, v) -> opens.put(k, v.get()));
-            out.writeInt(opens.size());
-            for (Map.Entry<String, Integer> e : opens.entrySet()) {
-                out.writeUTF(e.getKey());
-                out.writeInt(e.getValue());
-            }
-            List<Object[]> remembered = new ArrayList<>();
-            answers.forEachLive((id, a, expires) -> remembered.add(new Object[] {id, a, expires}));
-            out.writeInt(remembered.size());
-            for (Object[] r : remembered) {
-                Assignment a = (Assignment) r[1];
-                out.writeUTF((String) r[0]);
-                out.writeLong((Long) r[2]);
-                out.writeUTF(a.assignmentId());
-                out.writeUTF(a.rule().name());
-                out.writeUTF(a.teamId());
-                out.writeUTF(a.assigneeId());
-                out.writeUTF(a.assigneeName());
-                out.writeUTF(truncated(a.explanation()));
-            }
-            out.flush();
-            raw.write(
-                    java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
-            raw.flush();
-            ch.force(true);
-        }
-        java.nio.file.Files.move(
-                tmp,
-                checkpointFile,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */
-    private static String truncated(String s) {
-        return s.length() > 16_000 ? s.substring(0, 16_000) : s;
-    }
 
     /** Applies journal records to the state of this assigner (recovery, before any call is served). */
     private final class Recovered implements AssignmentJournal.Recovery {
@@ -311,39 +138,41 @@ public final class Assigner implements AutoCloseable {
         public void adjust(String teamId, String userId, int delta) {
             TeamScheduler t = schedulers.get(teamId);
             if (t != null) {
-                t.adjust(userId, delta, null);
+                t.adjust(userId, delta, null, null);
             }
         }
 
         @Override
         public void availability(String userId, boolean available, long untilMillis, String reason) {
             if (available) {
-                away.remove(userId);
+                absences.setAvailable(userId);
             } else {
-                away.put(userId, new Away(untilMillis, reason));
+                absences.setAway(userId, new Absences.Away(untilMillis, reason));
             }
-            awayVersion.incrementAndGet();
         }
 
         @Override
         public void openLeads(String userId, int count) {
-            openLeadsOf.of(userId).set(count);
+            absences.setOpenLeads(userId, count);
         }
 
         @Override
-        public void answered(String requestId, long atMillis, Assignment assignment) {
-            answered.remember(requestId, assignment, atMillis);
+        public void answered(String requestId, long atMillis, Assignment assignment, long leadFingerprint) {
+            answered.remember(requestId, assignment, leadFingerprint, atMillis);
         }
     }
 
     /**
-     * Brings the team schedulers in line with a (new) routing config; counters of remaining members stay. Each
-     * team's membership is journaled, so every later decision names the configuration it was made with.
+     * Makes a scheduler for each team of a (new) routing config that has none. An existing team takes the new
+     * membership and weights when the first call pinned to the new generation picks in it (or reads or adjusts
+     * it): the definition travels with the generation, so a call still on the old one finishes with the old
+     * membership. Each membership is journaled when it takes effect, so every decision names the configuration it
+     * was made with.
      */
     public void configure(RoutingConfig routing) {
         for (RoutingConfig.Team team : routing.teams().values()) {
-            schedulers.compute(team.id(), (id, existing) -> {
-                TeamScheduler t = existing == null ? new TeamScheduler(team, openLeadsOf) : existing;
+            schedulers.computeIfAbsent(team.id(), id -> {
+                TeamScheduler t = new TeamScheduler(team, openLeadsOf);
                 t.reconfigure(team, journal);
                 return t;
             });
@@ -382,6 +211,7 @@ public final class Assigner implements AutoCloseable {
         }
         AccountType type = null;
         String domain = null;
+        ProvisionalAccounts.Entry inactivePin = null;
         if (outcome == Outcome.MATCHED) {
             int a = match.accountOrdinal();
             type = accounts.type(a);
@@ -417,6 +247,7 @@ public final class Assigner implements AutoCloseable {
                         out,
                         routing.customerTeam(),
                         routes(routing).customerTeam,
+                        routes(routing).customerTeamConfig,
                         AssignmentRule.CUSTOMER_TEAM,
                         ownerId,
                         inactiveOppOwnerId);
@@ -433,21 +264,40 @@ public final class Assigner implements AutoCloseable {
                     finish(s, lead, match, out, ownerId, inactiveOppOwnerId);
                     return;
                 }
+                inactivePin = e;
+                out.detail = "provisional account's rep " + e.firstAssigneeId()
+                        + (u < 0 ? " is not in the CRM users" : " is inactive") + ": the round robin's pick is pinned";
             }
         }
         Routes routes = routes(routing);
         String teamId = routing.defaultTeam();
         TeamScheduler scheduler = routes.defaultTeam;
+        RoutingConfig.Team teamConfig = routes.defaultTeamConfig;
         int rule = routes.territory.firstIndex(match.country(), match.state(), outcome, type);
         if (rule >= 0) {
             RoutingConfig.Rule r = routes.territory.rule(rule);
             teamId = r.team();
             scheduler = routes.byRule[rule];
+            teamConfig = routes.byRuleConfig[rule];
             out.territoryRule(routes.territory, rule);
         }
-        roundRobin(s, lead, match, out, teamId, scheduler, AssignmentRule.ROUND_ROBIN, ownerId, inactiveOppOwnerId);
+        roundRobin(
+                s,
+                lead,
+                match,
+                out,
+                teamId,
+                scheduler,
+                teamConfig,
+                AssignmentRule.ROUND_ROBIN,
+                ownerId,
+                inactiveOppOwnerId);
         if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && out.assignee != null) {
-            provisional.register(domain != null ? domain : match.domain().toString(), out.assignee.userId);
+            if (inactivePin != null) {
+                provisional.repin(domain, inactivePin, out.assignee.userId);
+            } else {
+                provisional.register(domain != null ? domain : match.domain().toString(), out.assignee.userId);
+            }
         }
     }
 
@@ -502,6 +352,9 @@ public final class Assigner implements AutoCloseable {
             String ownerId,
             String inactiveOppOwnerId) {
         Outcome o = match.outcome();
+        if (!lead.requestId().isEmpty()) {
+            out.leadFingerprint = LeadFingerprint.of(lead);
+        }
         AssignmentJournal.writePrefix(
                 out.record,
                 lead.requestId(),
@@ -526,28 +379,30 @@ public final class Assigner implements AutoCloseable {
             AssignmentResult out,
             String teamId,
             TeamScheduler scheduler,
+            RoutingConfig.Team teamConfig,
             AssignmentRule rule,
             String ownerId,
             String inactiveOppOwnerId) {
         prefix(s, lead, match, out, ownerId, inactiveOppOwnerId);
         long now = clock.millis();
         UserTable users = s.users();
-        TeamScheduler.Presence p = presenceFor(s);
+        TeamScheduler.Presence p = absences.presenceFor(s);
         for (int depth = 0; ; depth++) {
             if (scheduler == null || depth > 0) {
                 scheduler = schedulers.get(teamId);
+                teamConfig = s.routing().teams().get(teamId);
             }
-            if (scheduler != null && scheduler.pick(now, p, out, rule, journal) >= 0) {
+            if (scheduler != null && scheduler.pick(now, p, out, rule, journal, teamConfig) >= 0) {
                 journal.awaitDurable(out.sequence);
                 return;
             }
-            RoutingConfig.Team team = s.routing().teams().get(teamId);
+            RoutingConfig.Team team = teamConfig;
             if (scheduler == null || team == null) {
                 out.unassigned(teamId, scheduler != null); // a scheduler wrote its section before it found nobody
                 out.unassignedReason = "team '" + teamId + "' does not exist";
                 break;
             }
-            String skipped = skipSummary(scheduler.counters(now, p), users, now);
+            String skipped = teamStates.skipSummary(scheduler.counters(now, p, team, journal), users, now);
             String fallback = team.fallbackTeam();
             if (fallback.isEmpty() || depth >= 4) {
                 out.unassigned(teamId, true);
@@ -575,16 +430,26 @@ public final class Assigner implements AutoCloseable {
         final TeamScheduler[] byRule;
         final TeamScheduler defaultTeam;
         final TeamScheduler customerTeam;
+        /** The definitions of those teams in this routing: a pick in the generation uses them. */
+        final RoutingConfig.Team[] byRuleConfig;
+
+        final RoutingConfig.Team defaultTeamConfig;
+        final RoutingConfig.Team customerTeamConfig;
 
         Routes(RoutingConfig routing, Map<String, TeamScheduler> schedulers) {
             this.routing = routing;
             this.territory = TerritoryIndex.of(routing.rules());
             this.byRule = new TeamScheduler[routing.rules().size()];
+            this.byRuleConfig = new RoutingConfig.Team[byRule.length];
             for (int i = 0; i < byRule.length; i++) {
                 byRule[i] = schedulers.get(territory.rule(i).team());
+                byRuleConfig[i] = routing.teams().get(territory.rule(i).team());
             }
             this.defaultTeam = schedulers.get(routing.defaultTeam());
+            this.defaultTeamConfig = routing.teams().get(routing.defaultTeam());
             this.customerTeam = routing.customerTeam().isEmpty() ? null : schedulers.get(routing.customerTeam());
+            this.customerTeamConfig =
+                    routing.customerTeam().isEmpty() ? null : routing.teams().get(routing.customerTeam());
         }
     }
 
@@ -599,58 +464,6 @@ public final class Assigner implements AutoCloseable {
     }
 
     private volatile Routes routes;
-
-    private TeamScheduler.Presence presenceFor(CrmSnapshot s) {
-        SnapshotPresence p = presence;
-        long v = awayVersion.get();
-        if (p == null || p.snapshot != s || p.awayVersion != v) {
-            p = new SnapshotPresence(s, v);
-            presence = p;
-        }
-        return p;
-    }
-
-    private String skipSummary(TeamState.Counters c, UserTable users, long now) {
-        StringBuilder b = new StringBuilder();
-        for (TeamState.MemberCounters m : c.members()) {
-            if (b.length() > 0) {
-                b.append("; ");
-            }
-            int u = users.ordinalOf(m.config().userId());
-            b.append(u >= 0 ? users.name(u) : m.config().userId()).append(": ").append(skipReason(m, u, users, now));
-        }
-        return b.toString();
-    }
-
-    /** One member's reason for being skipped, for explanations and team state; empty when it is not skipped. */
-    private String skipReason(TeamState.MemberCounters m, int u, UserTable users, long now) {
-        RoutingConfig.Member cfg = m.config();
-        switch (m.skip()) {
-            case INACTIVE:
-                return u < 0 ? "inactive (not in the CRM users)" : "inactive in the CRM";
-            case UNAVAILABLE: {
-                Away a = away.get(cfg.userId());
-                if (a == null || a.untilMillis() <= now) {
-                    return "unavailable";
-                }
-                String until = a.untilMillis() == Long.MAX_VALUE
-                        ? "until further notice"
-                        : "until " + Instant.ofEpochMilli(a.untilMillis());
-                return "unavailable " + until + (a.reason().isEmpty() ? "" : " (" + a.reason() + ")");
-            }
-            case OUTSIDE_HOURS:
-                return "outside working hours " + cfg.workingHours() + " "
-                        + cfg.timeZone().getId();
-            case DAILY_CAP:
-                return "daily cap " + cfg.dailyCap() + " reached (resets at midnight "
-                        + cfg.timeZone().getId() + ")";
-            case MAX_OPEN:
-                return "holds " + m.openLeads() + " open leads, max_open " + cfg.maxOpen();
-            case NONE:
-            default:
-                return "";
-        }
-    }
 
     /**
      * Makes a user unavailable (until {@code until}, or until further notice when null) or available again. The
@@ -680,8 +493,7 @@ public final class Assigner implements AutoCloseable {
                 throw new IllegalArgumentException("until applies only with available=false; to end an absence send"
                         + " available=true without until");
             }
-            away.remove(userId);
-            awayVersion.incrementAndGet();
+            absences.setAvailable(userId);
             journal.appendAvailability(userId, true, 0, "");
             return new Availability(userId, true, null, "", teams);
         }
@@ -690,8 +502,7 @@ public final class Assigner implements AutoCloseable {
                     + Instant.ofEpochMilli(now) + "); send a later time, or none for until further notice");
         }
         long untilMillis = until == null ? Long.MAX_VALUE : until.toEpochMilli();
-        away.put(userId, new Away(untilMillis, r));
-        awayVersion.incrementAndGet();
+        absences.setAway(userId, new Absences.Away(untilMillis, r));
         journal.appendAvailability(userId, false, untilMillis, r);
         return new Availability(userId, false, until, r, teams);
     }
@@ -717,7 +528,7 @@ public final class Assigner implements AutoCloseable {
             throw new NoSuchElementException("user " + userId + " is in no team of "
                     + s.routing().source() + "; GetTeamState lists a team's members");
         }
-        openLeadsOf.of(userId).set(count);
+        absences.setOpenLeads(userId, count);
         journal.appendOpenLeads(userId, count);
         return teams;
     }
@@ -757,7 +568,7 @@ public final class Assigner implements AutoCloseable {
             throw new NoSuchElementException("no team '" + teamId + "'; teams: "
                     + String.join(", ", s.routing().teams().keySet()));
         }
-        if (!scheduler.adjust(userId, delta, journal)) {
+        if (!scheduler.adjust(userId, delta, journal, s.routing().teams().get(teamId))) {
             throw new NoSuchElementException(
                     "user " + userId + " is not a member of team '" + teamId + "'; GetTeamState lists its members");
         }
@@ -775,43 +586,10 @@ public final class Assigner implements AutoCloseable {
         if (scheduler == null || !s.routing().teams().containsKey(teamId)) {
             return null;
         }
-        UserTable users = s.users();
         long now = clock.millis();
-        TeamState.Counters c = scheduler.counters(now, presenceFor(s));
-        long totalWeight = 0;
-        long sumAssigned = 0;
-        for (TeamState.MemberCounters m : c.members()) {
-            totalWeight += m.config().weight();
-            sumAssigned += m.assigned();
-        }
-        List<TeamState.Member> members = new ArrayList<>();
-        for (TeamState.MemberCounters m : c.members()) {
-            String uid = m.config().userId();
-            int u = users.ordinalOf(uid);
-            boolean active = u >= 0 && users.isActive(u);
-            int weight = m.config().weight();
-            double ideal = totalWeight == 0 ? 0 : (double) weight * sumAssigned / totalWeight;
-            Away a = away.get(uid);
-            long until = a == null || a.untilMillis() == Long.MAX_VALUE || a.untilMillis() <= now ? 0 : a.untilMillis();
-            members.add(new TeamState.Member(
-                    uid,
-                    u >= 0 ? users.name(u) : "",
-                    weight,
-                    m.assigned(),
-                    ideal,
-                    m.assigned() - ideal,
-                    m.skip() == TeamScheduler.Skip.NONE,
-                    active,
-                    skipReason(m, u, users, now),
-                    m.capUsedToday(),
-                    m.config().dailyCap(),
-                    m.extraTurns(),
-                    m.skipTurns(),
-                    until,
-                    m.openLeads(),
-                    m.config().maxOpen()));
-        }
-        return new TeamState(c.teamId(), c.name(), List.copyOf(members), c.total());
+        TeamState.Counters c = scheduler.counters(
+                now, absences.presenceFor(s), s.routing().teams().get(teamId), journal);
+        return teamStates.of(c, s.users(), now);
     }
 
     /**
@@ -864,7 +642,8 @@ public final class Assigner implements AutoCloseable {
     public void close() {
         if (journal.journal() != null) {
             try {
-                writeCheckpoint();
+                AssignerCheckpoint.write(
+                        checkpointFile, journal.journal().lastSequence(), schedulers.values(), absences, answers);
             } catch (java.io.IOException | RuntimeException e) {
                 LOG.warn(
                         "cannot write the journal checkpoint {} ({}); the next start replays the whole journal",

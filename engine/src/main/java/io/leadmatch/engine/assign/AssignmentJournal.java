@@ -48,11 +48,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * section  byte SECTION, s team id, v config sequence (its TEAM record), v member count n, n bytes skip code
  *          (| {@link TeamScheduler#PASSED}), byte mode, v winner + 1; with a winner: v assigned before,
  *          z credit before, z credit after, v team total, v cap used today — zero or more, one per team tried
- * trailer  byte TRAILER, byte rule code | 0x10 team id follows | 0x20 note follows | 0x40 assignee in section,
+ * trailer  byte TRAILER, byte rule code | 0x10 team id follows | 0x20 note follows | 0x40 assignee in section
+ *          | 0x80 lead fingerprint follows,
  *          [s team id], [s assignee id], [s note]; a team id not written is the last section's (empty without
  *          sections); the assignee id is not written when a team's round robin picked the assignee (0x40): it is
  *          the last section's winner in that section's membership (its TEAM record), 19 bytes less for an
- *          18-character CRM id
+ *          18-character CRM id; with a request id, 8 bytes {@link LeadFingerprint} last (a record without them
+ *          answered a request whose fingerprint is unknown: a retry of it is not checked)
  * </pre>
  * Without a journal (no data directory) nothing is written and sequences come from a counter.
  */
@@ -117,6 +119,7 @@ final class AssignmentJournal implements AutoCloseable {
     private static final int TEAM_ID_FOLLOWS = 0x10;
     private static final int NOTE_FOLLOWS = 0x20;
     private static final int ASSIGNEE_IN_SECTION = 0x40;
+    private static final int LEAD_FINGERPRINT_FOLLOWS = 0x80;
 
     /** Applies recovered records to the assigner's state. */
     interface Recovery {
@@ -131,8 +134,8 @@ final class AssignmentJournal implements AutoCloseable {
 
         void openLeads(String userId, int count);
 
-        /** A decision with a request id, for the idempotency cache. */
-        void answered(String requestId, long atMillis, Assignment assignment);
+        /** A decision with a request id, for the idempotency cache; fingerprint 0 when not journaled. */
+        void answered(String requestId, long atMillis, Assignment assignment, long leadFingerprint);
     }
 
     private final Journal journal;
@@ -198,7 +201,8 @@ final class AssignmentJournal implements AutoCloseable {
         int flags = code(RULE_CODES, out.rule())
                 | (teamFollows ? TEAM_ID_FOLLOWS : 0)
                 | follows(note, NOTE_FOLLOWS)
-                | (inSection ? ASSIGNEE_IN_SECTION : 0);
+                | (inSection ? ASSIGNEE_IN_SECTION : 0)
+                | (out.leadFingerprint != 0 ? LEAD_FINGERPRINT_FOLLOWS : 0);
         rec.putByte(TRAILER).putByte(flags);
         if (teamFollows) {
             rec.putString(out.unassignedTeamId);
@@ -210,6 +214,9 @@ final class AssignmentJournal implements AutoCloseable {
         }
         if ((flags & NOTE_FOLLOWS) != 0) {
             rec.putString(note);
+        }
+        if (out.leadFingerprint != 0) {
+            rec.putLong(out.leadFingerprint);
         }
         if (journal == null) {
             return counter.incrementAndGet();
@@ -332,7 +339,8 @@ final class AssignmentJournal implements AutoCloseable {
             recovery.answered(
                     d.requestId,
                     r.timeMillis(),
-                    new Assignment(ID_PREFIX + r.sequence(), d.rule, d.teamId, d.assigneeId, "", d.summary()));
+                    new Assignment(ID_PREFIX + r.sequence(), d.rule, d.teamId, d.assigneeId, "", d.summary()),
+                    d.leadFingerprint);
         }
     }
 
@@ -371,6 +379,7 @@ final class AssignmentJournal implements AutoCloseable {
         String assigneeId;
 
         String note;
+        long leadFingerprint;
 
         static final class Section {
             String teamId;
@@ -609,6 +618,7 @@ final class AssignmentJournal implements AutoCloseable {
                         : d.sections.isEmpty() ? "" : d.sections.get(d.sections.size() - 1).teamId;
                 d.assigneeId = (flags & ASSIGNEE_IN_SECTION) != 0 ? null : r.getString();
                 d.note = (flags & NOTE_FOLLOWS) != 0 ? r.getString() : "";
+                d.leadFingerprint = (flags & LEAD_FINGERPRINT_FOLLOWS) != 0 ? r.getLong() : 0;
                 return;
             } else {
                 throw new IllegalStateException("journal record " + r.sequence() + ": unknown part " + tag);

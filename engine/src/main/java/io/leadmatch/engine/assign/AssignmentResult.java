@@ -47,6 +47,8 @@ public final class AssignmentResult {
 
     String detail;
     String unassignedReason;
+    /** {@link LeadFingerprint} of a lead with a request id, journaled with the answer; 0 without a request id. */
+    long leadFingerprint;
     /** Encodes this decision's journal record while it is being made. */
     final PayloadWriter record = new PayloadWriter(256);
 
@@ -64,6 +66,7 @@ public final class AssignmentResult {
             this.idPrefix = idPrefix;
         }
         sequence = 0;
+        leadFingerprint = 0;
         rule = UNASSIGNED;
         if (assignee != null) {
             assignee = null;

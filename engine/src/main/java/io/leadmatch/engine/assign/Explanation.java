@@ -59,7 +59,7 @@ public record Explanation(
      * @param mode            {@code fair}, {@code extra turn}, {@code skips only} or {@code nobody available}
      * @param winnerId        the picked member (empty when nobody)
      * @param assignedBefore  the winner's count before the pick (after = before + 1)
-     * @param creditBefore    the winner's EEVDF credit (W × lag) before
+     * @param creditBefore    the winner's EEVDF credit (lag × 2^36, lag in leads) before
      * @param creditAfter     and after
      * @param teamTotalBefore the team's round-robin total before the pick
      * @param capUsedAfter    the winner's cap use of its day after the pick

@@ -2,27 +2,60 @@ package io.leadmatch.engine.assign;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 /**
- * Remembers the answer given to each {@code request_id} for a retention window, so that a form backend retrying
- * after a timeout gets the same assignment back instead of consuming another turn. Bounded twice: entries expire
- * after the retention window, and beyond {@code maxEntries} the oldest are evicted first.
+ * Remembers the answer given to each {@code request_id} for a retention window, with a fingerprint of the request
+ * it answered, so that a form backend retrying after a timeout gets the same assignment back instead of consuming
+ * another turn, and a different request sent under a used id is told so ({@link Result#conflict}) instead of
+ * getting a mixed answer.
  *
- * <p>Concurrent retries of one id are answered once: the first computes while the others wait on that id's bin
- * of the map, then read its answer. Different ids do not wait for each other.
+ * <p>Invariants: at most {@code maxEntries} answers are remembered, and when there are more the oldest answer
+ * (by the time it was given) is forgotten first; an answer is never forgotten within its retention window except
+ * by that eviction; an id answered again after its answer expired counts once. Concurrent requests with one id are
+ * answered once: the first installs a pending slot and computes, the others wait for its answer. No lock is held
+ * while an answer is computed (which includes the journal append and, with fsync {@code always}, its force): the
+ * map's bins are locked only to swap a slot, and the age order has its own short lock.
+ *
+ * <p>(A general-purpose cache such as Caffeine evicts by frequency and recency, not strictly oldest first, which is
+ * the promise made to callers here; the structure is small enough to keep exact.)
  *
  * @param <V> the remembered answer
  */
 public final class IdempotencyCache<V> {
-    private record Entry<V>(V value, long expiresAtMillis) {}
+    /** A remembered answer; the same object in the map and in {@link #byAge} while it is current. */
+    private static final class Answer<V> {
+        final String id;
+        final V value;
+        final long fingerprint;
+        final long expiresAtMillis;
 
-    private final ConcurrentHashMap<String, Entry<V>> byId;
-    private final ConcurrentLinkedQueue<String> insertionOrder = new ConcurrentLinkedQueue<>();
-    private final AtomicInteger size = new AtomicInteger();
+        Answer(String id, V value, long fingerprint, long expiresAtMillis) {
+            this.id = id;
+            this.value = value;
+            this.fingerprint = fingerprint;
+            this.expiresAtMillis = expiresAtMillis;
+        }
+    }
+
+    /** An answer being computed; other requests with the id wait for it. */
+    private static final class Pending<V> {
+        final CompletableFuture<Answer<V>> answer = new CompletableFuture<>();
+    }
+
+    /** Id to {@link Answer} or {@link Pending}. */
+    private final ConcurrentHashMap<String, Object> byId;
+    /** Answers in the order they were given (guarded by itself); superseded ones are skipped when they surface. */
+    private final ArrayDeque<Answer<V>> byAge = new ArrayDeque<>();
+    /** Answers in {@link #byId} (guarded by {@link #byAge}). */
+    private int size;
+
     private final Clock clock;
     private final long retentionMillis;
     private final int maxEntries;
@@ -43,91 +76,150 @@ public final class IdempotencyCache<V> {
         this.byId = new ConcurrentHashMap<>(Math.min(maxEntries, 1 << 20));
     }
 
-    /**
-     * The answer remembered for {@code id}, or the one {@code compute} gives (remembered from now on).
-     *
-     * @return the answer, and whether it was a replay
-     */
+    /** As {@link #getOrCompute(String, long, Supplier)} for callers without fingerprints. */
     public Result<V> getOrCompute(String id, Supplier<V> compute) {
-        long now = clock.millis();
-        boolean[] computed = new boolean[1];
-        Entry<V> e = byId.compute(id, (k, old) -> {
-            if (old != null && old.expiresAtMillis() > now) {
-                return old;
+        return getOrCompute(id, 0, compute);
+    }
+
+    /**
+     * The answer remembered for {@code id}, or the one {@code compute} gives (remembered from now on, with
+     * {@code fingerprint}). A remembered answer whose fingerprint differs from {@code fingerprint} (neither being
+     * 0, "unknown") comes back as a {@link Result#conflict}: {@code compute} is not called. When {@code compute}
+     * throws, nothing is remembered and the exception propagates (waiting requests with the same id try again).
+     */
+    @SuppressWarnings("unchecked")
+    public Result<V> getOrCompute(String id, long fingerprint, Supplier<V> compute) {
+        for (; ; ) {
+            long now = clock.millis();
+            Object slot = byId.get(id);
+            if (slot instanceof Pending) {
+                Answer<V> a = awaitOrNull((Pending<V>) slot);
+                if (a != null) {
+                    return answered(a, fingerprint);
+                }
+                continue; // its computation failed: try again
             }
-            computed[0] = true;
-            return new Entry<>(compute.get(), now + retentionMillis);
-        });
-        if (computed[0]) {
-            insertionOrder.add(id);
-            if (size.incrementAndGet() > maxEntries) {
-                evictOldest();
+            Answer<V> old = (Answer<V>) slot;
+            if (old != null && old.expiresAtMillis > now) {
+                return answered(old, fingerprint);
+            }
+            Pending<V> mine = new Pending<>();
+            if (old == null ? byId.putIfAbsent(id, mine) != null : !byId.replace(id, old, mine)) {
+                continue; // someone else got there first
+            }
+            if (old != null) {
+                synchronized (byAge) {
+                    size--; // the expired answer is gone; the new one is counted when it is in
+                }
+            }
+            V value;
+            try {
+                value = compute.get();
+            } catch (RuntimeException | Error e) {
+                byId.remove(id, mine);
+                mine.answer.completeExceptionally(e);
+                throw e;
+            }
+            Answer<V> a = new Answer<>(id, value, fingerprint, now + retentionMillis);
+            byId.replace(id, mine, a);
+            added(a, now);
+            mine.answer.complete(a);
+            return new Result<>(value, false, false);
+        }
+    }
+
+    private static <V> Answer<V> awaitOrNull(Pending<V> p) {
+        try {
+            return p.answer.join();
+        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+            return null;
+        }
+    }
+
+    private Result<V> answered(Answer<V> a, long fingerprint) {
+        boolean conflict = a.fingerprint != 0 && fingerprint != 0 && a.fingerprint != fingerprint;
+        return new Result<>(a.value, true, conflict);
+    }
+
+    /** Counts an answer now in the map and forgets expired and, beyond the bound, the oldest answers. */
+    private void added(Answer<V> a, long now) {
+        synchronized (byAge) {
+            byAge.addLast(a);
+            size++;
+            for (Answer<V> oldest; (oldest = byAge.peekFirst()) != null; ) {
+                boolean current = byId.get(oldest.id) == oldest;
+                if (current && size <= maxEntries && oldest.expiresAtMillis > now) {
+                    break;
+                }
+                byAge.pollFirst();
+                if (current && byId.remove(oldest.id, oldest)) {
+                    size--;
+                }
             }
         }
-        return new Result<>(e.value(), !computed[0]);
     }
 
     /**
      * Remembers an answer given at {@code atMillis} (recovery from the journal, oldest first); it expires a
      * retention window after that time.
      */
-    public void remember(String id, V value, long atMillis) {
-        rememberUntil(id, value, atMillis + retentionMillis);
+    public void remember(String id, V value, long fingerprint, long atMillis) {
+        rememberUntil(id, value, fingerprint, atMillis + retentionMillis);
     }
 
     /** Remembers an answer until {@code expiresAtMillis} (from a checkpoint); ignored when already expired. */
-    public void rememberUntil(String id, V value, long expiresAtMillis) {
-        if (expiresAtMillis <= clock.millis()) {
+    public void rememberUntil(String id, V value, long fingerprint, long expiresAtMillis) {
+        long now = clock.millis();
+        if (expiresAtMillis <= now) {
             return;
         }
-        if (byId.put(id, new Entry<>(value, expiresAtMillis)) == null) {
-            insertionOrder.add(id);
-            if (size.incrementAndGet() > maxEntries) {
-                evictOldest();
+        Answer<V> a = new Answer<>(id, value, fingerprint, expiresAtMillis);
+        Object old = byId.put(id, a);
+        if (old instanceof Answer) {
+            synchronized (byAge) {
+                size--;
             }
         }
-    }
-
-    private void evictOldest() {
-        while (size.get() > maxEntries) {
-            String oldest = insertionOrder.poll();
-            if (oldest == null) {
-                return;
-            }
-            if (byId.remove(oldest) != null) {
-                size.decrementAndGet();
-            }
-        }
+        added(a, now);
     }
 
     /** Receives a remembered answer. */
     @FunctionalInterface
     public interface EntryConsumer<V> {
-        void accept(String id, V value, long expiresAtMillis) throws java.io.IOException;
+        void accept(String id, V value, long fingerprint, long expiresAtMillis) throws java.io.IOException;
     }
 
-    /** Every answer that has not expired, oldest first (as far as concurrent changes allow). */
+    /** Every answer that has not expired, oldest first. */
     public void forEachLive(EntryConsumer<V> consumer) throws java.io.IOException {
         long now = clock.millis();
-        for (String id : insertionOrder) {
-            Entry<V> e = byId.get(id);
-            if (e != null && e.expiresAtMillis() > now) {
-                consumer.accept(id, e.value(), e.expiresAtMillis());
+        List<Answer<V>> live = new ArrayList<>();
+        synchronized (byAge) {
+            for (Answer<V> a : byAge) {
+                if (a.expiresAtMillis > now && byId.get(a.id) == a) {
+                    live.add(a);
+                }
             }
+        }
+        for (Answer<V> a : live) {
+            consumer.accept(a.id, a.value, a.fingerprint, a.expiresAtMillis);
         }
     }
 
-    /** Number of remembered answers (expired ones included until they are replaced or evicted). */
+    /** Number of remembered answers (expired ones included until they are replaced or pass the head). */
     public int size() {
-        return size.get();
+        synchronized (byAge) {
+            return size;
+        }
     }
 
     /**
-     * An answer and whether it was remembered.
+     * An answer and how it relates to the request.
      *
-     * @param value  the answer
-     * @param replay true when the id had been answered before
-     * @param <V>    the answer type
+     * @param value    the answer (with {@code conflict}, the one given to the id's original request)
+     * @param replay   true when the id had been answered before
+     * @param conflict true when it had been answered for a request with another fingerprint: {@code value} is not
+     *                 an answer to this request
+     * @param <V>      the answer type
      */
-    public record Result<V>(V value, boolean replay) {}
+    public record Result<V>(V value, boolean replay, boolean conflict) {}
 }

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Domains that had leads but no CRM account: each gets a provisional account id (derived from the domain, so it
- * is stable) and remembers who got its first lead, so all leads of a not-yet-created company land together.
+ * is stable) and remembers who got its first lead, so all leads of a not-yet-created company land together. When
+ * that rep becomes inactive, the next assignee is pinned instead ({@link #repin}, a line appended like a new entry;
+ * at load a later line for a domain replaces an earlier one), so the leads keep landing together.
  *
  * <p>Persisted, when a file is given, as an append-only log: a header line ({@value #HEADER}), then one line per new
  * domain, {@code domain TAB id TAB first assignee TAB crc}, where crc is the CRC32C (8 hex digits) of the line
@@ -183,6 +185,20 @@ public final class ProvisionalAccounts implements AutoCloseable {
             append(domain, created[0]);
         }
         return e;
+    }
+
+    /**
+     * Pins a domain to {@code assigneeId} in place of {@code expected} (whose rep became inactive); persisted like a
+     * new entry. Returns the entry now in force: unchanged when another call re-pinned it first.
+     */
+    public Entry repin(String domain, Entry expected, String assigneeId) {
+        Entry next = new Entry(expected.accountId(), assigneeId);
+        if (!byDomain.replace(domain, expected, next)) {
+            Entry now = byDomain.get(domain);
+            return now == null ? expected : now;
+        }
+        append(domain, next);
+        return next;
     }
 
     private synchronized void append(String domain, Entry e) {

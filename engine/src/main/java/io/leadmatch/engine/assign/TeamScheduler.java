@@ -42,9 +42,14 @@ import java.util.List;
  * are rechecked at every pick, since their open-lead counters move with other teams' picks and the CRM's pushes.
  * {@code TeamSchedulerCacheTest} fuzzes this against classifying every member at every pick.
  *
+ * <p>Generations: a pick, a read of the counters and an adjustment each bring the definition of the team from the
+ * caller's generation ({@link #adopt}), so a call pinned to a generation picks with that generation's membership
+ * and weights even while a reload swaps in another. A member that leaves is parked by user id with its counters
+ * and lag, and continues from there when it comes back.
+ *
  * <p>Journal: every pick is encoded as a section of the decision's record ({@link AssignmentJournal}) and, when it
- * picked someone, appended under this team's lock, so the journal holds each team's transitions in the order
- * they happened; {@link #replay} re-applies one on recovery.
+ * picked someone, appended under this team's lock, as is every change of membership, so the journal holds each
+ * team's transitions in the order they happened; {@link #replay} re-applies one on recovery.
  */
 final class TeamScheduler {
     /** Why a member takes no part in a pick; NONE when it does. Ordinals are journaled: append only. */
@@ -106,7 +111,20 @@ final class TeamScheduler {
     private final OpenLeads openLeads;
     private java.util.concurrent.atomic.AtomicInteger[] open;
     private String name;
+    /** The team definition in force: the one of the generation whose call last picked or changed this team. */
+    private RoutingConfig.Team config;
+
     private RoutingConfig.Member[] members;
+    /**
+     * Counters of users that left the membership, by user id, so that a user who comes back (a reload that adds
+     * them again, or a call still on the previous generation) continues from where it stood.
+     */
+    private final java.util.Map<String, Parked> parked = new java.util.HashMap<>();
+
+    /** A former member's counters. */
+    private record Parked(
+            long credit, long assigned, long extraServed, long capDay, int capUsed, int extraTurns, int skipTurns) {}
+
     private final WeightedRoundRobin rr;
     private long total;
     /** Sequence of the journal record describing the current membership (0 without a journal). */
@@ -160,6 +178,7 @@ final class TeamScheduler {
         this.teamId = team.id();
         this.openLeads = openLeads;
         this.name = team.name();
+        this.config = team;
         this.members = team.members().toArray(new RoutingConfig.Member[0]);
         int n = members.length;
         this.rr = new WeightedRoundRobin(weights(members));
@@ -220,44 +239,118 @@ final class TeamScheduler {
     }
 
     /**
-     * Applies a new definition of the team; members that stay keep their counters, cap usage and adjustments.
-     * The journal records the new membership under this team's lock, so it precedes every pick made with it.
+     * Applies a new definition of the team; members that stay keep their counters, cap usage and adjustments, and
+     * members that left are parked by user id until they return. The journal records the new membership under
+     * this team's lock, so it precedes every pick made with it.
      */
     void reconfigure(RoutingConfig.Team team, AssignmentJournal journal) {
         lock.lock();
         try {
-            RoutingConfig.Member[] next = team.members().toArray(new RoutingConfig.Member[0]);
-            int n = next.length;
-            int[] oldIndex = new int[n];
-            long[] day = new long[n];
-            int[] used = new int[n];
-            int[] extra = new int[n];
-            int[] skip = new int[n];
-            for (int i = 0; i < n; i++) {
-                oldIndex[i] = indexOf(next[i].userId());
-                if (oldIndex[i] >= 0) {
-                    day[i] = capDay[oldIndex[i]];
-                    used[i] = capUsed[oldIndex[i]];
-                    extra[i] = extraTurns[oldIndex[i]];
-                    skip[i] = skipTurns[oldIndex[i]];
-                }
-            }
-            rr.reconfigure(weights(next), oldIndex);
-            this.members = next;
-            this.capDay = day;
-            this.capUsed = used;
-            this.extraTurns = extra;
-            this.skipTurns = skip;
-            allocateCaches(n);
-            refreshPending();
-            this.name = team.name();
-            if (journal != null) {
-                configSequence = journal.appendTeam(teamId, name, members);
-            }
-            sectionHead = null;
+            apply(team, journal);
         } finally {
             lock.unlock();
         }
+    }
+
+    /**
+     * Makes {@code team} (the definition in the caller's generation) the one in force, under the lock: a call
+     * pinned to a generation picks with that generation's membership and weights, even while a reload swaps in
+     * another. Free when it already is; an equal definition is adopted without a change.
+     */
+    private void adopt(RoutingConfig.Team team, AssignmentJournal journal) {
+        if (team == null || team == config) {
+            return;
+        }
+        if (sameDefinition(team, config)) {
+            config = team;
+            return;
+        }
+        apply(team, journal);
+    }
+
+    /** Same name and members (ignoring where in routing.yaml they were written). */
+    private static boolean sameDefinition(RoutingConfig.Team a, RoutingConfig.Team b) {
+        if (!a.name().equals(b.name()) || a.members().size() != b.members().size()) {
+            return false;
+        }
+        for (int i = 0; i < a.members().size(); i++) {
+            RoutingConfig.Member x = a.members().get(i);
+            RoutingConfig.Member y = b.members().get(i);
+            if (!x.userId().equals(y.userId())
+                    || x.weight() != y.weight()
+                    || x.dailyCap() != y.dailyCap()
+                    || x.maxOpen() != y.maxOpen()
+                    || !x.timeZone().equals(y.timeZone())
+                    || !java.util.Objects.equals(x.workingHours(), y.workingHours())) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void apply(RoutingConfig.Team team, AssignmentJournal journal) {
+        RoutingConfig.Member[] next = team.members().toArray(new RoutingConfig.Member[0]);
+        int n = next.length;
+        long[] credit = new long[n];
+        long[] assigned = new long[n];
+        long[] extraServed = new long[n];
+        long[] day = new long[n];
+        int[] used = new int[n];
+        int[] extra = new int[n];
+        int[] skip = new int[n];
+        boolean[] stays = new boolean[members.length];
+        for (int i = 0; i < n; i++) {
+            int o = indexOf(next[i].userId());
+            if (o >= 0) {
+                stays[o] = true;
+                credit[i] = rr.credit(o);
+                assigned[i] = rr.assigned(o);
+                extraServed[i] = rr.extraServed(o);
+                day[i] = capDay[o];
+                used[i] = capUsed[o];
+                extra[i] = extraTurns[o];
+                skip[i] = skipTurns[o];
+            } else {
+                Parked p = parked.remove(next[i].userId());
+                if (p != null) {
+                    credit[i] = p.credit();
+                    assigned[i] = p.assigned();
+                    extraServed[i] = p.extraServed();
+                    day[i] = p.capDay();
+                    used[i] = p.capUsed();
+                    extra[i] = p.extraTurns();
+                    skip[i] = p.skipTurns();
+                }
+            }
+        }
+        for (int o = 0; o < members.length; o++) {
+            if (!stays[o]) {
+                parked.put(
+                        members[o].userId(),
+                        new Parked(
+                                rr.credit(o),
+                                rr.assigned(o),
+                                rr.extraServed(o),
+                                capDay[o],
+                                capUsed[o],
+                                extraTurns[o],
+                                skipTurns[o]));
+            }
+        }
+        rr.reconfigure(weights(next), credit, assigned, extraServed);
+        this.members = next;
+        this.config = team;
+        this.capDay = day;
+        this.capUsed = used;
+        this.extraTurns = extra;
+        this.skipTurns = skip;
+        allocateCaches(n);
+        refreshPending();
+        this.name = team.name();
+        if (journal != null) {
+            configSequence = journal.appendTeam(teamId, name, members);
+        }
+        sectionHead = null;
     }
 
     /** Recovery: the membership now in force was journaled as record {@code sequence}. */
@@ -284,20 +377,28 @@ final class TeamScheduler {
     /** Picks the next member; the user id, or null when nobody can take the lead. Without a journal (tests). */
     String pick(long nowMillis, Presence presence) {
         AssignmentResult scratch = new AssignmentResult();
-        int w = pick(nowMillis, presence, scratch, AssignmentRule.ROUND_ROBIN, null);
+        int w = pick(nowMillis, presence, scratch, AssignmentRule.ROUND_ROBIN, null, null);
         return w < 0 ? null : scratch.assigneeId();
     }
 
     /**
      * Picks the next member at {@code nowMillis} and encodes the pick as a section of {@code out}'s journal record.
      * When someone is picked, {@code out} gets the assignee, team and rule, and the record is appended to
-     * {@code journal} (if any) before this returns, under this team's lock.
+     * {@code journal} (if any) before this returns, under this team's lock. {@code team} is the definition in the
+     * caller's generation (null: the one in force), which the pick uses.
      *
      * @return the index of the picked member, or -1 when nobody can take the lead
      */
-    int pick(long nowMillis, Presence presence, AssignmentResult out, AssignmentRule rule, AssignmentJournal journal) {
+    int pick(
+            long nowMillis,
+            Presence presence,
+            AssignmentResult out,
+            AssignmentRule rule,
+            AssignmentJournal journal,
+            RoutingConfig.Team team) {
         lock.lock();
         try {
+            adopt(team, journal);
             classifyAll(nowMillis, presence);
             long total = partWeight;
             int winner;
@@ -582,9 +683,10 @@ final class TeamScheduler {
      *
      * @return false when the user is not a member of this team
      */
-    boolean adjust(String userId, int delta, AssignmentJournal journal) {
+    boolean adjust(String userId, int delta, AssignmentJournal journal, RoutingConfig.Team team) {
         lock.lock();
         try {
+            adopt(team, journal);
             int i = indexOf(userId);
             if (i < 0) {
                 return false;
@@ -626,10 +728,23 @@ final class TeamScheduler {
                 out.writeInt(m.maxOpen());
                 out.writeLong(rr.credit(i));
                 out.writeLong(rr.assigned(i));
+                out.writeLong(rr.extraServed(i));
                 out.writeLong(capDay[i]);
                 out.writeInt(capUsed[i]);
                 out.writeInt(extraTurns[i]);
                 out.writeInt(skipTurns[i]);
+            }
+            out.writeInt(parked.size());
+            for (java.util.Map.Entry<String, Parked> e : parked.entrySet()) {
+                Parked p = e.getValue();
+                out.writeUTF(e.getKey());
+                out.writeLong(p.credit());
+                out.writeLong(p.assigned());
+                out.writeLong(p.extraServed());
+                out.writeLong(p.capDay());
+                out.writeInt(p.capUsed());
+                out.writeInt(p.extraTurns());
+                out.writeInt(p.skipTurns());
             }
         } finally {
             lock.unlock();
@@ -646,6 +761,7 @@ final class TeamScheduler {
         List<RoutingConfig.Member> members = new ArrayList<>(n);
         long[] credit = new long[n];
         long[] assigned = new long[n];
+        long[] extraServed = new long[n];
         long[] day = new long[n];
         int[] used = new int[n];
         int[] extra = new int[n];
@@ -659,18 +775,32 @@ final class TeamScheduler {
             members.add(new RoutingConfig.Member(userId, weight, cap, zone, null, maxOpen, 0));
             credit[i] = in.readLong();
             assigned[i] = in.readLong();
+            extraServed[i] = in.readLong();
             day[i] = in.readLong();
             used[i] = in.readInt();
             extra[i] = in.readInt();
             skip[i] = in.readInt();
         }
         TeamScheduler t = new TeamScheduler(new RoutingConfig.Team(id, name, "", members, 0), openLeads);
-        t.rr.restore(credit, assigned);
+        t.rr.restore(credit, assigned, extraServed);
         t.capDay = day;
         t.capUsed = used;
         t.extraTurns = extra;
         t.skipTurns = skip;
         t.refreshPending();
+        int parkedCount = in.readInt();
+        for (int i = 0; i < parkedCount; i++) {
+            t.parked.put(
+                    in.readUTF(),
+                    new Parked(
+                            in.readLong(),
+                            in.readLong(),
+                            in.readLong(),
+                            in.readLong(),
+                            in.readInt(),
+                            in.readInt(),
+                            in.readInt()));
+        }
         t.total = total;
         t.configSequence = configSequence;
         t.sectionHead = null;
@@ -679,14 +809,22 @@ final class TeamScheduler {
 
     /** A consistent copy of the team's counters, with each member classified at {@code nowMillis}. */
     TeamState.Counters counters(long nowMillis, Presence p) {
+        return counters(nowMillis, p, null, null);
+    }
+
+    /** As {@link #counters(long, Presence)} with {@code team} (the caller's generation's definition) in force. */
+    TeamState.Counters counters(long nowMillis, Presence p, RoutingConfig.Team team, AssignmentJournal journal) {
         lock.lock();
         try {
+            adopt(team, journal);
             List<TeamState.MemberCounters> out = new ArrayList<>(members.length);
             classifyAll(nowMillis, p);
             for (int i = 0; i < members.length; i++) {
                 out.add(new TeamState.MemberCounters(
                         members[i],
                         rr.assigned(i),
+                        rr.extraServed(i),
+                        rr.lag(i),
                         capUsedToday(i, nowMillis),
                         extraTurns[i],
                         skipTurns[i],

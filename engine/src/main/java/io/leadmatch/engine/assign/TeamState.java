@@ -20,8 +20,11 @@ public record TeamState(String teamId, String name, List<Member> members, long t
      * @param name                   display name
      * @param weight                 round-robin weight
      * @param assigned               round-robin assignments received (extra turns included)
-     * @param idealShare             weight / total weight × the team's total
-     * @param lag                    assigned − idealShare (positive: ahead of its share)
+     * @param idealShare             the member's fair share of the picks it took part in: Σ weight / W over those
+     *                               picks, W the total weight of that pick's participants (extra turns apart)
+     * @param lag                    fair assignments (assigned − extraTurnsServed) − idealShare (positive: ahead of
+     *                               its share); the scheduler keeps it within the bound {@code docs/assignment.md}
+     *                               states
      * @param available              would take part in a pick now
      * @param active                 active in the CRM
      * @param skipReason             why it would be skipped now (inactive, unavailable, outside hours, cap);
@@ -34,6 +37,7 @@ public record TeamState(String teamId, String name, List<Member> members, long t
      *                               notice
      * @param openLeads              open leads: the CRM's last count (SetOpenLeads) plus round-robin leads since
      * @param maxOpen                the member's limit on open leads, 0 for none
+     * @param extraTurnsServed       extra turns served (manual adjustments), counted in assigned, not in the share
      */
     public record Member(
             String userId,
@@ -51,15 +55,21 @@ public record TeamState(String teamId, String name, List<Member> members, long t
             int pendingSkips,
             long unavailableUntilMillis,
             int openLeads,
-            int maxOpen) {}
+            int maxOpen,
+            long extraTurnsServed) {}
 
     /** Raw counters copied under the team's lock. */
     record Counters(String teamId, String name, List<MemberCounters> members, long total) {}
 
-    /** One member's raw counters and how it is classified at the time of the copy. */
+    /**
+     * One member's raw counters and how it is classified at the time of the copy; {@code lag} is the scheduler's
+     * (GPS share − fair picks won, positive: owed), {@code extraServed} the extra turns among {@code assigned}.
+     */
     record MemberCounters(
             RoutingConfig.Member config,
             long assigned,
+            long extraServed,
+            double lag,
             int capUsedToday,
             int extraTurns,
             int skipTurns,

@@ -85,7 +85,7 @@ class TeamSchedulerCacheTest {
                 } else if (op < 15) {
                     String u = "u" + random.nextInt(n);
                     int delta = random.nextBoolean() ? 1 + random.nextInt(3) : -1 - random.nextInt(3);
-                    assertEquals(fresh.adjust(u, delta, null), cached.adjust(u, delta, null));
+                    assertEquals(fresh.adjust(u, delta, null, null), cached.adjust(u, delta, null, null));
                 } else if (op < 35) {
                     int r = random.nextInt(10);
                     now += r < 5
@@ -96,10 +96,10 @@ class TeamSchedulerCacheTest {
                     fresh.forgetClassification();
                     AssignmentResult a = new AssignmentResult();
                     AssignmentResult b = new AssignmentResult();
-                    int expected = fresh.pick(now, presence, a, AssignmentRule.ROUND_ROBIN, null);
+                    int expected = fresh.pick(now, presence, a, AssignmentRule.ROUND_ROBIN, null, null);
                     assertEquals(
                             expected,
-                            cached.pick(now, presence, b, AssignmentRule.ROUND_ROBIN, null),
+                            cached.pick(now, presence, b, AssignmentRule.ROUND_ROBIN, null, null),
                             "pick at step " + step + ", " + team);
                     assertArrayEquals(
                             a.record.payloadCopy(), b.record.payloadCopy(), "section at step " + step + ", " + team);

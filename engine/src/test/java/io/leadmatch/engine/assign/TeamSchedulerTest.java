@@ -101,7 +101,7 @@ class TeamSchedulerTest {
     void extraTurnsAreServedFirstOnePerAssignment() {
         TeamScheduler s =
                 new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1), new RoutingConfig.Member("b", 1, 0, 2)));
-        assertTrue(s.adjust("b", 3, null));
+        assertTrue(s.adjust("b", 3, null, null));
         assertEquals(
                 List.of("b", "b", "b", "a", "b", "a", "b"),
                 java.util.stream.IntStream.range(0, 7)
@@ -110,7 +110,7 @@ class TeamSchedulerTest {
         TeamState.MemberCounters b = s.counters(0, EVERYONE).members().get(1);
         assertEquals(0, b.extraTurns());
         assertEquals(5, b.assigned());
-        assertFalse(s.adjust("nobody", 1, null));
+        assertFalse(s.adjust("nobody", 1, null, null));
     }
 
     @Test
@@ -119,7 +119,7 @@ class TeamSchedulerTest {
                 new RoutingConfig.Member("a", 1, 0, 1),
                 new RoutingConfig.Member("b", 1, 0, 2),
                 new RoutingConfig.Member("c", 1, 0, 3)));
-        assertTrue(s.adjust("a", -2, null));
+        assertTrue(s.adjust("a", -2, null, null));
         // a would win picks 1 and 3 (ties go to the lowest index); it is passed over both times.
         Map<String, Integer> first = picks(s, 3, 0, EVERYONE);
         assertNull(first.get("a"), "a passed over twice: " + first);
@@ -133,7 +133,7 @@ class TeamSchedulerTest {
     void aSkipNeverLeavesALeadUnassigned() {
         TeamScheduler s =
                 new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1), new RoutingConfig.Member("b", 1, 0, 2)));
-        s.adjust("a", -1, null);
+        s.adjust("a", -1, null, null);
         TeamScheduler.Presence bAway =
                 uid -> uid.equals("b") ? TeamScheduler.Presence.AWAY : TeamScheduler.Presence.PRESENT;
         assertEquals("a", s.pick(0, bAway));
@@ -143,8 +143,8 @@ class TeamSchedulerTest {
     @Test
     void oppositeAdjustmentsCancel() {
         TeamScheduler s = new TeamScheduler(team(new RoutingConfig.Member("a", 1, 0, 1)));
-        s.adjust("a", 3, null);
-        s.adjust("a", -5, null);
+        s.adjust("a", 3, null, null);
+        s.adjust("a", -5, null, null);
         TeamState.MemberCounters a = s.counters(0, EVERYONE).members().get(0);
         assertEquals(0, a.extraTurns());
         assertEquals(2, a.skipTurns());
@@ -155,8 +155,8 @@ class TeamSchedulerTest {
         TeamScheduler s =
                 new TeamScheduler(team(new RoutingConfig.Member("a", 1, 5, 1), new RoutingConfig.Member("b", 1, 0, 2)));
         s.pick(0, EVERYONE);
-        s.adjust("b", 4, null);
-        s.adjust("a", -1, null);
+        s.adjust("b", 4, null, null);
+        s.adjust("a", -1, null, null);
         s.reconfigure(
                 team(
                         new RoutingConfig.Member("c", 1, 0, 1),
@@ -173,6 +173,28 @@ class TeamSchedulerTest {
         assertEquals(4, m.get(1).extraTurns());
         assertEquals(1, m.get(2).skipTurns());
         assertEquals(1, m.get(2).capUsedToday());
+    }
+
+    @Test
+    void aMemberRemovedAndAddedBackContinuesFromWhereItStood() {
+        RoutingConfig.Member a = new RoutingConfig.Member("a", 1, 0, 1);
+        RoutingConfig.Member b = new RoutingConfig.Member("b", 1, 0, 2);
+        RoutingConfig.Member c = new RoutingConfig.Member("c", 1, 0, 3);
+        TeamScheduler s = new TeamScheduler(team(a, b, c));
+        for (int k = 0; k < 4; k++) {
+            s.pick(0, EVERYONE);
+        }
+        s.adjust("c", 2, null, null);
+        TeamState.MemberCounters before = s.counters(0, EVERYONE).members().get(2);
+        s.reconfigure(team(a, b), null);
+        for (int k = 0; k < 10; k++) {
+            assertNotEquals("c", s.pick(0, EVERYONE));
+        }
+        s.reconfigure(team(a, b, c), null);
+        TeamState.MemberCounters after = s.counters(0, EVERYONE).members().get(2);
+        assertEquals(before.assigned(), after.assigned());
+        assertEquals(before.lag(), after.lag(), 0.0, "lag kept while away from the team");
+        assertEquals(2, after.extraTurns());
     }
 
     @Test

@@ -1,0 +1,177 @@
+package io.leadmatch.engine.assign;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The assigner's checkpoint: the whole assignment state (team schedulers with their parked members, absences,
+ * open-lead counts, remembered answers with their lead fingerprints) as of one journal sequence, so that a start
+ * replays only the records after it. Invariant: it is written to a temporary file, forced and renamed over the
+ * old one, so a reader finds the old or the new one whole; one that is damaged (CRC-32C) or of another version is
+ * never trusted: the journal is replayed from its start instead.
+ *
+ * <p>Version 2: credits are lag × {@link WeightedRoundRobin#LEAD} and extra turns served are kept; a version-1
+ * checkpoint is not read (replaying the journal recomputes every credit).
+ */
+final class AssignerCheckpoint {
+    private static final Logger LOG = LoggerFactory.getLogger(AssignerCheckpoint.class);
+
+    /** File name of the checkpoint in the journal directory. */
+    static final String FILE = "checkpoint";
+
+    private static final String CHECKPOINT = FILE;
+    private static final int CHECKPOINT_MAGIC = 0x4c4d4350; // "LMCP"
+    private static final int CHECKPOINT_VERSION = 2;
+
+    private AssignerCheckpoint() {}
+
+    /**
+     * Loads the checkpoint, if there is a valid one; returns the journal sequence it covers (0: none). A damaged
+     * checkpoint is ignored (the whole journal is replayed instead), never trusted.
+     */
+    static long read(
+            Path checkpointFile,
+            Map<String, TeamScheduler> schedulers,
+            Absences absences,
+            IdempotencyCache<Assignment> answers) {
+        if (!java.nio.file.Files.exists(checkpointFile)) {
+            return 0;
+        }
+        try {
+            byte[] bytes = java.nio.file.Files.readAllBytes(checkpointFile);
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            crc.update(bytes, 0, bytes.length - 4);
+            java.nio.ByteBuffer tail = java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4);
+            if (bytes.length < 24 || (int) crc.getValue() != tail.getInt()) {
+                LOG.warn("journal checkpoint {} is damaged (CRC); replaying the whole journal", checkpointFile);
+                return 0;
+            }
+            java.io.DataInputStream in =
+                    new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4));
+            if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
+                LOG.warn("journal checkpoint {} has an unknown format; replaying the whole journal", checkpointFile);
+                return 0;
+            }
+            long covered = in.readLong();
+            int teams = in.readInt();
+            for (int i = 0; i < teams; i++) {
+                TeamScheduler t = TeamScheduler.readFrom(in, absences.openLeadsOf);
+                schedulers.put(t.teamId(), t);
+            }
+            int aways = in.readInt();
+            for (int i = 0; i < aways; i++) {
+                absences.setAway(in.readUTF(), new Absences.Away(in.readLong(), in.readUTF()));
+            }
+            int opens = in.readInt();
+            for (int i = 0; i < opens; i++) {
+                absences.setOpenLeads(in.readUTF(), in.readInt());
+            }
+            int remembered = in.readInt();
+            for (int i = 0; i < remembered; i++) {
+                String requestId = in.readUTF();
+                long expires = in.readLong();
+                long fingerprint = in.readLong();
+                Assignment a = new Assignment(
+                        in.readUTF(),
+                        AssignmentRule.valueOf(in.readUTF()),
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readUTF(),
+                        in.readUTF());
+                answers.rememberUntil(requestId, a, fingerprint, expires);
+            }
+            return covered;
+        } catch (java.io.IOException | RuntimeException e) {
+            LOG.warn(
+                    "journal checkpoint {} cannot be read ({}); replaying the whole journal",
+                    checkpointFile,
+                    e.toString());
+            schedulers.clear();
+            absences.clear();
+            return 0;
+        }
+    }
+
+    /**
+     * Writes the whole assignment state as of the journal's last record, so the next start replays only what
+     * comes after. Called when the engine closes, after the server has drained (no decision in flight); {@code covered} is the
+     * journal's last sequence. Written
+     * to a temporary file, forced, then renamed over the old one.
+     */
+    static void write(
+            Path checkpointFile,
+            long covered,
+            java.util.Collection<TeamScheduler> schedulers,
+            Absences absences,
+            IdempotencyCache<Assignment> answers)
+            throws java.io.IOException {
+        Path tmp = checkpointFile.resolveSibling(CHECKPOINT + ".tmp");
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
+                tmp,
+                java.nio.file.StandardOpenOption.CREATE,
+                java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
+            java.io.OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
+            java.util.zip.CheckedOutputStream checked =
+                    new java.util.zip.CheckedOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16), crc);
+            java.io.DataOutputStream out = new java.io.DataOutputStream(checked);
+            out.writeInt(CHECKPOINT_MAGIC);
+            out.writeInt(CHECKPOINT_VERSION);
+            out.writeLong(covered);
+            List<TeamScheduler> teams = new ArrayList<>(schedulers);
+            out.writeInt(teams.size());
+            for (TeamScheduler t : teams) {
+                t.writeTo(out);
+            }
+            Map<String, Absences.Away> aways = absences.awayCopy();
+            out.writeInt(aways.size());
+            for (Map.Entry<String, Absences.Away> e : aways.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue().untilMillis());
+                out.writeUTF(e.getValue().reason());
+            }
+            Map<String, Integer> opens = absences.openLeadsCopy();
+            out.writeInt(opens.size());
+            for (Map.Entry<String, Integer> e : opens.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeInt(e.getValue());
+            }
+            List<Object[]> remembered = new ArrayList<>();
+            answers.forEachLive(
+                    (id, a, fingerprint, expires) -> remembered.add(new Object[] {id, a, expires, fingerprint}));
+            out.writeInt(remembered.size());
+            for (Object[] r : remembered) {
+                Assignment a = (Assignment) r[1];
+                out.writeUTF((String) r[0]);
+                out.writeLong((Long) r[2]);
+                out.writeLong((Long) r[3]);
+                out.writeUTF(a.assignmentId());
+                out.writeUTF(a.rule().name());
+                out.writeUTF(a.teamId());
+                out.writeUTF(a.assigneeId());
+                out.writeUTF(a.assigneeName());
+                out.writeUTF(truncated(a.explanation()));
+            }
+            out.flush();
+            raw.write(
+                    java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+            raw.flush();
+            ch.force(true);
+        }
+        java.nio.file.Files.move(
+                tmp,
+                checkpointFile,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */
+    private static String truncated(String s) {
+        return s.length() > 16_000 ? s.substring(0, 16_000) : s;
+    }
+}
