@@ -222,6 +222,15 @@ public final class Main implements Callable<Integer> {
         String bind;
 
         @Option(
+                names = "--warm-up-calls",
+                paramLabel = "N",
+                defaultValue = "" + WarmUp.DEFAULT_CALLS,
+                description = "Calls run through the serving path (into a throw-away twin of the engine) before the "
+                        + "server says ready, so that the first real calls run compiled code; 0: none "
+                        + "(default: ${DEFAULT-VALUE})")
+        int warmUpCalls;
+
+        @Option(
                 names = "--drain-seconds",
                 paramLabel = "S",
                 defaultValue = "30",
@@ -242,6 +251,10 @@ public final class Main implements Callable<Integer> {
         public Integer call() throws Exception {
             if (port < 0 || port > 65_535) {
                 System.err.println("leadmatch: --port must be between 0 and 65535, got " + port);
+                return 2;
+            }
+            if (warmUpCalls < 0) {
+                System.err.println("leadmatch: --warm-up-calls must be >= 0, got " + warmUpCalls);
                 return 2;
             }
             long started = System.nanoTime();
@@ -287,6 +300,16 @@ public final class Main implements Callable<Integer> {
             report.warnings().stream().limit(20).forEach(w -> LOG.warn("skipped {}", w));
             if (report.warnings().size() > 20) {
                 LOG.warn("... {} more warnings", report.warnings().size() - 20);
+            }
+            WarmUp.Report warm = WarmUp.run(engine, warmUpCalls);
+            if (warm.calls() > 0) {
+                LOG.info(
+                        "serving path warmed up: {} calls and a {}-row stream into a throw-away twin of the engine in {} ms"
+                                + "{}",
+                        warm.calls(),
+                        warm.streamRows(),
+                        warm.millis(),
+                        warm.errors() == 0 ? "" : " (" + warm.errors() + " failed)");
             }
             server.serve(engine);
             Runtime.getRuntime()
