@@ -301,14 +301,18 @@ public final class Main implements Callable<Integer> {
             if (report.warnings().size() > 20) {
                 LOG.warn("... {} more warnings", report.warnings().size() - 20);
             }
+            // The lookups built after a load (the company-name index) start now, beside the warm-up, whose leads
+            // need them: they are complete before ready instead of holding up the first real calls.
+            engine.startBackgroundWork();
             WarmUp.Report warm = WarmUp.run(engine, warmUpCalls);
             if (warm.calls() > 0) {
                 LOG.info(
                         "serving path warmed up: {} calls and a {}-row stream into a throw-away twin of the engine in {} ms"
-                                + "{}",
+                                + " (the first answered after {} ms){}",
                         warm.calls(),
                         warm.streamRows(),
                         warm.millis(),
+                        warm.firstCallMillis(),
                         warm.errors() == 0 ? "" : " (" + warm.errors() + " failed)");
             }
             server.serve(engine);
@@ -342,7 +346,6 @@ public final class Main implements Callable<Integer> {
                     report.teams(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     sinceProcessStart());
-            engine.startBackgroundWork(); // the company-name index, built while serving
             server.awaitTermination();
             return 0;
         }

@@ -39,7 +39,9 @@ import java.util.concurrent.atomic.AtomicReference;
  *
  * <p>The leads mix what traffic sends: websites of the snapshot's first accounts (matched; owner, opportunity owner
  * and customer routing), new companies and their repeats (round robin, provisional accounts), free webmail,
- * disposable and malformed addresses, across countries and states (territory rules).
+ * disposable and malformed addresses, across countries and states (territory rules), and free webmail with an
+ * account's name (the company-name fallback: its index, which the server starts building before the warm-up, is
+ * then complete before ready, instead of holding up the first real leads that need it).
  */
 final class WarmUp {
     /** Unary calls by default: every method a call runs past C1's thresholds, the transport's per-frame code past C2's. */
@@ -52,19 +54,20 @@ final class WarmUp {
 
     private WarmUp() {}
 
-    /** What the warm-up did, for the start-up log. */
-    record Report(int calls, int streamRows, int errors, long millis) {}
+    /** What the warm-up did, for the start-up log; {@code firstCallMillis}: until the first call was answered. */
+    record Report(int calls, int streamRows, int errors, long millis, long firstCallMillis) {}
 
     /** Warms up with {@code calls} unary calls and a stream of a third as many rows; 0 does nothing. */
     static Report run(LeadMatchEngine engine, int calls) throws IOException, InterruptedException {
         if (calls <= 0) {
-            return new Report(0, 0, 0, 0);
+            return new Report(0, 0, 0, 0, 0);
         }
         long started = System.nanoTime();
         List<MatchRequest> leads = leads(engine.servingSnapshotDir());
         LocalAddress address = new LocalAddress("leadmatch-warm-up-" + System.nanoTime());
         DefaultEventLoopGroup loop = new DefaultEventLoopGroup(1);
         AtomicInteger errors = new AtomicInteger();
+        long[] firstAnswered = {0};
         int rows = calls / 3;
         try (LeadMatchEngine twin = engine.warmUpTwin()) {
             LeadMatchServer server = new LeadMatchServer(
@@ -81,7 +84,9 @@ final class WarmUp {
                     .directExecutor()
                     .build();
             try {
-                unary(channel, leads, calls, errors);
+                unary(channel, leads, 1, errors);
+                firstAnswered[0] = System.nanoTime();
+                unary(channel, leads, calls - 1, errors);
                 stream(channel, leads, rows, errors);
             } finally {
                 channel.shutdownNow();
@@ -91,7 +96,12 @@ final class WarmUp {
         } finally {
             loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await(5, TimeUnit.SECONDS);
         }
-        return new Report(calls, rows, errors.get(), TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        return new Report(
+                calls,
+                rows,
+                errors.get(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+                TimeUnit.NANOSECONDS.toMillis(firstAnswered[0] - started));
     }
 
     private static void unary(ManagedChannel channel, List<MatchRequest> leads, int calls, AtomicInteger errors)
@@ -187,6 +197,9 @@ final class WarmUp {
             out.add(lead("lead" + i + "@" + company + ".com", "", "", place[0], place[1]));
             out.add(lead("someone" + i + "@gmail.com", "", "", place[0], place[1]));
         }
+        for (String[] site : accountWebsites(snapshotDir, 20)) { // the company-name fallback, last: see Main
+            out.add(lead("someone@gmail.com", "", site[3], "US", "NY"));
+        }
         out.add(lead("x@mailinator.com", "", "", "US", "CA"));
         out.add(lead("not an email", "", "", "", ""));
         out.add(lead("test@test.com", "", "asdf", "US", ""));
@@ -203,7 +216,10 @@ final class WarmUp {
                 .build();
     }
 
-    /** Website, country and state of up to {@code limit} accounts of the export's Account.csv; none on any doubt. */
+    /**
+     * Website, country, state and name of up to {@code limit} accounts with a website in the export's Account.csv;
+     * none on any doubt.
+     */
     private static List<String[]> accountWebsites(Path snapshotDir, int limit) {
         List<String[]> sites = new ArrayList<>();
         Path accounts = snapshotDir == null ? null : snapshotDir.resolve("Account.csv");
@@ -218,7 +234,8 @@ final class WarmUp {
                     sites.add(new String[] {
                         website,
                         r.findField("BillingCountry").orElse(""),
-                        r.findField("BillingState").orElse("")
+                        r.findField("BillingState").orElse(""),
+                        r.findField("Name").orElse("")
                     });
                 }
                 if (sites.size() >= limit) {
