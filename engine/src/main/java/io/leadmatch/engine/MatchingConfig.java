@@ -4,22 +4,12 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.domain.PublicSuffixList;
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.error.MarkedYAMLException;
-import org.yaml.snakeyaml.error.YAMLException;
 
 /**
- * Matching settings from the server's {@code leadmatch.yaml} ({@code matching:} section), validated once.
- * Relative paths resolve against the config file's directory.
+ * Matching settings: the {@code matching:} section of {@code leadmatch.yaml}, read by
+ * {@link io.leadmatch.engine.config.LeadmatchConfig}.
  *
  * <pre>
  * matching:
@@ -42,9 +32,6 @@ public record MatchingConfig(
         Path freeEmailFile,
         Path disposableEmailFile,
         boolean requireWorkEmail) {
-    private static final Set<String> KEYS = Set.of(
-            "psl_file", "extra_hosting_suffixes", "free_email_file", "disposable_email_file", "require_work_email");
-
     public MatchingConfig {
         extraHostingSuffixes = extraHostingSuffixes == null ? List.of() : List.copyOf(extraHostingSuffixes);
     }
@@ -52,83 +39,6 @@ public record MatchingConfig(
     /** Bundled lists, no extra suffixes, free webmail allowed. */
     public static MatchingConfig defaults() {
         return new MatchingConfig(null, List.of(), null, null, false);
-    }
-
-    /** Parses the {@code matching:} section of a leadmatch.yaml; other top-level sections are left to others. */
-    public static MatchingConfig parse(Path file) throws SnapshotException {
-        String name = file.getFileName().toString();
-        Object root = loadYaml(file);
-        if (root == null) {
-            return defaults();
-        }
-        Object section = ((Map<?, ?>) root).get("matching");
-        if (section == null) {
-            return defaults();
-        }
-        if (!(section instanceof Map)) {
-            throw new SnapshotException(name, 0, "'matching' must be a mapping");
-        }
-        Map<?, ?> m = (Map<?, ?>) section;
-        for (Object k : m.keySet()) {
-            if (!KEYS.contains(String.valueOf(k))) {
-                throw new SnapshotException(
-                        name,
-                        0,
-                        "unknown key 'matching." + k + "' (allowed: " + String.join(", ", new java.util.TreeSet<>(KEYS))
-                                + ")");
-            }
-        }
-        Path base = file.toAbsolutePath().getParent();
-        List<String> extra = new ArrayList<>();
-        Object e = m.get("extra_hosting_suffixes");
-        if (e instanceof List) {
-            for (Object o : (List<?>) e) {
-                extra.add(String.valueOf(o).trim().toLowerCase(java.util.Locale.ROOT));
-            }
-        } else if (e != null) {
-            throw new SnapshotException(name, 0, "matching.extra_hosting_suffixes must be a list");
-        }
-        Object rwe = m.get("require_work_email");
-        if (rwe != null && !(rwe instanceof Boolean)) {
-            throw new SnapshotException(name, 0, "matching.require_work_email must be true or false");
-        }
-        return new MatchingConfig(
-                path(base, m.get("psl_file"), name),
-                extra,
-                path(base, m.get("free_email_file"), name),
-                path(base, m.get("disposable_email_file"), name),
-                Boolean.TRUE.equals(rwe));
-    }
-
-    /** A leadmatch.yaml's top-level mapping, or null when the file is empty. */
-    static Object loadYaml(Path file) throws SnapshotException {
-        String name = file.getFileName().toString();
-        Object root;
-        try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            root = new Yaml(new LoaderOptions()).load(r);
-        } catch (MarkedYAMLException e) {
-            int line = e.getProblemMark() == null ? 0 : e.getProblemMark().getLine() + 1;
-            throw new SnapshotException(name, line, "invalid YAML: " + e.getProblem(), e);
-        } catch (YAMLException e) {
-            throw new SnapshotException(name, 0, "invalid YAML: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new SnapshotException(file.toString(), 0, "cannot read: " + e.getMessage(), e);
-        }
-        if (root != null && !(root instanceof Map)) {
-            throw new SnapshotException(name, 1, "expected a mapping at the top level");
-        }
-        return root;
-    }
-
-    private static Path path(Path base, Object value, String name) throws SnapshotException {
-        if (value == null) {
-            return null;
-        }
-        Path p = base.resolve(String.valueOf(value));
-        if (!Files.isRegularFile(p)) {
-            throw new SnapshotException(name, 0, "file " + p + " does not exist");
-        }
-        return p;
     }
 
     /** The normalizer these settings describe. */
