@@ -95,24 +95,16 @@ public final class FirstCalls {
                     case "--warm-echo" -> echo = v;
                     case "--leads" -> leads = Path.of(v);
                     case "--server-log" -> log = Path.of(v);
-                    case "--rps" -> rps = number(a, v);
-                    case "--calls" -> calls = number(a, v);
-                    case "--block" -> block = number(a, v);
-                    case "--again-after-seconds" -> again = number(a, v);
+                    case "--rps" -> rps = LoadOptions.number(a, v);
+                    case "--calls" -> calls = LoadOptions.number(a, v);
+                    case "--block" -> block = LoadOptions.number(a, v);
+                    case "--again-after-seconds" -> again = LoadOptions.number(a, v);
                     case "--again-when" -> againWhen = Path.of(v);
                     case "--json" -> json = Path.of(v);
                     default -> throw new IllegalArgumentException("unknown option " + a);
                 }
             }
             return new Options(target, leads, log, echo, rps, calls, block, again, againWhen, json);
-        }
-
-        private static int number(String option, String value) {
-            try {
-                return Integer.parseInt(value.replace("_", ""));
-            } catch (NumberFormatException e) {
-                throw new IllegalArgumentException(option + " wants a whole number, got " + value, e);
-            }
         }
 
         /** The open loop as the load generator's options (one channel, unary). */
@@ -248,17 +240,8 @@ public final class FirstCalls {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-                System.out.println(USAGE);
-                return;
-            }
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("FirstCalls: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
+        Options options = ToolCommandLine.parseOrExit("FirstCalls", USAGE, args, Options::parse);
+        if (options == null) {
             return;
         }
         Result result = run(options, System.out);

@@ -49,17 +49,8 @@ public final class LoadGenerator {
     private LoadGenerator() {}
 
     public static void main(String[] args) throws Exception {
-        LoadOptions options;
-        try {
-            if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-                System.out.println(LoadOptions.USAGE);
-                return;
-            }
-            options = LoadOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("LoadGenerator: " + e.getMessage());
-            System.err.println(LoadOptions.USAGE);
-            System.exit(2);
+        LoadOptions options = ToolCommandLine.parseOrExit("LoadGenerator", LoadOptions.USAGE, args, LoadOptions::parse);
+        if (options == null) {
             return;
         }
         Comparison result;

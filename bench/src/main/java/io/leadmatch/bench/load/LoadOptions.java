@@ -242,7 +242,7 @@ record LoadOptions(
         }
     }
 
-    private static int number(String option, String value) {
+    static int number(String option, String value) {
         try {
             return Integer.parseInt(value.replace("_", ""));
         } catch (NumberFormatException e) {
