@@ -1,6 +1,8 @@
 package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.AssignmentSettings;
+import io.leadmatch.engine.concurrent.CoarseSystemClock;
+import io.leadmatch.engine.config.MatchingConfig;
 import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.snapshot.CsvColumns;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;

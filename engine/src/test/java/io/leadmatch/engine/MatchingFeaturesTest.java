@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.config.LeadmatchConfig;
+import io.leadmatch.engine.config.MatchingConfig;
 import io.leadmatch.engine.crm.CompanyNames;
 import java.nio.file.Files;
 import java.nio.file.Path;

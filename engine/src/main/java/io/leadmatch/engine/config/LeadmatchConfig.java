@@ -1,7 +1,6 @@
 package io.leadmatch.engine.config;
 
 import io.leadmatch.engine.EngineConfig;
-import io.leadmatch.engine.MatchingConfig;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.journal.FsyncPolicy;

@@ -1,5 +1,6 @@
-package io.leadmatch.engine;
+package io.leadmatch.engine.config;
 
+import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.domain.PublicSuffixList;
