@@ -1,6 +1,7 @@
 package io.leadmatch.server;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,6 +11,7 @@ import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.assign.TeamState;
+import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.proto.v1.MatchRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -77,6 +79,21 @@ class WarmUpTest {
 
     private static long sequence(String assignmentId) {
         return Long.parseLong(assignmentId.substring(assignmentId.lastIndexOf('-') + 1));
+    }
+
+    @Test
+    void onlyAJournalThatForcesEachReplyMakesCallsWaitForTheDevice() throws Exception {
+        EngineConfig batch = EngineConfig.of(demo(), data);
+        try (LeadMatchEngine engine = LeadMatchEngine.open(batch)) {
+            assertFalse(engine.waitsForDevice(), "batch: calls stay on the event loop");
+        }
+        EngineConfig always = batch.withJournal(batch.assignment().journal().withFsync(FsyncPolicy.ALWAYS));
+        try (LeadMatchEngine engine = LeadMatchEngine.open(always)) {
+            assertTrue(engine.waitsForDevice(), "always: calls go to the blocking pool");
+            try (LeadMatchEngine twin = engine.warmUpTwin()) {
+                assertFalse(twin.waitsForDevice(), "the twin journals in memory");
+            }
+        }
     }
 
     @Test
