@@ -39,10 +39,9 @@ import org.slf4j.LoggerFactory;
  * thread every batch interval with {@code batch}, the caller in {@link #awaitDurable} with {@code always} (one
  * force covers every record appended before it started: group commit), nobody with {@code none}.
  *
- * <p>Why not append into mapped segments directly (the first design): every new page of a mapped file is a page
- * fault (2–6 µs on a VM), fresh pages are cache misses, and forcing a mapped range write-protects its pages again
- * (a TLB-shootdown interrupt to every core running this process, per page). Measured on the owner path
- * ({@code MatchAndAssignBenchmark}): an append into mapped segments cost 150–250 ns, into the ring ~30 ns. The
+ * <p>Why not append into mapped segments directly: every new page of a mapped file is a page fault, fresh pages
+ * are cache misses, and forcing a mapped range write-protects its pages again (a TLB-shootdown interrupt to every
+ * core running this process, per page), all on the appender's path; the ring's pages stay resident and hot. The
  * segments are never mapped for writing, so forcing them interrupts nobody.
  *
  * <p><b>The ring.</b> Appenders, serialized by one {@link PollingLock} (the one step all teams share: a sequence
@@ -105,7 +104,7 @@ public final class Journal implements AutoCloseable {
     private final MappedByteBuffer ring;
     /**
      * The boot id this journal writes into its ring, or null: with one, appenders leave the CRC to the writer
-     * thread (off the caller's path: ~30 ns of a journaled decision); without, they compute it.
+     * thread (off the caller's path); without, they compute it.
      */
     private final long[] bootId;
 
