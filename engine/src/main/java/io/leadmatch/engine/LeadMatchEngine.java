@@ -124,6 +124,54 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * A stand-in that runs the serving path for real without leaving a trace here: it matches against this engine's
+     * serving generation (pinned until the twin is closed) and assigns through scheduler state, an idempotency cache,
+     * provisional accounts and a journal of its own, all in memory and thrown away with it. Nothing it does reaches
+     * this engine's journal, round-robin counters, caps, provisional accounts or answers. The server drives its
+     * calls through the same code as real ones before it says ready, so that the first real calls run compiled code.
+     *
+     * @throws IllegalStateException when the engine is closed
+     */
+    public LeadMatchEngine warmUpTwin() {
+        return new LeadMatchEngine(this, acquire());
+    }
+
+    /** The twin of {@link #warmUpTwin}: {@code pinned} is the real engine's generation, retained for the twin. */
+    private LeadMatchEngine(LeadMatchEngine real, CrmSnapshot pinned) {
+        this.config = real.config;
+        this.normalizer = real.normalizer;
+        this.provisional = new ProvisionalAccounts();
+        this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
+        AssignmentSettings settings = config.assignment();
+        this.idempotency = new IdempotencyCache<>(
+                config.clock(), settings.idempotencyRetention(), settings.idempotencyMaxEntries());
+        this.assigner = new Assigner(provisional, config.clock());
+        this.assigner.configure(pinned.routing());
+        this.current = pinned;
+        this.currentSnapshotDir = real.currentSnapshotDir;
+        this.generation = pinned.generation();
+        this.twin = true;
+    }
+
+    /** True for a {@link #warmUpTwin}: closing it releases its pin and its in-memory state only. */
+    private boolean twin;
+
+    /** The snapshot directory the serving generation was loaded from (null for a database source). */
+    public synchronized Path servingSnapshotDir() {
+        return currentSnapshotDir;
+    }
+
+    /**
+     * True when every assignment waits for the journal to reach the device before it returns (fsync
+     * {@code always} with a data directory): a caller that must not block should call from a thread that may.
+     */
+    public boolean waitsForDevice() {
+        return !twin
+                && config.dataDir() != null
+                && config.assignment().journal().fsync() == io.leadmatch.engine.journal.FsyncPolicy.ALWAYS;
+    }
+
     /** What the first {@link #reload} found persisted for the configured export (snapshot null: nothing usable). */
     private record FirstLoad(Path dir, ExportId export, CrmSnapshot snapshot) {}
 
@@ -854,6 +902,10 @@ public final class LeadMatchEngine implements AutoCloseable {
         current = null;
         if (s != null) {
             s.release();
+        }
+        if (twin) {
+            assigner.close();
+            return; // the real engine's generation, files and background work are not the twin's
         }
         assigner.close();
         if (changeLog != null) {

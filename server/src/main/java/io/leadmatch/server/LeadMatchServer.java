@@ -96,6 +96,10 @@ public final class LeadMatchServer {
     @SuppressWarnings("deprecation") // v1alpha reflection: still what many grpcurl versions ask for first
     private LeadMatchServer(ServerBuilder<?> lead, ServerBuilder<?> admin, ServerSettings settings, boolean inProcess) {
         this.settings = settings;
+        dispatch(lead);
+        if (admin != null) {
+            dispatch(admin);
+        }
         ServerServiceDefinition leadService = forwarding(LeadMatchService.DESCRIPTOR);
         ServerServiceDefinition adminService =
                 forwarding(StatusMapping.undecodableAsNull(LeadMatchAdminGrpc.getServiceDescriptor()));
@@ -160,7 +164,9 @@ public final class LeadMatchServer {
             }
         }
         for (Forwarding<?, ?> f : methods) {
-            f.forwardTo(real.get(f.method.getFullMethodName()));
+            boolean blocks =
+                    f.method.getServiceName().equals(LeadMatchAdminGrpc.SERVICE_NAME) || engine.waitsForDevice();
+            f.forwardTo(real.get(f.method.getFullMethodName()), blocks ? BlockingCalls.EXECUTOR : null);
         }
         serving = true;
         if (started) {
@@ -183,20 +189,38 @@ public final class LeadMatchServer {
         b.addMethod(m, f);
     }
 
+    /**
+     * The executor: a direct one, so a call runs on the transport's event loop that read it, with no hop to another
+     * thread and back (the serving path does not block: the journal's {@code batch} and {@code none} policies never
+     * wait in the call). What may block runs on {@link BlockingCalls} instead: the admin service (reloads, journal
+     * reads) and, with fsync {@code always}, the LeadMatch calls, which wait for the device. The system property
+     * {@code leadmatch.executor=pool} selects a fixed pool of one thread per core instead, to measure the difference.
+     */
+    private static ServerBuilder<?> dispatch(ServerBuilder<?> builder) {
+        if ("pool".equals(System.getProperty("leadmatch.executor"))) {
+            return builder.executor(
+                    BlockingCalls.pool("leadmatch-call-", Runtime.getRuntime().availableProcessors()));
+        }
+        return builder.directExecutor();
+    }
+
     /** One method's handler: UNAVAILABLE until the real handler is set, then that handler. */
     private static final class Forwarding<Q, R> implements ServerCallHandler<Q, R> {
         final MethodDescriptor<Q, R> method;
         private volatile ServerCallHandler<Q, R> target;
+        private volatile java.util.concurrent.Executor offload;
 
         Forwarding(MethodDescriptor<Q, R> method) {
             this.method = method;
         }
 
+        /** Forwards to {@code real}; with {@code offload}, its listener runs there (serially per call). */
         @SuppressWarnings("unchecked")
-        void forwardTo(ServerMethodDefinition<?, ?> real) {
+        void forwardTo(ServerMethodDefinition<?, ?> real, java.util.concurrent.Executor offload) {
             if (real == null) {
                 throw new IllegalStateException("no implementation of " + method.getFullMethodName());
             }
+            this.offload = offload;
             target = ((ServerMethodDefinition<Q, R>) real).getServerCallHandler();
         }
 
@@ -204,7 +228,8 @@ public final class LeadMatchServer {
         public ServerCall.Listener<Q> startCall(ServerCall<Q, R> call, Metadata headers) {
             ServerCallHandler<Q, R> t = target;
             if (t != null) {
-                return t.startCall(call, headers);
+                java.util.concurrent.Executor o = offload;
+                return o == null ? t.startCall(call, headers) : BlockingCalls.offloaded(t.startCall(call, headers), o);
             }
             call.close(
                     Status.UNAVAILABLE.withDescription("leadmatch is loading its snapshot; retry shortly"),

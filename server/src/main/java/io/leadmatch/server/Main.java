@@ -315,6 +315,15 @@ public final class Main implements Callable<Integer> {
         Integer rateLimit;
 
         @Option(
+                names = "--warm-up-calls",
+                paramLabel = "N",
+                defaultValue = "" + WarmUp.DEFAULT_CALLS,
+                description = "Calls run through the serving path (into a throw-away twin of the engine) before the "
+                        + "server says ready, so that the first real calls run compiled code; 0: none "
+                        + "(default: ${DEFAULT-VALUE})")
+        int warmUpCalls;
+
+        @Option(
                 names = "--drain-seconds",
                 paramLabel = "S",
                 description = "On SIGTERM, how long in-flight calls may take to finish "
@@ -392,6 +401,10 @@ public final class Main implements Callable<Integer> {
                 System.err.println("leadmatch: " + e.getMessage());
                 return 2;
             }
+            if (warmUpCalls < 0) {
+                System.err.println("leadmatch: --warm-up-calls must be >= 0, got " + warmUpCalls);
+                return 2;
+            }
             String dataProblem = writableProblem(options.dataDir());
             if (dataProblem != null) {
                 System.err.println("leadmatch: cannot start: " + dataProblem);
@@ -455,6 +468,20 @@ public final class Main implements Callable<Integer> {
             if (report.warnings().size() > 20) {
                 LOG.warn("... {} more warnings", report.warnings().size() - 20);
             }
+            // The lookups built after a load (the company-name index) start now, beside the warm-up, whose leads
+            // need them: they are complete before ready instead of holding up the first real calls.
+            engine.startBackgroundWork();
+            WarmUp.Report warm = WarmUp.run(engine, warmUpCalls);
+            if (warm.calls() > 0) {
+                LOG.info(
+                        "serving path warmed up: {} calls and a {}-row stream into a throw-away twin of the engine in {} ms"
+                                + " (the first answered after {} ms){}",
+                        warm.calls(),
+                        warm.streamRows(),
+                        warm.millis(),
+                        warm.firstCallMillis(),
+                        warm.errors() == 0 ? "" : " (" + warm.errors() + " failed)");
+            }
             server.serve(engine);
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
@@ -488,7 +515,6 @@ public final class Main implements Callable<Integer> {
                     report.teams(),
                     TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
                     sinceProcessStart());
-            engine.startBackgroundWork(); // the company-name index, built while serving
             server.awaitTermination();
             return 0;
         }

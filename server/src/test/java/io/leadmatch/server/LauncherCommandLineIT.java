@@ -110,6 +110,6 @@ class LauncherCommandLineIT {
                 .findFirst()
                 .orElseThrow();
         assertEquals(usage, help.out().lines().findFirst().orElseThrow(), "bench --help shows the suite's usage");
-        assertTrue(help.out().contains("--quick") && help.out().contains("--no-readme"), help.out());
+        assertTrue(help.out().contains("--quick") && help.out().contains("--no-docs"), help.out());
     }
 }

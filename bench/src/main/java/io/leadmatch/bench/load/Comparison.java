@@ -1,67 +1,73 @@
 package io.leadmatch.bench.load;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
 /**
- * leadmatch and the echo baseline under the same workload, and their ratios (leadmatch / echo: above 1 means
+ * leadmatch and its baselines under the same workload, and the ratios to each (leadmatch / baseline: above 1 means
  * leadmatch is slower for latencies, below 1 means less throughput). Each side was measured in several rounds,
- * interleaved with the other side's; its figures pool all its rounds (calls over the summed measured seconds,
+ * interleaved with the others'; its figures pool all its rounds (calls over the summed measured seconds,
  * percentiles of the merged histogram), and the per-round throughputs show the spread.
+ *
+ * <p>The first baseline is the floor, the bare echo ({@code echo}); a second, when measured, is the echo on the
+ * server's own builder settings ({@code echo_server_builder}).
  *
  * @param workload      the workload in words
  * @param responseBytes size of the echo's response: the median serialized AssignResponse of the probe calls
- * @param order         the order the rounds ran in, e.g. "LEEL" (L = leadmatch, E = echo)
- * @param ourRounds     leadmatch, one result per round
- * @param echoRounds    the bare echo server, one result per round
- * @param ours          leadmatch, all rounds pooled (and the warm-up's errors)
- * @param echo          the echo, all rounds pooled (and the warm-up's errors)
+ * @param order         the order the rounds ran in, e.g. "LEBBEL" (L leadmatch, E bare echo, B echo on the
+ *                      server's builder)
+ * @param sides         leadmatch first, then the baselines
  */
-record Comparison(
-        String workload,
-        int responseBytes,
-        String order,
-        List<RunResult> ourRounds,
-        List<RunResult> echoRounds,
-        RunResult ours,
-        RunResult echo) {
+record Comparison(String workload, int responseBytes, String order, List<Side> sides) {
 
-    /** Pools each side's rounds; warm-up runs add their errors only (they measure no calls and no time). */
-    static Comparison of(
-            String workload,
-            int responseBytes,
-            String order,
-            List<RunResult> ourWarmup,
-            List<RunResult> ourRounds,
-            List<RunResult> echoWarmup,
-            List<RunResult> echoRounds) {
-        return new Comparison(
-                workload,
-                responseBytes,
-                order,
-                List.copyOf(ourRounds),
-                List.copyOf(echoRounds),
-                RunResult.pooled(concat(ourRounds, ourWarmup)),
-                RunResult.pooled(concat(echoRounds, echoWarmup)));
+    /**
+     * One measured side.
+     *
+     * @param name   "leadmatch", "echo" or "echo_server_builder"
+     * @param rounds one result per round
+     * @param pooled all rounds pooled (and the warm-up's errors)
+     */
+    record Side(String name, List<RunResult> rounds, RunResult pooled) {
+        /** Pools the rounds; warm-up runs add their errors only (they measure no calls and no time). */
+        static Side of(String name, List<RunResult> rounds, List<RunResult> warmup) {
+            List<RunResult> all = new ArrayList<>(rounds);
+            all.addAll(warmup);
+            return new Side(name, List.copyOf(rounds), RunResult.pooled(all));
+        }
     }
 
-    private static List<RunResult> concat(List<RunResult> a, List<RunResult> b) {
-        List<RunResult> all = new java.util.ArrayList<>(a);
-        all.addAll(b);
-        return all;
+    Comparison {
+        sides = List.copyOf(sides);
+        if (sides.size() < 2) {
+            throw new IllegalArgumentException("leadmatch and at least one baseline");
+        }
+    }
+
+    RunResult ours() {
+        return sides.get(0).pooled();
+    }
+
+    /** The floor: the bare echo. */
+    RunResult echo() {
+        return sides.get(1).pooled();
+    }
+
+    List<RunResult> ourRounds() {
+        return sides.get(0).rounds();
+    }
+
+    List<RunResult> echoRounds() {
+        return sides.get(1).rounds();
     }
 
     double latencyRatio(double percentile) {
-        return ratio(ours.micros(percentile), echo.micros(percentile));
-    }
-
-    double maxRatio() {
-        return ratio(ours.maxMicros(), echo.maxMicros());
+        return ratio(ours().micros(percentile), echo().micros(percentile));
     }
 
     double throughputRatio() {
-        return ratio(ours.throughput(), echo.throughput());
+        return ratio(ours().throughput(), echo().throughput());
     }
 
     private static double ratio(double a, double b) {
@@ -74,15 +80,18 @@ record Comparison(
         sb.append(workload).append('\n');
         sb.append(String.format(
                 Locale.ROOT, "echo response: %d bytes (median serialized AssignResponse)%n", responseBytes));
+        sb.append(String.format(Locale.ROOT, "rounds %s; calls/s per round:", order));
+        for (Side side : sides) {
+            sb.append(' ')
+                    .append(side.name())
+                    .append(' ')
+                    .append(perRound(side.rounds()))
+                    .append(';');
+        }
+        sb.append('\n');
         sb.append(String.format(
                 Locale.ROOT,
-                "rounds %s (L leadmatch, E echo); calls/s per round: leadmatch %s," + " echo %s%n",
-                order,
-                perRound(ourRounds),
-                perRound(echoRounds)));
-        sb.append(String.format(
-                Locale.ROOT,
-                "%-10s %12s %7s %12s %10s %10s %10s %10s %10s%n",
+                "%-20s %12s %7s %12s %10s %10s %10s %10s %10s%n",
                 "",
                 "calls",
                 "errors",
@@ -92,11 +101,12 @@ record Comparison(
                 "p99 µs",
                 "p99.9 µs",
                 "max µs"));
-        for (RunResult r : new RunResult[] {ours, echo}) {
+        for (Side side : sides) {
+            RunResult r = side.pooled();
             sb.append(String.format(
                     Locale.ROOT,
-                    "%-10s %,12d %,7d %,12.0f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f%n",
-                    r.target(),
+                    "%-20s %,12d %,7d %,12.0f %,10.1f %,10.1f %,10.1f %,10.1f %,10.1f%n",
+                    side.name(),
                     r.calls(),
                     r.errors(),
                     r.throughput(),
@@ -106,18 +116,22 @@ record Comparison(
                     r.micros(99.9),
                     r.maxMicros()));
         }
-        sb.append(String.format(
-                Locale.ROOT,
-                "%-10s %12s %7s %11.2fx %9.2fx %9.2fx %9.2fx %9.2fx %9.2fx%n",
-                "ratio",
-                "",
-                "",
-                throughputRatio(),
-                latencyRatio(50),
-                latencyRatio(90),
-                latencyRatio(99),
-                latencyRatio(99.9),
-                maxRatio()));
+        for (Side base : sides.subList(1, sides.size())) {
+            RunResult o = ours();
+            RunResult b = base.pooled();
+            sb.append(String.format(
+                    Locale.ROOT,
+                    "%-20s %12s %7s %11.2fx %9.2fx %9.2fx %9.2fx %9.2fx %9.2fx%n",
+                    "ratio/" + base.name(),
+                    "",
+                    "",
+                    ratio(o.throughput(), b.throughput()),
+                    ratio(o.micros(50), b.micros(50)),
+                    ratio(o.micros(90), b.micros(90)),
+                    ratio(o.micros(99), b.micros(99)),
+                    ratio(o.micros(99.9), b.micros(99.9)),
+                    ratio(o.maxMicros(), b.maxMicros())));
+        }
         return sb.toString();
     }
 
@@ -137,26 +151,40 @@ record Comparison(
                 .append(",\n");
         sb.append("  \"channels\": ").append(options.channels()).append(",\n");
         sb.append("  \"outstanding\": ").append(options.outstanding()).append(",\n");
+        sb.append("  \"in_flight\": ")
+                .append(options.channels() * options.outstanding())
+                .append(",\n");
         sb.append("  \"duration_seconds\": ").append(options.durationSeconds()).append(",\n");
         sb.append("  \"warmup_seconds\": ").append(options.warmupSeconds()).append(",\n");
         sb.append("  \"response_bytes\": ").append(responseBytes).append(",\n");
-        sb.append("  \"rounds\": ").append(ourRounds.size()).append(",\n");
+        sb.append("  \"rounds\": ").append(ourRounds().size()).append(",\n");
         sb.append("  \"order\": ").append(quote(order)).append(",\n");
-        sb.append("  \"leadmatch_rounds_per_s\": [")
-                .append(perRoundJson(ourRounds))
-                .append("],\n");
-        sb.append("  \"echo_rounds_per_s\": [").append(perRoundJson(echoRounds)).append("],\n");
-        sb.append("  \"leadmatch\": ");
-        run(sb, ours);
-        sb.append(",\n  \"echo\": ");
-        run(sb, echo);
-        sb.append(",\n  \"ratio\": {\"throughput\": ").append(number(throughputRatio()));
-        sb.append(", \"p50\": ").append(number(latencyRatio(50)));
-        sb.append(", \"p90\": ").append(number(latencyRatio(90)));
-        sb.append(", \"p99\": ").append(number(latencyRatio(99)));
-        sb.append(", \"p99_9\": ").append(number(latencyRatio(99.9)));
-        sb.append(", \"max\": ").append(number(maxRatio()));
-        sb.append("}\n}\n");
+        for (Side side : sides) {
+            sb.append("  \"")
+                    .append(side.name())
+                    .append("_rounds_per_s\": [")
+                    .append(perRoundJson(side.rounds()))
+                    .append("],\n");
+        }
+        for (Side side : sides) {
+            sb.append("  \"").append(side.name()).append("\": ");
+            run(sb, side.pooled());
+            sb.append(",\n");
+        }
+        for (int i = 1; i < sides.size(); i++) {
+            Side base = sides.get(i);
+            RunResult o = ours();
+            RunResult b = base.pooled();
+            sb.append(i == 1 ? "  \"ratio\"" : "  \"ratio_" + base.name() + "\"");
+            sb.append(": {\"throughput\": ").append(number(ratio(o.throughput(), b.throughput())));
+            sb.append(", \"p50\": ").append(number(ratio(o.micros(50), b.micros(50))));
+            sb.append(", \"p90\": ").append(number(ratio(o.micros(90), b.micros(90))));
+            sb.append(", \"p99\": ").append(number(ratio(o.micros(99), b.micros(99))));
+            sb.append(", \"p99_9\": ").append(number(ratio(o.micros(99.9), b.micros(99.9))));
+            sb.append(", \"max\": ").append(number(ratio(o.maxMicros(), b.maxMicros())));
+            sb.append(i == sides.size() - 1 ? "}\n" : "},\n");
+        }
+        sb.append("}\n");
         return sb.toString();
     }
 
@@ -170,7 +198,7 @@ record Comparison(
         return rounds.stream().map(r -> number(r.throughput())).collect(Collectors.joining(", "));
     }
 
-    private static void run(StringBuilder sb, RunResult r) {
+    static void run(StringBuilder sb, RunResult r) {
         sb.append("{\"calls\": ")
                 .append(r.calls())
                 .append(", \"errors\": ")
@@ -190,11 +218,11 @@ record Comparison(
                 .append('}');
     }
 
-    private static String number(double d) {
+    static String number(double d) {
         return Double.isFinite(d) ? String.format(Locale.ROOT, "%.3f", d) : "null";
     }
 
-    private static String quote(String s) {
+    static String quote(String s) {
         StringBuilder sb = new StringBuilder("\"");
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -20,18 +20,23 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * gRPC load generator for leadmatch, with a bare echo baseline measured in the same run under the identical
- * workload (same leads, channels, in-flight calls, duration), so the report says how much of the latency is
- * leadmatch and how much is gRPC + Netty + loopback. The two sides take turns in alternating rounds, so neither
- * profits from always running second on a warmer JVM. Usage: see {@link LoadOptions#USAGE}.
+ * gRPC load generator for leadmatch, with echo baselines measured in the same run under the identical workload
+ * (same leads, channels, in-flight calls, duration), so the report says how much of the latency is leadmatch and
+ * how much is gRPC + Netty + loopback: the bare grpc-java echo with a direct executor (the floor) and the echo on
+ * leadmatch's own builder settings. The sides take turns in rounds whose order reverses every round, so none
+ * profits from always running last on a warmer JVM. Usage: see {@link LoadOptions#USAGE}.
  *
- * <p>With {@code --self DIR} the real LeadMatchServer runs in this JVM on Netty on a free 127.0.0.1 port; the echo
- * server always runs in this JVM. Traffic never leaves the machine.
+ * <p>With {@code --target} leadmatch is a running process ({@code ./leadmatch serve}); with {@code --self DIR}
+ * the real LeadMatchServer runs in this JVM on Netty on a free 127.0.0.1 port. The echoes are running processes
+ * ({@code --echo}, {@code --echo-server}) or, without them, run in this JVM. Traffic never leaves the machine.
  */
 public final class LoadGenerator {
     static {
@@ -44,17 +49,8 @@ public final class LoadGenerator {
     private LoadGenerator() {}
 
     public static void main(String[] args) throws Exception {
-        LoadOptions options;
-        try {
-            if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-                System.out.println(LoadOptions.USAGE);
-                return;
-            }
-            options = LoadOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("LoadGenerator: " + e.getMessage());
-            System.err.println(LoadOptions.USAGE);
-            System.exit(2);
+        LoadOptions options = ToolCommandLine.parseOrExit("LoadGenerator", LoadOptions.USAGE, args, LoadOptions::parse);
+        if (options == null) {
             return;
         }
         Comparison result;
@@ -65,19 +61,21 @@ public final class LoadGenerator {
             System.exit(2);
             return;
         }
-        System.exit(result.ours().errors() + result.echo().errors() == 0 ? 0 : 1);
+        long errors = result.sides().stream()
+                .mapToLong(side -> side.pooled().errors())
+                .sum();
+        System.exit(errors == 0 ? 0 : 1);
     }
 
-    /** Measures leadmatch and the echo with {@code options}; prints the table to {@code out} and returns it. */
+    /** Measures leadmatch and the baselines with {@code options}; prints the table to {@code out} and returns it. */
     static Comparison run(LoadOptions options, PrintStream out)
             throws IOException, SnapshotException, InterruptedException {
         LeadRequests leads = LeadRequests.load(options.leads());
         out.printf("%,d leads from %s%n", leads.size(), options.leads());
         LeadMatchEngine engine = null;
         LeadMatchServer server = null;
-        List<ManagedChannel> ourChannels = List.of();
-        List<ManagedChannel> echoChannels = List.of();
-        EchoServer echo = null;
+        List<List<ManagedChannel>> allChannels = new ArrayList<>();
+        List<EchoServer> echoes = new ArrayList<>();
         try {
             String host = options.targetHost();
             int port = options.targetPort();
@@ -90,12 +88,44 @@ public final class LoadGenerator {
                 port = server.port();
                 out.printf("leadmatch serving %s on 127.0.0.1:%d%n", options.selfSnapshot(), port);
             }
-            ourChannels = channels(host, port, options.channels());
+            List<ManagedChannel> ourChannels = channels(host, port, options.channels());
+            allChannels.add(ourChannels);
             byte[] typical = typicalResponse(ourChannels.get(0), leads);
-            echo = EchoServer.start(typical);
-            echoChannels = channels("127.0.0.1", echo.port(), options.channels());
-
-            Comparison comparison = interleaved(options, out, ourChannels, echoChannels, leads, typical.length);
+            List<Side> sides = new ArrayList<>();
+            sides.add(new Side(
+                    "leadmatch",
+                    'L',
+                    ourChannels,
+                    LeadMatchGrpc.getMatchAndAssignMethod(),
+                    LeadMatchGrpc.getMatchAndAssignStreamMethod()));
+            String[][] baselines = {{"echo", "E", options.echo()}, {"echo_server_builder", "B", options.echoServer()}};
+            for (String[] b : baselines) {
+                String hostPort = b[2];
+                if (hostPort == null && options.echo() != null) {
+                    continue; // external baselines given: only those
+                }
+                String echoHost = "127.0.0.1";
+                int echoPort;
+                if (hostPort == null) {
+                    EchoServer echo =
+                            EchoServer.start(b[0].equals("echo") ? EchoServer.Build.BARE : EchoServer.Build.SERVER, 0);
+                    echoes.add(echo);
+                    echoPort = echo.port();
+                } else {
+                    echoHost = LoadOptions.host(hostPort);
+                    echoPort = LoadOptions.port(hostPort);
+                }
+                List<ManagedChannel> echoChannels = channels(echoHost, echoPort, options.channels());
+                allChannels.add(echoChannels);
+                ClientCalls.blockingUnaryCall(
+                        echoChannels.get(0),
+                        EchoServer.setReplyMethod(),
+                        CallOptions.DEFAULT.withDeadlineAfter(10, TimeUnit.SECONDS),
+                        typical);
+                sides.add(new Side(
+                        b[0], b[1].charAt(0), echoChannels, EchoServer.unaryMethod(), EchoServer.streamMethod()));
+            }
+            Comparison comparison = interleaved(options, out, sides, leads, typical.length);
             out.print(comparison.table());
             if (options.json() != null) {
                 Files.writeString(options.json(), comparison.json(options), StandardCharsets.UTF_8);
@@ -104,9 +134,10 @@ public final class LoadGenerator {
             out.flush();
             return comparison;
         } finally {
-            shutdown(ourChannels);
-            shutdown(echoChannels);
-            if (echo != null) {
+            for (List<ManagedChannel> c : allChannels) {
+                shutdown(c);
+            }
+            for (EchoServer echo : echoes) {
                 echo.close();
             }
             if (server != null) {
@@ -119,50 +150,48 @@ public final class LoadGenerator {
     }
 
     /**
-     * Warms both sides up, then measures them in {@code options.rounds()} alternating rounds of
-     * duration / rounds each: L E, E L, L E, ... So neither side always runs first (on a warming JVM) or last
-     * (on a warm one), and drift of a shared machine during the run falls on both alike.
+     * Warms every side up, then measures them in {@code options.rounds()} rounds of duration / rounds each, the
+     * order reversed every other round: L E B, B E L, L E B, ... So no side always runs first (on a warming JVM)
+     * or last (on a warm one), and drift of a shared machine during the run falls on all alike.
      */
     private static Comparison interleaved(
-            LoadOptions options,
-            PrintStream out,
-            List<ManagedChannel> ourChannels,
-            List<ManagedChannel> echoChannels,
-            LeadRequests leads,
-            int responseBytes)
+            LoadOptions options, PrintStream out, List<Side> sides, LeadRequests leads, int responseBytes)
             throws InterruptedException {
         long warmup = TimeUnit.SECONDS.toNanos(options.warmupSeconds());
         long slice = TimeUnit.SECONDS.toNanos(options.durationSeconds()) / options.rounds();
-        Side ours = new Side(
-                "leadmatch",
-                ourChannels,
-                LeadMatchGrpc.getMatchAndAssignMethod(),
-                LeadMatchGrpc.getMatchAndAssignStreamMethod());
-        Side echo = new Side("echo", echoChannels, EchoServer.unaryMethod(), EchoServer.streamMethod());
-        List<RunResult> ourWarmup = new ArrayList<>();
-        List<RunResult> echoWarmup = new ArrayList<>();
-        if (warmup > 0) {
-            ourWarmup.add(ours.measure(options, leads, out, warmup, 0));
-            echoWarmup.add(echo.measure(options, leads, out, warmup, 0));
+        Map<Side, List<RunResult>> warm = new LinkedHashMap<>();
+        Map<Side, List<RunResult>> rounds = new LinkedHashMap<>();
+        for (Side side : sides) {
+            warm.put(side, new ArrayList<>());
+            rounds.put(side, new ArrayList<>());
         }
-        List<RunResult> ourRounds = new ArrayList<>();
-        List<RunResult> echoRounds = new ArrayList<>();
-        StringBuilder order = new StringBuilder();
-        for (int r = 0; r < options.rounds(); r++) {
-            boolean oursFirst = r % 2 == 0;
-            for (Side side : oursFirst ? new Side[] {ours, echo} : new Side[] {echo, ours}) {
-                RunResult result = side.measure(options, leads, out, 0, slice);
-                (side == ours ? ourRounds : echoRounds).add(result);
-                order.append(side == ours ? 'L' : 'E');
+        if (warmup > 0) {
+            for (Side side : sides) {
+                warm.get(side).add(side.measure(options, leads, out, warmup, 0));
             }
         }
-        return Comparison.of(
-                options.describe(), responseBytes, order.toString(), ourWarmup, ourRounds, echoWarmup, echoRounds);
+        StringBuilder order = new StringBuilder();
+        for (int r = 0; r < options.rounds(); r++) {
+            List<Side> turn = new ArrayList<>(sides);
+            if (r % 2 == 1) {
+                Collections.reverse(turn);
+            }
+            for (Side side : turn) {
+                rounds.get(side).add(side.measure(options, leads, out, 0, slice));
+                order.append(side.letter());
+            }
+        }
+        List<Comparison.Side> measured = new ArrayList<>();
+        for (Side side : sides) {
+            measured.add(Comparison.Side.of(side.target(), rounds.get(side), warm.get(side)));
+        }
+        return new Comparison(options.describe(), responseBytes, order.toString(), measured);
     }
 
     /** One side of the comparison: its channels and methods. */
     private record Side(
             String target,
+            char letter,
             List<ManagedChannel> channels,
             MethodDescriptor<MatchRequest, AssignResponse> unary,
             MethodDescriptor<MatchRequest, AssignResponse> stream) {

@@ -19,6 +19,9 @@ import java.util.Locale;
  * @param rounds          measured rounds per side, alternating which side goes first
  * @param rpc             unary MatchAndAssign or the MatchAndAssignStream
  * @param json            optional JSON report file
+ * @param echo            host:port of a running bare echo ({@code bench/run echo}); null: one in this JVM
+ * @param echoServer      host:port of a running echo on the server's builder ({@code bench/run echo --build
+ *                        server}); null: one in this JVM, unless {@code echo} is given
  */
 record LoadOptions(
         String targetHost,
@@ -33,7 +36,9 @@ record LoadOptions(
         int warmupSeconds,
         int rounds,
         Rpc rpc,
-        Path json) {
+        Path json,
+        String echo,
+        String echoServer) {
 
     enum Mode {
         CLOSED,
@@ -71,7 +76,12 @@ record LoadOptions(
                     + DEFAULT_ROUNDS + ")",
             "  --rpc               unary (MatchAndAssign) or stream (MatchAndAssignStream); default unary",
             "  --json FILE         also write the results as JSON",
-            "A bare echo server (same transport, response of AssignResponse size) is measured with the same workload.");
+            "  --echo host:port    a running bare echo (bench/run echo) as the floor; default: one in this JVM",
+            "  --echo-server host:port  a running echo on leadmatch's own builder settings (bench/run echo --build"
+                    + " server)",
+            "Baselines measured with the same workload, rounds interleaved: the bare echo (grpc-java, direct executor,",
+            "response of AssignResponse size) and the echo on leadmatch's builder settings. Without --echo both run in",
+            "this JVM; with --echo only the given ones.");
 
     LoadOptions {
         if ((targetHost == null) == (selfSnapshot == null)) {
@@ -94,6 +104,11 @@ record LoadOptions(
             throw new IllegalArgumentException("--warmup-seconds must be >= 0, got " + warmupSeconds);
         }
         positive("--rounds", rounds);
+        for (String hostPort : new String[] {echo, echoServer}) {
+            if (hostPort != null && !isLoopback(hostPort.substring(0, Math.max(0, hostPort.lastIndexOf(':'))))) {
+                throw new IllegalArgumentException("an echo must be on localhost (got " + hostPort + ")");
+            }
+        }
         if ((long) durationSeconds * 1_000 / rounds < 100) {
             throw new IllegalArgumentException(
                     "--rounds " + rounds + " leaves under 100 ms per round of " + durationSeconds + " s");
@@ -114,6 +129,8 @@ record LoadOptions(
         int rounds = DEFAULT_ROUNDS;
         Rpc rpc = Rpc.UNARY;
         Path json = null;
+        String echo = null;
+        String echoServer = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -163,6 +180,12 @@ record LoadOptions(
                 case "--json":
                     json = Path.of(v);
                     break;
+                case "--echo":
+                    echo = v;
+                    break;
+                case "--echo-server":
+                    echoServer = v;
+                    break;
                 default:
                     throw new IllegalArgumentException("unknown option " + a);
             }
@@ -180,7 +203,19 @@ record LoadOptions(
                 warmup,
                 rounds,
                 rpc,
-                json);
+                json,
+                echo,
+                echoServer);
+    }
+
+    /** The host of {@code host:port}. */
+    static String host(String hostPort) {
+        return hostPort.substring(0, hostPort.lastIndexOf(':'));
+    }
+
+    /** The port of {@code host:port}. */
+    static int port(String hostPort) {
+        return number("port", hostPort.substring(hostPort.lastIndexOf(':') + 1));
     }
 
     String describe() {
@@ -207,7 +242,7 @@ record LoadOptions(
         }
     }
 
-    private static int number(String option, String value) {
+    static int number(String option, String value) {
         try {
             return Integer.parseInt(value.replace("_", ""));
         } catch (NumberFormatException e) {

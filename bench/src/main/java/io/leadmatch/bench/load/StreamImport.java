@@ -200,17 +200,8 @@ public final class StreamImport {
     }
 
     public static void main(String[] args) throws Exception {
-        Options options;
-        try {
-            if (args.length == 0 || args[0].equals("-h") || args[0].equals("--help")) {
-                System.out.println(USAGE);
-                return;
-            }
-            options = Options.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println("StreamImport: " + e.getMessage());
-            System.err.println(USAGE);
-            System.exit(2);
+        Options options = ToolCommandLine.parseOrExit("StreamImport", USAGE, args, Options::parse);
+        if (options == null) {
             return;
         }
         Result result;

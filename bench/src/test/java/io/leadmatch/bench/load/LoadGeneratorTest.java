@@ -16,7 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end in {@code --self} mode on a small generated snapshot: the loops run, stop by themselves, see no
- * errors, and the echo baseline and the ratio are reported. Not a speed assertion.
+ * errors, and both echo baselines (the bare floor and the echo on leadmatch's builder) and the ratios are reported.
+ * Not a speed assertion.
  */
 class LoadGeneratorTest {
     @TempDir
@@ -68,7 +69,7 @@ class LoadGeneratorTest {
     void roundsAlternateWhichSideGoesFirst() throws Exception {
         Comparison c = run(
                 null, "--mode", "closed", "--rpc", "unary", "--channels", "1", "--outstanding", "2", "--rounds", "3");
-        assertEquals("LEELLE", c.order());
+        assertEquals("LEBBELLEB", c.order()); // leadmatch, bare echo, echo on leadmatch's builder; reversed each round
         assertEquals(3, c.ourRounds().size());
         assertEquals(3, c.echoRounds().size());
         assertEquals(
@@ -117,13 +118,19 @@ class LoadGeneratorTest {
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
         System.out.print(printed);
-        assertTrue(printed.contains("leadmatch ") && printed.contains("echo ") && printed.contains("ratio "), printed);
+        assertTrue(
+                printed.contains("leadmatch ")
+                        && printed.contains("echo ")
+                        && printed.contains("echo_server_builder ")
+                        && printed.contains("ratio/echo "),
+                printed);
         return c;
     }
 
     private static void assertSane(Comparison c) {
         assertTrue(c.responseBytes() > 0);
-        for (RunResult r : new RunResult[] {c.ours(), c.echo()}) {
+        assertEquals(3, c.sides().size());
+        for (RunResult r : c.sides().stream().map(Comparison.Side::pooled).toList()) {
             assertEquals(0, r.errors(), r.target() + " errors");
             assertTrue(r.calls() > 0 && r.throughput() > 0, r.target() + " throughput");
             assertTrue(r.micros(50) <= r.micros(99) && r.micros(99) <= r.maxMicros(), r.target() + " percentiles");
