@@ -6,6 +6,7 @@ import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.journal.JournalUnavailableException;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
@@ -45,6 +46,9 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
         try {
             MatchResult m = scratch.get();
             result = new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m));
+        } catch (JournalUnavailableException e) { // logged once by the journal, not per call
+            out.onError(unavailable(e));
+            return;
         } catch (RuntimeException e) {
             LOG.error("matchAndAssign failed for request_id={}", request.getRequestId(), e);
             out.onError(
@@ -66,13 +70,26 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
         RequestWindow flow = RequestWindow.install(out, RequestWindow.DEFAULT_WINDOW);
         MatchResult m = new MatchResult(); // rows of one stream arrive one at a time: one scratch per stream
         return new StreamObserver<>() {
+            /** Set once the stream was ended with an error: later rows get no answer. */
+            private boolean failed;
+
             @Override
             public void onNext(MatchRequest request) {
+                if (failed) {
+                    return;
+                }
                 AssignResponse response;
                 try {
                     response = ProtoMapping.assignResponse(
                             request.getRequestId(),
                             new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request), m)));
+                } catch (JournalUnavailableException e) {
+                    // A server fault, not a bad row: the stream ends, and the client retries its unanswered rows.
+                    if (!failed) {
+                        failed = true;
+                        out.onError(unavailable(e));
+                    }
+                    return;
                 } catch (RuntimeException e) {
                     LOG.error("stream row failed for request_id={}", request.getRequestId(), e);
                     response = ProtoMapping.invalidRow(request.getRequestId(), "row could not be processed: " + e);
@@ -88,8 +105,17 @@ final class LeadMatchService extends LeadMatchGrpc.LeadMatchImplBase {
 
             @Override
             public void onCompleted() {
-                out.onCompleted();
+                if (!failed) {
+                    out.onCompleted();
+                }
             }
         };
+    }
+
+    /** The status of a decision the journal could not keep: retryable, and saying why. */
+    static io.grpc.StatusRuntimeException unavailable(JournalUnavailableException e) {
+        return Status.UNAVAILABLE
+                .withDescription("assignments are paused: " + e.getMessage())
+                .asRuntimeException();
     }
 }

@@ -132,6 +132,32 @@ public final class Assigner implements AutoCloseable {
         if (replayed > 0 && covered > 0) {
             LOG.info("journal: state from the checkpoint at {} and {} record(s) after it", covered, replayed);
         }
+        Assigner shadow = new Assigner(clock, answers.emptyLike(), checkpointFile);
+        this.checkpointer = new Checkpointer(journal.journal(), shadow, covered, answers.retention(), clock);
+    }
+
+    /**
+     * The checkpointer's shadow: no journal of its own, state from the checkpoint in {@code checkpointFile} (if
+     * any); {@link #replay} brings it forward.
+     */
+    private Assigner(Clock clock, IdempotencyCache<Assignment> answers, Path checkpointFile) {
+        this.provisional = null;
+        this.clock = clock;
+        this.answers = answers;
+        this.checkpointFile = checkpointFile;
+        this.journal = AssignmentJournal.inMemory(clock.millis());
+        readCheckpoint();
+        this.replaying = new Recovered(answers);
+    }
+
+    /** Writes checkpoints while serving (null without a journal, and in the checkpointer's shadow). */
+    private Checkpointer checkpointer;
+    /** The shadow's recovery: applies the records {@link #replay} hands it. */
+    private Recovered replaying;
+
+    /** Applies one journal record, as recovery does (the checkpointer's shadow only). */
+    void replay(io.leadmatch.engine.journal.JournalRecord r) {
+        AssignmentJournal.replay(r, replaying);
     }
 
     /** File name of the checkpoint in the journal directory. */
@@ -212,6 +238,16 @@ public final class Assigner implements AutoCloseable {
      * to a temporary file, forced, then renamed over the old one.
      */
     private void writeCheckpoint() throws java.io.IOException {
+        long covered = journal.journal().lastSequence();
+        journal.journal().force(covered); // a checkpoint never covers a record a machine crash could still lose
+        writeCheckpoint(covered);
+    }
+
+    /**
+     * Writes this assigner's state as the checkpoint covering the journal up to {@code covered}: to a temporary
+     * file, forced, renamed over the old one, and the directory forced.
+     */
+    void writeCheckpoint(long covered) throws java.io.IOException {
         Path tmp = checkpointFile.resolveSibling(CHECKPOINT + ".tmp");
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
@@ -225,7 +261,7 @@ public final class Assigner implements AutoCloseable {
             java.io.DataOutputStream out = new java.io.DataOutputStream(checked);
             out.writeInt(CHECKPOINT_MAGIC);
             out.writeInt(CHECKPOINT_VERSION);
-            out.writeLong(journal.journal().lastSequence());
+            out.writeLong(covered);
             List<TeamScheduler> teams = new ArrayList<>(schedulers.values());
             out.writeInt(teams.size());
             for (TeamScheduler t : teams) {
@@ -270,6 +306,10 @@ public final class Assigner implements AutoCloseable {
                 checkpointFile,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (java.nio.channels.FileChannel d =
+                java.nio.channels.FileChannel.open(checkpointFile.getParent(), java.nio.file.StandardOpenOption.READ)) {
+            d.force(true); // the rename itself
+        }
     }
 
     /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */
@@ -359,6 +399,7 @@ public final class Assigner implements AutoCloseable {
      * team and an unassigned lead allocate (their explanations are built then).
      */
     public void assign(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out) {
+        journal.requireWritable(); // before any counter moves: a decision the journal cannot keep is not made
         out.reset(journal.idPrefix());
         UserTable users = s.users();
         AccountTable accounts = s.accounts();
@@ -865,17 +906,28 @@ public final class Assigner implements AutoCloseable {
         return AssignmentJournal.exportJson(journalDir, fromSequence, out);
     }
 
+    /** Why the journal cannot write now (assignments are refused meanwhile), or null while it can or without one. */
+    public String journalUnavailableReason() {
+        return journal.journal() == null ? null : journal.journal().unavailableReason();
+    }
+
     /**
      * Stops the journal like a killed process would (no checkpoint, nothing forced), releasing its directory, so a
      * crash test can start another engine on the same data directory in this JVM.
      */
     public void halt() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         journal.halt();
     }
 
     /** Writes the checkpoint (with a journal) and closes the journal, forcing it to the device. */
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         if (journal.journal() != null) {
             try {
                 writeCheckpoint();

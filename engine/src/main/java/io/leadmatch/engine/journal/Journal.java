@@ -848,6 +848,49 @@ public final class Journal implements AutoCloseable {
         }
     }
 
+    /**
+     * Lets go of the segments no longer needed, per {@link JournalConfig#retention()}: oldest first, each whose
+     * records all lie at or before {@code coveredSequence} (what a checkpoint covers) and that was last written
+     * before {@code olderThanMillis} (the idempotency window); never the last two segments (the current one and one
+     * that may still be waiting for its force).
+     *
+     * @return how many segments were deleted or archived
+     */
+    public int retire(long coveredSequence, long olderThanMillis) throws IOException {
+        if (config.retention() == JournalConfig.Retention.KEEP) {
+            return 0;
+        }
+        java.util.List<Path> files = SegmentReader.segments(dir);
+        int gone = 0;
+        for (int i = 0; i + 2 < files.size(); i++) {
+            Path file = files.get(i);
+            if (SegmentReader.firstSequence(files.get(i + 1)) - 1 > coveredSequence
+                    || Files.getLastModifiedTime(file).toMillis() >= olderThanMillis) {
+                break;
+            }
+            if (config.retention() == JournalConfig.Retention.ARCHIVE) {
+                Path archive = Files.createDirectories(dir.resolve(ARCHIVE));
+                Files.move(file, archive.resolve(file.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                Files.delete(file);
+            }
+            gone++;
+        }
+        if (gone > 0) {
+            SegmentFiles.forceDirectory(dir, opener);
+            LOG.info(
+                    "journal {}: {} segment(s) {} (covered by the checkpoint at sequence {})",
+                    dir,
+                    gone,
+                    config.retention() == JournalConfig.Retention.ARCHIVE ? "archived to " + ARCHIVE + "/" : "deleted",
+                    coveredSequence);
+        }
+        return gone;
+    }
+
+    /** Subdirectory of the journal where retention {@code archive} moves old segments. */
+    public static final String ARCHIVE = "archive";
+
     /** Why the journal cannot write now, or null while it can. */
     public String unavailableReason() {
         JournalUnavailableException u = unavailable;
