@@ -26,7 +26,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "leadmatch 0.1.0",
         description = "Lead-to-account matching and assignment, served over gRPC.",
-        subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class, AuditCommand.class})
+        subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class, AuditCommand.class, JournalCommand.class})
 public final class Main implements Callable<Integer> {
     static {
         ChronicleSettings.apply(); // before anything loads Chronicle: no analytics, no banner

@@ -906,6 +906,52 @@ public final class Assigner implements AutoCloseable {
         return AssignmentJournal.exportJson(journalDir, fromSequence, out);
     }
 
+    /**
+     * Checks every record of the journal in {@code journalDir} against its checkpoint (see
+     * {@link io.leadmatch.engine.journal.JournalVerifier#verify}); reads a running server's journal without
+     * disturbing it.
+     */
+    public static io.leadmatch.engine.journal.JournalVerifier.Report verifyJournal(Path journalDir)
+            throws java.io.IOException {
+        return io.leadmatch.engine.journal.JournalVerifier.verify(
+                journalDir, Math.max(0, checkpointCovers(journalDir.resolve(CHECKPOINT))));
+    }
+
+    /**
+     * Copies every readable record of the journal in {@code journalDir}, and its checkpoint, into a new journal
+     * directory {@code out} (see {@link io.leadmatch.engine.journal.JournalVerifier#salvage}).
+     */
+    public static io.leadmatch.engine.journal.JournalVerifier.Salvage salvageJournal(Path journalDir, Path out)
+            throws java.io.IOException {
+        io.leadmatch.engine.journal.JournalVerifier.Salvage s =
+                io.leadmatch.engine.journal.JournalVerifier.salvage(journalDir, out);
+        Path checkpoint = journalDir.resolve(CHECKPOINT);
+        if (checkpointCovers(checkpoint) > 0) {
+            java.nio.file.Files.copy(checkpoint, out.resolve(CHECKPOINT));
+        }
+        return s;
+    }
+
+    /** The last sequence the checkpoint {@code file} covers: 0 when there is none, -1 when it is damaged. */
+    static long checkpointCovers(Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return 0;
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        if (bytes.length < 24) {
+            return -1;
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        if ((int) crc.getValue() != b.getInt(bytes.length - 4)
+                || b.getInt(0) != CHECKPOINT_MAGIC
+                || b.getInt(4) != CHECKPOINT_VERSION) {
+            return -1;
+        }
+        return b.getLong(8);
+    }
+
     /** Why the journal cannot write now (assignments are refused meanwhile), or null while it can or without one. */
     public String journalUnavailableReason() {
         return journal.journal() == null ? null : journal.journal().unavailableReason();
