@@ -1,12 +1,13 @@
 package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.AssignmentSettings;
+import io.leadmatch.engine.concurrent.CoarseSystemClock;
+import io.leadmatch.engine.config.MatchingConfig;
 import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.snapshot.CsvColumns;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -86,146 +87,6 @@ public record EngineConfig(
     /** The defaults for a snapshot directory and an optional data directory. */
     public static EngineConfig of(Path snapshotDir, Path dataDir) {
         return new EngineConfig(snapshotDir, dataDir, null, null);
-    }
-
-    /**
-     * The {@code snapshot:} section of a leadmatch.yaml ({@code max_skipped_ratio}, 0..1); the default when the
-     * section or key is absent.
-     */
-    public static double parseMaxSkippedRatio(Path leadmatchYaml) throws SnapshotException {
-        String name = leadmatchYaml.getFileName().toString();
-        Object root = MatchingConfig.loadYaml(leadmatchYaml);
-        Object section = root == null ? null : ((Map<?, ?>) root).get("snapshot");
-        if (section == null) {
-            return DEFAULT_MAX_SKIPPED_RATIO;
-        }
-        if (!(section instanceof Map)) {
-            throw new SnapshotException(name, 0, "'snapshot' must be a mapping");
-        }
-        for (Object k : ((Map<?, ?>) section).keySet()) {
-            if (!"max_skipped_ratio".equals(k) && !"csv_columns".equals(k)) {
-                throw new SnapshotException(
-                        name, 0, "unknown key 'snapshot." + k + "' (allowed: csv_columns, max_skipped_ratio)");
-            }
-        }
-        Object v = ((Map<?, ?>) section).get("max_skipped_ratio");
-        if (v == null) {
-            return DEFAULT_MAX_SKIPPED_RATIO;
-        }
-        if (!(v instanceof Number) || !(((Number) v).doubleValue() >= 0 && ((Number) v).doubleValue() <= 1)) {
-            throw new SnapshotException(
-                    name, 0, "snapshot.max_skipped_ratio must be a number between 0 and 1, got " + v);
-        }
-        return ((Number) v).doubleValue();
-    }
-
-    /**
-     * The {@code journal:} section of a leadmatch.yaml: {@code fsync} (always, batch, none),
-     * {@code batch_interval_ms} (1..10000) and {@code segment_mb} (1..1024); defaults for what is absent.
-     */
-    public static JournalConfig parseJournal(Path leadmatchYaml) throws SnapshotException {
-        return journalSection(
-                MatchingConfig.loadYaml(leadmatchYaml),
-                leadmatchYaml.getFileName().toString());
-    }
-
-    private static JournalConfig journalSection(Object root, String name) throws SnapshotException {
-        Object section = root == null ? null : ((Map<?, ?>) root).get("journal");
-        JournalConfig c = JournalConfig.defaults();
-        if (section == null) {
-            return c;
-        }
-        if (!(section instanceof Map)) {
-            throw new SnapshotException(name, 0, "'journal' must be a mapping");
-        }
-        try {
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) section).entrySet()) {
-                Object v = e.getValue();
-                switch (String.valueOf(e.getKey())) {
-                    case "fsync":
-                        c = c.withFsync(io.leadmatch.engine.journal.FsyncPolicy.parse(String.valueOf(v)));
-                        break;
-                    case "batch_interval_ms":
-                        c = new JournalConfig(
-                                c.fsync(),
-                                java.time.Duration.ofMillis(number(v, "journal." + e.getKey())),
-                                c.segmentBytes());
-                        break;
-                    case "segment_mb":
-                        long mb = number(v, "journal." + e.getKey());
-                        if (mb < 1 || mb > 1024) {
-                            throw new IllegalArgumentException(
-                                    "journal.segment_mb must be between 1 and 1024, got " + mb);
-                        }
-                        c = c.withSegmentBytes((int) (mb << 20));
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown key 'journal." + e.getKey()
-                                + "' (allowed: fsync, batch_interval_ms, segment_mb)");
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            throw new SnapshotException(name, 0, e.getMessage());
-        }
-        return c;
-    }
-
-    /**
-     * The {@code journal:} and {@code assignment:} sections of a leadmatch.yaml: the journal (see
-     * {@link #parseJournal}) and {@code assignment.idempotency_retention_hours} (default 24),
-     * {@code assignment.idempotency_max_entries} (default 200,000).
-     */
-    public static AssignmentSettings parseAssignment(Path leadmatchYaml) throws SnapshotException {
-        String name = leadmatchYaml.getFileName().toString();
-        Object root = MatchingConfig.loadYaml(leadmatchYaml); // read once for both sections
-        JournalConfig journal = journalSection(root, name);
-        Object section = root == null ? null : ((Map<?, ?>) root).get("assignment");
-        AssignmentSettings d = AssignmentSettings.defaults().withJournal(journal);
-        if (section == null) {
-            return d;
-        }
-        if (!(section instanceof Map)) {
-            throw new SnapshotException(name, 0, "'assignment' must be a mapping");
-        }
-        java.time.Duration retention = d.idempotencyRetention();
-        int max = d.idempotencyMaxEntries();
-        try {
-            for (Map.Entry<?, ?> e : ((Map<?, ?>) section).entrySet()) {
-                switch (String.valueOf(e.getKey())) {
-                    case "idempotency_retention_hours":
-                        retention = java.time.Duration.ofHours(number(e.getValue(), "assignment." + e.getKey()));
-                        break;
-                    case "idempotency_max_entries":
-                        max = (int) Math.min(Integer.MAX_VALUE, number(e.getValue(), "assignment." + e.getKey()));
-                        break;
-                    default:
-                        throw new IllegalArgumentException("unknown key 'assignment." + e.getKey()
-                                + "' (allowed: idempotency_retention_hours, idempotency_max_entries)");
-                }
-            }
-            return new AssignmentSettings(journal, retention, max);
-        } catch (IllegalArgumentException e) {
-            throw new SnapshotException(name, 0, e.getMessage());
-        }
-    }
-
-    private static long number(Object v, Object key) {
-        if (!(v instanceof Number)) {
-            throw new IllegalArgumentException(key + " must be a whole number, got " + v);
-        }
-        return ((Number) v).longValue();
-    }
-
-    /**
-     * The {@code snapshot: csv_columns:} mapping of a leadmatch.yaml (see {@link CsvColumns}); the Salesforce
-     * export names when absent.
-     */
-    public static CsvColumns parseCsvColumns(Path leadmatchYaml) throws SnapshotException {
-        Object root = MatchingConfig.loadYaml(leadmatchYaml);
-        Object section = root == null ? null : ((Map<?, ?>) root).get("snapshot");
-        return CsvColumns.parse(
-                section instanceof Map<?, ?> m ? m.get("csv_columns") : null,
-                leadmatchYaml.getFileName().toString());
     }
 
     /** This configuration with other CSV header names. */

@@ -8,6 +8,8 @@ import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.IdempotencyCache;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.assign.TeamState;
+import io.leadmatch.engine.concurrent.DaemonFuture;
+import io.leadmatch.engine.config.MatchingConfig;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.snapshot.CrmSnapshot;

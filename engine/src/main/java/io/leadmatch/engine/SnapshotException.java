@@ -21,7 +21,22 @@ public final class SnapshotException extends Exception {
     }
 
     public SnapshotException(String file, long line, String reason, Throwable cause) {
-        super(line > 0 ? file + ":" + line + ": " + reason : file + ": " + reason, cause);
+        this(file, line, 0, reason, cause);
+    }
+
+    /** A problem at a line and column: {@code leadmatch.yaml:3:5: reason}. */
+    public SnapshotException(String file, long line, int column, String reason) {
+        this(file, line, column, reason, null);
+    }
+
+    public SnapshotException(String file, long line, int column, String reason, Throwable cause) {
+        super(
+                line <= 0
+                        ? file + ": " + reason
+                        : column <= 0
+                                ? file + ":" + line + ": " + reason
+                                : file + ":" + line + ":" + column + ": " + reason,
+                cause);
         this.file = file;
         this.line = line;
         this.reason = reason;

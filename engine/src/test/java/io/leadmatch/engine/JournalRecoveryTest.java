@@ -7,6 +7,7 @@ import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.AssignmentRule;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.TeamState;
+import io.leadmatch.engine.config.LeadmatchConfig;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.JournalConfig;
 import java.io.IOException;
@@ -346,22 +347,28 @@ class JournalRecoveryTest {
     void journalSettingsComeFromLeadmatchYaml() throws IOException, SnapshotException {
         Path yaml = tmp.resolve("leadmatch.yaml");
         java.nio.file.Files.writeString(yaml, "journal:\n  fsync: always\n  batch_interval_ms: 3\n  segment_mb: 8\n");
-        JournalConfig c = EngineConfig.parseJournal(yaml);
+        JournalConfig c = LeadmatchConfig.read(yaml).assignment().journal();
         assertEquals(FsyncPolicy.ALWAYS, c.fsync());
         assertEquals(Duration.ofMillis(3), c.batchInterval());
         assertEquals(8 << 20, c.segmentBytes());
         java.nio.file.Files.writeString(yaml, "journal:\n  fsync: sometimes\n");
-        var e = assertThrows(SnapshotException.class, () -> EngineConfig.parseJournal(yaml));
-        assertTrue(e.getMessage().contains("always, batch or none"), e.getMessage());
+        var e = assertThrows(
+                SnapshotException.class,
+                () -> LeadmatchConfig.read(yaml).assignment().journal());
+        assertTrue(e.getMessage().contains("journal.fsync must be one of always, batch, none"), e.getMessage());
         java.nio.file.Files.writeString(yaml, "journal:\n  fsnc: always\n");
-        assertThrows(SnapshotException.class, () -> EngineConfig.parseJournal(yaml));
+        assertThrows(
+                SnapshotException.class,
+                () -> LeadmatchConfig.read(yaml).assignment().journal());
         java.nio.file.Files.writeString(
                 yaml, "assignment:\n  idempotency_retention_hours: 2\n" + "  idempotency_max_entries: 5000\n");
-        var a = EngineConfig.parseAssignment(yaml);
+        var a = LeadmatchConfig.read(yaml).assignment();
         assertEquals(Duration.ofHours(2), a.idempotencyRetention());
         assertEquals(5000, a.idempotencyMaxEntries());
         java.nio.file.Files.writeString(yaml, "assignment:\n  idempotency_retention_hours: 0\n");
-        var bad = assertThrows(SnapshotException.class, () -> EngineConfig.parseAssignment(yaml));
-        assertTrue(bad.getMessage().contains("between 1 minute and 30 days"), bad.getMessage());
+        var bad = assertThrows(
+                SnapshotException.class, () -> LeadmatchConfig.read(yaml).assignment());
+        assertTrue(
+                bad.getMessage().contains("idempotency_retention_hours must be between 1 and 720"), bad.getMessage());
     }
 }

@@ -4,6 +4,8 @@ import static io.leadmatch.engine.DemoSnapshot.*;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.leadmatch.engine.assign.AssignmentRule;
+import io.leadmatch.engine.config.LeadmatchConfig;
+import io.leadmatch.engine.config.MatchingConfig;
 import io.leadmatch.engine.crm.CompanyNames;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -81,7 +83,7 @@ class MatchingFeaturesTest {
     void requireWorkEmailMakesFreeWebmailInvalid() throws Exception {
         Path yaml = tmp.resolve("leadmatch.yaml");
         Files.writeString(yaml, "matching:\n  require_work_email: true\n");
-        MatchingConfig matching = MatchingConfig.parse(yaml);
+        MatchingConfig matching = LeadmatchConfig.read(yaml).matching();
         try (LeadMatchEngine engine =
                 LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, matching, null))) {
             MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater Ltd"));
@@ -97,10 +99,12 @@ class MatchingFeaturesTest {
     void matchingConfigRejectsUnknownKeysAndMissingFiles() throws Exception {
         Path yaml = tmp.resolve("bad.yaml");
         Files.writeString(yaml, "matching:\n  require_work_mail: true\n");
-        SnapshotException e = assertThrows(SnapshotException.class, () -> MatchingConfig.parse(yaml));
+        SnapshotException e = assertThrows(
+                SnapshotException.class, () -> LeadmatchConfig.read(yaml).matching());
         assertTrue(e.getMessage().contains("require_work_mail"), e.getMessage());
         Files.writeString(yaml, "matching:\n  psl_file: nope.dat\n");
-        e = assertThrows(SnapshotException.class, () -> MatchingConfig.parse(yaml));
+        e = assertThrows(
+                SnapshotException.class, () -> LeadmatchConfig.read(yaml).matching());
         assertTrue(e.getMessage().contains("nope.dat"), e.getMessage());
     }
 
@@ -108,8 +112,8 @@ class MatchingFeaturesTest {
     void extraHostingSuffixAndNewerPslFromConfig() throws Exception {
         Path yaml = tmp.resolve("leadmatch.yaml");
         Files.writeString(yaml, "matching:\n  extra_hosting_suffixes: [shops.example-host.net]\n");
-        try (LeadMatchEngine engine =
-                LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, MatchingConfig.parse(yaml), null))) {
+        try (LeadMatchEngine engine = LeadMatchEngine.open(new EngineConfig(
+                DemoSnapshot.dir(), null, LeadmatchConfig.read(yaml).matching(), null))) {
             MatchResult r = engine.match(lead("", "https://acme.shops.example-host.net/", ""));
             assertEquals("acme.shops.example-host.net", r.domain().toString(), r::reason);
         }

@@ -2,6 +2,7 @@ package io.leadmatch.engine;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.leadmatch.engine.config.MatchingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -3,9 +3,9 @@ package io.leadmatch.server;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchingConfig;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.assign.AssignmentSettings;
+import io.leadmatch.engine.config.LeadmatchConfig;
 import io.leadmatch.engine.index.ChronicleSettings;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.snapshot.LoadReport;
@@ -113,27 +113,32 @@ public final class Main implements Callable<Integer> {
         @Option(names = "--routing", paramLabel = "FILE", description = "With --source postgres: the routing.yaml file")
         Path routing;
 
+        private LeadmatchConfig parsed;
+
+        /** The {@code --config} file, read once (its defaults without one). */
+        LeadmatchConfig leadmatchConfig() throws SnapshotException {
+            if (parsed == null) {
+                parsed = config == null ? LeadmatchConfig.defaults() : LeadmatchConfig.read(config);
+            }
+            return parsed;
+        }
+
         /** The engine configuration; IllegalArgumentException for inconsistent flags. */
         EngineConfig engineConfig(boolean persistent) throws SnapshotException {
             if (maxSkippedRatio != null && !(maxSkippedRatio >= 0 && maxSkippedRatio <= 1)) {
                 throw new IllegalArgumentException(
                         "--max-skipped-ratio must be between 0 and 1, got " + maxSkippedRatio);
             }
-            MatchingConfig matching = config == null ? MatchingConfig.defaults() : MatchingConfig.parse(config);
-            double ratio = maxSkippedRatio != null
-                    ? maxSkippedRatio
-                    : config == null
-                            ? EngineConfig.DEFAULT_MAX_SKIPPED_RATIO
-                            : EngineConfig.parseMaxSkippedRatio(config);
-            AssignmentSettings assignment =
-                    config == null ? AssignmentSettings.defaults() : EngineConfig.parseAssignment(config);
+            LeadmatchConfig file = leadmatchConfig();
+            AssignmentSettings assignment = file.assignment();
             if (fsync != null) {
                 assignment = assignment.withJournal(assignment.journal().withFsync(FsyncPolicy.parse(fsync)));
             }
-            EngineConfig cfg = new EngineConfig(snapshotDir(), persistent ? dataDir() : null, matching, null)
-                    .withMaxSkippedRatio(ratio)
-                    .withAssignment(assignment)
-                    .withCsvColumns(config == null ? null : EngineConfig.parseCsvColumns(config));
+            EngineConfig cfg = file.applyTo(EngineConfig.of(snapshotDir(), persistent ? dataDir() : null))
+                    .withAssignment(assignment);
+            if (maxSkippedRatio != null) {
+                cfg = cfg.withMaxSkippedRatio(maxSkippedRatio);
+            }
             switch (source) {
                 case "csv":
                     if (jdbcUrl != null || dbUser != null || dbPasswordEnv != null || routing != null) {
@@ -165,8 +170,15 @@ public final class Main implements Callable<Integer> {
 
         /** Opens the engine, or prints why it cannot (file:line for a bad snapshot) and returns null. */
         LeadMatchEngine openOrExplain(boolean persistent) {
+            EngineConfig engineConfig;
             try {
-                return LeadMatchEngine.open(engineConfig(persistent));
+                engineConfig = engineConfig(persistent);
+            } catch (SnapshotException | IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
+                return null;
+            }
+            try {
+                return LeadMatchEngine.open(engineConfig);
             } catch (SnapshotException e) {
                 System.err.println("leadmatch: cannot load snapshot " + describeSource() + ": " + e.getMessage());
             } catch (IllegalArgumentException e) {
@@ -210,23 +222,30 @@ public final class Main implements Callable<Integer> {
         @Option(
                 names = "--port",
                 paramLabel = "N",
-                defaultValue = "50051",
-                description = "TCP port (0 picks a free one; default: ${DEFAULT-VALUE})")
-        int port;
+                description = "TCP port (0 picks a free one; default: server.port in --config, else 50051)")
+        Integer port;
 
         @Option(
                 names = "--bind",
                 paramLabel = "ADDR",
-                defaultValue = "0.0.0.0",
-                description = "Address to listen on (default: ${DEFAULT-VALUE})")
+                description = "Address to listen on (default: server.bind in --config, else 0.0.0.0)")
         String bind;
 
         @Option(
                 names = "--drain-seconds",
                 paramLabel = "S",
-                defaultValue = "30",
-                description = "On SIGTERM, how long in-flight calls may take to finish (default: ${DEFAULT-VALUE})")
-        int drainSeconds;
+                description = "On SIGTERM, how long in-flight calls may take to finish "
+                        + "(default: server.drain_seconds in --config, else 30)")
+        Integer drainSeconds;
+
+        /** The {@code server:} section with the flags given on the command line laid over it. */
+        ServerSettings settings() throws SnapshotException {
+            ServerSettings file = ServerSettings.parse(options.leadmatchConfig().server());
+            return new ServerSettings(
+                    bind != null ? bind : file.bind(),
+                    port != null ? port : file.port(),
+                    drainSeconds != null ? drainSeconds : file.drainSeconds());
+        }
 
         /**
          * Time since the JVM started (its start-up and option parsing included), by the JVM's own clock (the OS's
@@ -240,10 +259,16 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
-            if (port < 0 || port > 65_535) {
-                System.err.println("leadmatch: --port must be between 0 and 65535, got " + port);
+            ServerSettings settings;
+            try {
+                settings = settings();
+            } catch (SnapshotException | IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
                 return 2;
             }
+            String bind = settings.bind();
+            int port = settings.port();
+            int drainSeconds = settings.drainSeconds();
             long started = System.nanoTime();
             // The transport binds and starts on its own thread while the snapshot loads; health answers NOT_SERVING
             // (every other call UNAVAILABLE) until the engine is in.
@@ -335,6 +360,12 @@ public final class Main implements Callable<Integer> {
 
         @Override
         public Integer call() {
+            try {
+                ServerSettings.parse(options.leadmatchConfig().server()); // the server's own keys too
+            } catch (SnapshotException | IllegalArgumentException e) {
+                System.err.println("leadmatch: " + e.getMessage());
+                return 2;
+            }
             LeadMatchEngine opened = options.openOrExplain(false);
             if (opened == null) {
                 return 2;

@@ -60,6 +60,40 @@ class MainTest {
     }
 
     @Test
+    void aMisspeltKeyFailsCheckAndServeWithItsPlaceAndASuggestion() throws Exception {
+        Path yaml = Files.writeString(tmp.resolve("leadmatch.yaml"), "jornal:\n  fsync: always\n");
+        for (String command : new String[] {"check", "serve"}) {
+            Run r = run(
+                    command,
+                    "--snapshot",
+                    demo(),
+                    "--data-dir",
+                    tmp.resolve("d").toString(),
+                    "--config",
+                    yaml.toString());
+            assertEquals(2, r.exit(), command + ": " + r.err());
+            assertTrue(
+                    r.err().contains("leadmatch.yaml:1:1: unknown key 'jornal' (did you mean 'journal'?)"),
+                    command + ": " + r.err());
+        }
+        Files.writeString(yaml, "server:\n  prot: 6000\n");
+        for (String command : new String[] {"check", "serve"}) {
+            Run r = run(
+                    command,
+                    "--snapshot",
+                    demo(),
+                    "--data-dir",
+                    tmp.resolve("d").toString(),
+                    "--config",
+                    yaml.toString());
+            assertEquals(2, r.exit(), command + ": " + r.err());
+            assertTrue(
+                    r.err().contains("leadmatch.yaml:2:3: unknown key 'server.prot' (did you mean 'port'?)"),
+                    command + ": " + r.err());
+        }
+    }
+
+    @Test
     void postgresSourceNeedsUrlAndRouting() {
         Run r = run("check", "--source", "postgres");
         assertEquals(2, r.exit());
@@ -109,7 +143,9 @@ class MainTest {
         Files.writeString(yaml, "snapshot:\n  max_skipped_ratio: 2\n");
         Run r = run("check", "--snapshot", demo(), "--config", yaml.toString());
         assertEquals(2, r.exit());
-        assertTrue(r.err().contains("snapshot.max_skipped_ratio must be a number between 0 and 1"), r.err());
+        assertTrue(
+                r.err().contains("leadmatch.yaml:2:22: snapshot.max_skipped_ratio must be between 0.0 and 1.0"),
+                r.err());
 
         Files.writeString(yaml, "snapshot:\n  max_skipped_ratio: 0.0\n");
         r = run("check", "--snapshot", demo(), "--config", yaml.toString());

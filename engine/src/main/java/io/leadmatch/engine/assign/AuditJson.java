@@ -2,7 +2,7 @@ package io.leadmatch.engine.assign;
 
 /**
  * One line of the JSON-lines audit export: a flat builder that writes keys in call order (no maps, no
- * reflection), strings escaped by {@link io.leadmatch.engine.JsonText}.
+ * reflection), strings escaped by {@link io.leadmatch.engine.json.JsonText}.
  */
 final class AuditJson {
     private final StringBuilder b = new StringBuilder(256).append('{');
@@ -72,7 +72,7 @@ final class AuditJson {
     }
 
     private AuditJson quote(String s) {
-        io.leadmatch.engine.JsonText.quote(b, s);
+        io.leadmatch.engine.json.JsonText.quote(b, s);
         return this;
     }
 

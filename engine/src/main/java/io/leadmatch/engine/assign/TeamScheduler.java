@@ -1,6 +1,6 @@
 package io.leadmatch.engine.assign;
 
-import io.leadmatch.engine.PollingLock;
+import io.leadmatch.engine.concurrent.PollingLock;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.WorkingHours;
 import java.time.Instant;

@@ -1,6 +1,6 @@
 package io.leadmatch.engine.crm;
 
-import io.leadmatch.engine.DaemonFuture;
+import io.leadmatch.engine.concurrent.DaemonFuture;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static io.leadmatch.engine.journal.JournalLayout.RING_BYTES;
 import static io.leadmatch.engine.journal.JournalLayout.RING_HEADER_LENGTH;
 import static io.leadmatch.engine.journal.JournalLayout.WRAP;
 
-import io.leadmatch.engine.PollingLock;
+import io.leadmatch.engine.concurrent.PollingLock;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.invoke.MethodHandles;

@@ -1,6 +1,5 @@
 package io.leadmatch.engine.snapshot;
 
-import io.leadmatch.engine.SnapshotException;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -100,49 +99,18 @@ public record CsvColumns(
         return "user=" + user + " account=" + account + " opportunity=" + opportunity + " aliases=" + domainAliases;
     }
 
-    /**
-     * The {@code csv_columns} mapping of a leadmatch.yaml's {@code snapshot:} section (null: the defaults).
-     *
-     * @param source file name for errors
-     */
-    public static CsvColumns parse(Object section, String source) throws SnapshotException {
-        if (section == null) {
-            return SALESFORCE_EXPORT;
-        }
-        if (!(section instanceof Map<?, ?> files)) {
-            throw new SnapshotException(source, 0, "snapshot.csv_columns must be a mapping of file to columns");
-        }
-        Map<String, Map<String, String>> given = new LinkedHashMap<>();
-        for (Map.Entry<?, ?> f : files.entrySet()) {
-            String file = String.valueOf(f.getKey());
-            Map<String, String> defaults = FILES.get(file);
-            if (defaults == null) {
-                throw new SnapshotException(
-                        source,
-                        0,
-                        "unknown key 'snapshot.csv_columns." + file + "' (allowed: "
-                                + String.join(", ", new TreeSet<>(FILES.keySet())) + ")");
+    /** The files whose columns can be renamed ({@code user}, {@code account}, ...), each with its default names. */
+    public static Map<String, Map<String, String>> defaultNames() {
+        return FILES;
+    }
+
+    /** These names with the given ones replaced: {@code file -> key -> header}; unknown files or keys fail. */
+    public static CsvColumns of(Map<String, Map<String, String>> given) {
+        for (String file : given.keySet()) {
+            if (!FILES.containsKey(file)) {
+                throw new IllegalArgumentException("unknown file '" + file + "' (allowed: "
+                        + String.join(", ", new TreeSet<>(FILES.keySet())) + ")");
             }
-            if (!(f.getValue() instanceof Map<?, ?> columns)) {
-                throw new SnapshotException(
-                        source, 0, "snapshot.csv_columns." + file + " must be a mapping of key to header name");
-            }
-            Map<String, String> names = new LinkedHashMap<>();
-            for (Map.Entry<?, ?> c : columns.entrySet()) {
-                String key = String.valueOf(c.getKey());
-                String where = "snapshot.csv_columns." + file + "." + key;
-                if (!defaults.containsKey(key)) {
-                    throw new SnapshotException(
-                            source,
-                            0,
-                            "unknown key '" + where + "' (allowed: " + String.join(", ", defaults.keySet()) + ")");
-                }
-                if (!(c.getValue() instanceof String name) || name.isBlank()) {
-                    throw new SnapshotException(source, 0, where + " must be a header name, got " + c.getValue());
-                }
-                names.put(key, name.trim());
-            }
-            given.put(file, names);
         }
         return new CsvColumns(
                 given.get("user"), given.get("account"), given.get("opportunity"), given.get("domain_aliases"));

@@ -1,6 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
-import io.leadmatch.engine.JsonText;
+import io.leadmatch.engine.json.JsonText;
 import java.time.Instant;
 import java.util.List;
 

@@ -1,7 +1,7 @@
 package io.leadmatch.engine.snapshot;
 
-import io.leadmatch.engine.DaemonFuture;
 import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.concurrent.DaemonFuture;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
 import io.leadmatch.engine.crm.KeyOrdinals;

@@ -9,6 +9,7 @@ import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchResult;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.SnapshotException;
+import io.leadmatch.engine.config.LeadmatchConfig;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.MailboxProviders;
 import java.nio.charset.StandardCharsets;
@@ -60,7 +61,7 @@ class CsvColumnsTest {
     @Test
     void configuredHeaderNamesLoadTheSameStateAsTheSalesforceNames() throws Exception {
         Path yaml = Files.writeString(tmp.resolve("leadmatch.yaml"), CONFIG);
-        CsvColumns columns = EngineConfig.parseCsvColumns(yaml);
+        CsvColumns columns = LeadmatchConfig.read(yaml).csvColumns();
         assertEquals("Additional_Domains__c", columns.account().get("other_domains"));
         assertEquals("BillingCountry", columns.account().get("billing_country"), "unlisted keys keep the default");
 
@@ -95,23 +96,26 @@ class CsvColumnsTest {
     void badConfigurationNamesTheKey() throws Exception {
         Path yaml = tmp.resolve("leadmatch.yaml");
         Files.writeString(yaml, "snapshot:\n  csv_columns:\n    account: {other_domain: X}\n");
-        SnapshotException e = assertThrows(SnapshotException.class, () -> EngineConfig.parseCsvColumns(yaml));
+        SnapshotException e = assertThrows(
+                SnapshotException.class, () -> LeadmatchConfig.read(yaml).csvColumns());
         assertTrue(
                 e.getMessage().contains("unknown key 'snapshot.csv_columns.account.other_domain'")
                         && e.getMessage().contains("other_domains"),
                 e.getMessage());
 
         Files.writeString(yaml, "snapshot:\n  csv_columns:\n    accounts: {id: X}\n");
-        e = assertThrows(SnapshotException.class, () -> EngineConfig.parseCsvColumns(yaml));
+        e = assertThrows(
+                SnapshotException.class, () -> LeadmatchConfig.read(yaml).csvColumns());
         assertTrue(e.getMessage().contains("unknown key 'snapshot.csv_columns.accounts'"), e.getMessage());
 
         Files.writeString(yaml, "snapshot:\n  csv_columns:\n    user: {id: ''}\n");
-        e = assertThrows(SnapshotException.class, () -> EngineConfig.parseCsvColumns(yaml));
+        e = assertThrows(
+                SnapshotException.class, () -> LeadmatchConfig.read(yaml).csvColumns());
         assertTrue(e.getMessage().contains("snapshot.csv_columns.user.id must be a header name"), e.getMessage());
 
         Files.writeString(yaml, "snapshot:\n  max_skipped_ratio: 0.1\n");
-        assertEquals(CsvColumns.SALESFORCE_EXPORT, EngineConfig.parseCsvColumns(yaml));
-        assertEquals(0.1, EngineConfig.parseMaxSkippedRatio(yaml));
+        assertEquals(CsvColumns.SALESFORCE_EXPORT, LeadmatchConfig.read(yaml).csvColumns());
+        assertEquals(0.1, LeadmatchConfig.read(yaml).maxSkippedRatio());
     }
 
     @Test
@@ -119,8 +123,8 @@ class CsvColumnsTest {
         Path yaml = Files.writeString(tmp.resolve("leadmatch.yaml"), CONFIG);
         SnapshotException e = assertThrows(
                 SnapshotException.class,
-                () -> LeadMatchEngine.open(
-                        EngineConfig.of(DemoSnapshot.dir(), null).withCsvColumns(EngineConfig.parseCsvColumns(yaml))));
+                () -> LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null)
+                        .withCsvColumns(LeadmatchConfig.read(yaml).csvColumns())));
         assertTrue(e.getMessage().contains("missing column 'User ID'"), e.getMessage());
     }
 }

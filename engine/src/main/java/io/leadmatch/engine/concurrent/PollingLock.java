@@ -1,4 +1,4 @@
-package io.leadmatch.engine;
+package io.leadmatch.engine.concurrent;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;

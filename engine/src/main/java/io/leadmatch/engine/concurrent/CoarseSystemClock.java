@@ -1,4 +1,4 @@
-package io.leadmatch.engine;
+package io.leadmatch.engine.concurrent;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -13,10 +13,12 @@ import java.util.concurrent.locks.LockSupport;
  * record and its availability, hours and cap checks, and {@code clock_gettime} costs ~30 ns on a VM — a fifth of
  * the assignment step's budget. The price: a time up to ~1 ms behind (more if the two cores are saturated and the
  * thread waits for one), and ~1,000 wake-ups a second. Assignment works in milliseconds and days, so neither
- * matters; tests inject their own {@link Clock} instead. The default of {@link EngineConfig}.
+ * matters; tests inject their own {@link Clock} instead. The default clock of an engine.
  */
-final class CoarseSystemClock extends Clock {
-    static final CoarseSystemClock UTC = new CoarseSystemClock();
+public final class CoarseSystemClock extends Clock {
+    /** The shared instance. */
+    public static final CoarseSystemClock UTC = new CoarseSystemClock();
+
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
     private static volatile long now = System.currentTimeMillis();
 

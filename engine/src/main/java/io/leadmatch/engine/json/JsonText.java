@@ -1,4 +1,4 @@
-package io.leadmatch.engine;
+package io.leadmatch.engine.json;
 
 /**
  * JSON string literals (RFC 8259) for the JSON the engine writes by hand: load reports and the audit export.

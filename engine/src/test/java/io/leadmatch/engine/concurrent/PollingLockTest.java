@@ -1,4 +1,4 @@
-package io.leadmatch.engine;
+package io.leadmatch.engine.concurrent;
 
 import static org.junit.jupiter.api.Assertions.*;
 

@@ -1,5 +1,6 @@
-package io.leadmatch.engine;
+package io.leadmatch.engine.concurrent;
 
+import io.leadmatch.engine.SnapshotException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 
