@@ -562,5 +562,20 @@ class JournalTest {
                 () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ZERO, JournalConfig.DEFAULT_SEGMENT_BYTES));
         assertThrows(
                 IllegalArgumentException.class, () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(5), 1000));
+        JournalConfig d = JournalConfig.defaults();
+        assertEquals(1_000_000, d.checkpointRecords());
+        assertEquals(Duration.ofMinutes(5), d.checkpointInterval());
+        assertEquals(JournalConfig.Retention.DELETE, d.retention());
+        assertEquals(d, new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(10), 64 << 20));
+        JournalConfig c = d.withCheckpoints(10, Duration.ofSeconds(2)).withRetention(JournalConfig.Retention.KEEP);
+        assertEquals(10, c.checkpointRecords());
+        assertEquals(Duration.ofSeconds(2), c.checkpointInterval());
+        assertEquals(JournalConfig.Retention.KEEP, c.withFsync(FsyncPolicy.NONE).retention(), "kept by the withers");
+        assertEquals(10, c.withSegmentBytes(1 << 20).checkpointRecords());
+        assertThrows(IllegalArgumentException.class, () -> d.withCheckpoints(0, Duration.ofSeconds(2)));
+        assertThrows(IllegalArgumentException.class, () -> d.withCheckpoints(10, Duration.ofMillis(10)));
+        assertThrows(IllegalArgumentException.class, () -> d.withRetention(null));
+        assertEquals(JournalConfig.Retention.ARCHIVE, JournalConfig.Retention.parse(" Archive "));
+        assertThrows(IllegalArgumentException.class, () -> JournalConfig.Retention.parse("shred"));
     }
 }
