@@ -13,9 +13,8 @@ import javax.tools.ToolProvider;
  * and compiles, at build time, the classes Chronicle Values would otherwise generate and compile with javac at run
  * time — the {@code $$Native} and {@code $$Heap} implementations of {@code LongValue} (the index's values) and of
  * Chronicle Map's own {@code VanillaGlobalMutableState} (every map's header). Chronicle looks such a class up on the
- * class path before it generates one, so with these in the jar no compiler runs when the server starts: reopening a
- * persisted 1M-domain index went from ~1.9 s to ~0.45 s (3.3 to 0.8 CPU-s) on the 2-vCPU VM, most of it javac
- * loading (~1,100 classes) and compiling. The sources come from the Chronicle Values on the class path (its
+ * class path before it generates one, so with these in the jar no compiler runs when the server starts (loading
+ * javac and compiling was most of the time a restart took to reopen a persisted index). The sources come from the Chronicle Values on the class path (its
  * package-private {@code Generators}), so they always match the library version; if that internal API changes, the
  * build fails here rather than the server at run time. {@code DomainIndexTest} checks the classes in use are these.
  *

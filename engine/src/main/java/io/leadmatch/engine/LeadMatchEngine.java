@@ -38,7 +38,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     private final EngineConfig config;
     private final DomainNormalizer normalizer;
     /**
-     * The free-webmail and disposable lists (~0.2 CPU-s to parse): only a load from the sources needs them (they go
+     * The free-webmail and disposable lists (large to parse): only a load from the sources needs them (they go
      * into the index). Parsed on their own thread, started when a build is coming: at once for a database or
      * without a data directory, by the first load when nothing persisted is reusable, else once the engine serves
      * ({@link #startBackgroundWork}); a restart that reuses its persisted state does not spend its busy first
@@ -149,7 +149,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     /**
      * The first load of a CSV export with a data directory, started before the journal recovers (the two are
      * independent; on a restart with an unchanged export this takes the fingerprint and the persisted tables off
-     * the critical path, ~0.2 s of 1M accounts). Only the read-only part runs early: reusing what a previous run
+     * the critical path). Only the read-only part runs early: reusing what a previous run
      * persisted. Building from the CSV files writes the data directory, so it waits until the journal's lock says
      * the directory is this process's.
      */
@@ -239,7 +239,7 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     /**
      * Starts what the serving generation builds in the background after a first load: the company-name index (for
-     * leads without a usable domain; ~0.2-0.4 CPU-s for 1M accounts). A first load leaves it for later so that it
+     * leads without a usable domain). A first load leaves it for later so that it
      * does not compete with the load and the rest of start-up for the CPU; the server calls this once it listens.
      * Without the call the index is built by the first lookup that needs it.
      */

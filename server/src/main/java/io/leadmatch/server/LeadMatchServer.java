@@ -29,7 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The server can bind before its engine exists ({@link #LeadMatchServer(ServerBuilder)}, {@link #start()}, then
  * {@link #serve}): {@code main} does so on a thread of its own, so that loading the transport's classes, binding the
- * port and starting it (~0.5 s on 2 cores) overlap the snapshot load, and health checks answer during the load. Until {@link #serve}, every LeadMatch and LeadMatchAdmin call fails fast
+ * port and starting it overlap the snapshot load, and health checks answer during the load. Until {@link #serve}, every LeadMatch and LeadMatchAdmin call fails fast
  * with {@code UNAVAILABLE} ("loading the snapshot", which gRPC clients treat as retryable) and health reports
  * {@code NOT_SERVING}. Each method is registered once, up front, behind a handler that forwards to the real one once
  * it is set: a call costs one volatile read more, not a second registry lookup.

@@ -26,6 +26,9 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         version = "leadmatch 0.1.0",
         description = "Lead-to-account matching and assignment, served over gRPC.",
+        // bench is the launcher's (a shell script), so picocli would not list it otherwise.
+        footer = "%nThe launcher also runs the benchmark suite: ./leadmatch bench [--quick] [--no-readme]"
+                + " (see ./leadmatch bench --help).",
         subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class, AuditCommand.class, JournalCommand.class})
 public final class Main implements Callable<Integer> {
     static {
@@ -39,7 +42,7 @@ public final class Main implements Callable<Integer> {
 
     public static void main(String[] args) {
         if (args.length > 0 && "serve".equals(args[0])) {
-            // Chronicle's one-time start-up (~1.5 s of class loading and a compiler run) is the longest step of a
+            // Chronicle's one-time start-up (class loading and initialization) is the longest step of a
             // restart with an unchanged snapshot: begin it before the command line is even parsed.
             io.leadmatch.engine.index.DomainIndex.warmUpInBackground();
         }

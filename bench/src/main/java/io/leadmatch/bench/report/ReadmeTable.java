@@ -18,7 +18,7 @@ import java.util.Map;
  * Renders the README's performance table from one results file of the suite ({@code bench/results/<ts>.json},
  * written by {@code ./leadmatch bench}) and rewrites the README section between {@value #BEGIN} and
  * {@value #END} with it. Every figure comes from the file: leadmatch's, the baseline measured in the same run,
- * the ratio, the target from issue 7 §5 and whether it is met; plus the machine and the command. A figure the
+ * the ratio, the target and whether it is met; plus the machine and the command. A figure the
  * run did not measure (the 1M-domain JMH rows in a {@code --quick} run, say) is left out, never made up.
  *
  * <p>Usage: {@code bench/run readme bench/results/<ts>.json [README.md]}
@@ -89,7 +89,7 @@ public final class ReadmeTable {
         loadRows(results, rows);
         importRow(results, rows);
 
-        md.append("| Figure | leadmatch | Baseline (same run) | Ratio | Target (issue 7) | Met |\n");
+        md.append("| Figure | leadmatch | Baseline (same run) | Ratio | Target | Met |\n");
         md.append("|---|---|---|---|---|---|\n");
         for (String[] row : rows) {
             md.append('|');
@@ -314,7 +314,7 @@ public final class ReadmeTable {
         }
     }
 
-    /** A latency row; {@code maxRatio} NaN means issue 7 sets no target for it. */
+    /** A latency row; {@code maxRatio} NaN means the row has no target. */
     private static void latencyRow(List<String[]> rows, String figure, JsonObject load, String field, double maxRatio) {
         double ours = load.getAsJsonObject("leadmatch").get(field).getAsDouble();
         double echo = load.getAsJsonObject("echo").get(field).getAsDouble();

@@ -10,8 +10,8 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * The system clock in UTC, read from a field that one daemon thread refreshes every millisecond (the way Aeron's
  * cached clocks and Cassandra's approximate time work). Why: every assignment reads the time once for its journal
- * record and its availability, hours and cap checks, and {@code clock_gettime} costs ~30 ns on a VM — a fifth of
- * the assignment step's budget. The price: a time up to ~1 ms behind (more if the two cores are saturated and the
+ * record and its availability, hours and cap checks, and {@code clock_gettime} on a VM costs a noticeable share
+ * of the assignment step's budget. The price: a time up to ~1 ms behind (more if the two cores are saturated and the
  * thread waits for one), and ~1,000 wake-ups a second. Assignment works in milliseconds and days, so neither
  * matters; tests inject their own {@link Clock} instead. The default clock of an engine.
  */

@@ -108,8 +108,8 @@ public final class AccountTable {
 
     /**
      * The id → ordinal map of a loaded table. A table read back at a restart builds it on its own thread once
-     * {@link #prepareIdMap} says the generation serves (a million ids take ~0.2 CPU-s, which a restart's ~2 busy
-     * cores would otherwise take from reading the rest: matching goes by ordinal); a lookup before that builds it
+     * {@link #prepareIdMap} says the generation serves (building it earlier would take the cores from reading the
+     * rest, and matching goes by ordinal); a lookup before that builds it
      * then and waits for it. A table built from an export has it already.
      */
     private static final class IdMap {
@@ -303,9 +303,8 @@ public final class AccountTable {
         private KeyOrdinals ordinals = new KeyOrdinals(1_024);
         private long[] newestOpenCreated = new long[0];
         /**
-         * Countries and states repeat across a million accounts: each distinct value is kept once (as exported,
-         * every row's field was a String of its own; ~90 MB of 1M accounts' heap, copied by every young GC of a
-         * load).
+         * Countries and states repeat across a million accounts: each distinct value is kept once, instead of a
+         * String per row that every young collection of a load would copy.
          */
         private final java.util.HashMap<String, String> distinct = new java.util.HashMap<>();
 

@@ -56,7 +56,7 @@ public final class CompanyNames {
     private final AccountTable accounts;
     /**
      * 64-bit hash of a normalized name → the one account whose name has it, or {@link #SHARED}. Hashes, not the
-     * names: a million normalized names kept as strings were ~45 MB of heap; a lookup normalizes its candidates'
+     * names: normalized names kept as strings would be a second copy of every name on the heap; a lookup normalizes its candidates'
      * names again to confirm (lookups are rare: leads without a usable domain), so a collision costs nothing but
      * that check.
      */

@@ -11,8 +11,8 @@ public final class ChronicleSettings {
         setIfAbsent("chronicle.analytics.disable", "true");
         setIfAbsent("chronicle.announcer.disable", "true");
         setIfAbsent("jvm.resource.tracing", "false");
-        // Chronicle binds libc through JNR when its core classes initialize (generating native call stubs: ~50 ms
-        // of every start, a fifteenth of a restart), for calls leadmatch does not need: msync and affinity are never
+        // Chronicle binds libc through JNR when its core classes initialize (generating native call stubs on every
+        // start), for calls leadmatch does not need: msync and affinity are never
         // used, and fallocate only pre-allocates a new map file when the disk has room anyway (a sparse file
         // behaves the same). Chronicle's own fallback when JNR is missing is this no-op binding.
         net.openhft.posix.PosixAPI.useNoOpPosixApi();

@@ -22,7 +22,7 @@ import net.openhft.chronicle.values.Values;
  * the key's UTF-8 bytes, split by the map's own {@link HashSplitting}); {@code IndexFillTest} checks that against
  * the map's segments, and a mismatch would only cost lock contention, never a wrong entry.
  *
- * <p>On a 1M-account cold load the build ran alone for its last ~0.7 s (everything else was loaded), one core idle.
+ * <p>Why: at the end of a cold load the index fill is the only work left, and without help one core would idle.
  */
 public final class IndexFill {
     /** Enough chunks that the last claimed one ends soon after the others; few enough that claiming is nothing. */

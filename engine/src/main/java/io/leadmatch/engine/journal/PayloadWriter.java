@@ -115,10 +115,8 @@ public final class PayloadWriter {
     /**
      * Writes a string (null as empty), cut at {@link #MAX_STRING_CHARS}: a varint header {@code chars << 1 | kind}
      * (one byte below 64 chars, two below 8192), then the chars as {@link #LATIN1} (one byte a char: ids, domains,
-     * most names) or {@link #UTF16} (two, little-endian) when any char is above U+00FF. (A 6-bit packing of
-     * ids and domains saved ~16 bytes per decision but cost more CPU on the appender than the bytes did
-     * downstream: measured with {@code MatchAndAssignBenchmark}, owner path ~1,000-1,240 ns packed vs ~830-890
-     * Latin-1.)
+     * most names) or {@link #UTF16} (two, little-endian) when any char is above U+00FF. Not packed tighter: a
+     * denser encoding of ids and domains costs the appender more CPU than the bytes it saves cost downstream.
      */
     public PayloadWriter putString(CharSequence s) {
         // The common cases, small enough for C2 to inline into every caller: a Latin-1 String (ids, rule names) or

@@ -134,8 +134,8 @@ public final class CsvSnapshotReader {
 
     /**
      * routing.yaml, parsed on its own thread: a load needs it only at its end (a restart to assemble the generation,
-     * a build once the accounts are in), and a first parse in a fresh JVM (SnakeYAML's classes) took ~0.15 s, which
-     * came before anything else of a restart. A broken file fails the load all the same, when it is needed.
+     * a build once the accounts are in), and a first parse in a fresh JVM loads SnakeYAML's classes, which would
+     * otherwise come before anything else of a restart. A broken file fails the load all the same, when it is needed.
      */
     private static java.util.concurrent.CompletableFuture<RoutingConfig> parseRouting(Path dir) {
         return DaemonFuture.supply("routing-parse", () -> RoutingConfigParser.parse(requireFile(dir, ROUTING)));
@@ -307,8 +307,8 @@ public final class CsvSnapshotReader {
     }
 
     /**
-     * Account rows into the builder. A class, not a lambda: C2 compiled a lambda this hot twice (its body method,
-     * then again inlined into the lambda's class: ~0.1 CPU-s of a 1M-account cold load).
+     * Account rows into the builder. A class, not a lambda: C2 compiles a lambda this hot twice (its body method,
+     * then again inlined into the lambda's class), on the cores the load needs.
      */
     private record AccountRows(
             SnapshotBuilder b,

@@ -12,8 +12,7 @@ import java.util.List;
 
 /**
  * The content fingerprint of an export ({@link IndexFingerprint#ofExport}), remembered beside the metadata of its
- * files, so that a restart with untouched files need not read ~200 MB of CSV to learn that nothing changed (0.1-0.2 s
- * of a 1M-account restart, on a machine busy starting everything else).
+ * files, so that a restart with untouched files need not read the whole export to learn that nothing changed.
  *
  * <p>The metadata per file: its absolute path, size, modification time, change time and file key (device and
  * inode). The change time is the kernel's: set on every write and every metadata change, and not settable from user

@@ -2,8 +2,8 @@ package io.leadmatch.engine.snapshot;
 
 /**
  * Where a CSV row came from ({@code Account.csv:42}), spelled out only when something reads it: a warning or a
- * skipped row. One per reading thread, moved from row to row (a string per row was 1.9M concatenations and ~90 MB
- * of garbage in a 1M-account load); {@link SnapshotBuilder} turns it into text at once, never keeps it.
+ * skipped row. One per reading thread, moved from row to row, because a string per row would be garbage for
+ * every row of a large load; {@link SnapshotBuilder} turns it into text at once, never keeps it.
  */
 final class RowLocation implements CharSequence {
     private final String file;

@@ -594,8 +594,8 @@ public final class SnapshotBuilder {
     }
 
     /**
-     * A loop over every account in a method of its own: inside {@link #build}, C2 compiled it on-stack-replacement
-     * with all of build around it (~0.13 CPU-s of a 1M-account cold start, for a loop of ~10 ms).
+     * A loop over every account in a method of its own: inside {@link #build}, C2 compiles it on-stack-replacement
+     * with all of build around it, which costs far more than the loop itself.
      */
     private void warnUnknownParents(AccountTable table) {
         for (int i = 0; i < table.size(); i++) {

@@ -163,8 +163,8 @@ final class SnapshotTablesFile {
         java.util.concurrent.CompletableFuture<DomainIndex> reopened = null;
         long[] reopenMillis = new long[1];
         try {
-            // Mapped, not read into an array: a restart's largest read (~80 MB for 1M accounts) costs no heap, no
-            // zeroing of fresh memory and no copy (readAllBytes was ~0.13 s of it).
+            // Mapped, not read into an array: a restart's largest read then costs no heap, no zeroing of fresh
+            // memory and no copy.
             ByteBuffer in;
             try (java.nio.channels.FileChannel ch =
                     java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Writes and deletes tables files on one background thread, in the order asked. A tables file only speeds up the
  * next start (a restart with the same snapshot reads it instead of parsing the export), so a load does not wait
- * for it: writing 1M accounts' tables took ~0.85 s of a cold start's critical path on 2 vCPUs. One thread keeps a
+ * for it: writing a large table is a long step that serving does not need. One thread keeps a
  * deletion (the snapshot was replaced) after the write it undoes. A file is written to a temporary name and renamed,
  * and carries a CRC: an interrupted write leaves nothing a start would trust.
  */
