@@ -27,6 +27,16 @@ final class JournalCommand implements Callable<Integer> {
         return 0;
     }
 
+    /** {@code --data-dir}, shared by the commands that read a server's data directory without a server. */
+    static final class DataDirOption {
+        @Option(
+                names = "--data-dir",
+                paramLabel = "DIR",
+                defaultValue = "data",
+                description = "The server's data directory (default: ${DEFAULT-VALUE})")
+        Path dataDir;
+    }
+
     /** The journal directory of {@code dataDir}, or null (with a message) when there is none. */
     static Path journalOf(Path dataDir, String command) {
         Path journal = dataDir.resolve(LeadMatchEngine.JOURNAL);
@@ -48,15 +58,12 @@ final class JournalCommand implements Callable<Integer> {
                 "Exit status: 0 sound, 1 damaged (the server refuses to start on it), 2 bad usage."
             })
     static final class Verify implements Callable<Integer> {
-        @Option(
-                names = "--data-dir",
-                paramLabel = "DIR",
-                defaultValue = "data",
-                description = "The server's data directory (default: ${DEFAULT-VALUE})")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDirOption data = new DataDirOption();
 
         @Override
         public Integer call() {
+            Path dataDir = data.dataDir;
             Path journal = journalOf(dataDir, "verify");
             if (journal == null) {
                 return 2;
@@ -106,12 +113,8 @@ final class JournalCommand implements Callable<Integer> {
                         + " <data-dir>/journal, start the server."
             })
     static final class Salvage implements Callable<Integer> {
-        @Option(
-                names = "--data-dir",
-                paramLabel = "DIR",
-                defaultValue = "data",
-                description = "The server's data directory (default: ${DEFAULT-VALUE})")
-        Path dataDir;
+        @picocli.CommandLine.Mixin
+        DataDirOption data = new DataDirOption();
 
         @Option(
                 names = "--out",
@@ -122,7 +125,7 @@ final class JournalCommand implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            Path journal = journalOf(dataDir, "salvage");
+            Path journal = journalOf(data.dataDir, "salvage");
             if (journal == null) {
                 return 2;
             }

@@ -12,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +33,11 @@ class JournalFaultTest {
     Path dir;
 
     static JournalConfig small(FsyncPolicy p) {
-        return new JournalConfig(p, Duration.ofMillis(2), JournalConfig.MIN_SEGMENT_BYTES);
+        return JournalTest.small(p);
     }
 
     static PayloadWriter payload(long i) {
-        return new PayloadWriter(64).putLong(i).putString("record-" + i);
+        return JournalTest.payload(i);
     }
 
     /** The journal's records: sequence to payload value, checking each payload. */
@@ -48,6 +47,7 @@ class JournalFaultTest {
             long v = r.getLong();
             if (r.type() == 1) {
                 assertEquals("record-" + v, r.getString());
+                assertEquals(v % 7, r.getByte());
             }
             assertNull(out.put(r.sequence(), v), "sequence " + r.sequence() + " twice");
         });
