@@ -1,7 +1,19 @@
 #!/usr/bin/env bash
 #
-# Refreshes the two bundled mailbox-provider lists of the engine from their npm packages:
+# Refreshes the engine's bundled domain data from maintained upstream sources; nothing here is edited by hand.
 #
+# psl: the Public Suffix List, from the publicsuffix/list repository (https://github.com/publicsuffix/list):
+#   engine/src/main/resources/io/leadmatch/engine/domain/public_suffix_list.dat      (upstream file, unmodified)
+#   engine/src/main/resources/io/leadmatch/engine/domain/public_suffix_list.version  (commit and its date)
+#   engine/src/main/resources/io/leadmatch/engine/domain/PSL-ATTRIBUTION.txt         (generated)
+#   engine/src/test/resources/io/leadmatch/engine/domain/psl-tests.txt               (upstream tests/test_psl.txt)
+#   engine/src/test/resources/io/leadmatch/engine/domain/PSL-TESTS-ATTRIBUTION.txt   (generated)
+# The list is taken from a shallow git clone of PSL_REPO (default: the GitHub repository; a local clone or mirror
+# works too) at PSL_REF (default: its default branch). The date leadmatch reports for the list is the date of that
+# commit (the repository copy has no VERSION header; copies downloaded from publicsuffix.org do, and a
+# matching.psl_file with one reports that). A release must ship a list at most six months old.
+#
+# mailboxes: the two mailbox-provider lists, from their npm packages:
 #   engine/src/main/resources/io/leadmatch/engine/domain/free-email-domains.txt
 #   engine/src/main/resources/io/leadmatch/engine/domain/disposable-email-domains.txt
 #   engine/src/main/resources/io/leadmatch/engine/domain/LISTS-ATTRIBUTION.md   (generated: do not edit by hand)
@@ -13,8 +25,15 @@
 # against an allow-list of licenses that permit redistribution, and their license texts are copied into the
 # attribution file.
 #
-# Usage: scripts/refresh-domain-lists.sh
-# To pin a source, change its version range in FREE_SOURCES / DISPOSABLE_SOURCES below (default: latest).
+# Curated lists beside them, maintained in this repository (each file names its sources in its header, and the
+# engine tests check their form): major-email-providers.txt (always free, even when an account claims one),
+# relay-email-domains.txt (relay and privacy addresses: free) and hosting-platforms.txt (tenant subdomains and
+# page paths of platforms outside the Public Suffix List). Review them at each refresh: the script prints the
+# platforms of the curated file that the refreshed Public Suffix List now carries (then drop them there).
+#
+# Usage: scripts/refresh-domain-lists.sh [all|psl|mailboxes]     (default: all)
+#        PSL_REPO=/path/to/list/clone PSL_REF=main scripts/refresh-domain-lists.sh psl
+# To pin a mailbox source, change its version range in FREE_SOURCES / DISPOSABLE_SOURCES below (default: latest).
 #
 set -euo pipefail
 
@@ -37,12 +56,82 @@ ALLOWED_LICENSES=" MIT ISC CC0-1.0 BSD-2-Clause BSD-3-Clause Apache-2.0 MPL-2.0 
 MIN_FREE=10000
 MIN_DISPOSABLE=100000
 
-for tool in npm node tar; do
-  command -v "$tool" >/dev/null || { echo "refresh-domain-lists: $tool is required" >&2; exit 1; }
-done
+MODE="${1:-all}"
+case "$MODE" in
+  all|psl|mailboxes) ;;
+  *) echo "usage: scripts/refresh-domain-lists.sh [all|psl|mailboxes]" >&2; exit 2 ;;
+esac
+TEST_DIR="$ROOT/engine/src/test/resources/io/leadmatch/engine/domain"
+PSL_REPO="${PSL_REPO:-https://github.com/publicsuffix/list}"
+PSL_REF="${PSL_REF:-}"
+# A list with fewer rules is a broken upstream state, not a release to ship.
+MIN_PSL_RULES=9000
 
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
+
+refresh_psl() {
+  command -v git >/dev/null || { echo "refresh-domain-lists: git is required" >&2; exit 1; }
+  local clone="$WORK/psl" commit date rules sha tests_sha
+  git clone --quiet --depth 1 ${PSL_REF:+--branch "$PSL_REF"} "$PSL_REPO" "$clone"
+  commit="$(git -C "$clone" log -1 --format=%H)"
+  date="$(git -C "$clone" log -1 --format=%cI)"
+  [[ -f "$clone/public_suffix_list.dat" && -f "$clone/tests/test_psl.txt" ]] \
+    || { echo "refresh-domain-lists: $PSL_REPO has no public_suffix_list.dat or tests/test_psl.txt" >&2; exit 1; }
+  grep -q '^// ===BEGIN ICANN DOMAINS===' "$clone/public_suffix_list.dat" \
+    || { echo "refresh-domain-lists: public_suffix_list.dat has no ICANN section marker" >&2; exit 1; }
+  grep -q '^// ===BEGIN PRIVATE DOMAINS===' "$clone/public_suffix_list.dat" \
+    || { echo "refresh-domain-lists: public_suffix_list.dat has no PRIVATE section marker" >&2; exit 1; }
+  rules="$(grep -cv -e '^//' -e '^[[:space:]]*$' "$clone/public_suffix_list.dat")"
+  (( rules >= MIN_PSL_RULES )) \
+    || { echo "refresh-domain-lists: only $rules rules in public_suffix_list.dat (expected $MIN_PSL_RULES+)" >&2; exit 1; }
+  cp "$clone/public_suffix_list.dat" "$OUT_DIR/public_suffix_list.dat"
+  cp "$clone/tests/test_psl.txt" "$TEST_DIR/psl-tests.txt"
+  sha="$(sha256sum "$OUT_DIR/public_suffix_list.dat" | cut -d' ' -f1)"
+  tests_sha="$(sha256sum "$TEST_DIR/psl-tests.txt" | cut -d' ' -f1)"
+  printf '# Generated by scripts/refresh-domain-lists.sh: the upstream commit public_suffix_list.dat was taken from.\ncommit=%s\ndate=%s\nsource=https://github.com/publicsuffix/list\n' \
+    "$commit" "$date" >"$OUT_DIR/public_suffix_list.version"
+  cat >"$OUT_DIR/PSL-ATTRIBUTION.txt" <<EOF
+public_suffix_list.dat: the Public Suffix List (https://publicsuffix.org/), vendored unmodified.
+Generated by scripts/refresh-domain-lists.sh: do not edit by hand.
+
+License:  Mozilla Public License, v. 2.0 (https://mozilla.org/MPL/2.0/). The file keeps its MPL header; it is
+          used as data, not modified, and loaded at run time by io.leadmatch.engine.domain.PublicSuffixList.
+          Its source form is the upstream repository https://github.com/publicsuffix/list.
+Version:  upstream commit $commit of $date
+          (public_suffix_list.version beside this file; leadmatch prints that date at start-up and in
+          ./leadmatch check). $rules rules, both sections (ICANN and PRIVATE).
+SHA-256:  $sha
+
+Updating: run scripts/refresh-domain-lists.sh psl, then the engine tests (the official test vectors,
+PublicSuffixListTest, DomainCasesTest). To pick up a newer list without a release, set matching.psl_file to a
+copy of https://publicsuffix.org/list/public_suffix_list.dat.
+EOF
+  cat >"$TEST_DIR/PSL-TESTS-ATTRIBUTION.txt" <<EOF
+psl-tests.txt: the Public Suffix List's official test vectors (checkPublicSuffix(input, expected) lines),
+vendored unmodified from https://github.com/publicsuffix/list, tests/test_psl.txt, at commit $commit
+($date), the same commit as the bundled list. Generated by scripts/refresh-domain-lists.sh.
+License: dedicated to the public domain (CC0 1.0), as the file's header says.
+SHA-256: $tests_sha
+EOF
+  echo "public_suffix_list.dat: $rules rules, commit $commit ($date)"
+  # Curated platforms that the list now carries are redundant in hosting-platforms.txt.
+  local listed
+  listed="$(grep -v -e '^#' -e '/' -e '^[[:space:]]*$' "$OUT_DIR/hosting-platforms.txt" | sed 's/^\*\.//' \
+    | grep -Fxf - <(grep -v '^//' "$OUT_DIR/public_suffix_list.dat" | sed 's/^\*\.//') || true)"
+  [[ -z "$listed" ]] || echo "hosting-platforms.txt: now in the Public Suffix List, drop them there: $listed"
+}
+
+if [[ "$MODE" == all || "$MODE" == psl ]]; then
+  refresh_psl
+fi
+if [[ "$MODE" == psl ]]; then
+  exit 0
+fi
+
+for tool in npm node tar; do
+  command -v "$tool" >/dev/null || { echo "refresh-domain-lists: $tool is required" >&2; exit 1; }
+done
 
 # Fetches one source; appends a tab-separated manifest line:
 # list  name  version  license  published  integrity  repository  extracted-file  format  license-file

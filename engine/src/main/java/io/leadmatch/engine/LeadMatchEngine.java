@@ -74,6 +74,13 @@ public final class LeadMatchEngine implements AutoCloseable {
             discardFirstLoad();
             throw e;
         }
+        LOG.info(
+                "Public Suffix List of {} ({} rules{})",
+                normalizer.publicSuffixList().version(),
+                normalizer.publicSuffixList().ruleCount(),
+                config.matching().pslFile() == null
+                        ? ", bundled"
+                        : ", from " + config.matching().pslFile());
         this.provisional = config.dataDir() == null
                 ? new ProvisionalAccounts()
                 : new ProvisionalAccounts(config.dataDir().resolve("provisional-accounts.tsv"));
@@ -450,7 +457,15 @@ public final class LeadMatchEngine implements AutoCloseable {
                 exportFingerprint,
                 "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
                         + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
-                        + config.csvColumns().describe(),
+                        + config.csvColumns().describe() + " list="
+                        + io.leadmatch.engine.domain.PublicSuffixList.bundledVersion() + " platforms="
+                        + io.leadmatch.engine.domain.HostingPlatforms.bundled()
+                                .pageRules()
+                                .hashCode() + "/"
+                        + io.leadmatch.engine.domain.HostingPlatforms.bundled()
+                                .tenantSuffixes()
+                                .hashCode() + "/"
+                        + m.platforms() + " freeAlways=" + m.freeEmailAlways() + " freeNever=" + m.freeEmailNever(),
                 m.pslFile(),
                 dir.resolve(CsvSnapshotReader.ROUTING),
                 m.freeEmailFile(),
@@ -664,6 +679,14 @@ public final class LeadMatchEngine implements AutoCloseable {
         } finally {
             s.release();
         }
+    }
+
+    /** Which Public Suffix List matching uses: its date and where it came from ({@link io.leadmatch.engine.domain.PublicSuffixList#version}). */
+    public String publicSuffixListVersion() {
+        return normalizer.publicSuffixList().version()
+                + (config.matching().pslFile() == null
+                        ? ", bundled"
+                        : ", " + config.matching().pslFile());
     }
 
     /** Report of the load that produced the serving generation. */

@@ -3,6 +3,7 @@ package io.leadmatch.engine;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.region.RegionCodes;
 import java.util.ArrayList;
 import java.util.List;
 import net.openhft.chronicle.core.values.LongValue;
@@ -57,7 +58,16 @@ public final class MatchResult {
     String detail = "";
 
     String source = "";
+    /** Why the lead's email and website gave no domain, when the company name matched instead ("" otherwise). */
+    String domainNote = "";
+    /** The website as given, for reasons (not copied into a detached copy). */
+    String websiteInput = "";
+
     long generation;
+    /** The company-name match was made with legal forms set aside (the second tier). */
+    boolean nameWithoutLegalForm;
+    /** The request's country and state as ISO 3166 codes. */
+    final RegionCodes region = new RegionCodes();
 
     // Per-thread scratch, reused across calls.
     // Per-thread scratch (several KB), reused across calls; null in a detached copy.
@@ -93,8 +103,11 @@ public final class MatchResult {
         accounts = null;
         tieBreak = from.tieBreak;
         detail = from.detail;
+        domainNote = from.domainNote;
         source = from.source;
         generation = from.generation;
+        nameWithoutLegalForm = from.nameWithoutLegalForm;
+        region.copyFrom(from.region);
         emailHost = null;
         websiteHost = null;
         key = null;
@@ -124,7 +137,10 @@ public final class MatchResult {
         conflictCount = 0;
         tieBreak = null;
         detail = "";
+        domainNote = "";
         source = "";
+        nameWithoutLegalForm = false;
+        region.clear();
     }
 
     void addConflict(String id) {
@@ -196,6 +212,23 @@ public final class MatchResult {
         return generation;
     }
 
+    /**
+     * The request's country as an ISO 3166-1 alpha-2 code ("Deutschland" → DE), or as written (trimmed, upper
+     * case) when it is not recognized; empty when none was given. Territory rules and the conflict tie-break use
+     * it.
+     */
+    public String country() {
+        return region.country();
+    }
+
+    /**
+     * The request's state as the subdivision part of its ISO 3166-2 code ("New York" in US → NY), or as written
+     * (trimmed, upper case) when it is not recognized; empty when none was given.
+     */
+    public String state() {
+        return region.state();
+    }
+
     /** Which input field gave the domain: "email" or "website" (empty when none). */
     public String source() {
         return source;
@@ -217,13 +250,27 @@ public final class MatchResult {
                 break;
             case COMPANY_NAME:
                 r = "company name '" + detail + "' matches account " + accountName()
-                        + (domain.length() > 0 ? " (" + domain + " is free webmail)" : " (no usable domain)");
+                        + (nameWithoutLegalForm ? " (legal forms set aside)" : "")
+                        + (domain.length() > 0
+                                ? " (" + domain + " is free webmail)"
+                                : " (no usable domain" + (domainNote.isEmpty() ? "" : ": " + domainNote) + ")");
                 break;
             case WORK_EMAIL_REQUIRED:
                 r = "a work email is required; " + domain + " is a free webmail provider";
                 break;
             case FREE_EMAIL:
-                r = domain + " is a free webmail provider; free addresses never match by domain" + detail;
+                boolean relay = io.leadmatch.engine.domain.MailboxProviders.bundled()
+                        .isRelay(host, host.length() - domain.length());
+                if (source.equals("website")) {
+                    r = "website " + domain + " is a "
+                            + (relay ? "relay (privacy) email service" : "free webmail provider")
+                            + ", not a company domain" + detail;
+                } else {
+                    r = relay
+                            ? domain + " is a relay (privacy) email service; relay addresses never match by domain"
+                                    + detail
+                            : domain + " is a free webmail provider; free addresses never match by domain" + detail;
+                }
                 break;
             case DISPOSABLE_EMAIL:
                 r = domain + " is a disposable email provider";
@@ -232,7 +279,10 @@ public final class MatchResult {
                 r = "junk: " + detail;
                 break;
             case JUNK_DOMAIN:
-                r = "junk: " + domain + " is a placeholder domain";
+                r = "junk: " + domain
+                        + (io.leadmatch.engine.domain.ReservedNames.isReserved(domain)
+                                ? " is a reserved name (RFC 2606/6761), not a company domain"
+                                : " is a placeholder domain");
                 break;
             case NEW_DOMAIN:
                 r = "no account owns " + domain + from + "; new provisional account " + accountId();
@@ -252,6 +302,13 @@ public final class MatchResult {
         if (conflictCount > 0) {
             r += "; " + (conflictCount + 1) + " accounts claim " + matchedDomain + ", chosen by " + tieBreak
                     + " (others: " + String.join(", ", conflicts()) + ")";
+        }
+        if (region.unknownCountry() != null) {
+            r += "; country '" + region.unknownCountry() + "' is not recognized (kept as written)";
+        }
+        if (region.unknownState() != null) {
+            r += "; state '" + region.unknownState() + "' is not recognized in " + region.country()
+                    + " (kept as written)";
         }
         return r;
     }

@@ -2,10 +2,12 @@ package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.crm.AccountTable;
+import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.region.Regions;
 import io.leadmatch.engine.routing.JunkWords;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 
@@ -16,7 +18,10 @@ import io.leadmatch.engine.snapshot.CrmSnapshot;
  * (disposable → DISPOSABLE_EMAIL; free webmail is remembered and the website is tried instead); the website's
  * domain; a placeholder domain → JUNK; then the index: the host's subdomains from the most specific down to the
  * registrable domain (only when the index holds subdomains of that domain), then the registrable domain itself;
- * an alias resolves to its account; a conflict is resolved by the tie-break. A miss is a provisional account.
+ * an alias resolves to its account; a conflict is resolved by the tie-break (the request's country and state, as
+ * ISO 3166 codes, against the accounts' billing address). A miss is a provisional account. Without a usable work
+ * domain, the company name is looked up ({@link CompanyNames}: the exact name, then the name without its legal
+ * forms); only a unique hit matches.
  */
 final class Matcher {
     private final DomainNormalizer normalizer;
@@ -31,7 +36,10 @@ final class Matcher {
 
     void match(CrmSnapshot s, Lead lead, MatchResult r) {
         r.reset();
+        r.websiteInput = lead.website();
         r.generation = s.generation();
+        // Territory rules and the conflict tie-break compare ISO codes (a clean "DE" or "US-NY" costs no allocation).
+        r.region.set(Regions.standard(), lead.country(), lead.state());
         String email = lead.email();
         String website = lead.website();
         if (email.isBlank() && website.isBlank() && lead.company().isBlank()) {
@@ -50,6 +58,7 @@ final class Matcher {
         boolean freeEmail = false;
         String emailFailure = null;
         String websiteFailure = null;
+        int websiteKind = DomainEntryLayout.ACCOUNT;
         if (!email.isBlank()) {
             HostName h = r.emailHost;
             if (normalizer.normalize(email, h)) {
@@ -93,8 +102,9 @@ final class Matcher {
                     chosenEntry = e;
                     chosenPath = r.path;
                     r.source = "website";
+                } else {
+                    websiteKind = kind; // a free or disposable provider's site says nothing about the company
                 }
-                // A free or disposable provider's site says nothing about the lead's company.
             } else {
                 websiteFailure = h.failureReason();
             }
@@ -107,23 +117,30 @@ final class Matcher {
                 r.path = MatchResult.Path.WORK_EMAIL_REQUIRED;
                 return;
             }
+            // A website on the free list stands for the lead's domain as a free address would.
+            boolean freeWebsite = !freeEmail && websiteKind == DomainEntryLayout.FREE;
             if (freeEmail) {
                 setDomain(r, r.emailHost, "email");
+            } else if (freeWebsite) {
+                setDomain(r, r.websiteHost, "website");
             }
             String ambiguity = companyFallback(s, lead, r);
             if (ambiguity == null) {
+                if (r.domain.length() == 0) {
+                    r.domainNote = failureDetail(emailFailure, websiteFailure, websiteKind, r, lead);
+                }
                 return;
             }
-            if (freeEmail) {
+            if (freeEmail || freeWebsite) {
                 r.outcome = Outcome.FREE_EMAIL;
                 r.path = MatchResult.Path.FREE_EMAIL;
-                String note = website.isBlank() ? "" : "; the website gave no work domain";
+                String note = freeEmail && !website.isBlank() ? websiteNote(websiteFailure, websiteKind, r) : "";
                 r.detail = ambiguity.isEmpty() ? note : note + ambiguity; // no concatenation of two empties: 0 B/op
                 return;
             }
             r.outcome = Outcome.INVALID;
             r.path = MatchResult.Path.NO_DOMAIN;
-            r.detail = failureDetail(emailFailure, websiteFailure, lead) + ambiguity;
+            r.detail = failureDetail(emailFailure, websiteFailure, websiteKind, r, lead) + ambiguity;
             return;
         }
         setDomain(r, chosen, r.source);
@@ -146,27 +163,30 @@ final class Matcher {
     }
 
     /**
-     * Company-name fallback: a unique normalized-name hit matches (returns null, {@code r} filled); otherwise
-     * returns a note for the reason ("" when no company was given or nothing matched).
+     * Company-name fallback: a unique hit of the exact tier, or else of the tier without legal forms, matches
+     * (returns null, {@code r} filled); otherwise returns a note for the reason ("" when no company was given).
      */
     private static String companyFallback(CrmSnapshot s, Lead lead, MatchResult r) {
         if (lead.company().isBlank()) {
             return "";
         }
-        int[] hits = s.companyNames().lookup(lead.company());
-        if (hits.length == 1) {
+        CompanyNames.Hits hits = s.companyNames().lookup(lead.company());
+        if (hits.count() == 1) {
             AccountTable accounts = s.accounts();
             r.outcome = Outcome.MATCHED;
             r.path = MatchResult.Path.COMPANY_NAME;
-            r.accountOrdinal = hits[0];
+            r.accountOrdinal = hits.accounts()[0];
             r.accounts = accounts;
             r.detail = lead.company().trim();
+            r.nameWithoutLegalForm = hits.withoutLegalForm();
             r.source = "company";
             return null;
         }
-        return hits.length == 0
-                ? "; company name '" + lead.company().trim() + "' matches no account"
-                : "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.length + " accounts)";
+        if (hits.count() == 0) {
+            return "; company name '" + lead.company().trim() + "' matches no account";
+        }
+        return "; company name '" + lead.company().trim() + "' is ambiguous (" + hits.count() + " accounts)"
+                + (hits.withoutLegalForm() ? ", legal forms set aside" : "");
     }
 
     /**
@@ -189,7 +209,20 @@ final class Matcher {
             }
         }
         r.path = MatchResult.Path.DOMAIN;
-        return probe(index, host, registrable, end, r);
+        long entry = probe(index, host, registrable, end, r);
+        if (entry == DomainEntryLayout.MISSING) {
+            // A single-label junk name ("test", RFC 2606) covers every name under it: only misses pay the probe.
+            int tld = end;
+            while (tld > registrable && host.charAt(tld - 1) != '.') {
+                tld--;
+            }
+            long top = probe(index, host, tld, end, r);
+            if (top != DomainEntryLayout.MISSING && DomainEntryLayout.kind(top) == DomainEntryLayout.JUNK) {
+                return top;
+            }
+            r.matchedDomain.setLength(0);
+        }
+        return entry;
     }
 
     private static long probe(DomainIndex index, CharSequence host, int from, int to, MatchResult r) {
@@ -216,7 +249,7 @@ final class Matcher {
         int account;
         if (DomainEntryLayout.isConflict(entry)) {
             int[] set = s.conflictSet(DomainEntryLayout.target(entry));
-            account = tieBreak(accounts, set, lead, r);
+            account = tieBreak(accounts, set, r);
             for (int o : set) {
                 if (o != account) {
                     r.addConflict(accounts.id(o));
@@ -235,21 +268,21 @@ final class Matcher {
      * Conflict tie-break: the account whose billing country and state match the request, else whose country
      * matches, else the set's static order (parent over children, customer over others, lowest id).
      */
-    private static int tieBreak(AccountTable accounts, int[] set, Lead lead, MatchResult r) {
-        String country = lead.country().trim();
-        String state = lead.state().trim();
+    private static int tieBreak(AccountTable accounts, int[] set, MatchResult r) {
+        // Both sides are ISO codes (CRM rows were normalized at load), or values as written that nobody knew.
+        String country = r.region.country();
+        String state = r.region.state();
         if (!country.isEmpty()) {
             if (!state.isEmpty()) {
                 for (int o : set) {
-                    if (accounts.country(o).equalsIgnoreCase(country)
-                            && accounts.state(o).equalsIgnoreCase(state)) {
+                    if (accounts.country(o).equals(country) && accounts.state(o).equals(state)) {
                         r.tieBreak = "billing country and state";
                         return o;
                     }
                 }
             }
             for (int o : set) {
-                if (accounts.country(o).equalsIgnoreCase(country)) {
+                if (accounts.country(o).equals(country)) {
                     r.tieBreak = "billing country";
                     return o;
                 }
@@ -312,7 +345,39 @@ final class Matcher {
         return false;
     }
 
-    private static String failureDetail(String emailFailure, String websiteFailure, Lead lead) {
+    /** Why the website gave no domain, for a lead whose free email decided: "" when it did not say. */
+    private static String websiteNote(String websiteFailure, int websiteKind, MatchResult r) {
+        if (websiteFailure != null) {
+            return "; website '" + abbreviate(r, false) + "' gave no domain: " + websiteFailure;
+        }
+        if (websiteKind != DomainEntryLayout.ACCOUNT) {
+            return "; website " + abbreviate(r, true) + " is a " + kindName(websiteKind, r) + ", not a company domain";
+        }
+        return "";
+    }
+
+    /** The website as given ({@code host == false}) or its registrable domain. */
+    private static String abbreviate(MatchResult r, boolean registrable) {
+        HostName h = r.websiteHost;
+        if (registrable) {
+            return h.registrableDomain();
+        }
+        String w = r.websiteInput;
+        return w.length() <= 60 ? w.strip() : w.substring(0, 57) + "...";
+    }
+
+    private static String kindName(int kind, MatchResult r) {
+        HostName h = r.websiteHost;
+        if (kind == DomainEntryLayout.DISPOSABLE) {
+            return "disposable email provider";
+        }
+        return io.leadmatch.engine.domain.MailboxProviders.bundled().isRelay(h.host(), h.registrableStart())
+                ? "relay (privacy) email service"
+                : "free webmail provider";
+    }
+
+    private static String failureDetail(
+            String emailFailure, String websiteFailure, int websiteKind, MatchResult r, Lead lead) {
         StringBuilder sb = new StringBuilder();
         if (emailFailure != null) {
             sb.append("email: ").append(emailFailure);
@@ -322,6 +387,15 @@ final class Matcher {
                 sb.append("; ");
             }
             sb.append("website: ").append(websiteFailure);
+        } else if (websiteKind != DomainEntryLayout.ACCOUNT) {
+            if (sb.length() > 0) {
+                sb.append("; ");
+            }
+            sb.append("website ")
+                    .append(abbreviate(r, true))
+                    .append(" is a ")
+                    .append(kindName(websiteKind, r))
+                    .append(", not a company domain");
         }
         if (sb.length() == 0) {
             sb.append(lead.company().isBlank() ? "no email or website" : "only a company name was given");

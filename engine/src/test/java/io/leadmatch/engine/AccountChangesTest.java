@@ -16,6 +16,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -51,6 +52,43 @@ class AccountChangesTest {
 
     private static MatchResult match(LeadMatchEngine engine, String email) {
         return engine.match(Lead.ofEmail("", email));
+    }
+
+    /** Billing addresses pushed through the API are ISO codes as a loaded export's are; unknown ones are said. */
+    @Test
+    void upsertedCountriesAndStatesAreIsoCodes() throws Exception {
+        try (LeadMatchEngine engine = open()) {
+            AccountChange.Result r = engine.upsertAccounts(List.of(
+                    new AccountChange(
+                            NEWCO, "NewCo Inc", "newco.io", List.of(), user(3), "Prospect", "USA", "New York", ""),
+                    new AccountChange(
+                            NEWCO_SUB,
+                            "NewCo GmbH",
+                            "newco.io",
+                            List.of(),
+                            user(4),
+                            "Prospect",
+                            "Deutschland",
+                            "Bayern",
+                            NEWCO),
+                    new AccountChange(
+                            "0015g00000NEW03AAA",
+                            "NewCo Atlantis",
+                            "newco.io",
+                            List.of(),
+                            user(4),
+                            "Prospect",
+                            "Atlantis",
+                            "",
+                            NEWCO)));
+            assertTrue(
+                    r.warnings().stream().anyMatch(w -> w.contains("billing country 'Atlantis'")),
+                    String.join("\n", r.warnings()));
+            MatchResult germany = engine.match(new Lead("", "jane@newco.io", "", "", "Germany", "BY", Map.of()));
+            assertEquals(NEWCO_SUB, germany.accountId(), germany::reason);
+            MatchResult us = engine.match(new Lead("", "jane@newco.io", "", "", "US", "US-NY", Map.of()));
+            assertEquals(NEWCO, us.accountId(), us::reason);
+        }
     }
 
     @Test

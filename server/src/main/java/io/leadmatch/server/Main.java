@@ -376,6 +376,7 @@ public final class Main implements Callable<Integer> {
             try (LeadMatchEngine engine = opened) {
                 LoadReport r = engine.report();
                 System.out.println(r.summary());
+                System.out.println("public suffix list: " + engine.publicSuffixListVersion());
                 r.warnings().forEach(w -> System.out.println("skipped " + w));
                 engine.conflicts()
                         .forEach(c ->

@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -480,9 +479,7 @@ public final class Assigner implements AutoCloseable {
         Routes routes = routes(routing);
         String teamId = routing.defaultTeam();
         TeamScheduler scheduler = routes.defaultTeam;
-        String country = upperTrimmed(lead.country());
-        String state = upperTrimmed(lead.state());
-        int rule = routes.territory.firstIndex(country, state, outcome, type);
+        int rule = routes.territory.firstIndex(match.country(), match.state(), outcome, type);
         if (rule >= 0) {
             RoutingConfig.Rule r = routes.territory.rule(rule);
             teamId = r.team();
@@ -493,17 +490,6 @@ public final class Assigner implements AutoCloseable {
         if ((outcome == Outcome.NEW_ACCOUNT || outcome == Outcome.PROVISIONAL) && out.assignee != null) {
             provisional.register(domain != null ? domain : match.domain().toString(), out.assignee.userId);
         }
-    }
-
-    /** The same string when it is already trimmed and upper case (the usual ISO codes), else a normalized copy. */
-    private static String upperTrimmed(String s) {
-        for (int i = 0; i < s.length(); i++) {
-            char c = s.charAt(i);
-            if ((c >= 'a' && c <= 'z') || c > 0x7f || c <= ' ') {
-                return s.trim().toUpperCase(Locale.ROOT);
-            }
-        }
-        return s;
     }
 
     /**

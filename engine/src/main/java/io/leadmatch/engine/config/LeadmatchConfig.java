@@ -38,7 +38,14 @@ public record LeadmatchConfig(
     public static final Set<String> SECTIONS = Set.of("matching", "snapshot", "journal", "assignment", "server");
 
     private static final Set<String> MATCHING_KEYS = Set.of(
-            "psl_file", "extra_hosting_suffixes", "free_email_file", "disposable_email_file", "require_work_email");
+            "psl_file",
+            "extra_hosting_suffixes",
+            "free_email_file",
+            "disposable_email_file",
+            "require_work_email",
+            "platforms",
+            "free_email_always",
+            "free_email_never");
     private static final Set<String> SNAPSHOT_KEYS = Set.of("max_skipped_ratio", "csv_columns");
     private static final Set<String> JOURNAL_KEYS = Set.of(
             "fsync", "batch_interval_ms", "segment_mb", "checkpoint_records", "checkpoint_interval_s", "retention");
@@ -100,7 +107,23 @@ public record LeadmatchConfig(
                 extra,
                 section.get("free_email_file").existingFile(base),
                 section.get("disposable_email_file").existingFile(base),
-                section.get("require_work_email").bool(false));
+                section.get("require_work_email").bool(false),
+                strings(section.get("platforms"), "a platform (tenant.example or host.example/path/)"),
+                strings(section.get("free_email_always"), "a domain"),
+                strings(section.get("free_email_never"), "a domain"));
+    }
+
+    /** A list of non-blank strings, lower-cased; {@code what} names an item in the error. */
+    private static List<String> strings(ConfigNode list, String what) throws SnapshotException {
+        List<String> out = new ArrayList<>();
+        for (ConfigNode item : list.list()) {
+            String s = item.nonBlank(null);
+            if (s == null) {
+                throw item.error(item.path() + " must be " + what);
+            }
+            out.add(s.toLowerCase(Locale.ROOT));
+        }
+        return out;
     }
 
     private static CsvColumns csvColumns(ConfigNode section) throws SnapshotException {

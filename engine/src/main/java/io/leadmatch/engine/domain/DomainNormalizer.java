@@ -1,7 +1,9 @@
 package io.leadmatch.engine.domain;
 
 import java.nio.CharBuffer;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 /**
  * Turns raw form input (an email address, a URL, a bare host) into a {@link HostName}: the host, its registrable
@@ -62,30 +64,62 @@ public final class DomainNormalizer {
     static final String INVALID_IDN = "invalid internationalized host name";
 
     private static final class Standard {
-        static final DomainNormalizer INSTANCE = new DomainNormalizer(PublicSuffixList.bundled());
+        static final DomainNormalizer INSTANCE = build(PublicSuffixList.bundled(), HostingPlatforms.bundled());
     }
 
     private final PublicSuffixList suffixes;
+    private final HostingPlatforms platforms;
 
-    private DomainNormalizer(PublicSuffixList suffixes) {
+    private DomainNormalizer(PublicSuffixList suffixes, HostingPlatforms platforms) {
         this.suffixes = suffixes;
+        this.platforms = platforms;
     }
 
-    /** The normalizer with the bundled Public Suffix List and no extra suffixes. */
+    /** The normalizer with the bundled Public Suffix List, the bundled hosting platforms and no extra suffixes. */
     public static DomainNormalizer standard() {
         return Standard.INSTANCE;
     }
 
     /**
-     * A normalizer with {@code psl} (e.g. {@link PublicSuffixList#load} of the {@code psl.file} setting) plus
+     * A normalizer with {@code psl} (e.g. {@link PublicSuffixList#load} of the {@code psl_file} setting) plus
      * {@code extraPrivateSuffixes}: hosting platforms the list does not carry yet, in list syntax
      * ({@code sites.example-host.net}, {@code *.apps.example-cloud.io}, {@code !www.apps.example-cloud.io}), so that
-     * {@code acme.sites.example-host.net} is its own registrable domain. Validate once at start-up.
+     * {@code acme.sites.example-host.net} is its own registrable domain, and the bundled hosting platforms.
+     * Validate once at start-up.
      *
      * @throws IllegalArgumentException naming the entry and the reason when an extra suffix is not a valid rule
      */
     public static DomainNormalizer create(PublicSuffixList psl, Collection<String> extraPrivateSuffixes) {
-        return new DomainNormalizer(psl.withRules(extraPrivateSuffixes, "extra private suffixes"));
+        return create(psl, extraPrivateSuffixes, HostingPlatforms.bundled());
+    }
+
+    /** As {@link #create(PublicSuffixList, Collection)}, with these hosting platforms. */
+    public static DomainNormalizer create(
+            PublicSuffixList psl, Collection<String> extraPrivateSuffixes, HostingPlatforms platforms) {
+        return build(psl.withRules(extraPrivateSuffixes, "extra private suffixes"), platforms);
+    }
+
+    /** The list with the platforms' tenant suffixes as rules and their page hosts' registrable domains marked. */
+    private static DomainNormalizer build(PublicSuffixList psl, HostingPlatforms platforms) {
+        PublicSuffixList withTenants = psl.withRules(platforms.tenantSuffixes(), "hosting platforms");
+        List<String> marks = new ArrayList<>();
+        for (String host : platforms.pageHosts()) {
+            int start = withTenants.registrableStart(host.toCharArray(), host.length());
+            if (start >= 0) {
+                marks.add(host.substring(start));
+            }
+        }
+        return new DomainNormalizer(withTenants.withPlatformDomains(marks), platforms);
+    }
+
+    /** The Public Suffix List in use (its {@link PublicSuffixList#version()} is logged at start-up). */
+    public PublicSuffixList publicSuffixList() {
+        return suffixes;
+    }
+
+    /** The hosting platforms in use. */
+    public HostingPlatforms platforms() {
+        return platforms;
     }
 
     /**
@@ -107,17 +141,18 @@ public final class DomainNormalizer {
         copy(input, length, s);
         int start = 0;
         int end = length;
-        while (start < end && isAsciiWhitespace(s[start])) {
+        while (start < end && isTrimmable(s[start])) {
             start++;
         }
-        while (end > start && isAsciiWhitespace(s[end - 1])) {
+        while (end > start && isTrimmable(s[end - 1])) {
             end--;
         }
         if (start == end) {
             return fail(out, EMPTY_INPUT);
         }
 
-        // 1. Find the host.
+        // 1. Find the host. The one scan also notes the rare forms (several values, names and comments, tabs,
+        // backslashes, obfuscations, lenient schemes); only an input that has one takes the slower lenient path.
         long scan = scan(s, start, end);
         if (scan < 0) {
             return fail(out, scan == CONTROL ? CONTROL_CHARACTER : LONE_SURROGATE);
@@ -129,24 +164,29 @@ public final class DomainNormalizer {
             scan = scan(s, start, end);
         }
         int lt = field(scan, LT);
-        if (lt >= 0) {
-            int gt = indexOf(s, '>', lt + 1, end);
-            if (gt < end) {
-                start = lt + 1;
-                end = gt;
-                while (start < end && isAsciiWhitespace(s[start])) {
-                    start++;
-                }
-                while (end > start && isAsciiWhitespace(s[end - 1])) {
-                    end--;
-                }
-                mailtoEnd = skipMailto(s, start, end);
-                if (mailtoEnd != start) {
-                    start = mailtoEnd;
-                    end = indexOf(s, '?', start, end);
-                }
-                scan = scan(s, start, end);
+        long bracket = lt >= 0 ? bracketed(s, start, end, lt) : -1;
+        if (bracket >= 0) {
+            // Display-name form "Jane <jane@acme.com>": the address inside, without the lenient path.
+            start = (int) (bracket >>> 16);
+            end = (int) bracket & 0xFFFF;
+            scan = scan(s, start, end);
+        } else if ((scan & RARE) != 0 || lt >= 0) {
+            long range = Lenient.firstValue(s, start, end);
+            start = (int) (range >>> 16);
+            end = (int) range & 0xFFFF;
+            if (start == end) {
+                return fail(out, EMPTY_INPUT);
             }
+            scan = scan(s, start, end);
+        }
+        if (scan < 0) {
+            return fail(out, scan == CONTROL ? CONTROL_CHARACTER : LONE_SURROGATE);
+        }
+        mailtoEnd = skipMailto(s, start, end);
+        if (mailtoEnd != start) {
+            start = mailtoEnd;
+            end = indexOf(s, '?', start, end);
+            scan = scan(s, start, end);
         }
         int firstAt = field(scan, FIRST_AT);
         int firstDelimiter = field(scan, FIRST_DELIMITER);
@@ -154,7 +194,13 @@ public final class DomainNormalizer {
         boolean leadingSlashes = end - start >= 2 && s[start] == '/' && s[start + 1] == '/';
         int hostStart;
         int hostEnd;
-        if (firstAt >= 0 && schemeEnd < 0 && !leadingSlashes && (firstDelimiter < 0 || firstDelimiter > firstAt)) {
+        int pathStart = -1; // where a URL's path starts (an email has none): for the platform page rules
+        if (firstAt >= 0
+                && schemeEnd < 0
+                && !leadingSlashes
+                && (firstDelimiter < 0 || firstDelimiter > firstAt || !isHostLike(s, start, firstDelimiter))) {
+            // An email: '/', '?' and '#' are legal in its local part ("a/b@x.com"); before the '@' they mean a
+            // URL only after something host-like ("acme.com/contact?email=jane@other.com").
             hostStart = field(scan, LAST_AT) + 1;
             hostEnd = end;
             if (hostStart < hostEnd && s[hostStart] == '[') {
@@ -192,6 +238,7 @@ public final class DomainNormalizer {
                 return fail(out, IP_LITERAL);
             }
             hostEnd = colon >= 0 ? colon : authorityEnd;
+            pathStart = authorityEnd;
         }
 
         // 2. Clean the host to the front of the same array (the write index never passes the read index):
@@ -199,12 +246,16 @@ public final class DomainNormalizer {
         if (hostEnd > hostStart && isFullStop(s[hostEnd - 1])) {
             hostEnd--; // the root label
         }
+        if (hostEnd > hostStart && isFullStop(s[hostStart])) {
+            hostStart++; // a leading dot, which browsers drop
+        }
         int n = 0;
         int labelStart = 0;
         int labels = 1;
         int longestLabel = 0;
         boolean emptyLabel = false;
         boolean needsIdna = false;
+        boolean decoded = false;
         for (int i = hostStart; i < hostEnd; i++) {
             char c = s[i];
             if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9') {
@@ -227,6 +278,18 @@ public final class DomainNormalizer {
                 }
             } else if (c >= 0x80) {
                 needsIdna = true; // control characters and lone surrogates were rejected by the scan
+            } else if (c == '%' && !decoded) {
+                // A percent-encoded host ("%61cme.com"): decoded once, in place, then read again from here.
+                decoded = true;
+                hostEnd = Lenient.percentDecode(s, i, hostEnd);
+                if (hostEnd < 0) {
+                    return fail(out, INVALID_CHARACTER);
+                }
+                if (pathStart >= 0) {
+                    pathStart = -1; // the path moved: a percent-encoded platform host is not checked for pages
+                }
+                i--;
+                continue;
             } else {
                 return fail(out, INVALID_CHARACTER);
             }
@@ -237,26 +300,100 @@ public final class DomainNormalizer {
         }
         if (needsIdna) {
             n = toAscii(s, n, out);
-            return n >= 0 && finish(s, n, out);
+            // The punycode host may have run over the path: then the page rules are not checked.
+            return n >= 0 && finish(s, n, out, n <= pathStart ? pathStart : -1, end);
         }
         int label = n - labelStart;
         return check(s, n, labels, emptyLabel || label == 0, Math.max(longestLabel, label), labelStart, out)
-                && resolve(s, n, out);
+                && resolve(s, n, out, pathStart, end);
     }
 
-    // The scan's packed result: 12 bits per position, stored plus one so that -1 (absent) is 0.
+    /**
+     * The address inside the first {@code <…>} when the value is a plain display-name form (no quote or comment
+     * before the bracket, an address-like content with no rare form in it), as packed {@code start << 16 | end};
+     * else -1, and the lenient path decides.
+     */
+    private static long bracketed(char[] s, int start, int end, int lt) {
+        for (int i = start; i < lt; i++) {
+            char c = s[i];
+            if (c == '"' || c == '(' || c == '@' || c == ',' || c == ';') {
+                return -1;
+            }
+        }
+        int gt = indexOf(s, '>', lt + 1, end);
+        if (gt == end) {
+            return -1;
+        }
+        int from = lt + 1;
+        int to = gt;
+        while (from < to && isTrimmable(s[from])) {
+            from++;
+        }
+        while (to > from && isTrimmable(s[to - 1])) {
+            to--;
+        }
+        long inner = scan(s, from, to);
+        if (inner < 0 || (inner & RARE) != 0 || field(inner, LT) >= 0 || field(inner, FIRST_AT) < 0) {
+            return -1;
+        }
+        return (long) from << 16 | to;
+    }
+
+    /** Something before a '/', '?' or '#' that reads as a host ("acme.com", "acme.com:8080"), not a local part. */
+    private static boolean isHostLike(char[] s, int start, int end) {
+        for (int i = start; i < end; i++) {
+            if (s[i] == '.' || s[i] == ':') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // The scan's packed result: 12 bits per position, stored plus one so that -1 (absent) is 0; then flags.
     private static final int FIRST_AT = 0;
     private static final int LAST_AT = 12;
     private static final int FIRST_DELIMITER = 24;
     private static final int SCHEME_END = 36;
     private static final int LT = 48;
+    /** The input has a form only {@link Lenient} reads: several values, a name or comment, a tab, ... */
+    private static final long RARE = 1L << 60;
+
     private static final long CONTROL = -1;
     private static final long SURROGATE = -2;
 
+    // What the scan notes about an ASCII char; 0 (letters, digits, '.', '-' and the like) is nothing.
+    private static final byte NOTHING = 0;
+    private static final byte AT = 1;
+    private static final byte DELIMITER = 2;
+    private static final byte COLON = 3;
+    private static final byte LESS = 4;
+    private static final byte GREATER = 5;
+    private static final byte RARE_CHAR = 6;
+    private static final byte CONTROL_CHAR = 7;
+    private static final byte[] ASCII = new byte[0x80];
+
+    static {
+        for (int c = 0; c < 0x20; c++) {
+            ASCII[c] = CONTROL_CHAR;
+        }
+        ASCII[0x7F] = CONTROL_CHAR;
+        ASCII['@'] = AT;
+        ASCII['/'] = DELIMITER;
+        ASCII['?'] = DELIMITER;
+        ASCII['#'] = DELIMITER;
+        ASCII[':'] = COLON;
+        ASCII['<'] = LESS;
+        ASCII['>'] = GREATER;
+        for (char c : new char[] {'\t', '\n', '\r', ' ', ',', ';', '(', '"', '[', '\\'}) {
+            ASCII[c] = RARE_CHAR;
+        }
+    }
+
     /**
      * One pass over {@code s[start, end)}: {@link #CONTROL} or {@link #SURROGATE} for corrupt input, else the
-     * first and last {@code @}, the first {@code /}, {@code ?} or {@code #}, the first {@code ://} and the last
-     * {@code <}, packed (read them with {@link #field}; {@link #MAX_INPUT_LENGTH} keeps positions within 12 bits).
+     * first and last {@code @}, the first {@code /}, {@code ?} or {@code #}, the first {@code ://} and the first
+     * {@code <}, packed (read them with {@link #field}; {@link #MAX_INPUT_LENGTH} keeps positions within 12 bits),
+     * and {@link #RARE} when a form of the lenient path is present. One table load per ASCII char.
      */
     private static long scan(char[] s, int start, int end) {
         int firstAt = -1;
@@ -264,50 +401,98 @@ public final class DomainNormalizer {
         int firstDelimiter = -1;
         int schemeEnd = -1;
         int lt = -1;
+        boolean colonSeen = false;
+        long rare = 0;
         for (int i = start; i < end; i++) {
             char c = s[i];
-            if (c > '@' && c < 0x7F) {
-                continue; // letters and the like: most of any input, and nothing to note
-            }
-            if (c < 0x7F) {
-                if (c < 0x20) {
-                    return CONTROL;
+            if (c < 0x80) {
+                byte kind = ASCII[c];
+                if (kind == NOTHING) {
+                    continue; // letters, digits, dots: most of any input, and nothing to note
                 }
-                if (c == '@') {
-                    if (firstAt < 0) {
-                        firstAt = i;
-                    }
-                    lastAt = i;
-                } else if (c == '/' || c == '?' || c == '#') {
-                    if (firstDelimiter < 0) {
-                        firstDelimiter = i;
-                    }
-                } else if (c == ':') {
-                    if (schemeEnd < 0 && i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/') {
-                        schemeEnd = i;
-                    }
-                } else if (c == '<') {
-                    lt = i;
+                switch (kind) {
+                    case AT:
+                        if (firstAt < 0) {
+                            firstAt = i;
+                        }
+                        lastAt = i;
+                        break;
+                    case DELIMITER:
+                        if (firstDelimiter < 0) {
+                            firstDelimiter = i;
+                        }
+                        break;
+                    case COLON:
+                        if (schemeEnd < 0) {
+                            if (i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/') {
+                                schemeEnd = i;
+                                if (i + 3 < end && (s[i + 3] == '/' || s[i + 3] == '\\')) {
+                                    rare = RARE; // "https:///acme.com"
+                                }
+                            } else if (!colonSeen && Lenient.isSpecialScheme(s, start, i)) {
+                                rare = RARE; // "http:/acme.com", "http:acme.com"
+                            }
+                        }
+                        colonSeen = true;
+                        break;
+                    case LESS:
+                        if (lt < 0) {
+                            lt = i;
+                        }
+                        break;
+                    case GREATER:
+                        if (lt < 0) {
+                            rare = RARE; // a stray '>' ("jane@acme.com>")
+                        }
+                        break;
+                    case RARE_CHAR:
+                        rare = RARE;
+                        break;
+                    default:
+                        if (c != '\t' && c != '\n' && c != '\r') {
+                            return CONTROL;
+                        }
+                        rare = RARE; // tab and newline are removed (WHATWG), or separate two values
                 }
             } else if (c <= 0x9F) {
-                return CONTROL; // DEL and the C1 controls
+                return CONTROL; // the C1 controls
             } else if (Character.isSurrogate(c)) {
                 if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s[i + 1])) {
                     i++;
                 } else {
                     return SURROGATE;
                 }
+            } else if (isUnicodeSpace(c) || c == '\uFF20') {
+                rare = RARE; // a space inside, or a full-width '@'
             }
         }
         return (long) (firstAt + 1) << FIRST_AT
                 | (long) (lastAt + 1) << LAST_AT
                 | (long) (firstDelimiter + 1) << FIRST_DELIMITER
                 | (long) (schemeEnd + 1) << SCHEME_END
-                | (long) (lt + 1) << LT;
+                | (long) (lt + 1) << LT
+                | rare;
     }
 
     private static int field(long scan, int shift) {
         return (int) (scan >>> shift & 0xFFF) - 1;
+    }
+
+    /** ASCII whitespace, or a Unicode space (no-break, ideographic, the U+2000 block, BOM): trimmed at the ends. */
+    static boolean isTrimmable(char c) {
+        return c <= ' ' ? c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' : c >= 0xA0 && isUnicodeSpace(c);
+    }
+
+    static boolean isUnicodeSpace(char c) {
+        return c == 0xA0
+                || c == 0x1680
+                || c >= 0x2000 && c <= 0x200B
+                || c == 0x2028
+                || c == 0x2029
+                || c == 0x202F
+                || c == 0x205F
+                || c == 0x3000
+                || c == 0xFEFF;
     }
 
     private static boolean isFullStop(char c) {
@@ -327,7 +512,7 @@ public final class DomainNormalizer {
     }
 
     /** The structure checks for a host that came out of IDNA, then {@link #resolve}. */
-    private boolean finish(char[] s, int n, HostName out) {
+    private boolean finish(char[] s, int n, HostName out, int pathStart, int end) {
         int labels = 1;
         int labelStart = 0;
         int longestLabel = 0;
@@ -343,7 +528,7 @@ public final class DomainNormalizer {
         }
         int label = n - labelStart;
         return check(s, n, labels, emptyLabel || label == 0, Math.max(longestLabel, label), labelStart, out)
-                && resolve(s, n, out);
+                && resolve(s, n, out, pathStart, end);
     }
 
     /** The host's structure: label and host lengths, IPv4 literals, a single label. */
@@ -367,11 +552,23 @@ public final class DomainNormalizer {
         return true;
     }
 
-    /** Steps 3 and 4: the registrable domain and the lookup key of a valid host; fills {@code out}. */
-    private boolean resolve(char[] s, int n, HostName out) {
-        int registrable = suffixes.registrableStart(s, n);
+    /**
+     * Steps 3 and 4: the registrable domain and the lookup key of a valid host; fills {@code out}. A URL whose
+     * path {@code s[pathStart, end)} makes it a page on a hosting platform has no key.
+     */
+    private boolean resolve(char[] s, int n, HostName out, int pathStart, int end) {
+        int registrable = suffixes.probe(s, n);
         if (registrable < 0) {
             return fail(out, PUBLIC_SUFFIX);
+        }
+        if ((registrable & PublicSuffixList.PLATFORM_RESULT) != 0) {
+            registrable &= ~PublicSuffixList.PLATFORM_RESULT;
+            String page = pathStart >= n ? platforms.page(s, n, s, pathStart, end) : null;
+            if (page != null) {
+                fail(out, page);
+                out.platformPage = true;
+                return false;
+            }
         }
         int lookup = 0;
         while (lookup < registrable && isWwwLabel(s, lookup)) {
@@ -417,24 +614,11 @@ public final class DomainNormalizer {
         return false;
     }
 
-    private static boolean isAsciiWhitespace(char c) {
-        return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f';
-    }
-
     /** The offset after a case-insensitive {@code mailto:} at {@code start}, or {@code start}. */
     private static int skipMailto(char[] s, int start, int end) {
         String prefix = "mailto:";
-        if (end - start < prefix.length()) {
+        if (end - start < prefix.length() || !Lenient.regionMatchesIgnoreCase(s, start, prefix)) {
             return start;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            char c = s[start + i];
-            if (c >= 'A' && c <= 'Z') {
-                c = (char) (c + ('a' - 'A'));
-            }
-            if (c != prefix.charAt(i)) {
-                return start;
-            }
         }
         return start + prefix.length();
     }
@@ -486,7 +670,7 @@ public final class DomainNormalizer {
         return true;
     }
 
-    private static int indexOf(char[] s, char c, int from, int to) {
+    static int indexOf(char[] s, char c, int from, int to) {
         for (int i = from; i < to; i++) {
             if (s[i] == c) {
                 return i;

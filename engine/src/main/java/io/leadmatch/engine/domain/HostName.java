@@ -17,6 +17,8 @@ public final class HostName {
     int registrableStart;
     int lookupStart;
     String failure;
+    /** The failure is a page on a hosting platform ({@link HostingPlatforms}). */
+    boolean platformPage;
 
     /** Normalizer scratch: the input, then the clean host at its front (reused: normalizing allocates nothing). */
     final char[] chars = new char[DomainNormalizer.MAX_INPUT_LENGTH];
@@ -31,6 +33,19 @@ public final class HostName {
     /** Why there is no domain ("empty input", "IP address literal", ...); null when {@link #valid()}. */
     public String failureReason() {
         return failure;
+    }
+
+    /**
+     * True when the input was a page on a hosting platform ({@code linkedin.com/company/acme}): no key, and for
+     * a CRM account's website not a data error either.
+     */
+    public boolean isPlatformPage() {
+        return platformPage;
+    }
+
+    /** True when the input's host is itself a public suffix ({@code co.uk}, {@code webflow.io}): no key. */
+    public boolean isPublicSuffix() {
+        return DomainNormalizer.PUBLIC_SUFFIX.equals(failure);
     }
 
     /** The full host, e.g. {@code www.emea.example-corp.com}. Empty when not valid. A live view: copy to keep. */
@@ -64,6 +79,7 @@ public final class HostName {
     }
 
     void reset() {
+        platformPage = false;
         host.setLength(0);
         registrableStart = 0;
         lookupStart = 0;
@@ -71,6 +87,7 @@ public final class HostName {
     }
 
     void fail(String reason) {
+        platformPage = false;
         host.setLength(0);
         registrableStart = 0;
         lookupStart = 0;

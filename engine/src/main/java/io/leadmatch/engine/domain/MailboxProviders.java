@@ -3,6 +3,8 @@ package io.leadmatch.engine.domain;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.Collection;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -22,6 +24,13 @@ import java.util.Objects;
  * at most one of the two holds, whichever order a caller asks in. The bundled disposable list never holds major
  * webmail such as {@code gmail.com}; scripts/refresh-domain-lists.sh removes it (see LISTS-ATTRIBUTION.md).
  *
+ * <p><b>Major providers and relays.</b> {@value #MAJOR_RESOURCE} (gmail.com, outlook.com, qq.com, ...) and
+ * {@value #RELAY_RESOURCE} (mozmail.com, duck.com, privaterelay.appleid.com, ...) are free whatever the other lists
+ * say, and stay free when a CRM account claims the domain; the rest of the free list (ISPs' and enterprises' own
+ * domains such as bt.com) yields to such an account (the snapshot loader decides, and reports it). The operator
+ * moves domains either way: {@link #withOverrides} ({@code matching.free_email_always},
+ * {@code matching.free_email_never}).
+ *
  * <p>The bundled lists are resources of this package: {@value #FREE_RESOURCE} (at least 10k domains) and
  * {@value #DISPOSABLE_RESOURCE} (at least 100k), about 5 MB of heap once loaded (a {@code HashSet}
  * of the same {@code String}s takes two to three times that).
@@ -31,16 +40,40 @@ public final class MailboxProviders {
     public static final String FREE_RESOURCE = "free-email-domains.txt";
     /** Class-path resource of the bundled disposable-mailbox list, relative to this package. */
     public static final String DISPOSABLE_RESOURCE = "disposable-email-domains.txt";
+    /** Class-path resource of the major public mailbox providers, always free. */
+    public static final String MAJOR_RESOURCE = "major-email-providers.txt";
+    /** Class-path resource of the relay and privacy mail services, always free. */
+    public static final String RELAY_RESOURCE = "relay-email-domains.txt";
 
     private static final Object BUNDLED_LOCK = new Object();
     private static volatile MailboxProviders bundled;
 
     private final DomainSet free;
     private final DomainSet disposable;
+    private final DomainSet major;
+    private final DomainSet relay;
+    /** The operator's always-free domains ({@code matching.free_email_always}). */
+    private final DomainSet alwaysFree;
+    /** The operator's never-free domains ({@code matching.free_email_never}). */
+    private final DomainSet neverFree;
 
-    private MailboxProviders(DomainSet free, DomainSet disposable) {
+    private MailboxProviders(
+            DomainSet free,
+            DomainSet disposable,
+            DomainSet major,
+            DomainSet relay,
+            DomainSet alwaysFree,
+            DomainSet neverFree) {
         this.free = free;
         this.disposable = disposable;
+        this.major = major;
+        this.relay = relay;
+        this.alwaysFree = alwaysFree;
+        this.neverFree = neverFree;
+    }
+
+    private MailboxProviders(DomainSet free, DomainSet disposable, MailboxProviders curated) {
+        this(free, disposable, curated.major, curated.relay, DomainSet.empty(), DomainSet.empty());
     }
 
     /**
@@ -57,7 +90,12 @@ public final class MailboxProviders {
                 if (b == null) {
                     try {
                         b = new MailboxProviders(
-                                DomainSet.loadResource(FREE_RESOURCE), DomainSet.loadResource(DISPOSABLE_RESOURCE));
+                                DomainSet.loadResource(FREE_RESOURCE),
+                                DomainSet.loadResource(DISPOSABLE_RESOURCE),
+                                DomainSet.loadResource(MAJOR_RESOURCE),
+                                DomainSet.loadResource(RELAY_RESOURCE),
+                                DomainSet.empty(),
+                                DomainSet.empty());
                     } catch (IOException e) {
                         throw new UncheckedIOException("cannot load the bundled mailbox-provider lists", e);
                     }
@@ -80,13 +118,31 @@ public final class MailboxProviders {
         }
         DomainSet f = freeListOrNull != null ? DomainSet.load(freeListOrNull) : bundled().free;
         DomainSet d = disposableListOrNull != null ? DomainSet.load(disposableListOrNull) : bundled().disposable;
-        return new MailboxProviders(f, d);
+        return new MailboxProviders(f, d, bundled());
+    }
+
+    /**
+     * These lists with the operator's exceptions: {@code alwaysFree} domains are free even when an account
+     * claims them; {@code neverFree} domains are not free (unless a major provider or a relay).
+     *
+     * @throws IllegalArgumentException naming the first entry that is not a domain name
+     */
+    public MailboxProviders withOverrides(Collection<String> alwaysFree, Collection<String> neverFree) {
+        if (alwaysFree.isEmpty() && neverFree.isEmpty()) {
+            return this;
+        }
+        return new MailboxProviders(free, disposable, major, relay, DomainSet.of(alwaysFree), DomainSet.of(neverFree));
     }
 
     /** Providers from sets already built (tests). */
     static MailboxProviders of(DomainSet free, DomainSet disposable) {
         return new MailboxProviders(
-                Objects.requireNonNull(free, "free"), Objects.requireNonNull(disposable, "disposable"));
+                Objects.requireNonNull(free, "free"),
+                Objects.requireNonNull(disposable, "disposable"),
+                DomainSet.empty(),
+                DomainSet.empty(),
+                DomainSet.empty(),
+                DomainSet.empty());
     }
 
     /**
@@ -96,7 +152,50 @@ public final class MailboxProviders {
      * @param registrableStart offset of its registrable domain ({@link HostName#registrableStart()})
      */
     public boolean isFree(CharSequence host, int registrableStart) {
-        return matches(free, host, registrableStart) && !matches(disposable, host, registrableStart);
+        return isAlwaysFree(host, registrableStart)
+                || matches(free, host, registrableStart)
+                        && !matches(neverFree, host, registrableStart)
+                        && !matches(disposable, host, registrableStart);
+    }
+
+    private boolean isAlwaysFree(CharSequence host, int registrableStart) {
+        return matches(major, host, registrableStart)
+                || matches(relay, host, registrableStart)
+                || matches(alwaysFree, host, registrableStart);
+    }
+
+    /**
+     * True when {@code host} is at a relay or privacy mail service (mozmail.com, duck.com, ...). Allocates nothing.
+     *
+     * @param host             a normalized host ({@link HostName#host()})
+     * @param registrableStart offset of its registrable domain ({@link HostName#registrableStart()})
+     */
+    public boolean isRelay(CharSequence host, int registrableStart) {
+        return matches(relay, host, registrableStart);
+    }
+
+    /**
+     * True when the index key {@code domain} stays free even if a CRM account claims it: a major provider, a relay
+     * or one of the operator's always-free domains.
+     */
+    public boolean alwaysFree(String domain) {
+        return major.contains(domain) || relay.contains(domain) || alwaysFree.contains(domain);
+    }
+
+    /** The major providers, relays and operator's always-free domains, each once. */
+    public List<String> alwaysFreeDomains() {
+        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        major.forEach(out::add);
+        relay.forEach(out::add);
+        alwaysFree.forEach(out::add);
+        return List.copyOf(out);
+    }
+
+    /** The operator's never-free domains. */
+    public List<String> neverFreeDomains() {
+        List<String> out = new java.util.ArrayList<>();
+        neverFree.forEach(out::add);
+        return out;
     }
 
     /**
@@ -106,7 +205,7 @@ public final class MailboxProviders {
      * @param registrableStart offset of its registrable domain ({@link HostName#registrableStart()})
      */
     public boolean isDisposable(CharSequence host, int registrableStart) {
-        return matches(disposable, host, registrableStart);
+        return matches(disposable, host, registrableStart) && !isAlwaysFree(host, registrableStart);
     }
 
     /**

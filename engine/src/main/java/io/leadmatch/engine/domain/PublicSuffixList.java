@@ -15,9 +15,10 @@ import java.util.Map;
 /**
  * The Public Suffix List (<a href="https://publicsuffix.org/">publicsuffix.org</a>), both sections (ICANN and
  * PRIVATE), compiled into a table that finds the registrable domain of a host without allocating. Immutable and
- * thread-safe. {@link #bundled()} is the copy shipped in the engine jar (see {@code PSL-ATTRIBUTION.txt} beside it
- * for its version); {@link #load(Path)} reads a newer copy (the {@code psl.file} setting) so operators can pick up
- * new suffixes without a release.
+ * thread-safe. {@link #bundled()} is the copy shipped in the engine jar, refreshed from the publicsuffix/list
+ * repository by {@code scripts/refresh-domain-lists.sh} ({@link #version()} says which commit, of which date);
+ * {@link #load(Path)} reads a newer copy (the {@code matching.psl_file} setting) so operators can pick up new
+ * suffixes without a release.
  *
  * <h2>Algorithm</h2>
  * The list's own: of the rules that match the host, an exception rule ({@code !city.kobe.jp}) wins and the public
@@ -36,7 +37,8 @@ import java.util.Map;
  *   <li>{@code slots}: an open-addressing table (linear probing, power-of-two size, load factor at most 1/2, so a
  *       probe always reaches an empty slot). A slot is one {@code long}: bits 63-32 the key's {@link #hash},
  *       bits 31-12 its offset in {@code keys}, bits 11-4 its length, bits 3-0 its flags ({@link #RULE},
- *       {@link #WILDCARD}, {@link #EXCEPTION}; 0 for an interior entry). 0 is an empty slot (no key is empty).</li>
+ *       {@link #WILDCARD}, {@link #EXCEPTION}; 0 for an interior entry; {@link #PLATFORM} marks the registrable
+ *       domain of a platform with page rules, which is not a rule). 0 is an empty slot (no key is empty).</li>
  * </ul>
  * The hash of a key is computed from its last char to its first, so walking a host from the right computes the
  * hash of each longer suffix from the previous one. Invariant: every suffix of a key is present, so the walk
@@ -50,10 +52,20 @@ public final class PublicSuffixList {
     static final int WILDCARD = 2;
     /** {@code !key} is a rule ({@code !city.kobe.jp}): the key less its leftmost label is the public suffix. */
     static final int EXCEPTION = 4;
+    /**
+     * Not a rule: the key is the registrable domain of a platform whose pages are no company's domain
+     * ({@link HostingPlatforms}). The walk meets it on the probe it makes anyway, so the mark costs nothing.
+     */
+    static final int PLATFORM = 8;
+    /** Set in {@link #probe}'s result when the registrable domain carries {@link #PLATFORM}. */
+    static final int PLATFORM_RESULT = 1 << 16;
+
+    private static final int RULE_FLAGS = RULE | WILDCARD | EXCEPTION;
     /** {@link #find} result for a key that is not in the table. */
     static final int ABSENT = -1;
 
     private static final String BUNDLED_RESOURCE = "public_suffix_list.dat";
+    private static final String BUNDLED_VERSION_RESOURCE = "public_suffix_list.version";
     private static final String ICANN_MARKER = "===BEGIN ICANN DOMAINS===";
     private static final int MAX_KEY_CHARS = 1 << 20;
     private static final int MAX_KEY_LENGTH = DomainNormalizer.MAX_HOST_LENGTH;
@@ -63,13 +75,15 @@ public final class PublicSuffixList {
     private final char[] keys;
     private final int ruleCount;
     private final String source;
+    private final String version;
 
-    private PublicSuffixList(long[] slots, char[] keys, int ruleCount, String source) {
+    private PublicSuffixList(long[] slots, char[] keys, int ruleCount, String source, String version) {
         this.slots = slots;
         this.mask = slots.length - 1;
         this.keys = keys;
         this.ruleCount = ruleCount;
         this.source = source;
+        this.version = version;
     }
 
     private static final class Bundled {
@@ -80,10 +94,37 @@ public final class PublicSuffixList {
                 if (in == null) {
                     throw new IllegalStateException("resource " + BUNDLED_RESOURCE + " missing from the engine jar");
                 }
-                return parse(reader(in), "bundled " + BUNDLED_RESOURCE, true);
+                return parse(reader(in), "bundled " + BUNDLED_RESOURCE, true, readBundledVersion());
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read bundled " + BUNDLED_RESOURCE, e);
             }
+        }
+    }
+
+    /**
+     * The bundled list's {@link #version()}, read without loading the list (a small resource): "date
+     * (publicsuffix/list commit abc…)" from the file the refresh script writes beside it.
+     *
+     * @throws UncheckedIOException when the resource cannot be read (a broken build)
+     */
+    public static String bundledVersion() {
+        try {
+            return readBundledVersion();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + BUNDLED_VERSION_RESOURCE, e);
+        }
+    }
+
+    private static String readBundledVersion() throws IOException {
+        try (InputStream in = PublicSuffixList.class.getResourceAsStream(BUNDLED_VERSION_RESOURCE)) {
+            if (in == null) {
+                return "unknown (no " + BUNDLED_VERSION_RESOURCE + " in the engine jar)";
+            }
+            java.util.Properties p = new java.util.Properties();
+            p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
+            String commit = p.getProperty("commit", "");
+            return p.getProperty("date", "unknown") + " (publicsuffix/list commit "
+                    + commit.substring(0, Math.min(12, commit.length())) + ")";
         }
     }
 
@@ -101,9 +142,20 @@ public final class PublicSuffixList {
      *                                  line is not a valid rule; the message names the file, the line and why
      */
     public static PublicSuffixList load(Path file) throws IOException {
+        String unversioned = "unknown (no VERSION header; file modified "
+                + Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")";
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
-            return parse(in, file.toString(), true);
+            return parse(in, file.toString(), true, unversioned);
         }
+    }
+
+    /**
+     * Which list this is, by date: the upstream commit date for the bundled list, the {@code // VERSION:} header
+     * of a file downloaded from publicsuffix.org, else "unknown" with the file's modification time. Printed at
+     * start-up and by {@code leadmatch check}: a list more than six months old misses new hosting platforms.
+     */
+    public String version() {
+        return version;
     }
 
     /** How many rules the list holds (normal, wildcard and exception rules, both sections). */
@@ -113,7 +165,7 @@ public final class PublicSuffixList {
 
     @Override
     public String toString() {
-        return "PublicSuffixList[" + source + ", " + ruleCount + " rules]";
+        return "PublicSuffixList[" + source + ", " + version + ", " + ruleCount + " rules]";
     }
 
     /**
@@ -121,7 +173,17 @@ public final class PublicSuffixList {
      * suffix. The host must be a valid normalized host: lowercase ASCII labels, no empty label.
      */
     int registrableStart(char[] host, int length) {
+        int r = probe(host, length);
+        return r < 0 ? r : r & ~PLATFORM_RESULT;
+    }
+
+    /**
+     * {@link #registrableStart}, with {@link #PLATFORM_RESULT} set when the registrable domain is marked
+     * {@link #PLATFORM}.
+     */
+    int probe(char[] host, int length) {
         int hash = 0;
+        int platformStart = -2; // where a PLATFORM key starts, once the walk has met one
         int labels = 0; // labels walked, from the right
         int wanted = 2; // the label the registrable domain starts with: public suffix labels + 1 (implicit "*")
         int wantedStart = -1; // where label `wanted` starts, once the walk has passed it
@@ -135,6 +197,9 @@ public final class PublicSuffixList {
                 int flags = find(hash, host, i + 1, length);
                 if (flags == ABSENT) {
                     break; // no longer suffix is in the table either (every suffix of a key is)
+                }
+                if ((flags & PLATFORM) != 0) {
+                    platformStart = i + 1;
                 }
                 if ((flags & EXCEPTION) != 0) {
                     return i + 1; // an exception beats every other rule: the public suffix is this key less a label
@@ -151,19 +216,21 @@ public final class PublicSuffixList {
             }
             hash = 31 * hash + host[i];
         }
+        int start;
         if (wanted <= labels) {
-            return wantedStart;
-        }
-        // wanted == labels + 1: a rule matched up to where the walk stopped; the registrable domain takes one
-        // more label, if the host has one.
-        if (i < 0) {
+            start = wantedStart;
+        } else if (i < 0) {
+            // wanted == labels + 1: a rule matched up to where the walk stopped; the registrable domain takes one
+            // more label, if the host has one.
             return -1;
+        } else {
+            int dot = i - 1;
+            while (dot >= 0 && host[dot] != '.') {
+                dot--;
+            }
+            start = dot + 1;
         }
-        int dot = i - 1;
-        while (dot >= 0 && host[dot] != '.') {
-            dot--;
-        }
-        return dot + 1;
+        return start == platformStart ? start | PLATFORM_RESULT : start;
     }
 
     /** The flags of the key {@code s[from, to)} whose {@link #hash} is {@code hash}, or {@link #ABSENT}. */
@@ -212,6 +279,29 @@ public final class PublicSuffixList {
         if (extraRules.isEmpty()) {
             return this;
         }
+        Builder builder = copy();
+        for (String rule : extraRules) {
+            String reason = builder.add(rule == null ? "" : rule.strip());
+            if (reason != null) {
+                throw new IllegalArgumentException(extraSource + ": '" + rule + "': " + reason);
+            }
+        }
+        return builder.build(source + " + " + extraSource, version);
+    }
+
+    /** A new list with these rules and the {@link #PLATFORM} mark on {@code registrableDomains} (ASCII keys). */
+    PublicSuffixList withPlatformDomains(Collection<String> registrableDomains) {
+        if (registrableDomains.isEmpty()) {
+            return this;
+        }
+        Builder builder = copy();
+        for (String domain : registrableDomains) {
+            builder.put(domain, PLATFORM);
+        }
+        return builder.build(source, version);
+    }
+
+    private Builder copy() {
         Builder builder = new Builder();
         for (long slot : slots) {
             int low = (int) slot;
@@ -220,13 +310,7 @@ public final class PublicSuffixList {
                 builder.put(new String(keys, offset, (low >>> 4) & 0xFF), low & 0xF);
             }
         }
-        for (String rule : extraRules) {
-            String reason = builder.add(rule == null ? "" : rule.strip());
-            if (reason != null) {
-                throw new IllegalArgumentException(extraSource + ": '" + rule + "': " + reason);
-            }
-        }
-        return builder.build(source + " + " + extraSource);
+        return builder;
     }
 
     static BufferedReader reader(InputStream in) {
@@ -238,8 +322,10 @@ public final class PublicSuffixList {
      * Parses a list. With {@code requireMarker}, a file without the ICANN section marker is rejected, so pointing
      * {@code psl.file} at the wrong file (an HTML error page, an empty download) fails at start-up.
      */
-    static PublicSuffixList parse(BufferedReader in, String source, boolean requireMarker) throws IOException {
+    static PublicSuffixList parse(BufferedReader in, String source, boolean requireMarker, String unversioned)
+            throws IOException {
         Builder builder = new Builder();
+        String version = null;
         boolean marker = false;
         int lineNumber = 0;
         for (String line = in.readLine(); line != null; line = in.readLine()) {
@@ -250,6 +336,9 @@ public final class PublicSuffixList {
             String text = firstToken(line);
             if (text.startsWith("//")) {
                 marker |= text.contains(ICANN_MARKER) || line.contains(ICANN_MARKER);
+                if (version == null && line.startsWith(VERSION_HEADER)) {
+                    version = line.substring(VERSION_HEADER.length()).strip() + " (VERSION header)";
+                }
                 continue;
             }
             if (text.isEmpty()) {
@@ -267,8 +356,10 @@ public final class PublicSuffixList {
         if (builder.ruleCount() == 0) {
             throw new IllegalArgumentException(source + ": no rules");
         }
-        return builder.build(source);
+        return builder.build(source, version != null ? version : unversioned);
     }
+
+    private static final String VERSION_HEADER = "// VERSION:";
 
     /** The line up to its first whitespace, leading whitespace skipped (the list format reads no further). */
     private static String firstToken(String line) {
@@ -366,12 +457,12 @@ public final class PublicSuffixList {
         int ruleCount() {
             int count = 0;
             for (int f : flags.values()) {
-                count += Integer.bitCount(f);
+                count += Integer.bitCount(f & RULE_FLAGS);
             }
             return count;
         }
 
-        PublicSuffixList build(String source) {
+        PublicSuffixList build(String source, String version) {
             int capacity = Integer.highestOneBit(Math.max(16, flags.size() * 2 - 1)) << 1;
             long[] slots = new long[capacity];
             int totalChars = 0;
@@ -397,7 +488,7 @@ public final class PublicSuffixList {
                 slots[i] = slot;
                 offset += key.length();
             }
-            return new PublicSuffixList(slots, keys, ruleCount(), source);
+            return new PublicSuffixList(slots, keys, ruleCount(), source, version);
         }
     }
 }

@@ -80,8 +80,9 @@ public record RoutingConfig(
      *
      * @param name         for explanations
      * @param team         team it routes to
-     * @param countries    upper-case countries
-     * @param states       upper-case states
+     * @param countries    ISO 3166-1 alpha-2 codes
+     * @param states       subdivision codes (the part of the ISO 3166-2 code after the country), or upper-case
+     *                     values as written for a rule that names no country
      * @param outcomes     match outcomes
      * @param accountTypes matched account types
      * @param line         line in routing.yaml

@@ -3,6 +3,7 @@ package io.leadmatch.engine.routing;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountType;
+import io.leadmatch.engine.region.Regions;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -63,18 +64,23 @@ public final class RoutingConfigParser {
             "zzz",
             "nobody");
     /** Junk domains used when routing.yaml lists none. */
-    public static final Set<String> DEFAULT_JUNK_DOMAINS = Set.of(
-            "example.com",
-            "example.org",
-            "example.net",
-            "test.com",
-            "asdf.com",
-            "domain.com",
-            "email.com",
-            "company.com",
-            "test.test",
-            "noemail.com",
-            "none.com");
+    public static final Set<String> DEFAULT_JUNK_DOMAINS = defaultJunkDomains();
+
+    /** Placeholders people type, and the RFC 2606/6761 reserved names ({@code test} covers every name under it). */
+    private static Set<String> defaultJunkDomains() {
+        Set<String> d = new LinkedHashSet<>(List.of(
+                "test.com",
+                "asdf.com",
+                "domain.com",
+                "email.com",
+                "company.com",
+                "test.test",
+                "noemail.com",
+                "none.com"));
+        d.addAll(io.leadmatch.engine.domain.ReservedNames.SECOND_LEVEL);
+        d.addAll(io.leadmatch.engine.domain.ReservedNames.TOP_LEVEL);
+        return Collections.unmodifiableSet(d);
+    }
 
     private static final Set<String> TOP_KEYS =
             Set.of("version", "junk", "customer_team", "default_team", "teams", "rules");
@@ -252,10 +258,14 @@ public final class RoutingConfigParser {
         if (whenNode != null) {
             Map<String, Node> when = mapping(whenNode, WHEN_KEYS, "when");
             if (when.containsKey("country")) {
-                countries = upperSet(when.get("country"), "country");
+                countries = countrySet(when.get("country"));
             }
             if (when.containsKey("state")) {
-                states = upperSet(when.get("state"), "state");
+                Set<String> implied = new LinkedHashSet<>();
+                states = stateSet(when.get("state"), countries, implied);
+                if (countries.isEmpty() && !implied.isEmpty()) {
+                    countries = Collections.unmodifiableSet(implied);
+                }
             }
             if (when.containsKey("outcome")) {
                 EnumSet<Outcome> set = EnumSet.noneOf(Outcome.class);
@@ -352,10 +362,62 @@ public final class RoutingConfigParser {
         }
     }
 
-    private Set<String> upperSet(Node node, String what) throws SnapshotException {
+    /** Countries as ISO 3166-1 alpha-2 codes, whatever way they are written; an unknown one is an error. */
+    private Set<String> countrySet(Node node) throws SnapshotException {
         Set<String> out = new LinkedHashSet<>();
         for (Node v : listOrScalar(node)) {
-            out.add(scalar(v, what).toUpperCase(Locale.ROOT));
+            String raw = scalar(v, "country");
+            String code = Regions.standard().country(raw);
+            if (code == null) {
+                throw error(
+                        v,
+                        "unknown country '" + raw + "': use an ISO 3166-1 code (DE, DEU) or a country name"
+                                + " (Germany, Deutschland)");
+            }
+            out.add(code);
+        }
+        return Collections.unmodifiableSet(out);
+    }
+
+    /**
+     * States as subdivision codes (the part of the ISO 3166-2 code after the country). With countries, each state
+     * must be a subdivision of one of them; without, a full ISO 3166-2 code ({@code DE-BY}) names its country,
+     * collected in {@code implied} when every state does, and any other value is kept as written (upper case).
+     */
+    private Set<String> stateSet(Node node, Set<String> countries, Set<String> implied) throws SnapshotException {
+        Set<String> out = new LinkedHashSet<>();
+        boolean allQualified = true;
+        Regions regions = Regions.standard();
+        for (Node v : listOrScalar(node)) {
+            String raw = scalar(v, "state");
+            if (countries.isEmpty()) {
+                String country = regions.countryOfSubdivision(raw);
+                if (country != null) {
+                    implied.add(country);
+                    out.add(regions.subdivision(country, raw));
+                } else {
+                    allQualified = false;
+                    out.add(raw.trim().toUpperCase(Locale.ROOT));
+                }
+                continue;
+            }
+            int found = 0;
+            for (String country : countries) {
+                String code = regions.subdivision(country, raw);
+                if (code != null) {
+                    out.add(code);
+                    found++;
+                }
+            }
+            if (found == 0) {
+                throw error(
+                        v,
+                        "unknown state '" + raw + "' in " + String.join(", ", countries)
+                                + ": use its ISO 3166-2 code (NY, US-NY) or its name (New York)");
+            }
+        }
+        if (!allQualified) {
+            implied.clear();
         }
         return Collections.unmodifiableSet(out);
     }

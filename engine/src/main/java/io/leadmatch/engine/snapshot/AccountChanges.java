@@ -7,6 +7,8 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.region.RegionCodes;
+import io.leadmatch.engine.region.Regions;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
 import it.unimi.dsi.fastutil.objects.Object2LongLinkedOpenHashMap;
@@ -16,7 +18,6 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
@@ -276,15 +277,27 @@ public final class AccountChanges {
             }
             List<String> keys = new ArrayList<>();
             if (!c.website().isEmpty()) {
-                keys.add(key(where, "website", c.website(), subdomainParents));
+                String k = key(where, "website", c.website(), subdomainParents);
+                if (k != null) {
+                    keys.add(k);
+                }
             }
             for (String d : c.otherDomains()) {
                 if (!d.isEmpty()) {
                     String k = key(where, "other domain", d, subdomainParents);
-                    if (!keys.contains(k)) {
+                    if (k != null && !keys.contains(k)) {
                         keys.add(k);
                     }
                 }
+            }
+            RegionCodes codes = new RegionCodes().set(Regions.standard(), c.country(), c.state());
+            if (codes.unknownCountry() != null) {
+                warnings.add(where + ": billing country '" + codes.unknownCountry()
+                        + "' is not a recognized country; kept as written");
+            }
+            if (codes.unknownState() != null) {
+                warnings.add(where + ": billing state '" + codes.unknownState()
+                        + "' is not a recognized subdivision of " + codes.country() + "; kept as written");
             }
             out.add(new Upsert(
                     c,
@@ -294,8 +307,8 @@ public final class AccountChanges {
                             owner,
                             c.parentId(),
                             AccountType.parse(c.type()),
-                            c.country().toUpperCase(Locale.ROOT),
-                            c.state().toUpperCase(Locale.ROOT)),
+                            codes.country(),
+                            codes.state()),
                     keys));
         }
         return out;
@@ -342,8 +355,14 @@ public final class AccountChanges {
         }
     }
 
+    /** The value's key; null, with a warning, for a page on a hosting platform or a public suffix. */
     private String key(String where, String what, String raw, Set<String> subdomainParents) {
-        if (!normalizer.normalize(raw, host)) {
+        if (!normalizer.normalize(raw, host) && (host.isPlatformPage() || host.isPublicSuffix())) {
+            warnings.add(where + ": " + what + " '" + SnapshotBuilder.abbreviate(raw) + "' gives no domain key: "
+                    + host.failureReason());
+            return null;
+        }
+        if (!host.valid()) {
             throw new IllegalArgumentException(where + ": " + what + " '" + SnapshotBuilder.abbreviate(raw)
                     + "' has no domain: " + host.failureReason());
         }

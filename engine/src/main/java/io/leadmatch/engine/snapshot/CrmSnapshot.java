@@ -119,7 +119,8 @@ public final class CrmSnapshot {
         if (companyNames == null) {
             synchronized (this) {
                 if (companyNames == null) {
-                    companyNames = java.util.concurrent.CompletableFuture.supplyAsync(() -> CompanyNames.of(accounts));
+                    companyNames = java.util.concurrent.CompletableFuture.supplyAsync(
+                            () -> CompanyNames.of(accounts, routing.junk().accountId()));
                 }
             }
         }

@@ -29,8 +29,11 @@ import java.util.zip.CRC32C;
  * can write the export already decides what is served.
  */
 public final class IndexFingerprint {
-    /** Bump when the entry layout, key normalization or account ordering changes. */
-    static final int INDEX_FORMAT_VERSION = 2;
+    /**
+     * Bump when the entry layout, key normalization, account ordering or the normalization of the persisted
+     * account columns (billing countries and states as ISO 3166 codes) changes.
+     */
+    static final int INDEX_FORMAT_VERSION = 3;
 
     private IndexFingerprint() {}
 

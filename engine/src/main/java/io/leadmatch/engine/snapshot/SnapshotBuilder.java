@@ -12,6 +12,8 @@ import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.index.IndexFill;
+import io.leadmatch.engine.region.RegionCodes;
+import io.leadmatch.engine.region.Regions;
 import io.leadmatch.engine.routing.RoutingConfig;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.nio.file.Path;
@@ -102,6 +104,8 @@ public final class SnapshotBuilder {
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
+        // The country and subdivision tables take a moment to build once per JVM: overlap it with reading users.
+        regions = DaemonFuture.supply("region-tables", Regions::standard);
     }
 
     /** Ends a phase of the load (for the log line that says where the time went). */
@@ -178,11 +182,14 @@ public final class SnapshotBuilder {
         final String[] parents;
 
         final String[] failures;
+        /** Values that give no key and are no data error either (a platform page, a public suffix): listed. */
+        final String[] notes;
 
         private AccountDomainsIn(int n) {
             keys = new String[n];
             parents = new String[n];
             failures = new String[n];
+            notes = new String[n];
         }
     }
 
@@ -211,7 +218,13 @@ public final class SnapshotBuilder {
     private static void normalizeInto(
             DomainNormalizer normalizer, HostName host, String raw, String what, AccountDomainsIn in, int i) {
         if (!normalizer.normalize(raw, host)) {
-            in.failures[i] = what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason();
+            if (host.isPlatformPage() || host.isPublicSuffix()) {
+                // linkedin.com/company/acme, webflow.io: the platform's domain must not become this account's.
+                in.notes[i] =
+                        what + " '" + abbreviate(raw) + "' gives the account no domain key: " + host.failureReason();
+            } else {
+                in.failures[i] = what + " '" + abbreviate(raw) + "' has no domain: " + host.failureReason();
+            }
             return;
         }
         in.keys[i] = host.lookupKey();
@@ -243,7 +256,8 @@ public final class SnapshotBuilder {
         if (owner < 0 && !ownerId.isEmpty()) {
             warn(where, "account " + id + ": unknown owner " + ownerId);
         }
-        int ordinal = accounts.add(id, name, owner, parentId, accountType(type), upperCode(country), upperCode(state));
+        RegionCodes codes = regionCodes(where, id, country, state);
+        int ordinal = accounts.add(id, name, owner, parentId, accountType(type), codes.country(), codes.state());
         if (ordinal < 0) {
             skip(where, "duplicate account Id " + id);
             return;
@@ -254,25 +268,47 @@ public final class SnapshotBuilder {
                 addDomain(ordinal, key, domainsIn.parents[i]);
             } else if (domainsIn.failures[i] != null) {
                 skip(where, domainsIn.failures[i]);
+            } else if (domainsIn.notes[i] != null) {
+                warn(where, "account " + id + ": " + domainsIn.notes[i]);
             }
         }
         accountDomains.accountDone();
     }
 
     /**
-     * Country and state as trimmed upper case, each distinct exported value converted once: a million rows hold a
-     * few hundred values, and converting each row's own string made two strings per row to throw away.
+     * The billing country and state as ISO 3166 codes, each distinct exported pair converted once (a million rows
+     * hold a few thousand pairs); a value nobody knows is kept as written (trimmed, upper case) and reported once,
+     * at its first row.
      */
-    private String upperCode(String raw) {
-        String code = upperCodes.get(raw);
-        if (code == null) {
-            code = raw.trim().toUpperCase(Locale.ROOT);
-            upperCodes.put(raw, code);
+    private RegionCodes regionCodes(CharSequence where, String id, String country, String state) {
+        // Two levels, no key string per row: a million rows hold a few thousand pairs.
+        java.util.HashMap<String, RegionCodes> byState =
+                regionCodes.computeIfAbsent(country, k -> new java.util.HashMap<>());
+        RegionCodes codes = byState.get(state);
+        if (codes == null) {
+            codes = new RegionCodes().set(regions.join(), country, state);
+            byState.put(state, codes);
+            if (codes.unknownCountry() != null && reportedUnknown.add("country\u0000" + codes.country())) {
+                warn(
+                        where,
+                        "account " + id + ": billing country '" + codes.unknownCountry()
+                                + "' is not a recognized country; kept as written (later rows with it are not listed)");
+            }
+            if (codes.unknownState() != null && reportedUnknown.add(codes.country() + '\u0000' + codes.state())) {
+                warn(
+                        where,
+                        "account " + id + ": billing state '" + codes.unknownState()
+                                + "' is not a recognized subdivision of " + codes.country()
+                                + "; kept as written (later rows with it are not listed)");
+            }
         }
-        return code;
+        return codes;
     }
 
-    private final java.util.HashMap<String, String> upperCodes = new java.util.HashMap<>();
+    private final java.util.concurrent.CompletableFuture<Regions> regions;
+    private final java.util.HashMap<String, java.util.HashMap<String, RegionCodes>> regionCodes =
+            new java.util.HashMap<>();
+    private final Set<String> reportedUnknown = new java.util.HashSet<>();
 
     /** {@link AccountType#parse}, once per distinct exported value. */
     private AccountType accountType(String raw) {
@@ -397,6 +433,15 @@ public final class SnapshotBuilder {
                 specialKind[d] = sp.getValue();
             }
         }
+        if (!junkTopLevel.isEmpty()) {
+            for (int d = 0; d < domains.size(); d++) {
+                String key = domains.key(d);
+                if (specialKind[d] == 0 && junkTopLevel.contains(key.substring(key.lastIndexOf('.') + 1))) {
+                    specialKind[d] = DomainEntryLayout.JUNK; // acme.test: a reserved name is no company's
+                    specials.put(key, DomainEntryLayout.JUNK);
+                }
+            }
+        }
         int capacity = domains.size() + aliases.size() + specials.size();
         String[] keys = new String[capacity];
         long[] values = new long[capacity];
@@ -419,7 +464,11 @@ public final class SnapshotBuilder {
                 conflictOwners.add(sharedDomains.get(-2 - owner));
                 conflictDomains.add(key);
             }
-            if (specialKind[d] != 0) {
+            if (specialKind[d] == DomainEntryLayout.FREE && !mailboxes().alwaysFree(key)) {
+                // The long tail of the free list (bt.com, cox.com) yields to the account that claims the domain.
+                specials.remove(key);
+                warnFreeClaimed(owner >= 0 ? List.of(owner) : sharedDomains.get(-2 - owner), key);
+            } else if (specialKind[d] != 0) {
                 if (owner >= 0) {
                     warnSpecial(owner, key, specialKind[d]);
                 }
@@ -616,7 +665,7 @@ public final class SnapshotBuilder {
      * account: an account that lists gmail.com never gets leads by that domain (reported).
      */
     private Map<String, Integer> specialDomains(RoutingConfig routing) throws SnapshotException {
-        MailboxProviders mailboxes = DaemonFuture.await(this.mailboxes);
+        MailboxProviders mailboxes = mailboxes();
         Map<String, Integer> kinds = new LinkedHashMap<>(1 << 18);
         java.util.function.Consumer<String> subdomain = domain -> {
             if (domain.indexOf('.') != domain.lastIndexOf('.')) {
@@ -625,11 +674,38 @@ public final class SnapshotBuilder {
         };
         mailboxes.freeDomains().forEach(d -> kinds.put(d, DomainEntryLayout.FREE));
         mailboxes.disposableDomains().forEach(d -> kinds.put(d, DomainEntryLayout.DISPOSABLE));
+        for (String d : mailboxes.neverFreeDomains()) {
+            kinds.remove(d, DomainEntryLayout.FREE);
+        }
+        // Major providers and relays are free whatever the other lists (and matching.free_email_never) say.
+        mailboxes.alwaysFreeDomains().forEach(d -> kinds.put(d, DomainEntryLayout.FREE));
         for (String d : routing.junk().domains()) {
             kinds.put(d, DomainEntryLayout.JUNK);
         }
+        junkTopLevel.clear();
+        for (String d : routing.junk().domains()) {
+            if (d.indexOf('.') < 0) {
+                junkTopLevel.add(d); // "test": every name under it
+            }
+        }
         kinds.keySet().forEach(subdomain);
         return kinds;
+    }
+
+    /** Single-label junk domains ({@code test}, {@code invalid}): an account key under one is junk too. */
+    private final Set<String> junkTopLevel = new java.util.HashSet<>();
+
+    private MailboxProviders mailboxes() throws SnapshotException {
+        return DaemonFuture.await(this.mailboxes);
+    }
+
+    private void warnFreeClaimed(List<Integer> owners, String domain) {
+        for (int owner : owners) {
+            warn(
+                    "Account " + accounts.id(owner),
+                    "domain " + domain + " is on the free-webmail list, but this account claims it: leads from it"
+                            + " match the account (matching.free_email_always keeps it free)");
+        }
     }
 
     private void warnSpecial(int account, String domain, int kind) {
@@ -637,9 +713,10 @@ public final class SnapshotBuilder {
                 "Account " + accounts.id(account),
                 "domain " + domain + " is a "
                         + (kind == DomainEntryLayout.FREE
-                                ? "free webmail"
+                                ? "major free webmail or relay"
                                 : kind == DomainEntryLayout.DISPOSABLE ? "disposable mailbox" : "junk")
-                        + " domain and never matches by domain");
+                        + " domain and never matches by domain"
+                        + (kind == DomainEntryLayout.FREE ? " (matching.free_email_never overrides)" : ""));
     }
 
     private void validateRouting(RoutingConfig routing) throws SnapshotException {

@@ -54,6 +54,9 @@ class LeadmatchConfigTest {
                   require_work_email: true
                   extra_hosting_suffixes: [Shops.Example-Host.net]
                   free_email_file: free.txt
+                  platforms: [pages.example-host.net/p/, -github.com/]
+                  free_email_always: [BT.com]
+                  free_email_never: [zoho.com]
                 snapshot:
                   max_skipped_ratio: 0.2
                   csv_columns:
@@ -73,6 +76,11 @@ class LeadmatchConfigTest {
                 """);
         assertTrue(c.matching().requireWorkEmail());
         assertEquals(java.util.List.of("shops.example-host.net"), c.matching().extraHostingSuffixes());
+        assertEquals(
+                java.util.List.of("pages.example-host.net/p/", "-github.com/"),
+                c.matching().platforms());
+        assertEquals(java.util.List.of("bt.com"), c.matching().freeEmailAlways());
+        assertEquals(java.util.List.of("zoho.com"), c.matching().freeEmailNever());
         assertEquals(
                 tmp.resolve("free.txt").toAbsolutePath(),
                 c.matching().freeEmailFile().toAbsolutePath());
@@ -119,6 +127,7 @@ class LeadmatchConfigTest {
             'matching:\\n  require_work_email: yes please\\n'    | leadmatch.yaml:2:23: matching.require_work_email must be true or false, got 'yes please'
             'matching:\\n  extra_hosting_suffixes: x.net\\n'     | leadmatch.yaml:2:27: matching.extra_hosting_suffixes must be a list, like [a, b], not a single value
             'matching:\\n  psl_file: nope.dat\\n'                | leadmatch.yaml:2:13: matching.psl_file: file
+            'matching:\\n  free_email_never: zoho.com\\n'      | leadmatch.yaml:2:21: matching.free_email_never must be a list
             'journal: always\\n'                                 | leadmatch.yaml:1:10: 'journal' must be a mapping of keys to values, not a single value
             '- a\\n- b\\n'                                       | leadmatch.yaml:1:1: the file must be a mapping of keys to values, not a list
             'journal:\\n  fsync: always\\n  fsync: none\\n'      | leadmatch.yaml:3:3: 'journal.fsync' is written twice

@@ -114,6 +114,38 @@ class DomainNormalizerPropertyTest {
     }
 
     /**
+     * MATCHING.md section 1's leniencies (Unicode spaces, a second value, a comment, a stray tab or newline, a
+     * trailing {@code >}) never change the key of an input that already had one.
+     */
+    @Property(tries = 2000)
+    void theLenienciesNeverChangeTheKeyOfACleanInput(
+            @ForAll("hosts") String host, @ForAll("forms") String form, @ForAll("leniencies") String variant) {
+        String clean = String.format(form, host).strip();
+        HostName before = new HostName();
+        Assume.that(NORMALIZER.normalize(clean, before));
+        String messy = switch (variant) {
+            case "unicode spaces" -> "\u00A0\uFEFF" + clean + "\u3000\u2009";
+            case "second address" -> clean + "; bob@other-firm.example";
+            case "second url" -> clean + ", https://other-firm.example/";
+            case "comment" -> clean + " (sales, EMEA)";
+            case "tab" -> clean.charAt(0) + "\t" + clean.substring(1);
+            case "newline" -> clean.substring(0, clean.length() - 1) + "\r\n" + clean.charAt(clean.length() - 1);
+            default -> clean + ">";
+        };
+        HostName after = new HostName();
+        assertTrue(NORMALIZER.normalize(messy, after), () -> messy + " -> " + after);
+        assertEquals(before.hostString(), after.hostString(), messy);
+        assertEquals(before.registrableDomain(), after.registrableDomain(), messy);
+        assertEquals(before.lookupKey(), after.lookupKey(), messy);
+    }
+
+    @Provide
+    Arbitrary<String> leniencies() {
+        return Arbitraries.of(
+                "unicode spaces", "second address", "second url", "comment", "tab", "newline", "stray bracket");
+    }
+
+    /**
      * Reference model for step 2: ICU's UTS #46 ToASCII applied to every host (the normalizer only takes that
      * path for non-ASCII or xn-- hosts), then the structure rules and the naive Public Suffix List model. The
      * fast ASCII path must agree with it on validity, host and registrable domain.
@@ -142,6 +174,7 @@ class DomainNormalizerPropertyTest {
 
     private static String referenceHost(String host) {
         String h = host.endsWith(".") ? host.substring(0, host.length() - 1) : host;
+        h = h.startsWith(".") ? h.substring(1) : h; // MATCHING.md 2: one leading dot goes, as browsers drop it
         StringBuilder ascii = new StringBuilder();
         IDNA.Info info = new IDNA.Info();
         ICU.nameToASCII(h, ascii, info);

@@ -67,4 +67,37 @@ class RoutingConfigParserTest {
         assertFalse(h.contains(java.time.Instant.parse("2026-11-23T17:59:59Z").toEpochMilli(), ZoneOffset.UTC));
         assertEquals("18:00-24:00 Mon-Fri", h.toString());
     }
+
+    static String rule(String when) {
+        return routing("") + "rules:\n  - name: r\n    team: t\n    when:\n" + when;
+    }
+
+    @Test
+    void territoryRulesNameCountriesAndStatesAnyWayAndHoldIsoCodes() throws SnapshotException {
+        RoutingConfig c = parse(rule("      country: [Germany, Österreich, CHE, uk]\n"));
+        assertEquals(
+                java.util.List.of("DE", "AT", "CH", "GB"),
+                java.util.List.copyOf(c.rules().get(0).countries()));
+        c = parse(rule("      country: United States of America\n      state: [New York, NJ, US-MA]\n"));
+        assertEquals(java.util.Set.of("US"), c.rules().get(0).countries());
+        assertEquals(
+                java.util.List.of("NY", "NJ", "MA"),
+                java.util.List.copyOf(c.rules().get(0).states()));
+        c = parse(rule("      state: [DE-BY, AT-9]\n"));
+        assertEquals(java.util.Set.of("DE", "AT"), c.rules().get(0).countries(), "full codes name their countries");
+        assertEquals(java.util.Set.of("BY", "9"), c.rules().get(0).states());
+        c = parse(rule("      state: [NY, DE-BY]\n"));
+        assertEquals(java.util.Set.of(), c.rules().get(0).countries(), "a bare state keeps the rule country-free");
+        assertEquals(java.util.Set.of("NY", "BY"), c.rules().get(0).states());
+    }
+
+    @Test
+    void unknownCountriesAndStatesOfARuleNameTheLine() {
+        SnapshotException e = assertThrows(SnapshotException.class, () -> parse(rule("      country: [DE, Germny]\n")));
+        assertTrue(e.getMessage().contains("routing.yaml:12"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown country 'Germny'"), e.getMessage());
+        e = assertThrows(SnapshotException.class, () -> parse(rule("      country: US\n      state: [NY, Calif.]\n")));
+        assertTrue(e.getMessage().contains("routing.yaml:13"), e.getMessage());
+        assertTrue(e.getMessage().contains("unknown state 'Calif.' in US"), e.getMessage());
+    }
 }

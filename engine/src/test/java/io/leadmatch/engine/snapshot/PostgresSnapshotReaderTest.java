@@ -8,6 +8,8 @@ import io.leadmatch.engine.DemoSnapshot;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
+import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.NamesAndRegionsExport;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.UserTable;
@@ -423,6 +425,40 @@ class PostgresSnapshotReaderTest {
     }
 
     // ---- the engine on a database source
+
+    /**
+     * Billing countries and states written as names, local names and three-letter codes load from the database
+     * as ISO codes, as from a CSV export: the conflict tie-break rows of the names-and-regions table give the same
+     * accounts, and an unknown country is kept and reported.
+     */
+    @Test
+    void countriesAndStatesFromTheDatabaseAreIsoCodes(@TempDir Path tmp) throws Exception {
+        Path export = NamesAndRegionsExport.writeTo(tmp.resolve("export"));
+        String schema = "names_and_regions";
+        try (Connection c = DriverManager.getConnection(url)) {
+            createHerokuConnectSchema(c, schema);
+            loadDemo(c, schema, export);
+        }
+        EngineConfig cfg = EngineConfig.postgres(
+                config().withSchema(schema), export.resolve(CsvSnapshotReader.ROUTING), tmp.resolve("data"));
+        try (LeadMatchEngine engine = LeadMatchEngine.open(cfg)) {
+            int checked = 0;
+            for (NamesAndRegionsExport.Row row : NamesAndRegionsExport.table()) {
+                if (!row.kind().equals("match")
+                        || !Set.of("country", "state", "unknown").contains(row.rule())) {
+                    continue;
+                }
+                MatchResult r = engine.match(row.lead());
+                assertEquals(NamesAndRegionsExport.ACCOUNTS.get(row.expect()), r.accountId(), row + ": " + r.reason());
+                checked++;
+            }
+            assertTrue(checked >= 40, checked + " rows");
+            List<String> warnings = engine.report().warnings();
+            assertTrue(
+                    warnings.stream().anyMatch(w -> w.contains("billing country 'Atlantis'")),
+                    String.join("\n", warnings));
+        }
+    }
 
     @Test
     void engineReloadRereadsTheDatabase(@TempDir Path data) throws Exception {
