@@ -404,6 +404,15 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /**
+     * Why assignments are refused now — the journal cannot write or force its records (a full disk, an I/O error) —
+     * or null while they are not. Decisions throw {@link io.leadmatch.engine.journal.JournalUnavailableException}
+     * meanwhile; the journal retries every second and clears this once it can write again.
+     */
+    public String journalUnavailableReason() {
+        return assigner.journalUnavailableReason();
+    }
+
+    /**
      * The whole decision behind an assignment, from the journal: match, owner checks, territory rule, members
      * considered with their status, counters before and after, configuration version.
      *

@@ -24,12 +24,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Export the assignment journal of a data directory as JSON lines (one object per record).")
 final class AuditCommand implements Callable<Integer> {
-    @Option(
-            names = "--data-dir",
-            paramLabel = "DIR",
-            defaultValue = "data",
-            description = "The server's data directory (default: ${DEFAULT-VALUE})")
-    Path dataDir;
+    @picocli.CommandLine.Mixin
+    JournalCommand.DataDirOption data = new JournalCommand.DataDirOption();
 
     @Option(
             names = "--from",
@@ -43,6 +39,7 @@ final class AuditCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        Path dataDir = data.dataDir;
         Path journal = dataDir.resolve(LeadMatchEngine.JOURNAL);
         if (!Files.isDirectory(journal)) {
             System.err.println("leadmatch audit: no journal in " + journal + " (a server started with --data-dir "

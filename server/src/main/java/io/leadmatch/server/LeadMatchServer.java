@@ -172,7 +172,35 @@ public final class LeadMatchServer {
         if (started) {
             setHealth(ServingStatus.SERVING);
         }
+        watchJournal(engine);
         return this;
+    }
+
+    /** How often health follows the journal: NOT_SERVING while it cannot write, SERVING again once it can. */
+    private static final long JOURNAL_WATCH_MILLIS = 250;
+
+    private volatile boolean draining;
+
+    private void watchJournal(LeadMatchEngine engine) {
+        Thread t = new Thread(
+                () -> {
+                    boolean writable = true;
+                    while (!draining) {
+                        boolean now = engine.journalUnavailableReason() == null;
+                        if (now != writable && started && !draining) {
+                            writable = now;
+                            setHealth(now ? ServingStatus.SERVING : ServingStatus.NOT_SERVING);
+                        }
+                        try {
+                            Thread.sleep(JOURNAL_WATCH_MILLIS);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "health-journal-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     private ServerServiceDefinition forwarding(ServiceDescriptor descriptor) {
@@ -283,6 +311,7 @@ public final class LeadMatchServer {
      * @return true when every in-flight call finished within the grace period
      */
     public boolean drain(long graceMillis) throws InterruptedException {
+        draining = true;
         health.enterTerminalState();
         servers.forEach(Server::shutdown);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(graceMillis);

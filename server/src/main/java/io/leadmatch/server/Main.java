@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         // bench is the launcher's (a shell script), so picocli would not list it otherwise.
         footer = "%nThe launcher also runs the benchmark suite: ./leadmatch bench [--quick] [--no-readme]"
                 + " (see ./leadmatch bench --help).",
-        subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class, AuditCommand.class})
+        subcommands = {Main.Serve.class, Main.Check.class, CallCommand.class, AuditCommand.class, JournalCommand.class})
 public final class Main implements Callable<Integer> {
     static {
         ChronicleSettings.apply(); // before anything loads Chronicle: no analytics, no banner

@@ -12,6 +12,7 @@ import io.grpc.Status;
 import io.grpc.StatusException;
 import io.grpc.StatusRuntimeException;
 import io.leadmatch.engine.RequestIdConflictException;
+import io.leadmatch.engine.journal.JournalUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,7 +50,7 @@ final class StatusMapping {
         if (t instanceof NoSuchElementException) {
             return Status.NOT_FOUND.withDescription(t.getMessage());
         }
-        if (isStorageFault(t)) {
+        if (t instanceof JournalUnavailableException || isStorageFault(t)) {
             return Status.UNAVAILABLE.withDescription(STORAGE);
         }
         if (t instanceof OutOfMemoryError) {

@@ -95,6 +95,32 @@ public final class Assigner implements AutoCloseable {
         if (replayed > 0 && covered > 0) {
             LOG.info("journal: state from the checkpoint at {} and {} record(s) after it", covered, replayed);
         }
+        Assigner shadow = new Assigner(clock, answers.emptyLike(), checkpointFile);
+        this.checkpointer = new Checkpointer(journal.journal(), shadow, covered, answers.retention(), clock);
+    }
+
+    /**
+     * The checkpointer's shadow: no journal of its own, state from the checkpoint in {@code checkpointFile} (if
+     * any); {@link #replay} brings it forward.
+     */
+    private Assigner(Clock clock, IdempotencyCache<Assignment> answers, Path checkpointFile) {
+        this.provisional = null;
+        this.clock = clock;
+        this.answers = answers;
+        this.checkpointFile = checkpointFile;
+        this.journal = AssignmentJournal.inMemory(clock.millis());
+        AssignerCheckpoint.read(checkpointFile, schedulers, absences, answers);
+        this.replaying = new Recovered(answers);
+    }
+
+    /** Writes checkpoints while serving (null without a journal, and in the checkpointer's shadow). */
+    private Checkpointer checkpointer;
+    /** The shadow's recovery: applies the records {@link #replay} hands it. */
+    private Recovered replaying;
+
+    /** Applies one journal record, as recovery does (the checkpointer's shadow only). */
+    void replay(io.leadmatch.engine.journal.JournalRecord r) {
+        AssignmentJournal.replay(r, replaying);
     }
 
     /** File name of the checkpoint in the journal directory. */
@@ -102,6 +128,14 @@ public final class Assigner implements AutoCloseable {
 
     private final IdempotencyCache<Assignment> answers;
     private final Path checkpointFile;
+
+    /**
+     * Writes this assigner's state as the checkpoint covering the journal up to {@code covered} (the checkpointer's
+     * shadow, whose state is exactly what recovery would rebuild from the forced records up to there).
+     */
+    void writeCheckpoint(long covered) throws java.io.IOException {
+        AssignerCheckpoint.write(checkpointFile, covered, schedulers.values(), absences, answers);
+    }
 
     /** Applies journal records to the state of this assigner (recovery, before any call is served). */
     private final class Recovered implements AssignmentJournal.Recovery {
@@ -187,6 +221,7 @@ public final class Assigner implements AutoCloseable {
      * team and an unassigned lead allocate (their explanations are built then).
      */
     public void assign(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out) {
+        journal.requireWritable(); // before any counter moves: a decision the journal cannot keep is not made
         out.reset(journal.idPrefix());
         UserTable users = s.users();
         AccountTable accounts = s.accounts();
@@ -630,20 +665,78 @@ public final class Assigner implements AutoCloseable {
     }
 
     /**
+     * Checks every record of the journal in {@code journalDir} against its checkpoint (see
+     * {@link io.leadmatch.engine.journal.JournalVerifier#verify}); reads a running server's journal without
+     * disturbing it.
+     */
+    public static io.leadmatch.engine.journal.JournalVerifier.Report verifyJournal(Path journalDir)
+            throws java.io.IOException {
+        return io.leadmatch.engine.journal.JournalVerifier.verify(
+                journalDir, Math.max(0, checkpointCovers(journalDir.resolve(CHECKPOINT))));
+    }
+
+    /**
+     * Copies every readable record of the journal in {@code journalDir}, and its checkpoint, into a new journal
+     * directory {@code out} (see {@link io.leadmatch.engine.journal.JournalVerifier#salvage}).
+     */
+    public static io.leadmatch.engine.journal.JournalVerifier.Salvage salvageJournal(Path journalDir, Path out)
+            throws java.io.IOException {
+        io.leadmatch.engine.journal.JournalVerifier.Salvage s =
+                io.leadmatch.engine.journal.JournalVerifier.salvage(journalDir, out);
+        Path checkpoint = journalDir.resolve(CHECKPOINT);
+        if (checkpointCovers(checkpoint) > 0) {
+            java.nio.file.Files.copy(checkpoint, out.resolve(CHECKPOINT));
+        }
+        return s;
+    }
+
+    /** The last sequence the checkpoint {@code file} covers: 0 when there is none, -1 when it is damaged. */
+    static long checkpointCovers(Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return 0;
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        if (bytes.length < 24) {
+            return -1;
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        if ((int) crc.getValue() != b.getInt(bytes.length - 4)
+                || b.getInt(0) != AssignerCheckpoint.CHECKPOINT_MAGIC
+                || b.getInt(4) != AssignerCheckpoint.CHECKPOINT_VERSION) {
+            return -1;
+        }
+        return b.getLong(8);
+    }
+
+    /** Why the journal cannot write now (assignments are refused meanwhile), or null while it can or without one. */
+    public String journalUnavailableReason() {
+        return journal.journal() == null ? null : journal.journal().unavailableReason();
+    }
+
+    /**
      * Stops the journal like a killed process would (no checkpoint, nothing forced), releasing its directory, so a
      * crash test can start another engine on the same data directory in this JVM.
      */
     public void halt() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         journal.halt();
     }
 
     /** Writes the checkpoint (with a journal) and closes the journal, forcing it to the device. */
     @Override
     public void close() {
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
         if (journal.journal() != null) {
             try {
-                AssignerCheckpoint.write(
-                        checkpointFile, journal.journal().lastSequence(), schedulers.values(), absences, answers);
+                long covered = journal.journal().lastSequence();
+                journal.journal().force(covered); // a checkpoint never covers a record a machine crash could lose
+                writeCheckpoint(covered);
             } catch (java.io.IOException | RuntimeException e) {
                 LOG.warn(
                         "cannot write the journal checkpoint {} ({}); the next start replays the whole journal",

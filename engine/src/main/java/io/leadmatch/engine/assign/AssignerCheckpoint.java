@@ -24,8 +24,8 @@ final class AssignerCheckpoint {
     static final String FILE = "checkpoint";
 
     private static final String CHECKPOINT = FILE;
-    private static final int CHECKPOINT_MAGIC = 0x4c4d4350; // "LMCP"
-    private static final int CHECKPOINT_VERSION = 2;
+    static final int CHECKPOINT_MAGIC = 0x4c4d4350; // "LMCP"
+    static final int CHECKPOINT_VERSION = 2;
 
     private AssignerCheckpoint() {}
 
@@ -168,6 +168,10 @@ final class AssignerCheckpoint {
                 checkpointFile,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        try (java.nio.channels.FileChannel d =
+                java.nio.channels.FileChannel.open(checkpointFile.getParent(), java.nio.file.StandardOpenOption.READ)) {
+            d.force(true); // the rename itself
+        }
     }
 
     /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */

@@ -224,6 +224,16 @@ final class AssignmentJournal implements AutoCloseable {
         return journal.append(ASSIGN, nowMillis, rec);
     }
 
+    /**
+     * Throws {@link io.leadmatch.engine.journal.JournalUnavailableException} while the journal cannot write (one
+     * volatile read otherwise), so a decision is refused before it changes any counter.
+     */
+    void requireWritable() {
+        if (journal != null && journal.unavailableReason() != null) {
+            throw new io.leadmatch.engine.journal.JournalUnavailableException(journal.unavailableReason(), null);
+        }
+    }
+
     /** With {@code always}, waits until record {@code sequence} is on the device; else returns at once. */
     void awaitDurable(long sequence) {
         if (awaitEachAppend) {
@@ -282,7 +292,7 @@ final class AssignmentJournal implements AutoCloseable {
         return seq;
     }
 
-    private static void replay(JournalRecord r, Recovery recovery) {
+    static void replay(JournalRecord r, Recovery recovery) {
         requireCurrentFormat(r);
         switch (r.type()) {
             case TEAM: {

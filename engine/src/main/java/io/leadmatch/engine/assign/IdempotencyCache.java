@@ -76,6 +76,16 @@ public final class IdempotencyCache<V> {
         this.byId = new ConcurrentHashMap<>(Math.min(maxEntries, 1 << 20));
     }
 
+    /** An empty cache with the same clock, retention and bound (the checkpointer's copy of the answers). */
+    IdempotencyCache<V> emptyLike() {
+        return new IdempotencyCache<>(clock, Duration.ofMillis(retentionMillis), maxEntries);
+    }
+
+    /** How long an answer is remembered. */
+    Duration retention() {
+        return Duration.ofMillis(retentionMillis);
+    }
+
     /** As {@link #getOrCompute(String, long, Supplier)} for callers without fingerprints. */
     public Result<V> getOrCompute(String id, Supplier<V> compute) {
         return getOrCompute(id, 0, compute);

@@ -47,7 +47,8 @@ public record LeadmatchConfig(
             "free_email_always",
             "free_email_never");
     private static final Set<String> SNAPSHOT_KEYS = Set.of("max_skipped_ratio", "csv_columns");
-    private static final Set<String> JOURNAL_KEYS = Set.of("fsync", "batch_interval_ms", "segment_mb");
+    private static final Set<String> JOURNAL_KEYS = Set.of(
+            "fsync", "batch_interval_ms", "segment_mb", "checkpoint_records", "checkpoint_interval_s", "retention");
     private static final Set<String> ASSIGNMENT_KEYS = Set.of("idempotency_retention_hours", "idempotency_max_entries");
 
     /** Everything at its default: what running without {@code --config} means. */
@@ -155,9 +156,17 @@ public record LeadmatchConfig(
         long intervalMs =
                 section.get("batch_interval_ms").whole(d.batchInterval().toMillis(), 1, 10_000);
         long segmentMb = section.get("segment_mb").whole(d.segmentBytes() >> 20, 1, 1024);
+        long checkpointRecords = section.get("checkpoint_records").whole(d.checkpointRecords(), 1, 1_000_000_000);
+        long checkpointSeconds = section.get("checkpoint_interval_s")
+                .whole(d.checkpointInterval().toSeconds(), 1, 86_400);
+        String retention = section.get("retention").choice(null, List.of("delete", "archive", "keep"));
         return new JournalConfig(
-                fsync == null ? d.fsync() : FsyncPolicy.parse(fsync), Duration.ofMillis(intervalMs), (int)
-                        (segmentMb << 20));
+                fsync == null ? d.fsync() : FsyncPolicy.parse(fsync),
+                Duration.ofMillis(intervalMs),
+                (int) (segmentMb << 20),
+                checkpointRecords,
+                Duration.ofSeconds(checkpointSeconds),
+                retention == null ? d.retention() : JournalConfig.Retention.parse(retention));
     }
 
     private static AssignmentSettings assignment(JournalConfig journal, ConfigNode section) throws SnapshotException {

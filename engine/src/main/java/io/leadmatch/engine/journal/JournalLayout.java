@@ -18,7 +18,12 @@ package io.leadmatch.engine.journal;
  *
  * <p>A segment file is named after the sequence of its first record, zero-padded to 20 digits, with the suffix
  * {@link #SEGMENT_SUFFIX}; sequences increase by one per record across segments. A segment ends after its last
- * record (records are appended with {@code write}, not preallocated).
+ * record (records are appended with {@code write}, not preallocated). A segment that was followed by another ends
+ * with a <em>seal</em> ({@link #SEAL_LENGTH} bytes at the aligned offset after its last record): a length of
+ * {@link #SEAL}, the CRC-32C of the next 8 bytes, and the first sequence of the next segment. The next segment's
+ * file is created and the directory forced before the seal is written, so a sealed last segment means a segment is
+ * missing; a seal naming a sequence beyond the last record's successor records a deliberate jump (sequences lost to
+ * a machine crash are never handed out again, see {@link #LIMIT_NAME}).
  *
  * <p>The staging ring ({@link #RING_NAME}) is where records are appended first: a {@link #RING_HEADER_LENGTH}-byte
  * header (magic; the ring offset of the first record not yet copied into a segment; a boot id, see
@@ -48,6 +53,24 @@ public final class JournalLayout {
     public static final String SEGMENT_SUFFIX = ".journal";
     /** A ring length field: the ring continues at its offset 0 (the record did not fit before the end). */
     public static final int WRAP = -1;
+    /** A segment length field: the segment is sealed, the next segment's first sequence follows. */
+    public static final int SEAL = -2;
+    /** int in a seal: CRC-32C of the 8 bytes at {@link #SEAL_NEXT_OFFSET}. */
+    public static final int SEAL_CRC_OFFSET = 4;
+    /** long in a seal: the first sequence of the next segment. */
+    public static final int SEAL_NEXT_OFFSET = 8;
+    /** Bytes of a seal; every segment keeps room for one. */
+    public static final int SEAL_LENGTH = 16;
+
+    /**
+     * File name of the sequence limit beside the segments: magic {@link #LIMIT_MAGIC}, the highest sequence the
+     * journal may hand out before it writes a higher limit, and the CRC-32C of the first 12 bytes. Written
+     * atomically (temporary file, force, rename, directory force) ahead of the sequences it covers, so after a
+     * crash that lost records the journal continues above every sequence it may have handed out.
+     */
+    public static final String LIMIT_NAME = "sequence.limit";
+    /** "LMSL", little-endian. */
+    public static final int LIMIT_MAGIC = 0x4c534d4c;
 
     /** File name of the staging ring, beside the segments. */
     public static final String RING_NAME = "staging.ring";

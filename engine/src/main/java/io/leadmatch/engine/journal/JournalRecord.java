@@ -20,6 +20,16 @@ public final class JournalRecord {
         this.cursor = base + JournalLayout.HEADER_LENGTH;
     }
 
+    /** The buffer holding the record (for copying it whole). */
+    ByteBuffer buffer() {
+        return segment;
+    }
+
+    /** Offset of the record in {@link #buffer()}. */
+    int base() {
+        return base;
+    }
+
     /** Record sequence. */
     public long sequence() {
         return segment.getLong(base + JournalLayout.SEQUENCE_OFFSET);

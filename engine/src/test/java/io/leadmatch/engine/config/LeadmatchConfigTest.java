@@ -65,6 +65,9 @@ class LeadmatchConfigTest {
                   fsync: ALWAYS
                   batch_interval_ms: 3
                   segment_mb: 8
+                  checkpoint_records: 50_000
+                  checkpoint_interval_s: 30
+                  retention: archive
                 assignment:
                   idempotency_retention_hours: 2
                   idempotency_max_entries: 5_000
@@ -87,6 +90,9 @@ class LeadmatchConfigTest {
         assertEquals(FsyncPolicy.ALWAYS, c.assignment().journal().fsync());
         assertEquals(Duration.ofMillis(3), c.assignment().journal().batchInterval());
         assertEquals(8 << 20, c.assignment().journal().segmentBytes());
+        assertEquals(50_000, c.assignment().journal().checkpointRecords());
+        assertEquals(Duration.ofSeconds(30), c.assignment().journal().checkpointInterval());
+        assertEquals(JournalConfig.Retention.ARCHIVE, c.assignment().journal().retention());
         assertEquals(Duration.ofHours(2), c.assignment().idempotencyRetention());
         assertEquals(5000, c.assignment().idempotencyMaxEntries());
         assertEquals(6000, c.server().get("port").whole(0, 0, 65535));

@@ -106,7 +106,7 @@ class JournalTest {
     }
 
     @Test
-    void tornRecordAtTheEndIsDiscardedAndOverwritten() throws IOException {
+    void tornRecordAtTheEndIsCutAndSequencesContinueAboveTheLimit() throws IOException {
         try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
             for (int i = 0; i < 10; i++) {
                 j.append((byte) 1, 0, payload(i));
@@ -121,32 +121,48 @@ class JournalTest {
             torn.putInt(0, 60).putInt(4, 12345).putLong(8, 11);
             ch.write(torn, end);
         }
+        long limit = SequenceLimit.read(dir);
+        assertTrue(limit >= 10, "the limit is persisted ahead of the sequences handed out");
         List<Long> replayed = new ArrayList<>();
         try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()))) {
             assertEquals(10, replayed.size(), "the torn record is not replayed");
-            assertEquals(11, j.append((byte) 1, 0, payload(10)));
-            assertEquals(11, j.append((byte) 1, 0, payload(11)) - 1);
+            // Record 11 may have been handed out before the crash: the journal continues above every such sequence.
+            assertEquals(limit + 1, j.append((byte) 1, 0, payload(10)));
+            assertEquals(limit + 2, j.append((byte) 1, 0, payload(11)));
         }
-        assertEquals(12, read(dir, 1).size());
+        List<String> all = read(dir, 1);
+        assertEquals(12, all.size());
+        assertTrue(all.get(10).startsWith((limit + 1) + ":10:"), all.get(10));
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
+            assertEquals(limit + 3, j.append((byte) 1, 0, payload(12)), "a clean restart continues without a jump");
+        }
     }
 
     @Test
-    void corruptedRecordEndsTheReadableJournal() throws IOException {
+    void aCorruptedRecordWithRecordsAfterItRefusesTheOpenAndTheScan() throws IOException {
         try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
             for (int i = 0; i < 10; i++) {
                 j.append((byte) 1, 0, payload(i));
             }
         }
         Path seg = lastSegment(dir);
+        int pos = 0;
         try (FileChannel ch = FileChannel.open(seg, StandardOpenOption.READ, StandardOpenOption.WRITE)) {
             ByteBuffer b = ch.map(FileChannel.MapMode.READ_WRITE, 0, ch.size()).order(ByteOrder.LITTLE_ENDIAN);
-            int pos = 0;
             for (int i = 0; i < 5; i++) {
                 pos += (b.getInt(pos) + 7) & -8;
             }
             b.put(pos + JournalLayout.HEADER_LENGTH + 3, (byte) 0x5a); // flip a payload byte of record 6
         }
-        assertEquals(5, read(dir, 1).size(), "a reader stops at the first record whose CRC does not match");
+        String expected = "journal segment " + seg + ": the record at offset " + pos
+                + " (sequence 6) fails its check, and 4 readable record(s) follow it";
+        var scan = assertThrows(JournalCorruptException.class, () -> read(dir, 1));
+        assertTrue(scan.getMessage().startsWith(expected), scan.getMessage());
+        assertEquals(seg, scan.file());
+        assertEquals(pos, scan.offset());
+        var open = assertThrows(
+                java.io.UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
+        assertTrue(open.getMessage().contains(expected), open.getMessage());
     }
 
     @Test
@@ -256,14 +272,17 @@ class JournalTest {
         // A reader of this machine does not trust a ring written in another boot: it reads the segments alone.
         int inSegments = read(dir, 1).size();
         assertTrue(inSegments <= 50);
+        long limit = SequenceLimit.read(dir);
         List<Long> replayed = new ArrayList<>();
         try (Journal again = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()))) {
             assertEquals(inSegments, replayed.size(), "records only in the other boot's ring are not replayed");
-            assertEquals(inSegments + 1, again.append((byte) 4, 0, payload(inSegments)));
+            long next = again.append((byte) 4, 0, payload(inSegments));
+            // The discarded records' sequences (up to 50) may have been handed out: none is handed out again.
+            assertEquals(inSegments == 50 ? 51 : limit + 1, next);
         }
         List<String> all = read(dir, 1);
         assertEquals(inSegments + 1, all.size());
-        for (int i = 0; i < all.size(); i++) {
+        for (int i = 0; i < inSegments; i++) {
             assertTrue(all.get(i).startsWith((i + 1) + ":" + i + ":"), all.get(i)); // no gap, nothing repeated
         }
     }
@@ -281,7 +300,7 @@ class JournalTest {
     }
 
     @Test
-    void aCorruptRecordInARingWithoutBootIdEndsTheRecovery() throws IOException {
+    void aCorruptRecordInARingWithoutBootIdWithRecordsAfterItIsRefused() throws IOException {
         killedAfter(10, FsyncPolicy.NONE, null);
         long inSegments = segmentBytes() / 48;
         try (FileChannel ch = FileChannel.open(
@@ -291,10 +310,18 @@ class JournalTest {
             ch.write(b, JournalLayout.RING_HEADER_LENGTH + 5 * 48 + JournalLayout.HEADER_LENGTH + 2);
         }
         List<Long> replayed = new ArrayList<>();
-        Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()), null)
-                .close();
-        // Unless the writer had copied it (intact) into a segment already, the ring is read up to the damaged record.
-        assertEquals(inSegments >= 6 ? 10 : 5, replayed.size());
+        if (inSegments >= 6) { // the writer had copied it (intact) into a segment already
+            Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()), null)
+                    .close();
+            assertEquals(10, replayed.size());
+        } else { // damaged in the ring with records after it: refused, not cut
+            var e = assertThrows(
+                    java.io.UncheckedIOException.class,
+                    () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()), null));
+            assertTrue(
+                    e.getMessage().contains("(sequence 6) fails its check, and 4 readable record(s) follow it"),
+                    e.getMessage());
+        }
     }
 
     long segmentBytes() throws IOException {
@@ -535,5 +562,20 @@ class JournalTest {
                 () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ZERO, JournalConfig.DEFAULT_SEGMENT_BYTES));
         assertThrows(
                 IllegalArgumentException.class, () -> new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(5), 1000));
+        JournalConfig d = JournalConfig.defaults();
+        assertEquals(1_000_000, d.checkpointRecords());
+        assertEquals(Duration.ofMinutes(5), d.checkpointInterval());
+        assertEquals(JournalConfig.Retention.DELETE, d.retention());
+        assertEquals(d, new JournalConfig(FsyncPolicy.BATCH, Duration.ofMillis(10), 64 << 20));
+        JournalConfig c = d.withCheckpoints(10, Duration.ofSeconds(2)).withRetention(JournalConfig.Retention.KEEP);
+        assertEquals(10, c.checkpointRecords());
+        assertEquals(Duration.ofSeconds(2), c.checkpointInterval());
+        assertEquals(JournalConfig.Retention.KEEP, c.withFsync(FsyncPolicy.NONE).retention(), "kept by the withers");
+        assertEquals(10, c.withSegmentBytes(1 << 20).checkpointRecords());
+        assertThrows(IllegalArgumentException.class, () -> d.withCheckpoints(0, Duration.ofSeconds(2)));
+        assertThrows(IllegalArgumentException.class, () -> d.withCheckpoints(10, Duration.ofMillis(10)));
+        assertThrows(IllegalArgumentException.class, () -> d.withRetention(null));
+        assertEquals(JournalConfig.Retention.ARCHIVE, JournalConfig.Retention.parse(" Archive "));
+        assertThrows(IllegalArgumentException.class, () -> JournalConfig.Retention.parse("shred"));
     }
 }
