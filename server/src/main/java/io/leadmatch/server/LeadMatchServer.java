@@ -58,6 +58,9 @@ public final class LeadMatchServer {
     private final List<AutoCloseable> owned = new ArrayList<>();
     private final HealthStatusManager health = new HealthStatusManager();
     private final List<Forwarding<?, ?>> methods = new ArrayList<>();
+    /** Maps what a handler throws to a status; applied again on the thread an offloaded call runs on. */
+    private final ServerInterceptor mapping = StatusMapping.interceptor(log);
+
     private volatile boolean started;
     private volatile boolean serving;
 
@@ -104,7 +107,7 @@ public final class LeadMatchServer {
         ServerServiceDefinition adminService =
                 forwarding(StatusMapping.undecodableAsNull(LeadMatchAdminGrpc.getServiceDescriptor()));
         CallLimits limits = new CallLimits(settings.limits(), timer, System::nanoTime);
-        ServerInterceptor mapping = StatusMapping.interceptor(log);
+        ServerInterceptor mapping = this.mapping;
         lead.addService(guarded(leadService, settings.leadToken(), settings.lead(), mapping, limits));
         if (inProcess || settings.adminOnLeadListener()) {
             lead.addService(guarded(adminService, settings.adminToken(), settings.lead(), mapping, limits));
@@ -166,7 +169,7 @@ public final class LeadMatchServer {
         for (Forwarding<?, ?> f : methods) {
             boolean blocks =
                     f.method.getServiceName().equals(LeadMatchAdminGrpc.SERVICE_NAME) || engine.waitsForDevice();
-            f.forwardTo(real.get(f.method.getFullMethodName()), blocks ? BlockingCalls.EXECUTOR : null);
+            f.forwardTo(real.get(f.method.getFullMethodName()), blocks ? BlockingCalls.EXECUTOR : null, mapping);
         }
         serving = true;
         if (started) {
@@ -237,6 +240,7 @@ public final class LeadMatchServer {
         final MethodDescriptor<Q, R> method;
         private volatile ServerCallHandler<Q, R> target;
         private volatile java.util.concurrent.Executor offload;
+        private volatile ServerInterceptor mapping;
 
         Forwarding(MethodDescriptor<Q, R> method) {
             this.method = method;
@@ -244,11 +248,13 @@ public final class LeadMatchServer {
 
         /** Forwards to {@code real}; with {@code offload}, its listener runs there (serially per call). */
         @SuppressWarnings("unchecked")
-        void forwardTo(ServerMethodDefinition<?, ?> real, java.util.concurrent.Executor offload) {
+        void forwardTo(
+                ServerMethodDefinition<?, ?> real, java.util.concurrent.Executor offload, ServerInterceptor mapping) {
             if (real == null) {
                 throw new IllegalStateException("no implementation of " + method.getFullMethodName());
             }
             this.offload = offload;
+            this.mapping = mapping;
             target = ((ServerMethodDefinition<Q, R>) real).getServerCallHandler();
         }
 
@@ -257,7 +263,10 @@ public final class LeadMatchServer {
             ServerCallHandler<Q, R> t = target;
             if (t != null) {
                 java.util.concurrent.Executor o = offload;
-                return o == null ? t.startCall(call, headers) : BlockingCalls.offloaded(t.startCall(call, headers), o);
+                // an offloaded handler throws on the pool's thread: the mapping must close the call there too
+                return o == null
+                        ? t.startCall(call, headers)
+                        : BlockingCalls.offloaded(mapping.interceptCall(call, headers, t), o);
             }
             call.close(
                     Status.UNAVAILABLE.withDescription("leadmatch is loading its snapshot; retry shortly"),
