@@ -121,7 +121,7 @@ public class MatchBenchmark {
 
     /**
      * Match + assign (account owner, territory or round robin), the {@code MatchAndAssign} RPC's engine work,
-     * sampled per call so the report has a p50 (issue 7's target: at most 1 µs and 0 B/op), into results reused
+     * sampled per call so the report has a p50 (the target: at most 1 µs and 0 B/op), into results reused
      * per thread as a batch importer does. The leads carry no request_id, so this is the work itself; the
      * idempotency cache of retried ids is not on this path. {@code MatchAndAssignBenchmark} measures the step with
      * the journal on disk.

@@ -19,7 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Writes a synthetic CRM snapshot directory and a lead file, deterministic by seed (issue 7): the same arguments
+ * Writes a synthetic CRM snapshot directory and a lead file, deterministic by seed: the same arguments
  * give byte-identical files on any machine and with any number of threads.
  *
  * <pre>

@@ -30,7 +30,7 @@ import java.util.function.LongSupplier;
  * server, measured wall clock from the first row read to the last response. The file is read row by row as flow
  * control allows (at most {@code --window} rows in flight, and only while the transport is ready), so memory
  * stays flat for any file size. Every response is checked to come back in request order. Reports rows/s and
- * the wall time against issue 7's target, 1M rows in under 10 s; for a smaller run it also gives the time 1M
+ * the wall time against its target, 1M rows in under 10 s; for a smaller run it also gives the time 1M
  * rows would take at the measured rate.
  *
  * <p>Usage: {@code bench/run import --target host:port --leads leads.csv [--rows N] [--window K] [--json F]}
