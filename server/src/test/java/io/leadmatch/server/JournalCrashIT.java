@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * teams' round-robin totals count every request id exactly once.
  */
 class JournalCrashIT {
-    private static final int LEADS = 3_000;
+    private static final int LEADS = 30_000; // enough that the kill lands mid-stream on a fast, idle machine
     private static final int KILL_AFTER = 1_000;
     private static final String[] COUNTRIES = {"US", "DE", "JP", "FR", "CA", "AU", "GB", "BR"};
     private static final String[] TEAMS = {"inbound-sdr", "na-ae", "emea-ae", "apac-ae", "csm"};
