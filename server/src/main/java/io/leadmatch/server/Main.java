@@ -50,6 +50,8 @@ public final class Main implements Callable<Integer> {
         }
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
+            // Chronicle threads started by the warm-up would print a stack trace into a shutdown under way.
+            io.leadmatch.engine.index.DomainIndex.awaitWarmUp(10_000);
             System.exit(code);
         }
     }

@@ -467,12 +467,32 @@ public final class DomainIndex implements AutoCloseable {
                     },
                     "chronicle-warm-up");
             t.setDaemon(true);
+            warmUpThread = t;
             t.start();
+        }
+    }
+
+    /**
+     * Waits up to {@code millis} for {@link #warmUpInBackground} to finish. A process that exits while Chronicle
+     * is still initializing has Chronicle's own threads print a stack trace ("Shutdown in progress") after the
+     * process's last line, so an early exit waits for it first.
+     */
+    public static void awaitWarmUp(long millis) {
+        Thread t = warmUpThread;
+        if (t == null) {
+            return;
+        }
+        try {
+            t.join(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
     private static final java.util.concurrent.atomic.AtomicBoolean WARMED_UP =
             new java.util.concurrent.atomic.AtomicBoolean();
+
+    private static volatile Thread warmUpThread;
 
     /** A reusable value holder for {@link #get}; one per thread. */
     public static LongValue newValueHolder() {
