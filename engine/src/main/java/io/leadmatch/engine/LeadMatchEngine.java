@@ -564,7 +564,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** Subdirectory of the data directory holding the JSON load reports. */
-    public static final String REPORTS = "reports";
+    static final String REPORTS = "reports";
     /** Load reports kept in {@link #REPORTS}; older ones are deleted. */
     static final int REPORTS_KEPT = 100;
 
@@ -634,7 +634,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** True when the serving generation's index was reused from a previous run's file. */
-    public boolean indexReused() {
+    boolean indexReused() {
         return current.index().reused();
     }
 
@@ -806,7 +806,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
      * @throws java.io.IOException      the change could not be made durable; nothing was changed
      */
-    public synchronized io.leadmatch.engine.snapshot.AccountChange.Result applyAccountChanges(
+    synchronized io.leadmatch.engine.snapshot.AccountChange.Result applyAccountChanges(
             io.leadmatch.engine.snapshot.AccountChange.Batch batch) throws java.io.IOException {
         if (closed) {
             throw new IllegalStateException("engine is closed");

@@ -140,7 +140,7 @@ public final class MutableAssignment {
     }
 
     /** The id {@code Explain} takes (allocates). */
-    public String assignmentId() {
+    String assignmentId() {
         return idPrefix + sequence;
     }
 
@@ -150,7 +150,7 @@ public final class MutableAssignment {
     }
 
     /** The team whose round robin decided; empty when an owner rule did. */
-    public String teamId() {
+    String teamId() {
         return assignee != null ? assignee.teamId : unassignedTeamId;
     }
 
@@ -160,12 +160,12 @@ public final class MutableAssignment {
     }
 
     /** CRM user id of the assignee; empty when unassigned. */
-    public String assigneeId() {
+    String assigneeId() {
         return assignee != null ? assignee.userId : "";
     }
 
     /** Display name of the assignee; empty when unassigned. */
-    public String assigneeName() {
+    String assigneeName() {
         return assignee != null ? assignee.name : "";
     }
 

@@ -35,7 +35,7 @@ import java.util.Set;
  * over its children (an account whose parent claims the same domain comes after it), then a customer over any
  * other type, then the lowest account id.
  */
-public final class SnapshotBuilder {
+final class SnapshotBuilder {
     private final String source;
     private final DomainNormalizer normalizer;
     /** The lists arrive when they are parsed: only {@link #startIndex} needs them. */
