@@ -247,10 +247,10 @@ public record PostgresSourceConfig(
     /**
      * The user table. {@code email} is optional in the table.
      */
-    record UserColumns(String table, String id, String name, String email, String isActive) {
+    public record UserColumns(String table, String id, String name, String email, String isActive) {
         static final UserColumns HEROKU_CONNECT = new UserColumns("user", "sfid", "name", "email", "isactive");
 
-        UserColumns {
+        public UserColumns {
             requireText(table, "user table");
             requireText(id, "user id column");
             requireText(name, "user name column");
@@ -263,7 +263,7 @@ public record PostgresSourceConfig(
      * The account table. {@code parentId}, {@code type}, {@code billingCountry}, {@code billingState} and
      * {@code otherDomains} are optional in the table (a custom field Heroku Connect may not sync).
      */
-    record AccountColumns(
+    public record AccountColumns(
             String table,
             String id,
             String name,
@@ -286,7 +286,7 @@ public record PostgresSourceConfig(
                 "billingstate",
                 "other_domains__c");
 
-        AccountColumns {
+        public AccountColumns {
             requireText(table, "account table");
             requireText(id, "account id column");
             requireText(name, "account name column");
@@ -301,12 +301,12 @@ public record PostgresSourceConfig(
     }
 
     /** The opportunity table. {@code createdDate} is optional in the table. */
-    record OpportunityColumns(
+    public record OpportunityColumns(
             String table, String id, String accountId, String ownerId, String isClosed, String createdDate) {
         static final OpportunityColumns HEROKU_CONNECT =
                 new OpportunityColumns("opportunity", "sfid", "accountid", "ownerid", "isclosed", "createddate");
 
-        OpportunityColumns {
+        public OpportunityColumns {
             requireText(table, "opportunity table");
             requireText(id, "opportunity id column");
             requireText(accountId, "opportunity accountId column");
@@ -317,10 +317,10 @@ public record PostgresSourceConfig(
     }
 
     /** The domain alias table (not a Salesforce object: maintained beside the replica). */
-    record AliasColumns(String table, String alias, String canonical) {
+    public record AliasColumns(String table, String alias, String canonical) {
         static final AliasColumns DEFAULT = new AliasColumns("leadmatch_domain_aliases", "alias", "canonical");
 
-        AliasColumns {
+        public AliasColumns {
             requireText(table, "alias table");
             requireText(alias, "alias column");
             requireText(canonical, "canonical column");
