@@ -72,14 +72,14 @@ class DomainCrmSideTest {
                 .withPlatforms(List.of("pages.example-host.net/p/", "-github.com/", "tenants.example-cloud.net"));
         try (LeadMatchEngine engine = LeadMatchEngine.open(
                 new EngineConfig(DomainCasesTest.writeExport(tmp.resolve("y")), null, matching, null))) {
-            MatchResult bt = engine.match(lead("jane@bt.com", ""));
+            MutableMatch bt = engine.match(lead("jane@bt.com", ""));
             assertEquals(Outcome.FREE_EMAIL, bt.outcome(), bt::reason);
             assertHas(engine.report().warnings(), id("bt"), "domain bt.com is a major free webmail or relay domain");
             assertEquals(
                     Outcome.NEW_ACCOUNT, engine.match(lead("jane@zoho.com", "")).outcome());
             assertEquals(
                     Outcome.FREE_EMAIL, engine.match(lead("jane@gmail.com", "")).outcome(), "major stays free");
-            MatchResult page = engine.match(lead("", "https://pages.example-host.net/p/acme"));
+            MutableMatch page = engine.match(lead("", "https://pages.example-host.net/p/acme"));
             assertEquals(Outcome.INVALID, page.outcome());
             assertTrue(page.reason().contains("page on pages.example-host.net"), page.reason());
             assertEquals(

@@ -1,7 +1,7 @@
 package io.leadmatch.engine.assign;
 
 import io.leadmatch.engine.Lead;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
@@ -220,7 +220,7 @@ public final class Assigner implements AutoCloseable {
      * routing and for round robin when {@code out} is reused; a new or provisional account's domain, a fallback
      * team and an unassigned lead allocate (their explanations are built then).
      */
-    public void assign(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out) {
+    public void assign(CrmSnapshot s, Lead lead, MutableMatch match, MutableAssignment out) {
         journal.requireWritable(); // before any counter moves: a decision the journal cannot keep is not made
         out.reset(journal.idPrefix());
         UserTable users = s.users();
@@ -258,7 +258,7 @@ public final class Assigner implements AutoCloseable {
                 return;
             }
             out.ownerCheck =
-                    owner < 0 ? AssignmentResult.OwnerCheck.NO_OWNER : AssignmentResult.OwnerCheck.OWNER_INACTIVE;
+                    owner < 0 ? MutableAssignment.OwnerCheck.NO_OWNER : MutableAssignment.OwnerCheck.OWNER_INACTIVE;
             if (owner >= 0) {
                 out.ownerName = users.name(owner);
                 ownerId = users.id(owner);
@@ -370,8 +370,8 @@ public final class Assigner implements AutoCloseable {
     private void finish(
             CrmSnapshot s,
             Lead lead,
-            MatchResult match,
-            AssignmentResult out,
+            MutableMatch match,
+            MutableAssignment out,
             String ownerId,
             String inactiveOppOwnerId) {
         prefix(s, lead, match, out, ownerId, inactiveOppOwnerId);
@@ -382,8 +382,8 @@ public final class Assigner implements AutoCloseable {
     private static void prefix(
             CrmSnapshot s,
             Lead lead,
-            MatchResult match,
-            AssignmentResult out,
+            MutableMatch match,
+            MutableAssignment out,
             String ownerId,
             String inactiveOppOwnerId) {
         Outcome o = match.outcome();
@@ -410,8 +410,8 @@ public final class Assigner implements AutoCloseable {
     private void roundRobin(
             CrmSnapshot s,
             Lead lead,
-            MatchResult match,
-            AssignmentResult out,
+            MutableMatch match,
+            MutableAssignment out,
             String teamId,
             TeamScheduler scheduler,
             RoutingConfig.Team teamConfig,

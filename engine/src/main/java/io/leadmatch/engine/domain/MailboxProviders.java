@@ -37,13 +37,13 @@ import java.util.Objects;
  */
 public final class MailboxProviders {
     /** Class-path resource of the bundled free-webmail list, relative to this package. */
-    public static final String FREE_RESOURCE = "free-email-domains.txt";
+    static final String FREE_RESOURCE = "free-email-domains.txt";
     /** Class-path resource of the bundled disposable-mailbox list, relative to this package. */
-    public static final String DISPOSABLE_RESOURCE = "disposable-email-domains.txt";
+    static final String DISPOSABLE_RESOURCE = "disposable-email-domains.txt";
     /** Class-path resource of the major public mailbox providers, always free. */
-    public static final String MAJOR_RESOURCE = "major-email-providers.txt";
+    static final String MAJOR_RESOURCE = "major-email-providers.txt";
     /** Class-path resource of the relay and privacy mail services, always free. */
-    public static final String RELAY_RESOURCE = "relay-email-domains.txt";
+    static final String RELAY_RESOURCE = "relay-email-domains.txt";
 
     private static final Object BUNDLED_LOCK = new Object();
     private static volatile MailboxProviders bundled;
