@@ -270,6 +270,15 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** The mailbox lists, as they are parsed on their thread (started now if nobody has started it). */
+    /** The mailbox lists once a generation serves: the first load waited for them, so this never blocks. */
+    private MailboxProviders loadedMailboxes() {
+        try {
+            return DaemonFuture.await(mailboxes());
+        } catch (SnapshotException e) {
+            throw new IllegalStateException("the mailbox lists did not load", e);
+        }
+    }
+
     private java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes() {
         startMailboxLists();
         return mailboxLists;
@@ -815,7 +824,8 @@ public final class LeadMatchEngine implements AutoCloseable {
             throw new IllegalArgumentException("the batch is empty: send at least one account");
         }
         CrmSnapshot previous = current;
-        var applied = io.leadmatch.engine.snapshot.AccountChanges.apply(previous, batch, normalizer, generation + 1);
+        var applied = io.leadmatch.engine.snapshot.AccountChanges.apply(
+                previous, batch, normalizer, loadedMailboxes(), generation + 1);
         CrmSnapshot next = applied.snapshot();
         try {
             if (changeLog != null) {
@@ -854,7 +864,8 @@ public final class LeadMatchEngine implements AutoCloseable {
         for (int i = 0; i < batches.size(); i++) {
             CrmSnapshot d;
             try {
-                d = io.leadmatch.engine.snapshot.AccountChanges.apply(s, batches.get(i), normalizer, gen)
+                d = io.leadmatch.engine.snapshot.AccountChanges.apply(
+                                s, batches.get(i), normalizer, DaemonFuture.await(mailboxes()), gen)
                         .snapshot();
             } catch (IllegalArgumentException e) {
                 if (s != loaded) {
