@@ -535,7 +535,8 @@ public final class LeadMatchEngine implements AutoCloseable {
                         + io.leadmatch.engine.domain.HostingPlatforms.bundled()
                                 .tenantSuffixes()
                                 .hashCode() + "/"
-                        + m.platforms() + " freeAlways=" + m.freeEmailAlways() + " freeNever=" + m.freeEmailNever(),
+                        + m.platforms() + " freeAlways=" + m.freeEmailAlways() + " freeNever=" + m.freeEmailNever()
+                        + " mailboxLists=" + MailboxProviders.bundledDigest(),
                 m.pslFile(),
                 dir.resolve(CsvSnapshotReader.ROUTING),
                 m.freeEmailFile(),

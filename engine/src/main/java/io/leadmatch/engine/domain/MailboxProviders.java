@@ -107,6 +107,37 @@ public final class MailboxProviders {
     }
 
     /**
+     * A digest of the bundled lists' bytes (CRC-32C of the four resources in turn), so that an index built from
+     * other lists (an upgrade that refreshed them) is never reused. Computed once.
+     *
+     * @throws UncheckedIOException when a bundled resource is missing or unreadable (a broken build)
+     */
+    public static String bundledDigest() {
+        String d = bundledDigest;
+        if (d == null) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            byte[] buffer = new byte[64 * 1024];
+            for (String resource : List.of(FREE_RESOURCE, DISPOSABLE_RESOURCE, MAJOR_RESOURCE, RELAY_RESOURCE)) {
+                try (java.io.InputStream in = MailboxProviders.class.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new UncheckedIOException(new IOException("no " + resource + " in the engine jar"));
+                    }
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        crc.update(buffer, 0, n);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + resource, e);
+                }
+            }
+            d = Long.toHexString(crc.getValue());
+            bundledDigest = d;
+        }
+        return d;
+    }
+
+    private static volatile String bundledDigest;
+
+    /**
      * Lists from configuration: each path replaces the corresponding bundled list, and a null path keeps it.
      *
      * @throws IllegalArgumentException naming {@code file:line} when a line of a list is not a domain name
