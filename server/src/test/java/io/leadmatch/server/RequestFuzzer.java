@@ -152,12 +152,16 @@ final class RequestFuzzer {
     private void raw(SplittableRandom r) throws IOException {
         requests.incrementAndGet();
         Target t = targets.get(0);
-        RawHttp2Case.Ending e = RawHttp2Case.run(
+        RawHttp2Case.Outcome o = RawHttp2Case.run(
                 port,
                 "/" + t.method().getFullMethodName(),
                 message(t.request(), r, 0).toByteArray(),
                 r);
-        count("raw-http2 " + e, e == RawHttp2Case.Ending.MALFORMED_REPLY || e == RawHttp2Case.Ending.NO_ANSWER, "");
+        RawHttp2Case.Ending e = o.ending();
+        count(
+                "raw-http2 variant " + o.variant() + " " + e,
+                e == RawHttp2Case.Ending.MALFORMED_REPLY || e == RawHttp2Case.Ending.NO_ANSWER,
+                "");
     }
 
     private void unary(SplittableRandom r, int kind) {
