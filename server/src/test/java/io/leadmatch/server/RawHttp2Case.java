@@ -44,23 +44,27 @@ final class RawHttp2Case {
 
     private RawHttp2Case() {}
 
+    /** How one conversation went: which variant was sent (0-9, see {@link #send}) and how it ended. */
+    record Outcome(int variant, Ending ending) {}
+
     /** Runs one random conversation against {@code port}; the variant is chosen by {@code r}. */
-    static Ending run(int port, String path, byte[] validMessage, SplittableRandom r) throws IOException {
+    static Outcome run(int port, String path, byte[] validMessage, SplittableRandom r) throws IOException {
+        int variant = r.nextInt(10);
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5_000);
             try {
-                send(s, path, validMessage, r);
+                send(s, variant, path, validMessage, r);
             } catch (java.net.SocketException e) {
                 // The server ended the connection while frames were still being sent (a GOAWAY, then a close):
                 // what it sent before is read below.
             }
-            return read(new DataInputStream(s.getInputStream()));
+            return new Outcome(variant, read(new DataInputStream(s.getInputStream())));
         }
     }
 
-    private static void send(Socket s, String path, byte[] validMessage, SplittableRandom r) throws IOException {
+    private static void send(Socket s, int variant, String path, byte[] validMessage, SplittableRandom r)
+            throws IOException {
         OutputStream out = s.getOutputStream();
-        int variant = r.nextInt(10);
         if (variant == 0) {
             byte[] junk = new byte[1 + r.nextInt(200)];
             r.nextBytes(junk);
