@@ -15,8 +15,9 @@ import java.util.zip.CRC32C;
  * The operator's tools for a journal that will not open: {@link #verify} reads every record of every segment and
  * lists what is wrong, {@link #salvage} copies every readable record into a new journal directory. Neither writes
  * to the journal it reads. Invariant of a salvaged journal: it holds exactly the source's readable records, in
- * sequence order, under their own sequences; every gap between them is a seal naming the next sequence present,
- * and it continues above the source's sequence limit, so no assignment id of the source is handed out again.
+ * sequence order, under their own sequences, each with its CRC (the staging ring's included, which a ring written
+ * with a boot id holds without one); every gap between them is a seal naming the next sequence present, and it
+ * continues above the source's sequence limit, so no assignment id of the source is handed out again.
  */
 public final class JournalVerifier {
     private JournalVerifier() {}
@@ -193,6 +194,7 @@ public final class JournalVerifier {
         private final SegmentFiles files;
         private final ByteBuffer staging = ByteBuffer.allocate(JournalLayout.alignedLength(JournalLayout.MAX_PAYLOAD))
                 .order(ByteOrder.LITTLE_ENDIAN);
+        private final CRC32C crc = new CRC32C();
         long last;
         long records;
         final List<String> gaps = new ArrayList<>();
@@ -225,6 +227,10 @@ public final class JournalVerifier {
                 while (staging.position() < aligned) {
                     staging.put((byte) 0);
                 }
+                // A ring written with a boot id holds its records without their CRC (the writer adds it on copy).
+                crc.reset();
+                crc.update(staging.slice(JournalLayout.TIME_OFFSET, r.length() - JournalLayout.TIME_OFFSET));
+                staging.putInt(JournalLayout.CRC_OFFSET, (int) crc.getValue());
                 staging.flip();
                 files.write(staging);
                 last = s;

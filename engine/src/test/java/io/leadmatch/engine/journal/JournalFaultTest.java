@@ -308,6 +308,64 @@ class JournalFaultTest {
         }
     }
 
+    /**
+     * Regression: salvage copied the staging ring's records as they were, and a ring written with a boot id holds
+     * them without their CRC (the writer adds it when it copies them into a segment), so the salvaged journal had
+     * records that fail their check right before the seal to the sequence limit, and {@code verify} of it reported
+     * the segment at the limit as missing.
+     */
+    @Test
+    void aSalvagedJournalGivesTheRingsRecordsTheirCrcAndVerifiesSound() throws Exception {
+        assumeTrue(Journal.BOOT_ID != null, "a ring without a boot id carries its CRC already");
+        FaultyChannel.Faults faults = new FaultyChannel.Faults();
+        Map<Long, Long> acknowledged = new TreeMap<>();
+        Journal j = Journal.open(dir, small(FsyncPolicy.BATCH), 1, r -> {}, Journal.BOOT_ID, faults);
+        long i = 0;
+        for (; i < 3_000; i++) { // several segments
+            acknowledged.put(j.append((byte) 1, 0, payload(i)), i);
+        }
+        j.awaitDurable(3_000);
+        faults.writes.set(true); // the writer cannot copy what follows out of the ring
+        try {
+            for (; i < 3_050; i++) {
+                acknowledged.put(j.append((byte) 1, 0, payload(i)), i);
+            }
+        } catch (JournalUnavailableException e) {
+            // the writer's failed copy stops appends: what was appended before stays only in the ring
+        }
+        j.halt(); // as SIGKILL
+        long inRing = i - 3_000;
+        assertTrue(inRing > 0, "records only in the ring");
+        assertEquals(3_000 + inRing, contents(dir).size());
+        List<Path> segments = SegmentReader.segments(dir);
+        Path active = segments.get(segments.size() - 1);
+        long damaged = SegmentReader.firstSequence(active) + 5;
+        flip(active, 5);
+        assertFalse(JournalVerifier.verify(dir, 0).sound());
+
+        Path out = dir.resolveSibling(dir.getFileName() + "-salvaged");
+        JournalVerifier.Salvage s = JournalVerifier.salvage(dir, out);
+        long limit = SequenceLimit.read(dir);
+        assertEquals(3_000 + inRing - 1, s.records());
+        assertEquals(limit + 1, s.resumeAt());
+        assertEquals(
+                List.of(
+                        damaged + "-" + damaged,
+                        (3_001 + inRing) + "-" + limit + " (the source may have handed these out)"),
+                s.gaps());
+        JournalVerifier.Report report = JournalVerifier.verify(out, 0);
+        assertEquals(List.of(), report.problems());
+        assertEquals(3_000 + inRing - 1, report.records());
+
+        acknowledged.remove(damaged);
+        assertEquals(acknowledged, contents(out), "every readable acknowledged record, intact, nothing twice");
+        List<Long> replayed = new ArrayList<>();
+        try (Journal again = Journal.open(out, small(FsyncPolicy.BATCH), 1, r -> replayed.add(r.sequence()))) {
+            assertEquals(List.copyOf(acknowledged.keySet()), replayed);
+            assertEquals(limit + 1, again.append((byte) 1, 0, payload(i)), "no sequence of the source again");
+        }
+    }
+
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {
