@@ -175,6 +175,26 @@ final class AssignerCheckpoint {
     }
 
     /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */
+    /** The last sequence the checkpoint {@code file} covers: 0 when there is none, -1 when it is damaged. */
+    static long covers(Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return 0;
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        if (bytes.length < 24) {
+            return -1;
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        if ((int) crc.getValue() != b.getInt(bytes.length - 4)
+                || b.getInt(0) != CHECKPOINT_MAGIC
+                || b.getInt(4) != CHECKPOINT_VERSION) {
+            return -1;
+        }
+        return b.getLong(8);
+    }
+
     private static String truncated(String s) {
         return s.length() > 16_000 ? s.substring(0, 16_000) : s;
     }
