@@ -107,7 +107,8 @@ final class AssignerCheckpoint {
             long covered,
             java.util.Collection<TeamScheduler> schedulers,
             Absences absences,
-            IdempotencyCache<Assignment> answers)
+            IdempotencyCache<Assignment> answers,
+            WriteBuffer buffer)
             throws java.io.IOException {
         Path tmp = checkpointFile.resolveSibling(CHECKPOINT + ".tmp");
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -117,8 +118,7 @@ final class AssignerCheckpoint {
                 java.nio.file.StandardOpenOption.WRITE,
                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
             java.io.OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
-            java.util.zip.CheckedOutputStream checked =
-                    new java.util.zip.CheckedOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16), crc);
+            java.util.zip.CheckedOutputStream checked = new java.util.zip.CheckedOutputStream(buffer.to(raw), crc);
             java.io.DataOutputStream out = new java.io.DataOutputStream(checked);
             out.writeInt(CHECKPOINT_MAGIC);
             out.writeInt(CHECKPOINT_VERSION);
@@ -174,7 +174,24 @@ final class AssignerCheckpoint {
         }
     }
 
-    /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */
+    /**
+     * The checkpoint's write buffer, kept from one checkpoint to the next by its writer (one thread at a time): a
+     * checkpoint is written every few hundred thousand records while the engine serves, and a fresh 64 KiB buffer
+     * each time would be most of what the serving process allocates.
+     */
+    static final class WriteBuffer extends java.io.BufferedOutputStream {
+        WriteBuffer() {
+            super(java.io.OutputStream.nullOutputStream(), 1 << 16);
+        }
+
+        /** This buffer, empty, writing to {@code target}. */
+        WriteBuffer to(java.io.OutputStream target) {
+            this.out = target;
+            this.count = 0;
+            return this;
+        }
+    }
+
     /** The last sequence the checkpoint {@code file} covers: 0 when there is none, -1 when it is damaged. */
     static long covers(Path file) throws java.io.IOException {
         if (!java.nio.file.Files.exists(file)) {
@@ -195,6 +212,7 @@ final class AssignerCheckpoint {
         return b.getLong(8);
     }
 
+    /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */
     private static String truncated(String s) {
         return s.length() > 16_000 ? s.substring(0, 16_000) : s;
     }

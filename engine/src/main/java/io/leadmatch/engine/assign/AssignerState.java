@@ -26,10 +26,13 @@ final class AssignerState {
     /** Applies journal records to this state. */
     final AssignmentJournal.Recovery recovery;
 
+    private final AssignmentJournal.Replayer replayer;
+
     /** Empty state; {@code answers} is null without a journal (nothing to remember across restarts). */
     AssignerState(IdempotencyCache<Assignment> answers) {
         this.answers = answers;
         this.recovery = new Recovered();
+        this.replayer = new AssignmentJournal.Replayer(recovery);
     }
 
     /** Loads the checkpoint in {@code file} (if a valid one is there); returns the last sequence it covers (0: none). */
@@ -37,14 +40,19 @@ final class AssignerState {
         return AssignerCheckpoint.read(file, schedulers, absences, answers);
     }
 
-    /** Writes this state as the checkpoint in {@code file} covering the journal up to {@code covered}. */
+    /**
+     * Writes this state as the checkpoint in {@code file} covering the journal up to {@code covered} (one thread at a
+     * time).
+     */
     void writeCheckpoint(Path file, long covered) throws IOException {
-        AssignerCheckpoint.write(file, covered, schedulers.values(), absences, answers);
+        AssignerCheckpoint.write(file, covered, schedulers.values(), absences, answers, checkpointBuffer);
     }
 
-    /** Applies one journal record, as recovery does. */
+    private final AssignerCheckpoint.WriteBuffer checkpointBuffer = new AssignerCheckpoint.WriteBuffer();
+
+    /** Applies one journal record, as recovery does (one thread at a time). */
     void replay(JournalRecord r) {
-        AssignmentJournal.replay(r, recovery);
+        replayer.onRecord(r);
     }
 
     private final class Recovered implements AssignmentJournal.Recovery {
@@ -62,9 +70,9 @@ final class AssignerState {
         }
 
         @Override
-        public String pick(String teamId, byte[] codes, byte mode, int winner, long atMillis) {
+        public String pick(String teamId, byte[] codes, int count, byte mode, int winner, long atMillis) {
             TeamScheduler t = schedulers.get(teamId);
-            String userId = t == null ? null : t.replay(codes, mode, winner, atMillis);
+            String userId = t == null ? null : t.replay(codes, count, mode, winner, atMillis);
             if (userId == null) {
                 LOG.warn("journal: a pick of team {} does not fit its journaled membership; ignored", teamId);
             }

@@ -562,19 +562,19 @@ final class TeamScheduler {
     }
 
     /**
-     * Re-applies a journaled pick (recovery). {@code codes} are the journaled per-member skip codes.
+     * Re-applies a journaled pick (recovery). {@code codes[0..count)} are the journaled per-member skip codes.
      *
      * @return the winner's user id, or null when the journaled membership does not fit this team (the pick is then
      *         ignored)
      */
-    String replay(byte[] codes, byte mode, int winner, long atMillis) {
+    String replay(byte[] codes, int count, byte mode, int winner, long atMillis) {
         lock.lock();
         try {
-            if (codes.length != members.length || winner < 0 || winner >= members.length) {
+            if (count != members.length || winner < 0 || winner >= members.length) {
                 return null;
             }
             boolean anyPassed = false;
-            for (int i = 0; i < codes.length; i++) {
+            for (int i = 0; i < count; i++) {
                 skips[i] = (byte) (codes[i] & 0x0f);
                 passed[i] = (codes[i] & PASSED) != 0;
                 part[i] = skips[i] == 0 && !passed[i];
