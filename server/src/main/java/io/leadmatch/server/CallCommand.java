@@ -20,6 +20,7 @@ import io.leadmatch.proto.v1.SetOpenLeadsRequest;
 import io.leadmatch.proto.v1.UpsertAccountsRequest;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -73,6 +74,44 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--timeout-seconds", defaultValue = "30", description = "Deadline (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
 
+    @Option(
+            names = "--tls",
+            description = "Connect over TLS, trusting the system's CAs (implied by --ca-file and --cert-file)")
+    boolean tls;
+
+    @Option(
+            names = "--ca-file",
+            paramLabel = "FILE",
+            description = "PEM file of the CA certificates that sign the server's certificate")
+    java.nio.file.Path caFile;
+
+    @Option(
+            names = "--cert-file",
+            paramLabel = "FILE",
+            description = "PEM client certificate for a listener with mutual TLS (with --key-file)")
+    java.nio.file.Path certFile;
+
+    @Option(names = "--key-file", paramLabel = "FILE", description = "PEM private key of --cert-file")
+    java.nio.file.Path keyFile;
+
+    /** Plaintext, or TLS with the given roots and client certificate. */
+    private io.grpc.ChannelCredentials credentials() throws java.io.IOException {
+        if ((certFile == null) != (keyFile == null)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--cert-file and --key-file go together");
+        }
+        if (!tls && caFile == null && certFile == null) {
+            return io.grpc.InsecureChannelCredentials.create();
+        }
+        io.grpc.TlsChannelCredentials.Builder b = io.grpc.TlsChannelCredentials.newBuilder();
+        if (caFile != null) {
+            b.trustManager(caFile.toFile());
+        }
+        if (certFile != null) {
+            b.keyManager(certFile.toFile(), keyFile.toFile());
+        }
+        return b.build();
+    }
+
     private static final java.util.Set<String> LEAD_METHODS = java.util.Set.of("Match", "MatchAndAssign");
 
     /** The token for {@code method}'s service from --token-file or the environment; null when there is none. */
@@ -84,11 +123,22 @@ final class CallCommand implements Callable<Integer> {
         return v == null || v.isBlank() ? null : v.strip();
     }
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
-        String token = token();
-        ManagedChannel channel = NettyChannelBuilder.forTarget(LEAD_METHODS.contains(method) ? target : adminTarget)
-                .usePlaintext()
+        String token;
+        io.grpc.ChannelCredentials credentials;
+        try {
+            token = token();
+            credentials = credentials();
+        } catch (java.io.IOException | IllegalArgumentException e) {
+            System.err.println("leadmatch call: cannot use the credential files: " + e.getMessage());
+            return 2;
+        }
+        ManagedChannel channel = NettyChannelBuilder.forTarget(
+                        LEAD_METHODS.contains(method) ? target : adminTarget, credentials)
                 .build();
         try {
             io.grpc.Metadata headers = new io.grpc.Metadata();

@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * The directories {@code ReloadSnapshot} may read. A requested {@code snapshot_dir} is accepted only when its real
- * path (symbolic links resolved) lies under the real path of a root. Every refusal has the same words whether the
+ * path (symbolic links resolved) lies under the real path of a root, and so does every entry in it (an export
+ * file linked to {@code /etc/passwd} is refused, not read). Every refusal has the same words whether the
  * path exists, is a file, or is a link out of the roots, so the reply tells a caller nothing about the file system
  * outside them; and it is decided before anything in the directory is read.
  */
@@ -59,10 +60,46 @@ final class ReloadRoots {
                 continue;
             }
             if (real.startsWith(r) && Files.isDirectory(real)) {
+                if (!entriesUnder(real)) {
+                    throw refused();
+                }
                 return real;
             }
         }
         throw refused();
+    }
+
+    /** Whether every entry of {@code dir} resolves to a path under one of the roots (links included). */
+    private boolean entriesUnder(Path dir) {
+        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+            for (Path entry : (Iterable<Path>) entries::iterator) {
+                if (!underRoot(entry)) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private boolean underRoot(Path entry) {
+        Path real;
+        try {
+            real = entry.toRealPath();
+        } catch (IOException e) {
+            return !Files.isSymbolicLink(entry); // a dangling link is refused; a file gone meanwhile is the loader's
+        }
+        for (Path root : roots) {
+            try {
+                if (real.startsWith(root.toRealPath())) {
+                    return true;
+                }
+            } catch (IOException e) {
+                // a root gone since start-up admits nothing
+            }
+        }
+        return false;
     }
 
     private static io.grpc.StatusRuntimeException refused() {

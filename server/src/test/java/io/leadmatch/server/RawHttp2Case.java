@@ -48,82 +48,91 @@ final class RawHttp2Case {
     static Ending run(int port, String path, byte[] validMessage, SplittableRandom r) throws IOException {
         try (Socket s = new Socket("127.0.0.1", port)) {
             s.setSoTimeout(5_000);
-            OutputStream out = s.getOutputStream();
-            int variant = r.nextInt(10);
-            if (variant == 0) {
-                byte[] junk = new byte[1 + r.nextInt(200)];
-                r.nextBytes(junk);
-                out.write(junk); // no preface at all
-            } else {
-                out.write(PREFACE);
-                frame(out, SETTINGS, 0, 0, new byte[0]);
-                switch (variant) {
-                    case 1 -> { // a length prefix that promises more than comes
-                        headers(out, path);
-                        frame(out, DATA, END_STREAM, 1, grpcFrame(0, 1_000 + r.nextInt(100_000), validMessage));
-                    }
-                    case 2 -> { // compressed flag without grpc-encoding
-                        headers(out, path);
-                        frame(out, DATA, END_STREAM, 1, grpcFrame(1, validMessage.length, validMessage));
-                    }
-                    case 3 -> { // a length prefix far over the message size limit
-                        headers(out, path);
-                        frame(out, DATA, END_STREAM, 1, grpcFrame(0, Integer.MAX_VALUE, validMessage));
-                    }
-                    case 4 -> { // garbage where the HPACK block should be
-                        byte[] block = new byte[1 + r.nextInt(300)];
-                        r.nextBytes(block);
-                        frame(out, HEADERS, END_HEADERS, 1, block);
-                    }
-                    case 5 -> { // frames of random type, flags and stream
-                        for (int i = 0; i < 1 + r.nextInt(5); i++) {
-                            byte[] payload = new byte[r.nextInt(64)];
-                            r.nextBytes(payload);
-                            frame(out, r.nextInt(256), r.nextInt(256), r.nextInt(8), payload);
-                        }
-                        headers(out, path);
-                        frame(out, DATA, END_STREAM, 1, grpcFrame(0, validMessage.length, validMessage));
-                    }
-                    case 6 -> { // data on a stream that was never opened
-                        frame(out, DATA, END_STREAM, 3, grpcFrame(0, validMessage.length, validMessage));
-                    }
-                    case 7 -> { // zero window update, a ping of the wrong length, bad settings
-                        frame(
-                                out,
-                                WINDOW_UPDATE,
-                                0,
-                                0,
-                                ByteBuffer.allocate(4).putInt(0).array());
-                        frame(out, PING, 0, 0, new byte[3]);
-                        frame(
-                                out,
-                                SETTINGS,
-                                0,
-                                0,
-                                ByteBuffer.allocate(6)
-                                        .putShort((short) 4)
-                                        .putInt(-1)
-                                        .array());
-                    }
-                    case 8 -> { // a valid call trickled one byte per DATA frame, then random bytes in one frame
-                        headers(out, path);
-                        byte[] msg = grpcFrame(0, validMessage.length, validMessage);
-                        for (byte b : msg) {
-                            frame(out, DATA, 0, 1, new byte[] {b});
-                        }
-                        byte[] junk = new byte[r.nextInt(50)];
-                        r.nextBytes(junk);
-                        frame(out, DATA, END_STREAM, 1, junk);
-                    }
-                    default -> { // a frame header that announces more than it carries, then the end of input
-                        out.write(new byte[] {0, 0x40, 0, DATA, 0, 0, 0, 0, 1, 1, 2, 3});
-                        s.shutdownOutput();
-                    }
-                }
+            try {
+                send(s, path, validMessage, r);
+            } catch (java.net.SocketException e) {
+                // The server ended the connection while frames were still being sent (a GOAWAY, then a close):
+                // what it sent before is read below.
             }
-            out.flush();
             return read(new DataInputStream(s.getInputStream()));
         }
+    }
+
+    private static void send(Socket s, String path, byte[] validMessage, SplittableRandom r) throws IOException {
+        OutputStream out = s.getOutputStream();
+        int variant = r.nextInt(10);
+        if (variant == 0) {
+            byte[] junk = new byte[1 + r.nextInt(200)];
+            r.nextBytes(junk);
+            out.write(junk); // no preface at all
+        } else {
+            out.write(PREFACE);
+            frame(out, SETTINGS, 0, 0, new byte[0]);
+            switch (variant) {
+                case 1 -> { // a length prefix that promises more than comes
+                    headers(out, path);
+                    frame(out, DATA, END_STREAM, 1, grpcFrame(0, 1_000 + r.nextInt(100_000), validMessage));
+                }
+                case 2 -> { // compressed flag without grpc-encoding
+                    headers(out, path);
+                    frame(out, DATA, END_STREAM, 1, grpcFrame(1, validMessage.length, validMessage));
+                }
+                case 3 -> { // a length prefix far over the message size limit
+                    headers(out, path);
+                    frame(out, DATA, END_STREAM, 1, grpcFrame(0, Integer.MAX_VALUE, validMessage));
+                }
+                case 4 -> { // garbage where the HPACK block should be
+                    byte[] block = new byte[1 + r.nextInt(300)];
+                    r.nextBytes(block);
+                    frame(out, HEADERS, END_HEADERS, 1, block);
+                }
+                case 5 -> { // frames of random type, flags and stream
+                    for (int i = 0; i < 1 + r.nextInt(5); i++) {
+                        byte[] payload = new byte[r.nextInt(64)];
+                        r.nextBytes(payload);
+                        frame(out, r.nextInt(256), r.nextInt(256), r.nextInt(8), payload);
+                    }
+                    headers(out, path);
+                    frame(out, DATA, END_STREAM, 1, grpcFrame(0, validMessage.length, validMessage));
+                }
+                case 6 -> { // data on a stream that was never opened
+                    frame(out, DATA, END_STREAM, 3, grpcFrame(0, validMessage.length, validMessage));
+                }
+                case 7 -> { // zero window update, a ping of the wrong length, bad settings
+                    frame(
+                            out,
+                            WINDOW_UPDATE,
+                            0,
+                            0,
+                            ByteBuffer.allocate(4).putInt(0).array());
+                    frame(out, PING, 0, 0, new byte[3]);
+                    frame(
+                            out,
+                            SETTINGS,
+                            0,
+                            0,
+                            ByteBuffer.allocate(6)
+                                    .putShort((short) 4)
+                                    .putInt(-1)
+                                    .array());
+                }
+                case 8 -> { // a valid call trickled one byte per DATA frame, then random bytes in one frame
+                    headers(out, path);
+                    byte[] msg = grpcFrame(0, validMessage.length, validMessage);
+                    for (byte b : msg) {
+                        frame(out, DATA, 0, 1, new byte[] {b});
+                    }
+                    byte[] junk = new byte[r.nextInt(50)];
+                    r.nextBytes(junk);
+                    frame(out, DATA, END_STREAM, 1, junk);
+                }
+                default -> { // a frame header that announces more than it carries, then the end of input
+                    out.write(new byte[] {0, 0x40, 0, DATA, 0, 0, 0, 0, 1, 1, 2, 3});
+                    s.shutdownOutput();
+                }
+            }
+        }
+        out.flush();
     }
 
     private static Ending read(DataInputStream in) throws IOException {

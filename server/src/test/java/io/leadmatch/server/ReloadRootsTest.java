@@ -85,6 +85,9 @@ class ReloadRootsTest {
             assertEquals(ReloadRoots.REFUSED, e.getStatus().getDescription(), dir);
         }
         assertEquals(1, engine.generation(), "nothing was loaded");
+        StatusRuntimeException withLink = reloadFails(snapshot.toString());
+        assertEquals(ReloadRoots.REFUSED, withLink.getStatus().getDescription(), "an entry links out of the roots");
+        Files.delete(snapshot.resolve("escape"));
         assertEquals(
                 2,
                 admin.reloadSnapshot(ReloadSnapshotRequest.newBuilder()
@@ -102,11 +105,37 @@ class ReloadRootsTest {
         Path secret = Files.writeString(outside.resolve("passwd"), "root:x:0:0:root:/root:/bin/bash\n");
         Files.createSymbolicLink(inside.resolve("User.csv"), secret);
         StatusRuntimeException e = reloadFails(inside.toString());
+        assertEquals(Status.Code.PERMISSION_DENIED, e.getStatus().getCode(), "refused before anything is read");
+        String reply = e.getStatus().getDescription();
+        assertEquals(ReloadRoots.REFUSED, reply);
+        assertFalse(reply.contains("root:"), reply);
+        assertFalse(reply.contains(outside.toString()), reply);
+        assertEquals(1, engine.generation());
+
+        // A link that stays under the roots is followed as before.
+        Files.delete(inside.resolve("User.csv"));
+        Files.createSymbolicLink(inside.resolve("User.csv"), snapshot.resolve("User.csv"));
+        assertEquals(
+                2,
+                admin.reloadSnapshot(ReloadSnapshotRequest.newBuilder()
+                                .setSnapshotDir(inside.toString())
+                                .build())
+                        .getGeneration());
+    }
+
+    @Test
+    void aFileThatDoesNotParseIsNamedButItsContentIsNeverEchoed() throws Exception {
+        Path inside = Files.createDirectories(snapshot.resolve("next"));
+        for (String f : List.of("Account.csv", "routing.yaml")) {
+            Files.copy(snapshot.resolve(f), inside.resolve(f));
+        }
+        Files.writeString(inside.resolve("User.csv"), "root:x:0:0:root:/root:/bin/bash\n");
+        StatusRuntimeException e = reloadFails(inside.toString());
         assertEquals(Status.Code.FAILED_PRECONDITION, e.getStatus().getCode());
         String reply = e.getStatus().getDescription();
         assertTrue(reply.contains("User.csv"), reply);
-        assertFalse(reply.contains("root"), reply);
-        assertFalse(reply.contains(outside.toString()), reply);
+        assertFalse(reply.contains("root:"), reply);
+        assertFalse(reply.contains("/bin/bash"), reply);
         assertEquals(1, engine.generation());
     }
 

@@ -146,6 +146,74 @@ class TlsTest {
     }
 
     @Test
+    void theCallCommandSpeaksTlsAndMutualTls() throws Exception {
+        start(new ServerSettings.Tls(ca.pem("server"), ca.key("server"), ca.pem("ca1"), Duration.ofDays(1)));
+        String target = "localhost:" + server.port();
+        String request = "{\"email\": \"jane@example-corp.com\"}";
+        String ca1 = ca.pem("ca1").toString();
+        String[] ok = call(
+                "Match",
+                request,
+                "--target",
+                target,
+                "--ca-file",
+                ca1,
+                "--cert-file",
+                ca.pem("client").toString(),
+                "--key-file",
+                ca.key("client").toString());
+        assertEquals("0", ok[0], ok[2]);
+        assertTrue(ok[1].contains(LeadMatchServerTest.EXAMPLE_CORP), ok[1]);
+        String[] noCert = call("Match", request, "--target", target, "--ca-file", ca1);
+        assertEquals("1", noCert[0], "the server wants a client certificate: " + noCert[2]);
+        assertTrue(noCert[2].contains("UNAVAILABLE"), noCert[2]);
+        String[] plaintext = call("Match", request, "--target", target);
+        assertEquals("1", plaintext[0], plaintext[2]);
+        String[] halfPair = call(
+                "Match",
+                request,
+                "--target",
+                target,
+                "--cert-file",
+                ca.pem("client").toString());
+        assertEquals("2", halfPair[0]);
+        assertTrue(halfPair[2].contains("--cert-file and --key-file go together"), halfPair[2]);
+        String[] missing = call(
+                "Match",
+                request,
+                "--target",
+                target,
+                "--ca-file",
+                certs.resolve("nope.pem").toString());
+        assertEquals("2", missing[0]);
+        assertTrue(missing[2].contains("cannot use the credential files"), missing[2]);
+    }
+
+    /** Runs {@code leadmatch call} in this JVM: exit code, standard output, standard error. */
+    private static String[] call(String... args) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream oldOut = System.out;
+        java.io.PrintStream oldErr = System.err;
+        int code;
+        try {
+            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
+            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
+            picocli.CommandLine cl = new picocli.CommandLine(new CallCommand());
+            cl.setErr(new java.io.PrintWriter(System.err, true));
+            code = cl.execute(args);
+        } finally {
+            System.setOut(oldOut);
+            System.setErr(oldErr);
+        }
+        return new String[] {
+            Integer.toString(code),
+            out.toString(java.nio.charset.StandardCharsets.UTF_8),
+            err.toString(java.nio.charset.StandardCharsets.UTF_8)
+        };
+    }
+
+    @Test
     void unusableFilesAreRefusedAtStartUpWithTheReason() throws Exception {
         IllegalArgumentException mismatched = assertThrows(
                 IllegalArgumentException.class,

@@ -164,29 +164,33 @@ public final class DomainNormalizer {
             scan = scan(s, start, end);
         }
         int lt = field(scan, LT);
-        long bracket = lt >= 0 ? bracketed(s, start, end, lt) : -1;
-        if (bracket >= 0) {
-            // Display-name form "Jane <jane@acme.com>": the address inside, without the lenient path.
-            start = (int) (bracket >>> 16);
-            end = (int) bracket & 0xFFFF;
-            scan = scan(s, start, end);
-        } else if ((scan & RARE) != 0 || lt >= 0) {
-            long range = Lenient.firstValue(s, start, end);
-            start = (int) (range >>> 16);
-            end = (int) range & 0xFFFF;
-            if (start == end) {
-                return fail(out, EMPTY_INPUT);
+        if (lt >= 0 || (scan & RARE) != 0) {
+            // Display-name form "Jane <jane@acme.com>": the address inside, scanned once, without the lenient
+            // path; any other rare form takes the lenient path.
+            long bracket = lt >= 0 ? bracketed(s, start, end, lt) : -1;
+            long inner = bracket >= 0 ? scan(s, (int) (bracket >>> 16), (int) bracket & 0xFFFF) : -1;
+            if (inner >= 0 && (inner & RARE) == 0 && field(inner, LT) < 0 && field(inner, FIRST_AT) >= 0) {
+                start = (int) (bracket >>> 16);
+                end = (int) bracket & 0xFFFF;
+                scan = inner;
+            } else {
+                long range = Lenient.firstValue(s, start, end);
+                start = (int) (range >>> 16);
+                end = (int) range & 0xFFFF;
+                if (start == end) {
+                    return fail(out, EMPTY_INPUT);
+                }
+                scan = scan(s, start, end);
+                if (scan < 0) {
+                    return fail(out, scan == CONTROL ? CONTROL_CHARACTER : LONE_SURROGATE);
+                }
             }
-            scan = scan(s, start, end);
-        }
-        if (scan < 0) {
-            return fail(out, scan == CONTROL ? CONTROL_CHARACTER : LONE_SURROGATE);
-        }
-        mailtoEnd = skipMailto(s, start, end);
-        if (mailtoEnd != start) {
-            start = mailtoEnd;
-            end = indexOf(s, '?', start, end);
-            scan = scan(s, start, end);
+            mailtoEnd = skipMailto(s, start, end);
+            if (mailtoEnd != start) {
+                start = mailtoEnd;
+                end = indexOf(s, '?', start, end);
+                scan = scan(s, start, end);
+            }
         }
         int firstAt = field(scan, FIRST_AT);
         int firstDelimiter = field(scan, FIRST_DELIMITER);
@@ -309,9 +313,9 @@ public final class DomainNormalizer {
     }
 
     /**
-     * The address inside the first {@code <…>} when the value is a plain display-name form (no quote or comment
-     * before the bracket, an address-like content with no rare form in it), as packed {@code start << 16 | end};
-     * else -1, and the lenient path decides.
+     * Where the address inside the first {@code <…>} lies when the value is a plain display-name form (no quote,
+     * comment, {@code @} or separator before the bracket), as packed {@code start << 16 | end}; else -1. The
+     * caller checks that the content reads as an address.
      */
     private static long bracketed(char[] s, int start, int end, int lt) {
         for (int i = start; i < lt; i++) {
@@ -331,10 +335,6 @@ public final class DomainNormalizer {
         }
         while (to > from && isTrimmable(s[to - 1])) {
             to--;
-        }
-        long inner = scan(s, from, to);
-        if (inner < 0 || (inner & RARE) != 0 || field(inner, LT) >= 0 || field(inner, FIRST_AT) < 0) {
-            return -1;
         }
         return (long) from << 16 | to;
     }
@@ -396,13 +396,11 @@ public final class DomainNormalizer {
      * and {@link #RARE} when a form of the lenient path is present. One table load per ASCII char.
      */
     private static long scan(char[] s, int start, int end) {
+        // Kept under C2's inlining limit for hot callees (FreqInlineSize, 325 bytecodes): the letters, digits,
+        // dots and '@' of a clean address take the loop's first lines; every other char goes to rareChar.
         int firstAt = -1;
         int lastAt = -1;
-        int firstDelimiter = -1;
-        int schemeEnd = -1;
-        int lt = -1;
-        boolean colonSeen = false;
-        long rare = 0;
+        long noted = 0; // the other positions, packed as in the result, and RARE
         for (int i = start; i < end; i++) {
             char c = s[i];
             if (c < 0x80) {
@@ -410,68 +408,74 @@ public final class DomainNormalizer {
                 if (kind == NOTHING) {
                     continue; // letters, digits, dots: most of any input, and nothing to note
                 }
-                switch (kind) {
-                    case AT:
-                        if (firstAt < 0) {
-                            firstAt = i;
-                        }
-                        lastAt = i;
-                        break;
-                    case DELIMITER:
-                        if (firstDelimiter < 0) {
-                            firstDelimiter = i;
-                        }
-                        break;
-                    case COLON:
-                        if (schemeEnd < 0) {
-                            if (i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/') {
-                                schemeEnd = i;
-                                if (i + 3 < end && (s[i + 3] == '/' || s[i + 3] == '\\')) {
-                                    rare = RARE; // "https:///acme.com"
-                                }
-                            } else if (!colonSeen && Lenient.isSpecialScheme(s, start, i)) {
-                                rare = RARE; // "http:/acme.com", "http:acme.com"
-                            }
-                        }
-                        colonSeen = true;
-                        break;
-                    case LESS:
-                        if (lt < 0) {
-                            lt = i;
-                        }
-                        break;
-                    case GREATER:
-                        if (lt < 0) {
-                            rare = RARE; // a stray '>' ("jane@acme.com>")
-                        }
-                        break;
-                    case RARE_CHAR:
-                        rare = RARE;
-                        break;
-                    default:
-                        if (c != '\t' && c != '\n' && c != '\r') {
-                            return CONTROL;
-                        }
-                        rare = RARE; // tab and newline are removed (WHATWG), or separate two values
+                if (kind == AT) {
+                    if (firstAt < 0) {
+                        firstAt = i;
+                    }
+                    lastAt = i;
+                    continue;
                 }
-            } else if (c <= 0x9F) {
-                return CONTROL; // the C1 controls
-            } else if (Character.isSurrogate(c)) {
-                if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s[i + 1])) {
-                    i++;
-                } else {
-                    return SURROGATE;
-                }
-            } else if (isUnicodeSpace(c) || c == '\uFF20') {
-                rare = RARE; // a space inside, or a full-width '@'
+            }
+            noted = rareChar(s, start, end, i, noted);
+            if (noted < 0) {
+                return noted;
+            }
+            if ((noted & PAIR) != 0) {
+                noted &= ~PAIR;
+                i++;
             }
         }
-        return (long) (firstAt + 1) << FIRST_AT
-                | (long) (lastAt + 1) << LAST_AT
-                | (long) (firstDelimiter + 1) << FIRST_DELIMITER
-                | (long) (schemeEnd + 1) << SCHEME_END
-                | (long) (lt + 1) << LT
-                | rare;
+        return (long) (firstAt + 1) << FIRST_AT | (long) (lastAt + 1) << LAST_AT | noted;
+    }
+
+    /** Set by {@link #rareChar} when {@code s[i]} starts a surrogate pair: the scan skips the low surrogate. */
+    private static final long PAIR = 1L << 61;
+
+    /** Notes {@code s[i]}, not a letter, digit, dot or '@', into {@code noted}; or CONTROL or SURROGATE. */
+    private static long rareChar(char[] s, int start, int end, int i, long noted) {
+        char c = s[i];
+        if (c < 0x80) {
+            switch (ASCII[c]) {
+                case DELIMITER:
+                    return field(noted, FIRST_DELIMITER) < 0 ? noted | (long) (i + 1) << FIRST_DELIMITER : noted;
+                case COLON:
+                    if (field(noted, SCHEME_END) < 0) {
+                        if (i + 2 < end && s[i + 1] == '/' && s[i + 2] == '/') {
+                            noted |= (long) (i + 1) << SCHEME_END;
+                            if (i + 3 < end && (s[i + 3] == '/' || s[i + 3] == '\\')) {
+                                noted |= RARE; // "https:///acme.com"
+                            }
+                        } else if (indexOf(s, ':', start, i) == i && Lenient.isSpecialScheme(s, start, i)) {
+                            noted |= RARE; // "http:/acme.com", "http:acme.com"
+                        }
+                    }
+                    return noted;
+                case LESS:
+                    return field(noted, LT) < 0 ? noted | (long) (i + 1) << LT : noted;
+                case GREATER:
+                    return field(noted, LT) < 0 ? noted | RARE : noted; // a stray '>' ("jane@acme.com>")
+                case RARE_CHAR:
+                    return noted | RARE;
+                default:
+                    if (c != '\t' && c != '\n' && c != '\r') {
+                        return CONTROL;
+                    }
+                    return noted | RARE; // tab and newline are removed (WHATWG), or separate two values
+            }
+        }
+        if (c <= 0x9F) {
+            return CONTROL; // the C1 controls
+        }
+        if (Character.isSurrogate(c)) {
+            if (Character.isHighSurrogate(c) && i + 1 < end && Character.isLowSurrogate(s[i + 1])) {
+                return noted | PAIR;
+            }
+            return SURROGATE;
+        }
+        if (isUnicodeSpace(c) || c == '\uFF20') {
+            return noted | RARE; // a space inside, or a full-width '@'
+        }
+        return noted;
     }
 
     private static int field(long scan, int shift) {

@@ -111,28 +111,46 @@ final class Lenient {
 
     /** The end of the first value: a {@code ,} or {@code ;} outside quotes, {@code <…>} and comments. */
     private static int cutAtSeparator(char[] s, int start, int end) {
-        boolean quoted = false;
         int angle = 0;
-        int comment = 0;
         for (int i = start; i < end; i++) {
             char c = s[i];
-            if (quoted) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                }
-            } else if (c == '"') {
-                quoted = true;
+            if (c == '"') {
+                i = closingQuote(s, i, end);
             } else if (c == '(') {
-                comment++;
-            } else if (c == ')' && comment > 0) {
-                comment--;
-            } else if (c == '<' && comment == 0) {
+                i = closingParen(s, i, end);
+            } else if (c == '<') {
                 angle++;
             } else if (c == '>' && angle > 0) {
                 angle--;
-            } else if ((c == ',' || c == ';') && angle == 0 && comment == 0) {
+            } else if ((c == ',' || c == ';') && angle == 0) {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    /** The {@code "} that closes the quoted string opening at {@code s[open]} (a backslash escapes), or {@code end}. */
+    private static int closingQuote(char[] s, int open, int end) {
+        for (int i = open + 1; i < end; i++) {
+            if (s[i] == '\\') {
+                i++;
+            } else if (s[i] == '"') {
+                return i;
+            }
+        }
+        return end;
+    }
+
+    /** The {@code )} that closes the comment opening at {@code s[open]} (comments nest, RFC 5322), or {@code end}. */
+    private static int closingParen(char[] s, int open, int end) {
+        int depth = 0;
+        for (int i = open; i < end; i++) {
+            char c = s[i];
+            if (c == '\\') {
+                i++;
+            } else if (c == '(') {
+                depth++;
+            } else if (c == ')' && --depth == 0) {
                 return i;
             }
         }
@@ -231,23 +249,13 @@ final class Lenient {
      * {@code @} or a {@code .}; otherwise all of it.
      */
     private static long pick(char[] s, int start, int end) {
-        boolean quoted = false;
-        int comment = 0;
         for (int i = start; i < end; i++) {
             char c = s[i];
-            if (quoted) {
-                if (c == '\\') {
-                    i++;
-                } else if (c == '"') {
-                    quoted = false;
-                }
-            } else if (c == '"') {
-                quoted = true;
+            if (c == '"') {
+                i = closingQuote(s, i, end);
             } else if (c == '(') {
-                comment++;
-            } else if (c == ')' && comment > 0) {
-                comment--;
-            } else if (c == '<' && comment == 0) {
+                i = closingParen(s, i, end);
+            } else if (c == '<') {
                 int gt = DomainNormalizer.indexOf(s, '>', i + 1, end);
                 if (holdsAddress(s, i + 1, gt)) {
                     return trim(s, i + 1, gt);
@@ -257,8 +265,8 @@ final class Lenient {
         }
         // No address in brackets: drop comments and name brackets, then take the first word that is a value.
         int w = start;
-        quoted = false;
-        comment = 0;
+        boolean quoted = false;
+        int comment = 0;
         int angle = 0;
         for (int r = start; r < end; r++) {
             char c = s[r];

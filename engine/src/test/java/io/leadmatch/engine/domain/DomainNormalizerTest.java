@@ -127,7 +127,12 @@ class DomainNormalizerTest {
                 row("www.www1.emea.acme.com", "www.www1.emea.acme.com", "acme.com", "emea.acme.com"),
                 row("wwwx.acme.com", "wwwx.acme.com", "acme.com", "wwwx.acme.com"),
                 row("emea.www.acme.com", "emea.www.acme.com", "acme.com", "emea.www.acme.com"),
-                row("www.www.ck", "www.www.ck", "www.ck", "www.ck"));
+                row("www.www.ck", "www.www.ck", "www.ck", "www.ck"),
+                // RFC 5322 comments nest and may hold quotes and separators; quoted names may hold all of them
+                row("jane@acme.com (Jane \"J\" Doe), bob@other.com", "acme.com", "acme.com", "acme.com"),
+                row("(work (main; old)) jane@acme.com; x@other.com", "acme.com", "acme.com", "acme.com"),
+                row("\"Doe, Jane (sales)\" <jane@acme.com>, x@other.com", "acme.com", "acme.com", "acme.com"),
+                row("\"a \\\" b, c\" jane@acme.com; x@other.com", "acme.com", "acme.com", "acme.com"));
     }
 
     @ParameterizedTest(name = "[{index}] {0}")
