@@ -66,14 +66,25 @@ public final class JournalVerifier {
         for (SegmentChain.Problem p : chain.problems) {
             problems.add(p.message());
         }
-        if (chain.tornAt >= 0) {
+        ByteBuffer ring = StagingRing.mapReadOnly(dir);
+        boolean ringGap = false;
+        if (ring != null
+                && chain.problems.isEmpty()
+                && StagingRing.check(ring, Journal.BOOT_ID, JournalLock.isLive(dir), crc) == null) {
+            long inRing = StagingRing.recordsAfterAGap(ring, chain.next, view);
+            if (inRing > 0) {
+                problems.add(chain.ringGap(dir, StagingRing.firstUndrained(ring), inRing)
+                        .message());
+                ringGap = true;
+            }
+        }
+        if (chain.tornAt >= 0 && !ringGap) {
             notes.add("journal segment " + chain.lastFile + " ends in an incomplete record at offset " + chain.tornAt
                     + " (a crash interrupted its write, or a server is writing it now); the next start cuts it");
         }
         long next = chain.next;
         long ringRecords = 0;
-        ByteBuffer ring = StagingRing.mapReadOnly(dir);
-        if (ring != null && chain.problems.isEmpty()) {
+        if (ring != null && chain.problems.isEmpty() && !ringGap) {
             CRC32C ringCrc = StagingRing.check(ring, Journal.BOOT_ID, JournalLock.isLive(dir), crc);
             if (ringCrc == StagingRing.SKIP) {
                 if (StagingRing.startsWith(ring, StagingRing.drainedOffset(ring), next)) {
@@ -178,7 +189,8 @@ public final class JournalVerifier {
         if (ring != null) {
             CRC32C ringCrc = StagingRing.check(ring, Journal.BOOT_ID, JournalLock.isLive(dir), crc);
             if (ringCrc != StagingRing.SKIP) {
-                long[] state = {copier.last + 1, 0};
+                // After damage at the segments' end the ring's records still count: copied across the gap.
+                long[] state = {Math.max(copier.last + 1, StagingRing.firstUndrained(ring)), 0};
                 StagingRing.walk(
                         ring, StagingRing.drainedOffset(ring), ringCrc, view, state, (r, at) -> copier.onRecord(r));
             }
