@@ -4,7 +4,7 @@ import com.google.common.net.InternetDomainName;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
@@ -94,7 +94,7 @@ public class DomainIndexBenchmark {
     private String[] emails;
     private String[] hosts;
     private String[] domains;
-    private final MatchResult result = new MatchResult();
+    private final MutableMatch result = new MutableMatch();
     private final HostName host = new HostName();
     private final DomainNormalizer normalizer = DomainNormalizer.standard();
     private int next;
@@ -155,7 +155,7 @@ public class DomainIndexBenchmark {
             leads[k] = new Lead("", email, "", "", "", "", Map.of());
         }
         domains = probeDomains;
-        MatchResult probe = new MatchResult();
+        MutableMatch probe = new MutableMatch();
         for (int k = 0; k < Math.min(n, 1000); k++) {
             engine.match(leads[k], probe);
             if (probe.outcome() != Outcome.MATCHED) {

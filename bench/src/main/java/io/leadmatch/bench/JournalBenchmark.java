@@ -49,7 +49,7 @@ public class JournalBenchmark {
     private Journal journal;
     private boolean always;
 
-    /** Each thread encodes into its own writer, as each caller thread's AssignmentResult does. */
+    /** Each thread encodes into its own writer, as each caller thread's MutableAssignment does. */
     @State(Scope.Thread)
     public static class Record {
         final PayloadWriter payload = new PayloadWriter(256);

@@ -3,12 +3,12 @@ package io.leadmatch.bench;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.Assignment;
-import io.leadmatch.engine.assign.AssignmentResult;
 import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.assign.IdempotencyCache;
+import io.leadmatch.engine.assign.MutableAssignment;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.JournalConfig;
@@ -46,8 +46,8 @@ public final class JournalReplay {
             long t0 = System.nanoTime();
             LeadMatchEngine engine =
                     LeadMatchEngine.open(EngineConfig.of(snapshot, data).withJournal(config));
-            MatchResult m = new MatchResult();
-            AssignmentResult a = new AssignmentResult();
+            MutableMatch m = new MutableMatch();
+            MutableAssignment a = new MutableAssignment();
             t0 = System.nanoTime();
             for (int i = 0; i < n; i++) {
                 engine.matchAndAssign(

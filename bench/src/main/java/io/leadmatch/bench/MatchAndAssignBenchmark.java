@@ -3,10 +3,10 @@ package io.leadmatch.bench;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
-import io.leadmatch.engine.assign.AssignmentResult;
 import io.leadmatch.engine.assign.AssignmentRule;
+import io.leadmatch.engine.assign.MutableAssignment;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.JournalConfig;
 import java.io.IOException;
@@ -85,8 +85,8 @@ public class MatchAndAssignBenchmark {
     private Path data;
     private LeadMatchEngine engine;
     private Lead[] leads;
-    private final MatchResult match = new MatchResult();
-    private final AssignmentResult assignment = new AssignmentResult();
+    private final MutableMatch match = new MutableMatch();
+    private final MutableAssignment assignment = new MutableAssignment();
     private int next;
 
     @Setup(Level.Trial)

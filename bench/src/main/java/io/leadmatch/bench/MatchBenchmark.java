@@ -3,9 +3,9 @@ package io.leadmatch.bench;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
-import io.leadmatch.engine.assign.AssignmentResult;
+import io.leadmatch.engine.assign.MutableAssignment;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import java.io.IOException;
@@ -63,8 +63,8 @@ public class MatchBenchmark {
     private LeadMatchEngine engine;
     private Lead[] leads;
     private String[] emails;
-    private final MatchResult result = new MatchResult();
-    private final AssignmentResult assignment = new AssignmentResult();
+    private final MutableMatch result = new MutableMatch();
+    private final MutableAssignment assignment = new MutableAssignment();
     private final HostName host = new HostName();
     private final DomainNormalizer normalizer = DomainNormalizer.standard();
     private int next;
@@ -75,7 +75,7 @@ public class MatchBenchmark {
         engine = LeadMatchEngine.open(EngineConfig.of(snapshot, null));
         List<String> domains = accountDomains(snapshot.resolve("Account.csv"));
         List<Lead> hits = new ArrayList<>();
-        MatchResult probe = new MatchResult();
+        MutableMatch probe = new MutableMatch();
         for (int i = 0; i < domains.size(); i++) {
             String d = domains.get(i);
             String email = (i % 3 == 0 ? "Jane.Doe@WWW." : i % 3 == 1 ? "bob@" : "ops+crm@") + d;

@@ -2,11 +2,11 @@ package io.leadmatch.engine;
 
 import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.Assignment;
-import io.leadmatch.engine.assign.AssignmentResult;
 import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.IdempotencyCache;
 import io.leadmatch.engine.assign.LeadFingerprint;
+import io.leadmatch.engine.assign.MutableAssignment;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.concurrent.DaemonFuture;
@@ -270,13 +270,22 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** The mailbox lists, as they are parsed on their thread (started now if nobody has started it). */
+    /** The mailbox lists once a generation serves: the first load waited for them, so this never blocks. */
+    private MailboxProviders loadedMailboxes() {
+        try {
+            return DaemonFuture.await(mailboxes());
+        } catch (SnapshotException e) {
+            throw new IllegalStateException("the mailbox lists did not load", e);
+        }
+    }
+
     private java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes() {
         startMailboxLists();
         return mailboxLists;
     }
 
     /** A decision scratch per calling thread for the calls that return an immutable {@link Assignment}. */
-    private final ThreadLocal<AssignmentResult> decisions = ThreadLocal.withInitial(AssignmentResult::new);
+    private final ThreadLocal<MutableAssignment> decisions = ThreadLocal.withInitial(MutableAssignment::new);
 
     /** Subdirectory of the data directory holding the assignment journal. */
     public static final String JOURNAL = "journal";
@@ -310,14 +319,14 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** Matches a lead (read-only) into a new result. */
-    public MatchResult match(Lead lead) {
-        MatchResult r = new MatchResult();
+    public MutableMatch match(Lead lead) {
+        MutableMatch r = new MutableMatch();
         match(lead, r);
         return r;
     }
 
     /** Matches a lead (read-only) into {@code into}; allocation-free on a domain hit when {@code into} is reused. */
-    public void match(Lead lead, MatchResult into) {
+    public void match(Lead lead, MutableMatch into) {
         CrmSnapshot s = acquire();
         try {
             matcher.match(s, lead, into);
@@ -335,24 +344,24 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @throws RequestIdConflictException when the id was answered for a different lead ({@link
      *     io.leadmatch.engine.assign.LeadFingerprint}): nothing is matched or assigned
      */
-    public AssignResult matchAndAssign(Lead lead) {
-        MatchResult r = new MatchResult();
-        return new AssignResult(r, matchAndAssign(lead, r));
+    public MatchAndAssignment matchAndAssign(Lead lead) {
+        MutableMatch r = new MutableMatch();
+        return new MatchAndAssignment(r, matchAndAssign(lead, r));
     }
 
     /**
      * As {@link #matchAndAssign(Lead)}, matching into a caller-owned {@code match} (reused across calls, as the
      * server does per stream and per thread, so only the answer is allocated); returns the assignment.
      */
-    public Assignment matchAndAssign(Lead lead, MatchResult match) {
+    public Assignment matchAndAssign(Lead lead, MutableMatch match) {
         if (lead.requestId().isEmpty()) {
-            AssignmentResult out = decisions.get();
+            MutableAssignment out = decisions.get();
             matchAndAssign(lead, match, out);
             return out.toAssignment();
         }
         IdempotencyCache.Result<Assignment> answer =
                 idempotency.getOrCompute(lead.requestId(), LeadFingerprint.of(lead), () -> {
-                    AssignmentResult out = decisions.get();
+                    MutableAssignment out = decisions.get();
                     matchAndAssign(lead, match, out);
                     return out.toAssignment();
                 });
@@ -371,7 +380,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      * Matches and assigns into caller-owned results, without idempotency (the request id is journaled but not
      * looked up): the allocation-free path for batch imports and the benchmarks.
      */
-    public void matchAndAssign(Lead lead, MatchResult match, AssignmentResult assignment) {
+    public void matchAndAssign(Lead lead, MutableMatch match, MutableAssignment assignment) {
         CrmSnapshot s = acquire();
         try {
             matcher.match(s, lead, match);
@@ -526,7 +535,8 @@ public final class LeadMatchEngine implements AutoCloseable {
                         + io.leadmatch.engine.domain.HostingPlatforms.bundled()
                                 .tenantSuffixes()
                                 .hashCode() + "/"
-                        + m.platforms() + " freeAlways=" + m.freeEmailAlways() + " freeNever=" + m.freeEmailNever(),
+                        + m.platforms() + " freeAlways=" + m.freeEmailAlways() + " freeNever=" + m.freeEmailNever()
+                        + " mailboxLists=" + MailboxProviders.bundledDigest(),
                 m.pslFile(),
                 dir.resolve(CsvSnapshotReader.ROUTING),
                 m.freeEmailFile(),
@@ -564,7 +574,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** Subdirectory of the data directory holding the JSON load reports. */
-    public static final String REPORTS = "reports";
+    static final String REPORTS = "reports";
     /** Load reports kept in {@link #REPORTS}; older ones are deleted. */
     static final int REPORTS_KEPT = 100;
 
@@ -634,7 +644,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** True when the serving generation's index was reused from a previous run's file. */
-    public boolean indexReused() {
+    boolean indexReused() {
         return current.index().reused();
     }
 
@@ -643,7 +653,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         if (provisional.size() == 0) {
             return;
         }
-        MatchResult probe = new MatchResult();
+        MutableMatch probe = new MutableMatch();
         int removed = provisional.retainIf(domain -> {
             matcher.match(next, Lead.ofEmail("", "provisional@" + domain), probe);
             return probe.outcome() != Outcome.MATCHED;
@@ -806,7 +816,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
      * @throws java.io.IOException      the change could not be made durable; nothing was changed
      */
-    public synchronized io.leadmatch.engine.snapshot.AccountChange.Result applyAccountChanges(
+    synchronized io.leadmatch.engine.snapshot.AccountChange.Result applyAccountChanges(
             io.leadmatch.engine.snapshot.AccountChange.Batch batch) throws java.io.IOException {
         if (closed) {
             throw new IllegalStateException("engine is closed");
@@ -815,7 +825,8 @@ public final class LeadMatchEngine implements AutoCloseable {
             throw new IllegalArgumentException("the batch is empty: send at least one account");
         }
         CrmSnapshot previous = current;
-        var applied = io.leadmatch.engine.snapshot.AccountChanges.apply(previous, batch, normalizer, generation + 1);
+        var applied = io.leadmatch.engine.snapshot.AccountChanges.apply(
+                previous, batch, normalizer, loadedMailboxes(), generation + 1);
         CrmSnapshot next = applied.snapshot();
         try {
             if (changeLog != null) {
@@ -854,7 +865,8 @@ public final class LeadMatchEngine implements AutoCloseable {
         for (int i = 0; i < batches.size(); i++) {
             CrmSnapshot d;
             try {
-                d = io.leadmatch.engine.snapshot.AccountChanges.apply(s, batches.get(i), normalizer, gen)
+                d = io.leadmatch.engine.snapshot.AccountChanges.apply(
+                                s, batches.get(i), normalizer, DaemonFuture.await(mailboxes()), gen)
                         .snapshot();
             } catch (IllegalArgumentException e) {
                 if (s != loaded) {

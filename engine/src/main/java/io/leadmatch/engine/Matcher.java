@@ -34,7 +34,7 @@ final class Matcher {
         this.requireWorkEmail = requireWorkEmail;
     }
 
-    void match(CrmSnapshot s, Lead lead, MatchResult r) {
+    void match(CrmSnapshot s, Lead lead, MutableMatch r) {
         r.reset();
         r.websiteInput = lead.website();
         r.generation = s.generation();
@@ -44,17 +44,17 @@ final class Matcher {
         String website = lead.website();
         if (email.isBlank() && website.isBlank() && lead.company().isBlank()) {
             r.outcome = Outcome.INVALID;
-            r.path = MatchResult.Path.NO_INPUT;
+            r.path = MutableMatch.Path.NO_INPUT;
             return;
         }
         if (junkWord(s.routing().junk().words(), email, lead.company(), r)) {
-            junk(s, r, MatchResult.Path.JUNK_WORD);
+            junk(s, r, MutableMatch.Path.JUNK_WORD);
             return;
         }
 
         HostName chosen = null;
         long chosenEntry = DomainEntryLayout.MISSING;
-        MatchResult.Path chosenPath = MatchResult.Path.DOMAIN;
+        MutableMatch.Path chosenPath = MutableMatch.Path.DOMAIN;
         boolean freeEmail = false;
         String emailFailure = null;
         String websiteFailure = null;
@@ -66,13 +66,13 @@ final class Matcher {
                 switch (e == DomainEntryLayout.MISSING ? DomainEntryLayout.ACCOUNT : DomainEntryLayout.kind(e)) {
                     case DomainEntryLayout.JUNK:
                         setDomain(r, h, "email");
-                        junk(s, r, MatchResult.Path.JUNK_DOMAIN);
+                        junk(s, r, MutableMatch.Path.JUNK_DOMAIN);
                         return;
                     case DomainEntryLayout.DISPOSABLE:
                         setDomain(r, h, "email");
                         r.matchedDomain.setLength(0);
                         r.outcome = Outcome.DISPOSABLE_EMAIL;
-                        r.path = MatchResult.Path.DISPOSABLE_EMAIL;
+                        r.path = MutableMatch.Path.DISPOSABLE_EMAIL;
                         return;
                     case DomainEntryLayout.FREE:
                         freeEmail = true;
@@ -94,7 +94,7 @@ final class Matcher {
                 int kind = e == DomainEntryLayout.MISSING ? DomainEntryLayout.ACCOUNT : DomainEntryLayout.kind(e);
                 if (kind == DomainEntryLayout.JUNK) {
                     setDomain(r, h, "website");
-                    junk(s, r, MatchResult.Path.JUNK_DOMAIN);
+                    junk(s, r, MutableMatch.Path.JUNK_DOMAIN);
                     return;
                 }
                 if (kind == DomainEntryLayout.ACCOUNT) {
@@ -114,7 +114,7 @@ final class Matcher {
             if (freeEmail && requireWorkEmail) {
                 setDomain(r, r.emailHost, "email");
                 r.outcome = Outcome.INVALID;
-                r.path = MatchResult.Path.WORK_EMAIL_REQUIRED;
+                r.path = MutableMatch.Path.WORK_EMAIL_REQUIRED;
                 return;
             }
             // A website on the free list stands for the lead's domain as a free address would.
@@ -133,13 +133,13 @@ final class Matcher {
             }
             if (freeEmail || freeWebsite) {
                 r.outcome = Outcome.FREE_EMAIL;
-                r.path = MatchResult.Path.FREE_EMAIL;
+                r.path = MutableMatch.Path.FREE_EMAIL;
                 String note = freeEmail && !website.isBlank() ? websiteNote(websiteFailure, websiteKind, r) : "";
                 r.detail = ambiguity.isEmpty() ? note : note + ambiguity; // no concatenation of two empties: 0 B/op
                 return;
             }
             r.outcome = Outcome.INVALID;
-            r.path = MatchResult.Path.NO_DOMAIN;
+            r.path = MutableMatch.Path.NO_DOMAIN;
             r.detail = failureDetail(emailFailure, websiteFailure, websiteKind, r, lead) + ambiguity;
             return;
         }
@@ -153,11 +153,11 @@ final class Matcher {
         ProvisionalAccounts.Entry e = provisional.get(domain);
         if (e != null) {
             r.outcome = Outcome.PROVISIONAL;
-            r.path = MatchResult.Path.PROVISIONAL_DOMAIN;
+            r.path = MutableMatch.Path.PROVISIONAL_DOMAIN;
             r.accountId = e.accountId();
         } else {
             r.outcome = Outcome.NEW_ACCOUNT;
-            r.path = MatchResult.Path.NEW_DOMAIN;
+            r.path = MutableMatch.Path.NEW_DOMAIN;
             r.accountId = ProvisionalAccounts.idFor(domain);
         }
     }
@@ -166,7 +166,7 @@ final class Matcher {
      * Company-name fallback: a unique hit of the exact tier, or else of the tier without legal forms, matches
      * (returns null, {@code r} filled); otherwise returns a note for the reason ("" when no company was given).
      */
-    private static String companyFallback(CrmSnapshot s, Lead lead, MatchResult r) {
+    private static String companyFallback(CrmSnapshot s, Lead lead, MutableMatch r) {
         if (lead.company().isBlank()) {
             return "";
         }
@@ -174,7 +174,7 @@ final class Matcher {
         if (hits.count() == 1) {
             AccountTable accounts = s.accounts();
             r.outcome = Outcome.MATCHED;
-            r.path = MatchResult.Path.COMPANY_NAME;
+            r.path = MutableMatch.Path.COMPANY_NAME;
             r.accountOrdinal = hits.accounts()[0];
             r.accounts = accounts;
             r.detail = lead.company().trim();
@@ -195,7 +195,7 @@ final class Matcher {
      * or {@link DomainEntryLayout#MISSING}; on a hit {@code r.matchedDomain} holds its key and {@code r.path} says
      * whether it was a subdomain.
      */
-    private static long lookup(DomainIndex index, HostName h, MatchResult r) {
+    private static long lookup(DomainIndex index, HostName h, MutableMatch r) {
         CharSequence host = h.host();
         int end = host.length();
         int registrable = h.registrableStart();
@@ -203,12 +203,12 @@ final class Matcher {
             for (int p = h.lookupStart(); p < registrable; p = nextLabel(host, p)) {
                 long entry = probe(index, host, p, end, r);
                 if (entry != DomainEntryLayout.MISSING) {
-                    r.path = MatchResult.Path.SUBDOMAIN;
+                    r.path = MutableMatch.Path.SUBDOMAIN;
                     return entry;
                 }
             }
         }
-        r.path = MatchResult.Path.DOMAIN;
+        r.path = MutableMatch.Path.DOMAIN;
         long entry = probe(index, host, registrable, end, r);
         if (entry == DomainEntryLayout.MISSING) {
             // A single-label junk name ("test", RFC 2606) covers every name under it: only misses pay the probe.
@@ -225,7 +225,7 @@ final class Matcher {
         return entry;
     }
 
-    private static long probe(DomainIndex index, CharSequence host, int from, int to, MatchResult r) {
+    private static long probe(DomainIndex index, CharSequence host, int from, int to, MutableMatch r) {
         StringBuilder key = r.key;
         key.setLength(0);
         key.append(host, from, to);
@@ -244,7 +244,7 @@ final class Matcher {
         return p + 1;
     }
 
-    private static void resolve(CrmSnapshot s, Lead lead, long entry, MatchResult.Path path, MatchResult r) {
+    private static void resolve(CrmSnapshot s, Lead lead, long entry, MutableMatch.Path path, MutableMatch r) {
         AccountTable accounts = s.accounts();
         int account;
         if (DomainEntryLayout.isConflict(entry)) {
@@ -259,7 +259,7 @@ final class Matcher {
             account = DomainEntryLayout.target(entry);
         }
         r.outcome = Outcome.MATCHED;
-        r.path = DomainEntryLayout.isAlias(entry) ? MatchResult.Path.ALIAS : path;
+        r.path = DomainEntryLayout.isAlias(entry) ? MutableMatch.Path.ALIAS : path;
         r.accountOrdinal = account;
         r.accounts = accounts;
     }
@@ -268,7 +268,7 @@ final class Matcher {
      * Conflict tie-break: the account whose billing country and state match the request, else whose country
      * matches, else the set's static order (parent over children, customer over others, lowest id).
      */
-    private static int tieBreak(AccountTable accounts, int[] set, MatchResult r) {
+    private static int tieBreak(AccountTable accounts, int[] set, MutableMatch r) {
         // Both sides are ISO codes (CRM rows were normalized at load), or values as written that nobody knew.
         String country = r.region.country();
         String state = r.region.state();
@@ -292,7 +292,7 @@ final class Matcher {
         return set[0];
     }
 
-    private static void setDomain(MatchResult r, HostName h, String source) {
+    private static void setDomain(MutableMatch r, HostName h, String source) {
         CharSequence host = h.host();
         r.domain.setLength(0);
         r.domain.append(host, h.registrableStart(), host.length());
@@ -301,7 +301,7 @@ final class Matcher {
         r.source = source;
     }
 
-    private static void junk(CrmSnapshot s, MatchResult r, MatchResult.Path path) {
+    private static void junk(CrmSnapshot s, MutableMatch r, MutableMatch.Path path) {
         r.outcome = Outcome.JUNK;
         r.path = path;
         String junkAccount = s.routing().junk().accountId();
@@ -312,7 +312,7 @@ final class Matcher {
     }
 
     /** Junk when the email's local part (before any +tag) or the company is exactly a junk word. */
-    private static boolean junkWord(JunkWords words, String email, String company, MatchResult r) {
+    private static boolean junkWord(JunkWords words, String email, String company, MutableMatch r) {
         int at = email.lastIndexOf('@');
         if (at > 0) {
             int start = at;
@@ -346,7 +346,7 @@ final class Matcher {
     }
 
     /** Why the website gave no domain, for a lead whose free email decided: "" when it did not say. */
-    private static String websiteNote(String websiteFailure, int websiteKind, MatchResult r) {
+    private static String websiteNote(String websiteFailure, int websiteKind, MutableMatch r) {
         if (websiteFailure != null) {
             return "; website '" + abbreviate(r, false) + "' gave no domain: " + websiteFailure;
         }
@@ -357,7 +357,7 @@ final class Matcher {
     }
 
     /** The website as given ({@code host == false}) or its registrable domain. */
-    private static String abbreviate(MatchResult r, boolean registrable) {
+    private static String abbreviate(MutableMatch r, boolean registrable) {
         HostName h = r.websiteHost;
         if (registrable) {
             return h.registrableDomain();
@@ -366,7 +366,7 @@ final class Matcher {
         return w.length() <= 60 ? w.strip() : w.substring(0, 57) + "...";
     }
 
-    private static String kindName(int kind, MatchResult r) {
+    private static String kindName(int kind, MutableMatch r) {
         HostName h = r.websiteHost;
         if (kind == DomainEntryLayout.DISPOSABLE) {
             return "disposable email provider";
@@ -377,7 +377,7 @@ final class Matcher {
     }
 
     private static String failureDetail(
-            String emailFailure, String websiteFailure, int websiteKind, MatchResult r, Lead lead) {
+            String emailFailure, String websiteFailure, int websiteKind, MutableMatch r, Lead lead) {
         StringBuilder sb = new StringBuilder();
         if (emailFailure != null) {
             sb.append("email: ").append(emailFailure);

@@ -17,7 +17,7 @@ public final class RequestIdConflictException extends RuntimeException {
      * @param requestId the reused id
      * @param original  the answer given to the id's original lead
      */
-    public RequestIdConflictException(String requestId, Assignment original) {
+    RequestIdConflictException(String requestId, Assignment original) {
         super("request_id " + requestId + " was already used for a different lead, answered with assignment "
                 + original.assignmentId()
                 + (original.assigneeId().isEmpty()

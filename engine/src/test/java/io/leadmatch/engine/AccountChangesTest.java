@@ -50,7 +50,7 @@ class AccountChangesTest {
         return new AccountChange(id, name, website, List.of(other), owner, "Prospect", "US", "CA", "");
     }
 
-    private static MatchResult match(LeadMatchEngine engine, String email) {
+    private static MutableMatch match(LeadMatchEngine engine, String email) {
         return engine.match(Lead.ofEmail("", email));
     }
 
@@ -84,9 +84,9 @@ class AccountChangesTest {
             assertTrue(
                     r.warnings().stream().anyMatch(w -> w.contains("billing country 'Atlantis'")),
                     String.join("\n", r.warnings()));
-            MatchResult germany = engine.match(new Lead("", "jane@newco.io", "", "", "Germany", "BY", Map.of()));
+            MutableMatch germany = engine.match(new Lead("", "jane@newco.io", "", "", "Germany", "BY", Map.of()));
             assertEquals(NEWCO_SUB, germany.accountId(), germany::reason);
-            MatchResult us = engine.match(new Lead("", "jane@newco.io", "", "", "US", "US-NY", Map.of()));
+            MutableMatch us = engine.match(new Lead("", "jane@newco.io", "", "", "US", "US-NY", Map.of()));
             assertEquals(NEWCO, us.accountId(), us::reason);
         }
     }
@@ -124,7 +124,7 @@ class AccountChangesTest {
             assertMatches(engine, "jane@eu.newco-group.com", NEWCO);
             assertMatches(engine, "jane@labs.newco.io", NEWCO_SUB); // an indexed subdomain, added by the batch
             assertMatches(engine, "jane@us.newco.io", NEWCO);
-            AssignResult a = engine.matchAndAssign(Lead.ofEmail("", "bob@newco.io"));
+            MatchAndAssignment a = engine.matchAndAssign(Lead.ofEmail("", "bob@newco.io"));
             assertEquals(user(3), a.assignment().assigneeId());
             assertEquals(
                     NEWCO,
@@ -157,7 +157,7 @@ class AccountChangesTest {
                     "the old website no longer belongs to the account");
             assertMatches(engine, "jane@example-corp.net", EXAMPLE_CORP);
             assertMatches(engine, "jane@emea.example-corp.com", EXAMPLE_CORP_EMEA);
-            AssignResult a = engine.matchAndAssign(Lead.ofEmail("", "joe@example-corp.net"));
+            MatchAndAssignment a = engine.matchAndAssign(Lead.ofEmail("", "joe@example-corp.net"));
             assertEquals(user(5), a.assignment().assigneeId());
             assertTrue(
                     a.assignment().explanation().contains("Example Corporation"),
@@ -197,7 +197,7 @@ class AccountChangesTest {
             assertEquals(2, r.deleted());
             assertEquals(List.of("0015g00000ZZZ99AAA"), r.notFound());
 
-            MatchResult globex = engine.match(new Lead("", "amy@globex.com", "", "", "DE", "", java.util.Map.of()));
+            MutableMatch globex = engine.match(new Lead("", "amy@globex.com", "", "", "DE", "", java.util.Map.of()));
             assertEquals(GLOBEX_CORP, globex.accountId());
             assertEquals(List.of(), globex.conflicts());
             assertFalse(engine.conflicts().stream().anyMatch(c -> c.domain().equals("globex.com")));
@@ -221,10 +221,10 @@ class AccountChangesTest {
         try (LeadMatchEngine engine = open()) {
             engine.upsertAccounts(List.of(new AccountChange(
                     NEWCO, "Example Corp Germany", "example-corp.com", List.of(), user(3), "Prospect", "DE", "", "")));
-            MatchResult us = engine.match(new Lead("", "jane@example-corp.com", "", "", "US", "", java.util.Map.of()));
+            MutableMatch us = engine.match(new Lead("", "jane@example-corp.com", "", "", "US", "", java.util.Map.of()));
             assertEquals(EXAMPLE_CORP, us.accountId());
             assertEquals(List.of(NEWCO), us.conflicts());
-            MatchResult de = engine.match(new Lead("", "jane@example-corp.com", "", "", "DE", "", java.util.Map.of()));
+            MutableMatch de = engine.match(new Lead("", "jane@example-corp.com", "", "", "DE", "", java.util.Map.of()));
             assertEquals(NEWCO, de.accountId());
             assertTrue(
                     engine.conflicts().stream()
@@ -365,7 +365,7 @@ class AccountChangesTest {
             for (int t = 0; t < 3; t++) {
                 Thread w = new Thread(() -> {
                     while (!done.get()) {
-                        AssignResult r = engine.matchAndAssign(Lead.ofEmail("", "x@newco.io"));
+                        MatchAndAssignment r = engine.matchAndAssign(Lead.ofEmail("", "x@newco.io"));
                         String name = r.match().accountName();
                         int batch = Integer.parseInt(name.substring(name.indexOf('-') + 1));
                         if (!r.assignment().assigneeId().equals(user(1 + batch % 2))) {
@@ -394,7 +394,7 @@ class AccountChangesTest {
     }
 
     private static void assertMatches(LeadMatchEngine engine, String email, String accountId) {
-        MatchResult m = match(engine, email);
+        MutableMatch m = match(engine, email);
         assertEquals(Outcome.MATCHED, m.outcome(), email + ": " + m);
         assertEquals(accountId, m.accountId(), email + ": " + m);
     }

@@ -56,7 +56,7 @@ class AssignRecordEncodingTest {
         open(data);
         long owner = 0;
         for (String host : new String[] {"www.example-corp.com", "acme.myshopify.com", "www.brightwater.co.uk"}) {
-            AssignResult r = engine.matchAndAssign(new Lead("", "jane@" + host, "", "", "", "", Map.of()));
+            MatchAndAssignment r = engine.matchAndAssign(new Lead("", "jane@" + host, "", "", "", "", Map.of()));
             assertEquals(AssignmentRule.ACCOUNT_OWNER, r.assignment().rule(), host);
             owner = Math.max(owner, alignedSize(data, r.assignment().assignmentId()));
         }
@@ -64,7 +64,7 @@ class AssignRecordEncodingTest {
         // Enough leads that the counters outgrow one varint byte.
         for (int i = 0; i < 2000; i++) {
             clock.advance(Duration.ofSeconds(1));
-            AssignResult r = engine.matchAndAssign(
+            MatchAndAssignment r = engine.matchAndAssign(
                     new Lead("", "person" + i + "@gmail.com", "", "", COUNTRIES[i % COUNTRIES.length], "", Map.of()));
             assertEquals(AssignmentRule.ROUND_ROBIN, r.assignment().rule());
             if (i % 97 == 0 || i > 1990) {
@@ -91,7 +91,7 @@ class AssignRecordEncodingTest {
             "someone@gmail.com",
             "x@unknown-co.dev"
         }) {
-            AssignResult r = engine.matchAndAssign(new Lead("req-" + email, email, "", "", "", "", Map.of()));
+            MatchAndAssignment r = engine.matchAndAssign(new Lead("req-" + email, email, "", "", "", "", Map.of()));
             Explanation x = engine.explain(r.assignment().assignmentId()).orElseThrow();
             String domain = r.match().domain().toString();
             String matched = r.match().matchedDomain().toString();

@@ -76,7 +76,7 @@ class AvailabilityAndCapsTest {
     }
 
     /** A free-webmail lead: no account, no territory rule, so the default team's round robin decides. */
-    AssignResult assign() {
+    MatchAndAssignment assign() {
         return engine.matchAndAssign(Lead.ofEmail("", "lead" + (leads++) + "@gmail.com"));
     }
 

@@ -220,7 +220,7 @@ class DomainCasesTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("table")
     void eachCaseMatchesAsTheRulesSay(Case c) {
-        MatchResult r = engine.match(new Lead("t-" + c.line(), c.email(), c.website(), c.company(), "", "", Map.of()));
+        MutableMatch r = engine.match(new Lead("t-" + c.line(), c.email(), c.website(), c.company(), "", "", Map.of()));
         String got = r.outcome() + " " + r.domain() + " " + r.accountId() + " [" + r.reason() + "]";
         assertEquals(c.outcome(), r.outcome(), got);
         assertEquals(c.domain(), r.domain().toString(), got);

@@ -72,14 +72,14 @@ class DomainCrmSideTest {
                 .withPlatforms(List.of("pages.example-host.net/p/", "-github.com/", "tenants.example-cloud.net"));
         try (LeadMatchEngine engine = LeadMatchEngine.open(
                 new EngineConfig(DomainCasesTest.writeExport(tmp.resolve("y")), null, matching, null))) {
-            MatchResult bt = engine.match(lead("jane@bt.com", ""));
+            MutableMatch bt = engine.match(lead("jane@bt.com", ""));
             assertEquals(Outcome.FREE_EMAIL, bt.outcome(), bt::reason);
             assertHas(engine.report().warnings(), id("bt"), "domain bt.com is a major free webmail or relay domain");
             assertEquals(
                     Outcome.NEW_ACCOUNT, engine.match(lead("jane@zoho.com", "")).outcome());
             assertEquals(
                     Outcome.FREE_EMAIL, engine.match(lead("jane@gmail.com", "")).outcome(), "major stays free");
-            MatchResult page = engine.match(lead("", "https://pages.example-host.net/p/acme"));
+            MutableMatch page = engine.match(lead("", "https://pages.example-host.net/p/acme"));
             assertEquals(Outcome.INVALID, page.outcome());
             assertTrue(page.reason().contains("page on pages.example-host.net"), page.reason());
             assertEquals(
@@ -125,6 +125,46 @@ class DomainCrmSideTest {
                     engine.match(lead("jane@tinyco.example-shop.com", "")).accountId());
             assertFalse(engine.conflicts().stream().anyMatch(c -> c.domain().equals("facebook.com")));
         }
+    }
+
+    @Test
+    void upsertsAndDeletesApplyTheFreeListPrecedenceAsALoadDoes() throws Exception {
+        try (LeadMatchEngine engine =
+                LeadMatchEngine.open(EngineConfig.of(DomainCasesTest.writeExport(tmp.resolve("f")), null))) {
+            assertEquals(
+                    Outcome.FREE_EMAIL, engine.match(lead("jane@shaw.ca", "")).outcome(), "long tail, unclaimed");
+            AccountChange.Result r = engine.upsertAccounts(List.of(
+                    change("001T0000000WEB1AAA", "Shaw Communications", "https://shaw.ca", List.of()),
+                    change("001T0000000GML1AAA", "Gmail Fans Inc", "https://gmail.com", List.of())));
+            assertTrue(
+                    r.warnings().stream()
+                            .anyMatch(w -> w.contains("001T0000000WEB1AAA")
+                                    && w.contains("domain shaw.ca is on the free-webmail list, but this account"
+                                            + " claims it")),
+                    r.warnings()::toString);
+            assertTrue(
+                    r.warnings().stream().anyMatch(w -> w.contains("001T0000000GML1AAA") && w.contains("gmail.com")),
+                    r.warnings()::toString);
+            assertEquals(
+                    "001T0000000WEB1AAA", engine.match(lead("jane@shaw.ca", "")).accountId(), "the claim wins");
+            assertEquals(
+                    Outcome.FREE_EMAIL, engine.match(lead("jane@gmail.com", "")).outcome(), "a major stays free");
+
+            // Losing its last claimant, the domain is free webmail again, not a new company.
+            engine.deleteAccounts(List.of("001T0000000WEB1AAA"));
+            assertEquals(
+                    Outcome.FREE_EMAIL, engine.match(lead("jane@shaw.ca", "")).outcome());
+            // An account claimed at load (bt.com) that drops the domain in an update gives it back to the list.
+            engine.upsertAccounts(List.of(change(id("bt"), "BT Group", "https://bt-group.example", List.of())));
+            assertEquals(
+                    Outcome.FREE_EMAIL, engine.match(lead("jane@bt.com", "")).outcome());
+            assertEquals(
+                    id("bt"), engine.match(lead("jane@bt-group.example", "")).accountId());
+        }
+    }
+
+    private static AccountChange change(String id, String name, String website, List<String> otherDomains) {
+        return new AccountChange(id, name, website, otherDomains, "", "Prospect", "DE", "", "");
     }
 
     private static void assertHas(List<String> warnings, String accountId, String text) {

@@ -95,8 +95,8 @@ class JournalCheckpointTest {
         List<String> ids = new ArrayList<>();
         for (int i = from; i < to; i++) {
             clock.advance(Duration.ofSeconds(5));
-            AssignResult x = a.matchAndAssign(JournalRecoveryTest.lead(i));
-            AssignResult y = b.matchAndAssign(JournalRecoveryTest.lead(i));
+            MatchAndAssignment x = a.matchAndAssign(JournalRecoveryTest.lead(i));
+            MatchAndAssignment y = b.matchAndAssign(JournalRecoveryTest.lead(i));
             assertEquals(y.assignment().assigneeId(), x.assignment().assigneeId(), "lead " + i);
             ids.add(x.assignment().assignmentId());
         }

@@ -84,8 +84,8 @@ class JournalRecoveryTest {
                 b.setAvailability(user(20), true, null, "");
             }
             clock.advance(Duration.ofSeconds(20));
-            AssignResult x = a.matchAndAssign(lead(i));
-            AssignResult y = b.matchAndAssign(lead(i));
+            MatchAndAssignment x = a.matchAndAssign(lead(i));
+            MatchAndAssignment y = b.matchAndAssign(lead(i));
             assertEquals(y.assignment().assigneeId(), x.assignment().assigneeId(), "lead " + i);
             assertEquals(y.assignment().rule(), x.assignment().rule());
             picks.add(x.assignment().assigneeId());
@@ -119,7 +119,7 @@ class JournalRecoveryTest {
         LeadMatchEngine reference = engine(tmp.resolve("reference"), fsync);
         LeadMatchEngine a = engine(restarted, fsync);
         drive(a, reference, 0, 400, clock);
-        List<AssignResult> before = new ArrayList<>();
+        List<MatchAndAssignment> before = new ArrayList<>();
         for (int i = 0; i < 400; i += 3) {
             before.add(a.matchAndAssign(lead(i))); // retries before the restart: remembered answers
         }
@@ -129,7 +129,7 @@ class JournalRecoveryTest {
         LeadMatchEngine a2 = engine(restarted, fsync);
         assertSameState(a2, reference);
         for (int k = 0, i = 0; i < 400; i += 3, k++) {
-            AssignResult again = a2.matchAndAssign(lead(i));
+            MatchAndAssignment again = a2.matchAndAssign(lead(i));
             assertEquals(
                     before.get(k).assignment().assignmentId(),
                     again.assignment().assignmentId());
@@ -155,7 +155,7 @@ class JournalRecoveryTest {
         // Retries are answered from the replayed journal (no checkpoint): a round robin's record names its
         // assignee only through its section's winner.
         for (int i = 0; i < 250; i += 3) {
-            AssignResult again = a2.matchAndAssign(lead(i));
+            MatchAndAssignment again = a2.matchAndAssign(lead(i));
             assertEquals(AssignmentRule.ROUND_ROBIN, again.assignment().rule(), "lead " + i);
             assertEquals(picks.get(i), again.assignment().assigneeId(), "lead " + i);
         }
@@ -207,7 +207,8 @@ class JournalRecoveryTest {
         LeadMatchEngine e = engine(tmp.resolve("data"), FsyncPolicy.BATCH);
         e.setAvailability(user(14), false, null, "vacation");
         e.setAvailability(user(10), false, null, "");
-        AssignResult rr = e.matchAndAssign(new Lead("r-1", "someone@gmail.com", "", "", "", "", java.util.Map.of()));
+        MatchAndAssignment rr =
+                e.matchAndAssign(new Lead("r-1", "someone@gmail.com", "", "", "", "", java.util.Map.of()));
         assertEquals(AssignmentRule.ROUND_ROBIN, rr.assignment().rule());
         Explanation x = e.explain(rr.assignment().assignmentId()).orElseThrow();
         assertEquals("r-1", x.requestId());
@@ -229,7 +230,7 @@ class JournalRecoveryTest {
                 pick.members().stream().filter(Explanation.MemberCheck::picked).count());
         assertTrue(x.toJson().contains("\"assignment_id\":\"" + rr.assignment().assignmentId() + "\""), x.toJson());
 
-        AssignResult owner = e.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com"));
+        MatchAndAssignment owner = e.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com"));
         Explanation o = e.explain(owner.assignment().assignmentId()).orElseThrow();
         assertEquals(AssignmentRule.ACCOUNT_OWNER, o.rule());
         assertEquals(DemoSnapshot.EXAMPLE_CORP, o.accountId());

@@ -47,7 +47,7 @@ class LeadMatchEngineTest {
         "BOB@HOOLI.XYZ,                    0015g00000A0013AAA, hooli.xyz",
     })
     void matchesByEmailDomain(String email, String account, String matched) {
-        MatchResult r = engine.match(lead(email, "", "", ""));
+        MutableMatch r = engine.match(lead(email, "", "", ""));
         assertEquals(Outcome.MATCHED, r.outcome(), r::reason);
         assertEquals(account, r.accountId());
         assertEquals(matched, r.matchedDomain().toString());
@@ -55,7 +55,7 @@ class LeadMatchEngineTest {
 
     @Test
     void matchesByWebsiteWhenEmailIsFree() {
-        MatchResult r = engine.match(lead("jane.doe@gmail.com", "https://www.northwind.com/contact", "", ""));
+        MutableMatch r = engine.match(lead("jane.doe@gmail.com", "https://www.northwind.com/contact", "", ""));
         assertEquals(Outcome.MATCHED, r.outcome(), r::reason);
         assertEquals(NORTHWIND, r.accountId());
         assertEquals("website", r.source());
@@ -63,24 +63,24 @@ class LeadMatchEngineTest {
 
     @Test
     void hostedSubdomainIsItsOwnAccount() {
-        MatchResult r = engine.match(lead("", "https://acme.myshopify.com/products/x", "", ""));
+        MutableMatch r = engine.match(lead("", "https://acme.myshopify.com/products/x", "", ""));
         assertEquals(Outcome.MATCHED, r.outcome(), r::reason);
         assertEquals(ACME_STORE, r.accountId());
     }
 
     @Test
     void aliasResolvesToCanonicalAccount() {
-        MatchResult r = engine.match(lead("ceo@fabrikam.com", "", "", ""));
+        MutableMatch r = engine.match(lead("ceo@fabrikam.com", "", "", ""));
         assertEquals(Outcome.MATCHED, r.outcome(), r::reason);
         assertEquals(CONTOSO, r.accountId());
-        assertEquals(MatchResult.Path.ALIAS, r.path());
+        assertEquals(MutableMatch.Path.ALIAS, r.path());
         assertEquals("fabrikam.com", r.matchedDomain().toString());
         assertTrue(r.reason().contains("alias"), r.reason());
     }
 
     @Test
     void freeEmailNeverMatchesByDomain() {
-        MatchResult r = engine.match(lead("jane@gmail.com", "", "", ""));
+        MutableMatch r = engine.match(lead("jane@gmail.com", "", "", ""));
         assertEquals(Outcome.FREE_EMAIL, r.outcome());
         assertEquals("gmail.com", r.domain().toString());
         assertEquals("", r.accountId());
@@ -88,23 +88,23 @@ class LeadMatchEngineTest {
 
     @Test
     void disposableEmail() {
-        MatchResult r = engine.match(lead("x@mailinator.com", "", "", ""));
+        MutableMatch r = engine.match(lead("x@mailinator.com", "", "", ""));
         assertEquals(Outcome.DISPOSABLE_EMAIL, r.outcome());
     }
 
     @ParameterizedTest
     @CsvSource(value = {"not an email", "@@", "http://", "jane@[192.168.0.1]", "jane@localhost", "'   '"})
     void garbageIsInvalidWithAReason(String email) {
-        MatchResult r = engine.match(lead(email, "", "", ""));
+        MutableMatch r = engine.match(lead(email, "", "", ""));
         assertEquals(Outcome.INVALID, r.outcome());
         assertFalse(r.reason().isBlank());
-        AssignResult a = engine.matchAndAssign(lead(email, "", "", ""));
+        MatchAndAssignment a = engine.matchAndAssign(lead(email, "", "", ""));
         assertEquals(AssignmentRule.UNASSIGNED, a.assignment().rule());
     }
 
     @Test
     void junkGoesToTheJunkAccountAndQueue() {
-        AssignResult a = engine.matchAndAssign(lead("test@somecompany.com", "", "", ""));
+        MatchAndAssignment a = engine.matchAndAssign(lead("test@somecompany.com", "", "", ""));
         assertEquals(Outcome.JUNK, a.match().outcome());
         assertEquals(JUNK_ACCOUNT, a.match().accountId());
         assertEquals(AssignmentRule.JUNK_QUEUE, a.assignment().rule());
@@ -115,12 +115,12 @@ class LeadMatchEngineTest {
 
     @Test
     void conflictTieBreakByCountryThenParent() {
-        MatchResult de = engine.match(lead("a@globex.com", "", "DE", ""));
+        MutableMatch de = engine.match(lead("a@globex.com", "", "DE", ""));
         assertEquals(GLOBEX_GMBH, de.accountId(), de::reason);
         assertEquals(List.of(GLOBEX_CORP), de.conflicts());
-        MatchResult us = engine.match(lead("a@globex.com", "", "US", "IL"));
+        MutableMatch us = engine.match(lead("a@globex.com", "", "US", "IL"));
         assertEquals(GLOBEX_CORP, us.accountId());
-        MatchResult none = engine.match(lead("a@globex.com", "", "", ""));
+        MutableMatch none = engine.match(lead("a@globex.com", "", "", ""));
         assertEquals(GLOBEX_CORP, none.accountId(), "parent wins without a country");
         assertEquals(List.of(GLOBEX_GMBH), none.conflicts());
         assertTrue(none.reason().contains("parent"), none.reason());
@@ -128,7 +128,7 @@ class LeadMatchEngineTest {
 
     @Test
     void accountOwnerGetsTheLead() {
-        AssignResult a = engine.matchAndAssign(lead("jane@WWW.example-corp.com", "", "", ""));
+        MatchAndAssignment a = engine.matchAndAssign(lead("jane@WWW.example-corp.com", "", "", ""));
         assertEquals(Outcome.MATCHED, a.match().outcome());
         assertEquals(AssignmentRule.ACCOUNT_OWNER, a.assignment().rule());
         assertEquals(user(1), a.assignment().assigneeId());
@@ -137,7 +137,7 @@ class LeadMatchEngineTest {
 
     @Test
     void inactiveOwnerFallsBackToNewestOpenOpportunityOwner() {
-        AssignResult a = engine.matchAndAssign(lead("pm@initech.com", "", "", ""));
+        MatchAndAssignment a = engine.matchAndAssign(lead("pm@initech.com", "", "", ""));
         assertEquals(INITECH, a.match().accountId());
         assertEquals(AssignmentRule.OPPORTUNITY_OWNER, a.assignment().rule());
         assertEquals(user(9), a.assignment().assigneeId(), a.assignment().explanation());
@@ -145,7 +145,7 @@ class LeadMatchEngineTest {
 
     @Test
     void customerWithInactiveOwnerGoesToCustomerTeam() {
-        AssignResult a = engine.matchAndAssign(lead("cio@umbrella-health.com", "", "", ""));
+        MatchAndAssignment a = engine.matchAndAssign(lead("cio@umbrella-health.com", "", "", ""));
         assertEquals(UMBRELLA, a.match().accountId());
         assertEquals(AssignmentRule.CUSTOMER_TEAM, a.assignment().rule());
         assertEquals("csm", a.assignment().teamId());
@@ -153,17 +153,17 @@ class LeadMatchEngineTest {
 
     @Test
     void unknownDomainBecomesProvisionalAndStaysWithItsFirstRep() {
-        MatchResult what = engine.match(lead("a@brand-new-startup.io", "", "", ""));
+        MutableMatch what = engine.match(lead("a@brand-new-startup.io", "", "", ""));
         assertEquals(Outcome.NEW_ACCOUNT, what.outcome());
         assertEquals(
                 Outcome.NEW_ACCOUNT,
                 engine.match(lead("b@brand-new-startup.io", "", "", "")).outcome(),
                 "Match has no side effects");
 
-        AssignResult first = engine.matchAndAssign(lead("a@brand-new-startup.io", "", "", ""));
+        MatchAndAssignment first = engine.matchAndAssign(lead("a@brand-new-startup.io", "", "", ""));
         assertEquals(Outcome.NEW_ACCOUNT, first.match().outcome());
         assertEquals(AssignmentRule.ROUND_ROBIN, first.assignment().rule());
-        AssignResult second = engine.matchAndAssign(lead("b@brand-new-startup.io", "", "", ""));
+        MatchAndAssignment second = engine.matchAndAssign(lead("b@brand-new-startup.io", "", "", ""));
         assertEquals(Outcome.PROVISIONAL, second.match().outcome());
         assertEquals(first.match().accountId(), second.match().accountId());
         assertEquals(AssignmentRule.PROVISIONAL_OWNER, second.assignment().rule());
@@ -182,23 +182,23 @@ class LeadMatchEngineTest {
     @Test
     void retryWithTheSameRequestIdGetsTheSameAssignmentAndConsumesNoTurn() {
         Lead first = new Lead("form-retry-1", "x@retry-co.com", "", "", "", "", Map.of());
-        AssignResult a = engine.matchAndAssign(first);
+        MatchAndAssignment a = engine.matchAndAssign(first);
         long total = engine.teamState(a.assignment().teamId()).orElseThrow().totalAssigned();
         for (int i = 0; i < 5; i++) {
-            AssignResult again = engine.matchAndAssign(first);
+            MatchAndAssignment again = engine.matchAndAssign(first);
             assertEquals(a.assignment().assignmentId(), again.assignment().assignmentId());
             assertEquals(a.assignment().assigneeId(), again.assignment().assigneeId());
         }
         assertEquals(
                 total, engine.teamState(a.assignment().teamId()).orElseThrow().totalAssigned());
-        AssignResult other =
+        MatchAndAssignment other =
                 engine.matchAndAssign(new Lead("form-retry-2", "x@retry-co.com", "", "", "", "", Map.of()));
         assertNotEquals(a.assignment().assignmentId(), other.assignment().assignmentId());
     }
 
     @Test
     void territoryRuleChoosesTheTeam() {
-        AssignResult a = engine.matchAndAssign(lead("x@unknown-bavarian-firm.de", "", "DE", "BY"));
+        MatchAndAssignment a = engine.matchAndAssign(lead("x@unknown-bavarian-firm.de", "", "DE", "BY"));
         assertEquals("emea-ae", a.assignment().teamId(), a.assignment().explanation());
         assertEquals(AssignmentRule.ROUND_ROBIN, a.assignment().rule());
     }

@@ -47,16 +47,16 @@ class MatchingFeaturesTest {
     @Test
     void companyNameFallbackWhenEmailIsFree() throws Exception {
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
-            MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater Limited"));
+            MutableMatch r = engine.match(lead("jane@gmail.com", "", "Brightwater Limited"));
             assertEquals(Outcome.MATCHED, r.outcome(), r::reason);
             assertEquals(BRIGHTWATER, r.accountId());
-            assertEquals(MatchResult.Path.COMPANY_NAME, r.path());
+            assertEquals(MutableMatch.Path.COMPANY_NAME, r.path());
             assertEquals("gmail.com", r.domain().toString());
 
-            MatchResult onlyCompany = engine.match(lead("", "", "the northwind traders inc"));
+            MutableMatch onlyCompany = engine.match(lead("", "", "the northwind traders inc"));
             assertEquals(NORTHWIND, onlyCompany.accountId(), onlyCompany::reason);
 
-            MatchResult unknown = engine.match(lead("jane@gmail.com", "", "Nobody Such Company"));
+            MutableMatch unknown = engine.match(lead("jane@gmail.com", "", "Nobody Such Company"));
             assertEquals(Outcome.FREE_EMAIL, unknown.outcome());
             assertTrue(unknown.reason().contains("matches no account"), unknown.reason());
         }
@@ -73,7 +73,7 @@ class MatchingFeaturesTest {
                         + "\"0015g00000Z0002AAA\",\"BRIGHTWATER, Inc.\",\"brightwater-inc.com\",\"0055g00000USR01AAA\","
                         + "\"\",\"Prospect\",\"US\",\"\",\"\"\n");
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, null))) {
-            MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater"));
+            MutableMatch r = engine.match(lead("jane@gmail.com", "", "Brightwater"));
             assertEquals(Outcome.FREE_EMAIL, r.outcome());
             assertTrue(r.reason().contains("ambiguous (3 accounts)"), r.reason());
         }
@@ -86,7 +86,7 @@ class MatchingFeaturesTest {
         MatchingConfig matching = LeadmatchConfig.read(yaml).matching();
         try (LeadMatchEngine engine =
                 LeadMatchEngine.open(new EngineConfig(DemoSnapshot.dir(), null, matching, null))) {
-            MatchResult r = engine.match(lead("jane@gmail.com", "", "Brightwater Ltd"));
+            MutableMatch r = engine.match(lead("jane@gmail.com", "", "Brightwater Ltd"));
             assertEquals(Outcome.INVALID, r.outcome());
             assertTrue(r.reason().contains("work email is required"), r.reason());
             assertEquals(
@@ -114,7 +114,7 @@ class MatchingFeaturesTest {
         Files.writeString(yaml, "matching:\n  extra_hosting_suffixes: [shops.example-host.net]\n");
         try (LeadMatchEngine engine = LeadMatchEngine.open(new EngineConfig(
                 DemoSnapshot.dir(), null, LeadmatchConfig.read(yaml).matching(), null))) {
-            MatchResult r = engine.match(lead("", "https://acme.shops.example-host.net/", ""));
+            MutableMatch r = engine.match(lead("", "https://acme.shops.example-host.net/", ""));
             assertEquals("acme.shops.example-host.net", r.domain().toString(), r::reason);
         }
     }
@@ -125,13 +125,13 @@ class MatchingFeaturesTest {
         String firstRep;
         String id;
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), data))) {
-            AssignResult a = engine.matchAndAssign(lead("a@fresh-startup.io", "", ""));
+            MatchAndAssignment a = engine.matchAndAssign(lead("a@fresh-startup.io", "", ""));
             assertEquals(Outcome.NEW_ACCOUNT, a.match().outcome());
             firstRep = a.assignment().assigneeId();
             id = a.match().accountId();
         }
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), data))) {
-            AssignResult b = engine.matchAndAssign(lead("b@fresh-startup.io", "", ""));
+            MatchAndAssignment b = engine.matchAndAssign(lead("b@fresh-startup.io", "", ""));
             assertEquals(Outcome.PROVISIONAL, b.match().outcome());
             assertEquals(id, b.match().accountId());
             assertEquals(AssignmentRule.PROVISIONAL_OWNER, b.assignment().rule());
@@ -154,7 +154,7 @@ class MatchingFeaturesTest {
                             + "\"0015g00000Z0009AAA\",\"Soon A Customer\",\"soon-a-customer.com\",\"0055g00000USR04AAA\","
                             + "\"\",\"Prospect\",\"US\",\"\",\"\"\n");
             engine.reload(null);
-            MatchResult r = engine.match(lead("c@soon-a-customer.com", "", ""));
+            MutableMatch r = engine.match(lead("c@soon-a-customer.com", "", ""));
             assertEquals(Outcome.MATCHED, r.outcome());
             assertEquals("0015g00000Z0009AAA", r.accountId());
         }
@@ -221,7 +221,7 @@ class MatchingFeaturesTest {
     @MethodSource("badInputs")
     void badInputIsInvalidWithAReasonAndHarmsNothing(String input) throws Exception {
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(DemoSnapshot.dir(), null))) {
-            AssignResult r = engine.matchAndAssign(new Lead("bad", input, input, "", "", "", Map.of()));
+            MatchAndAssignment r = engine.matchAndAssign(new Lead("bad", input, input, "", "", "", Map.of()));
             assertEquals(Outcome.INVALID, r.match().outcome(), r.match()::reason);
             assertFalse(r.match().reason().isBlank());
             assertEquals(AssignmentRule.UNASSIGNED, r.assignment().rule());

@@ -65,12 +65,12 @@ class NamesAndRegionsTableTest {
     void row(NamesAndRegionsExport.Row row) {
         Lead lead = new Lead("", row.email(), row.website(), row.company(), row.country(), row.state(), Map.of());
         if (row.kind().equals("assign")) {
-            AssignResult a = engine.matchAndAssign(lead);
+            MatchAndAssignment a = engine.matchAndAssign(lead);
             assertEquals(row.outcome(), a.match().outcome(), a.match()::reason);
             assertEquals(row.expect(), a.assignment().teamId(), a.assignment()::explanation);
             return;
         }
-        MatchResult r = engine.match(lead);
+        MutableMatch r = engine.match(lead);
         assertEquals(row.outcome(), r.outcome(), r::reason);
         String expected = row.expect().equals("-") ? null : NamesAndRegionsExport.ACCOUNTS.get(row.expect());
         if (row.expect().equals("-")) {

@@ -38,7 +38,7 @@ class PersistedTablesTest {
         }
         for (String email : emails) {
             for (String country : new String[] {"", "DE"}) {
-                MatchResult m = engine.match(new Lead("", email, "", "Globex GmbH", country, "", Map.of()));
+                MutableMatch m = engine.match(new Lead("", email, "", "Globex GmbH", country, "", Map.of()));
                 out.add(email + " " + country + " -> " + m.outcome() + " " + m.accountId() + " " + m.conflicts() + " "
                         + m.reason());
             }

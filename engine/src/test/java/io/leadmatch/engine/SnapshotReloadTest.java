@@ -75,14 +75,14 @@ class SnapshotReloadTest {
                                 for (long i = 0; !done.get(); i++) {
                                     switch ((int) (i % 3)) {
                                         case 0: {
-                                            MatchResult m = engine.match(Lead.ofEmail("", "jane@example-corp.com"));
+                                            MutableMatch m = engine.match(Lead.ofEmail("", "jane@example-corp.com"));
                                             assertEquals(Outcome.MATCHED, m.outcome());
                                             assertEquals(EXAMPLE_CORP, m.accountId());
                                             assertTrue(ownerByGeneration.containsKey(m.generation()), m.toString());
                                             break;
                                         }
                                         case 1: {
-                                            AssignResult r =
+                                            MatchAndAssignment r =
                                                     engine.matchAndAssign(Lead.ofEmail("", "jane@example-corp.com"));
                                             assertEquals(
                                                     AssignmentRule.ACCOUNT_OWNER,
@@ -96,7 +96,7 @@ class SnapshotReloadTest {
                                             break;
                                         }
                                         default: {
-                                            AssignResult r = engine.matchAndAssign(
+                                            MatchAndAssignment r = engine.matchAndAssign(
                                                     Lead.ofEmail("", "lead@rr-" + worker + "-" + i + ".com"));
                                             assertEquals(
                                                     AssignmentRule.ROUND_ROBIN,

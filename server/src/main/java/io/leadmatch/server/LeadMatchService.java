@@ -8,9 +8,9 @@ import io.grpc.protobuf.ProtoUtils;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.ServerCalls;
 import io.grpc.stub.StreamObserver;
-import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MatchAndAssignment;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchResponse;
@@ -59,7 +59,7 @@ final class LeadMatchService {
     private final ServerSettings.InputLimits limits;
     private final ThrottledLog log;
     /** A match result per executor thread: its scratch is reused, only the answer is allocated per call. */
-    private final ThreadLocal<MatchResult> scratch = ThreadLocal.withInitial(MatchResult::new);
+    private final ThreadLocal<MutableMatch> scratch = ThreadLocal.withInitial(MutableMatch::new);
 
     LeadMatchService(LeadMatchEngine engine, ServerSettings.InputLimits limits, ThrottledLog log) {
         this.engine = engine;
@@ -96,7 +96,7 @@ final class LeadMatchService {
             out.onError(invalid(request, refused).asRuntimeException());
             return;
         }
-        MatchResult result = scratch.get();
+        MutableMatch result = scratch.get();
         engine.match(ProtoMapping.lead(request.request()), result); // a throw: StatusMapping's interceptor maps it
         out.onNext(ProtoMapping.matchResponse(request.requestId(), result));
         out.onCompleted();
@@ -108,8 +108,9 @@ final class LeadMatchService {
             out.onError(invalid(request, refused).asRuntimeException());
             return;
         }
-        MatchResult m = scratch.get();
-        AssignResult result = new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m));
+        MutableMatch m = scratch.get();
+        MatchAndAssignment result =
+                new MatchAndAssignment(m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m));
         out.onNext(ProtoMapping.assignResponse(request.requestId(), result));
         out.onCompleted();
     }
@@ -124,7 +125,7 @@ final class LeadMatchService {
         // what a client that stops reading leaves queued on the server: the window's answers (~10 KiB) fit under it
         out.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
         RequestWindow flow = RequestWindow.install(out, RequestWindow.DEFAULT_WINDOW);
-        MatchResult m = new MatchResult(); // rows of one stream arrive one at a time: one scratch per stream
+        MutableMatch m = new MutableMatch(); // rows of one stream arrive one at a time: one scratch per stream
         return new StreamObserver<>() {
             private boolean ended;
 
@@ -141,7 +142,8 @@ final class LeadMatchService {
                     try {
                         response = ProtoMapping.assignResponse(
                                 request.requestId(),
-                                new AssignResult(m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m)));
+                                new MatchAndAssignment(
+                                        m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m)));
                     } catch (RuntimeException e) {
                         Status s = StatusMapping.of(e);
                         if (!StatusMapping.isRefusal(s)) {

@@ -1,8 +1,8 @@
 package io.leadmatch.server;
 
-import io.leadmatch.engine.AssignResult;
 import io.leadmatch.engine.Lead;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MatchAndAssignment;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.Availability;
 import io.leadmatch.engine.assign.Explanation;
@@ -35,7 +35,7 @@ final class ProtoMapping {
                 r.getAttributesMap());
     }
 
-    static MatchResponse matchResponse(String requestId, MatchResult m) {
+    static MatchResponse matchResponse(String requestId, MutableMatch m) {
         MatchResponse.Builder b = MatchResponse.newBuilder()
                 .setRequestId(requestId)
                 .setOutcome(outcome(m.outcome()))
@@ -51,7 +51,7 @@ final class ProtoMapping {
         return b.build();
     }
 
-    static AssignResponse assignResponse(String requestId, AssignResult r) {
+    static AssignResponse assignResponse(String requestId, MatchAndAssignment r) {
         Assignment a = r.assignment();
         return AssignResponse.newBuilder()
                 .setRequestId(requestId)

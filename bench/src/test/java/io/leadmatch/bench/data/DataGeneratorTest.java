@@ -9,7 +9,7 @@ import de.siegmar.fastcsv.reader.CsvRecord;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.UserTable;
@@ -132,7 +132,7 @@ class DataGeneratorTest {
                                 expected.country(),
                                 expected.state()),
                         row.getFields());
-                MatchResult r = engine.match(new Lead(
+                MutableMatch r = engine.match(new Lead(
                         row.getField(0),
                         row.getField(1),
                         row.getField(2),

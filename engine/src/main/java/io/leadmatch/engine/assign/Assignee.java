@@ -3,7 +3,7 @@ package io.leadmatch.engine.assign;
 /**
  * Who got a lead, as one immutable object: the user, its display name, its id as the journal encodes it, and the
  * team whose round robin picked it (empty for the owner rules). Made once per user and snapshot (owner rules) or
- * per member and presence (a team's round robin), never per decision: an {@link AssignmentResult} lives long, in
+ * per member and presence (a team's round robin), never per decision: an {@link MutableAssignment} lives long, in
  * the old generation, where storing a reference that changes runs G1's post-write barrier with its StoreLoad
  * fence; one reference to this instead of five strings is one fence instead of five.
  */

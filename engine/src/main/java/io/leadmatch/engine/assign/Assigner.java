@@ -1,7 +1,7 @@
 package io.leadmatch.engine.assign;
 
 import io.leadmatch.engine.Lead;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.routing.RoutingConfig;
@@ -136,7 +136,7 @@ public final class Assigner implements AutoCloseable {
      * routing and for round robin when {@code out} is reused; a new or provisional account's domain, a fallback
      * team and an unassigned lead allocate (their explanations are built then).
      */
-    public void assign(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out) {
+    public void assign(CrmSnapshot s, Lead lead, MutableMatch match, MutableAssignment out) {
         journal.requireWritable(); // before any counter moves: a decision the journal cannot keep is not made
         out.reset(journal.idPrefix());
         OwnerRouting.Next next = owners.route(s, match, out);
@@ -168,7 +168,7 @@ public final class Assigner implements AutoCloseable {
     }
 
     /** Writes the decision's first part (lead, match, owners) into the record {@code out} journals. */
-    private static void prefix(CrmSnapshot s, Lead lead, MatchResult match, AssignmentResult out) {
+    private static void prefix(CrmSnapshot s, Lead lead, MutableMatch match, MutableAssignment out) {
         Outcome o = match.outcome();
         if (!lead.requestId().isEmpty()) {
             out.leadFingerprint = LeadFingerprint.of(lead);

@@ -93,17 +93,17 @@ final class AssignmentJournal implements AutoCloseable {
         AssignmentRule.UNASSIGNED
     };
     /** Owner check codes (two bits of the prefix flags). */
-    static final AssignmentResult.OwnerCheck[] OWNER_CHECKS = {
-        AssignmentResult.OwnerCheck.NONE,
-        AssignmentResult.OwnerCheck.NO_OWNER,
-        AssignmentResult.OwnerCheck.OWNER_INACTIVE
+    static final MutableAssignment.OwnerCheck[] OWNER_CHECKS = {
+        MutableAssignment.OwnerCheck.NONE,
+        MutableAssignment.OwnerCheck.NO_OWNER,
+        MutableAssignment.OwnerCheck.OWNER_INACTIVE
     };
     /** The tables above inverted: code by enum ordinal (-1: none), so encoding is one array load. */
     private static final int[] OUTCOME_CODES = codesByOrdinal(OUTCOMES, Outcome.values().length);
 
     private static final int[] RULE_CODES = codesByOrdinal(RULES, AssignmentRule.values().length);
     private static final int[] OWNER_CHECK_CODES =
-            codesByOrdinal(OWNER_CHECKS, AssignmentResult.OwnerCheck.values().length);
+            codesByOrdinal(OWNER_CHECKS, MutableAssignment.OwnerCheck.values().length);
 
     private static final int OWNER_CHECK_BITS = 0x03;
     private static final int CUSTOMER_TEAM = 0x04;
@@ -192,7 +192,7 @@ final class AssignmentJournal implements AutoCloseable {
     }
 
     /** Appends {@code out}'s record (prefix and sections already encoded), adding its trailer. */
-    long appendAssignment(AssignmentResult out, long nowMillis) {
+    long appendAssignment(MutableAssignment out, long nowMillis) {
         PayloadWriter rec = out.record;
         String note = out.unassignedReason != null ? out.unassignedReason : out.detail;
         // The team id is implied by the record's last section (or is empty without one): a round robin's assignee
@@ -397,7 +397,7 @@ final class AssignmentJournal implements AutoCloseable {
         String matchedDomain;
         String accountId;
         String territoryRule;
-        AssignmentResult.OwnerCheck ownerCheck;
+        MutableAssignment.OwnerCheck ownerCheck;
         String ownerId;
         String inactiveOpportunityOwnerId;
         boolean customerTeam;
@@ -494,7 +494,7 @@ final class AssignmentJournal implements AutoCloseable {
             CharSequence domain,
             CharSequence matchedDomain,
             String accountId,
-            AssignmentResult r,
+            MutableAssignment r,
             String ownerId,
             String inactiveOppOwnerId) {
         String territoryRule = r.territoryRule();

@@ -14,7 +14,7 @@ import java.time.Duration;
  */
 public record AssignmentSettings(JournalConfig journal, Duration idempotencyRetention, int idempotencyMaxEntries) {
     /** Default retention of request ids. */
-    public static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
+    static final Duration DEFAULT_RETENTION = Duration.ofHours(24);
     /** Default bound on remembered request ids. */
     public static final int DEFAULT_MAX_ENTRIES = 200_000;
 

@@ -173,12 +173,12 @@ public final class IdempotencyCache<V> {
      * Remembers an answer given at {@code atMillis} (recovery from the journal, oldest first); it expires a
      * retention window after that time.
      */
-    public void remember(String id, V value, long fingerprint, long atMillis) {
+    void remember(String id, V value, long fingerprint, long atMillis) {
         rememberUntil(id, value, fingerprint, atMillis + retentionMillis);
     }
 
     /** Remembers an answer until {@code expiresAtMillis} (from a checkpoint); ignored when already expired. */
-    public void rememberUntil(String id, V value, long fingerprint, long expiresAtMillis) {
+    void rememberUntil(String id, V value, long fingerprint, long expiresAtMillis) {
         long now = clock.millis();
         if (expiresAtMillis <= now) {
             return;
@@ -195,12 +195,12 @@ public final class IdempotencyCache<V> {
 
     /** Receives a remembered answer. */
     @FunctionalInterface
-    public interface EntryConsumer<V> {
+    interface EntryConsumer<V> {
         void accept(String id, V value, long fingerprint, long expiresAtMillis) throws java.io.IOException;
     }
 
     /** Every answer that has not expired, oldest first. */
-    public void forEachLive(EntryConsumer<V> consumer) throws java.io.IOException {
+    void forEachLive(EntryConsumer<V> consumer) throws java.io.IOException {
         long now = clock.millis();
         List<Answer<V>> live = new ArrayList<>();
         synchronized (byAge) {

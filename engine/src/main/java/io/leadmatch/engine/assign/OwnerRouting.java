@@ -1,6 +1,6 @@
 package io.leadmatch.engine.assign;
 
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.AccountType;
@@ -54,7 +54,7 @@ final class OwnerRouting {
     }
 
     /** Applies the owner rules to {@code match} (from snapshot {@code s}) into {@code out}. */
-    Next route(CrmSnapshot s, MatchResult match, AssignmentResult out) {
+    Next route(CrmSnapshot s, MutableMatch match, MutableAssignment out) {
         UserTable users = s.users();
         RoutingConfig routing = s.routing();
         Outcome outcome = match.outcome();
@@ -82,7 +82,7 @@ final class OwnerRouting {
                 return Next.DECIDED;
             }
             out.ownerCheck =
-                    owner < 0 ? AssignmentResult.OwnerCheck.NO_OWNER : AssignmentResult.OwnerCheck.OWNER_INACTIVE;
+                    owner < 0 ? MutableAssignment.OwnerCheck.NO_OWNER : MutableAssignment.OwnerCheck.OWNER_INACTIVE;
             if (owner >= 0) {
                 out.ownerName = users.name(owner);
             }
@@ -118,7 +118,7 @@ final class OwnerRouting {
     }
 
     /** The account's owner when it is inactive (journaled with the decision), else "". */
-    static String inactiveOwnerId(CrmSnapshot s, MatchResult match) {
+    static String inactiveOwnerId(CrmSnapshot s, MutableMatch match) {
         if (match.outcome() != Outcome.MATCHED) {
             return "";
         }
@@ -130,7 +130,7 @@ final class OwnerRouting {
      * The owner of the account's newest open opportunity when it is inactive and the account has no active owner
      * (journaled with the decision), else "".
      */
-    static String inactiveOpportunityOwnerId(CrmSnapshot s, MatchResult match) {
+    static String inactiveOpportunityOwnerId(CrmSnapshot s, MutableMatch match) {
         if (match.outcome() != Outcome.MATCHED) {
             return "";
         }

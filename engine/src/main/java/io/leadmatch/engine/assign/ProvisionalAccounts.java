@@ -174,7 +174,7 @@ public final class ProvisionalAccounts implements AutoCloseable {
     }
 
     /** Records the first assignee of a domain; returns the entry now in force (an earlier one wins). */
-    public Entry register(String domain, String assigneeId) {
+    Entry register(String domain, String assigneeId) {
         Entry existing = byDomain.get(domain);
         if (existing != null) {
             return existing;
@@ -191,7 +191,7 @@ public final class ProvisionalAccounts implements AutoCloseable {
      * Pins a domain to {@code assigneeId} in place of {@code expected} (whose rep became inactive); persisted like a
      * new entry. Returns the entry now in force: unchanged when another call re-pinned it first.
      */
-    public Entry repin(String domain, Entry expected, String assigneeId) {
+    Entry repin(String domain, Entry expected, String assigneeId) {
         Entry next = new Entry(expected.accountId(), assigneeId);
         if (!byDomain.replace(domain, expected, next)) {
             Entry now = byDomain.get(domain);
@@ -317,7 +317,7 @@ public final class ProvisionalAccounts implements AutoCloseable {
     }
 
     /** Domains with a provisional account (a copy). */
-    public List<String> domains() {
+    List<String> domains() {
         return List.copyOf(byDomain.keySet());
     }
 

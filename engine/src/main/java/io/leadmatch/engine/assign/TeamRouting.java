@@ -1,6 +1,6 @@
 package io.leadmatch.engine.assign;
 
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.crm.AccountType;
 import io.leadmatch.engine.crm.UserTable;
@@ -40,7 +40,7 @@ final class TeamRouting {
     }
 
     /** Round robin in the customer team of {@code s}'s routing, then its fallback teams. */
-    void customerTeam(CrmSnapshot s, AssignmentResult out) {
+    void customerTeam(CrmSnapshot s, MutableAssignment out) {
         RoutingConfig routing = s.routing();
         Routes r = routes(routing);
         roundRobin(s, out, routing.customerTeam(), r.customerTeam, r.customerTeamConfig, AssignmentRule.CUSTOMER_TEAM);
@@ -50,7 +50,7 @@ final class TeamRouting {
      * The first territory rule that fits {@code match} (noted in {@code out}, whose journal record names it), or -1:
      * the default team.
      */
-    int territoryRule(CrmSnapshot s, MatchResult match, AssignmentResult out) {
+    int territoryRule(CrmSnapshot s, MutableMatch match, MutableAssignment out) {
         Routes routes = routes(s.routing());
         Outcome outcome = match.outcome();
         AccountType type = outcome == Outcome.MATCHED ? s.accounts().type(match.accountOrdinal()) : null;
@@ -62,7 +62,7 @@ final class TeamRouting {
     }
 
     /** Round robin in the team of territory rule {@code rule} (-1: the default team), then its fallback teams. */
-    void territory(CrmSnapshot s, AssignmentResult out, int rule) {
+    void territory(CrmSnapshot s, MutableAssignment out, int rule) {
         RoutingConfig routing = s.routing();
         Routes routes = routes(routing);
         if (rule >= 0) {
@@ -90,7 +90,7 @@ final class TeamRouting {
      */
     private void roundRobin(
             CrmSnapshot s,
-            AssignmentResult out,
+            MutableAssignment out,
             String teamId,
             TeamScheduler scheduler,
             RoutingConfig.Team teamConfig,

@@ -423,7 +423,7 @@ final class TeamScheduler {
 
     /** Picks the next member; the user id, or null when nobody can take the lead. Without a journal (tests). */
     String pick(long nowMillis, Presence presence) {
-        AssignmentResult scratch = new AssignmentResult();
+        MutableAssignment scratch = new MutableAssignment();
         int w = pick(nowMillis, presence, scratch, AssignmentRule.ROUND_ROBIN, null, null);
         return w < 0 ? null : scratch.assigneeId();
     }
@@ -439,7 +439,7 @@ final class TeamScheduler {
     int pick(
             long nowMillis,
             Presence presence,
-            AssignmentResult out,
+            MutableAssignment out,
             AssignmentRule rule,
             AssignmentJournal journal,
             RoutingConfig.Team team) {

@@ -48,7 +48,7 @@ public final class ConfigNode {
     }
 
     /** The top-level value of a YAML file (absent when the file is empty). */
-    public static ConfigNode read(Path yamlFile) throws SnapshotException {
+    static ConfigNode read(Path yamlFile) throws SnapshotException {
         String name = yamlFile.getFileName().toString();
         try (Reader r = Files.newBufferedReader(yamlFile, StandardCharsets.UTF_8)) {
             return parse(name, r);
@@ -58,12 +58,12 @@ public final class ConfigNode {
     }
 
     /** An empty file's top level: every key absent. */
-    public static ConfigNode empty(String file) {
+    static ConfigNode empty(String file) {
         return new ConfigNode(file, "", null, null);
     }
 
     /** The top-level value of YAML text; {@code file} names it in errors. */
-    public static ConfigNode parse(String file, Reader yaml) throws SnapshotException {
+    static ConfigNode parse(String file, Reader yaml) throws SnapshotException {
         Node root;
         try {
             root = new Yaml(new LoaderOptions()).compose(yaml);

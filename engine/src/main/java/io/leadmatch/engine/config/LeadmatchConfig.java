@@ -35,7 +35,7 @@ public record LeadmatchConfig(
         AssignmentSettings assignment,
         ConfigNode server) {
     /** The top-level sections. */
-    public static final Set<String> SECTIONS = Set.of("matching", "snapshot", "journal", "assignment", "server");
+    static final Set<String> SECTIONS = Set.of("matching", "snapshot", "journal", "assignment", "server");
 
     private static final Set<String> MATCHING_KEYS = Set.of(
             "psl_file",

@@ -303,7 +303,7 @@ public final class CompanyNames {
     }
 
     /** Number of distinct exact keys (of their hashes, strictly: equal for all practical purposes). */
-    public int size() {
+    int size() {
         return exact.byHash.size();
     }
 }

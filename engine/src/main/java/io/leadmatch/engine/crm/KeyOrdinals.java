@@ -36,7 +36,7 @@ public final class KeyOrdinals {
      * The map of a key column, ordinal = index (the array is taken, not copied). A key repeated later in the
      * array keeps its first ordinal for lookups; the column stays as given.
      */
-    public static KeyOrdinals of(String[] keys) {
+    static KeyOrdinals of(String[] keys) {
         KeyOrdinals m = new KeyOrdinals(0);
         m.keys = keys;
         m.slots = new long[tableSizeFor(keys.length)];
@@ -141,7 +141,7 @@ public final class KeyOrdinals {
     }
 
     /** An independent copy, to add keys to while this one keeps serving lookups. */
-    public KeyOrdinals copy() {
+    KeyOrdinals copy() {
         KeyOrdinals c = new KeyOrdinals(0);
         c.keys = Arrays.copyOf(keys, keys.length);
         c.size = size;
@@ -167,7 +167,7 @@ public final class KeyOrdinals {
      * The keys in ordinal order: the map's own array, trimmed to size, taken by a table as its id column (no second
      * million-entry array). Callers must not write to it; a later {@link #add} copies it before growing.
      */
-    public String[] column() {
+    String[] column() {
         if (keys.length != size) {
             keys = Arrays.copyOf(keys, size);
         }

@@ -42,7 +42,7 @@ import java.util.List;
  */
 public final class DomainNormalizer {
     /** Inputs longer than this are rejected without being scanned. */
-    public static final int MAX_INPUT_LENGTH = 2048;
+    static final int MAX_INPUT_LENGTH = 2048;
 
     static final int MAX_HOST_LENGTH = 253;
     static final int MAX_LABEL_LENGTH = 63;
@@ -118,7 +118,7 @@ public final class DomainNormalizer {
     }
 
     /** The hosting platforms in use. */
-    public HostingPlatforms platforms() {
+    HostingPlatforms platforms() {
         return platforms;
     }
 

@@ -65,7 +65,7 @@ public final class DomainSet {
     }
 
     /** The set with no domains. */
-    public static DomainSet empty() {
+    static DomainSet empty() {
         return EMPTY;
     }
 
@@ -93,7 +93,7 @@ public final class DomainSet {
      * @throws IllegalArgumentException naming {@code file:line} when a line is not a valid domain name
      * @throws IOException when the file cannot be read
      */
-    public static DomainSet load(Path file) throws IOException {
+    static DomainSet load(Path file) throws IOException {
         try (Reader r = new InputStreamReader(Files.newInputStream(file), strictUtf8())) {
             return parse(r, file.toString());
         }
@@ -106,7 +106,7 @@ public final class DomainSet {
      * @throws IllegalArgumentException naming {@code resource:line} when a line is not a valid domain name
      * @throws IOException when the resource is missing or cannot be read
      */
-    public static DomainSet loadResource(String name) throws IOException {
+    static DomainSet loadResource(String name) throws IOException {
         InputStream in = DomainSet.class.getResourceAsStream(name);
         if (in == null) {
             throw new NoSuchFileException(
@@ -118,7 +118,7 @@ public final class DomainSet {
     }
 
     /** Number of distinct domains. */
-    public int size() {
+    int size() {
         return size;
     }
 

@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public final class HostingPlatforms {
     /** Class-path resource of the bundled platforms, relative to this package. */
-    public static final String RESOURCE = "hosting-platforms.txt";
+    static final String RESOURCE = "hosting-platforms.txt";
 
     private static final class Bundled {
         static final HostingPlatforms PLATFORMS = loadBundled();

@@ -37,13 +37,13 @@ import java.util.Objects;
  */
 public final class MailboxProviders {
     /** Class-path resource of the bundled free-webmail list, relative to this package. */
-    public static final String FREE_RESOURCE = "free-email-domains.txt";
+    static final String FREE_RESOURCE = "free-email-domains.txt";
     /** Class-path resource of the bundled disposable-mailbox list, relative to this package. */
-    public static final String DISPOSABLE_RESOURCE = "disposable-email-domains.txt";
+    static final String DISPOSABLE_RESOURCE = "disposable-email-domains.txt";
     /** Class-path resource of the major public mailbox providers, always free. */
-    public static final String MAJOR_RESOURCE = "major-email-providers.txt";
+    static final String MAJOR_RESOURCE = "major-email-providers.txt";
     /** Class-path resource of the relay and privacy mail services, always free. */
-    public static final String RELAY_RESOURCE = "relay-email-domains.txt";
+    static final String RELAY_RESOURCE = "relay-email-domains.txt";
 
     private static final Object BUNDLED_LOCK = new Object();
     private static volatile MailboxProviders bundled;
@@ -105,6 +105,37 @@ public final class MailboxProviders {
         }
         return b;
     }
+
+    /**
+     * A digest of the bundled lists' bytes (CRC-32C of the four resources in turn), so that an index built from
+     * other lists (an upgrade that refreshed them) is never reused. Computed once.
+     *
+     * @throws UncheckedIOException when a bundled resource is missing or unreadable (a broken build)
+     */
+    public static String bundledDigest() {
+        String d = bundledDigest;
+        if (d == null) {
+            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            byte[] buffer = new byte[64 * 1024];
+            for (String resource : List.of(FREE_RESOURCE, DISPOSABLE_RESOURCE, MAJOR_RESOURCE, RELAY_RESOURCE)) {
+                try (java.io.InputStream in = MailboxProviders.class.getResourceAsStream(resource)) {
+                    if (in == null) {
+                        throw new UncheckedIOException(new IOException("no " + resource + " in the engine jar"));
+                    }
+                    for (int n; (n = in.read(buffer)) > 0; ) {
+                        crc.update(buffer, 0, n);
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot read " + resource, e);
+                }
+            }
+            d = Long.toHexString(crc.getValue());
+            bundledDigest = d;
+        }
+        return d;
+    }
+
+    private static volatile String bundledDigest;
 
     /**
      * Lists from configuration: each path replaces the corresponding bundled list, and a null path keeps it.

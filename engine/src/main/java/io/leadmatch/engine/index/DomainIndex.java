@@ -134,7 +134,7 @@ public final class DomainIndex implements AutoCloseable {
     }
 
     /** True for a view made by {@link #withChanges}. */
-    public boolean hasChanges() {
+    boolean hasChanges() {
         return root != null;
     }
 
@@ -525,7 +525,7 @@ public final class DomainIndex implements AutoCloseable {
      * @param entry             packed value ({@link DomainEntryLayout})
      * @param subdomainOfOrNull the registrable domain when {@code domain} is a subdomain of it, else null
      */
-    public void put(CharSequence domain, long entry, String subdomainOfOrNull) {
+    void put(CharSequence domain, long entry, String subdomainOfOrNull) {
         requireRoot();
         invalidateReadyMarker();
         if (subdomainOfOrNull != null) {
@@ -547,7 +547,7 @@ public final class DomainIndex implements AutoCloseable {
      * Removes an entry; true when it was present. The subdomain filter keeps the parent's hash: a stale hash only
      * costs an extra probe.
      */
-    public boolean remove(CharSequence domain) {
+    boolean remove(CharSequence domain) {
         requireRoot();
         invalidateReadyMarker();
         return map.remove(domain) != null;
@@ -561,12 +561,12 @@ public final class DomainIndex implements AutoCloseable {
     }
 
     /** Number of indexed domains (registrable domains, subdomains and aliases). */
-    public long size() {
+    long size() {
         return map.longSize() + sizeDelta;
     }
 
     /** Off-heap bytes the map occupies. */
-    public long offHeapBytes() {
+    long offHeapBytes() {
         return map.offHeapMemoryUsed();
     }
 

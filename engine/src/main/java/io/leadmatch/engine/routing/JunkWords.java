@@ -59,7 +59,7 @@ public final class JunkWords {
     }
 
     /** The words. */
-    public Set<String> asSet() {
+    Set<String> asSet() {
         return words;
     }
 

@@ -97,7 +97,7 @@ public record RoutingConfig(
             int line) {
 
         /** Whether the rule applies. */
-        public boolean matches(String country, String state, Outcome outcome, AccountType accountType) {
+        boolean matches(String country, String state, Outcome outcome, AccountType accountType) {
             return (countries.isEmpty() || countries.contains(country))
                     && matchesBeyondCountry(state, outcome, accountType);
         }

@@ -37,7 +37,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  */
 public final class RoutingConfigParser {
     /** Junk words used when routing.yaml lists none. */
-    public static final Set<String> DEFAULT_JUNK_WORDS = Set.of(
+    static final Set<String> DEFAULT_JUNK_WORDS = Set.of(
             "test",
             "testing",
             "tester",
@@ -64,7 +64,7 @@ public final class RoutingConfigParser {
             "zzz",
             "nobody");
     /** Junk domains used when routing.yaml lists none. */
-    public static final Set<String> DEFAULT_JUNK_DOMAINS = defaultJunkDomains();
+    static final Set<String> DEFAULT_JUNK_DOMAINS = defaultJunkDomains();
 
     /** Placeholders people type, and the RFC 2606/6761 reserved names ({@code test} covers every name under it). */
     private static Set<String> defaultJunkDomains() {

@@ -74,7 +74,7 @@ public record WorkingHours(LocalTime start, LocalTime end) {
     }
 
     /** Whether the instant {@code epochMillis} falls in the window in {@code zone}. */
-    public boolean contains(long epochMillis, ZoneId zone) {
+    boolean contains(long epochMillis, ZoneId zone) {
         long[] w = new long[2];
         windowOn(java.time.Instant.ofEpochMilli(epochMillis).atZone(zone).toLocalDate(), zone, w);
         return epochMillis >= w[0] && epochMillis < w[1];

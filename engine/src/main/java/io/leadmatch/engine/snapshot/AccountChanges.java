@@ -5,6 +5,7 @@ import io.leadmatch.engine.crm.AccountType;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
+import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.region.RegionCodes;
@@ -43,12 +44,14 @@ public final class AccountChanges {
 
     private final CrmSnapshot current;
     private final DomainNormalizer normalizer;
+    private final MailboxProviders mailboxes;
     private final HostName host = new HostName();
     private final List<String> warnings = new ArrayList<>();
 
-    private AccountChanges(CrmSnapshot current, DomainNormalizer normalizer) {
+    private AccountChanges(CrmSnapshot current, DomainNormalizer normalizer, MailboxProviders mailboxes) {
         this.current = current;
         this.normalizer = normalizer;
+        this.mailboxes = mailboxes;
     }
 
     /** A successful application: the derived generation (not yet serving) and what the batch did. */
@@ -61,8 +64,12 @@ public final class AccountChanges {
      * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
      */
     public static Applied apply(
-            CrmSnapshot current, AccountChange.Batch batch, DomainNormalizer normalizer, long generation) {
-        return new AccountChanges(current, normalizer).apply(batch, generation);
+            CrmSnapshot current,
+            AccountChange.Batch batch,
+            DomainNormalizer normalizer,
+            MailboxProviders mailboxes,
+            long generation) {
+        return new AccountChanges(current, normalizer, mailboxes).apply(batch, generation);
     }
 
     /** An upsert row with its domain keys, validated. */
@@ -142,7 +149,18 @@ public final class AccountChanges {
             String key = d.getKey();
             long e = d.getValue();
             IntArrayList claimants = claims.getOrDefault(key, new IntArrayList());
-            if (e != DomainEntryLayout.MISSING && DomainEntryLayout.kind(e) != DomainEntryLayout.ACCOUNT) {
+            boolean yieldingFree = e != DomainEntryLayout.MISSING
+                    && DomainEntryLayout.kind(e) == DomainEntryLayout.FREE
+                    && !mailboxes.alwaysFree(key);
+            if (yieldingFree && !claimants.isEmpty()) {
+                // The long tail of the free list yields to the account that claims the domain, as in a full load.
+                for (int o : claimants) {
+                    warnings.add("account " + next.id(o) + ": domain " + key + " is on the free-webmail list, but"
+                            + " this account claims it: leads from it match the account"
+                            + " (matching.free_email_always keeps it free)");
+                }
+                e = DomainEntryLayout.MISSING;
+            } else if (e != DomainEntryLayout.MISSING && DomainEntryLayout.kind(e) != DomainEntryLayout.ACCOUNT) {
                 for (int o : claimants) {
                     warnings.add("account " + next.id(o) + ": domain " + key + " is a " + kindName(e)
                             + " domain and never matches by domain");
@@ -192,9 +210,11 @@ public final class AccountChanges {
                 }
                 entries.put(
                         key,
-                        owners.isEmpty()
-                                ? DomainEntryLayout.MISSING
-                                : DomainEntryLayout.account(owners.getInt(0), false));
+                        !owners.isEmpty()
+                                ? DomainEntryLayout.account(owners.getInt(0), false)
+                                : onFreeList(key)
+                                        ? DomainEntryLayout.special(DomainEntryLayout.FREE) // its claim is gone
+                                        : DomainEntryLayout.MISSING);
             }
         }
         for (Map.Entry<String, Long> a : aliasKeys.entrySet()) {
@@ -222,6 +242,14 @@ public final class AccountChanges {
                         deletes.size(),
                         List.copyOf(notFound),
                         List.copyOf(warnings)));
+    }
+
+    /** True when a full load would make {@code key} a free-webmail entry had no account claimed it. */
+    private boolean onFreeList(String key) {
+        return mailboxes.alwaysFree(key)
+                || mailboxes.freeDomains().contains(key)
+                        && !mailboxes.neverFreeDomains().contains(key)
+                        && !mailboxes.disposableDomains().contains(key);
     }
 
     /** True when an account entry's claimants include a changed account. */

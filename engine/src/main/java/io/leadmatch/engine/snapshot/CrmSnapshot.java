@@ -141,7 +141,7 @@ public final class CrmSnapshot {
     }
 
     /** True for a generation made by incremental changes on top of a load. */
-    public boolean derived() {
+    boolean derived() {
         return root != null;
     }
 

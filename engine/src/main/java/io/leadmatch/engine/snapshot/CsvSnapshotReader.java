@@ -42,10 +42,10 @@ import java.util.TreeMap;
  * the row with a warning in the report.
  */
 public final class CsvSnapshotReader {
-    public static final String ACCOUNTS = "Account.csv";
-    public static final String USERS = "User.csv";
-    public static final String OPPORTUNITIES = "Opportunity.csv";
-    public static final String ALIASES = "domain_aliases.csv";
+    static final String ACCOUNTS = "Account.csv";
+    static final String USERS = "User.csv";
+    static final String OPPORTUNITIES = "Opportunity.csv";
+    static final String ALIASES = "domain_aliases.csv";
     public static final String ROUTING = "routing.yaml";
 
     private CsvSnapshotReader() {}

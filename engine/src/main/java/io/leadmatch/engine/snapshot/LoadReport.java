@@ -36,7 +36,7 @@ public record LoadReport(
         List<String> conflicts,
         long loadMillis) {
     /** Warnings and conflicts kept in the report; counts are always exact. */
-    public static final int MAX_WARNINGS = 1_000;
+    static final int MAX_WARNINGS = 1_000;
 
     /** Skipped rows as a share of the rows read (0 when nothing was read). */
     public double skippedRatio() {

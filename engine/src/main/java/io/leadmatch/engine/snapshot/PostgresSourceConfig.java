@@ -40,11 +40,11 @@ public record PostgresSourceConfig(
         int fetchSize,
         Duration connectTimeout,
         Duration socketTimeout) {
-    public static final String DEFAULT_SCHEMA = "salesforce";
-    public static final String DEFAULT_DELETED_COLUMN = "isdeleted";
-    public static final int DEFAULT_FETCH_SIZE = 10_000;
-    public static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
-    public static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMinutes(5);
+    static final String DEFAULT_SCHEMA = "salesforce";
+    static final String DEFAULT_DELETED_COLUMN = "isdeleted";
+    static final int DEFAULT_FETCH_SIZE = 10_000;
+    static final Duration DEFAULT_CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration DEFAULT_SOCKET_TIMEOUT = Duration.ofMinutes(5);
 
     private static final String URL_PREFIX = "jdbc:postgresql:";
 
@@ -83,7 +83,7 @@ public record PostgresSourceConfig(
                 DEFAULT_SOCKET_TIMEOUT);
     }
 
-    public PostgresSourceConfig withSchema(String schema) {
+    PostgresSourceConfig withSchema(String schema) {
         return new PostgresSourceConfig(
                 jdbcUrl,
                 user,
@@ -99,7 +99,7 @@ public record PostgresSourceConfig(
                 socketTimeout);
     }
 
-    public PostgresSourceConfig withUsers(UserColumns users) {
+    PostgresSourceConfig withUsers(UserColumns users) {
         return new PostgresSourceConfig(
                 jdbcUrl,
                 user,
@@ -115,7 +115,7 @@ public record PostgresSourceConfig(
                 socketTimeout);
     }
 
-    public PostgresSourceConfig withAccounts(AccountColumns accounts) {
+    PostgresSourceConfig withAccounts(AccountColumns accounts) {
         return new PostgresSourceConfig(
                 jdbcUrl,
                 user,
@@ -131,7 +131,7 @@ public record PostgresSourceConfig(
                 socketTimeout);
     }
 
-    public PostgresSourceConfig withOpportunities(OpportunityColumns opportunities) {
+    PostgresSourceConfig withOpportunities(OpportunityColumns opportunities) {
         return new PostgresSourceConfig(
                 jdbcUrl,
                 user,
@@ -147,7 +147,7 @@ public record PostgresSourceConfig(
                 socketTimeout);
     }
 
-    public PostgresSourceConfig withAliases(AliasColumns aliases) {
+    PostgresSourceConfig withAliases(AliasColumns aliases) {
         return new PostgresSourceConfig(
                 jdbcUrl,
                 user,
@@ -163,7 +163,7 @@ public record PostgresSourceConfig(
                 socketTimeout);
     }
 
-    public PostgresSourceConfig withDeletedColumn(String deletedColumn) {
+    PostgresSourceConfig withDeletedColumn(String deletedColumn) {
         return new PostgresSourceConfig(
                 jdbcUrl,
                 user,
@@ -179,7 +179,7 @@ public record PostgresSourceConfig(
                 socketTimeout);
     }
 
-    public PostgresSourceConfig withFetchSize(int fetchSize) {
+    PostgresSourceConfig withFetchSize(int fetchSize) {
         return new PostgresSourceConfig(
                 jdbcUrl,
                 user,
@@ -195,7 +195,7 @@ public record PostgresSourceConfig(
                 socketTimeout);
     }
 
-    public PostgresSourceConfig withTimeouts(Duration connectTimeout, Duration socketTimeout) {
+    PostgresSourceConfig withTimeouts(Duration connectTimeout, Duration socketTimeout) {
         return new PostgresSourceConfig(
                 jdbcUrl,
                 user,
@@ -248,7 +248,7 @@ public record PostgresSourceConfig(
      * The user table. {@code email} is optional in the table.
      */
     public record UserColumns(String table, String id, String name, String email, String isActive) {
-        public static final UserColumns HEROKU_CONNECT = new UserColumns("user", "sfid", "name", "email", "isactive");
+        static final UserColumns HEROKU_CONNECT = new UserColumns("user", "sfid", "name", "email", "isactive");
 
         public UserColumns {
             requireText(table, "user table");
@@ -274,7 +274,7 @@ public record PostgresSourceConfig(
             String billingCountry,
             String billingState,
             String otherDomains) {
-        public static final AccountColumns HEROKU_CONNECT = new AccountColumns(
+        static final AccountColumns HEROKU_CONNECT = new AccountColumns(
                 "account",
                 "sfid",
                 "name",
@@ -303,7 +303,7 @@ public record PostgresSourceConfig(
     /** The opportunity table. {@code createdDate} is optional in the table. */
     public record OpportunityColumns(
             String table, String id, String accountId, String ownerId, String isClosed, String createdDate) {
-        public static final OpportunityColumns HEROKU_CONNECT =
+        static final OpportunityColumns HEROKU_CONNECT =
                 new OpportunityColumns("opportunity", "sfid", "accountid", "ownerid", "isclosed", "createddate");
 
         public OpportunityColumns {
@@ -318,7 +318,7 @@ public record PostgresSourceConfig(
 
     /** The domain alias table (not a Salesforce object: maintained beside the replica). */
     public record AliasColumns(String table, String alias, String canonical) {
-        public static final AliasColumns DEFAULT = new AliasColumns("leadmatch_domain_aliases", "alias", "canonical");
+        static final AliasColumns DEFAULT = new AliasColumns("leadmatch_domain_aliases", "alias", "canonical");
 
         public AliasColumns {
             requireText(table, "alias table");

@@ -35,7 +35,7 @@ import java.util.Set;
  * over its children (an account whose parent claims the same domain comes after it), then a customer over any
  * other type, then the lowest account id.
  */
-public final class SnapshotBuilder {
+final class SnapshotBuilder {
     private final String source;
     private final DomainNormalizer normalizer;
     /** The lists arrive when they are parsed: only {@link #startIndex} needs them. */
@@ -82,7 +82,7 @@ public final class SnapshotBuilder {
      * Makes room for about {@code accounts} accounts (and ~1.1 domain keys each) up front; an estimate, such as
      * {@link CsvSnapshotReader#estimateRows}: more still fit, fewer waste a little memory until the build.
      */
-    public void expectAccounts(int accounts) {
+    void expectAccounts(int accounts) {
         if (accounts > 0) {
             this.accounts.expect(accounts);
             if (domains.size() == 0) {
@@ -92,7 +92,7 @@ public final class SnapshotBuilder {
         }
     }
 
-    public SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
+    SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
         this(source, normalizer, java.util.concurrent.CompletableFuture.completedFuture(mailboxes));
     }
 
@@ -109,7 +109,7 @@ public final class SnapshotBuilder {
     }
 
     /** Ends a phase of the load (for the log line that says where the time went). */
-    public void phaseDone(String phase) {
+    void phaseDone(String phase) {
         long now = System.nanoTime();
         phases.append(phases.length() == 0 ? "" : ", ")
                 .append(phase)
@@ -120,7 +120,7 @@ public final class SnapshotBuilder {
     }
 
     /** Records a skipped row or value; {@code where} is read now, not kept. */
-    public void skip(CharSequence where, String reason) {
+    void skip(CharSequence where, String reason) {
         rowsSkipped++;
         warn(where, reason);
     }
@@ -132,7 +132,7 @@ public final class SnapshotBuilder {
     }
 
     /** Adds a user row. */
-    public void user(CharSequence where, String id, String name, String email, boolean active) {
+    void user(CharSequence where, String id, String name, String email, boolean active) {
         rowsRead++;
         if (id.isEmpty()) {
             skip(where, "missing user Id");
@@ -142,12 +142,12 @@ public final class SnapshotBuilder {
     }
 
     /** Ends the user phase; accounts may reference users from here on. */
-    public void usersDone() {
+    void usersDone() {
         userTable = users.build();
     }
 
     /** Adds an account row with its website and other domains. */
-    public void account(
+    void account(
             CharSequence where,
             String id,
             String name,
@@ -346,7 +346,7 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an opportunity row. */
-    public void opportunity(
+    void opportunity(
             CharSequence where, String id, String accountId, String ownerId, boolean closed, long createdEpochMillis) {
         rowsRead++;
         opportunities++;
@@ -379,7 +379,7 @@ public final class SnapshotBuilder {
     }
 
     /** Adds an alias row: leads from {@code alias} belong to the account that owns {@code canonical}. */
-    public void alias(CharSequence where, String alias, String canonical) {
+    void alias(CharSequence where, String alias, String canonical) {
         rowsRead++;
         if (!normalizer.normalize(alias, host)) {
             skip(where, "alias '" + abbreviate(alias) + "' has no domain: " + host.failureReason());
@@ -419,7 +419,7 @@ public final class SnapshotBuilder {
      * @param indexFile where to persist the index (null: anonymous off-heap); an index already complete there is
      *                  reused
      */
-    public void startIndex(RoutingConfig routing, Path indexFile) throws SnapshotException {
+    void startIndex(RoutingConfig routing, Path indexFile) throws SnapshotException {
         if (indexStarted != null) {
             throw new IllegalStateException("the index is started already");
         }
@@ -551,7 +551,7 @@ public final class SnapshotBuilder {
      * Frees an index {@link #startIndex} started, for a load that fails after it (its file, if any, stays: it holds
      * exactly what its name says, and the next load of the same export reuses it).
      */
-    public void abandon() {
+    void abandon() {
         if (indexStarted != null) {
             try {
                 indexStarted.index().join().close();
@@ -570,7 +570,7 @@ public final class SnapshotBuilder {
      * @param indexFile  as for {@link #startIndex}, used when the source did not call it
      * @param generation the generation number
      */
-    public CrmSnapshot build(RoutingConfig routing, Path indexFile, long generation) throws SnapshotException {
+    CrmSnapshot build(RoutingConfig routing, Path indexFile, long generation) throws SnapshotException {
         if (indexStarted == null) {
             startIndex(routing, indexFile);
         }

@@ -17,7 +17,7 @@ class AssignmentJournalTest {
     void everyOutcomeRuleAndOwnerCheckHasExactlyOneOnDiskCode() {
         assertCodes(AssignmentJournal.OUTCOMES, Outcome.values());
         assertCodes(AssignmentJournal.RULES, AssignmentRule.values());
-        assertCodes(AssignmentJournal.OWNER_CHECKS, AssignmentResult.OwnerCheck.values());
+        assertCodes(AssignmentJournal.OWNER_CHECKS, MutableAssignment.OwnerCheck.values());
         assertTrue(AssignmentJournal.RULES.length <= 16, "rule codes share the trailer byte with two flags");
         assertTrue(AssignmentJournal.OWNER_CHECKS.length <= 4, "owner check codes are two bits");
         // The codes are on disk: appending to a table is fine, reordering is not.
@@ -67,7 +67,7 @@ class AssignmentJournalTest {
         var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
         AssignmentJournal journal = AssignmentJournal.inMemory(0);
-        AssignmentResult out = new AssignmentResult();
+        MutableAssignment out = new MutableAssignment();
         byte[] skips = {0, 2, 0, 0, 4, 0};
         boolean[] passed = {false, false, true, false, false, false};
         StringBuilder domain = new StringBuilder("sales.example-corp.com");
@@ -110,7 +110,7 @@ class AssignmentJournalTest {
         state.recovery.team(1, "na-ae", "North America AEs", members);
         try (AssignmentJournal journal =
                 AssignmentJournal.open(dir, io.leadmatch.engine.journal.JournalConfig.defaults(), 1, state.recovery)) {
-            AssignmentResult out = new AssignmentResult();
+            MutableAssignment out = new MutableAssignment();
             byte[] skips = {0, 2, 0, 0, 4, 0};
             for (int i = 0; i < 20_000; i++) {
                 out.reset("asg-");
@@ -162,7 +162,7 @@ class AssignmentJournalTest {
     @Test
     void aRoundRobinRecordLeavesItsAssigneeToItsSection() {
         AssignmentJournal journal = AssignmentJournal.inMemory(0);
-        AssignmentResult out = new AssignmentResult();
+        MutableAssignment out = new MutableAssignment();
         encode(journal, out, new byte[6], null, new StringBuilder("example-corp.com"), 1);
         assertFalse(contains(out.record, ASSIGNEE.encodedUserId), "round robin: the id is implied");
         int roundRobin = out.record.length();
@@ -210,13 +210,13 @@ class AssignmentJournalTest {
 
     private static int encode(
             AssignmentJournal journal,
-            AssignmentResult out,
+            MutableAssignment out,
             byte[] skips,
             boolean[] passed,
             CharSequence domain,
             int i) {
         out.reset("asg-");
-        out.ownerCheck = AssignmentResult.OwnerCheck.OWNER_INACTIVE;
+        out.ownerCheck = MutableAssignment.OwnerCheck.OWNER_INACTIVE;
         out.territoryRule(NORTH_AMERICA, 0);
         out.detail = "Zoë → 中";
         AssignmentJournal.writePrefix(

@@ -94,8 +94,8 @@ class TeamSchedulerCacheTest {
                 } else {
                     // The same winner, and the same journaled section: every member's status as of this pick.
                     fresh.forgetClassification();
-                    AssignmentResult a = new AssignmentResult();
-                    AssignmentResult b = new AssignmentResult();
+                    MutableAssignment a = new MutableAssignment();
+                    MutableAssignment b = new MutableAssignment();
                     int expected = fresh.pick(now, presence, a, AssignmentRule.ROUND_ROBIN, null, null);
                     assertEquals(
                             expected,

@@ -6,7 +6,7 @@ import io.leadmatch.engine.DemoSnapshot;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.config.LeadmatchConfig;
@@ -74,7 +74,7 @@ class CsvColumnsTest {
                     relabelled.report().summary().replaceAll("loaded \\S+|[0-9,]+ ms", ""));
             // Hooli lists hooli.com in the other-domains field; contoso-labs.com is an alias.
             for (String email : new String[] {"a@hooli.com", "a@contoso-labs.com", "a@example-corp.com"}) {
-                MatchResult r = relabelled.match(Lead.ofEmail("", email));
+                MutableMatch r = relabelled.match(Lead.ofEmail("", email));
                 assertEquals(Outcome.MATCHED, r.outcome(), email);
                 assertEquals(standard.match(Lead.ofEmail("", email)).accountId(), r.accountId(), email);
             }

@@ -8,7 +8,7 @@ import io.leadmatch.engine.DemoSnapshot;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
-import io.leadmatch.engine.MatchResult;
+import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.NamesAndRegionsExport;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountTable;
@@ -448,7 +448,7 @@ class PostgresSnapshotReaderTest {
                         || !Set.of("country", "state", "unknown").contains(row.rule())) {
                     continue;
                 }
-                MatchResult r = engine.match(row.lead());
+                MutableMatch r = engine.match(row.lead());
                 assertEquals(NamesAndRegionsExport.ACCOUNTS.get(row.expect()), r.accountId(), row + ": " + r.reason());
                 checked++;
             }

@@ -9,7 +9,7 @@ import io.leadmatch.engine.journal.PayloadWriter;
  * {@link #explanation()} and the {@link #assignmentId()} are only built when asked for. Reuse one per thread;
  * {@link #toAssignment()} makes an immutable copy.
  */
-public final class AssignmentResult {
+public final class MutableAssignment {
     /** What the owner checks found, in order, for a matched account. */
     enum OwnerCheck {
         /** No owner check applied (not a matched account). */
@@ -53,7 +53,7 @@ public final class AssignmentResult {
     final PayloadWriter record = new PayloadWriter(256);
 
     /** An empty result, to be filled by {@link Assigner#assign}. */
-    public AssignmentResult() {}
+    public MutableAssignment() {}
 
     /**
      * Back to empty. This object lives long (old generation), where every store of a reference costs G1's
@@ -140,7 +140,7 @@ public final class AssignmentResult {
     }
 
     /** The id {@code Explain} takes (allocates). */
-    public String assignmentId() {
+    String assignmentId() {
         return idPrefix + sequence;
     }
 
@@ -150,7 +150,7 @@ public final class AssignmentResult {
     }
 
     /** The team whose round robin decided; empty when an owner rule did. */
-    public String teamId() {
+    String teamId() {
         return assignee != null ? assignee.teamId : unassignedTeamId;
     }
 
@@ -160,12 +160,12 @@ public final class AssignmentResult {
     }
 
     /** CRM user id of the assignee; empty when unassigned. */
-    public String assigneeId() {
+    String assigneeId() {
         return assignee != null ? assignee.userId : "";
     }
 
     /** Display name of the assignee; empty when unassigned. */
-    public String assigneeName() {
+    String assigneeName() {
         return assignee != null ? assignee.name : "";
     }
 

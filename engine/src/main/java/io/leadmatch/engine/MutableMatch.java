@@ -10,11 +10,11 @@ import net.openhft.chronicle.core.values.LongValue;
 
 /**
  * The answer to one match: outcome, account, derived domain, the index entry that matched, conflicts and the
- * reason. A mutable, reusable flyweight: {@link LeadMatchEngine#match(Lead, MatchResult)} overwrites it, so a
+ * reason. A mutable, reusable flyweight: {@link LeadMatchEngine#match(Lead, MutableMatch)} overwrites it, so a
  * caller that keeps one per thread matches without allocating. It also carries that thread's scratch space
  * (normalizer output, lookup key, value holder). Not thread-safe; read it before reusing it.
  */
-public final class MatchResult {
+public final class MutableMatch {
     /** Why the outcome was reached; {@link #reason()} turns it into one line. */
     public enum Path {
         /** The registrable domain itself is indexed. */
@@ -77,7 +77,7 @@ public final class MatchResult {
     final LongValue value;
 
     /** A reusable result with its scratch space: keep one per thread. */
-    public MatchResult() {
+    public MutableMatch() {
         domain = new StringBuilder(64);
         host = new StringBuilder(64);
         matchedDomain = new StringBuilder(64);
@@ -88,7 +88,7 @@ public final class MatchResult {
         value = DomainIndex.newValueHolder();
     }
 
-    private MatchResult(MatchResult from) {
+    private MutableMatch(MutableMatch from) {
         domain = new StringBuilder(from.domain);
         host = new StringBuilder(from.host);
         matchedDomain = new StringBuilder(from.matchedDomain);
@@ -118,8 +118,8 @@ public final class MatchResult {
      * A compact copy without the scratch space, for keeping (the idempotency cache holds one per request id). It
      * cannot be matched into.
      */
-    public MatchResult detachedCopy() {
-        return new MatchResult(this);
+    public MutableMatch detachedCopy() {
+        return new MutableMatch(this);
     }
 
     void reset() {

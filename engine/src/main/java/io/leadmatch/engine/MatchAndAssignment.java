@@ -8,4 +8,4 @@ import io.leadmatch.engine.assign.Assignment;
  * @param match      the match (owned by this result)
  * @param assignment who gets the lead and why
  */
-public record AssignResult(MatchResult match, Assignment assignment) {}
+public record MatchAndAssignment(MutableMatch match, Assignment assignment) {}
