@@ -97,10 +97,10 @@ final class AssignerCheckpoint {
     }
 
     /**
-     * Writes the whole assignment state as of the journal's last record, so the next start replays only what
-     * comes after. Called when the engine closes, after the server has drained (no decision in flight); {@code covered} is the
-     * journal's last sequence. Written
-     * to a temporary file, forced, then renamed over the old one.
+     * Writes the whole assignment state as of journal sequence {@code covered}, so the next start replays only what
+     * comes after: the checkpointer's shadow state while the engine serves, the live state when the engine closes
+     * (after the server has drained: no decision in flight). Written to a temporary file through {@code buffer},
+     * forced, then renamed over the old one.
      */
     static void write(
             Path checkpointFile,
