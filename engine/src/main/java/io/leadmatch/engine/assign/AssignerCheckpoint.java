@@ -97,17 +97,18 @@ final class AssignerCheckpoint {
     }
 
     /**
-     * Writes the whole assignment state as of the journal's last record, so the next start replays only what
-     * comes after. Called when the engine closes, after the server has drained (no decision in flight); {@code covered} is the
-     * journal's last sequence. Written
-     * to a temporary file, forced, then renamed over the old one.
+     * Writes the whole assignment state as of journal sequence {@code covered}, so the next start replays only what
+     * comes after: the checkpointer's shadow state while the engine serves, the live state when the engine closes
+     * (after the server has drained: no decision in flight). Written to a temporary file through {@code buffer},
+     * forced, then renamed over the old one.
      */
     static void write(
             Path checkpointFile,
             long covered,
             java.util.Collection<TeamScheduler> schedulers,
             Absences absences,
-            IdempotencyCache<Assignment> answers)
+            IdempotencyCache<Assignment> answers,
+            WriteBuffer buffer)
             throws java.io.IOException {
         Path tmp = checkpointFile.resolveSibling(CHECKPOINT + ".tmp");
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
@@ -117,8 +118,7 @@ final class AssignerCheckpoint {
                 java.nio.file.StandardOpenOption.WRITE,
                 java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
             java.io.OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
-            java.util.zip.CheckedOutputStream checked =
-                    new java.util.zip.CheckedOutputStream(new java.io.BufferedOutputStream(raw, 1 << 16), crc);
+            java.util.zip.CheckedOutputStream checked = new java.util.zip.CheckedOutputStream(buffer.to(raw), crc);
             java.io.DataOutputStream out = new java.io.DataOutputStream(checked);
             out.writeInt(CHECKPOINT_MAGIC);
             out.writeInt(CHECKPOINT_VERSION);
@@ -172,6 +172,44 @@ final class AssignerCheckpoint {
                 java.nio.channels.FileChannel.open(checkpointFile.getParent(), java.nio.file.StandardOpenOption.READ)) {
             d.force(true); // the rename itself
         }
+    }
+
+    /**
+     * The checkpoint's write buffer, kept from one checkpoint to the next by its writer (one thread at a time): a
+     * checkpoint is written every few hundred thousand records while the engine serves, and a fresh 64 KiB buffer
+     * each time would be most of what the serving process allocates.
+     */
+    static final class WriteBuffer extends java.io.BufferedOutputStream {
+        WriteBuffer() {
+            super(java.io.OutputStream.nullOutputStream(), 1 << 16);
+        }
+
+        /** This buffer, empty, writing to {@code target}. */
+        WriteBuffer to(java.io.OutputStream target) {
+            this.out = target;
+            this.count = 0;
+            return this;
+        }
+    }
+
+    /** The last sequence the checkpoint {@code file} covers: 0 when there is none, -1 when it is damaged. */
+    static long covers(Path file) throws java.io.IOException {
+        if (!java.nio.file.Files.exists(file)) {
+            return 0;
+        }
+        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        if (bytes.length < 24) {
+            return -1;
+        }
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(bytes, 0, bytes.length - 4);
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        if ((int) crc.getValue() != b.getInt(bytes.length - 4)
+                || b.getInt(0) != CHECKPOINT_MAGIC
+                || b.getInt(4) != CHECKPOINT_VERSION) {
+            return -1;
+        }
+        return b.getLong(8);
     }
 
     /** writeUTF takes at most 65,535 bytes; explanations are far shorter, but a checkpoint must never fail. */

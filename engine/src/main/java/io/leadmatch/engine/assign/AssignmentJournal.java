@@ -125,8 +125,11 @@ final class AssignmentJournal implements AutoCloseable {
     interface Recovery {
         void team(long sequence, String teamId, String name, List<RoutingConfig.Member> members);
 
-        /** Re-applies a pick; returns the winner's user id, or null when the pick does not fit the team. */
-        String pick(String teamId, byte[] codes, byte mode, int winner, long atMillis);
+        /**
+         * Re-applies a pick ({@code codes[0..count)}: the members' journaled skip codes); returns the winner's user
+         * id, or null when the pick does not fit the team.
+         */
+        String pick(String teamId, byte[] codes, int count, byte mode, int winner, long atMillis);
 
         void adjust(String teamId, String userId, int delta);
 
@@ -159,7 +162,7 @@ final class AssignmentJournal implements AutoCloseable {
 
     /** Opens the journal in {@code dir}, replaying its records from {@code fromSequence} into {@code recovery}. */
     static AssignmentJournal open(Path dir, JournalConfig config, long fromSequence, Recovery recovery) {
-        Journal j = Journal.open(dir, config, fromSequence, r -> replay(r, recovery));
+        Journal j = Journal.open(dir, config, fromSequence, new Replayer(recovery));
         return new AssignmentJournal(j, ID_PREFIX);
     }
 
@@ -292,30 +295,73 @@ final class AssignmentJournal implements AutoCloseable {
         return seq;
     }
 
-    static void replay(JournalRecord r, Recovery recovery) {
-        requireCurrentFormat(r);
-        switch (r.type()) {
-            case TEAM: {
-                String teamId = r.getString();
-                String name = r.getString();
-                recovery.team(r.sequence(), teamId, name, readMembers(r));
-                break;
+    /**
+     * Applies journal records to a {@link Recovery}, one thread at a time, reusing one decoding of an ASSIGN record
+     * and the team ids already seen: a decision without a request id is replayed without allocating, so the
+     * checkpointer's shadow costs the serving path no garbage.
+     */
+    static final class Replayer implements Journal.RecordHandler {
+        private final Recovery recovery;
+        private final Decoded d = Decoded.reusable();
+
+        Replayer(Recovery recovery) {
+            this.recovery = recovery;
+        }
+
+        @Override
+        public void onRecord(JournalRecord r) {
+            requireCurrentFormat(r);
+            switch (r.type()) {
+                case TEAM: {
+                    String teamId = r.getString();
+                    String name = r.getString();
+                    recovery.team(r.sequence(), teamId, name, readMembers(r));
+                    break;
+                }
+                case ASSIGN:
+                    replayAssignment(r);
+                    break;
+                case ADJUST:
+                    recovery.adjust(r.getString(), r.getString(), r.getInt());
+                    break;
+                case AVAILABILITY:
+                    recovery.availability(r.getString(), r.getBoolean(), r.getLong(), r.getString());
+                    break;
+                case OPEN_LEADS:
+                    recovery.openLeads(r.getString(), r.getInt());
+                    break;
+                default:
+                    // A newer version's record type: nothing this version knows to recover from it.
+                    break;
             }
-            case ASSIGN:
-                replayAssignment(r, recovery);
-                break;
-            case ADJUST:
-                recovery.adjust(r.getString(), r.getString(), r.getInt());
-                break;
-            case AVAILABILITY:
-                recovery.availability(r.getString(), r.getBoolean(), r.getLong(), r.getString());
-                break;
-            case OPEN_LEADS:
-                recovery.openLeads(r.getString(), r.getInt());
-                break;
-            default:
-                // A newer version's record type: nothing this version knows to recover from it.
-                break;
+        }
+
+        /**
+         * Recovery's reading of an ASSIGN record: the picks, in order, and for a request id the answer; the strings
+         * but the request id and the team ids are skipped without decoding unless the answer needs them.
+         */
+        private void replayAssignment(JournalRecord r) {
+            d.clear();
+            readPrefix(r, d, false);
+            boolean answer = !d.requestId.isEmpty();
+            readParts(r, d, answer);
+            String winner = null;
+            for (int i = 0; i < d.sections.size(); i++) {
+                Decoded.Section s = d.sections.get(i);
+                if (s.winner >= 0) {
+                    winner = recovery.pick(s.teamId, s.codes, s.codeCount, s.mode, s.winner, r.timeMillis());
+                }
+            }
+            if (answer) {
+                if (d.assigneeId == null) {
+                    d.assigneeId = winner != null ? winner : "";
+                }
+                recovery.answered(
+                        d.requestId,
+                        r.timeMillis(),
+                        new Assignment(ID_PREFIX + r.sequence(), d.rule, d.teamId, d.assigneeId, "", d.summary()),
+                        d.leadFingerprint);
+            }
         }
     }
 
@@ -325,32 +371,6 @@ final class AssignmentJournal implements AutoCloseable {
             throw new IllegalStateException("journal record " + r.sequence() + " has type " + r.type()
                     + " of the pre-release journal format, which this version does not read; move the journal"
                     + " directory aside (or export it with the version that wrote it) and start again");
-        }
-    }
-
-    /**
-     * Recovery's reading of an ASSIGN record: the picks, in order, and for a request id the answer; the prefix
-     * strings but the request id are skipped without decoding.
-     */
-    private static void replayAssignment(JournalRecord r, Recovery recovery) {
-        Decoded d = new Decoded();
-        readPrefix(r, d, false);
-        readParts(r, d);
-        String winner = null;
-        for (Decoded.Section s : d.sections) {
-            if (s.winner >= 0) {
-                winner = recovery.pick(s.teamId, s.codes, s.mode, s.winner, r.timeMillis());
-            }
-        }
-        if (d.assigneeId == null) {
-            d.assigneeId = winner != null ? winner : "";
-        }
-        if (!d.requestId.isEmpty()) {
-            recovery.answered(
-                    d.requestId,
-                    r.timeMillis(),
-                    new Assignment(ID_PREFIX + r.sequence(), d.rule, d.teamId, d.assigneeId, "", d.summary()),
-                    d.leadFingerprint);
         }
     }
 
@@ -383,6 +403,11 @@ final class AssignmentJournal implements AutoCloseable {
         boolean customerTeam;
         String provisionalDomain;
         final List<Section> sections = new ArrayList<>(1);
+        /** Sections of earlier records, to fill again (a reused decoding), and the team ids seen. */
+        private final List<Section> spare;
+
+        private final String[] teamIds;
+        private int teamIdCount;
         AssignmentRule rule;
         String teamId;
         /** Null until resolved when the trailer leaves it to the last section's winner. */
@@ -391,10 +416,56 @@ final class AssignmentJournal implements AutoCloseable {
         String note;
         long leadFingerprint;
 
+        /** One record's decoding. */
+        Decoded() {
+            this.spare = null;
+            this.teamIds = null;
+        }
+
+        private Decoded(List<Section> spare, String[] teamIds) {
+            this.spare = spare;
+            this.teamIds = teamIds;
+        }
+
+        /** A decoding to reuse record after record (by one thread): its sections and team ids are kept. */
+        static Decoded reusable() {
+            return new Decoded(new ArrayList<>(4), new String[16]);
+        }
+
+        /** Makes a reused decoding ready for the next record. */
+        void clear() {
+            for (int i = sections.size() - 1; i >= 0; i--) {
+                spare.add(sections.remove(i));
+            }
+        }
+
+        Section addSection() {
+            Section s = spare == null || spare.isEmpty() ? new Section() : spare.remove(spare.size() - 1);
+            sections.add(s);
+            return s;
+        }
+
+        /** Reads a team id; a reused decoding hands out the same String for the same id. */
+        String teamId(JournalRecord r) {
+            if (teamIds == null) {
+                return r.getString();
+            }
+            int k = r.findString(teamIds, teamIdCount);
+            if (k >= 0) {
+                return teamIds[k];
+            }
+            String id = r.getString();
+            teamIds[teamIdCount < teamIds.length ? teamIdCount++ : teamIds.length - 1] = id;
+            return id;
+        }
+
         static final class Section {
             String teamId;
             long configSequence;
+            /** The members' skip codes: the first {@link #codeCount} (a reused section keeps a larger array). */
             byte[] codes;
+
+            int codeCount;
             byte mode;
             int winner;
             long assignedBefore;
@@ -598,16 +669,23 @@ final class AssignmentJournal implements AutoCloseable {
         return (flags & flag) == 0 ? "" : text(r, read);
     }
 
-    /** Reads the sections and the trailer of an ASSIGN record into {@code d}. */
-    private static void readParts(JournalRecord r, Decoded d) {
+    /**
+     * Reads the sections and the trailer of an ASSIGN record into {@code d}; without {@code full}, the trailer's
+     * strings are skipped (the team id is then null, the assignee id null: the last section's winner).
+     */
+    private static void readParts(JournalRecord r, Decoded d, boolean full) {
         for (; ; ) {
             byte tag = r.getByte();
             if (tag == SECTION) {
-                Decoded.Section s = new Decoded.Section();
-                s.teamId = r.getString();
+                Decoded.Section s = d.addSection();
+                s.teamId = d.teamId(r);
                 s.configSequence = r.getVarLong();
-                s.codes = new byte[r.getVarInt()];
-                for (int i = 0; i < s.codes.length; i++) {
+                int n = r.getVarInt();
+                if (s.codes == null || s.codes.length < n) {
+                    s.codes = new byte[n];
+                }
+                s.codeCount = n;
+                for (int i = 0; i < n; i++) {
                     s.codes[i] = r.getByte();
                 }
                 s.mode = r.getByte();
@@ -619,15 +697,14 @@ final class AssignmentJournal implements AutoCloseable {
                     s.totalBefore = r.getVarLong();
                     s.capUsedAfter = r.getVarInt();
                 }
-                d.sections.add(s);
             } else if (tag == TRAILER) {
                 int flags = r.getByte() & 0xff;
                 d.rule = decode(RULES, flags & RULE_BITS, r, "rule");
                 d.teamId = (flags & TEAM_ID_FOLLOWS) != 0
-                        ? r.getString()
+                        ? text(r, full)
                         : d.sections.isEmpty() ? "" : d.sections.get(d.sections.size() - 1).teamId;
-                d.assigneeId = (flags & ASSIGNEE_IN_SECTION) != 0 ? null : r.getString();
-                d.note = (flags & NOTE_FOLLOWS) != 0 ? r.getString() : "";
+                d.assigneeId = (flags & ASSIGNEE_IN_SECTION) != 0 ? null : text(r, full);
+                d.note = (flags & NOTE_FOLLOWS) != 0 ? text(r, full) : "";
                 d.leadFingerprint = (flags & LEAD_FINGERPRINT_FOLLOWS) != 0 ? r.getLong() : 0;
                 return;
             } else {
@@ -639,7 +716,7 @@ final class AssignmentJournal implements AutoCloseable {
     private static Decoded decodeAssignment(JournalRecord r) {
         Decoded d = new Decoded();
         readPrefix(r, d, true);
-        readParts(r, d);
+        readParts(r, d, true);
         return d;
     }
 
@@ -731,8 +808,8 @@ final class AssignmentJournal implements AutoCloseable {
         List<Explanation.TeamPick> picks = new ArrayList<>(d.sections.size());
         for (Decoded.Section s : d.sections) {
             List<RoutingConfig.Member> members = teams.get(s.configSequence);
-            List<Explanation.MemberCheck> checks = new ArrayList<>(s.codes.length);
-            for (int i = 0; i < s.codes.length; i++) {
+            List<Explanation.MemberCheck> checks = new ArrayList<>(s.codeCount);
+            for (int i = 0; i < s.codeCount; i++) {
                 RoutingConfig.Member m = members != null && i < members.size() ? members.get(i) : null;
                 int code = s.codes[i] & 0x0f;
                 String status = (s.codes[i] & TeamScheduler.PASSED) != 0

@@ -5,6 +5,7 @@ import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.journal.JournalUnavailableException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +14,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Writes the assigner's checkpoint while the engine serves, off the decision path: a <em>shadow</em> assigner,
+ * Writes the assigner's checkpoint while the engine serves, off the decision path: a <em>shadow</em> state,
  * started from the same checkpoint as the live one and fed the journal's records by the replay recovery itself
  * uses, is always the state a restart would rebuild from the records it has read. Every
  * {@link JournalConfig#checkpointRecords()} records or {@link JournalConfig#checkpointInterval()} (with at least one
@@ -28,7 +29,8 @@ final class Checkpointer implements AutoCloseable {
     private static final long POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
     private final Journal journal;
-    private final Assigner shadow;
+    private final AssignerState shadow;
+    private final Path checkpointFile;
     private final Duration idempotencyWindow;
     private final Clock clock;
     private final Thread thread;
@@ -40,9 +42,16 @@ final class Checkpointer implements AutoCloseable {
     private long lastCheckpointNanos = System.nanoTime();
     private long lastFailureLogged;
 
-    Checkpointer(Journal journal, Assigner shadow, long covered, Duration idempotencyWindow, Clock clock) {
+    Checkpointer(
+            Journal journal,
+            AssignerState shadow,
+            Path checkpointFile,
+            long covered,
+            Duration idempotencyWindow,
+            Clock clock) {
         this.journal = journal;
         this.shadow = shadow;
+        this.checkpointFile = checkpointFile;
         this.shadowAt = covered;
         this.idempotencyWindow = idempotencyWindow;
         this.clock = clock;
@@ -80,7 +89,7 @@ final class Checkpointer implements AutoCloseable {
         if (next <= target) {
             throw new IOException("the journal ended at sequence " + (next - 1) + " before " + target);
         }
-        shadow.writeCheckpoint(target);
+        shadow.writeCheckpoint(checkpointFile, target);
         shadowAt = target;
         lastCheckpointNanos = System.nanoTime();
         int gone = journal.retire(target, clock.millis() - idempotencyWindow.toMillis());

@@ -121,9 +121,86 @@ final class TeamScheduler {
      */
     private final java.util.Map<String, Parked> parked = new java.util.HashMap<>();
 
-    /** A former member's counters. */
+    /** One member's counters: a former member's while parked, a member's while carried over a reconfigure. */
     private record Parked(
-            long credit, long assigned, long extraServed, long capDay, int capUsed, int extraTurns, int skipTurns) {}
+            long credit, long assigned, long extraServed, long capDay, int capUsed, int extraTurns, int skipTurns) {
+        /** Reads counters written by {@link #writeCounters}. */
+        static Parked readFrom(java.io.DataInput in) throws java.io.IOException {
+            return new Parked(
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readLong(),
+                    in.readInt(),
+                    in.readInt(),
+                    in.readInt());
+        }
+    }
+
+    /** Writes one member's counters in the order {@link Parked#readFrom} reads them. */
+    private static void writeCounters(
+            java.io.DataOutput out,
+            long credit,
+            long assigned,
+            long extraServed,
+            long capDay,
+            int capUsed,
+            int extraTurns,
+            int skipTurns)
+            throws java.io.IOException {
+        out.writeLong(credit);
+        out.writeLong(assigned);
+        out.writeLong(extraServed);
+        out.writeLong(capDay);
+        out.writeInt(capUsed);
+        out.writeInt(extraTurns);
+        out.writeInt(skipTurns);
+    }
+
+    /** The counters of member {@code o} of the current membership. */
+    private Parked countersOf(int o) {
+        return new Parked(
+                rr.credit(o), rr.assigned(o), rr.extraServed(o), capDay[o], capUsed[o], extraTurns[o], skipTurns[o]);
+    }
+
+    /** The per-member counter arrays of a membership about to be installed ({@link #install}). */
+    private static final class CounterArrays {
+        final long[] credit;
+        final long[] assigned;
+        final long[] extraServed;
+        final long[] day;
+        final int[] used;
+        final int[] extra;
+        final int[] skip;
+
+        CounterArrays(int n) {
+            credit = new long[n];
+            assigned = new long[n];
+            extraServed = new long[n];
+            day = new long[n];
+            used = new int[n];
+            extra = new int[n];
+            skip = new int[n];
+        }
+
+        void set(int i, Parked p) {
+            credit[i] = p.credit();
+            assigned[i] = p.assigned();
+            extraServed[i] = p.extraServed();
+            day[i] = p.capDay();
+            used[i] = p.capUsed();
+            extra[i] = p.extraTurns();
+            skip[i] = p.skipTurns();
+        }
+    }
+
+    /** Makes {@code c} the cap and turn counters in force (the round robin's are given to it by the caller). */
+    private void install(CounterArrays c) {
+        this.capDay = c.day;
+        this.capUsed = c.used;
+        this.extraTurns = c.extra;
+        this.skipTurns = c.skip;
+    }
 
     private final WeightedRoundRobin rr;
     private long total;
@@ -291,59 +368,29 @@ final class TeamScheduler {
     private void apply(RoutingConfig.Team team, AssignmentJournal journal) {
         RoutingConfig.Member[] next = team.members().toArray(new RoutingConfig.Member[0]);
         int n = next.length;
-        long[] credit = new long[n];
-        long[] assigned = new long[n];
-        long[] extraServed = new long[n];
-        long[] day = new long[n];
-        int[] used = new int[n];
-        int[] extra = new int[n];
-        int[] skip = new int[n];
+        CounterArrays c = new CounterArrays(n);
         boolean[] stays = new boolean[members.length];
         for (int i = 0; i < n; i++) {
             int o = indexOf(next[i].userId());
             if (o >= 0) {
                 stays[o] = true;
-                credit[i] = rr.credit(o);
-                assigned[i] = rr.assigned(o);
-                extraServed[i] = rr.extraServed(o);
-                day[i] = capDay[o];
-                used[i] = capUsed[o];
-                extra[i] = extraTurns[o];
-                skip[i] = skipTurns[o];
+                c.set(i, countersOf(o));
             } else {
                 Parked p = parked.remove(next[i].userId());
                 if (p != null) {
-                    credit[i] = p.credit();
-                    assigned[i] = p.assigned();
-                    extraServed[i] = p.extraServed();
-                    day[i] = p.capDay();
-                    used[i] = p.capUsed();
-                    extra[i] = p.extraTurns();
-                    skip[i] = p.skipTurns();
+                    c.set(i, p);
                 }
             }
         }
         for (int o = 0; o < members.length; o++) {
             if (!stays[o]) {
-                parked.put(
-                        members[o].userId(),
-                        new Parked(
-                                rr.credit(o),
-                                rr.assigned(o),
-                                rr.extraServed(o),
-                                capDay[o],
-                                capUsed[o],
-                                extraTurns[o],
-                                skipTurns[o]));
+                parked.put(members[o].userId(), countersOf(o));
             }
         }
-        rr.reconfigure(weights(next), credit, assigned, extraServed);
+        rr.reconfigure(weights(next), c.credit, c.assigned, c.extraServed);
         this.members = next;
         this.config = team;
-        this.capDay = day;
-        this.capUsed = used;
-        this.extraTurns = extra;
-        this.skipTurns = skip;
+        install(c);
         allocateCaches(n);
         refreshPending();
         this.name = team.name();
@@ -515,19 +562,19 @@ final class TeamScheduler {
     }
 
     /**
-     * Re-applies a journaled pick (recovery). {@code codes} are the journaled per-member skip codes.
+     * Re-applies a journaled pick (recovery). {@code codes[0..count)} are the journaled per-member skip codes.
      *
      * @return the winner's user id, or null when the journaled membership does not fit this team (the pick is then
      *         ignored)
      */
-    String replay(byte[] codes, byte mode, int winner, long atMillis) {
+    String replay(byte[] codes, int count, byte mode, int winner, long atMillis) {
         lock.lock();
         try {
-            if (codes.length != members.length || winner < 0 || winner >= members.length) {
+            if (count != members.length || winner < 0 || winner >= members.length) {
                 return null;
             }
             boolean anyPassed = false;
-            for (int i = 0; i < codes.length; i++) {
+            for (int i = 0; i < count; i++) {
                 skips[i] = (byte) (codes[i] & 0x0f);
                 passed[i] = (codes[i] & PASSED) != 0;
                 part[i] = skips[i] == 0 && !passed[i];
@@ -726,25 +773,29 @@ final class TeamScheduler {
                 out.writeInt(m.dailyCap());
                 out.writeUTF(m.timeZone().getId());
                 out.writeInt(m.maxOpen());
-                out.writeLong(rr.credit(i));
-                out.writeLong(rr.assigned(i));
-                out.writeLong(rr.extraServed(i));
-                out.writeLong(capDay[i]);
-                out.writeInt(capUsed[i]);
-                out.writeInt(extraTurns[i]);
-                out.writeInt(skipTurns[i]);
+                writeCounters(
+                        out,
+                        rr.credit(i),
+                        rr.assigned(i),
+                        rr.extraServed(i),
+                        capDay[i],
+                        capUsed[i],
+                        extraTurns[i],
+                        skipTurns[i]);
             }
             out.writeInt(parked.size());
             for (java.util.Map.Entry<String, Parked> e : parked.entrySet()) {
                 Parked p = e.getValue();
                 out.writeUTF(e.getKey());
-                out.writeLong(p.credit());
-                out.writeLong(p.assigned());
-                out.writeLong(p.extraServed());
-                out.writeLong(p.capDay());
-                out.writeInt(p.capUsed());
-                out.writeInt(p.extraTurns());
-                out.writeInt(p.skipTurns());
+                writeCounters(
+                        out,
+                        p.credit(),
+                        p.assigned(),
+                        p.extraServed(),
+                        p.capDay(),
+                        p.capUsed(),
+                        p.extraTurns(),
+                        p.skipTurns());
             }
         } finally {
             lock.unlock();
@@ -759,13 +810,7 @@ final class TeamScheduler {
         long total = in.readLong();
         int n = in.readInt();
         List<RoutingConfig.Member> members = new ArrayList<>(n);
-        long[] credit = new long[n];
-        long[] assigned = new long[n];
-        long[] extraServed = new long[n];
-        long[] day = new long[n];
-        int[] used = new int[n];
-        int[] extra = new int[n];
-        int[] skip = new int[n];
+        CounterArrays c = new CounterArrays(n);
         for (int i = 0; i < n; i++) {
             String userId = in.readUTF();
             int weight = in.readInt();
@@ -773,33 +818,15 @@ final class TeamScheduler {
             ZoneId zone = ZoneId.of(in.readUTF());
             int maxOpen = in.readInt();
             members.add(new RoutingConfig.Member(userId, weight, cap, zone, null, maxOpen, 0));
-            credit[i] = in.readLong();
-            assigned[i] = in.readLong();
-            extraServed[i] = in.readLong();
-            day[i] = in.readLong();
-            used[i] = in.readInt();
-            extra[i] = in.readInt();
-            skip[i] = in.readInt();
+            c.set(i, Parked.readFrom(in));
         }
         TeamScheduler t = new TeamScheduler(new RoutingConfig.Team(id, name, "", members, 0), openLeads);
-        t.rr.restore(credit, assigned, extraServed);
-        t.capDay = day;
-        t.capUsed = used;
-        t.extraTurns = extra;
-        t.skipTurns = skip;
+        t.rr.restore(c.credit, c.assigned, c.extraServed);
+        t.install(c);
         t.refreshPending();
         int parkedCount = in.readInt();
         for (int i = 0; i < parkedCount; i++) {
-            t.parked.put(
-                    in.readUTF(),
-                    new Parked(
-                            in.readLong(),
-                            in.readLong(),
-                            in.readLong(),
-                            in.readLong(),
-                            in.readInt(),
-                            in.readInt(),
-                            in.readInt()));
+            t.parked.put(in.readUTF(), Parked.readFrom(in));
         }
         t.total = total;
         t.configSequence = configSequence;

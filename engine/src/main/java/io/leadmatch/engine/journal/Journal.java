@@ -290,6 +290,14 @@ public final class Journal implements AutoCloseable {
         CRC32C crc = new CRC32C();
         long limit = SequenceLimit.read(dir);
         SegmentChain chain = SegmentChain.read(dir, fromSequence, Long.MAX_VALUE, true, false, crc, view, recovery);
+        if (StagingRing.check(ring, bootId, false, crc) == null) {
+            // This boot's ring: no machine crash lost records since, so a gap before its records is damage.
+            long inRing = StagingRing.recordsAfterAGap(ring, chain.next, view);
+            if (inRing > 0) {
+                throw chain.ringGap(dir, StagingRing.firstUndrained(ring), inRing)
+                        .exception();
+            }
+        }
         boolean lost = false;
         long next = chain.next;
         if (chain.lastFile != null) {

@@ -133,6 +133,42 @@ public final class JournalRecord {
         advance(bodyLength(stringHeader()));
     }
 
+    /**
+     * Reads past the next string when it equals one of the first {@code count} of {@code candidates}, returning that
+     * one's index; else returns -1 and reads nothing, so {@link #getString} reads it. Never allocates: a replay reads
+     * the ids it has seen before without copying them again.
+     */
+    public int findString(String[] candidates, int count) {
+        int start = cursor;
+        int header = stringHeader();
+        int n = header >>> 1;
+        int at = cursor;
+        boolean utf16 = (header & 1) == PayloadWriter.UTF16;
+        if (at + bodyLength(header) <= base + length) {
+            for (int k = 0; k < count; k++) {
+                if (sameText(candidates[k], at, n, utf16)) {
+                    cursor = at + bodyLength(header);
+                    return k;
+                }
+            }
+        }
+        cursor = start;
+        return -1;
+    }
+
+    private boolean sameText(String s, int at, int n, boolean utf16) {
+        if (s == null || s.length() != n) {
+            return false;
+        }
+        for (int i = 0; i < n; i++) {
+            char c = utf16 ? segment.getChar(at + 2 * i) : (char) (segment.get(at + i) & 0xff);
+            if (c != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Reads a string written by {@link PayloadWriter#putString} (allocates unless it is empty). */
     public String getString() {
         int header = stringHeader();

@@ -15,8 +15,9 @@ import java.util.zip.CRC32C;
  * The operator's tools for a journal that will not open: {@link #verify} reads every record of every segment and
  * lists what is wrong, {@link #salvage} copies every readable record into a new journal directory. Neither writes
  * to the journal it reads. Invariant of a salvaged journal: it holds exactly the source's readable records, in
- * sequence order, under their own sequences; every gap between them is a seal naming the next sequence present,
- * and it continues above the source's sequence limit, so no assignment id of the source is handed out again.
+ * sequence order, under their own sequences, each with its CRC (the staging ring's included, which a ring written
+ * with a boot id holds without one); every gap between them is a seal naming the next sequence present, and it
+ * continues above the source's sequence limit, so no assignment id of the source is handed out again.
  */
 public final class JournalVerifier {
     private JournalVerifier() {}
@@ -65,14 +66,25 @@ public final class JournalVerifier {
         for (SegmentChain.Problem p : chain.problems) {
             problems.add(p.message());
         }
-        if (chain.tornAt >= 0) {
+        ByteBuffer ring = StagingRing.mapReadOnly(dir);
+        boolean ringGap = false;
+        if (ring != null
+                && chain.problems.isEmpty()
+                && StagingRing.check(ring, Journal.BOOT_ID, JournalLock.isLive(dir), crc) == null) {
+            long inRing = StagingRing.recordsAfterAGap(ring, chain.next, view);
+            if (inRing > 0) {
+                problems.add(chain.ringGap(dir, StagingRing.firstUndrained(ring), inRing)
+                        .message());
+                ringGap = true;
+            }
+        }
+        if (chain.tornAt >= 0 && !ringGap) {
             notes.add("journal segment " + chain.lastFile + " ends in an incomplete record at offset " + chain.tornAt
                     + " (a crash interrupted its write, or a server is writing it now); the next start cuts it");
         }
         long next = chain.next;
         long ringRecords = 0;
-        ByteBuffer ring = StagingRing.mapReadOnly(dir);
-        if (ring != null && chain.problems.isEmpty()) {
+        if (ring != null && chain.problems.isEmpty() && !ringGap) {
             CRC32C ringCrc = StagingRing.check(ring, Journal.BOOT_ID, JournalLock.isLive(dir), crc);
             if (ringCrc == StagingRing.SKIP) {
                 if (StagingRing.startsWith(ring, StagingRing.drainedOffset(ring), next)) {
@@ -177,7 +189,8 @@ public final class JournalVerifier {
         if (ring != null) {
             CRC32C ringCrc = StagingRing.check(ring, Journal.BOOT_ID, JournalLock.isLive(dir), crc);
             if (ringCrc != StagingRing.SKIP) {
-                long[] state = {copier.last + 1, 0};
+                // After damage at the segments' end the ring's records still count: copied across the gap.
+                long[] state = {Math.max(copier.last + 1, StagingRing.firstUndrained(ring)), 0};
                 StagingRing.walk(
                         ring, StagingRing.drainedOffset(ring), ringCrc, view, state, (r, at) -> copier.onRecord(r));
             }
@@ -193,6 +206,7 @@ public final class JournalVerifier {
         private final SegmentFiles files;
         private final ByteBuffer staging = ByteBuffer.allocate(JournalLayout.alignedLength(JournalLayout.MAX_PAYLOAD))
                 .order(ByteOrder.LITTLE_ENDIAN);
+        private final CRC32C crc = new CRC32C();
         long last;
         long records;
         final List<String> gaps = new ArrayList<>();
@@ -225,6 +239,10 @@ public final class JournalVerifier {
                 while (staging.position() < aligned) {
                     staging.put((byte) 0);
                 }
+                // A ring written with a boot id holds its records without their CRC (the writer adds it on copy).
+                crc.reset();
+                crc.update(staging.slice(JournalLayout.TIME_OFFSET, r.length() - JournalLayout.TIME_OFFSET));
+                staging.putInt(JournalLayout.CRC_OFFSET, (int) crc.getValue());
                 staging.flip();
                 files.write(staging);
                 last = s;

@@ -156,6 +156,29 @@ final class SegmentChain {
         return c;
     }
 
+    /**
+     * The damage when the staging ring, written in this boot, continues at {@code ringFirst} after the segments end
+     * (at {@link #next}, or in a record that fails its check: {@link #tornAt}) with {@code inRing} readable records:
+     * not a torn tail, since the records after it were acknowledged.
+     */
+    Problem ringGap(Path dir, long ringFirst, long inRing) {
+        String tail = inRing + " readable record(s) follow it in the staging ring: the journal is damaged (a crash only"
+                + " ever tears the last record); run `leadmatch journal verify` and `leadmatch journal salvage`";
+        if (tornAt >= 0) {
+            return new Problem(
+                    lastFile,
+                    tornAt,
+                    "journal segment " + lastFile + ": the record at offset " + tornAt + " (sequence " + next
+                            + ") fails its check, and " + tail);
+        }
+        Path ring = dir.resolve(JournalLayout.RING_NAME);
+        return new Problem(
+                ring,
+                -1,
+                "the journal's staging ring " + ring + " continues at sequence " + ringFirst + " but the segments end"
+                        + " at sequence " + (next - 1) + ": the records between are missing, and " + tail);
+    }
+
     private void corrupt(Path file, SegmentReader.Result r, List<Path> later, CRC32C crc) throws IOException {
         long inLater = 0;
         for (Path f : later) {

@@ -159,8 +159,20 @@ final class SegmentReader {
 
     /** The CRC-32C a seal at {@code pos} carries for its next sequence. */
     static int sealCrc(ByteBuffer buf, int pos, CRC32C crc) {
+        return crcOf(buf, pos + JournalLayout.SEAL_NEXT_OFFSET, pos + JournalLayout.SEAL_NEXT_OFFSET + 8, crc);
+    }
+
+    /**
+     * The CRC-32C of {@code buf[from, to)}, read through the buffer's own position and limit (restored after) rather
+     * than a slice: a scan checks every record, and a slice per record is garbage on the checkpointer's path.
+     */
+    static int crcOf(ByteBuffer buf, int from, int to, CRC32C crc) {
+        int position = buf.position();
+        int limit = buf.limit();
         crc.reset();
-        crc.update(buf.slice(pos + JournalLayout.SEAL_NEXT_OFFSET, 8));
+        buf.limit(to).position(from);
+        crc.update(buf);
+        buf.limit(limit).position(position);
         return (int) crc.getValue();
     }
 
@@ -182,9 +194,10 @@ final class SegmentReader {
         if (crc == null) {
             return length;
         }
-        crc.reset();
-        crc.update(buf.slice(pos + JournalLayout.TIME_OFFSET, length - JournalLayout.TIME_OFFSET));
-        return (int) crc.getValue() == buf.getInt(pos + JournalLayout.CRC_OFFSET) ? length : -1;
+        return crcOf(buf, pos + JournalLayout.TIME_OFFSET, pos + length, crc)
+                        == buf.getInt(pos + JournalLayout.CRC_OFFSET)
+                ? length
+                : -1;
     }
 
     private static boolean isZero(ByteBuffer buf, int from, int limit) {

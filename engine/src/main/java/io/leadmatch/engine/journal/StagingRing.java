@@ -101,6 +101,41 @@ final class StagingRing {
         return (long) LONG.getAcquire(ring, JournalLayout.RING_DRAINED_OFFSET) & MASK;
     }
 
+    /**
+     * The sequence of the first record not yet copied into a segment (unchecked but complete: a ring this boot
+     * wrote), or -1 when there is none.
+     */
+    static long firstUndrained(ByteBuffer r) {
+        if (r.getInt(JournalLayout.RING_MAGIC_OFFSET) != JournalLayout.RING_MAGIC) {
+            return -1;
+        }
+        ByteBuffer data = r.slice(RING_HEADER_LENGTH, RING_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        int off = (int) drainedOffset(r);
+        if (data.getInt(off) == WRAP) {
+            off = 0;
+        }
+        if (off + HEADER_LENGTH > RING_BYTES) {
+            return -1;
+        }
+        long sequence = data.getLong(off + JournalLayout.SEQUENCE_OFFSET);
+        return SegmentReader.validLength(data, off, RING_BYTES, null, sequence) >= 0 ? sequence : -1;
+    }
+
+    /**
+     * In a ring this boot wrote, whose records no machine crash can have lost: the records it holds from
+     * {@code first} (its first undrained one) on when that is after {@code next}, the segments' end — records between
+     * them are damaged or missing, never lost to a crash — else 0.
+     */
+    static long recordsAfterAGap(ByteBuffer r, long next, JournalRecord view) throws IOException {
+        long first = firstUndrained(r);
+        if (first <= next) {
+            return 0;
+        }
+        long[] state = {first, 0};
+        walk(r, drainedOffset(r), null, view, state, (record, at) -> {});
+        return state[0] - first;
+    }
+
     /** Whether the record at ring offset {@code at} looks like sequence {@code sequence} (unchecked). */
     static boolean startsWith(ByteBuffer ring, long at, long sequence) {
         int off = RING_HEADER_LENGTH + (int) at;

@@ -91,6 +91,71 @@ class AssignmentJournalTest {
     }
 
     /**
+     * Replaying decisions without a request id — what the checkpointer's shadow does for every record while the
+     * engine serves — allocates nothing once warm: round-robin decisions (a section: team id, skip codes, counters)
+     * and owner decisions (the assignee's id in the trailer), replayed into a real {@link AssignerState}. Measured
+     * per record with the thread's allocation counter (least of three rounds of 20,000 records), so the scan's own
+     * per-segment objects do not count; one allocation per record would be 320 KB or more.
+     */
+    @Test
+    void replayingDecisionsWithoutARequestIdAllocatesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
+        List<io.leadmatch.engine.routing.RoutingConfig.Member> members = new java.util.ArrayList<>();
+        for (int m = 0; m < 6; m++) {
+            members.add(new io.leadmatch.engine.routing.RoutingConfig.Member(
+                    "0055g00000USR0" + m + "AAA", 1 + m, 0, java.time.ZoneOffset.UTC, null, 0, 0));
+        }
+        AssignerState state = new AssignerState(null);
+        state.recovery.team(1, "na-ae", "North America AEs", members);
+        try (AssignmentJournal journal =
+                AssignmentJournal.open(dir, io.leadmatch.engine.journal.JournalConfig.defaults(), 1, state.recovery)) {
+            MutableAssignment out = new MutableAssignment();
+            byte[] skips = {0, 2, 0, 0, 4, 0};
+            for (int i = 0; i < 20_000; i++) {
+                out.reset("asg-");
+                AssignmentJournal.writePrefix(
+                        out.record,
+                        "",
+                        3,
+                        Outcome.MATCHED,
+                        "sales.example-corp.com",
+                        "example-corp.com",
+                        "0015g00000A0001AAA",
+                        out,
+                        "",
+                        "");
+                if (i % 2 == 0) {
+                    AssignmentJournal.writeSection(out.record, SECTION_HEAD, skips, null, (byte) 2, i % 6 == 0 ? 0 : 3);
+                    AssignmentJournal.writeCounters(out.record, i, -i, i + 1, 10L * i, 0);
+                    out.assigned(AssignmentRule.ROUND_ROBIN, ASSIGNEE);
+                } else {
+                    out.assigned(AssignmentRule.ACCOUNT_OWNER, Assignee.owner(ASSIGNEE.userId, ASSIGNEE.name));
+                }
+                journal.appendAssignment(out, i);
+            }
+        }
+        long allocated = Long.MAX_VALUE;
+        long[] replayed = {0};
+        for (int round = 0; round < 3; round++) {
+            long[] bytes = {0};
+            try {
+                io.leadmatch.engine.journal.Journal.scan(dir, 1, Long.MAX_VALUE, r -> {
+                    long before = threads.getCurrentThreadAllocatedBytes();
+                    state.replay(r);
+                    bytes[0] += threads.getCurrentThreadAllocatedBytes() - before;
+                    replayed[0]++;
+                });
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            allocated = Math.min(allocated, bytes[0]);
+        }
+        assertEquals(3 * 20_000, replayed[0]);
+        assertTrue(allocated < 1024, allocated + " bytes allocated replaying 20,000 decisions");
+    }
+
+    /**
      * A round-robin decision does not repeat its assignee's id in the trailer (the section's winner names it: 19
      * bytes of every such record); an owner rule's decision, which has no section, writes it.
      */

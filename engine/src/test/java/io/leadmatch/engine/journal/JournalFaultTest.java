@@ -308,6 +308,109 @@ class JournalFaultTest {
         }
     }
 
+    /**
+     * Regression: salvage copied the staging ring's records as they were, and a ring written with a boot id holds
+     * them without their CRC (the writer adds it when it copies them into a segment), so the salvaged journal had
+     * records that fail their check right before the seal to the sequence limit, and {@code verify} of it reported
+     * the segment at the limit as missing.
+     */
+    /**
+     * A journal that made 3,000 records durable in its segments, then appended more that its writer could not copy
+     * out of the staging ring (its writes fail), and was killed: returns every acknowledged record (sequence to
+     * value), the ring's ones included.
+     */
+    Map<Long, Long> killedWithRecordsOnlyInTheRing() throws Exception {
+        FaultyChannel.Faults faults = new FaultyChannel.Faults();
+        Map<Long, Long> acknowledged = new TreeMap<>();
+        Journal j = Journal.open(dir, small(FsyncPolicy.BATCH), 1, r -> {}, Journal.BOOT_ID, faults);
+        long i = 0;
+        for (; i < 3_000; i++) { // several segments
+            acknowledged.put(j.append((byte) 1, 0, payload(i)), i);
+        }
+        j.awaitDurable(3_000);
+        faults.writes.set(true); // the writer cannot copy what follows out of the ring
+        try {
+            for (; i < 3_050; i++) {
+                acknowledged.put(j.append((byte) 1, 0, payload(i)), i);
+            }
+        } catch (JournalUnavailableException e) {
+            // the writer's failed copy stops appends: what was appended before stays only in the ring
+        }
+        j.halt(); // as SIGKILL
+        assertTrue(acknowledged.size() > 3_000, "records only in the ring");
+        assertEquals(acknowledged, contents(dir));
+        return acknowledged;
+    }
+
+    @Test
+    void aSalvagedJournalGivesTheRingsRecordsTheirCrcAndVerifiesSound() throws Exception {
+        assumeTrue(Journal.BOOT_ID != null, "a ring without a boot id carries its CRC already");
+        Map<Long, Long> acknowledged = killedWithRecordsOnlyInTheRing();
+        long inRing = acknowledged.size() - 3_000;
+        long i = acknowledged.size();
+        List<Path> segments = SegmentReader.segments(dir);
+        Path active = segments.get(segments.size() - 1);
+        long damaged = SegmentReader.firstSequence(active) + 5;
+        flip(active, 5);
+        assertFalse(JournalVerifier.verify(dir, 0).sound());
+
+        Path out = dir.resolveSibling(dir.getFileName() + "-salvaged");
+        JournalVerifier.Salvage s = JournalVerifier.salvage(dir, out);
+        long limit = SequenceLimit.read(dir);
+        assertEquals(3_000 + inRing - 1, s.records());
+        assertEquals(limit + 1, s.resumeAt());
+        assertEquals(
+                List.of(
+                        damaged + "-" + damaged,
+                        (3_001 + inRing) + "-" + limit + " (the source may have handed these out)"),
+                s.gaps());
+        JournalVerifier.Report report = JournalVerifier.verify(out, 0);
+        assertEquals(List.of(), report.problems());
+        assertEquals(3_000 + inRing - 1, report.records());
+
+        acknowledged.remove(damaged);
+        assertEquals(acknowledged, contents(out), "every readable acknowledged record, intact, nothing twice");
+        List<Long> replayed = new ArrayList<>();
+        try (Journal again = Journal.open(out, small(FsyncPolicy.BATCH), 1, r -> replayed.add(r.sequence()))) {
+            assertEquals(List.copyOf(acknowledged.keySet()), replayed);
+            assertEquals(limit + 1, again.append((byte) 1, 0, payload(i)), "no sequence of the source again");
+        }
+    }
+
+    /**
+     * Damage to the segments' last record, with acknowledged records after it only in the staging ring: refused
+     * like damage with records after it in the segment, never cut as a torn tail (which would drop the ring's
+     * records), listed by verify, and salvaged with every record but the damaged one.
+     */
+    @Test
+    void aDamagedLastRecordFollowedByTheRingsRecordsIsRefusedNotCut() throws Exception {
+        assumeTrue(Journal.BOOT_ID != null, "only a ring of this boot proves that no crash lost records");
+        Map<Long, Long> acknowledged = killedWithRecordsOnlyInTheRing();
+        long inRing = acknowledged.size() - 3_000;
+        List<Path> segments = SegmentReader.segments(dir);
+        Path active = segments.get(segments.size() - 1);
+        int offset = flip(active, records(active) - 1);
+        long size = Files.size(active);
+        String expected = "journal segment " + active + ": the record at offset " + offset
+                + " (sequence 3000) fails its"
+                + " check, and " + inRing + " readable record(s) follow it in the staging ring: the journal is damaged"
+                + " (a crash only ever tears the last record); run `leadmatch journal verify` and `leadmatch journal"
+                + " salvage`";
+        assertEquals("cannot open the journal in " + dir + ": " + expected, refusal(dir, 1));
+        assertEquals(size, Files.size(active), "a refused start cuts nothing");
+        JournalVerifier.Report report = JournalVerifier.verify(dir, 0);
+        assertEquals(List.of(expected), report.problems());
+        assertEquals(List.of(), report.notes(), "not a torn tail for the next start to cut");
+
+        Path out = dir.resolveSibling(dir.getFileName() + "-salvaged");
+        JournalVerifier.Salvage s = JournalVerifier.salvage(dir, out);
+        assertEquals(acknowledged.size() - 1, s.records());
+        assertEquals("3000-3000", s.gaps().get(0));
+        assertEquals(List.of(), JournalVerifier.verify(out, 0).problems());
+        acknowledged.remove(3_000L);
+        assertEquals(acknowledged, contents(out));
+    }
+
     static void await(BooleanSupplier condition, String what) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
         while (!condition.getAsBoolean()) {

@@ -84,6 +84,26 @@ class JournalTest {
         assertEquals(5_001, read(dir, 1).size());
     }
 
+    @Test
+    void findStringReadsPastAKnownStringAndLeavesAnUnknownOneToGetString() throws IOException {
+        try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
+            j.append(
+                    (byte) 5,
+                    0,
+                    new PayloadWriter(64).putString("na-ae").putString("Zoë→中").putString("na-ae"));
+        }
+        List<String> read = new ArrayList<>();
+        Journal.scan(dir, 1, 1, r -> {
+            assertEquals(1, r.findString(new String[] {"na-a", "na-ae"}, 2));
+            assertEquals(-1, r.findString(new String[] {"Zoë→x", "Zoe→中"}, 2), "same length, other chars");
+            assertEquals(0, r.findString(new String[] {"Zoë→中"}, 1), "a UTF-16 string");
+            assertEquals(-1, r.findString(new String[] {"na-ae"}, 0), "only the first count candidates");
+            read.add(r.getString());
+            assertFalse(r.hasRemaining());
+        });
+        assertEquals(List.of("na-ae"), read);
+    }
+
     /** The tail of the last segment, as a crash in the middle of a write leaves it. */
     private static Path lastSegment(Path dir) throws IOException {
         try (var files = Files.list(dir)) {
