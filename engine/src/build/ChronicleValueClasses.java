@@ -7,6 +7,9 @@ import javax.tools.JavaCompiler;
 import javax.tools.JavaFileObject;
 import javax.tools.SimpleJavaFileObject;
 import javax.tools.ToolProvider;
+import java.net.URI;
+import javax.tools.Diagnostic;
+import javax.tools.DiagnosticListener;
 
 /**
  * Build step (engine's {@code process-classes} phase, run by exec-maven-plugin as a single-file program): generates
@@ -36,7 +39,7 @@ public class ChronicleValueClasses {
                 String simpleName = type.getSimpleName() + "$$" + kind;
                 String source = (String) generate.invoke(null, model, simpleName);
                 String path = type.getPackageName().replace('.', '/') + "/" + simpleName;
-                sources.add(new SimpleJavaFileObject(java.net.URI.create("string:///" + path + ".java"),
+                sources.add(new SimpleJavaFileObject(URI.create("string:///" + path + ".java"),
                         JavaFileObject.Kind.SOURCE) {
                     @Override
                     public CharSequence getCharContent(boolean ignoreEncodingErrors) {
@@ -50,8 +53,8 @@ public class ChronicleValueClasses {
         List<String> options = List.of("--release", "17", "-nowarn", "-XDsuppressNotes", "-classpath",
                 System.getProperty("java.class.path"), "-d", out.toString());
         // Only errors are shown: the generated code's use of sun.misc.Unsafe draws warnings no option turns off.
-        javax.tools.DiagnosticListener<JavaFileObject> errors = d -> {
-            if (d.getKind() == javax.tools.Diagnostic.Kind.ERROR) {
+        DiagnosticListener<JavaFileObject> errors = d -> {
+            if (d.getKind() == Diagnostic.Kind.ERROR) {
                 System.err.println(d);
             }
         };

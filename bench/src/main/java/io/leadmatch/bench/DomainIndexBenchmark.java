@@ -11,6 +11,7 @@ import io.leadmatch.engine.domain.HostName;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 import java.io.BufferedWriter;
 import java.io.IOException;
+import java.io.OutputStreamWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -173,8 +174,7 @@ public class DomainIndexBenchmark {
                 "version: 1\ndefault_team: t\nteams:\n  - id: t\n"
                         + "    members:\n      - user_id: 0055g00000BENCHAAA\n");
         try (BufferedWriter w = new BufferedWriter(
-                new java.io.OutputStreamWriter(
-                        Files.newOutputStream(dir.resolve("Account.csv")), StandardCharsets.UTF_8),
+                new OutputStreamWriter(Files.newOutputStream(dir.resolve("Account.csv")), StandardCharsets.UTF_8),
                 1 << 20)) {
             w.write("Id,Name,Website,OwnerId\n");
             for (int i = 0; i < domains.length; i++) {

@@ -14,6 +14,7 @@ import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.JournalConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Comparator;
@@ -84,7 +85,7 @@ public final class JournalReplay {
             for (int round = 0; round < 2; round++) { // the first round warms the JIT up; the second is reported
                 boolean report = round == 1;
                 if (any) {
-                    Files.copy(served, checkpoint, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                    Files.copy(served, checkpoint, StandardCopyOption.REPLACE_EXISTING);
                     recover(journal, config, "from the last checkpoint written while serving", report);
                 }
                 Files.deleteIfExists(checkpoint);

@@ -3,6 +3,7 @@ package io.leadmatch.engine;
 import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.AssignmentSettings;
+import io.leadmatch.engine.assign.Availability;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.IdempotencyCache;
 import io.leadmatch.engine.assign.LeadFingerprint;
@@ -12,15 +13,34 @@ import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.concurrent.DaemonFuture;
 import io.leadmatch.engine.config.MatchingConfig;
 import io.leadmatch.engine.domain.DomainNormalizer;
+import io.leadmatch.engine.domain.HostingPlatforms;
 import io.leadmatch.engine.domain.MailboxProviders;
+import io.leadmatch.engine.domain.PublicSuffixList;
+import io.leadmatch.engine.index.DomainIndex;
+import io.leadmatch.engine.journal.FsyncPolicy;
+import io.leadmatch.engine.snapshot.AccountChange;
+import io.leadmatch.engine.snapshot.AccountChangeLog;
+import io.leadmatch.engine.snapshot.AccountChanges;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
 import io.leadmatch.engine.snapshot.ExportStamp;
 import io.leadmatch.engine.snapshot.IndexFingerprint;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.engine.snapshot.PostgresSnapshotReader;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -45,11 +65,9 @@ public final class LeadMatchEngine implements AutoCloseable {
      * ({@link #startBackgroundWork}); a restart that reuses its persisted state does not spend its busy first
      * second on them. Lists from the operator's own files are read and checked at start-up regardless.
      */
-    private final java.util.concurrent.CompletableFuture<MailboxProviders> mailboxLists =
-            new java.util.concurrent.CompletableFuture<>();
+    private final CompletableFuture<MailboxProviders> mailboxLists = new CompletableFuture<>();
 
-    private final java.util.concurrent.atomic.AtomicBoolean mailboxListsStarted =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean mailboxListsStarted = new AtomicBoolean();
     private final ProvisionalAccounts provisional;
     private final Matcher matcher;
     private final Assigner assigner;
@@ -61,7 +79,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     private boolean closed;
 
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
-        io.leadmatch.engine.index.DomainIndex.warmUpInBackground(); // meanwhile: fingerprint, tables
+        DomainIndex.warmUpInBackground(); // meanwhile: fingerprint, tables
         this.config = config;
         boolean operatorLists =
                 config.matching().freeEmailFile() != null || config.matching().disposableEmailFile() != null;
@@ -169,7 +187,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     public boolean waitsForDevice() {
         return !twin
                 && config.dataDir() != null
-                && config.assignment().journal().fsync() == io.leadmatch.engine.journal.FsyncPolicy.ALWAYS;
+                && config.assignment().journal().fsync() == FsyncPolicy.ALWAYS;
     }
 
     /** What the first {@link #reload} found persisted for the configured export (snapshot null: nothing usable). */
@@ -211,7 +229,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      * persisted. Building from the CSV files writes the data directory, so it waits until the journal's lock says
      * the directory is this process's.
      */
-    private java.util.concurrent.CompletableFuture<FirstLoad> startFirstLoad() {
+    private CompletableFuture<FirstLoad> startFirstLoad() {
         Path dir = config.snapshotDir();
         if (config.postgres() != null || config.dataDir() == null || dir == null) {
             return null;
@@ -260,7 +278,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         return l;
     }
 
-    private java.util.concurrent.CompletableFuture<FirstLoad> firstLoad;
+    private CompletableFuture<FirstLoad> firstLoad;
 
     private void startMailboxLists() {
         if (mailboxListsStarted.compareAndSet(false, true)) {
@@ -279,7 +297,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
-    private java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes() {
+    private CompletableFuture<MailboxProviders> mailboxes() {
         startMailboxLists();
         return mailboxLists;
     }
@@ -528,13 +546,9 @@ public final class LeadMatchEngine implements AutoCloseable {
                 "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
                         + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
                         + config.csvColumns().describe() + " list="
-                        + io.leadmatch.engine.domain.PublicSuffixList.bundledVersion() + " platforms="
-                        + io.leadmatch.engine.domain.HostingPlatforms.bundled()
-                                .pageRules()
-                                .hashCode() + "/"
-                        + io.leadmatch.engine.domain.HostingPlatforms.bundled()
-                                .tenantSuffixes()
-                                .hashCode() + "/"
+                        + PublicSuffixList.bundledVersion() + " platforms="
+                        + HostingPlatforms.bundled().pageRules().hashCode() + "/"
+                        + HostingPlatforms.bundled().tenantSuffixes().hashCode() + "/"
                         + m.platforms() + " freeAlways=" + m.freeEmailAlways() + " freeNever=" + m.freeEmailNever()
                         + " mailboxLists=" + MailboxProviders.bundledDigest(),
                 m.pslFile(),
@@ -555,7 +569,7 @@ public final class LeadMatchEngine implements AutoCloseable {
                 r.source(),
                 0,
                 String.format(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         "%d of %d rows skipped (%.1f%%), above the threshold %.1f%%; first problems: %s",
                         r.rowsSkipped(),
                         r.rowsRead(),
@@ -578,49 +592,46 @@ public final class LeadMatchEngine implements AutoCloseable {
     /** Load reports kept in {@link #REPORTS}; older ones are deleted. */
     static final int REPORTS_KEPT = 100;
 
-    private static final java.time.format.DateTimeFormatter REPORT_TIME = java.time.format.DateTimeFormatter.ofPattern(
-                    "uuuuMMdd'T'HHmmssSSS'Z'")
-            .withZone(java.time.ZoneOffset.UTC);
+    private static final DateTimeFormatter REPORT_TIME =
+            DateTimeFormatter.ofPattern("uuuuMMdd'T'HHmmssSSS'Z'").withZone(ZoneOffset.UTC);
 
     /**
      * Writes {@code load-<generation>-<time>.json} and {@code latest.json}. A report that cannot be written is
      * logged, not fatal: the load itself succeeded and is serving.
      */
-    private static void writeReport(
-            Path reports, LoadReport report, long gen, boolean indexReused, java.time.Instant at) {
+    private static void writeReport(Path reports, LoadReport report, long gen, boolean indexReused, Instant at) {
         String json = report.toJson(gen, indexReused, at);
         try {
-            java.nio.file.Files.createDirectories(reports);
+            Files.createDirectories(reports);
             Path file = reports.resolve("load-" + gen + "-" + REPORT_TIME.format(at) + ".json");
-            java.nio.file.Files.writeString(file, json);
+            Files.writeString(file, json);
             // Readers of latest.json never see a half-written file.
             Path tmp = reports.resolve("latest.json.tmp");
-            java.nio.file.Files.writeString(tmp, json);
-            java.nio.file.Files.move(
+            Files.writeString(tmp, json);
+            Files.move(
                     tmp,
                     reports.resolve("latest.json"),
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
             pruneReports(reports);
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn("cannot write the load report to {}: {}", reports, e.toString());
         }
     }
 
-    private static void pruneReports(Path reports) throws java.io.IOException {
-        java.util.List<Path> old;
-        try (var files = java.nio.file.Files.list(reports)) {
+    private static void pruneReports(Path reports) throws IOException {
+        List<Path> old;
+        try (var files = Files.list(reports)) {
             old = files.filter(p -> p.getFileName().toString().startsWith("load-")
                             && p.getFileName().toString().endsWith(".json"))
-                    .sorted(java.util.Comparator.comparing(
-                                    (Path p) -> p.toFile().lastModified())
+                    .sorted(Comparator.comparing((Path p) -> p.toFile().lastModified())
                             .reversed()
-                            .thenComparing(java.util.Comparator.reverseOrder()))
+                            .thenComparing(Comparator.reverseOrder()))
                     .skip(REPORTS_KEPT)
                     .toList();
         }
         for (Path p : old) {
-            java.nio.file.Files.deleteIfExists(p);
+            Files.deleteIfExists(p);
         }
     }
 
@@ -628,17 +639,17 @@ public final class LeadMatchEngine implements AutoCloseable {
     private static void deleteStaleIndexFiles(Path inUse) {
         String name = inUse.getFileName().toString();
         String keep = name.substring(0, name.length() - ".cm3".length()) + ".";
-        try (var files = java.nio.file.Files.list(inUse.getParent())) {
+        try (var files = Files.list(inUse.getParent())) {
             files.filter(p -> p.getFileName().toString().startsWith("domains-"))
                     .filter(p -> !p.getFileName().toString().startsWith(keep))
                     .forEach(p -> {
                         try {
-                            java.nio.file.Files.deleteIfExists(p);
-                        } catch (java.io.IOException e) {
+                            Files.deleteIfExists(p);
+                        } catch (IOException e) {
                             LOG.warn("cannot delete stale index file {}: {}", p, e.toString());
                         }
                     });
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             LOG.warn("cannot list index directory {}: {}", inUse.getParent(), e.toString());
         }
     }
@@ -670,22 +681,22 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @param accountIds claimants in static tie-break order (the first wins when the request's country and state
      *                   do not decide)
      */
-    public record Conflict(String domain, java.util.List<String> accountIds) {}
+    public record Conflict(String domain, List<String> accountIds) {}
 
     /** Every conflicting domain of the serving snapshot, in load order. */
-    public java.util.List<Conflict> conflicts() {
+    public List<Conflict> conflicts() {
         CrmSnapshot s = acquire();
         try {
-            java.util.List<Conflict> out = new java.util.ArrayList<>(s.conflictSetCount());
+            List<Conflict> out = new ArrayList<>(s.conflictSetCount());
             for (int i = 0; i < s.conflictSetCount(); i++) {
                 if (s.conflictSet(i).length < 2) {
                     continue; // incremental changes left one claimant or none
                 }
-                java.util.List<String> ids = new java.util.ArrayList<>();
+                List<String> ids = new ArrayList<>();
                 for (int o : s.conflictSet(i)) {
                     ids.add(s.accounts().id(o));
                 }
-                out.add(new Conflict(s.conflictDomain(i), java.util.List.copyOf(ids)));
+                out.add(new Conflict(s.conflictDomain(i), List.copyOf(ids)));
             }
             return out;
         } finally {
@@ -710,8 +721,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @throws java.util.NoSuchElementException when the user is in no team
      * @throws IllegalArgumentException         when the arguments do not fit together (the message says what to send)
      */
-    public io.leadmatch.engine.assign.Availability setAvailability(
-            String userId, boolean available, java.time.Instant until, String reason) {
+    public Availability setAvailability(String userId, boolean available, Instant until, String reason) {
         CrmSnapshot s = acquire();
         try {
             return assigner.setAvailability(s, userId, available, until, reason);
@@ -743,7 +753,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      *
      * @return the user's teams
      */
-    public java.util.List<String> setOpenLeads(String userId, int count) {
+    public List<String> setOpenLeads(String userId, int count) {
         CrmSnapshot s = acquire();
         try {
             return assigner.setOpenLeads(s, userId, count);
@@ -776,14 +786,14 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** Team ids of the current routing, in file order. */
-    public java.util.List<String> teamIds() {
-        return java.util.List.copyOf(current.routing().teams().keySet());
+    public List<String> teamIds() {
+        return List.copyOf(current.routing().teams().keySet());
     }
 
     // ---- Incremental account changes (UpsertAccounts / DeleteAccounts) ----
 
     /** The durable log of changes since the last full load; null without a data directory. */
-    private io.leadmatch.engine.snapshot.AccountChangeLog changeLog;
+    private AccountChangeLog changeLog;
 
     /**
      * Adds or replaces accounts, all or nothing; see {@link #applyAccountChanges}.
@@ -791,18 +801,16 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
      * @throws java.io.IOException      the change could not be made durable; nothing was changed
      */
-    public io.leadmatch.engine.snapshot.AccountChange.Result upsertAccounts(
-            java.util.List<io.leadmatch.engine.snapshot.AccountChange> accounts) throws java.io.IOException {
-        return applyAccountChanges(io.leadmatch.engine.snapshot.AccountChange.Batch.upserts(accounts));
+    public AccountChange.Result upsertAccounts(List<AccountChange> accounts) throws IOException {
+        return applyAccountChanges(AccountChange.Batch.upserts(accounts));
     }
 
     /**
      * Deletes accounts, all or nothing; ids that name no account are reported, not an error (change events may
      * arrive twice). See {@link #applyAccountChanges}.
      */
-    public io.leadmatch.engine.snapshot.AccountChange.Result deleteAccounts(java.util.List<String> accountIds)
-            throws java.io.IOException {
-        return applyAccountChanges(io.leadmatch.engine.snapshot.AccountChange.Batch.deletes(accountIds));
+    public AccountChange.Result deleteAccounts(List<String> accountIds) throws IOException {
+        return applyAccountChanges(AccountChange.Batch.deletes(accountIds));
     }
 
     /**
@@ -816,8 +824,7 @@ public final class LeadMatchEngine implements AutoCloseable {
      * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
      * @throws java.io.IOException      the change could not be made durable; nothing was changed
      */
-    synchronized io.leadmatch.engine.snapshot.AccountChange.Result applyAccountChanges(
-            io.leadmatch.engine.snapshot.AccountChange.Batch batch) throws java.io.IOException {
+    synchronized AccountChange.Result applyAccountChanges(AccountChange.Batch batch) throws IOException {
         if (closed) {
             throw new IllegalStateException("engine is closed");
         }
@@ -825,14 +832,13 @@ public final class LeadMatchEngine implements AutoCloseable {
             throw new IllegalArgumentException("the batch is empty: send at least one account");
         }
         CrmSnapshot previous = current;
-        var applied = io.leadmatch.engine.snapshot.AccountChanges.apply(
-                previous, batch, normalizer, loadedMailboxes(), generation + 1);
+        var applied = AccountChanges.apply(previous, batch, normalizer, loadedMailboxes(), generation + 1);
         CrmSnapshot next = applied.snapshot();
         try {
             if (changeLog != null) {
                 changeLog.append(batch);
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             next.release();
             throw e;
         }
@@ -858,15 +864,14 @@ public final class LeadMatchEngine implements AutoCloseable {
             changeLog = null;
         }
         if (changeLog == null) {
-            changeLog = io.leadmatch.engine.snapshot.AccountChangeLog.open(config.dataDir(), base);
+            changeLog = AccountChangeLog.open(config.dataDir(), base);
         }
-        java.util.List<io.leadmatch.engine.snapshot.AccountChange.Batch> batches = changeLog.batches();
+        List<AccountChange.Batch> batches = changeLog.batches();
         CrmSnapshot s = loaded;
         for (int i = 0; i < batches.size(); i++) {
             CrmSnapshot d;
             try {
-                d = io.leadmatch.engine.snapshot.AccountChanges.apply(
-                                s, batches.get(i), normalizer, DaemonFuture.await(mailboxes()), gen)
+                d = AccountChanges.apply(s, batches.get(i), normalizer, DaemonFuture.await(mailboxes()), gen)
                         .snapshot();
             } catch (IllegalArgumentException e) {
                 if (s != loaded) {

@@ -5,6 +5,7 @@ import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
+import io.leadmatch.engine.domain.MailboxProviders;
 import io.leadmatch.engine.index.DomainEntryLayout;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.region.Regions;
@@ -371,7 +372,7 @@ final class Matcher {
         if (kind == DomainEntryLayout.DISPOSABLE) {
             return "disposable email provider";
         }
-        return io.leadmatch.engine.domain.MailboxProviders.bundled().isRelay(h.host(), h.registrableStart())
+        return MailboxProviders.bundled().isRelay(h.host(), h.registrableStart())
                 ? "relay (privacy) email service"
                 : "free webmail provider";
     }

@@ -2,9 +2,12 @@ package io.leadmatch.engine;
 
 import io.leadmatch.engine.crm.AccountTable;
 import io.leadmatch.engine.domain.HostName;
+import io.leadmatch.engine.domain.MailboxProviders;
+import io.leadmatch.engine.domain.ReservedNames;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.region.RegionCodes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import net.openhft.chronicle.core.values.LongValue;
 
@@ -92,7 +95,7 @@ public final class MutableMatch {
         domain = new StringBuilder(from.domain);
         host = new StringBuilder(from.host);
         matchedDomain = new StringBuilder(from.matchedDomain);
-        conflicts = java.util.Arrays.copyOf(from.conflicts, from.conflictCount);
+        conflicts = Arrays.copyOf(from.conflicts, from.conflictCount);
         conflictCount = from.conflictCount;
         outcome = from.outcome;
         path = from.path;
@@ -145,7 +148,7 @@ public final class MutableMatch {
 
     void addConflict(String id) {
         if (conflictCount == conflicts.length) {
-            conflicts = java.util.Arrays.copyOf(conflicts, conflictCount * 2);
+            conflicts = Arrays.copyOf(conflicts, conflictCount * 2);
         }
         conflicts[conflictCount++] = id;
     }
@@ -259,8 +262,7 @@ public final class MutableMatch {
                 r = "a work email is required; " + domain + " is a free webmail provider";
                 break;
             case FREE_EMAIL:
-                boolean relay = io.leadmatch.engine.domain.MailboxProviders.bundled()
-                        .isRelay(host, host.length() - domain.length());
+                boolean relay = MailboxProviders.bundled().isRelay(host, host.length() - domain.length());
                 if (source.equals("website")) {
                     r = "website " + domain + " is a "
                             + (relay ? "relay (privacy) email service" : "free webmail provider")
@@ -280,7 +282,7 @@ public final class MutableMatch {
                 break;
             case JUNK_DOMAIN:
                 r = "junk: " + domain
-                        + (io.leadmatch.engine.domain.ReservedNames.isReserved(domain)
+                        + (ReservedNames.isReserved(domain)
                                 ? " is a reserved name (RFC 2606/6761), not a company domain"
                                 : " is a placeholder domain");
                 break;

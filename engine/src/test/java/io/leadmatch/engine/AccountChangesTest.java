@@ -128,7 +128,7 @@ class AccountChangesTest {
             assertEquals(user(3), a.assignment().assigneeId());
             assertEquals(
                     NEWCO,
-                    engine.match(new Lead("", "", "", "NewCo Inc.", "", "", java.util.Map.of()))
+                    engine.match(new Lead("", "", "", "NewCo Inc.", "", "", Map.of()))
                             .accountId(),
                     "the company-name fallback knows the new account");
         }
@@ -197,7 +197,7 @@ class AccountChangesTest {
             assertEquals(2, r.deleted());
             assertEquals(List.of("0015g00000ZZZ99AAA"), r.notFound());
 
-            MutableMatch globex = engine.match(new Lead("", "amy@globex.com", "", "", "DE", "", java.util.Map.of()));
+            MutableMatch globex = engine.match(new Lead("", "amy@globex.com", "", "", "DE", "", Map.of()));
             assertEquals(GLOBEX_CORP, globex.accountId());
             assertEquals(List.of(), globex.conflicts());
             assertFalse(engine.conflicts().stream().anyMatch(c -> c.domain().equals("globex.com")));
@@ -221,10 +221,10 @@ class AccountChangesTest {
         try (LeadMatchEngine engine = open()) {
             engine.upsertAccounts(List.of(new AccountChange(
                     NEWCO, "Example Corp Germany", "example-corp.com", List.of(), user(3), "Prospect", "DE", "", "")));
-            MutableMatch us = engine.match(new Lead("", "jane@example-corp.com", "", "", "US", "", java.util.Map.of()));
+            MutableMatch us = engine.match(new Lead("", "jane@example-corp.com", "", "", "US", "", Map.of()));
             assertEquals(EXAMPLE_CORP, us.accountId());
             assertEquals(List.of(NEWCO), us.conflicts());
-            MutableMatch de = engine.match(new Lead("", "jane@example-corp.com", "", "", "DE", "", java.util.Map.of()));
+            MutableMatch de = engine.match(new Lead("", "jane@example-corp.com", "", "", "DE", "", Map.of()));
             assertEquals(NEWCO, de.accountId());
             assertTrue(
                     engine.conflicts().stream()

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.NoSuchElementException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -125,7 +126,7 @@ class AvailabilityAndCapsTest {
     void unavailableUntilAnInstantThenBack() {
         Instant back = TOKYO_MORNING.plus(Duration.ofHours(1));
         Availability a = engine.setAvailability(KEIKO, false, back, "dentist");
-        assertEquals(java.util.List.of("sdr"), a.teamIds());
+        assertEquals(List.of("sdr"), a.teamIds());
         TeamState.Member keiko = member("sdr", KEIKO);
         assertFalse(keiko.available());
         assertEquals(back.toEpochMilli(), keiko.unavailableUntilMillis());

@@ -5,17 +5,21 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.leadmatch.engine.assign.Assigner;
 import io.leadmatch.engine.assign.AssignmentRule;
+import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.config.LeadmatchConfig;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.JournalConfig;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -53,13 +57,7 @@ class JournalRecoveryTest {
 
     static Lead lead(int i) {
         return new Lead(
-                i % 3 == 0 ? "req-" + i : "",
-                "person" + i + "@gmail.com",
-                "",
-                "",
-                COUNTRIES[i % 8],
-                "",
-                java.util.Map.of());
+                i % 3 == 0 ? "req-" + i : "", "person" + i + "@gmail.com", "", "", COUNTRIES[i % 8], "", Map.of());
     }
 
     /** Drives both engines through the same operations; returns the assignees of {@code a} in order. */
@@ -173,7 +171,7 @@ class JournalRecoveryTest {
         a.close(); // clean: writes the checkpoint
         open.remove(a);
         Path checkpoint = data.resolve(LeadMatchEngine.JOURNAL).resolve("checkpoint");
-        assertTrue(java.nio.file.Files.size(checkpoint) > 100);
+        assertTrue(Files.size(checkpoint) > 100);
         LeadMatchEngine b = engine(data, FsyncPolicy.BATCH);
         assertSameState(b, reference);
         drive(b, reference, 200, 350, clock);
@@ -193,9 +191,9 @@ class JournalRecoveryTest {
         a.close();
         open.remove(a);
         Path checkpoint = data.resolve(LeadMatchEngine.JOURNAL).resolve("checkpoint");
-        byte[] bytes = java.nio.file.Files.readAllBytes(checkpoint);
+        byte[] bytes = Files.readAllBytes(checkpoint);
         bytes[bytes.length / 2] ^= 0x40;
-        java.nio.file.Files.write(checkpoint, bytes);
+        Files.write(checkpoint, bytes);
         LeadMatchEngine b = engine(data, FsyncPolicy.NONE);
         assertSameState(b, reference);
         drive(b, reference, 150, 250, clock);
@@ -207,8 +205,7 @@ class JournalRecoveryTest {
         LeadMatchEngine e = engine(tmp.resolve("data"), FsyncPolicy.BATCH);
         e.setAvailability(user(14), false, null, "vacation");
         e.setAvailability(user(10), false, null, "");
-        MatchAndAssignment rr =
-                e.matchAndAssign(new Lead("r-1", "someone@gmail.com", "", "", "", "", java.util.Map.of()));
+        MatchAndAssignment rr = e.matchAndAssign(new Lead("r-1", "someone@gmail.com", "", "", "", "", Map.of()));
         assertEquals(AssignmentRule.ROUND_ROBIN, rr.assignment().rule());
         Explanation x = e.explain(rr.assignment().assignmentId()).orElseThrow();
         assertEquals("r-1", x.requestId());
@@ -252,7 +249,7 @@ class JournalRecoveryTest {
         for (int u : new int[] {1, 3, 5, 6, 7, 9}) { // everyone in na-ae
             e.setAvailability(user(u), false, null, "offsite");
         }
-        Lead canada = new Lead("", "someone@gmail.com", "", "", "CA", "", java.util.Map.of());
+        Lead canada = new Lead("", "someone@gmail.com", "", "", "CA", "", Map.of());
         var fellBack = e.matchAndAssign(canada).assignment();
         assertEquals(AssignmentRule.ROUND_ROBIN, fellBack.rule());
         assertEquals("inbound-sdr", fellBack.teamId());
@@ -282,10 +279,10 @@ class JournalRecoveryTest {
     @Test
     void retriesAreRememberedForTheConfiguredWindowOnly() throws Exception {
         EngineConfig c = new EngineConfig(DemoSnapshot.dir(), tmp.resolve("w"), null, clock)
-                .withAssignment(new io.leadmatch.engine.assign.AssignmentSettings(null, Duration.ofHours(1), 1000));
+                .withAssignment(new AssignmentSettings(null, Duration.ofHours(1), 1000));
         LeadMatchEngine e = LeadMatchEngine.open(c);
         open.add(e);
-        Lead l = new Lead("window-1", "w@gmail.com", "", "", "", "", java.util.Map.of());
+        Lead l = new Lead("window-1", "w@gmail.com", "", "", "", "", Map.of());
         String first = e.matchAndAssign(l).assignment().assignmentId();
         clock.advance(Duration.ofMinutes(59));
         assertEquals(first, e.matchAndAssign(l).assignment().assignmentId());
@@ -325,7 +322,7 @@ class JournalRecoveryTest {
         for (String row : rows) {
             assertTrue(row.startsWith("{\"seq\":") && row.endsWith("}"), row);
         }
-        long assignments = java.util.Arrays.stream(rows)
+        long assignments = Arrays.stream(rows)
                 .filter(r -> r.contains("\"type\":\"assignment\""))
                 .count();
         assertEquals(50, assignments);
@@ -335,7 +332,7 @@ class JournalRecoveryTest {
                         && rows[rows.length - 1].contains("\"delta\":2"),
                 rows[rows.length - 1]);
         // The explanation of an export line is the one Explain gives.
-        String line = java.util.Arrays.stream(rows)
+        String line = Arrays.stream(rows)
                 .filter(r -> r.contains("\"" + ids.get(7) + "\""))
                 .findFirst()
                 .orElseThrow();
@@ -347,26 +344,26 @@ class JournalRecoveryTest {
     @Test
     void journalSettingsComeFromLeadmatchYaml() throws IOException, SnapshotException {
         Path yaml = tmp.resolve("leadmatch.yaml");
-        java.nio.file.Files.writeString(yaml, "journal:\n  fsync: always\n  batch_interval_ms: 3\n  segment_mb: 8\n");
+        Files.writeString(yaml, "journal:\n  fsync: always\n  batch_interval_ms: 3\n  segment_mb: 8\n");
         JournalConfig c = LeadmatchConfig.read(yaml).assignment().journal();
         assertEquals(FsyncPolicy.ALWAYS, c.fsync());
         assertEquals(Duration.ofMillis(3), c.batchInterval());
         assertEquals(8 << 20, c.segmentBytes());
-        java.nio.file.Files.writeString(yaml, "journal:\n  fsync: sometimes\n");
+        Files.writeString(yaml, "journal:\n  fsync: sometimes\n");
         var e = assertThrows(
                 SnapshotException.class,
                 () -> LeadmatchConfig.read(yaml).assignment().journal());
         assertTrue(e.getMessage().contains("journal.fsync must be one of always, batch, none"), e.getMessage());
-        java.nio.file.Files.writeString(yaml, "journal:\n  fsnc: always\n");
+        Files.writeString(yaml, "journal:\n  fsnc: always\n");
         assertThrows(
                 SnapshotException.class,
                 () -> LeadmatchConfig.read(yaml).assignment().journal());
-        java.nio.file.Files.writeString(
+        Files.writeString(
                 yaml, "assignment:\n  idempotency_retention_hours: 2\n" + "  idempotency_max_entries: 5000\n");
         var a = LeadmatchConfig.read(yaml).assignment();
         assertEquals(Duration.ofHours(2), a.idempotencyRetention());
         assertEquals(5000, a.idempotencyMaxEntries());
-        java.nio.file.Files.writeString(yaml, "assignment:\n  idempotency_retention_hours: 0\n");
+        Files.writeString(yaml, "assignment:\n  idempotency_retention_hours: 0\n");
         var bad = assertThrows(
                 SnapshotException.class, () -> LeadmatchConfig.read(yaml).assignment());
         assertTrue(

@@ -8,6 +8,7 @@ import io.leadmatch.engine.assign.TeamState;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,7 @@ class LeadMatchEngineTest {
     }
 
     private static Lead lead(String email, String website, String country, String state) {
-        return new Lead("r-" + java.util.UUID.randomUUID(), email, website, "", country, state, Map.of());
+        return new Lead("r-" + UUID.randomUUID(), email, website, "", country, state, Map.of());
     }
 
     @ParameterizedTest(name = "{0} -> {1}")

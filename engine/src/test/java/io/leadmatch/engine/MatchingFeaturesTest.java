@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -24,7 +25,7 @@ class MatchingFeaturesTest {
     Path tmp;
 
     private static Lead lead(String email, String website, String company) {
-        return new Lead("r-" + java.util.UUID.randomUUID(), email, website, company, "", "", Map.of());
+        return new Lead("r-" + UUID.randomUUID(), email, website, company, "", "", Map.of());
     }
 
     @ParameterizedTest

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import io.leadmatch.engine.config.MatchingConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -120,7 +122,7 @@ class PersistedTablesTest {
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
             assertEquals(parsed, answers(engine));
         }
-        Files.write(tables, java.util.Arrays.copyOf(bytes, 100)); // cut short
+        Files.write(tables, Arrays.copyOf(bytes, 100)); // cut short
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(snapshot, data))) {
             assertEquals(parsed, answers(engine));
         }
@@ -180,7 +182,7 @@ class PersistedTablesTest {
         Path free = tmp.resolve("free.txt");
         Files.writeString(free, "# our own\nmail.example-webmail.io\n");
         MatchingConfig matching = new MatchingConfig(null, List.of(), free, null, false);
-        EngineConfig config = new EngineConfig(snapshot, data, matching, java.time.Clock.systemUTC());
+        EngineConfig config = new EngineConfig(snapshot, data, matching, Clock.systemUTC());
         try (LeadMatchEngine engine = LeadMatchEngine.open(config)) {
             assertEquals(
                     Outcome.FREE_EMAIL,

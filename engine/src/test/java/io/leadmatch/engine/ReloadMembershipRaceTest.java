@@ -10,6 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -19,6 +21,8 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -56,7 +60,7 @@ class ReloadMembershipRaceTest {
         Files.writeString(dir.resolve("routing.yaml"), routing(FIRST));
         ManualClock clock = new ManualClock(Instant.parse("2026-11-23T15:00:00Z"));
         Map<Long, Set<String>> membershipOf = new ConcurrentHashMap<>();
-        List<Assignment> made = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<Assignment> made = Collections.synchronizedList(new ArrayList<>());
         ExecutorService pool = Executors.newFixedThreadPool(3);
         try (LeadMatchEngine engine = LeadMatchEngine.open(new EngineConfig(dir, tmp.resolve("data"), null, clock))) {
             membershipOf.put(engine.generation(), FIRST);
@@ -68,7 +72,7 @@ class ReloadMembershipRaceTest {
                     for (int i = 0; !stop.get(); i++) {
                         made.add(engine.matchAndAssign(Lead.ofEmail("", "t" + thread + "-" + i + "@gmail.com"))
                                 .assignment());
-                        java.util.concurrent.locks.LockSupport.parkNanos(200_000); // spread calls over every reload
+                        LockSupport.parkNanos(200_000); // spread calls over every reload
                     }
                     return null;
                 }));
@@ -94,9 +98,8 @@ class ReloadMembershipRaceTest {
             engine.close(); // every record copied into the segments the export reads
             // The journal's own record of each decision: its generation and its assignee (one export, not an
             // Explain per decision).
-            Map<String, Long> generationOf = new java.util.HashMap<>();
-            java.util.regex.Pattern decision =
-                    java.util.regex.Pattern.compile("\"assignment_id\":\"([^\"]+)\".*?\"generation\":(\\d+)");
+            Map<String, Long> generationOf = new HashMap<>();
+            Pattern decision = Pattern.compile("\"assignment_id\":\"([^\"]+)\".*?\"generation\":(\\d+)");
             StringBuilder line = new StringBuilder();
             Appendable lines = new Appendable() {
                 @Override

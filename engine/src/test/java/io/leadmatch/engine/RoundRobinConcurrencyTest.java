@@ -10,7 +10,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -53,7 +55,7 @@ class RoundRobinConcurrencyTest {
         Clock clock = Clock.fixed(Instant.parse("2026-11-23T12:00:00Z"), ZoneOffset.UTC);
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         try (LeadMatchEngine engine = LeadMatchEngine.open(new EngineConfig(dir, null, null, clock))) {
-            java.util.List<Future<Map<String, Long>>> futures = new java.util.ArrayList<>();
+            List<Future<Map<String, Long>>> futures = new ArrayList<>();
             for (int t = 0; t < THREADS; t++) {
                 int thread = t;
                 futures.add(pool.submit(() -> {

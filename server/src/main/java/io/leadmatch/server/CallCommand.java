@@ -3,9 +3,15 @@ package io.leadmatch.server;
 import com.google.protobuf.InvalidProtocolBufferException;
 import com.google.protobuf.Message;
 import com.google.protobuf.util.JsonFormat;
+import io.grpc.ChannelCredentials;
+import io.grpc.ClientInterceptor;
+import io.grpc.InsecureChannelCredentials;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.StatusRuntimeException;
+import io.grpc.TlsChannelCredentials;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.leadmatch.proto.v1.AdjustTurnsRequest;
 import io.leadmatch.proto.v1.DeleteAccountsRequest;
 import io.leadmatch.proto.v1.ExplainRequest;
@@ -18,6 +24,10 @@ import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
 import io.leadmatch.proto.v1.SetOpenLeadsRequest;
 import io.leadmatch.proto.v1.UpsertAccountsRequest;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
 import picocli.CommandLine;
@@ -69,7 +79,7 @@ final class CallCommand implements Callable<Integer> {
             paramLabel = "FILE",
             description = "File holding the bearer token to send (else $" + Credential.ADMIN_ENV
                     + " for admin methods, $" + Credential.LEAD_ENV + " for Match and MatchAndAssign)")
-    java.nio.file.Path tokenFile;
+    Path tokenFile;
 
     @Option(names = "--timeout-seconds", defaultValue = "30", description = "Deadline (default: ${DEFAULT-VALUE})")
     int timeoutSeconds;
@@ -83,26 +93,26 @@ final class CallCommand implements Callable<Integer> {
             names = "--ca-file",
             paramLabel = "FILE",
             description = "PEM file of the CA certificates that sign the server's certificate")
-    java.nio.file.Path caFile;
+    Path caFile;
 
     @Option(
             names = "--cert-file",
             paramLabel = "FILE",
             description = "PEM client certificate for a listener with mutual TLS (with --key-file)")
-    java.nio.file.Path certFile;
+    Path certFile;
 
     @Option(names = "--key-file", paramLabel = "FILE", description = "PEM private key of --cert-file")
-    java.nio.file.Path keyFile;
+    Path keyFile;
 
     /** Plaintext, or TLS with the given roots and client certificate. */
-    private io.grpc.ChannelCredentials credentials() throws java.io.IOException {
+    private ChannelCredentials credentials() throws IOException {
         if ((certFile == null) != (keyFile == null)) {
             throw new CommandLine.ParameterException(spec.commandLine(), "--cert-file and --key-file go together");
         }
         if (!tls && caFile == null && certFile == null) {
-            return io.grpc.InsecureChannelCredentials.create();
+            return InsecureChannelCredentials.create();
         }
-        io.grpc.TlsChannelCredentials.Builder b = io.grpc.TlsChannelCredentials.newBuilder();
+        TlsChannelCredentials.Builder b = TlsChannelCredentials.newBuilder();
         if (caFile != null) {
             b.trustManager(caFile.toFile());
         }
@@ -112,28 +122,28 @@ final class CallCommand implements Callable<Integer> {
         return b.build();
     }
 
-    private static final java.util.Set<String> LEAD_METHODS = java.util.Set.of("Match", "MatchAndAssign");
+    private static final Set<String> LEAD_METHODS = Set.of("Match", "MatchAndAssign");
 
     /** The token for {@code method}'s service from --token-file or the environment; null when there is none. */
-    private String token() throws java.io.IOException {
+    private String token() throws IOException {
         if (tokenFile != null) {
-            return java.nio.file.Files.readString(tokenFile).strip();
+            return Files.readString(tokenFile).strip();
         }
         String v = System.getenv(LEAD_METHODS.contains(method) ? Credential.LEAD_ENV : Credential.ADMIN_ENV);
         return v == null || v.isBlank() ? null : v.strip();
     }
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
 
     @Override
     public Integer call() throws Exception {
         String token;
-        io.grpc.ChannelCredentials credentials;
+        ChannelCredentials credentials;
         try {
             token = token();
             credentials = credentials();
-        } catch (java.io.IOException | IllegalArgumentException e) {
+        } catch (IOException | IllegalArgumentException e) {
             System.err.println("leadmatch call: cannot use the credential files: " + e.getMessage());
             return 2;
         }
@@ -141,11 +151,11 @@ final class CallCommand implements Callable<Integer> {
                         LEAD_METHODS.contains(method) ? target : adminTarget, credentials)
                 .build();
         try {
-            io.grpc.Metadata headers = new io.grpc.Metadata();
+            Metadata headers = new Metadata();
             if (token != null) {
                 headers.put(BearerAuth.AUTHORIZATION, "Bearer " + token);
             }
-            io.grpc.ClientInterceptor auth = io.grpc.stub.MetadataUtils.newAttachHeadersInterceptor(headers);
+            ClientInterceptor auth = MetadataUtils.newAttachHeadersInterceptor(headers);
             var lead = LeadMatchGrpc.newBlockingStub(channel)
                     .withInterceptors(auth)
                     .withDeadlineAfter(timeoutSeconds, TimeUnit.SECONDS);

@@ -7,7 +7,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -23,7 +25,7 @@ import picocli.CommandLine.Option;
 final class JournalCommand implements Callable<Integer> {
     @Override
     public Integer call() {
-        picocli.CommandLine.usage(this, System.out);
+        CommandLine.usage(this, System.out);
         return 0;
     }
 
@@ -58,7 +60,7 @@ final class JournalCommand implements Callable<Integer> {
                 "Exit status: 0 sound, 1 damaged (the server refuses to start on it), 2 bad usage."
             })
     static final class Verify implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @CommandLine.Mixin
         DataDirOption data = new DataDirOption();
 
         @Override
@@ -72,7 +74,7 @@ final class JournalCommand implements Callable<Integer> {
                 JournalVerifier.Report r = Assigner.verifyJournal(journal);
                 for (JournalVerifier.SegmentSummary s : r.segments()) {
                     System.out.printf(
-                            java.util.Locale.ROOT,
+                            Locale.ROOT,
                             "%s  sequences %d-%d  %,d bytes  %s%n",
                             s.file(),
                             s.firstSequence(),
@@ -81,7 +83,7 @@ final class JournalCommand implements Callable<Integer> {
                             s.end());
                 }
                 System.out.printf(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         "%,d readable records (%,d only in the staging ring), last sequence %d%n",
                         r.records(),
                         r.ringRecords(),
@@ -113,7 +115,7 @@ final class JournalCommand implements Callable<Integer> {
                         + " <data-dir>/journal, start the server."
             })
     static final class Salvage implements Callable<Integer> {
-        @picocli.CommandLine.Mixin
+        @CommandLine.Mixin
         DataDirOption data = new DataDirOption();
 
         @Option(
@@ -132,7 +134,7 @@ final class JournalCommand implements Callable<Integer> {
             try {
                 JournalVerifier.Salvage s = Assigner.salvageJournal(journal, out);
                 System.out.printf(
-                        java.util.Locale.ROOT,
+                        Locale.ROOT,
                         "%,d readable records copied into %s; new sequences start at %d%n",
                         s.records(),
                         out,

@@ -25,9 +25,12 @@ import io.leadmatch.proto.v1.SetOpenLeadsRequest;
 import io.leadmatch.proto.v1.SetOpenLeadsResponse;
 import io.leadmatch.proto.v1.TeamState;
 import io.leadmatch.proto.v1.UpsertAccountsRequest;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.NoSuchElementException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -145,7 +148,7 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
     }
 
     /** Answers with what {@code call} returns; what it throws, {@link StatusMapping}'s interceptor maps. */
-    private static <T> void answer(StreamObserver<T> out, java.util.function.Supplier<T> call) {
+    private static <T> void answer(StreamObserver<T> out, Supplier<T> call) {
         out.onNext(call.get());
         out.onCompleted();
     }
@@ -210,8 +213,8 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
             result = call.apply();
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("batch rejected, nothing changed: " + e.getMessage(), e);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
         out.onNext(ProtoMapping.accountChangesResponse(result));
         out.onCompleted();
@@ -219,6 +222,6 @@ final class LeadMatchAdminService extends LeadMatchAdminGrpc.LeadMatchAdminImplB
 
     @FunctionalInterface
     private interface AccountChangeCall {
-        AccountChange.Result apply() throws java.io.IOException;
+        AccountChange.Result apply() throws IOException;
     }
 }

@@ -14,15 +14,18 @@ import io.grpc.ServiceDescriptor;
 import io.grpc.Status;
 import io.grpc.health.v1.HealthCheckResponse.ServingStatus;
 import io.grpc.protobuf.services.HealthStatusManager;
+import io.grpc.protobuf.services.ProtoReflectionService;
 import io.grpc.protobuf.services.ProtoReflectionServiceV1;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -114,7 +117,7 @@ public final class LeadMatchServer {
         }
         lead.addService(health.getHealthService())
                 .addService(ProtoReflectionServiceV1.newInstance())
-                .addService(io.grpc.protobuf.services.ProtoReflectionService.newInstance());
+                .addService(ProtoReflectionService.newInstance());
         this.leadServer = lead.build();
         servers.add(leadServer);
         if (admin != null) {
@@ -239,7 +242,7 @@ public final class LeadMatchServer {
     private static final class Forwarding<Q, R> implements ServerCallHandler<Q, R> {
         final MethodDescriptor<Q, R> method;
         private volatile ServerCallHandler<Q, R> target;
-        private volatile java.util.concurrent.Executor offload;
+        private volatile Executor offload;
         private volatile ServerInterceptor mapping;
 
         Forwarding(MethodDescriptor<Q, R> method) {
@@ -248,8 +251,7 @@ public final class LeadMatchServer {
 
         /** Forwards to {@code real}; with {@code offload}, its listener runs there (serially per call). */
         @SuppressWarnings("unchecked")
-        void forwardTo(
-                ServerMethodDefinition<?, ?> real, java.util.concurrent.Executor offload, ServerInterceptor mapping) {
+        void forwardTo(ServerMethodDefinition<?, ?> real, Executor offload, ServerInterceptor mapping) {
             if (real == null) {
                 throw new IllegalStateException("no implementation of " + method.getFullMethodName());
             }
@@ -262,7 +264,7 @@ public final class LeadMatchServer {
         public ServerCall.Listener<Q> startCall(ServerCall<Q, R> call, Metadata headers) {
             ServerCallHandler<Q, R> t = target;
             if (t != null) {
-                java.util.concurrent.Executor o = offload;
+                Executor o = offload;
                 // an offloaded handler throws on the pool's thread: the mapping must close the call there too
                 return o == null
                         ? t.startCall(call, headers)
@@ -309,7 +311,7 @@ public final class LeadMatchServer {
     }
 
     /** Schedules {@code task} on the server's timer every {@code period} (TLS file checks); stops with the server. */
-    void every(java.time.Duration period, Runnable task) {
+    void every(Duration period, Runnable task) {
         timer.scheduleWithFixedDelay(task, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 

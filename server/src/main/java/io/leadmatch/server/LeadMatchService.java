@@ -1,5 +1,6 @@
 package io.leadmatch.server;
 
+import com.google.protobuf.Message;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
@@ -46,7 +47,7 @@ final class LeadMatchService {
                 .build();
     }
 
-    private static <R extends com.google.protobuf.Message> MethodDescriptor<LeadRequest, R> lenient(
+    private static <R extends Message> MethodDescriptor<LeadRequest, R> lenient(
             MethodDescriptor<?, R> generated, R responseDefault) {
         return generated.toBuilder(LeadRequest.MARSHALLER, ProtoUtils.marshaller(responseDefault))
                 .build();

@@ -6,15 +6,25 @@ import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.config.LeadmatchConfig;
 import io.leadmatch.engine.index.ChronicleSettings;
+import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.snapshot.LoadReport;
 import io.leadmatch.engine.snapshot.PostgresSourceConfig;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -46,12 +56,12 @@ public final class Main implements Callable<Integer> {
         if (args.length > 0 && "serve".equals(args[0])) {
             // Chronicle's one-time start-up (class loading and initialization) is the longest step of a
             // restart with an unchanged snapshot: begin it before the command line is even parsed.
-            io.leadmatch.engine.index.DomainIndex.warmUpInBackground();
+            DomainIndex.warmUpInBackground();
         }
         int code = new CommandLine(new Main()).execute(args);
         if (code != 0 || args.length == 0 || !"serve".equals(args[0])) {
             // Chronicle threads started by the warm-up would print a stack trace into a shutdown under way.
-            io.leadmatch.engine.index.DomainIndex.awaitWarmUp(10_000);
+            DomainIndex.awaitWarmUp(10_000);
             System.exit(code);
         }
     }
@@ -337,9 +347,8 @@ public final class Main implements Callable<Integer> {
          * process start time is only as exact as its boot time, a second here).
          */
         private static String sinceProcessStart() {
-            long start =
-                    java.lang.management.ManagementFactory.getRuntimeMXBean().getStartTime();
-            return String.format(java.util.Locale.ROOT, "%,d ms", System.currentTimeMillis() - start);
+            long start = ManagementFactory.getRuntimeMXBean().getStartTime();
+            return String.format(Locale.ROOT, "%,d ms", System.currentTimeMillis() - start);
         }
 
         /**
@@ -418,9 +427,8 @@ public final class Main implements Callable<Integer> {
             long started = System.nanoTime();
             // The transport binds and starts on its own thread while the snapshot loads; health answers NOT_SERVING
             // (every other call UNAVAILABLE) until the engine is in.
-            java.util.concurrent.CompletableFuture<LeadMatchServer> binding =
-                    new java.util.concurrent.CompletableFuture<>();
-            List<ReloadingTls> tls = new java.util.concurrent.CopyOnWriteArrayList<>();
+            CompletableFuture<LeadMatchServer> binding = new CompletableFuture<>();
+            List<ReloadingTls> tls = new CopyOnWriteArrayList<>();
             Thread binder = new Thread(
                     () -> {
                         NettyListeners listeners = new NettyListeners(settings);
@@ -449,7 +457,7 @@ public final class Main implements Callable<Integer> {
             LeadMatchServer server;
             try {
                 server = binding.join();
-            } catch (java.util.concurrent.CompletionException e) {
+            } catch (CompletionException e) {
                 System.err.println("leadmatch: cannot listen on " + bind + ":" + port
                         + (settings.admin() == null
                                 ? ""
@@ -541,15 +549,14 @@ public final class Main implements Callable<Integer> {
         try {
             Files.createDirectories(dir);
             Path probe = Files.createTempFile(dir, ".write-probe", ".tmp");
-            try (java.nio.channels.FileChannel ch =
-                    java.nio.channels.FileChannel.open(probe, java.nio.file.StandardOpenOption.WRITE)) {
-                ch.write(java.nio.ByteBuffer.allocate(4096));
+            try (FileChannel ch = FileChannel.open(probe, StandardOpenOption.WRITE)) {
+                ch.write(ByteBuffer.allocate(4096));
                 ch.force(true);
             } finally {
                 Files.deleteIfExists(probe);
             }
             return null;
-        } catch (java.io.IOException | SecurityException e) {
+        } catch (IOException | SecurityException e) {
             return "data directory " + dir + " is not writable: " + oneLine(e);
         }
     }

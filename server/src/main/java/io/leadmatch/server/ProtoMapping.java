@@ -7,7 +7,10 @@ import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.Availability;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.TeamState;
+import io.leadmatch.engine.snapshot.AccountChange;
 import io.leadmatch.engine.snapshot.LoadReport;
+import io.leadmatch.proto.v1.AccountChangesResponse;
+import io.leadmatch.proto.v1.AccountRecord;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.AssignmentRule;
 import io.leadmatch.proto.v1.ExplainResponse;
@@ -19,6 +22,9 @@ import io.leadmatch.proto.v1.Outcome;
 import io.leadmatch.proto.v1.ReloadSnapshotResponse;
 import io.leadmatch.proto.v1.SetAvailabilityResponse;
 import io.leadmatch.proto.v1.TeamPick;
+import io.leadmatch.proto.v1.UpsertAccountsRequest;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Translation between leadmatch.v1 messages and engine values. Nothing else. */
 final class ProtoMapping {
@@ -220,12 +226,10 @@ final class ProtoMapping {
 
     // ---- Incremental account changes ----
 
-    static java.util.List<io.leadmatch.engine.snapshot.AccountChange> accountChanges(
-            io.leadmatch.proto.v1.UpsertAccountsRequest r) {
-        java.util.List<io.leadmatch.engine.snapshot.AccountChange> out =
-                new java.util.ArrayList<>(r.getAccountsCount());
-        for (io.leadmatch.proto.v1.AccountRecord a : r.getAccountsList()) {
-            out.add(new io.leadmatch.engine.snapshot.AccountChange(
+    static List<AccountChange> accountChanges(UpsertAccountsRequest r) {
+        List<AccountChange> out = new ArrayList<>(r.getAccountsCount());
+        for (AccountRecord a : r.getAccountsList()) {
+            out.add(new AccountChange(
                     a.getId(),
                     a.getName(),
                     a.getWebsite(),
@@ -239,9 +243,8 @@ final class ProtoMapping {
         return out;
     }
 
-    static io.leadmatch.proto.v1.AccountChangesResponse accountChangesResponse(
-            io.leadmatch.engine.snapshot.AccountChange.Result r) {
-        return io.leadmatch.proto.v1.AccountChangesResponse.newBuilder()
+    static AccountChangesResponse accountChangesResponse(AccountChange.Result r) {
+        return AccountChangesResponse.newBuilder()
                 .setGeneration(r.generation())
                 .setInserted(r.inserted())
                 .setUpdated(r.updated())

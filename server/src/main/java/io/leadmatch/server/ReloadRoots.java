@@ -1,12 +1,15 @@
 package io.leadmatch.server;
 
 import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Stream;
 
 /**
  * The directories {@code ReloadSnapshot} may read. A requested {@code snapshot_dir} is accepted only when its real
@@ -71,14 +74,14 @@ final class ReloadRoots {
 
     /** Whether every entry of {@code dir} resolves to a path under one of the roots (links included). */
     private boolean entriesUnder(Path dir) {
-        try (java.util.stream.Stream<Path> entries = Files.list(dir)) {
+        try (Stream<Path> entries = Files.list(dir)) {
             for (Path entry : (Iterable<Path>) entries::iterator) {
                 if (!underRoot(entry)) {
                     return false;
                 }
             }
             return true;
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }
@@ -102,7 +105,7 @@ final class ReloadRoots {
         return false;
     }
 
-    private static io.grpc.StatusRuntimeException refused() {
+    private static StatusRuntimeException refused() {
         return Status.PERMISSION_DENIED.withDescription(REFUSED).asRuntimeException();
     }
 

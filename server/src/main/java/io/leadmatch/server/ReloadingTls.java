@@ -15,6 +15,7 @@ import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.Principal;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -25,6 +26,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
 import javax.net.ssl.TrustManagerFactory;
 import javax.net.ssl.X509ExtendedKeyManager;
 import javax.net.ssl.X509ExtendedTrustManager;
@@ -84,7 +86,7 @@ final class ReloadingTls {
                 b.trustManager(trustManager).clientAuth(ClientAuth.REQUIRE);
             }
             return b.build();
-        } catch (javax.net.ssl.SSLException e) {
+        } catch (SSLException e) {
             throw new IllegalArgumentException("cannot set up TLS: " + e.getMessage(), e);
         }
     }
@@ -194,7 +196,7 @@ final class ReloadingTls {
             default -> key.getAlgorithm();
         };
         byte[] probe = "leadmatch".getBytes(StandardCharsets.US_ASCII);
-        java.security.Signature s = java.security.Signature.getInstance(algorithm);
+        Signature s = Signature.getInstance(algorithm);
         s.initSign(key);
         s.update(probe);
         byte[] signature = s.sign();

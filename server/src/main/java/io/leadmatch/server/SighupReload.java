@@ -4,6 +4,7 @@ import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.snapshot.LoadReport;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,7 +28,7 @@ final class SighupReload {
     private SighupReload() {}
 
     /** Installs the handler; false (logged) when this JVM does not allow it. */
-    static boolean install(LeadMatchEngine engine, java.util.List<ReloadingTls> tls) {
+    static boolean install(LeadMatchEngine engine, List<ReloadingTls> tls) {
         try {
             Class<?> signalClass = Class.forName("sun.misc.Signal");
             Class<?> handlerClass = Class.forName("sun.misc.SignalHandler");

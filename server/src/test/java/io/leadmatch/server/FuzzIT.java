@@ -7,12 +7,16 @@ import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.Outcome;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.AbstractList;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -140,7 +144,7 @@ class FuzzIT {
             long logBytes) {
         StringBuilder sb = new StringBuilder();
         sb.append(String.format(
-                java.util.Locale.ROOT,
+                Locale.ROOT,
                 "fuzz: %,d requests (seed %d) in %.1f s (%,.0f/s), %d findings; server RSS peak %,d kB in the first half,"
                         + " %,d kB in the second (heap %s); server log %,d bytes%n",
                 f.requests(),
@@ -174,7 +178,7 @@ class FuzzIT {
                     return Long.parseLong(line.replaceAll("\\D", ""));
                 }
             }
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             // the process ended
         }
         return 0;
@@ -184,8 +188,8 @@ class FuzzIT {
      * The server's output as {@link ServerProcessIT#listeningPort} collects it, but only the last lines are kept
      * and every byte is counted: a flood of log lines must not fill the test's own heap.
      */
-    static final class LogTail extends java.util.AbstractList<String> {
-        private final java.util.ArrayDeque<String> last = new java.util.ArrayDeque<>();
+    static final class LogTail extends AbstractList<String> {
+        private final ArrayDeque<String> last = new ArrayDeque<>();
         private long bytes;
         private boolean outOfMemory;
 

@@ -17,6 +17,8 @@ import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.proto.v1.AssignResponse;
+import io.leadmatch.proto.v1.ExplainRequest;
+import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.MatchResponse;
@@ -27,7 +29,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -178,7 +182,7 @@ class HostileLeadRequestTest {
     @Test
     void anAdminRequestThatDoesNotDecodeIsInvalidArgumentNotUnknown() {
         for (MethodDescriptor<?, ?> generated :
-                io.leadmatch.proto.v1.LeadMatchAdminGrpc.getServiceDescriptor().getMethods()) {
+                LeadMatchAdminGrpc.getServiceDescriptor().getMethods()) {
             MethodDescriptor<byte[], byte[]> raw = MethodDescriptor.<byte[], byte[]>newBuilder(RAW, RAW)
                     .setType(MethodDescriptor.MethodType.UNARY)
                     .setFullMethodName(generated.getFullMethodName())
@@ -198,12 +202,11 @@ class HostileLeadRequestTest {
     @Test
     void everyDescriptionIsBoundedSoTheTrailersFitAnyClient() {
         String id = "\u00e9".repeat(100_000); // 2 bytes in UTF-8, 6 once percent-encoded
-        var admin = io.leadmatch.proto.v1.LeadMatchAdminGrpc.newBlockingStub(channel);
+        var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         StatusRuntimeException e = assertThrows(
                 StatusRuntimeException.class,
-                () -> admin.explain(io.leadmatch.proto.v1.ExplainRequest.newBuilder()
-                        .setAssignmentId(id)
-                        .build()));
+                () -> admin.explain(
+                        ExplainRequest.newBuilder().setAssignmentId(id).build()));
         assertTrue(
                 e.getStatus().getDescription().length() <= StatusMapping.MAX_DESCRIPTION + 10,
                 () -> "description of " + e.getStatus().getDescription().length() + " characters");
@@ -283,8 +286,8 @@ class HostileLeadRequestTest {
         assertEquals("", r.getAssigneeId());
     }
 
-    static java.util.Map<String, String> manyAttributes(int n) {
-        java.util.Map<String, String> m = new java.util.HashMap<>();
+    static Map<String, String> manyAttributes(int n) {
+        Map<String, String> m = new HashMap<>();
         for (int i = 0; i < n; i++) {
             m.put("k" + i, "v");
         }

@@ -10,6 +10,9 @@ import io.grpc.health.v1.HealthCheckResponse;
 import io.grpc.health.v1.HealthGrpc;
 import io.grpc.inprocess.InProcessChannelBuilder;
 import io.grpc.inprocess.InProcessServerBuilder;
+import io.grpc.reflection.v1.ServerReflectionGrpc;
+import io.grpc.reflection.v1.ServerReflectionRequest;
+import io.grpc.reflection.v1.ServerReflectionResponse;
 import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
@@ -17,6 +20,8 @@ import io.leadmatch.proto.v1.AdjustTurnsRequest;
 import io.leadmatch.proto.v1.AdjustTurnsResponse;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.AssignmentRule;
+import io.leadmatch.proto.v1.ExplainRequest;
+import io.leadmatch.proto.v1.ExplainResponse;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
@@ -28,10 +33,14 @@ import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotResponse;
 import io.leadmatch.proto.v1.SetAvailabilityRequest;
 import io.leadmatch.proto.v1.SetAvailabilityResponse;
+import io.leadmatch.proto.v1.SetOpenLeadsRequest;
+import io.leadmatch.proto.v1.SetOpenLeadsResponse;
 import io.leadmatch.proto.v1.TeamState;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -107,10 +116,10 @@ class LeadMatchServerTest {
         AssignResponse first = stub.matchAndAssign(email("dup-1", "jane@example-corp.com"));
         AssignResponse retry = stub.matchAndAssign(email("dup-1", " Jane@Example-Corp.com "));
         assertEquals(first.getAssignmentId(), retry.getAssignmentId(), "the same lead: a retry");
-        io.grpc.StatusRuntimeException e = assertThrows(
-                io.grpc.StatusRuntimeException.class,
+        StatusRuntimeException e = assertThrows(
+                StatusRuntimeException.class,
                 () -> stub.matchAndAssign(email("dup-1", "someone@totally-new-domain.com")));
-        assertEquals(io.grpc.Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+        assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
         assertTrue(
                 e.getStatus().getDescription().contains(first.getAssignmentId()),
                 e.getStatus().getDescription());
@@ -136,7 +145,7 @@ class LeadMatchServerTest {
 
     /** Sends {@code requests} on one MatchAndAssignStream and returns the responses once it completes. */
     List<AssignResponse> stream(List<MatchRequest> requests) throws InterruptedException {
-        List<AssignResponse> responses = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<AssignResponse> responses = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] error = new Throwable[1];
         StreamObserver<MatchRequest> in = LeadMatchGrpc.newStub(channel).matchAndAssignStream(new StreamObserver<>() {
@@ -245,27 +254,24 @@ class LeadMatchServerTest {
     void reflectionListsTheServicesAsGrpcurlAsksForThem() throws Exception {
         List<String> services = new ArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
-        StreamObserver<io.grpc.reflection.v1.ServerReflectionRequest> req =
-                io.grpc.reflection.v1.ServerReflectionGrpc.newStub(channel)
-                        .serverReflectionInfo(new StreamObserver<>() {
-                            @Override
-                            public void onNext(io.grpc.reflection.v1.ServerReflectionResponse r) {
-                                r.getListServicesResponse().getServiceList().forEach(x -> services.add(x.getName()));
-                            }
+        StreamObserver<ServerReflectionRequest> req = ServerReflectionGrpc.newStub(channel)
+                .serverReflectionInfo(new StreamObserver<>() {
+                    @Override
+                    public void onNext(ServerReflectionResponse r) {
+                        r.getListServicesResponse().getServiceList().forEach(x -> services.add(x.getName()));
+                    }
 
-                            @Override
-                            public void onError(Throwable t) {
-                                done.countDown();
-                            }
+                    @Override
+                    public void onError(Throwable t) {
+                        done.countDown();
+                    }
 
-                            @Override
-                            public void onCompleted() {
-                                done.countDown();
-                            }
-                        });
-        req.onNext(io.grpc.reflection.v1.ServerReflectionRequest.newBuilder()
-                .setListServices("*")
-                .build());
+                    @Override
+                    public void onCompleted() {
+                        done.countDown();
+                    }
+                });
+        req.onNext(ServerReflectionRequest.newBuilder().setListServices("*").build());
         req.onCompleted();
         assertTrue(done.await(10, TimeUnit.SECONDS));
         assertTrue(
@@ -304,19 +310,19 @@ class LeadMatchServerTest {
                     HealthCheckResponse.ServingStatus.NOT_SERVING,
                     health.check(HealthCheckRequest.newBuilder().build()).getStatus());
             var loading = assertThrows(
-                    io.grpc.StatusRuntimeException.class,
+                    StatusRuntimeException.class,
                     () -> LeadMatchGrpc.newBlockingStub(ch).matchAndAssign(email("early-1", "jane@example-corp.com")));
-            assertEquals(io.grpc.Status.Code.UNAVAILABLE, loading.getStatus().getCode());
+            assertEquals(Status.Code.UNAVAILABLE, loading.getStatus().getCode());
             assertTrue(
                     loading.getStatus().getDescription().contains("loading"),
                     loading.getStatus().toString());
             var admin = assertThrows(
-                    io.grpc.StatusRuntimeException.class,
+                    StatusRuntimeException.class,
                     () -> LeadMatchAdminGrpc.newBlockingStub(ch)
                             .getTeamState(GetTeamStateRequest.newBuilder()
                                     .setTeamId("inbound-sdr")
                                     .build()));
-            assertEquals(io.grpc.Status.Code.UNAVAILABLE, admin.getStatus().getCode());
+            assertEquals(Status.Code.UNAVAILABLE, admin.getStatus().getCode());
 
             early.serve(engine);
             AssignResponse r =
@@ -476,7 +482,7 @@ class LeadMatchServerTest {
         assertTrue(calls.get() > 10, "too few calls during the reloads: " + calls.get());
     }
 
-    private static Path copyOfDemo(Path target) throws java.io.IOException {
+    private static Path copyOfDemo(Path target) throws IOException {
         Files.createDirectories(target);
         try (var files = Files.list(demo())) {
             for (Path f : (Iterable<Path>) files::iterator) {
@@ -497,12 +503,11 @@ class LeadMatchServerTest {
     void explainReturnsTheJournaledDecision() {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         AssignResponse r = stub.matchAndAssign(email("explain-1", "someone@gmail.com"));
-        io.leadmatch.proto.v1.ExplainResponse e = admin.explain(io.leadmatch.proto.v1.ExplainRequest.newBuilder()
-                .setAssignmentId(r.getAssignmentId())
-                .build());
+        ExplainResponse e = admin.explain(
+                ExplainRequest.newBuilder().setAssignmentId(r.getAssignmentId()).build());
         assertEquals(r.getAssignmentId(), e.getAssignmentId());
         assertEquals("explain-1", e.getRequestId());
-        assertEquals(io.leadmatch.proto.v1.Outcome.FREE_EMAIL, e.getOutcome());
+        assertEquals(Outcome.FREE_EMAIL, e.getOutcome());
         assertEquals(r.getAssigneeId(), e.getAssigneeId());
         assertEquals(r.getRule(), e.getRule());
         assertEquals(1, e.getPicksCount());
@@ -514,13 +519,12 @@ class LeadMatchServerTest {
 
         StatusRuntimeException missing = assertThrows(
                 StatusRuntimeException.class,
-                () -> admin.explain(io.leadmatch.proto.v1.ExplainRequest.newBuilder()
+                () -> admin.explain(ExplainRequest.newBuilder()
                         .setAssignmentId("asg-99999999")
                         .build()));
         assertEquals(Status.Code.NOT_FOUND, missing.getStatus().getCode());
-        StatusRuntimeException empty = assertThrows(
-                StatusRuntimeException.class,
-                () -> admin.explain(io.leadmatch.proto.v1.ExplainRequest.getDefaultInstance()));
+        StatusRuntimeException empty =
+                assertThrows(StatusRuntimeException.class, () -> admin.explain(ExplainRequest.getDefaultInstance()));
         assertEquals(Status.Code.INVALID_ARGUMENT, empty.getStatus().getCode());
     }
 
@@ -528,12 +532,9 @@ class LeadMatchServerTest {
     void setOpenLeadsShowsInTeamStateAndRefusesBadRequests() {
         var admin = LeadMatchAdminGrpc.newBlockingStub(channel);
         String owen = "0055g00000USR13AAA";
-        io.leadmatch.proto.v1.SetOpenLeadsResponse r =
-                admin.setOpenLeads(io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder()
-                        .setUserId(owen)
-                        .setOpenLeads(7)
-                        .build());
-        assertEquals(java.util.List.of("inbound-sdr"), r.getTeamIdsList());
+        SetOpenLeadsResponse r = admin.setOpenLeads(
+                SetOpenLeadsRequest.newBuilder().setUserId(owen).setOpenLeads(7).build());
+        assertEquals(List.of("inbound-sdr"), r.getTeamIdsList());
         MemberState m = member(
                 admin.getTeamState(GetTeamStateRequest.newBuilder()
                         .setTeamId("inbound-sdr")
@@ -543,14 +544,14 @@ class LeadMatchServerTest {
         assertEquals(0, m.getMaxOpen());
         StatusRuntimeException negative = assertThrows(
                 StatusRuntimeException.class,
-                () -> admin.setOpenLeads(io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder()
+                () -> admin.setOpenLeads(SetOpenLeadsRequest.newBuilder()
                         .setUserId(owen)
                         .setOpenLeads(-1)
                         .build()));
         assertEquals(Status.Code.INVALID_ARGUMENT, negative.getStatus().getCode());
         StatusRuntimeException unknown = assertThrows(
                 StatusRuntimeException.class,
-                () -> admin.setOpenLeads(io.leadmatch.proto.v1.SetOpenLeadsRequest.newBuilder()
+                () -> admin.setOpenLeads(SetOpenLeadsRequest.newBuilder()
                         .setUserId("005nobody")
                         .setOpenLeads(1)
                         .build()));

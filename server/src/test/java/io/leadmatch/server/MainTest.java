@@ -2,6 +2,9 @@ package io.leadmatch.server;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import io.leadmatch.engine.EngineConfig;
+import io.leadmatch.engine.Lead;
+import io.leadmatch.engine.LeadMatchEngine;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -39,11 +42,10 @@ class MainTest {
     }
 
     @Test
-    void auditExportsTheJournalAsJsonLines(@org.junit.jupiter.api.io.TempDir java.nio.file.Path data) throws Exception {
+    void auditExportsTheJournalAsJsonLines(@TempDir Path data) throws Exception {
         String id;
-        try (var engine = io.leadmatch.engine.LeadMatchEngine.open(
-                io.leadmatch.engine.EngineConfig.of(java.nio.file.Path.of(demo()), data))) {
-            id = engine.matchAndAssign(io.leadmatch.engine.Lead.ofEmail("r-9", "x@gmail.com"))
+        try (var engine = LeadMatchEngine.open(EngineConfig.of(Path.of(demo()), data))) {
+            id = engine.matchAndAssign(Lead.ofEmail("r-9", "x@gmail.com"))
                     .assignment()
                     .assignmentId();
         }

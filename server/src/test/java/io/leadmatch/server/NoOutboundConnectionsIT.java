@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.ManagedChannel;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.leadmatch.proto.v1.AssignResponse;
@@ -12,6 +13,7 @@ import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -166,7 +168,7 @@ class NoOutboundConnectionsIT {
             }
         }
         int chosen;
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
+        try (ServerSocket free = new ServerSocket(0)) {
             chosen = free.getLocalPort();
         }
         Process p = ServerProcessIT.start(chosen, snap, tmp.resolve("data"));
@@ -238,7 +240,7 @@ class NoOutboundConnectionsIT {
                     LeadMatchAdminGrpc.newBlockingStub(channel)
                             .withDeadlineAfter(60, TimeUnit.SECONDS)
                             .reloadSnapshot(ReloadSnapshotRequest.getDefaultInstance());
-                } catch (io.grpc.StatusRuntimeException refused) {
+                } catch (StatusRuntimeException refused) {
                     // An admin call may need a credential; the SIGHUP below reloads all the same.
                 }
                 new ProcessBuilder("kill", "-HUP", Long.toString(pid))

@@ -6,6 +6,7 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +55,7 @@ final class RawHttp2Case {
             s.setSoTimeout(5_000);
             try {
                 send(s, variant, path, validMessage, r);
-            } catch (java.net.SocketException e) {
+            } catch (SocketException e) {
                 // The server ended the connection while frames were still being sent (a GOAWAY, then a close):
                 // what it sent before is read below.
             }
@@ -157,7 +158,7 @@ final class RawHttp2Case {
                     return Ending.STREAM_ENDED;
                 }
             }
-        } catch (EOFException | java.net.SocketException e) {
+        } catch (EOFException | SocketException e) {
             return Ending.CLOSED;
         } catch (SocketTimeoutException e) {
             return Ending.NO_ANSWER;

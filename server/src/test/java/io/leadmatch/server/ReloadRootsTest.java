@@ -11,6 +11,7 @@ import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.ReloadSnapshotRequest;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -139,7 +140,7 @@ class ReloadRootsTest {
         assertEquals(1, engine.generation());
     }
 
-    static Path copyOfDemo(Path target) throws java.io.IOException {
+    static Path copyOfDemo(Path target) throws IOException {
         Files.createDirectories(target);
         try (var files = Files.list(LeadMatchServerTest.demo())) {
             for (Path f : (Iterable<Path>) files::iterator) {

@@ -23,8 +23,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,7 +51,7 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class RequestFuzzer {
     /** Status codes a malformed request may get; anything else is a finding (a server fault or a hang). */
-    static final java.util.Set<Status.Code> ACCEPTED = java.util.EnumSet.of(
+    static final Set<Status.Code> ACCEPTED = EnumSet.of(
             Status.Code.OK,
             Status.Code.INVALID_ARGUMENT,
             Status.Code.RESOURCE_EXHAUSTED,
@@ -225,7 +229,7 @@ final class RequestFuzzer {
         requests.addAndGet(rows);
         ClientCall<byte[], byte[]> call =
                 channel.newCall(stream.method(), CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
-        List<byte[]> responses = java.util.Collections.synchronizedList(new ArrayList<>());
+        List<byte[]> responses = Collections.synchronizedList(new ArrayList<>());
         String[] kinds = new String[rows];
         call.start(
                 new ClientCall.Listener<>() {
@@ -240,7 +244,7 @@ final class RequestFuzzer {
                             String problem = check(stream, status, responses);
                             if (problem == null && status.isOk() && responses.size() != rows) {
                                 problem = "stream ended OK after answering " + responses.size() + " of " + rows
-                                        + " rows " + java.util.Arrays.toString(kinds);
+                                        + " rows " + Arrays.toString(kinds);
                             }
                             if (problem == null && responses.size() > rows) {
                                 problem = responses.size() + " answers to " + rows + " rows";
@@ -513,7 +517,7 @@ final class RequestFuzzer {
                     out[r.nextInt(out.length)] ^= (byte) (1 << r.nextInt(8));
                 }
             }
-            case 1 -> out = java.util.Arrays.copyOf(out, r.nextInt(out.length));
+            case 1 -> out = Arrays.copyOf(out, r.nextInt(out.length));
             case 2 -> {
                 int at = r.nextInt(out.length + 1);
                 byte[] ins = new byte[1 + r.nextInt(16)];

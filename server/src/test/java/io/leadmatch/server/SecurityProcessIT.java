@@ -16,12 +16,14 @@ import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -39,7 +41,7 @@ class SecurityProcessIT {
     @TempDir
     Path data;
 
-    private static Process start(Path data, java.util.Map<String, String> env, String... extra) throws IOException {
+    private static Process start(Path data, Map<String, String> env, String... extra) throws IOException {
         ProcessBuilder b = new ProcessBuilder(ServerProcessIT.command(0, ServerProcessIT.demo(), data, extra))
                 .redirectErrorStream(true);
         b.environment().putAll(env);
@@ -55,7 +57,7 @@ class SecurityProcessIT {
 
     @Test
     void theAdminServiceRefusesCallsWithoutItsTokenAndChangesNothing() throws Exception {
-        Process p = start(data, java.util.Map.of(Credential.ADMIN_ENV, TOKEN));
+        Process p = start(data, Map.of(Credential.ADMIN_ENV, TOKEN));
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         try {
             int port = ServerProcessIT.listeningPort(p, log);
@@ -115,8 +117,8 @@ class SecurityProcessIT {
     }
 
     private void assertExits2WithOneLine(Path dataDir, String expected) throws Exception {
-        Process p = start(dataDir, java.util.Map.of());
-        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Process p = start(dataDir, Map.of());
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(120, TimeUnit.SECONDS));
         assertEquals(2, p.exitValue(), out);
         List<String> errors = Arrays.stream(out.split("\n"))
@@ -134,7 +136,7 @@ class SecurityProcessIT {
      */
     @Test
     void normalCallsKeepTheirLatencyWhile1000StreamsRefuseToRead() throws Exception {
-        Process p = start(data, java.util.Map.of());
+        Process p = start(data, Map.of());
         List<String> log = Collections.synchronizedList(new ArrayList<>());
         List<ManagedChannel> hostile = new ArrayList<>();
         try {

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assumptions.assumeFalse;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
 import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
@@ -13,16 +15,21 @@ import io.leadmatch.proto.v1.Outcome;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,7 +92,7 @@ class ServerProcessIT {
         CompletableFuture<Integer> port = follow(p, log);
         try {
             return port.get(60, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             try {
                 new ProcessBuilder("kill", "-QUIT", Long.toString(p.pid()))
                         .start()
@@ -194,12 +201,12 @@ class ServerProcessIT {
             try {
                 var stub = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(10, TimeUnit.SECONDS);
                 assertEquals(assignmentId, stub.matchAndAssign(original).getAssignmentId());
-                io.grpc.StatusRuntimeException e = org.junit.jupiter.api.Assertions.assertThrows(
-                        io.grpc.StatusRuntimeException.class,
+                StatusRuntimeException e = Assertions.assertThrows(
+                        StatusRuntimeException.class,
                         () -> stub.matchAndAssign(original.toBuilder()
                                 .setEmail("bob@fabrikam.com")
                                 .build()));
-                assertEquals(io.grpc.Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
+                assertEquals(Status.Code.ALREADY_EXISTS, e.getStatus().getCode());
                 assertTrue(
                         e.getStatus().getDescription().contains(assignmentId),
                         e.getStatus().getDescription());
@@ -332,7 +339,7 @@ class ServerProcessIT {
                     .append(i)
                     .append(".com\",\"0055g00000USR01AAA\",\"\",\"\",\"\",\"\",\"\"\n");
         }
-        Files.writeString(snap.resolve("Account.csv"), rows, java.nio.file.StandardOpenOption.APPEND);
+        Files.writeString(snap.resolve("Account.csv"), rows, StandardOpenOption.APPEND);
         Process p = start(snap, data, "--max-skipped-ratio", "0.02");
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -346,8 +353,7 @@ class ServerProcessIT {
     /** The port binds while the snapshot loads; one already taken stops start-up with exit code 2 and a message. */
     @Test
     void aPortInUseFailsWithAClearMessage() throws Exception {
-        try (java.net.ServerSocket taken =
-                new java.net.ServerSocket(0, 50, java.net.InetAddress.getByName("127.0.0.1"))) {
+        try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             Process p = start(taken.getLocalPort(), demo(), data);
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(60, TimeUnit.SECONDS));

@@ -2,6 +2,7 @@ package io.leadmatch.server;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -31,11 +32,11 @@ class ThrottledLogTest {
     @Test
     void aHundredThousandFaultsOfAKindAreALineAnIntervalWithACount() {
         for (int i = 0; i < 100_000; i++) {
-            log.error("disk-full", "append failed: {}", new java.io.IOException("No space left on device"));
+            log.error("disk-full", "append failed: {}", new IOException("No space left on device"));
         }
         log.warn("other", "another kind: {}", "x");
         now.addAndGet(1_000);
-        log.error("disk-full", "append failed: {}", new java.io.IOException("No space left on device"));
+        log.error("disk-full", "append failed: {}", new IOException("No space left on device"));
         List<String> lines = lines();
         assertEquals(3, lines.size(), lines.toString());
         assertEquals("append failed: IOException: No space left on device", lines.get(0));

@@ -14,6 +14,10 @@ import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.proto.v1.GetTeamStateRequest;
 import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -25,6 +29,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * TLS and mutual TLS on both listeners over real Netty sockets, with certificates made by openssl at test time; a
@@ -191,25 +196,23 @@ class TlsTest {
 
     /** Runs {@code leadmatch call} in this JVM: exit code, standard output, standard error. */
     private static String[] call(String... args) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
-        java.io.PrintStream oldOut = System.out;
-        java.io.PrintStream oldErr = System.err;
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        PrintStream oldOut = System.out;
+        PrintStream oldErr = System.err;
         int code;
         try {
-            System.setOut(new java.io.PrintStream(out, true, java.nio.charset.StandardCharsets.UTF_8));
-            System.setErr(new java.io.PrintStream(err, true, java.nio.charset.StandardCharsets.UTF_8));
-            picocli.CommandLine cl = new picocli.CommandLine(new CallCommand());
-            cl.setErr(new java.io.PrintWriter(System.err, true));
+            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+            System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+            CommandLine cl = new CommandLine(new CallCommand());
+            cl.setErr(new PrintWriter(System.err, true));
             code = cl.execute(args);
         } finally {
             System.setOut(oldOut);
             System.setErr(oldErr);
         }
         return new String[] {
-            Integer.toString(code),
-            out.toString(java.nio.charset.StandardCharsets.UTF_8),
-            err.toString(java.nio.charset.StandardCharsets.UTF_8)
+            Integer.toString(code), out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8)
         };
     }
 

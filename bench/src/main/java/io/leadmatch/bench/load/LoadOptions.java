@@ -1,6 +1,7 @@
 package io.leadmatch.bench.load;
 
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -257,6 +258,6 @@ record LoadOptions(
             }
         }
         throw new IllegalArgumentException(option + " must be one of "
-                + java.util.Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", got " + value);
+                + Arrays.toString(type.getEnumConstants()).toLowerCase(Locale.ROOT) + ", got " + value);
     }
 }

@@ -27,6 +27,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.EnumMap;
 import java.util.HexFormat;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -117,7 +118,7 @@ class DataGeneratorTest {
         try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(dir, null));
                 CsvReader<CsvRecord> csv =
                         CsvReader.builder().ofCsvRecord(dir.resolve(DataGenerator.LEADS), StandardCharsets.UTF_8)) {
-            java.util.Iterator<CsvRecord> rowsIn = csv.iterator();
+            Iterator<CsvRecord> rowsIn = csv.iterator();
             assertEquals(List.of(DataGenerator.LEAD_COLUMNS), rowsIn.next().getFields());
             while (rowsIn.hasNext()) {
                 CsvRecord row = rowsIn.next();

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashSet;
 import java.util.Set;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Test;
 
 /** The uniqueness argument of generated domains rests on these properties. */
@@ -60,8 +61,7 @@ class SyllableCodeTest {
     void rejectsOutOfRangeIndices() {
         assertEquals(-1, SyllableCode.decode("ba"));
         assertEquals(-1, SyllableCode.decode("bax"));
-        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> SyllableCode.of(-1));
-        org.junit.jupiter.api.Assertions.assertThrows(
-                IllegalArgumentException.class, () -> SyllableCode.of(SyllableCode.CAPACITY));
+        Assertions.assertThrows(IllegalArgumentException.class, () -> SyllableCode.of(-1));
+        Assertions.assertThrows(IllegalArgumentException.class, () -> SyllableCode.of(SyllableCode.CAPACITY));
     }
 }

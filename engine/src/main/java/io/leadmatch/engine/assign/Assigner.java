@@ -4,14 +4,17 @@ import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.MutableMatch;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.journal.JournalConfig;
+import io.leadmatch.engine.journal.JournalVerifier;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -236,7 +239,7 @@ public final class Assigner implements AutoCloseable {
      * @throws IllegalStateException when there is no journal (no data directory)
      * @throws UncheckedIOException  when the journal cannot be read
      */
-    public java.util.Optional<Explanation> explain(String assignmentId) {
+    public Optional<Explanation> explain(String assignmentId) {
         return AssignmentAudit.explain(journal.journal(), assignmentId);
     }
 
@@ -247,7 +250,7 @@ public final class Assigner implements AutoCloseable {
      *
      * @return the number of lines written
      */
-    public static long exportJournal(Path journalDir, long fromSequence, Appendable out) throws java.io.IOException {
+    public static long exportJournal(Path journalDir, long fromSequence, Appendable out) throws IOException {
         return AssignmentJournal.exportJson(journalDir, fromSequence, out);
     }
 
@@ -256,8 +259,7 @@ public final class Assigner implements AutoCloseable {
      * {@link io.leadmatch.engine.journal.JournalVerifier#verify}); reads a running server's journal without
      * disturbing it.
      */
-    public static io.leadmatch.engine.journal.JournalVerifier.Report verifyJournal(Path journalDir)
-            throws java.io.IOException {
+    public static JournalVerifier.Report verifyJournal(Path journalDir) throws IOException {
         return AssignmentAudit.verify(journalDir);
     }
 
@@ -265,8 +267,7 @@ public final class Assigner implements AutoCloseable {
      * Copies every readable record of the journal in {@code journalDir}, and its checkpoint, into a new journal
      * directory {@code out} (see {@link io.leadmatch.engine.journal.JournalVerifier#salvage}).
      */
-    public static io.leadmatch.engine.journal.JournalVerifier.Salvage salvageJournal(Path journalDir, Path out)
-            throws java.io.IOException {
+    public static JournalVerifier.Salvage salvageJournal(Path journalDir, Path out) throws IOException {
         return AssignmentAudit.salvage(journalDir, out);
     }
 
@@ -297,7 +298,7 @@ public final class Assigner implements AutoCloseable {
                 long covered = journal.journal().lastSequence();
                 journal.journal().force(covered); // a checkpoint never covers a record a machine crash could lose
                 state.writeCheckpoint(checkpointFile, covered);
-            } catch (java.io.IOException | RuntimeException e) {
+            } catch (IOException | RuntimeException e) {
                 LOG.warn(
                         "cannot write the journal checkpoint {} ({}); the next start replays the whole journal",
                         checkpointFile,

@@ -1,9 +1,24 @@
 package io.leadmatch.engine.assign;
 
+import java.io.BufferedOutputStream;
+import java.io.ByteArrayInputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.zip.CRC32C;
+import java.util.zip.CheckedOutputStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,20 +53,19 @@ final class AssignerCheckpoint {
             Map<String, TeamScheduler> schedulers,
             Absences absences,
             IdempotencyCache<Assignment> answers) {
-        if (!java.nio.file.Files.exists(checkpointFile)) {
+        if (!Files.exists(checkpointFile)) {
             return 0;
         }
         try {
-            byte[] bytes = java.nio.file.Files.readAllBytes(checkpointFile);
-            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            byte[] bytes = Files.readAllBytes(checkpointFile);
+            CRC32C crc = new CRC32C();
             crc.update(bytes, 0, bytes.length - 4);
-            java.nio.ByteBuffer tail = java.nio.ByteBuffer.wrap(bytes, bytes.length - 4, 4);
+            ByteBuffer tail = ByteBuffer.wrap(bytes, bytes.length - 4, 4);
             if (bytes.length < 24 || (int) crc.getValue() != tail.getInt()) {
                 LOG.warn("journal checkpoint {} is damaged (CRC); replaying the whole journal", checkpointFile);
                 return 0;
             }
-            java.io.DataInputStream in =
-                    new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes, 0, bytes.length - 4));
+            DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes, 0, bytes.length - 4));
             if (in.readInt() != CHECKPOINT_MAGIC || in.readInt() != CHECKPOINT_VERSION) {
                 LOG.warn("journal checkpoint {} has an unknown format; replaying the whole journal", checkpointFile);
                 return 0;
@@ -85,7 +99,7 @@ final class AssignerCheckpoint {
                 answers.rememberUntil(requestId, a, fingerprint, expires);
             }
             return covered;
-        } catch (java.io.IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException e) {
             LOG.warn(
                     "journal checkpoint {} cannot be read ({}); replaying the whole journal",
                     checkpointFile,
@@ -105,21 +119,18 @@ final class AssignerCheckpoint {
     static void write(
             Path checkpointFile,
             long covered,
-            java.util.Collection<TeamScheduler> schedulers,
+            Collection<TeamScheduler> schedulers,
             Absences absences,
             IdempotencyCache<Assignment> answers,
             WriteBuffer buffer)
-            throws java.io.IOException {
+            throws IOException {
         Path tmp = checkpointFile.resolveSibling(CHECKPOINT + ".tmp");
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
-        try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(
-                tmp,
-                java.nio.file.StandardOpenOption.CREATE,
-                java.nio.file.StandardOpenOption.WRITE,
-                java.nio.file.StandardOpenOption.TRUNCATE_EXISTING)) {
-            java.io.OutputStream raw = java.nio.channels.Channels.newOutputStream(ch);
-            java.util.zip.CheckedOutputStream checked = new java.util.zip.CheckedOutputStream(buffer.to(raw), crc);
-            java.io.DataOutputStream out = new java.io.DataOutputStream(checked);
+        CRC32C crc = new CRC32C();
+        try (FileChannel ch = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            OutputStream raw = Channels.newOutputStream(ch);
+            CheckedOutputStream checked = new CheckedOutputStream(buffer.to(raw), crc);
+            DataOutputStream out = new DataOutputStream(checked);
             out.writeInt(CHECKPOINT_MAGIC);
             out.writeInt(CHECKPOINT_VERSION);
             out.writeLong(covered);
@@ -158,18 +169,12 @@ final class AssignerCheckpoint {
                 out.writeUTF(truncated(a.explanation()));
             }
             out.flush();
-            raw.write(
-                    java.nio.ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
+            raw.write(ByteBuffer.allocate(4).putInt((int) crc.getValue()).array());
             raw.flush();
             ch.force(true);
         }
-        java.nio.file.Files.move(
-                tmp,
-                checkpointFile,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        try (java.nio.channels.FileChannel d =
-                java.nio.channels.FileChannel.open(checkpointFile.getParent(), java.nio.file.StandardOpenOption.READ)) {
+        Files.move(tmp, checkpointFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        try (FileChannel d = FileChannel.open(checkpointFile.getParent(), StandardOpenOption.READ)) {
             d.force(true); // the rename itself
         }
     }
@@ -179,13 +184,13 @@ final class AssignerCheckpoint {
      * checkpoint is written every few hundred thousand records while the engine serves, and a fresh 64 KiB buffer
      * each time would be most of what the serving process allocates.
      */
-    static final class WriteBuffer extends java.io.BufferedOutputStream {
+    static final class WriteBuffer extends BufferedOutputStream {
         WriteBuffer() {
-            super(java.io.OutputStream.nullOutputStream(), 1 << 16);
+            super(OutputStream.nullOutputStream(), 1 << 16);
         }
 
         /** This buffer, empty, writing to {@code target}. */
-        WriteBuffer to(java.io.OutputStream target) {
+        WriteBuffer to(OutputStream target) {
             this.out = target;
             this.count = 0;
             return this;
@@ -193,17 +198,17 @@ final class AssignerCheckpoint {
     }
 
     /** The last sequence the checkpoint {@code file} covers: 0 when there is none, -1 when it is damaged. */
-    static long covers(Path file) throws java.io.IOException {
-        if (!java.nio.file.Files.exists(file)) {
+    static long covers(Path file) throws IOException {
+        if (!Files.exists(file)) {
             return 0;
         }
-        byte[] bytes = java.nio.file.Files.readAllBytes(file);
+        byte[] bytes = Files.readAllBytes(file);
         if (bytes.length < 24) {
             return -1;
         }
-        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        CRC32C crc = new CRC32C();
         crc.update(bytes, 0, bytes.length - 4);
-        java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(bytes);
+        ByteBuffer b = ByteBuffer.wrap(bytes);
         if ((int) crc.getValue() != b.getInt(bytes.length - 4)
                 || b.getInt(0) != CHECKPOINT_MAGIC
                 || b.getInt(4) != CHECKPOINT_VERSION) {

@@ -1,18 +1,23 @@
 package io.leadmatch.engine.assign;
 
 import io.leadmatch.engine.Outcome;
+import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.Journal;
 import io.leadmatch.engine.journal.JournalConfig;
 import io.leadmatch.engine.journal.JournalRecord;
+import io.leadmatch.engine.journal.JournalUnavailableException;
 import io.leadmatch.engine.journal.PayloadWriter;
 import io.leadmatch.engine.routing.RoutingConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -150,8 +155,7 @@ final class AssignmentJournal implements AutoCloseable {
 
     private AssignmentJournal(Journal journal, String idPrefix) {
         this.journal = journal;
-        this.awaitEachAppend =
-                journal != null && journal.config().fsync() == io.leadmatch.engine.journal.FsyncPolicy.ALWAYS;
+        this.awaitEachAppend = journal != null && journal.config().fsync() == FsyncPolicy.ALWAYS;
         this.idPrefix = idPrefix;
     }
 
@@ -233,7 +237,7 @@ final class AssignmentJournal implements AutoCloseable {
      */
     void requireWritable() {
         if (journal != null && journal.unavailableReason() != null) {
-            throw new io.leadmatch.engine.journal.JournalUnavailableException(journal.unavailableReason(), null);
+            throw new JournalUnavailableException(journal.unavailableReason(), null);
         }
     }
 
@@ -289,7 +293,7 @@ final class AssignmentJournal implements AutoCloseable {
     /** Admin changes are rare: they are forced to the device under every policy but {@code none}. */
     private long appendDurably(byte type, PayloadWriter w) {
         long seq = journal.append(type, System.currentTimeMillis(), w);
-        if (journal.config().fsync() != io.leadmatch.engine.journal.FsyncPolicy.NONE) {
+        if (journal.config().fsync() != FsyncPolicy.NONE) {
             journal.awaitDurable(seq);
         }
         return seq;
@@ -381,7 +385,7 @@ final class AssignmentJournal implements AutoCloseable {
             String userId = r.getString();
             int weight = r.getInt();
             int cap = r.getInt();
-            java.time.ZoneId zone = java.time.ZoneId.of(r.getString());
+            ZoneId zone = ZoneId.of(r.getString());
             int maxOpen = r.getInt();
             members.add(new RoutingConfig.Member(userId, weight, cap, zone, null, maxOpen, 0));
         }
@@ -479,7 +483,7 @@ final class AssignmentJournal implements AutoCloseable {
         String summary() {
             return rule == AssignmentRule.UNASSIGNED
                     ? "unassigned: " + note
-                    : rule.name().toLowerCase(java.util.Locale.ROOT).replace('_', ' ')
+                    : rule.name().toLowerCase(Locale.ROOT).replace('_', ' ')
                             + (teamId.isEmpty() ? "" : " of team " + teamId) + " → " + assigneeId
                             + " (answer remembered from the journal)";
         }
@@ -603,7 +607,7 @@ final class AssignmentJournal implements AutoCloseable {
 
     private static int[] codesByOrdinal(Enum<?>[] table, int values) {
         int[] codes = new int[values];
-        java.util.Arrays.fill(codes, -1);
+        Arrays.fill(codes, -1);
         for (int i = 0; i < table.length; i++) {
             if (table[i] != null) {
                 codes[table[i].ordinal()] = i;

@@ -1,5 +1,8 @@
 package io.leadmatch.engine.assign;
 
+import io.leadmatch.engine.json.JsonText;
+import java.util.List;
+
 /**
  * One line of the JSON-lines audit export: a flat builder that writes keys in call order (no maps, no
  * reflection), strings escaped by {@link io.leadmatch.engine.json.JsonText}.
@@ -59,7 +62,7 @@ final class AuditJson {
         return this;
     }
 
-    AuditJson strings(String k, java.util.List<String> values) {
+    AuditJson strings(String k, List<String> values) {
         beginArray(k);
         for (String v : values) {
             key(null).quote(v);
@@ -72,7 +75,7 @@ final class AuditJson {
     }
 
     private AuditJson quote(String s) {
-        io.leadmatch.engine.json.JsonText.quote(b, s);
+        JsonText.quote(b, s);
         return this;
     }
 

@@ -1,10 +1,12 @@
 package io.leadmatch.engine.assign;
 
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,7 +143,7 @@ public final class IdempotencyCache<V> {
     private static <V> Answer<V> awaitOrNull(Pending<V> p) {
         try {
             return p.answer.join();
-        } catch (CompletionException | java.util.concurrent.CancellationException e) {
+        } catch (CompletionException | CancellationException e) {
             return null;
         }
     }
@@ -196,11 +198,11 @@ public final class IdempotencyCache<V> {
     /** Receives a remembered answer. */
     @FunctionalInterface
     interface EntryConsumer<V> {
-        void accept(String id, V value, long fingerprint, long expiresAtMillis) throws java.io.IOException;
+        void accept(String id, V value, long fingerprint, long expiresAtMillis) throws IOException;
     }
 
     /** Every answer that has not expired, oldest first. */
-    void forEachLive(EntryConsumer<V> consumer) throws java.io.IOException {
+    void forEachLive(EntryConsumer<V> consumer) throws IOException {
         long now = clock.millis();
         List<Answer<V>> live = new ArrayList<>();
         synchronized (byAge) {

@@ -1,6 +1,7 @@
 package io.leadmatch.engine.assign;
 
 import io.leadmatch.engine.journal.PayloadWriter;
+import io.leadmatch.engine.routing.TerritoryIndex;
 
 /**
  * A reusable, mutable assignment decision: who gets a lead and the facts that explain why, filled by
@@ -41,7 +42,7 @@ public final class MutableAssignment {
     boolean customerTeam;
     String provisionalDomain;
     /** The territory rules of the decision's routing, kept while they stay the same (read with the index). */
-    private io.leadmatch.engine.routing.TerritoryIndex territory;
+    private TerritoryIndex territory;
     /** Index in {@link #territory} of the rule that chose the team, or -1 (default team, or no team needed). */
     private int territoryRuleIndex = -1;
 
@@ -120,7 +121,7 @@ public final class MutableAssignment {
     }
 
     /** Rule {@code index} of {@code rules} chose the team. */
-    void territoryRule(io.leadmatch.engine.routing.TerritoryIndex rules, int index) {
+    void territoryRule(TerritoryIndex rules, int index) {
         if (territory != rules) {
             territory = rules;
         }

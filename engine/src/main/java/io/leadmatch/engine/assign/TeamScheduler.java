@@ -3,12 +3,21 @@ package io.leadmatch.engine.assign;
 import io.leadmatch.engine.concurrent.PollingLock;
 import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.WorkingHours;
+import java.io.DataInput;
+import java.io.DataOutput;
+import java.io.IOException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.IntStream;
 
 /**
  * The round-robin state of one team, keyed by user id so that it survives snapshot reloads that reorder or change
@@ -101,7 +110,7 @@ final class TeamScheduler {
     /** Open-lead counters by user id, shared by every team of the user; the same object for a user forever. */
     @FunctionalInterface
     interface OpenLeads {
-        java.util.concurrent.atomic.AtomicInteger of(String userId);
+        AtomicInteger of(String userId);
     }
 
     private final String teamId;
@@ -109,7 +118,7 @@ final class TeamScheduler {
     private final PollingLock lock = new PollingLock();
 
     private final OpenLeads openLeads;
-    private java.util.concurrent.atomic.AtomicInteger[] open;
+    private AtomicInteger[] open;
     private String name;
     /** The team definition in force: the one of the generation whose call last picked or changed this team. */
     private RoutingConfig.Team config;
@@ -119,13 +128,13 @@ final class TeamScheduler {
      * Counters of users that left the membership, by user id, so that a user who comes back (a reload that adds
      * them again, or a call still on the previous generation) continues from where it stood.
      */
-    private final java.util.Map<String, Parked> parked = new java.util.HashMap<>();
+    private final Map<String, Parked> parked = new HashMap<>();
 
     /** One member's counters: a former member's while parked, a member's while carried over a reconfigure. */
     private record Parked(
             long credit, long assigned, long extraServed, long capDay, int capUsed, int extraTurns, int skipTurns) {
         /** Reads counters written by {@link #writeCounters}. */
-        static Parked readFrom(java.io.DataInput in) throws java.io.IOException {
+        static Parked readFrom(DataInput in) throws IOException {
             return new Parked(
                     in.readLong(),
                     in.readLong(),
@@ -139,7 +148,7 @@ final class TeamScheduler {
 
     /** Writes one member's counters in the order {@link Parked#readFrom} reads them. */
     private static void writeCounters(
-            java.io.DataOutput out,
+            DataOutput out,
             long credit,
             long assigned,
             long extraServed,
@@ -147,7 +156,7 @@ final class TeamScheduler {
             int capUsed,
             int extraTurns,
             int skipTurns)
-            throws java.io.IOException {
+            throws IOException {
         out.writeLong(credit);
         out.writeLong(assigned);
         out.writeLong(extraServed);
@@ -246,9 +255,7 @@ final class TeamScheduler {
 
     /** A team whose members' open leads nobody tracks (tests). */
     TeamScheduler(RoutingConfig.Team team) {
-        this(
-                team,
-                new java.util.concurrent.ConcurrentHashMap<String, java.util.concurrent.atomic.AtomicInteger>()::get);
+        this(team, new ConcurrentHashMap<String, AtomicInteger>()::get);
     }
 
     TeamScheduler(RoutingConfig.Team team, OpenLeads openLeads) {
@@ -267,7 +274,7 @@ final class TeamScheduler {
     }
 
     private void allocateCaches(int n) {
-        open = new java.util.concurrent.atomic.AtomicInteger[n];
+        open = new AtomicInteger[n];
         for (int i = 0; i < n; i++) {
             open[i] = openLeads.of(members[i].userId());
         }
@@ -284,9 +291,8 @@ final class TeamScheduler {
         part = new boolean[n];
         passed = new boolean[n];
         classifiedUntil = Long.MIN_VALUE;
-        maxOpenMembers = java.util.stream.IntStream.range(0, n)
-                .filter(i -> members[i].maxOpen() > 0)
-                .toArray();
+        maxOpenMembers =
+                IntStream.range(0, n).filter(i -> members[i].maxOpen() > 0).toArray();
         limited = new boolean[n];
         for (int i = 0; i < n; i++) {
             limited[i] = members[i].dailyCap() > 0 || members[i].maxOpen() > 0;
@@ -358,7 +364,7 @@ final class TeamScheduler {
                     || x.dailyCap() != y.dailyCap()
                     || x.maxOpen() != y.maxOpen()
                     || !x.timeZone().equals(y.timeZone())
-                    || !java.util.Objects.equals(x.workingHours(), y.workingHours())) {
+                    || !Objects.equals(x.workingHours(), y.workingHours())) {
                 return false;
             }
         }
@@ -758,7 +764,7 @@ final class TeamScheduler {
     }
 
     /** Writes the whole state of the team (membership and counters) for a checkpoint. */
-    void writeTo(java.io.DataOutput out) throws java.io.IOException {
+    void writeTo(DataOutput out) throws IOException {
         lock.lock();
         try {
             out.writeUTF(teamId);
@@ -784,7 +790,7 @@ final class TeamScheduler {
                         skipTurns[i]);
             }
             out.writeInt(parked.size());
-            for (java.util.Map.Entry<String, Parked> e : parked.entrySet()) {
+            for (Map.Entry<String, Parked> e : parked.entrySet()) {
                 Parked p = e.getValue();
                 out.writeUTF(e.getKey());
                 writeCounters(
@@ -803,7 +809,7 @@ final class TeamScheduler {
     }
 
     /** Reads a team written by {@link #writeTo}. */
-    static TeamScheduler readFrom(java.io.DataInput in, OpenLeads openLeads) throws java.io.IOException {
+    static TeamScheduler readFrom(DataInput in, OpenLeads openLeads) throws IOException {
         String id = in.readUTF();
         String name = in.readUTF();
         long configSequence = in.readLong();

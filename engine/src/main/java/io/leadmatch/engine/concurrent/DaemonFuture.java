@@ -3,6 +3,7 @@ package io.leadmatch.engine.concurrent;
 import io.leadmatch.engine.SnapshotException;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * Work started on a daemon thread of its own, named for thread dumps and profiles, whose result (or failure, as
@@ -42,7 +43,7 @@ public final class DaemonFuture {
     public static <T> T await(CompletableFuture<T> future) throws SnapshotException {
         try {
             return future.join();
-        } catch (java.util.concurrent.CompletionException e) {
+        } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof SnapshotException se) {
                 throw se;

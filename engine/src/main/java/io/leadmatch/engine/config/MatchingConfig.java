@@ -8,6 +8,7 @@ import io.leadmatch.engine.domain.PublicSuffixList;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Matching settings: the {@code matching:} section of {@code leadmatch.yaml}, read by
@@ -65,9 +66,7 @@ public record MatchingConfig(
     private static List<String> lower(List<String> domains) {
         return domains == null
                 ? List.of()
-                : domains.stream()
-                        .map(d -> d.strip().toLowerCase(java.util.Locale.ROOT))
-                        .toList();
+                : domains.stream().map(d -> d.strip().toLowerCase(Locale.ROOT)).toList();
     }
 
     /** Bundled lists, no extra suffixes, free webmail allowed. */

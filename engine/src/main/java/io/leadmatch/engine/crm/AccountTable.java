@@ -3,6 +3,8 @@ package io.leadmatch.engine.crm;
 import io.leadmatch.engine.concurrent.DaemonFuture;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -208,19 +210,18 @@ public final class AccountTable {
             }
         }
         int n = ids.length + added;
-        String[] nIds = java.util.Arrays.copyOf(ids, n);
-        String[] nNames = java.util.Arrays.copyOf(names, n);
-        int[] nOwner = java.util.Arrays.copyOf(owner, n);
-        int[] nParent = java.util.Arrays.copyOf(parent, n);
-        AccountType[] nType = java.util.Arrays.copyOf(type, n);
-        String[] nCountry = java.util.Arrays.copyOf(country, n);
-        String[] nState = java.util.Arrays.copyOf(state, n);
-        int[] nOpp = java.util.Arrays.copyOf(openOpportunityOwner, n);
-        java.util.Arrays.fill(nOpp, ids.length, n, -1);
+        String[] nIds = Arrays.copyOf(ids, n);
+        String[] nNames = Arrays.copyOf(names, n);
+        int[] nOwner = Arrays.copyOf(owner, n);
+        int[] nParent = Arrays.copyOf(parent, n);
+        AccountType[] nType = Arrays.copyOf(type, n);
+        String[] nCountry = Arrays.copyOf(country, n);
+        String[] nState = Arrays.copyOf(state, n);
+        int[] nOpp = Arrays.copyOf(openOpportunityOwner, n);
+        Arrays.fill(nOpp, ids.length, n, -1);
         KeyOrdinals nAdded = addedOrdinals == null ? new KeyOrdinals(Math.max(8, added)) : addedOrdinals.copy();
         boolean needTombstones = deleted != null || deletes.length > 0;
-        boolean[] nDeleted =
-                needTombstones ? (deleted == null ? new boolean[n] : java.util.Arrays.copyOf(deleted, n)) : null;
+        boolean[] nDeleted = needTombstones ? (deleted == null ? new boolean[n] : Arrays.copyOf(deleted, n)) : null;
         int next = ids.length;
         int[] rowOrdinals = new int[upserts.size()];
         for (int i = 0; i < upserts.size(); i++) {
@@ -306,7 +307,7 @@ public final class AccountTable {
          * Countries and states repeat across a million accounts: each distinct value is kept once, instead of a
          * String per row that every young collection of a load would copy.
          */
-        private final java.util.HashMap<String, String> distinct = new java.util.HashMap<>();
+        private final HashMap<String, String> distinct = new HashMap<>();
 
         /** Makes room for about {@code n} accounts up front (an estimate; more still fit). */
         public void expect(int n) {
@@ -366,7 +367,7 @@ public final class AccountTable {
         public void openOpportunity(int accountOrdinal, int ownerOrdinal, long createdEpochMillis) {
             if (newestOpenCreated.length <= accountOrdinal) {
                 long[] grown = new long[Math.max(ordinals.size(), accountOrdinal + 1)];
-                java.util.Arrays.fill(grown, newestOpenCreated.length, grown.length, Long.MIN_VALUE);
+                Arrays.fill(grown, newestOpenCreated.length, grown.length, Long.MIN_VALUE);
                 System.arraycopy(newestOpenCreated, 0, grown, 0, newestOpenCreated.length);
                 newestOpenCreated = grown;
             }

@@ -1,5 +1,7 @@
 package io.leadmatch.engine.crm;
 
+import java.util.Locale;
+
 /** Salesforce Account.Type, reduced to the values routing cares about. */
 public enum AccountType {
     CUSTOMER,
@@ -12,7 +14,7 @@ public enum AccountType {
         if (raw == null) {
             return OTHER;
         }
-        String s = raw.trim().toLowerCase(java.util.Locale.ROOT);
+        String s = raw.trim().toLowerCase(Locale.ROOT);
         if (s.startsWith("customer")) {
             return CUSTOMER;
         }

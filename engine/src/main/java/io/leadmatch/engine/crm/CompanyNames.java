@@ -4,6 +4,7 @@ import it.unimi.dsi.fastutil.ints.IntArrayList;
 import it.unimi.dsi.fastutil.longs.Long2IntOpenHashMap;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import java.text.Normalizer;
+import java.util.Arrays;
 import java.util.Locale;
 
 /**
@@ -141,7 +142,7 @@ public final class CompanyNames {
                 hits[n++] = a;
             }
         }
-        return n == hits.length ? hits : java.util.Arrays.copyOf(hits, n);
+        return n == hits.length ? hits : Arrays.copyOf(hits, n);
     }
 
     /** 64-bit FNV-1a over the chars, with a final mix: the index's key for a normalized name. */

@@ -8,6 +8,7 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -194,7 +195,7 @@ final class LegalForms {
         if (from == 0 && to == tokens.length) {
             return unglue(folded);
         }
-        String rest = String.join(" ", java.util.Arrays.copyOfRange(tokens, from, to));
+        String rest = String.join(" ", Arrays.copyOfRange(tokens, from, to));
         return unglue(rest);
     }
 
@@ -205,7 +206,7 @@ final class LegalForms {
         }
         for (int k = Math.min(maxTokens, to - from - 1); k >= 1; k--) {
             int start = atEnd ? to - k : from;
-            if (forms.contains(String.join(" ", java.util.Arrays.copyOfRange(tokens, start, start + k)))) {
+            if (forms.contains(String.join(" ", Arrays.copyOfRange(tokens, start, start + k)))) {
                 return k;
             }
         }

@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Objects;
+import java.util.function.Consumer;
 
 /**
  * An immutable set of lowercase ASCII domain names with a lookup that allocates nothing: the free-webmail and
@@ -164,10 +165,9 @@ public final class DomainSet {
     }
 
     /** Calls {@code action} with every domain (allocates a String each: for index builds, not lookups). */
-    public void forEach(java.util.function.Consumer<String> action) {
+    public void forEach(Consumer<String> action) {
         for (int i = 0; i < size; i++) {
-            action.accept(new String(
-                    data, offsets[i], offsets[i + 1] - offsets[i], java.nio.charset.StandardCharsets.US_ASCII));
+            action.accept(new String(data, offsets[i], offsets[i + 1] - offsets[i], StandardCharsets.US_ASCII));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.leadmatch.engine.domain;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -382,9 +384,9 @@ final class Lenient {
             try {
                 decoded = StandardCharsets.UTF_8
                         .newDecoder()
-                        .decode(java.nio.ByteBuffer.wrap(bytes, 0, n))
+                        .decode(ByteBuffer.wrap(bytes, 0, n))
                         .toString();
-            } catch (java.nio.charset.CharacterCodingException e) {
+            } catch (CharacterCodingException e) {
                 return -1;
             }
             decoded.getChars(0, decoded.length(), s, w);

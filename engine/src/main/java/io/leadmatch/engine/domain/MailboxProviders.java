@@ -1,11 +1,15 @@
 package io.leadmatch.engine.domain;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.zip.CRC32C;
 
 /**
  * Which email domains belong to mailbox providers rather than to companies: free webmail ({@code gmail.com}),
@@ -115,10 +119,10 @@ public final class MailboxProviders {
     public static String bundledDigest() {
         String d = bundledDigest;
         if (d == null) {
-            java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+            CRC32C crc = new CRC32C();
             byte[] buffer = new byte[64 * 1024];
             for (String resource : List.of(FREE_RESOURCE, DISPOSABLE_RESOURCE, MAJOR_RESOURCE, RELAY_RESOURCE)) {
-                try (java.io.InputStream in = MailboxProviders.class.getResourceAsStream(resource)) {
+                try (InputStream in = MailboxProviders.class.getResourceAsStream(resource)) {
                     if (in == null) {
                         throw new UncheckedIOException(new IOException("no " + resource + " in the engine jar"));
                     }
@@ -215,7 +219,7 @@ public final class MailboxProviders {
 
     /** The major providers, relays and operator's always-free domains, each once. */
     public List<String> alwaysFreeDomains() {
-        java.util.LinkedHashSet<String> out = new java.util.LinkedHashSet<>();
+        LinkedHashSet<String> out = new LinkedHashSet<>();
         major.forEach(out::add);
         relay.forEach(out::add);
         alwaysFree.forEach(out::add);
@@ -224,7 +228,7 @@ public final class MailboxProviders {
 
     /** The operator's never-free domains. */
     public List<String> neverFreeDomains() {
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         neverFree.forEach(out::add);
         return out;
     }

@@ -8,9 +8,11 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 
 /**
  * The Public Suffix List (<a href="https://publicsuffix.org/">publicsuffix.org</a>), both sections (ICANN and
@@ -120,7 +122,7 @@ public final class PublicSuffixList {
             if (in == null) {
                 return "unknown (no " + BUNDLED_VERSION_RESOURCE + " in the engine jar)";
             }
-            java.util.Properties p = new java.util.Properties();
+            Properties p = new Properties();
             p.load(new InputStreamReader(in, StandardCharsets.UTF_8));
             String commit = p.getProperty("commit", "");
             return p.getProperty("date", "unknown") + " (publicsuffix/list commit "
@@ -143,7 +145,7 @@ public final class PublicSuffixList {
      */
     public static PublicSuffixList load(Path file) throws IOException {
         String unversioned = "unknown (no VERSION header; file modified "
-                + Files.getLastModifiedTime(file).toInstant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS) + ")";
+                + Files.getLastModifiedTime(file).toInstant().truncatedTo(ChronoUnit.SECONDS) + ")";
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             return parse(in, file.toString(), true, unversioned);
         }

@@ -1,5 +1,7 @@
 package io.leadmatch.engine.index;
 
+import net.openhft.posix.PosixAPI;
+
 /**
  * System properties that must be set before any Chronicle class loads. Chronicle otherwise sends usage analytics
  * to a third party and prints a banner; leadmatch never opens an outbound connection. Also: no native libc binding.
@@ -15,7 +17,7 @@ public final class ChronicleSettings {
         // start), for calls leadmatch does not need: msync and affinity are never
         // used, and fallocate only pre-allocates a new map file when the disk has room anyway (a sparse file
         // behaves the same). Chronicle's own fallback when JNR is missing is this no-op binding.
-        net.openhft.posix.PosixAPI.useNoOpPosixApi();
+        PosixAPI.useNoOpPosixApi();
     }
 
     private static void setIfAbsent(String key, String value) {

@@ -7,8 +7,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import net.openhft.chronicle.core.values.LongValue;
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
 import net.openhft.chronicle.values.Values;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -331,8 +336,7 @@ public final class DomainIndex implements AutoCloseable {
         long size = Files.size(file);
         int crc = FileCrc32c.of(file);
         Files.writeString(
-                readyMarker(file),
-                String.format(java.util.Locale.ROOT, "entries=%d bytes=%d crc32c=%08x%n", entries, size, crc));
+                readyMarker(file), String.format(Locale.ROOT, "entries=%d bytes=%d crc32c=%08x%n", entries, size, crc));
     }
 
     /**
@@ -342,7 +346,7 @@ public final class DomainIndex implements AutoCloseable {
     static String damage(Path file, long entries) {
         Path marker = readyMarker(file);
         try {
-            java.util.regex.Matcher m = MARKER.matcher(Files.readString(marker).trim());
+            Matcher m = MARKER.matcher(Files.readString(marker).trim());
             if (!m.matches()) {
                 return "its ready marker " + marker.getFileName() + " is not 'entries=N bytes=N crc32c=HEX'";
             }
@@ -359,11 +363,7 @@ public final class DomainIndex implements AutoCloseable {
             int crc = FileCrc32c.of(file);
             if (crc != expectedCrc) {
                 return String.format(
-                        java.util.Locale.ROOT,
-                        "CRC32C %08x over its %d bytes, %08x when written",
-                        crc,
-                        size,
-                        expectedCrc);
+                        Locale.ROOT, "CRC32C %08x over its %d bytes, %08x when written", crc, size, expectedCrc);
             }
             return null;
         } catch (IOException | RuntimeException e) {
@@ -371,8 +371,7 @@ public final class DomainIndex implements AutoCloseable {
         }
     }
 
-    private static final java.util.regex.Pattern MARKER =
-            java.util.regex.Pattern.compile("entries=(\\d+) bytes=(\\d+) crc32c=([0-9a-f]{8})");
+    private static final Pattern MARKER = Pattern.compile("entries=(\\d+) bytes=(\\d+) crc32c=([0-9a-f]{8})");
 
     /** Average key length of {@code entries} as the map is configured with it (persist it to reopen the map). */
     public static double averageKeyBytes(Object2LongMap<String> entries) {
@@ -389,8 +388,7 @@ public final class DomainIndex implements AutoCloseable {
     }
 
     /** The one map configuration, for building and for reopening a persisted index. */
-    private static net.openhft.chronicle.map.ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(
-            long n, double averageKeyBytes) {
+    private static ChronicleMapBuilder<CharSequence, LongValue> mapBuilder(long n, double averageKeyBytes) {
         return ChronicleMap.of(CharSequence.class, LongValue.class)
                 .name("leadmatch-domains")
                 // Headroom: a Chronicle Map fails when it outgrows its configured size.
@@ -489,8 +487,7 @@ public final class DomainIndex implements AutoCloseable {
         }
     }
 
-    private static final java.util.concurrent.atomic.AtomicBoolean WARMED_UP =
-            new java.util.concurrent.atomic.AtomicBoolean();
+    private static final AtomicBoolean WARMED_UP = new AtomicBoolean();
 
     private static volatile Thread warmUpThread;
 

@@ -13,11 +13,14 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.zip.CRC32C;
@@ -835,7 +838,7 @@ public final class Journal implements AutoCloseable {
     /** Makes the journal unavailable (logged once per failure, not per call). */
     private void fail(String what, Throwable e) {
         synchronized (health) {
-            if (stopping && e instanceof java.nio.channels.ClosedChannelException) {
+            if (stopping && e instanceof ClosedChannelException) {
                 return;
             }
             if (unavailable == null) {
@@ -872,7 +875,7 @@ public final class Journal implements AutoCloseable {
         if (config.retention() == JournalConfig.Retention.KEEP) {
             return 0;
         }
-        java.util.List<Path> files = SegmentReader.segments(dir);
+        List<Path> files = SegmentReader.segments(dir);
         int gone = 0;
         for (int i = 0; i + 2 < files.size(); i++) {
             Path file = files.get(i);
@@ -882,7 +885,7 @@ public final class Journal implements AutoCloseable {
             }
             if (config.retention() == JournalConfig.Retention.ARCHIVE) {
                 Path archive = Files.createDirectories(dir.resolve(ARCHIVE));
-                Files.move(file, archive.resolve(file.getFileName()), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                Files.move(file, archive.resolve(file.getFileName()), StandardCopyOption.ATOMIC_MOVE);
             } else {
                 Files.delete(file);
             }

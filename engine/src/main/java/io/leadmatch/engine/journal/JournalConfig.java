@@ -1,6 +1,7 @@
 package io.leadmatch.engine.journal;
 
 import java.time.Duration;
+import java.util.Locale;
 
 /**
  * Journal settings (the {@code journal:} section of leadmatch.yaml).
@@ -44,7 +45,7 @@ public record JournalConfig(
         /** Parses {@code delete}, {@code archive} or {@code keep} (any case). */
         public static Retention parse(String s) {
             try {
-                return valueOf(s.trim().toUpperCase(java.util.Locale.ROOT));
+                return valueOf(s.trim().toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("retention must be delete, archive or keep, got '" + s + "'", e);
             }

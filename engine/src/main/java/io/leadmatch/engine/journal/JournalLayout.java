@@ -1,5 +1,7 @@
 package io.leadmatch.engine.journal;
 
+import java.util.Locale;
+
 /**
  * The on-disk layout of a journal record; nobody else computes these offsets.
  *
@@ -104,6 +106,6 @@ public final class JournalLayout {
 
     /** File name of the segment whose first record has {@code sequence}. */
     public static String segmentName(long sequence) {
-        return String.format(java.util.Locale.ROOT, "%020d%s", sequence, SEGMENT_SUFFIX);
+        return String.format(Locale.ROOT, "%020d%s", sequence, SEGMENT_SUFFIX);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.zip.CRC32C;
 
 /**
@@ -118,7 +119,7 @@ public final class JournalVerifier {
                     s.bytes(),
                     s.end() == SegmentReader.End.SEALED
                             ? "sealed, next " + s.sealedNext()
-                            : s.end().name().toLowerCase(java.util.Locale.ROOT)));
+                            : s.end().name().toLowerCase(Locale.ROOT)));
         }
         return new Report(
                 List.copyOf(segments),

@@ -3,6 +3,8 @@ package io.leadmatch.engine.journal;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.zip.CRC32C;
 
 /**
  * Encodes one record payload into a reusable byte array, without allocating once the array is large enough.
@@ -29,7 +31,7 @@ public final class PayloadWriter {
     /** Next write index in {@link #buffer} (the payload's length is this minus {@link #HEAD}). */
     private int length = HEAD;
     /** The appending thread's checksum scratch (a writer is used by one thread at a time). */
-    final java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+    final CRC32C crc = new CRC32C();
     /** Bytes before the payload in {@link #buffer}. */
     static final int HEAD = JournalLayout.HEADER_LENGTH - JournalLayout.TIME_OFFSET;
 
@@ -53,7 +55,7 @@ public final class PayloadWriter {
                 }
                 size = HEAD + JournalLayout.MAX_PAYLOAD;
             }
-            buffer = java.util.Arrays.copyOf(buffer, size);
+            buffer = Arrays.copyOf(buffer, size);
         }
     }
 
@@ -210,7 +212,7 @@ public final class PayloadWriter {
 
     /** A copy of the payload written so far (to cache the encoding of something written again and again). */
     public byte[] payloadCopy() {
-        return java.util.Arrays.copyOfRange(buffer, HEAD, length);
+        return Arrays.copyOfRange(buffer, HEAD, length);
     }
 
     /** Payload bytes written so far. */

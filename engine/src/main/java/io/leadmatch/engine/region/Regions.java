@@ -1,5 +1,6 @@
 package io.leadmatch.engine.region;
 
+import com.ibm.icu.text.DisplayContext;
 import com.ibm.icu.text.LocaleDisplayNames;
 import com.ibm.icu.util.Region;
 import com.ibm.icu.util.ULocale;
@@ -15,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.regex.Pattern;
 
 /**
  * Countries and their subdivisions as ISO 3166 codes, from the many ways requests and CRM exports write them:
@@ -42,8 +44,7 @@ public final class Regions {
     };
 
     /** A code spelled with dots between its letters ("U.S.A."); not "N/A". */
-    private static final java.util.regex.Pattern DOTTED_CODE =
-            java.util.regex.Pattern.compile("\\s*(\\p{Alpha}\\.\\s?){2,3}\\s*");
+    private static final Pattern DOTTED_CODE = Pattern.compile("\\s*(\\p{Alpha}\\.\\s?){2,3}\\s*");
 
     private static final class Holder {
         static final Regions STANDARD = new Regions();
@@ -98,8 +99,7 @@ public final class Regions {
         for (String language : LANGUAGES) {
             ULocale locale = new ULocale(language);
             LocaleDisplayNames full = LocaleDisplayNames.getInstance(locale);
-            LocaleDisplayNames brief =
-                    LocaleDisplayNames.getInstance(locale, com.ibm.icu.text.DisplayContext.LENGTH_SHORT);
+            LocaleDisplayNames brief = LocaleDisplayNames.getInstance(locale, DisplayContext.LENGTH_SHORT);
             for (Region r : Region.getAvailable(Region.RegionType.TERRITORY)) {
                 String code = r.toString();
                 if (index(code) < 0) {

@@ -3,6 +3,7 @@ package io.leadmatch.engine.routing;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.SnapshotException;
 import io.leadmatch.engine.crm.AccountType;
+import io.leadmatch.engine.domain.ReservedNames;
 import io.leadmatch.engine.region.Regions;
 import java.io.IOException;
 import java.io.Reader;
@@ -10,6 +11,7 @@ import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.error.MarkedYAMLException;
@@ -77,8 +80,8 @@ public final class RoutingConfigParser {
                 "test.test",
                 "noemail.com",
                 "none.com"));
-        d.addAll(io.leadmatch.engine.domain.ReservedNames.SECOND_LEVEL);
-        d.addAll(io.leadmatch.engine.domain.ReservedNames.TOP_LEVEL);
+        d.addAll(ReservedNames.SECOND_LEVEL);
+        d.addAll(ReservedNames.TOP_LEVEL);
         return Collections.unmodifiableSet(d);
     }
 
@@ -238,7 +241,7 @@ public final class RoutingConfigParser {
         }
         try {
             return ZoneId.of(s);
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             throw error(
                     node,
                     "unknown timezone '" + s + "': use an IANA time zone id such as Europe/Berlin or"
@@ -319,7 +322,7 @@ public final class RoutingConfigParser {
                 throw error(
                         t.getKeyNode(),
                         "unknown key '" + key + "' in " + what + " (allowed: "
-                                + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
+                                + String.join(", ", new TreeSet<>(allowed)) + ")");
             }
             out.put(key, t.getValueNode());
         }

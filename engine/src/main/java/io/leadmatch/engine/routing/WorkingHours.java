@@ -1,6 +1,7 @@
 package io.leadmatch.engine.routing;
 
 import java.time.DayOfWeek;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalTime;
 import java.time.ZoneId;
@@ -76,7 +77,7 @@ public record WorkingHours(LocalTime start, LocalTime end) {
     /** Whether the instant {@code epochMillis} falls in the window in {@code zone}. */
     boolean contains(long epochMillis, ZoneId zone) {
         long[] w = new long[2];
-        windowOn(java.time.Instant.ofEpochMilli(epochMillis).atZone(zone).toLocalDate(), zone, w);
+        windowOn(Instant.ofEpochMilli(epochMillis).atZone(zone).toLocalDate(), zone, w);
         return epochMillis >= w[0] && epochMillis < w[1];
     }
 

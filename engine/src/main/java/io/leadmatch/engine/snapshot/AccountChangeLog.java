@@ -1,11 +1,14 @@
 package io.leadmatch.engine.snapshot;
 
 import io.leadmatch.engine.SnapshotException;
+import java.io.BufferedInputStream;
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -17,6 +20,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.zip.CRC32C;
+import org.slf4j.LoggerFactory;
 
 /**
  * The durable record of incremental account changes since the last full load: an append-only file in the data
@@ -155,7 +159,7 @@ public final class AccountChangeLog implements AutoCloseable {
         }
     }
 
-    private static String readHeaderLine(java.io.InputStream in) throws IOException {
+    private static String readHeaderLine(InputStream in) throws IOException {
         ByteArrayOutputStream line = new ByteArrayOutputStream();
         for (int b; (b = in.read()) != '\n'; ) {
             if (b < 0 || line.size() > 4096) {
@@ -171,7 +175,7 @@ public final class AccountChangeLog implements AutoCloseable {
         List<AccountChange.Batch> out = new ArrayList<>();
         long size = Files.size(file);
         long good;
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+        try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(file)))) {
             good = readHeaderLine(in).getBytes(StandardCharsets.UTF_8).length + 1;
             while (good < size) {
                 String damage = null;
@@ -203,7 +207,7 @@ public final class AccountChangeLog implements AutoCloseable {
                 }
                 if (damage != null) {
                     // A torn append: never acknowledged, so dropping it loses nothing a caller was told is safe.
-                    org.slf4j.LoggerFactory.getLogger(AccountChangeLog.class)
+                    LoggerFactory.getLogger(AccountChangeLog.class)
                             .warn("{}: cutting off an incomplete last batch at byte {} ({})", file, good, damage);
                     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
                         ch.truncate(good);
@@ -246,7 +250,7 @@ public final class AccountChangeLog implements AutoCloseable {
     }
 
     private static AccountChange.Batch decode(byte[] payload, Path file, long offset) throws SnapshotException {
-        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(payload))) {
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(payload))) {
             int n = in.readInt();
             List<AccountChange> upserts = new ArrayList<>(n);
             for (int i = 0; i < n; i++) {

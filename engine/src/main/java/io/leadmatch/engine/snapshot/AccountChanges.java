@@ -15,6 +15,7 @@ import it.unimi.dsi.fastutil.ints.IntOpenHashSet;
 import it.unimi.dsi.fastutil.objects.Object2LongLinkedOpenHashMap;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -123,7 +124,7 @@ public final class AccountChanges {
             }
         }
         Map<String, IntArrayList> claims = new LinkedHashMap<>();
-        Map<Integer, String[]> ownKeys = new java.util.HashMap<>();
+        Map<Integer, String[]> ownKeys = new HashMap<>();
         for (int o : deletes) {
             ownKeys.put(o, new String[0]);
         }

@@ -5,6 +5,8 @@ import io.leadmatch.engine.crm.CompanyNames;
 import io.leadmatch.engine.crm.UserTable;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.routing.RoutingConfig;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -26,7 +28,7 @@ public final class CrmSnapshot {
     private final int[][] conflictSets;
     private final String[] conflictDomains;
     /** Built in the background after the load: the fallback is rare and a 1M-name index takes about a second. */
-    private volatile java.util.concurrent.CompletableFuture<CompanyNames> companyNames;
+    private volatile CompletableFuture<CompanyNames> companyNames;
     /** The loaded generation whose off-heap index a derived generation shares; null for a loaded one. */
     private final CrmSnapshot root;
 
@@ -119,7 +121,7 @@ public final class CrmSnapshot {
         if (companyNames == null) {
             synchronized (this) {
                 if (companyNames == null) {
-                    companyNames = java.util.concurrent.CompletableFuture.supplyAsync(
+                    companyNames = CompletableFuture.supplyAsync(
                             () -> CompanyNames.of(accounts, routing.junk().accountId()));
                 }
             }
@@ -133,11 +135,11 @@ public final class CrmSnapshot {
 
     /** The conflict sets and their domains, for a derived generation to copy. */
     int[][] conflictSetsCopy() {
-        return java.util.Arrays.copyOf(conflictSets, conflictSets.length);
+        return Arrays.copyOf(conflictSets, conflictSets.length);
     }
 
     String[] conflictDomainsCopy() {
-        return java.util.Arrays.copyOf(conflictDomains, conflictDomains.length);
+        return Arrays.copyOf(conflictDomains, conflictDomains.length);
     }
 
     /** True for a generation made by incremental changes on top of a load. */

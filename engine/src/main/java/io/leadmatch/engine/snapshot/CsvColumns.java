@@ -1,5 +1,6 @@
 package io.leadmatch.engine.snapshot;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.TreeSet;
@@ -131,7 +132,7 @@ public record CsvColumns(
             }
             out.put(e.getKey(), e.getValue());
         }
-        return java.util.Collections.unmodifiableMap(out);
+        return Collections.unmodifiableMap(out);
     }
 
     private static Map<String, String> ordered(String... keyValues) {
@@ -139,6 +140,6 @@ public record CsvColumns(
         for (int i = 0; i < keyValues.length; i += 2) {
             m.put(keyValues[i], keyValues[i + 1]);
         }
-        return java.util.Collections.unmodifiableMap(m);
+        return Collections.unmodifiableMap(m);
     }
 }

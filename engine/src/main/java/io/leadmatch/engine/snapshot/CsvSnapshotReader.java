@@ -12,13 +12,17 @@ import io.leadmatch.engine.routing.RoutingConfig;
 import io.leadmatch.engine.routing.RoutingConfigParser;
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
 import java.io.Reader;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -29,6 +33,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Reads a Salesforce export directory (Bulk API 2.0 / Data Loader CSV: header row, RFC 4180 quoting with embedded
@@ -79,13 +89,7 @@ public final class CsvSnapshotReader {
             Path indexFile,
             long generation)
             throws SnapshotException {
-        return load(
-                dir,
-                c,
-                normalizer,
-                java.util.concurrent.CompletableFuture.completedFuture(mailboxes),
-                indexFile,
-                generation);
+        return load(dir, c, normalizer, CompletableFuture.completedFuture(mailboxes), indexFile, generation);
     }
 
     /**
@@ -96,7 +100,7 @@ public final class CsvSnapshotReader {
             Path dir,
             CsvColumns c,
             DomainNormalizer normalizer,
-            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
+            CompletableFuture<MailboxProviders> mailboxes,
             Path indexFile,
             long generation)
             throws SnapshotException {
@@ -112,7 +116,7 @@ public final class CsvSnapshotReader {
             Path dir,
             CsvColumns c,
             DomainNormalizer normalizer,
-            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
+            CompletableFuture<MailboxProviders> mailboxes,
             Path indexFile,
             long generation,
             boolean tryPersisted)
@@ -121,7 +125,7 @@ public final class CsvSnapshotReader {
             throw new SnapshotException(dir.toString(), 0, "snapshot directory does not exist");
         }
         long started = System.nanoTime();
-        java.util.concurrent.CompletableFuture<RoutingConfig> routing = parseRouting(dir);
+        CompletableFuture<RoutingConfig> routing = parseRouting(dir);
         if (tryPersisted && indexFile != null) {
             CrmSnapshot persisted = SnapshotTablesFile.read(
                     SnapshotTablesFile.forIndex(indexFile), indexFile, dir.toString(), routing, generation, started);
@@ -154,7 +158,7 @@ public final class CsvSnapshotReader {
      * a build once the accounts are in), and a first parse in a fresh JVM loads SnakeYAML's classes, which would
      * otherwise come before anything else of a restart. A broken file fails the load all the same, when it is needed.
      */
-    private static java.util.concurrent.CompletableFuture<RoutingConfig> parseRouting(Path dir) {
+    private static CompletableFuture<RoutingConfig> parseRouting(Path dir) {
         return DaemonFuture.supply("routing-parse", () -> RoutingConfigParser.parse(requireFile(dir, ROUTING)));
     }
 
@@ -163,10 +167,10 @@ public final class CsvSnapshotReader {
             Path dir,
             CsvColumns c,
             DomainNormalizer normalizer,
-            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes,
+            CompletableFuture<MailboxProviders> mailboxes,
             Path indexFile,
             long generation,
-            java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed,
+            CompletableFuture<RoutingConfig> routingParsed,
             long started)
             throws SnapshotException {
         SnapshotBuilder b = new SnapshotBuilder(dir.toString(), normalizer, mailboxes);
@@ -387,7 +391,7 @@ public final class CsvSnapshotReader {
     /** As {@link #readCsv(Path, List, RowHandler)}, {@code preparer} (if any) running on the lexing thread. */
     static void readCsv(Path file, List<String> required, RowPreparer preparer, RowHandler handler)
             throws SnapshotException {
-        java.util.concurrent.BlockingQueue<Object> queue = new java.util.concurrent.ArrayBlockingQueue<>(8);
+        BlockingQueue<Object> queue = new ArrayBlockingQueue<>(8);
         Thread lexer = new Thread(
                 () -> {
                     Object last = END;
@@ -463,15 +467,11 @@ public final class CsvSnapshotReader {
 
     @SuppressWarnings("unchecked")
     private static void handOver(
-            java.util.concurrent.BlockingQueue<Object> queue,
-            Map<?, ?> columns,
-            CsvRecord[] records,
-            Object[] prepared,
-            int n) {
+            BlockingQueue<Object> queue, Map<?, ?> columns, CsvRecord[] records, Object[] prepared, int n) {
         try {
             queue.put(new Batch((Map<String, Integer>) columns, records, prepared, n));
         } catch (InterruptedException e) {
-            throw new java.util.concurrent.CancellationException("the reader stopped");
+            throw new CancellationException("the reader stopped");
         }
     }
 
@@ -488,7 +488,7 @@ public final class CsvSnapshotReader {
                 .onUnmappableCharacter(CodingErrorAction.REPORT);
         long line = 1;
         CsvRecord last = null;
-        try (Reader reader = new java.io.InputStreamReader(Files.newInputStream(file), decoder);
+        try (Reader reader = new InputStreamReader(Files.newInputStream(file), decoder);
                 CsvReader<CsvRecord> csv = CsvReader.builder()
                         .skipEmptyLines(true)
                         .allowMissingFields(true) // field counts are checked below, with our message
@@ -565,14 +565,13 @@ public final class CsvSnapshotReader {
         }
     }
 
-    private static final java.util.regex.Pattern RECORD_LINE =
-            java.util.regex.Pattern.compile("record that started in line (\\d+)");
+    private static final Pattern RECORD_LINE = Pattern.compile("record that started in line (\\d+)");
 
     /** The line FastCSV names in a failure ("…record that started in line N"), else {@code fallback}. */
     private static long lineOf(Throwable e, long fallback) {
         for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (t.getMessage() != null) {
-                java.util.regex.Matcher m = RECORD_LINE.matcher(t.getMessage());
+                Matcher m = RECORD_LINE.matcher(t.getMessage());
                 if (m.find()) {
                     return Long.parseLong(m.group(1));
                 }
@@ -591,9 +590,9 @@ public final class CsvSnapshotReader {
         if (field.indexOf('\n') < 0 && field.indexOf('\r') < 0) {
             return false;
         }
-        try (var ch = java.nio.channels.FileChannel.open(file)) {
+        try (var ch = FileChannel.open(file)) {
             long size = ch.size();
-            java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate((int) Math.min(size, 64));
+            ByteBuffer b = ByteBuffer.allocate((int) Math.min(size, 64));
             ch.read(b, size - b.capacity());
             for (int i = b.capacity() - 1; i >= 0; i--) {
                 byte c = b.get(i);
@@ -732,7 +731,7 @@ public final class CsvSnapshotReader {
         long days;
         try {
             days = LocalDate.of(year, month, day).toEpochDay(); // validates month and day of month
-        } catch (java.time.DateTimeException e) {
+        } catch (DateTimeException e) {
             return Long.MIN_VALUE;
         }
         return ((days * 24 + hour) * 60 + minute) * 60_000L + second * 1000L + millis;

@@ -9,6 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+import java.util.zip.CRC32C;
+import org.slf4j.LoggerFactory;
 
 /**
  * The content fingerprint of an export ({@link IndexFingerprint#ofExport}), remembered beside the metadata of its
@@ -78,7 +82,7 @@ public final class ExportStamp {
     }
 
     private static long nanos(FileTime t) {
-        return t.to(java.util.concurrent.TimeUnit.NANOSECONDS);
+        return t.to(TimeUnit.NANOSECONDS);
     }
 
     /** The fingerprint remembered in {@code stampFile} for exactly this {@code metadata}, or null. */
@@ -93,7 +97,7 @@ public final class ExportStamp {
             }
             if (lines.size() != 3 || !lines.get(2).equals(crc(lines.get(0), lines.get(1)))) {
                 // A damaged stamp would name another export: the change log would be set aside as superseded.
-                org.slf4j.LoggerFactory.getLogger(ExportStamp.class)
+                LoggerFactory.getLogger(ExportStamp.class)
                         .warn("{} is damaged (checksum mismatch); reading the export to fingerprint it", stampFile);
                 return null;
             }
@@ -108,9 +112,9 @@ public final class ExportStamp {
 
     /** The stamp's third line: the CRC32C of the first two, so a damaged stamp is never taken for another export. */
     private static String crc(String metadata, String fingerprint) {
-        java.util.zip.CRC32C c = new java.util.zip.CRC32C();
+        CRC32C c = new CRC32C();
         c.update((metadata + "\n" + fingerprint).getBytes(StandardCharsets.UTF_8));
-        return String.format(java.util.Locale.ROOT, "crc32c=%08x", (int) c.getValue());
+        return String.format(Locale.ROOT, "crc32c=%08x", (int) c.getValue());
     }
 
     /**
@@ -134,7 +138,7 @@ public final class ExportStamp {
                 Files.move(tmp, stampFile, StandardCopyOption.REPLACE_EXISTING);
             }
         } catch (IOException | RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(ExportStamp.class).debug("cannot write {}: {}", stampFile, e.toString());
+            LoggerFactory.getLogger(ExportStamp.class).debug("cannot write {}: {}", stampFile, e.toString());
         }
     }
 }

@@ -15,16 +15,24 @@ import io.leadmatch.engine.index.IndexFill;
 import io.leadmatch.engine.region.RegionCodes;
 import io.leadmatch.engine.region.Regions;
 import io.leadmatch.engine.routing.RoutingConfig;
+import it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap;
 import it.unimi.dsi.fastutil.ints.IntArrayList;
+import it.unimi.dsi.fastutil.longs.LongArrayList;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import java.util.function.LongFunction;
+import org.slf4j.LoggerFactory;
 
 /**
  * Source-agnostic assembly of a {@link CrmSnapshot}: a source (CSV export, database) feeds users, accounts,
@@ -39,7 +47,7 @@ final class SnapshotBuilder {
     private final String source;
     private final DomainNormalizer normalizer;
     /** The lists arrive when they are parsed: only {@link #startIndex} needs them. */
-    private final java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes;
+    private final CompletableFuture<MailboxProviders> mailboxes;
 
     private final UserTable.Builder users = new UserTable.Builder();
     private UserTable userTable;
@@ -93,14 +101,11 @@ final class SnapshotBuilder {
     }
 
     SnapshotBuilder(String source, DomainNormalizer normalizer, MailboxProviders mailboxes) {
-        this(source, normalizer, java.util.concurrent.CompletableFuture.completedFuture(mailboxes));
+        this(source, normalizer, CompletableFuture.completedFuture(mailboxes));
     }
 
     /** As {@link #SnapshotBuilder(String, DomainNormalizer, MailboxProviders)}, the lists still being parsed. */
-    SnapshotBuilder(
-            String source,
-            DomainNormalizer normalizer,
-            java.util.concurrent.CompletableFuture<MailboxProviders> mailboxes) {
+    SnapshotBuilder(String source, DomainNormalizer normalizer, CompletableFuture<MailboxProviders> mailboxes) {
         this.source = source;
         this.normalizer = normalizer;
         this.mailboxes = mailboxes;
@@ -282,8 +287,7 @@ final class SnapshotBuilder {
      */
     private RegionCodes regionCodes(CharSequence where, String id, String country, String state) {
         // Two levels, no key string per row: a million rows hold a few thousand pairs.
-        java.util.HashMap<String, RegionCodes> byState =
-                regionCodes.computeIfAbsent(country, k -> new java.util.HashMap<>());
+        HashMap<String, RegionCodes> byState = regionCodes.computeIfAbsent(country, k -> new HashMap<>());
         RegionCodes codes = byState.get(state);
         if (codes == null) {
             codes = new RegionCodes().set(regions.join(), country, state);
@@ -305,10 +309,9 @@ final class SnapshotBuilder {
         return codes;
     }
 
-    private final java.util.concurrent.CompletableFuture<Regions> regions;
-    private final java.util.HashMap<String, java.util.HashMap<String, RegionCodes>> regionCodes =
-            new java.util.HashMap<>();
-    private final Set<String> reportedUnknown = new java.util.HashSet<>();
+    private final CompletableFuture<Regions> regions;
+    private final HashMap<String, HashMap<String, RegionCodes>> regionCodes = new HashMap<>();
+    private final Set<String> reportedUnknown = new HashSet<>();
 
     /** {@link AccountType#parse}, once per distinct exported value. */
     private AccountType accountType(String raw) {
@@ -320,7 +323,7 @@ final class SnapshotBuilder {
         return t;
     }
 
-    private final java.util.HashMap<String, AccountType> accountTypes = new java.util.HashMap<>();
+    private final HashMap<String, AccountType> accountTypes = new HashMap<>();
 
     private void addDomain(int ordinal, String key, String subdomainParent) {
         if (subdomainParent != null) {
@@ -397,7 +400,7 @@ final class SnapshotBuilder {
     /** What {@link #startIndex} worked out, for {@link #build}. */
     private record IndexStarted(
             Path file,
-            java.util.concurrent.CompletableFuture<DomainIndex> index,
+            CompletableFuture<DomainIndex> index,
             IndexFill fill,
             int entries,
             double averageKey,
@@ -449,8 +452,7 @@ final class SnapshotBuilder {
         long keyChars = 0;
         // Conflict sets are numbered in key order here; their members are ordered (tie-break) in build().
         List<IntArrayList> conflictOwners = new ArrayList<>();
-        it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap conflictSetOfDomain =
-                new it.unimi.dsi.fastutil.ints.Int2IntOpenHashMap();
+        Int2IntOpenHashMap conflictSetOfDomain = new Int2IntOpenHashMap();
         List<String> conflictDomains = new ArrayList<>();
         for (int d = 0; d < domains.size(); d++) {
             String key = domains.key(d);
@@ -480,7 +482,7 @@ final class SnapshotBuilder {
         }
         long aliasCount = 0;
         List<String> aliasKeys = new ArrayList<>();
-        it.unimi.dsi.fastutil.longs.LongArrayList aliasEntries = new it.unimi.dsi.fastutil.longs.LongArrayList();
+        LongArrayList aliasEntries = new LongArrayList();
         for (Map.Entry<String, String> a : aliases.entrySet()) {
             String aliasKey = a.getKey();
             if (domains.get(aliasKey) >= 0) {
@@ -594,7 +596,7 @@ final class SnapshotBuilder {
         }
         String[] setDomains = started.conflictDomains().toArray(new String[0]);
         AccountDomains accountKeys = accountDomains.build(started.aliasKeys(), started.aliasEntries());
-        java.util.function.LongFunction<LoadReport> report = millis -> new LoadReport(
+        LongFunction<LoadReport> report = millis -> new LoadReport(
                 source,
                 rowsRead,
                 userTable.size(),
@@ -629,7 +631,7 @@ final class SnapshotBuilder {
                             started.averageKey(),
                             report.apply(elapsedMillis())));
         }
-        org.slf4j.LoggerFactory.getLogger(SnapshotBuilder.class).info("{}: {}", source, phases);
+        LoggerFactory.getLogger(SnapshotBuilder.class).info("{}: {}", source, phases);
         return new CrmSnapshot(
                 generation,
                 userTable,
@@ -667,7 +669,7 @@ final class SnapshotBuilder {
     private Map<String, Integer> specialDomains(RoutingConfig routing) throws SnapshotException {
         MailboxProviders mailboxes = mailboxes();
         Map<String, Integer> kinds = new LinkedHashMap<>(1 << 18);
-        java.util.function.Consumer<String> subdomain = domain -> {
+        Consumer<String> subdomain = domain -> {
             if (domain.indexOf('.') != domain.lastIndexOf('.')) {
                 specialSubdomains.add(domain); // may be below its registrable domain: the walk-up filter needs it
             }
@@ -693,7 +695,7 @@ final class SnapshotBuilder {
     }
 
     /** Single-label junk domains ({@code test}, {@code invalid}): an account key under one is junk too. */
-    private final Set<String> junkTopLevel = new java.util.HashSet<>();
+    private final Set<String> junkTopLevel = new HashSet<>();
 
     private MailboxProviders mailboxes() throws SnapshotException {
         return DaemonFuture.await(this.mailboxes);

@@ -13,15 +13,21 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.IntFunction;
 import java.util.zip.CRC32C;
 import java.util.zip.CheckedOutputStream;
+import org.slf4j.LoggerFactory;
 
 /**
  * Everything a CSV load builds on heap besides the off-heap index (users, accounts, conflict sets, the walk-up
@@ -152,7 +158,7 @@ final class SnapshotTablesFile {
             Path file,
             Path indexFile,
             String source,
-            java.util.concurrent.CompletableFuture<RoutingConfig> routingParsed,
+            CompletableFuture<RoutingConfig> routingParsed,
             long generation,
             long started)
             throws SnapshotException {
@@ -160,20 +166,19 @@ final class SnapshotTablesFile {
             return null;
         }
         Tables t;
-        java.util.concurrent.CompletableFuture<DomainIndex> reopened = null;
+        CompletableFuture<DomainIndex> reopened = null;
         long[] reopenMillis = new long[1];
         try {
             // Mapped, not read into an array: a restart's largest read then costs no heap, no zeroing of fresh
             // memory and no copy.
             ByteBuffer in;
-            try (java.nio.channels.FileChannel ch =
-                    java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
                 long size = ch.size();
                 if (size < 16 || size > Integer.MAX_VALUE) {
                     warnDamaged(file, "size " + size + " bytes");
                     return null;
                 }
-                in = ch.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, size);
+                in = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
             }
             int length = in.capacity();
             CRC32C crc = new CRC32C();
@@ -184,7 +189,7 @@ final class SnapshotTablesFile {
                 warnDamaged(
                         file,
                         String.format(
-                                java.util.Locale.ROOT,
+                                Locale.ROOT,
                                 "CRC32C %08x over its %d bytes, %08x when written",
                                 (int) crc.getValue(),
                                 length - 4,
@@ -222,7 +227,7 @@ final class SnapshotTablesFile {
         if (index == null) {
             return null;
         }
-        org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class)
+        LoggerFactory.getLogger(SnapshotTablesFile.class)
                 .info(
                         "snapshot unchanged: state read from {} in {} ms, index reopened meanwhile in {} ms (waited {} ms)",
                         file.getFileName(),
@@ -265,7 +270,7 @@ final class SnapshotTablesFile {
 
     /** A tables file is derived state: a damaged one is rebuilt, and the operator hears why. */
     private static void warnDamaged(Path file, String what) {
-        org.slf4j.LoggerFactory.getLogger(SnapshotTablesFile.class)
+        LoggerFactory.getLogger(SnapshotTablesFile.class)
                 .warn("tables file {} is damaged ({}); rebuilding it from the snapshot", file, what);
     }
 
@@ -305,8 +310,8 @@ final class SnapshotTablesFile {
         skipStrings(in, na);
         int namesAt = in.position();
         skipStrings(in, na);
-        var namesDone = java.util.concurrent.CompletableFuture.runAsync(
-                () -> readStrings(in.duplicate().position(namesAt), new byte[256], names));
+        var namesDone =
+                CompletableFuture.runAsync(() -> readStrings(in.duplicate().position(namesAt), new byte[256], names));
         readStrings(in.duplicate().position(idsAt), scratch, ids);
         for (int i = 0; i < na; i++) {
             owner[i] = in.getInt();
@@ -367,8 +372,7 @@ final class SnapshotTablesFile {
     }
 
     /** Few distinct values (countries, states): a dictionary, then one index per row. */
-    private static void writeDictionaryColumn(DataOutputStream out, int n, java.util.function.IntFunction<String> col)
-            throws IOException {
+    private static void writeDictionaryColumn(DataOutputStream out, int n, IntFunction<String> col) throws IOException {
         Object2IntOpenHashMap<String> dict = new Object2IntOpenHashMap<>();
         dict.defaultReturnValue(-1);
         List<String> values = new ArrayList<>();

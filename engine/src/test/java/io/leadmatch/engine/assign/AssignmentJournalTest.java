@@ -2,14 +2,26 @@ package io.leadmatch.engine.assign;
 
 import static org.junit.jupiter.api.Assertions.*;
 
+import com.sun.management.ThreadMXBean;
 import io.leadmatch.engine.Outcome;
+import io.leadmatch.engine.journal.Journal;
+import io.leadmatch.engine.journal.JournalConfig;
+import io.leadmatch.engine.journal.PayloadWriter;
+import io.leadmatch.engine.routing.RoutingConfig;
+import io.leadmatch.engine.routing.TerritoryIndex;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** {@link AssignmentJournal}'s encoding pieces: on-disk code tables, the matched-domain suffix, no allocation. */
 class AssignmentJournalTest {
@@ -64,7 +76,7 @@ class AssignmentJournalTest {
      */
     @Test
     void encodingADecisionAllocatesNothing() {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
         AssignmentJournal journal = AssignmentJournal.inMemory(0);
         MutableAssignment out = new MutableAssignment();
@@ -98,18 +110,16 @@ class AssignmentJournalTest {
      * per-segment objects do not count; one allocation per record would be 320 KB or more.
      */
     @Test
-    void replayingDecisionsWithoutARequestIdAllocatesNothing(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
-        var threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+    void replayingDecisionsWithoutARequestIdAllocatesNothing(@TempDir Path dir) {
+        var threads = (ThreadMXBean) ManagementFactory.getThreadMXBean();
         Assumptions.assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());
-        List<io.leadmatch.engine.routing.RoutingConfig.Member> members = new java.util.ArrayList<>();
+        List<RoutingConfig.Member> members = new ArrayList<>();
         for (int m = 0; m < 6; m++) {
-            members.add(new io.leadmatch.engine.routing.RoutingConfig.Member(
-                    "0055g00000USR0" + m + "AAA", 1 + m, 0, java.time.ZoneOffset.UTC, null, 0, 0));
+            members.add(new RoutingConfig.Member("0055g00000USR0" + m + "AAA", 1 + m, 0, ZoneOffset.UTC, null, 0, 0));
         }
         AssignerState state = new AssignerState(null);
         state.recovery.team(1, "na-ae", "North America AEs", members);
-        try (AssignmentJournal journal =
-                AssignmentJournal.open(dir, io.leadmatch.engine.journal.JournalConfig.defaults(), 1, state.recovery)) {
+        try (AssignmentJournal journal = AssignmentJournal.open(dir, JournalConfig.defaults(), 1, state.recovery)) {
             MutableAssignment out = new MutableAssignment();
             byte[] skips = {0, 2, 0, 0, 4, 0};
             for (int i = 0; i < 20_000; i++) {
@@ -140,14 +150,14 @@ class AssignmentJournalTest {
         for (int round = 0; round < 3; round++) {
             long[] bytes = {0};
             try {
-                io.leadmatch.engine.journal.Journal.scan(dir, 1, Long.MAX_VALUE, r -> {
+                Journal.scan(dir, 1, Long.MAX_VALUE, r -> {
                     long before = threads.getCurrentThreadAllocatedBytes();
                     state.replay(r);
                     bytes[0] += threads.getCurrentThreadAllocatedBytes() - before;
                     replayed[0]++;
                 });
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
             allocated = Math.min(allocated, bytes[0]);
         }
@@ -187,7 +197,7 @@ class AssignmentJournalTest {
         assertTrue(roundRobin > 0);
     }
 
-    private static boolean contains(io.leadmatch.engine.journal.PayloadWriter w, byte[] needle) {
+    private static boolean contains(PayloadWriter w, byte[] needle) {
         byte[] payload = w.payloadCopy();
         outer:
         for (int i = 0; i + needle.length <= payload.length; i++) {
@@ -204,9 +214,8 @@ class AssignmentJournalTest {
     private static final byte[] SECTION_HEAD = AssignmentJournal.sectionHead("na-ae", 7, 6);
     private static final Assignee ASSIGNEE =
             new Assignee("na-ae", "North America AEs", "0055g00000USR05AAA", "Declan O'Rourke");
-    private static final io.leadmatch.engine.routing.TerritoryIndex NORTH_AMERICA =
-            io.leadmatch.engine.routing.TerritoryIndex.of(List.of(new io.leadmatch.engine.routing.RoutingConfig.Rule(
-                    "North America", "na-ae", Set.of("US", "CA"), Set.of(), Set.of(), Set.of(), 1)));
+    private static final TerritoryIndex NORTH_AMERICA = TerritoryIndex.of(List.of(
+            new RoutingConfig.Rule("North America", "na-ae", Set.of("US", "CA"), Set.of(), Set.of(), Set.of(), 1)));
 
     private static int encode(
             AssignmentJournal journal,

@@ -3,6 +3,7 @@ package io.leadmatch.engine.assign;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.leadmatch.engine.routing.RoutingConfig;
+import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,8 +32,7 @@ import net.jqwik.api.constraints.IntRange;
  */
 class FairnessUnderChurnPropertyTest {
     private static final double EPSILON = 1e-6;
-    private static final long NOW =
-            java.time.Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
+    private static final long NOW = Instant.parse("2026-11-23T10:00:00Z").toEpochMilli();
 
     /** One team driven pick by pick, with the reference deciding independently who takes part. */
     private static final class Driver {

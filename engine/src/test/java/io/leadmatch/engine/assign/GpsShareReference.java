@@ -2,8 +2,10 @@ package io.leadmatch.engine.assign;
 
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * The reference for round-robin fairness, independent of {@link WeightedRoundRobin}: each member's GPS share
@@ -57,7 +59,7 @@ final class GpsShareReference {
     }
 
     /** A member removed earlier, or null. */
-    String anyRemoved(java.util.SplittableRandom random) {
+    String anyRemoved(SplittableRandom random) {
         if (removed.isEmpty()) {
             return null;
         }
@@ -149,7 +151,7 @@ final class GpsShareReference {
                 .append("(w")
                 .append(m.weight)
                 .append(" share ")
-                .append(String.format(java.util.Locale.ROOT, "%.3f", m.share))
+                .append(String.format(Locale.ROOT, "%.3f", m.share))
                 .append(" won ")
                 .append(m.fairWins)
                 .append(m.presentThroughout ? " always" : "")

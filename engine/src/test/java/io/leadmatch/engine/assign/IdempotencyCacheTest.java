@@ -5,7 +5,11 @@ import static org.junit.jupiter.api.Assertions.*;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,7 +31,7 @@ class IdempotencyCacheTest {
         }
 
         @Override
-        public Clock withZone(java.time.ZoneId zone) {
+        public Clock withZone(ZoneId zone) {
             return this;
         }
 
@@ -194,12 +198,12 @@ class IdempotencyCacheTest {
     @ParameterizedTest(name = "seed {0}")
     @ValueSource(longs = {1, 2, 3})
     void matchesAReferenceThatKeepsEveryAnswerInAList(long seed) {
-        java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
+        SplittableRandom r = new SplittableRandom(seed);
         ManualClock clock = new ManualClock();
         int bound = 1 + r.nextInt(20);
         long retention = 1 + r.nextInt(50);
         IdempotencyCache<Integer> cache = new IdempotencyCache<>(clock, Duration.ofMillis(retention), bound);
-        java.util.List<long[]> reference = new java.util.ArrayList<>(); // {id, answer, givenAt}, oldest first
+        List<long[]> reference = new ArrayList<>(); // {id, answer, givenAt}, oldest first
         for (int step = 0; step < 5_000; step++) {
             clock.millis += r.nextInt(3);
             long now = clock.millis;

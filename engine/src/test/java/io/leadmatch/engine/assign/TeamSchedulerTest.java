@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /** The per-pick rules of {@link TeamScheduler}: caps, working hours, presence, extra turns and skips. */
@@ -104,9 +105,7 @@ class TeamSchedulerTest {
         assertTrue(s.adjust("b", 3, null, null));
         assertEquals(
                 List.of("b", "b", "b", "a", "b", "a", "b"),
-                java.util.stream.IntStream.range(0, 7)
-                        .mapToObj(k -> s.pick(0, EVERYONE))
-                        .toList());
+                IntStream.range(0, 7).mapToObj(k -> s.pick(0, EVERYONE)).toList());
         TeamState.MemberCounters b = s.counters(0, EVERYONE).members().get(1);
         assertEquals(0, b.extraTurns());
         assertEquals(5, b.assigned());

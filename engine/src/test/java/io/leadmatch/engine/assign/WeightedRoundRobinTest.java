@@ -3,6 +3,7 @@ package io.leadmatch.engine.assign;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.IntPredicate;
@@ -99,7 +100,7 @@ class WeightedRoundRobinTest {
             for (int i = 0; i < n; i++) {
                 weights[i] = 1 + random.nextInt(random.nextBoolean() ? 5 : 50);
             }
-            int total = java.util.Arrays.stream(weights).sum();
+            int total = Arrays.stream(weights).sum();
             WeightedRoundRobin rr = new WeightedRoundRobin(weights);
             int warmUp = random.nextInt(200);
             for (int k = 0; k < warmUp; k++) {
@@ -178,7 +179,7 @@ class WeightedRoundRobinTest {
                 }
                 int expected = total == 0 ? -1 : rr.chooseByCrossProducts(part, total);
                 int got = rr.choose(part, total);
-                assertEquals(expected, got, () -> "weights " + java.util.Arrays.toString(weights) + ", " + rr);
+                assertEquals(expected, got, () -> "weights " + Arrays.toString(weights) + ", " + rr);
                 if (got >= 0) {
                     rr.charge(got, part, total);
                 }

@@ -12,6 +12,7 @@ import io.leadmatch.engine.snapshot.CsvColumns;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -75,12 +76,12 @@ class LeadmatchConfigTest {
                   port: 6000
                 """);
         assertTrue(c.matching().requireWorkEmail());
-        assertEquals(java.util.List.of("shops.example-host.net"), c.matching().extraHostingSuffixes());
+        assertEquals(List.of("shops.example-host.net"), c.matching().extraHostingSuffixes());
         assertEquals(
-                java.util.List.of("pages.example-host.net/p/", "-github.com/"),
+                List.of("pages.example-host.net/p/", "-github.com/"),
                 c.matching().platforms());
-        assertEquals(java.util.List.of("bt.com"), c.matching().freeEmailAlways());
-        assertEquals(java.util.List.of("zoho.com"), c.matching().freeEmailNever());
+        assertEquals(List.of("bt.com"), c.matching().freeEmailAlways());
+        assertEquals(List.of("zoho.com"), c.matching().freeEmailNever());
         assertEquals(
                 tmp.resolve("free.txt").toAbsolutePath(),
                 c.matching().freeEmailFile().toAbsolutePath());

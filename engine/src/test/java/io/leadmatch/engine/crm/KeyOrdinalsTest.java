@@ -3,7 +3,9 @@ package io.leadmatch.engine.crm;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -18,7 +20,7 @@ class KeyOrdinalsTest {
     void agreesWithAHashMap(int seed) {
         Random random = new Random(seed);
         Map<String, Integer> reference = new HashMap<>();
-        java.util.List<String> order = new java.util.ArrayList<>();
+        List<String> order = new ArrayList<>();
         // Start small so the table grows several times; keys from a small alphabet repeat often.
         KeyOrdinals ordinals = new KeyOrdinals(seed);
         for (int i = 0; i < 50_000; i++) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.CharBuffer;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -259,7 +260,7 @@ class DomainNormalizerTest {
         HostName out = new HostName();
         assertTrue(NORMALIZER.normalize(new StringBuilder("Jane <jane@Acme.COM>"), out));
         assertEquals("acme.com", out.registrableDomain());
-        assertTrue(NORMALIZER.normalize(java.nio.CharBuffer.wrap("https://www.acme.co.uk/"), out));
+        assertTrue(NORMALIZER.normalize(CharBuffer.wrap("https://www.acme.co.uk/"), out));
         assertEquals("acme.co.uk", out.registrableDomain());
     }
 

@@ -12,11 +12,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -261,7 +263,7 @@ class MailboxProvidersTest {
                     continue;
                 }
                 assertTrue(
-                        DomainSet.isValidDomain(line) && line.equals(line.toLowerCase(java.util.Locale.ROOT)),
+                        DomainSet.isValidDomain(line) && line.equals(line.toLowerCase(Locale.ROOT)),
                         resource + ": " + line);
                 if (!domains.isEmpty()) {
                     String prev = domains.get(domains.size() - 1);
@@ -290,7 +292,7 @@ class MailboxProvidersTest {
 
     @Test
     void hotPathAllocatesNothing() {
-        java.lang.management.ThreadMXBean bean = ManagementFactory.getThreadMXBean();
+        ThreadMXBean bean = ManagementFactory.getThreadMXBean();
         assumeTrue(bean instanceof com.sun.management.ThreadMXBean, "no per-thread allocation counter");
         com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) bean;
         assumeTrue(threads.isThreadAllocatedMemorySupported() && threads.isThreadAllocatedMemoryEnabled());

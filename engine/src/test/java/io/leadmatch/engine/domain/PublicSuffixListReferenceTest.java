@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -86,7 +87,7 @@ class PublicSuffixListReferenceTest {
     private static String domainOf(String rule, String wild) {
         String domain =
                 rule.startsWith("!") ? rule.substring(1) : rule.startsWith("*.") ? wild + rule.substring(1) : rule;
-        return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(java.util.Locale.ROOT);
+        return IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
     }
 
     private static String parentOf(String domain) {

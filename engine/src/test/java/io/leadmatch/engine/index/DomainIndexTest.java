@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.*;
 import it.unimi.dsi.fastutil.objects.Object2LongOpenHashMap;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.CodeSource;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import net.openhft.chronicle.core.values.LongValue;
+import net.openhft.chronicle.hash.VanillaGlobalMutableState;
 import net.openhft.chronicle.values.Values;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -111,9 +113,9 @@ class DomainIndexTest {
             assertEquals(
                     DomainEntryLayout.account(0, false), index.get("example-corp.com", DomainIndex.newValueHolder()));
         }
-        for (Class<?> type : List.of(LongValue.class, net.openhft.chronicle.hash.VanillaGlobalMutableState.class)) {
+        for (Class<?> type : List.of(LongValue.class, VanillaGlobalMutableState.class)) {
             for (Class<?> impl : List.of(Values.nativeClassFor(type), Values.heapClassFor(type))) {
-                java.security.CodeSource source = impl.getProtectionDomain().getCodeSource();
+                CodeSource source = impl.getProtectionDomain().getCodeSource();
                 assertTrue(source != null && source.getLocation() != null, impl + " was compiled at run time");
             }
         }

@@ -3,6 +3,7 @@ package io.leadmatch.engine.index;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -130,7 +131,7 @@ class IndexFillTest {
             helper.start();
             try {
                 assertTimeoutPreemptively(
-                        java.time.Duration.ofSeconds(30),
+                        Duration.ofSeconds(30),
                         () -> assertThrows(
                                 RuntimeException.class, () -> fill.fill(tooSmall, keys, values, keys.length)));
             } finally {

@@ -18,6 +18,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
+import java.util.zip.CRC32C;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -86,7 +87,7 @@ class JournalFaultTest {
 
     static int records(Path segment) throws IOException {
         int[] n = {0};
-        SegmentReader.read(segment, 1, new java.util.zip.CRC32C(), new JournalRecord(), r -> n[0]++);
+        SegmentReader.read(segment, 1, new CRC32C(), new JournalRecord(), r -> n[0]++);
         return n[0];
     }
 

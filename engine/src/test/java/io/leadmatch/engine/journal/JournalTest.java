@@ -3,6 +3,7 @@ package io.leadmatch.engine.journal;
 import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -180,8 +181,8 @@ class JournalTest {
         assertTrue(scan.getMessage().startsWith(expected), scan.getMessage());
         assertEquals(seg, scan.file());
         assertEquals(pos, scan.offset());
-        var open = assertThrows(
-                java.io.UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
+        var open =
+                assertThrows(UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
         assertTrue(open.getMessage().contains(expected), open.getMessage());
     }
 
@@ -249,8 +250,7 @@ class JournalTest {
             segments = files.sorted().toList();
         }
         Files.delete(segments.get(1));
-        var e = assertThrows(
-                java.io.UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
+        var e = assertThrows(UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
         assertTrue(
                 e.getCause().getMessage().contains("a segment is missing"),
                 e.getCause().getMessage());
@@ -336,7 +336,7 @@ class JournalTest {
             assertEquals(10, replayed.size());
         } else { // damaged in the ring with records after it: refused, not cut
             var e = assertThrows(
-                    java.io.UncheckedIOException.class,
+                    UncheckedIOException.class,
                     () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> replayed.add(r.sequence()), null));
             assertTrue(
                     e.getMessage().contains("(sequence 6) fails its check, and 4 readable record(s) follow it"),
@@ -436,7 +436,7 @@ class JournalTest {
     void aSecondJournalOnTheSameDirectoryIsRefused() {
         try (Journal j = Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {})) {
             var e = assertThrows(
-                    java.io.UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
+                    UncheckedIOException.class, () -> Journal.open(dir, small(FsyncPolicy.NONE), 1, r -> {}));
             assertTrue(
                     e.getCause().getMessage().contains("open in another process or engine"),
                     e.getCause().getMessage());

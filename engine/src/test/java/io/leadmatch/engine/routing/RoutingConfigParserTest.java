@@ -4,9 +4,12 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import io.leadmatch.engine.SnapshotException;
 import java.io.StringReader;
+import java.time.Instant;
 import java.time.LocalTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,8 +66,8 @@ class RoutingConfigParserTest {
     void workingHoursUntilMidnight() {
         WorkingHours h = WorkingHours.parse("18:00-24:00");
         // Monday 2026-11-23 23:59 UTC.
-        assertTrue(h.contains(java.time.Instant.parse("2026-11-23T23:59:00Z").toEpochMilli(), ZoneOffset.UTC));
-        assertFalse(h.contains(java.time.Instant.parse("2026-11-23T17:59:59Z").toEpochMilli(), ZoneOffset.UTC));
+        assertTrue(h.contains(Instant.parse("2026-11-23T23:59:00Z").toEpochMilli(), ZoneOffset.UTC));
+        assertFalse(h.contains(Instant.parse("2026-11-23T17:59:59Z").toEpochMilli(), ZoneOffset.UTC));
         assertEquals("18:00-24:00 Mon-Fri", h.toString());
     }
 
@@ -76,19 +79,16 @@ class RoutingConfigParserTest {
     void territoryRulesNameCountriesAndStatesAnyWayAndHoldIsoCodes() throws SnapshotException {
         RoutingConfig c = parse(rule("      country: [Germany, Österreich, CHE, uk]\n"));
         assertEquals(
-                java.util.List.of("DE", "AT", "CH", "GB"),
-                java.util.List.copyOf(c.rules().get(0).countries()));
+                List.of("DE", "AT", "CH", "GB"), List.copyOf(c.rules().get(0).countries()));
         c = parse(rule("      country: United States of America\n      state: [New York, NJ, US-MA]\n"));
-        assertEquals(java.util.Set.of("US"), c.rules().get(0).countries());
-        assertEquals(
-                java.util.List.of("NY", "NJ", "MA"),
-                java.util.List.copyOf(c.rules().get(0).states()));
+        assertEquals(Set.of("US"), c.rules().get(0).countries());
+        assertEquals(List.of("NY", "NJ", "MA"), List.copyOf(c.rules().get(0).states()));
         c = parse(rule("      state: [DE-BY, AT-9]\n"));
-        assertEquals(java.util.Set.of("DE", "AT"), c.rules().get(0).countries(), "full codes name their countries");
-        assertEquals(java.util.Set.of("BY", "9"), c.rules().get(0).states());
+        assertEquals(Set.of("DE", "AT"), c.rules().get(0).countries(), "full codes name their countries");
+        assertEquals(Set.of("BY", "9"), c.rules().get(0).states());
         c = parse(rule("      state: [NY, DE-BY]\n"));
-        assertEquals(java.util.Set.of(), c.rules().get(0).countries(), "a bare state keeps the rule country-free");
-        assertEquals(java.util.Set.of("NY", "BY"), c.rules().get(0).states());
+        assertEquals(Set.of(), c.rules().get(0).countries(), "a bare state keeps the rule country-free");
+        assertEquals(Set.of("NY", "BY"), c.rules().get(0).states());
     }
 
     @Test

@@ -8,6 +8,14 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -136,10 +144,10 @@ class CsvSnapshotReaderTest {
         Files.writeString(file, csv);
         int[] rows = {0};
         SnapshotException e = assertTimeoutPreemptively(
-                java.time.Duration.ofSeconds(30),
+                Duration.ofSeconds(30),
                 () -> assertThrows(
                         SnapshotException.class,
-                        () -> CsvSnapshotReader.readCsv(file, java.util.List.of("a"), (where, row) -> {
+                        () -> CsvSnapshotReader.readCsv(file, List.of("a"), (where, row) -> {
                             if (++rows[0] == 5_000) {
                                 throw new SnapshotException("Big.csv", 5_001, "stop here");
                             }
@@ -246,25 +254,25 @@ class CsvSnapshotReaderTest {
     @Test
     void otherDomainsSplitOnCommasSemicolonsAndWhitespace() {
         assertEquals(
-                java.util.List.of("a.com", "b.de", "c.co.uk", "d.io"),
+                List.of("a.com", "b.de", "c.co.uk", "d.io"),
                 CsvSnapshotReader.splitDomains(" a.com;b.de ,\tc.co.uk\n;;d.io "));
-        assertEquals(java.util.List.of(), CsvSnapshotReader.splitDomains(""));
-        assertEquals(java.util.List.of(), CsvSnapshotReader.splitDomains(" ;, "));
-        assertEquals(java.util.List.of("x.com"), CsvSnapshotReader.splitDomains("x.com"));
+        assertEquals(List.of(), CsvSnapshotReader.splitDomains(""));
+        assertEquals(List.of(), CsvSnapshotReader.splitDomains(" ;, "));
+        assertEquals(List.of("x.com"), CsvSnapshotReader.splitDomains("x.com"));
     }
 
     /** The fast path for export timestamps agrees with java.time on every shape exports write. */
     @Test
     void exportTimestampsParseLikeJavaTime() {
-        java.util.Random random = new java.util.Random(42);
+        Random random = new Random(42);
         for (int i = 0; i < 20_000; i++) {
             long millis = random.nextLong() % 4_102_444_800_000L; // 1840..2100
             millis = Math.abs(millis);
-            java.time.Instant at = java.time.Instant.ofEpochMilli(millis);
-            String base = java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
-                    .withZone(java.time.ZoneOffset.UTC)
+            Instant at = Instant.ofEpochMilli(millis);
+            String base = DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss")
+                    .withZone(ZoneOffset.UTC)
                     .format(at);
-            String ms = String.format(java.util.Locale.ROOT, ".%03d", millis % 1000);
+            String ms = String.format(Locale.ROOT, ".%03d", millis % 1000);
             assertEquals(millis, CsvSnapshotReader.parseTime(base + ms + "Z"), base + ms + "Z");
             assertEquals(millis, CsvSnapshotReader.parseTime(base + ms + "+0000"), base + ms + "+0000");
             assertEquals(millis, CsvSnapshotReader.parseTime(base + ms + "+00:00"), base + ms + "+00:00");
@@ -277,8 +285,6 @@ class CsvSnapshotReaderTest {
                 Long.MIN_VALUE,
                 CsvSnapshotReader.parseSalesforceUtc("2024-01-01T10:00:00.000+0200"),
                 "another offset goes to the general parser");
-        assertEquals(
-                java.time.LocalDate.of(2024, 2, 29).toEpochDay() * 86_400_000L,
-                CsvSnapshotReader.parseTime("2024-02-29"));
+        assertEquals(LocalDate.of(2024, 2, 29).toEpochDay() * 86_400_000L, CsvSnapshotReader.parseTime("2024-02-29"));
     }
 }
