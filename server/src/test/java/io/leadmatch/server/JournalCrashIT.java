@@ -14,11 +14,10 @@ import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -49,7 +48,7 @@ class JournalCrashIT {
 
     /** Sends every lead again on one stream (the retry); returns the answers in order. */
     static List<AssignResponse> streamAll(ManagedChannel ch) throws InterruptedException {
-        List<AssignResponse> out = Collections.synchronizedList(new ArrayList<>());
+        List<AssignResponse> out = new CopyOnWriteArrayList<>();
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] failure = new Throwable[1];
         StreamObserver<MatchRequest> requests = LeadMatchGrpc.newStub(ch).matchAndAssignStream(new StreamObserver<>() {
@@ -81,7 +80,7 @@ class JournalCrashIT {
     @Test
     void sigkillDuringAStreamLosesNoAcknowledgedAssignmentAndRepeatsNone() throws Exception {
         Map<String, AssignResponse> acknowledged = new ConcurrentHashMap<>();
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         Process first = ServerProcessIT.start(ServerProcessIT.demo(), data, "--fsync", "batch");
         int port = ServerProcessIT.listeningPort(first, log);
         ManagedChannel channel =
@@ -121,7 +120,7 @@ class JournalCrashIT {
         int acked = acknowledged.size();
         assertTrue(acked >= KILL_AFTER && acked < LEADS, "the kill must land mid-stream, acknowledged " + acked);
 
-        List<String> log2 = Collections.synchronizedList(new ArrayList<>());
+        List<String> log2 = new CopyOnWriteArrayList<>();
         Process second = ServerProcessIT.start(ServerProcessIT.demo(), data, "--fsync", "batch");
         try {
             int port2 = ServerProcessIT.listeningPort(second, log2);

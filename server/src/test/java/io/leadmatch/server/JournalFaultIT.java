@@ -26,6 +26,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -62,7 +63,7 @@ class JournalFaultIT {
     static void feedAndKill() throws Exception {
         config = Files.writeString(shared.resolve("leadmatch.yaml"), "journal:\n  segment_mb: 1\n");
         killed = shared.resolve("killed");
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         Process p = start(killed);
         try {
             int port = ServerProcessIT.listeningPort(p, log);
@@ -166,7 +167,7 @@ class JournalFaultIT {
      * {@code lost} comes back identical; returns the new answers.
      */
     static Map<String, AssignResponse> recovered(Path dataDir, String lost) throws Exception {
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         Process p = start(dataDir);
         try {
             int port = ServerProcessIT.listeningPort(p, log);
@@ -343,7 +344,7 @@ class JournalFaultIT {
         try {
             Path ballast = journal.resolve("ballast");
             Files.write(ballast, new byte[5 << 20]);
-            List<String> log = Collections.synchronizedList(new ArrayList<>());
+            List<String> log = new CopyOnWriteArrayList<>();
             p = start(d);
             int port = ServerProcessIT.listeningPort(p, log);
             ManagedChannel ch = channel(port);

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -172,9 +173,9 @@ class NoOutboundConnectionsIT {
             chosen = free.getLocalPort();
         }
         Process p = ServerProcessIT.start(chosen, snap, tmp.resolve("data"));
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         long pid = p.pid();
-        List<String> findings = Collections.synchronizedList(new ArrayList<>());
+        List<String> findings = new CopyOnWriteArrayList<>();
         Set<String> seen = Collections.synchronizedSet(new TreeSet<>());
         Set<String> unix = Collections.synchronizedSet(new TreeSet<>());
         Map<String, Long> unknownSince = new HashMap<>();

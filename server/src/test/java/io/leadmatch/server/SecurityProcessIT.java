@@ -21,9 +21,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,7 +58,7 @@ class SecurityProcessIT {
     @Test
     void theAdminServiceRefusesCallsWithoutItsTokenAndChangesNothing() throws Exception {
         Process p = start(data, Map.of(Credential.ADMIN_ENV, TOKEN));
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         try {
             int port = ServerProcessIT.listeningPort(p, log);
             ManagedChannel ch = NettyChannelBuilder.forAddress("127.0.0.1", port)
@@ -137,7 +137,7 @@ class SecurityProcessIT {
     @Test
     void normalCallsKeepTheirLatencyWhile1000StreamsRefuseToRead() throws Exception {
         Process p = start(data, Map.of());
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         List<ManagedChannel> hostile = new ArrayList<>();
         try {
             int port = ServerProcessIT.listeningPort(p, log);

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
@@ -135,7 +136,7 @@ class ServerProcessIT {
     @Test
     void servesOverTheNetworkAndStopsCleanlyOnSigterm() throws Exception {
         Process p = start(demo(), data);
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         try {
             int serverPort = listeningPort(p, log);
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", serverPort)
@@ -175,7 +176,7 @@ class ServerProcessIT {
                 .build();
         String assignmentId;
         Process first = start(demo(), data);
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         try {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", listeningPort(first, log))
                     .usePlaintext()
@@ -193,7 +194,7 @@ class ServerProcessIT {
             first.waitFor(30, TimeUnit.SECONDS);
         }
         Process second = start(demo(), data);
-        List<String> log2 = Collections.synchronizedList(new ArrayList<>());
+        List<String> log2 = new CopyOnWriteArrayList<>();
         try {
             ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", listeningPort(second, log2))
                     .usePlaintext()
@@ -223,7 +224,7 @@ class ServerProcessIT {
     void sighupReloadsTheSnapshotAndAFailedReloadKeepsServing() throws Exception {
         Path snap = copyOfDemo();
         Process p = start(snap, data);
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         try {
             int serverPort = listeningPort(p, log);
             assumeFalse(
@@ -272,7 +273,7 @@ class ServerProcessIT {
         List<String> cmd = new ArrayList<>(List.of(nohup.toString()));
         cmd.addAll(command(0, demo(), data));
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         try {
             listeningPort(p, log);
             assertTrue(log.stream().anyMatch(l -> l.contains(SighupReload.IGNORED)), log.toString());

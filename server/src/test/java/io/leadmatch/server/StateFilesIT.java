@@ -12,9 +12,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -94,7 +94,7 @@ class StateFilesIT {
     void damagedDerivedFilesAreRebuiltWithAWarningAndDamagedProvisionalAccountsStopStartUp() throws Exception {
         Path snap = ServerProcessIT.demo();
         Path data = tmp.resolve("data");
-        List<String> first = run(snap, data, Collections.synchronizedList(new ArrayList<>()));
+        List<String> first = run(snap, data, new CopyOnWriteArrayList<>());
 
         // 100 KB of garbage into the middle of the index file.
         Path index = only(data.resolve("index"), ".cm3");
@@ -104,7 +104,7 @@ class StateFilesIT {
             raf.seek(raf.length() / 2);
             raf.write(garbage);
         }
-        List<String> log = Collections.synchronizedList(new ArrayList<>());
+        List<String> log = new CopyOnWriteArrayList<>();
         assertEquals(first, run(snap, data, log));
         String warn = line(log, "is damaged");
         assertNotNull(warn, String.join("\n", log));
@@ -123,7 +123,7 @@ class StateFilesIT {
             raf.seek(raf.length() / 3);
             raf.write(b ^ 0x10);
         }
-        log = Collections.synchronizedList(new ArrayList<>());
+        log = new CopyOnWriteArrayList<>();
         assertEquals(first, run(snap, data, log));
         warn = line(log, "is damaged");
         assertNotNull(warn, String.join("\n", log));
@@ -138,7 +138,7 @@ class StateFilesIT {
                 "the index itself was intact: " + log);
 
         // An intact restart reuses both files without a warning.
-        log = Collections.synchronizedList(new ArrayList<>());
+        log = new CopyOnWriteArrayList<>();
         assertEquals(first, run(snap, data, log));
         assertNull(line(log, "is damaged"), String.join("\n", log));
         assertNotNull(line(log, "index file reused"), String.join("\n", log));
