@@ -154,7 +154,10 @@ final class RawHttp2Case {
                 if (type == GOAWAY) {
                     return Ending.GOAWAY;
                 }
-                if (stream != 0 && (type == RST_STREAM || (type == HEADERS && (flags & END_STREAM) != 0))) {
+                // a stream ends with RST_STREAM or with END_STREAM on HEADERS or DATA (grpc-java answers a request
+                // without :path or content-type with an HTTP error: HEADERS, then its text in DATA with END_STREAM)
+                boolean endsStream = (type == HEADERS || type == DATA) && (flags & END_STREAM) != 0;
+                if (stream != 0 && (type == RST_STREAM || endsStream)) {
                     return Ending.STREAM_ENDED;
                 }
             }
