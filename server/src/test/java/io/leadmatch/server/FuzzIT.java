@@ -14,11 +14,11 @@ import java.nio.file.Path;
 import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
@@ -45,7 +45,7 @@ class FuzzIT {
         cmd.add(1, HEAP);
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         LogTail log = new LogTail();
-        List<long[]> rss = new CopyOnWriteArrayList<>(); // {requests sent, RSS kB}
+        List<long[]> rss = Collections.synchronizedList(new ArrayList<>()); // {requests sent, RSS kB}
         AtomicBoolean stop = new AtomicBoolean();
         long started = System.nanoTime();
         RequestFuzzer fuzzer;

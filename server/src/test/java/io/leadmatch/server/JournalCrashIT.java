@@ -14,6 +14,8 @@ import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,7 +50,7 @@ class JournalCrashIT {
 
     /** Sends every lead again on one stream (the retry); returns the answers in order. */
     static List<AssignResponse> streamAll(ManagedChannel ch) throws InterruptedException {
-        List<AssignResponse> out = new CopyOnWriteArrayList<>();
+        List<AssignResponse> out = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] failure = new Throwable[1];
         StreamObserver<MatchRequest> requests = LeadMatchGrpc.newStub(ch).matchAndAssignStream(new StreamObserver<>() {

@@ -40,10 +40,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -145,7 +145,7 @@ class LeadMatchServerTest {
 
     /** Sends {@code requests} on one MatchAndAssignStream and returns the responses once it completes. */
     List<AssignResponse> stream(List<MatchRequest> requests) throws InterruptedException {
-        List<AssignResponse> responses = new CopyOnWriteArrayList<>();
+        List<AssignResponse> responses = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(1);
         Throwable[] error = new Throwable[1];
         StreamObserver<MatchRequest> in = LeadMatchGrpc.newStub(channel).matchAndAssignStream(new StreamObserver<>() {

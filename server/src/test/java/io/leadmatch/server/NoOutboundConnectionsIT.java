@@ -175,7 +175,7 @@ class NoOutboundConnectionsIT {
         Process p = ServerProcessIT.start(chosen, snap, tmp.resolve("data"));
         List<String> log = new CopyOnWriteArrayList<>();
         long pid = p.pid();
-        List<String> findings = new CopyOnWriteArrayList<>();
+        List<String> findings = Collections.synchronizedList(new ArrayList<>());
         Set<String> seen = Collections.synchronizedSet(new TreeSet<>());
         Set<String> unix = Collections.synchronizedSet(new TreeSet<>());
         Map<String, Long> unknownSince = new HashMap<>();

@@ -31,7 +31,7 @@ final class RawHttp2Case {
 
     /** How a conversation ended, as the server left it. */
     enum Ending {
-        /** The stream ended: trailers (HEADERS with END_STREAM) or RST_STREAM. */
+        /** The stream ended: END_STREAM on HEADERS (trailers) or DATA (an HTTP error's text), or RST_STREAM. */
         STREAM_ENDED,
         /** The server sent GOAWAY. */
         GOAWAY,
@@ -154,8 +154,7 @@ final class RawHttp2Case {
                 if (type == GOAWAY) {
                     return Ending.GOAWAY;
                 }
-                // a stream ends with RST_STREAM or with END_STREAM on HEADERS or DATA (grpc-java answers a request
-                // without :path or content-type with an HTTP error: HEADERS, then its text in DATA with END_STREAM)
+                // grpc-java answers a request without :path or content-type with HEADERS, then END_STREAM on DATA
                 boolean endsStream = (type == HEADERS || type == DATA) && (flags & END_STREAM) != 0;
                 if (stream != 0 && (type == RST_STREAM || endsStream)) {
                     return Ending.STREAM_ENDED;

@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
@@ -31,7 +32,6 @@ import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -233,7 +233,7 @@ final class RequestFuzzer {
         requests.addAndGet(rows);
         ClientCall<byte[], byte[]> call =
                 channel.newCall(stream.method(), CallOptions.DEFAULT.withDeadlineAfter(30, TimeUnit.SECONDS));
-        List<byte[]> responses = new CopyOnWriteArrayList<>();
+        List<byte[]> responses = Collections.synchronizedList(new ArrayList<>());
         String[] kinds = new String[rows];
         call.start(
                 new ClientCall.Listener<>() {

@@ -15,9 +15,9 @@ import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.proto.v1.MatchRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -107,7 +107,7 @@ class WarmUpTest {
 
     @Test
     void offloadedListenersRunInOrderOffTheCallingThread() throws Exception {
-        List<String> seen = new CopyOnWriteArrayList<>();
+        List<String> seen = Collections.synchronizedList(new ArrayList<>());
         CountDownLatch done = new CountDownLatch(1);
         Thread caller = Thread.currentThread();
         ServerCall.Listener<Integer> listener = BlockingCalls.offloaded(
