@@ -1,5 +1,8 @@
 package io.leadmatch.server;
 
+import io.grpc.netty.shaded.io.grpc.netty.InternalNettyServerCredentials;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiator;
+import io.grpc.netty.shaded.io.grpc.netty.InternalProtocolNegotiators;
 import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
 import io.grpc.netty.shaded.io.netty.channel.EventLoopGroup;
 import io.grpc.netty.shaded.io.netty.channel.nio.NioEventLoopGroup;
@@ -21,6 +24,7 @@ final class NettyListeners implements AutoCloseable {
 
     NettyListeners(ServerSettings settings) {
         this.settings = settings;
+        GrpcTransportLog.install();
     }
 
     NettyServerBuilder lead() {
@@ -39,7 +43,13 @@ final class NettyListeners implements AutoCloseable {
 
     private NettyServerBuilder builder(ServerSettings.Listener l) {
         ServerSettings.Limits limits = settings.limits();
-        NettyServerBuilder b = NettyServerBuilder.forAddress(new InetSocketAddress(l.bind(), l.port()))
+        ReloadingTls t = l.tls() == null ? null : new ReloadingTls(l.tls());
+        InternalProtocolNegotiator.ProtocolNegotiator negotiator = t == null
+                ? InternalProtocolNegotiators.serverPlaintext()
+                : InternalProtocolNegotiators.serverTls(t.sslContext());
+        NettyServerBuilder b = NettyServerBuilder.forAddress(
+                        new InetSocketAddress(l.bind(), l.port()),
+                        InternalNettyServerCredentials.create(new ResetEarlyEndedStreams(negotiator)))
                 .channelFactory(() -> new ConnectionLimit(limits.maxConnections()))
                 .bossEventLoopGroup(boss)
                 .workerEventLoopGroup(workers)
@@ -51,10 +61,8 @@ final class NettyListeners implements AutoCloseable {
                 .permitKeepAliveWithoutCalls(false)
                 .maxInboundMessageSize(limits.maxMessageBytes())
                 .maxInboundMetadataSize(limits.maxMetadataBytes());
-        if (l.tls() != null) {
-            ReloadingTls t = new ReloadingTls(l.tls());
+        if (t != null) {
             tls.add(t);
-            b.sslContext(t.sslContext());
         }
         return b;
     }
