@@ -1,12 +1,10 @@
 package io.leadmatch.bench;
 
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Arrays;
 
 /**
  * The assignment step of two or more builds, measured in one JVM: each {@code benchmarks.jar} is loaded by a class
@@ -51,7 +49,7 @@ public final class AssignStepComparison {
             Thread.currentThread().setContextClassLoader(loader); // Chronicle compiles its value classes in it
             Class<?> probe = Class.forName(AssignStepProbe.class.getName(), true, loader);
             Class<?> benchmark = Class.forName(MatchAndAssignBenchmark.class.getName(), true, loader);
-            bench[j] = call(probe.getMethod("open", String.class, String.class), path, fsync);
+            bench[j] = PairedBlocks.call(probe.getMethod("open", String.class, String.class), path, fsync);
             match[j] = probe.getMethod("matchBlock", benchmark);
             assign[j] = probe.getMethod("assignBlock", benchmark);
         }
@@ -59,7 +57,7 @@ public final class AssignStepComparison {
         long warmUntil = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < warmUntil) {
             for (int j = 0; j < k; j++) {
-                sink += (long) call(match[j], bench[j]) + (long) call(assign[j], bench[j]);
+                sink += (long) PairedBlocks.call(match[j], bench[j]) + (long) PairedBlocks.call(assign[j], bench[j]);
             }
         }
         double[][] step = new double[k][pairs];
@@ -70,9 +68,9 @@ public final class AssignStepComparison {
                 Method first = matchFirst ? match[j] : assign[j];
                 Method second = matchFirst ? assign[j] : match[j];
                 long t0 = System.nanoTime();
-                sink += (long) call(first, bench[j]);
+                sink += (long) PairedBlocks.call(first, bench[j]);
                 long t1 = System.nanoTime();
-                sink += (long) call(second, bench[j]);
+                sink += (long) PairedBlocks.call(second, bench[j]);
                 long t2 = System.nanoTime();
                 double a = (t1 - t0) / (double) AssignStepProbe.BLOCK;
                 double b = (t2 - t1) / (double) AssignStepProbe.BLOCK;
@@ -80,36 +78,12 @@ public final class AssignStepComparison {
             }
         }
         System.out.printf("path=%s fsync=%s pairs=%d of %d calls each%n", path, fsync, pairs, AssignStepProbe.BLOCK);
-        for (int j = 0; j < k; j++) {
-            double[] s = step[j].clone();
-            Arrays.sort(s);
-            System.out.printf(
-                    "  %s: assignment step p50 %.1f ns (p25 %.1f, p75 %.1f)%n",
-                    names[j], s[pairs / 2], s[pairs / 4], s[3 * pairs / 4]);
-        }
-        for (int j = 1; j < k; j++) {
-            double[] d = new double[pairs];
-            for (int p = 0; p < pairs; p++) {
-                d[p] = step[j][p] - step[0][p];
-            }
-            Arrays.sort(d);
-            System.out.printf(
-                    "  %s minus %s: p50 %+.1f ns (p25 %+.1f, p75 %+.1f)%n",
-                    names[j], names[0], d[pairs / 2], d[pairs / 4], d[3 * pairs / 4]);
-        }
+        PairedBlocks.report("assignment step", names, step);
         for (int j = 0; j < k; j++) {
             bench[j].getClass().getMethod("tearDown").invoke(bench[j]);
         }
         if (sink == 42) {
             System.out.println(); // keeps the calls' results alive
-        }
-    }
-
-    private static Object call(Method m, Object... args) throws Throwable {
-        try {
-            return m.invoke(null, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
         }
     }
 }

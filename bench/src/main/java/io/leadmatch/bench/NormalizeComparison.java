@@ -4,7 +4,6 @@ import io.leadmatch.engine.domain.DomainNormalizer;
 import io.leadmatch.engine.domain.HostName;
 import java.io.IOException;
 import java.io.InputStream;
-import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -126,7 +125,7 @@ public final class NormalizeComparison {
         long warmUntil = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < warmUntil) {
             for (Method m : run) {
-                sink += (long) call(m, inputs, 0, BLOCK);
+                sink += (long) PairedBlocks.call(m, inputs, 0, BLOCK);
             }
         }
         double[][] ns = new double[k][pairs];
@@ -134,38 +133,14 @@ public final class NormalizeComparison {
             for (int i = 0; i < k; i++) {
                 int j = (p & 1) == 0 ? i : k - 1 - i;
                 long t0 = System.nanoTime();
-                sink += (long) call(run[j], inputs, p * 7, BLOCK);
+                sink += (long) PairedBlocks.call(run[j], inputs, p * 7, BLOCK);
                 ns[j][p] = (System.nanoTime() - t0) / (double) BLOCK;
             }
         }
         System.out.printf("inputs=%s pairs=%d of %d calls each%n", args[0], pairs, BLOCK);
-        for (int j = 0; j < k; j++) {
-            double[] s = ns[j].clone();
-            Arrays.sort(s);
-            System.out.printf(
-                    "  %s: normalize p50 %.1f ns (p25 %.1f, p75 %.1f)%n",
-                    names[j], s[pairs / 2], s[pairs / 4], s[3 * pairs / 4]);
-        }
-        for (int j = 1; j < k; j++) {
-            double[] d = new double[pairs];
-            for (int p = 0; p < pairs; p++) {
-                d[p] = ns[j][p] - ns[0][p];
-            }
-            Arrays.sort(d);
-            System.out.printf(
-                    "  %s minus %s: p50 %+.1f ns (p25 %+.1f, p75 %+.1f)%n",
-                    names[j], names[0], d[pairs / 2], d[pairs / 4], d[3 * pairs / 4]);
-        }
+        PairedBlocks.report("normalize", names, ns);
         if (sink == 42) {
             System.out.println(); // keeps the calls' results alive
-        }
-    }
-
-    private static Object call(Method m, Object... args) throws Throwable {
-        try {
-            return m.invoke(null, args);
-        } catch (InvocationTargetException e) {
-            throw e.getCause();
         }
     }
 }
