@@ -363,7 +363,7 @@ class JournalFaultIT {
                 assertTrue(
                         log.stream().anyMatch(l -> l.contains("No space left on device")),
                         "the server log says why the journal stopped");
-                var health = HealthGrpc.newBlockingStub(ch).withDeadlineAfter(10, TimeUnit.SECONDS);
+                var health = HealthGrpc.newBlockingStub(ch);
                 awaitHealth(health, HealthCheckResponse.ServingStatus.NOT_SERVING);
                 Files.delete(ballast);
                 awaitHealth(health, HealthCheckResponse.ServingStatus.SERVING);
@@ -431,7 +431,8 @@ class JournalFaultIT {
             throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
         HealthCheckResponse.ServingStatus now;
-        while ((now = health.check(HealthCheckRequest.newBuilder()
+        while ((now = health.withDeadlineAfter(10, TimeUnit.SECONDS)
+                        .check(HealthCheckRequest.newBuilder()
                                 .setService(LeadMatchGrpc.SERVICE_NAME)
                                 .build())
                         .getStatus())

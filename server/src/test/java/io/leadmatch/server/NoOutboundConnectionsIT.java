@@ -200,13 +200,16 @@ class NoOutboundConnectionsIT {
                     .usePlaintext()
                     .build();
             try {
-                var lead = LeadMatchGrpc.newBlockingStub(channel).withDeadlineAfter(30, TimeUnit.SECONDS);
+                // A deadline per call: withDeadlineAfter on the stub fixes one instant for every later call.
+                var lead = LeadMatchGrpc.newBlockingStub(channel);
                 for (int i = 0; i < 50; i++) {
-                    lead.matchAndAssign(MatchRequest.newBuilder()
-                            .setRequestId("net-" + i)
-                            .setEmail("j" + i + "@" + (i % 2 == 0 ? "example-corp.com" : "unknown-" + i + ".io"))
-                            .setWebsite(i % 3 == 0 ? "https://www.fabrikam.com" : "")
-                            .build());
+                    lead.withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .matchAndAssign(MatchRequest.newBuilder()
+                                    .setRequestId("net-" + i)
+                                    .setEmail(
+                                            "j" + i + "@" + (i % 2 == 0 ? "example-corp.com" : "unknown-" + i + ".io"))
+                                    .setWebsite(i % 3 == 0 ? "https://www.fabrikam.com" : "")
+                                    .build());
                 }
                 CountDownLatch done = new CountDownLatch(1);
                 AtomicInteger answered = new AtomicInteger();
@@ -254,9 +257,10 @@ class NoOutboundConnectionsIT {
                     Thread.sleep(50);
                 }
                 for (int i = 0; i < 20; i++) {
-                    lead.match(MatchRequest.newBuilder()
-                            .setEmail("j@example-corp.com")
-                            .build());
+                    lead.withDeadlineAfter(30, TimeUnit.SECONDS)
+                            .match(MatchRequest.newBuilder()
+                                    .setEmail("j@example-corp.com")
+                                    .build());
                 }
                 Thread.sleep(300); // a few samples after the reload
             } finally {
