@@ -1,10 +1,7 @@
 package io.leadmatch.bench;
 
 import java.lang.reflect.Method;
-import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 
 /**
  * The assignment step of two or more builds, measured in one JVM: each {@code benchmarks.jar} is loaded by a class
@@ -39,13 +36,8 @@ public final class AssignStepComparison {
         Method[] assign = new Method[k];
         String[] names = new String[k];
         for (int j = 0; j < k; j++) {
-            Path jar = Path.of(args[3 + j]);
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalArgumentException("no jar " + jar);
-            }
-            names[j] = jar.toString();
-            URLClassLoader loader =
-                    new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            names[j] = args[3 + j];
+            URLClassLoader loader = PairedBlocks.loader(names[j]);
             Thread.currentThread().setContextClassLoader(loader); // Chronicle compiles its value classes in it
             Class<?> probe = Class.forName(AssignStepProbe.class.getName(), true, loader);
             Class<?> benchmark = Class.forName(MatchAndAssignBenchmark.class.getName(), true, loader);

@@ -5,10 +5,7 @@ import io.leadmatch.engine.domain.HostName;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.reflect.Method;
-import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 
@@ -89,12 +86,7 @@ public final class NormalizeComparison {
         String[] out = new String[10_000];
         for (int i = 0; i < out.length; i++) {
             String d = DomainIndexBenchmark.domain(r.nextInt(out.length), r);
-            out[i] = switch (k >= 0 ? k : i % 4) {
-                case 0 -> "jane.doe@" + d;
-                case 1 -> "Bob <bob@WWW." + d.toUpperCase() + ">";
-                case 2 -> "ops+crm@www." + d;
-                default -> "x@" + d;
-            };
+            out[i] = DomainIndexBenchmark.email(k >= 0 ? k : i % 4, d);
         }
         return out;
     }
@@ -111,13 +103,8 @@ public final class NormalizeComparison {
         Method[] run = new Method[k];
         String[] names = new String[k];
         for (int j = 0; j < k; j++) {
-            Path jar = Path.of(args[2 + j]);
-            if (!Files.isRegularFile(jar)) {
-                throw new IllegalArgumentException("no jar " + jar);
-            }
-            names[j] = jar.toString();
-            URLClassLoader build =
-                    new URLClassLoader(new URL[] {jar.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+            names[j] = args[2 + j];
+            URLClassLoader build = PairedBlocks.loader(names[j]);
             Class<?> driver = Class.forName(Driver.class.getName(), true, new DriverLoader(build));
             run[j] = driver.getMethod("run", String[].class, int.class, int.class);
         }

@@ -2,11 +2,25 @@ package io.leadmatch.bench;
 
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
+import java.net.MalformedURLException;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
 
 /** What the in-JVM build comparisons share: calling into a build's class loader and reporting paired blocks. */
 final class PairedBlocks {
     private PairedBlocks() {}
+
+    /** A class loader of its own for the build in {@code jar} (a {@code benchmarks.jar}), over the platform's. */
+    static URLClassLoader loader(String jar) throws MalformedURLException {
+        Path path = Path.of(jar);
+        if (!Files.isRegularFile(path)) {
+            throw new IllegalArgumentException("no jar " + jar);
+        }
+        return new URLClassLoader(new URL[] {path.toUri().toURL()}, ClassLoader.getPlatformClassLoader());
+    }
 
     /** {@code m.invoke(null, args)}, with the method's own exception rethrown. */
     static Object call(Method m, Object... args) throws Throwable {

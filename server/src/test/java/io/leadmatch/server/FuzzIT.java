@@ -27,8 +27,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The real server process under {@link RequestFuzzer}: it stays up, every reply is well formed, a good request
  * still gets its answer afterwards, and its resident memory stays bounded (sampled from {@code /proc/<pid>/status}
- * every 250 ms; the server runs with a fixed, pre-touched heap so growth would show as an {@code OutOfMemoryError} or as RSS
- * climbing past heap and off-heap). The suite sends 20,000 requests; {@code scripts/fuzz.sh} sends 10^6
+ * every 250 ms; the server runs with a fixed, pre-touched heap so growth would show as an {@code OutOfMemoryError}
+ * or as RSS climbing past heap and off-heap). The suite sends 20,000 requests; {@code scripts/fuzz.sh} sends 10^6
  * ({@code -Dleadmatch.fuzz.requests}) and writes the result where {@code -Dleadmatch.fuzz.result} says.
  */
 class FuzzIT {

@@ -5,17 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.grpc.Status;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
 import org.junit.jupiter.api.Test;
-import org.slf4j.event.EventRecordingLogger;
 import org.slf4j.event.SubstituteLoggingEvent;
-import org.slf4j.helpers.MessageFormatter;
-import org.slf4j.helpers.SubstituteLogger;
 
 /** grpc-java's log records reach the server log one line per kind per interval, without stack traces. */
 class GrpcTransportLogTest {
@@ -23,8 +18,8 @@ class GrpcTransportLogTest {
     void aThousandDeframeFailuresMakeOneLineWithoutAStackTrace() {
         ConcurrentLinkedQueue<SubstituteLoggingEvent> events = new ConcurrentLinkedQueue<>();
         AtomicLong now = new AtomicLong();
-        GrpcTransportLog handler = new GrpcTransportLog(new ThrottledLog(
-                new EventRecordingLogger(new SubstituteLogger("t", events, false), events), now::get, 10_000_000_000L));
+        GrpcTransportLog handler =
+                new GrpcTransportLog(new ThrottledLog(ThrottledLogTest.recording(events), now::get, 10_000_000_000L));
         for (int i = 0; i < 1_000; i++) {
             LogRecord r = new LogRecord(Level.WARNING, "Exception processing message");
             r.setLoggerName("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
@@ -36,8 +31,11 @@ class GrpcTransportLogTest {
         LogRecord fine = new LogRecord(Level.FINE, "Transport failed");
         fine.setLoggerName("io.grpc.netty.shaded.io.grpc.netty.NettyServerTransport");
         handler.publish(fine);
-        assertEquals(1, lines(events).size(), lines(events).toString());
-        String line = lines(events).get(0);
+        assertEquals(
+                1,
+                ThrottledLogTest.lines(events).size(),
+                ThrottledLogTest.lines(events).toString());
+        String line = ThrottledLogTest.lines(events).get(0);
         assertTrue(line.startsWith("NettyServerStream: Exception processing message: StatusRuntimeException: "), line);
         assertFalse(line.contains("\n"), line);
         assertTrue(line.contains("\\nforged line"), line);
@@ -46,18 +44,9 @@ class GrpcTransportLogTest {
         LogRecord r = new LogRecord(Level.WARNING, "Exception processing message");
         r.setLoggerName("io.grpc.netty.shaded.io.grpc.netty.NettyServerStream");
         handler.publish(r);
-        assertEquals(2, lines(events).size());
+        assertEquals(2, ThrottledLogTest.lines(events).size());
         assertTrue(
-                lines(events).get(1).endsWith("(999 more since the last line of this kind)"),
-                lines(events).get(1));
-    }
-
-    private static List<String> lines(ConcurrentLinkedQueue<SubstituteLoggingEvent> events) {
-        List<String> out = new ArrayList<>();
-        for (SubstituteLoggingEvent e : events) {
-            out.add(MessageFormatter.arrayFormat(e.getMessage(), e.getArgumentArray())
-                    .getMessage());
-        }
-        return out;
+                ThrottledLogTest.lines(events).get(1).endsWith("(999 more since the last line of this kind)"),
+                ThrottledLogTest.lines(events).get(1));
     }
 }

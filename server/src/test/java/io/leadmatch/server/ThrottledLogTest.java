@@ -4,10 +4,13 @@ import static org.junit.jupiter.api.Assertions.*;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
 import org.slf4j.event.EventRecordingLogger;
 import org.slf4j.event.SubstituteLoggingEvent;
 import org.slf4j.helpers.MessageFormatter;
@@ -17,16 +20,25 @@ import org.slf4j.helpers.SubstituteLogger;
 class ThrottledLogTest {
     private final ConcurrentLinkedQueue<SubstituteLoggingEvent> events = new ConcurrentLinkedQueue<>();
     private final AtomicLong now = new AtomicLong();
-    private final ThrottledLog log = new ThrottledLog(
-            new EventRecordingLogger(new SubstituteLogger("t", events, false), events), now::get, 1_000);
+    private final ThrottledLog log = new ThrottledLog(recording(events), now::get, 1_000);
 
-    private List<String> lines() {
+    /** A logger that keeps its events in {@code events}. */
+    static Logger recording(Queue<SubstituteLoggingEvent> events) {
+        return new EventRecordingLogger(new SubstituteLogger("t", events, false), events);
+    }
+
+    /** The lines {@code events} hold, formatted. */
+    static List<String> lines(Collection<SubstituteLoggingEvent> events) {
         List<String> out = new ArrayList<>();
         for (SubstituteLoggingEvent e : events) {
             out.add(MessageFormatter.arrayFormat(e.getMessage(), e.getArgumentArray())
                     .getMessage());
         }
         return out;
+    }
+
+    private List<String> lines() {
+        return lines(events);
     }
 
     @Test
