@@ -151,9 +151,17 @@ public final class DomainNormalizer {
             return fail(out, EMPTY_INPUT);
         }
 
-        // 1. Find the host. The one scan also notes the rare forms (several values, names and comments, tabs,
-        // backslashes, obfuscations, lenient schemes); only an input that has one takes the slower lenient path.
-        long scan = scan(s, start, end);
+        // 1. Find the host. A plain display-name form ("Jane Doe <jane@acme.com>") is read from its brackets;
+        // anything else is scanned whole. The scan also notes the rare forms (several values, names and comments,
+        // tabs, backslashes, obfuscations, lenient schemes); only an input that has one takes the lenient path.
+        long plain = s[end - 1] == '>' ? plainDisplayName(s, start, end) : -1;
+        long scan = plain >= 0 ? scan(s, (int) (plain >>> 16), (int) plain & 0xFFFF) : -1;
+        if (scan >= 0 && (scan & RARE) == 0 && field(scan, LT) < 0 && field(scan, FIRST_AT) >= 0) {
+            start = (int) (plain >>> 16);
+            end = (int) plain & 0xFFFF;
+        } else {
+            scan = scan(s, start, end);
+        }
         if (scan < 0) {
             return fail(out, scan == CONTROL ? CONTROL_CHARACTER : LONE_SURROGATE);
         }
@@ -310,6 +318,34 @@ public final class DomainNormalizer {
         int label = n - labelStart;
         return check(s, n, labels, emptyLabel || label == 0, Math.max(longestLabel, label), labelStart, out)
                 && resolve(s, n, out, pathStart, end);
+    }
+
+    /**
+     * Where the address inside the brackets of {@code s[start, end)}, which ends in {@code >}, lies when the name
+     * before them is plain (letters, digits, spaces, dots and the like: nothing the scan notes), as packed
+     * {@code start << 16 | end}; else -1. The caller scans the content and takes it only when it reads as a plain
+     * address; then the result is the one the full scan and {@link #bracketed} give, without scanning the name.
+     */
+    private static long plainDisplayName(char[] s, int start, int end) {
+        int i = start;
+        for (; ; i++) {
+            char c = s[i]; // ends at the '>' at the latest
+            if (c == '<') {
+                break;
+            }
+            if (c >= 0x80 || ASCII[c] != NOTHING && c != ' ') {
+                return -1;
+            }
+        }
+        int from = i + 1;
+        int to = end - 1;
+        while (from < to && isTrimmable(s[from])) {
+            from++;
+        }
+        while (to > from && isTrimmable(s[to - 1])) {
+            to--;
+        }
+        return (long) from << 16 | to;
     }
 
     /**

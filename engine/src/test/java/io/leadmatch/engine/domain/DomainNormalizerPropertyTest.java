@@ -114,6 +114,43 @@ class DomainNormalizerPropertyTest {
     }
 
     /**
+     * A display name ({@code Jane Doe <jane@acme.com>}) is read from its brackets: whatever the name is made of
+     * (ASCII or not, with or without characters the scan notes), the answer is the bracketed address's own.
+     */
+    @Property(tries = 3000)
+    void aDisplayNameNeverChangesTheAnswer(
+            @ForAll("displayNames") String name,
+            @ForAll("hosts") String host,
+            @ForAll("localParts") String local,
+            @ForAll boolean padded) {
+        Assume.that(!name.regionMatches(true, 0, "mailto:", 0, 7));
+        String address = local + "@" + host;
+        String display = name + "<" + (padded ? " " + address + "\u00A0" : address) + ">";
+        HostName bare = new HostName();
+        HostName named = new HostName();
+        assertEquals(NORMALIZER.normalize(address, bare), NORMALIZER.normalize(display, named), display);
+        assertEquals(bare.hostString(), named.hostString(), display);
+        assertEquals(bare.registrableDomain(), named.registrableDomain(), display);
+        assertEquals(bare.lookupKey(), named.lookupKey(), display);
+        assertEquals(bare.failureReason(), named.failureReason(), display);
+    }
+
+    @Provide
+    Arbitrary<String> displayNames() {
+        return Arbitraries.strings()
+                .withCharRange('a', 'z')
+                .withCharRange('A', 'Z')
+                .withChars(" .-'_&:/!0123456789\u00A0éøЖ中")
+                .ofMinLength(0)
+                .ofMaxLength(24);
+    }
+
+    @Provide
+    Arbitrary<String> localParts() {
+        return Arbitraries.of("jane", "Jane.Doe", "ops+crm", "x", "o'brien", "a_b-c", "JANE");
+    }
+
+    /**
      * MATCHING.md section 1's leniencies (Unicode spaces, a second value, a comment, a stray tab or newline, a
      * trailing {@code >}) never change the key of an input that already had one.
      */
