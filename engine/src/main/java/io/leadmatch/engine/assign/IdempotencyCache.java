@@ -5,7 +5,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -37,6 +40,11 @@ public final class IdempotencyCache<V> {
         final V value;
         final long fingerprint;
         final long expiresAtMillis;
+        /**
+         * True while this answer is the id's slot in {@link #byId} (guarded by {@link #byAge}): cleared by whoever
+         * replaces or removes it, so the age order checks its head without a map lookup.
+         */
+        boolean current = true;
 
         Answer(String id, V value, long fingerprint, long expiresAtMillis) {
             this.id = id;
@@ -103,7 +111,9 @@ public final class IdempotencyCache<V> {
     public Result<V> getOrCompute(String id, long fingerprint, Supplier<V> compute) {
         for (; ; ) {
             long now = clock.millis();
-            Object slot = byId.get(id);
+            // A new id (nearly every request) takes one map operation to claim and one to fill.
+            Pending<V> mine = new Pending<>();
+            Object slot = byId.putIfAbsent(id, mine);
             if (slot instanceof Pending) {
                 Answer<V> a = awaitOrNull((Pending<V>) slot);
                 if (a != null) {
@@ -112,15 +122,15 @@ public final class IdempotencyCache<V> {
                 continue; // its computation failed: try again
             }
             Answer<V> old = (Answer<V>) slot;
-            if (old != null && old.expiresAtMillis > now) {
-                return answered(old, fingerprint);
-            }
-            Pending<V> mine = new Pending<>();
-            if (old == null ? byId.putIfAbsent(id, mine) != null : !byId.replace(id, old, mine)) {
-                continue; // someone else got there first
-            }
             if (old != null) {
+                if (old.expiresAtMillis > now) {
+                    return answered(old, fingerprint);
+                }
+                if (!byId.replace(id, old, mine)) {
+                    continue; // someone else got there first
+                }
                 synchronized (byAge) {
+                    old.current = false;
                     size--; // the expired answer is gone; the new one is counted when it is in
                 }
             }
@@ -159,13 +169,18 @@ public final class IdempotencyCache<V> {
             byAge.addLast(a);
             size++;
             for (Answer<V> oldest; (oldest = byAge.peekFirst()) != null; ) {
-                boolean current = byId.get(oldest.id) == oldest;
+                // A replacer clears the flag under this lock after its map swap: one seen set here may already be
+                // gone from the map, and then the remove fails and the replacer counts it.
+                boolean current = oldest.current;
                 if (current && size <= maxEntries && oldest.expiresAtMillis > now) {
                     break;
                 }
                 byAge.pollFirst();
-                if (current && byId.remove(oldest.id, oldest)) {
-                    size--;
+                if (current) {
+                    oldest.current = false;
+                    if (byId.remove(oldest.id, oldest)) {
+                        size--;
+                    }
                 }
             }
         }
@@ -189,6 +204,7 @@ public final class IdempotencyCache<V> {
         Object old = byId.put(id, a);
         if (old instanceof Answer) {
             synchronized (byAge) {
+                ((Answer<?>) old).current = false;
                 size--;
             }
         }
@@ -214,6 +230,33 @@ public final class IdempotencyCache<V> {
         }
         for (Answer<V> a : live) {
             consumer.accept(a.id, a.value, a.fingerprint, a.expiresAtMillis);
+        }
+    }
+
+    /**
+     * Checks, with no request in flight, that the count, the map and the age order agree: every answer in the map
+     * is current and in the age order, every current answer in the age order is the map's, and the count is the
+     * map's. For tests that race requests against each other.
+     */
+    void checkConsistency() {
+        synchronized (byAge) {
+            Set<Answer<V>> ordered = Collections.newSetFromMap(new IdentityHashMap<>());
+            ordered.addAll(byAge);
+            int answers = 0;
+            for (Object slot : byId.values()) {
+                if (!(slot instanceof Answer<?> a) || !a.current || !ordered.contains(a)) {
+                    throw new AssertionError("map slot not a current answer in the age order: " + slot);
+                }
+                answers++;
+            }
+            for (Answer<V> a : byAge) {
+                if (a.current && byId.get(a.id) != a) {
+                    throw new AssertionError("answer for " + a.id + " marked current but not in the map");
+                }
+            }
+            if (answers != size) {
+                throw new AssertionError("count " + size + ", answers in the map " + answers);
+            }
         }
     }
 

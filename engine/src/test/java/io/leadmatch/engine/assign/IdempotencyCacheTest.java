@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.RepeatedTest;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -23,7 +24,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class IdempotencyCacheTest {
     /** A clock tests move by hand. */
     static final class ManualClock extends Clock {
-        long millis = 1_000_000;
+        volatile long millis = 1_000_000;
 
         @Override
         public ZoneOffset getZone() {
@@ -192,6 +193,46 @@ class IdempotencyCacheTest {
                 }));
         assertEquals(0, cache.size());
         assertFalse(cache.getOrCompute("a", () -> 1).replay());
+    }
+
+    /**
+     * Threads racing on a few ids, with a bound and a retention short enough that answers expire and get evicted
+     * while others replace them: each id's answer is computed once per life, and afterwards the count, the map and
+     * the age order agree.
+     */
+    @RepeatedTest(5)
+    void racingRequestsKeepTheCountTheMapAndTheAgeOrderInAgreement() throws Exception {
+        ManualClock clock = new ManualClock();
+        IdempotencyCache<Integer> cache = new IdempotencyCache<>(clock, Duration.ofMillis(40), 24);
+        int threads = 4;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                long seed = t;
+                done.add(pool.submit(() -> {
+                    SplittableRandom r = new SplittableRandom(seed);
+                    for (int i = 0; i < 50_000; i++) {
+                        if (r.nextInt(64) == 0) {
+                            synchronized (clock) {
+                                clock.millis += 1;
+                            }
+                        }
+                        String id = "id" + r.nextInt(64);
+                        IdempotencyCache.Result<Integer> got = cache.getOrCompute(id, () -> 1);
+                        assertEquals(1, got.value());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        cache.checkConsistency();
+        assertTrue(cache.size() <= 24, "size " + cache.size());
     }
 
     /** Against a plain reference: a list of (id, answer, time) with the same rules, random ids, times and bound. */
