@@ -11,22 +11,15 @@ import io.leadmatch.engine.assign.MutableAssignment;
 import io.leadmatch.engine.assign.ProvisionalAccounts;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.concurrent.DaemonFuture;
-import io.leadmatch.engine.config.MatchingConfig;
 import io.leadmatch.engine.domain.DomainNormalizer;
-import io.leadmatch.engine.domain.HostingPlatforms;
 import io.leadmatch.engine.domain.MailboxProviders;
-import io.leadmatch.engine.domain.PublicSuffixList;
 import io.leadmatch.engine.index.DomainIndex;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.snapshot.AccountChange;
-import io.leadmatch.engine.snapshot.AccountChangeLog;
-import io.leadmatch.engine.snapshot.AccountChanges;
 import io.leadmatch.engine.snapshot.CrmSnapshot;
 import io.leadmatch.engine.snapshot.CsvSnapshotReader;
-import io.leadmatch.engine.snapshot.ExportStamp;
-import io.leadmatch.engine.snapshot.IndexFingerprint;
 import io.leadmatch.engine.snapshot.LoadReport;
-import io.leadmatch.engine.snapshot.PostgresSnapshotReader;
+import io.leadmatch.engine.snapshot.SnapshotLoader;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -57,6 +50,9 @@ public final class LeadMatchEngine implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LeadMatchEngine.class);
 
     private final EngineConfig config;
+    /** Where generations come from, and what the data directory keeps of them. */
+    private final SnapshotLoader loader;
+
     private final DomainNormalizer normalizer;
     /**
      * The free-webmail and disposable lists (large to parse): only a load from the sources needs them (they go
@@ -81,6 +77,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     private LeadMatchEngine(EngineConfig config) throws SnapshotException {
         DomainIndex.warmUpInBackground(); // meanwhile: fingerprint, tables
         this.config = config;
+        this.loader = loader(config);
         boolean operatorLists =
                 config.matching().freeEmailFile() != null || config.matching().disposableEmailFile() != null;
         this.firstLoad = startFirstLoad(); // first: it needs no normalizer, whose Public Suffix List takes a while
@@ -158,6 +155,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     /** The twin of {@link #warmUpTwin}: {@code pinned} is the real engine's generation, retained for the twin. */
     private LeadMatchEngine(LeadMatchEngine real, CrmSnapshot pinned) {
         this.config = real.config;
+        this.loader = loader(config); // its own: a twin's account changes reach no change log
         this.normalizer = real.normalizer;
         this.provisional = new ProvisionalAccounts();
         this.matcher = new Matcher(normalizer, provisional, config.matching().requireWorkEmail());
@@ -170,6 +168,11 @@ public final class LeadMatchEngine implements AutoCloseable {
         this.currentSnapshotDir = real.currentSnapshotDir;
         this.generation = pinned.generation();
         this.twin = true;
+    }
+
+    private static SnapshotLoader loader(EngineConfig config) {
+        return new SnapshotLoader(
+                config.dataDir(), config.matching(), config.csvColumns(), config.postgres(), config.routingFile());
     }
 
     /** True for a {@link #warmUpTwin}: closing it releases its pin and its in-memory state only. */
@@ -191,36 +194,7 @@ public final class LeadMatchEngine implements AutoCloseable {
     }
 
     /** What the first {@link #reload} found persisted for the configured export (snapshot null: nothing usable). */
-    private record FirstLoad(Path dir, ExportId export, CrmSnapshot snapshot) {}
-
-    /**
-     * An export's fingerprint, and the metadata of its files to remember it for once the data directory is this
-     * process's (null: nothing to remember, it came from the stamp or the files changed while being read).
-     */
-    private record ExportId(String fingerprint, String metadataToRecord) {}
-
-    /** The export's fingerprint: remembered for its files' unchanged metadata ({@link ExportStamp}), else read. */
-    private ExportId exportId(Path dir) {
-        long t0 = System.nanoTime();
-        String meta = ExportStamp.metadata(dir);
-        String fp = ExportStamp.recorded(stampFile(), meta);
-        if (fp != null) {
-            LOG.info(
-                    "snapshot fingerprint as recorded for its unchanged files ({} ms)",
-                    (System.nanoTime() - t0) / 1_000_000);
-            return new ExportId(fp, null);
-        }
-        fp = IndexFingerprint.ofExport(dir);
-        LOG.info("snapshot fingerprint in {} ms", (System.nanoTime() - t0) / 1_000_000);
-        return new ExportId(fp, meta != null && meta.equals(ExportStamp.metadata(dir)) ? meta : null);
-    }
-
-    /** Where the export's fingerprint is remembered, or null without a data directory. */
-    private Path stampFile() {
-        return config.dataDir() == null
-                ? null
-                : config.dataDir().resolve("index").resolve("export.stamp");
-    }
+    private record FirstLoad(Path dir, SnapshotLoader.Export export, CrmSnapshot snapshot) {}
 
     /**
      * The first load of a CSV export with a data directory, started before the journal recovers (the two are
@@ -235,9 +209,8 @@ public final class LeadMatchEngine implements AutoCloseable {
             return null;
         }
         return DaemonFuture.supply("first-load", () -> {
-            ExportId export = exportId(dir);
-            Path index = indexFile(dir, export.fingerprint());
-            CrmSnapshot persisted = CsvSnapshotReader.loadPersisted(dir, index, 1);
+            SnapshotLoader.Export export = loader.identify(dir);
+            CrmSnapshot persisted = loader.loadPersisted(export);
             if (persisted == null) {
                 startMailboxLists(); // the export is to be read: its build needs them
             }
@@ -462,7 +435,7 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         long gen = generation + 1;
         Path dir = null;
-        String exportFingerprint = null; // none for a database: every load supersedes logged changes
+        SnapshotLoader.Export export = null; // none for a database: every load supersedes logged changes
         CrmSnapshot next;
         if (config.postgres() != null) {
             if (snapshotDir != null) {
@@ -472,31 +445,22 @@ public final class LeadMatchEngine implements AutoCloseable {
                         "the engine reads postgres " + config.postgres().describe()
                                 + "; a snapshot directory cannot replace it");
             }
-            // A database has no cheap fingerprint to name a reusable index file after: build it off-heap.
-            next = PostgresSnapshotReader.load(
-                    config.postgres(), config.routingFile(), normalizer, DaemonFuture.await(mailboxes()), null, gen);
+            next = loader.loadDatabase(normalizer, DaemonFuture.await(mailboxes()), gen);
         } else {
             dir = snapshotDir != null ? snapshotDir : currentSnapshotDir;
             FirstLoad early = takeFirstLoad(dir);
-            ExportId export = early != null ? early.export() : exportId(dir);
-            exportFingerprint = export.fingerprint();
-            ExportStamp.record(stampFile(), export.metadataToRecord(), exportFingerprint); // the directory is ours
+            export = early != null ? early.export() : loader.identify(dir);
+            loader.remember(export); // the directory is ours
             if (early != null && early.snapshot() != null) {
                 next = early.snapshot();
             } else {
-                next = CsvSnapshotReader.load(
-                        dir,
-                        config.csvColumns(),
-                        normalizer,
-                        mailboxes(),
-                        indexFile(dir, exportFingerprint),
-                        gen,
-                        early == null); // an early first load already tried the persisted tables
+                // an early first load already tried the persisted tables
+                next = loader.load(export, normalizer, mailboxes(), gen, early == null);
             }
         }
         try {
             checkSkippedRatio(next.report());
-            next = withLoggedAccountChanges(next, exportFingerprint, gen);
+            next = loader.withLoggedChanges(next, export, normalizer, this::mailboxes, gen);
         } catch (SnapshotException e) {
             discard(next);
             throw e;
@@ -516,7 +480,7 @@ public final class LeadMatchEngine implements AutoCloseable {
             }
             previous.release();
         } else if (next.index().file() != null) {
-            deleteStaleIndexFiles(next.index().file());
+            SnapshotLoader.deleteStaleIndexFiles(next.index().file());
         }
         LOG.info(
                 "generation {}: {}{}",
@@ -532,30 +496,6 @@ public final class LeadMatchEngine implements AutoCloseable {
                     config.clock().instant());
         }
         return next.report();
-    }
-
-    /** Where the persisted index (and tables) of {@code dir} live; null without a data directory. */
-    private Path indexFile(Path dir, String exportFingerprint) {
-        if (config.dataDir() == null) {
-            return null;
-        }
-        MatchingConfig m = config.matching();
-        // routing.yaml's junk domains and the free/disposable lists are folded into the index too.
-        String fingerprint = IndexFingerprint.of(
-                exportFingerprint,
-                "psl=" + m.pslFile() + " extra=" + m.extraHostingSuffixes()
-                        + " free=" + m.freeEmailFile() + " disposable=" + m.disposableEmailFile() + " columns="
-                        + config.csvColumns().describe() + " list="
-                        + PublicSuffixList.bundledVersion() + " platforms="
-                        + HostingPlatforms.bundled().pageRules().hashCode() + "/"
-                        + HostingPlatforms.bundled().tenantSuffixes().hashCode() + "/"
-                        + m.platforms() + " freeAlways=" + m.freeEmailAlways() + " freeNever=" + m.freeEmailNever()
-                        + " mailboxLists=" + MailboxProviders.bundledDigest(),
-                m.pslFile(),
-                dir.resolve(CsvSnapshotReader.ROUTING),
-                m.freeEmailFile(),
-                m.disposableEmailFile());
-        return config.dataDir().resolve("index").resolve("domains-" + fingerprint + ".cm3");
     }
 
     /** A load that skipped too much is more likely a broken export than a CRM that changed. */
@@ -632,25 +572,6 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
         for (Path p : old) {
             Files.deleteIfExists(p);
-        }
-    }
-
-    /** Index files (and their markers and tables files) of earlier runs whose snapshot has since changed. */
-    private static void deleteStaleIndexFiles(Path inUse) {
-        String name = inUse.getFileName().toString();
-        String keep = name.substring(0, name.length() - ".cm3".length()) + ".";
-        try (var files = Files.list(inUse.getParent())) {
-            files.filter(p -> p.getFileName().toString().startsWith("domains-"))
-                    .filter(p -> !p.getFileName().toString().startsWith(keep))
-                    .forEach(p -> {
-                        try {
-                            Files.deleteIfExists(p);
-                        } catch (IOException e) {
-                            LOG.warn("cannot delete stale index file {}: {}", p, e.toString());
-                        }
-                    });
-        } catch (IOException e) {
-            LOG.warn("cannot list index directory {}: {}", inUse.getParent(), e.toString());
         }
     }
 
@@ -792,9 +713,6 @@ public final class LeadMatchEngine implements AutoCloseable {
 
     // ---- Incremental account changes (UpsertAccounts / DeleteAccounts) ----
 
-    /** The durable log of changes since the last full load; null without a data directory. */
-    private AccountChangeLog changeLog;
-
     /**
      * Adds or replaces accounts, all or nothing; see {@link #applyAccountChanges}.
      *
@@ -832,68 +750,14 @@ public final class LeadMatchEngine implements AutoCloseable {
             throw new IllegalArgumentException("the batch is empty: send at least one account");
         }
         CrmSnapshot previous = current;
-        var applied = AccountChanges.apply(previous, batch, normalizer, loadedMailboxes(), generation + 1);
+        SnapshotLoader.Applied applied = loader.apply(previous, batch, normalizer, loadedMailboxes(), generation + 1);
         CrmSnapshot next = applied.snapshot();
-        try {
-            if (changeLog != null) {
-                changeLog.append(batch);
-            }
-        } catch (IOException | RuntimeException e) {
-            next.release();
-            throw e;
-        }
         next.prepareLookups();
         dropProvisionalWithRealAccounts(next);
         current = next;
         generation = next.generation();
         previous.release();
         return applied.result();
-    }
-
-    /**
-     * Replays the logged account changes on a freshly loaded generation when it is the snapshot they were made on
-     * ({@code base}, null for a source without a fingerprint); otherwise the log is superseded (kept as
-     * {@code account-changes.superseded.log}) and a new one starts on {@code base}.
-     */
-    private CrmSnapshot withLoggedAccountChanges(CrmSnapshot loaded, String base, long gen) throws SnapshotException {
-        if (config.dataDir() == null) {
-            return loaded; // changes are not durable without a data directory; a reload drops them
-        }
-        if (changeLog != null && (base == null || !base.equals(changeLog.base()))) {
-            changeLog.close();
-            changeLog = null;
-        }
-        if (changeLog == null) {
-            changeLog = AccountChangeLog.open(config.dataDir(), base);
-        }
-        List<AccountChange.Batch> batches = changeLog.batches();
-        CrmSnapshot s = loaded;
-        for (int i = 0; i < batches.size(); i++) {
-            CrmSnapshot d;
-            try {
-                d = AccountChanges.apply(s, batches.get(i), normalizer, DaemonFuture.await(mailboxes()), gen)
-                        .snapshot();
-            } catch (IllegalArgumentException e) {
-                if (s != loaded) {
-                    s.release();
-                }
-                throw new SnapshotException(
-                        changeLog.file().toString(),
-                        0,
-                        "batch " + (i + 1) + " of " + batches.size() + " no longer applies to the snapshot: "
-                                + e.getMessage(),
-                        e);
-            }
-            if (s != loaded) {
-                s.release();
-            }
-            s = d;
-        }
-        if (s != loaded) {
-            loaded.release(); // the derived generation holds the loaded one now
-            LOG.info("replayed {} account change batches from {}", batches.size(), changeLog.file());
-        }
-        return s;
     }
 
     private CrmSnapshot acquire() {
@@ -934,9 +798,7 @@ public final class LeadMatchEngine implements AutoCloseable {
             return; // the real engine's generation, files and background work are not the twin's
         }
         assigner.close();
-        if (changeLog != null) {
-            changeLog.close();
-        }
+        loader.close();
         provisional.close();
         CsvSnapshotReader.awaitPersisted(); // the next start reads them
     }

@@ -41,8 +41,26 @@
  *       generated export back through {@code snapshot}'s reader into the {@code crm} and {@code routing} tables.
  * </ul>
  *
- * <p>Every other public type is public only because a class of another engine package uses it (the engine is on
- * the class path, not a named module): {@code crm}, {@code routing}, {@code concurrent}, {@code json} and most of
- * {@code snapshot}, {@code index} and {@code assign} are implementation, free to change, and not for callers.
+ * <h2>Public for other engine packages</h2>
+ *
+ * <p>The engine is on the class path, not a named module, so a type another engine package uses is public. These
+ * are implementation, free to change, and not for callers; {@code EnginePublicApiTest} in {@code bench} fails when
+ * a public engine type has no user outside its own package.
+ *
+ * <ul>
+ *   <li>the facade's parts: {@link io.leadmatch.engine.snapshot.SnapshotLoader} (loads, the export's fingerprint,
+ *       the persisted index's name, the account change log), {@link io.leadmatch.engine.snapshot.CrmSnapshot} (a
+ *       generation, which the assigner reads too), {@link io.leadmatch.engine.snapshot.CsvSnapshotReader} (the
+ *       persisted tables a reload retires and closing waits for) and
+ *       {@link io.leadmatch.engine.assign.LeadFingerprint} (what a request id was answered for, which the assigner
+ *       journals);
+ *   <li>what a generation holds, built by {@code snapshot} and read by the matcher and the assigner: the
+ *       {@code crm} tables with the id maps they share with the builder ({@code KeyOrdinals}), the parsed
+ *       routing.yaml of {@code routing} (its {@code JunkWords} applied by the matcher), and the domain index's
+ *       entry layout and parallel fill ({@code index}: {@code DomainEntryLayout}, {@code IndexFill});
+ *   <li>shared mechanisms: {@code concurrent} (daemon threads' futures, the polling lock, the clock), {@code json}
+ *       (JSON text for the audit export and the load reports), the journal's record reader for the assigner
+ *       ({@code journal.JournalRecord}), and the lists of {@code domain} that configuration and loading read.
+ * </ul>
  */
 package io.leadmatch.engine;

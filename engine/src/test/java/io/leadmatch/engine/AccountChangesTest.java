@@ -10,7 +10,6 @@ import static io.leadmatch.engine.DemoSnapshot.user;
 import static org.junit.jupiter.api.Assertions.*;
 
 import io.leadmatch.engine.snapshot.AccountChange;
-import io.leadmatch.engine.snapshot.AccountChangeLog;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -299,7 +298,7 @@ class AccountChangesTest {
                     Outcome.NEW_ACCOUNT,
                     match(engine, "jane@newco.io").outcome(),
                     "the new export supersedes the changes made on the old one");
-            assertTrue(Files.isRegularFile(data.resolve(AccountChangeLog.SUPERSEDED)), "kept for inspection");
+            assertTrue(Files.isRegularFile(data.resolve("account-changes.superseded.log")), "kept for inspection");
             engine.upsertAccounts(List.of(account(NEWCO_SUB, "Other", "other-newco.io", user(3))));
         }
         try (LeadMatchEngine engine = open()) {
@@ -333,7 +332,7 @@ class AccountChangesTest {
         try (LeadMatchEngine engine = open()) {
             engine.upsertAccounts(List.of(account(NEWCO, "NewCo", "newco.io", user(3))));
         }
-        Path log = data.resolve(AccountChangeLog.FILE);
+        Path log = data.resolve("account-changes.log");
         long good = Files.size(log);
         Files.write(log, new byte[] {0, 0, 0, 100, 1, 2, 3}, StandardOpenOption.APPEND); // a crash mid-append
         try (LeadMatchEngine engine = open()) {
@@ -346,7 +345,7 @@ class AccountChangesTest {
         Files.write(log, bytes);
         SnapshotException e = assertThrows(SnapshotException.class, this::open);
         assertTrue(
-                e.getMessage().contains(AccountChangeLog.FILE) && e.getMessage().contains("damaged batch 1"),
+                e.getMessage().contains("account-changes.log") && e.getMessage().contains("damaged batch 1"),
                 e.getMessage());
     }
 

@@ -7,7 +7,7 @@ import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.Journal;
 import io.leadmatch.engine.journal.JournalConfig;
-import io.leadmatch.engine.journal.JournalLayout;
+import io.leadmatch.engine.journal.JournalFiles;
 import io.leadmatch.engine.journal.PayloadWriter;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -129,11 +129,7 @@ class AssignRecordEncodingTest {
         long sequence = Long.parseLong(assignmentId.substring("asg-".length()));
         Path dir = data.resolve(LeadMatchEngine.JOURNAL);
         long[] size = {-1};
-        Journal.scan(
-                dir,
-                sequence,
-                sequence,
-                r -> size[0] = JournalLayout.alignedLength(r.length() - JournalLayout.HEADER_LENGTH));
+        Journal.scan(dir, sequence, sequence, r -> size[0] = JournalFiles.alignedLength(r));
         if (size[0] < 0) {
             throw new AssertionError("no record " + sequence + " in " + dir);
         }

@@ -7,7 +7,7 @@ import io.leadmatch.engine.assign.AssignmentSettings;
 import io.leadmatch.engine.journal.FsyncPolicy;
 import io.leadmatch.engine.journal.Journal;
 import io.leadmatch.engine.journal.JournalConfig;
-import io.leadmatch.engine.journal.JournalLayout;
+import io.leadmatch.engine.journal.JournalFiles;
 import java.io.DataInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -112,11 +112,7 @@ class JournalCheckpointTest {
     }
 
     static List<Path> segments(Path data) throws IOException {
-        try (var files = Files.list(journal(data))) {
-            return files.filter(f -> f.toString().endsWith(JournalLayout.SEGMENT_SUFFIX))
-                    .sorted()
-                    .toList();
-        }
+        return JournalFiles.segments(journal(data));
     }
 
     @Test
@@ -155,7 +151,7 @@ class JournalCheckpointTest {
         List<String> ids = drive(a, reference, 0, 3_000);
         awaitCovered(data, lastSequence(ids));
         List<Path> kept = segments(data);
-        long first = Long.parseLong(kept.get(0).getFileName().toString().replace(JournalLayout.SEGMENT_SUFFIX, ""));
+        long first = JournalFiles.firstSequence(kept.get(0));
         assertTrue(first > 1, "segments covered by the checkpoint are gone: " + kept);
         assertTrue(kept.size() <= 3, "the last two segments, and one still being written: " + kept);
         Path archive = journal(data).resolve(Journal.ARCHIVE);
@@ -202,7 +198,7 @@ class JournalCheckpointTest {
         assertEquals(
                 "cannot open the journal in " + journal(deleting) + ": journal segment " + firstKept.getFileName()
                         + " is the first one but starts at sequence "
-                        + Long.parseLong(firstKept.getFileName().toString().replace(JournalLayout.SEGMENT_SUFFIX, ""))
+                        + JournalFiles.firstSequence(firstKept)
                         + ", and the checkpoint covers only up to sequence " + staleCovers
                         + ": the segment(s) before it are missing",
                 e.getMessage());

@@ -23,6 +23,9 @@ import net.openhft.chronicle.values.Values;
  * the map's segments, and a mismatch would only cost lock contention, never a wrong entry.
  *
  * <p>Why: at the end of a cold load the index fill is the only work left, and without help one core would idle.
+ *
+ * <p>Public because a snapshot load creates the fill and helps with it; it lives here, not in {@code snapshot},
+ * because {@link DomainIndex} runs it and it computes where the map puts each key.
  */
 public final class IndexFill {
     /** Enough chunks that the last claimed one ends soon after the others; few enough that claiming is nothing. */

@@ -249,7 +249,8 @@ public final class Journal implements AutoCloseable {
      * record).
      *
      * @return the sequence after the last record read
-     * @throws JournalCorruptException when a segment is damaged or missing on the way
+     * @throws IOException when a file cannot be read, or a segment is damaged or missing on the way (a
+     *                     {@link JournalCorruptException} naming the file and offset)
      */
     public static long scan(Path dir, long fromSequence, long toSequence, RecordHandler handler) throws IOException {
         JournalRecord view = new JournalRecord();

@@ -9,7 +9,7 @@ import java.nio.file.Path;
  * rather than continue without acknowledged records; {@code leadmatch journal verify} lists every such place and
  * {@code leadmatch journal salvage} copies out every readable record.
  */
-public final class JournalCorruptException extends IOException {
+final class JournalCorruptException extends IOException {
     private static final long serialVersionUID = 1L;
 
     private final transient Path file;

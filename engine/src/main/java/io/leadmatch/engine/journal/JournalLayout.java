@@ -34,7 +34,7 @@ import java.util.Locale;
  * the ring is preceded by a length of {@link #WRAP} and starts at offset 0. Records in the ring are valid while
  * their sequences run on from the drained offset without a gap; what follows the newest is an older lap's bytes.
  */
-public final class JournalLayout {
+final class JournalLayout {
     /** int: record size in bytes without padding; 0 marks the end of the written part of a segment. */
     public static final int LENGTH_OFFSET = 0;
     /** int: CRC-32C of bytes {@link #TIME_OFFSET}..length. */

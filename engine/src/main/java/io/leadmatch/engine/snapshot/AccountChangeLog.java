@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * did not complete (the process died before acknowledging it); it is cut off at start-up. A damaged frame followed
  * by more data is corruption and fails the start-up with the frame's offset.
  */
-public final class AccountChangeLog implements AutoCloseable {
+final class AccountChangeLog implements AutoCloseable {
     /** File name in the data directory. */
     public static final String FILE = "account-changes.log";
     /** Where a superseded log is kept (the previous one is replaced). */

@@ -40,7 +40,7 @@ import java.util.Set;
  * <p>Cost: one copy of the account table's column arrays; the domains a changed account had come from
  * {@link AccountDomains}, the aliases that may point at it from the load's alias list (no pass over the index).
  */
-public final class AccountChanges {
+final class AccountChanges {
     private static final int[] NO_ACCOUNTS = new int[0];
 
     private final CrmSnapshot current;
@@ -55,16 +55,13 @@ public final class AccountChanges {
         this.mailboxes = mailboxes;
     }
 
-    /** A successful application: the derived generation (not yet serving) and what the batch did. */
-    public record Applied(CrmSnapshot snapshot, AccountChange.Result result) {}
-
     /**
      * Applies {@code batch} to {@code current}.
      *
      * @param generation the derived generation's number
      * @throws IllegalArgumentException naming the first bad row and why; nothing was changed
      */
-    public static Applied apply(
+    static SnapshotLoader.Applied apply(
             CrmSnapshot current,
             AccountChange.Batch batch,
             DomainNormalizer normalizer,
@@ -76,7 +73,7 @@ public final class AccountChanges {
     /** An upsert row with its domain keys, validated. */
     private record Upsert(AccountChange change, AccountTable.Row row, List<String> keys) {}
 
-    private Applied apply(AccountChange.Batch batch, long generation) {
+    private SnapshotLoader.Applied apply(AccountChange.Batch batch, long generation) {
         AccountTable table = current.accounts();
         Set<String> subdomainParents = new LinkedHashSet<>();
         List<Upsert> upserts = validateUpserts(batch.upserts(), subdomainParents);
@@ -234,7 +231,7 @@ public final class AccountChanges {
         DomainIndex index = current.index().withChanges(entries, subdomainParents);
         CrmSnapshot derived = current.withAccountChanges(
                 generation, next, index, allSets, setDomains.toArray(new String[0]), own.with(ownKeys));
-        return new Applied(
+        return new SnapshotLoader.Applied(
                 derived,
                 new AccountChange.Result(
                         generation,

@@ -28,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * within one tick of being read could keep all of them. As with git's "racily clean" entries, files changed less
  * than {@link #SETTLE_MILLIS} ago are not trusted: their content is read, and the stamp waits for a later start.
  */
-public final class ExportStamp {
+final class ExportStamp {
     private static final List<String> FILES = List.of(
             CsvSnapshotReader.ACCOUNTS,
             CsvSnapshotReader.ALIASES,

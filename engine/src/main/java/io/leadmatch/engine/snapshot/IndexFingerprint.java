@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
  * vanishingly unlikely; they are not a defence against someone crafting a collision, and need not be: whoever
  * can write the export already decides what is served.
  */
-public final class IndexFingerprint {
+final class IndexFingerprint {
     /**
      * Bump when the entry layout, key normalization, account ordering, the normalization of the persisted account
      * columns (billing countries and states as ISO 3166 codes) or the index's ready marker changes.

@@ -44,7 +44,7 @@ import org.postgresql.PGProperty;
  * of the last row read; data problems in a row are warnings in the report, located by {@code table:key}. The
  * connection is closed before the index is built.
  */
-public final class PostgresSnapshotReader {
+final class PostgresSnapshotReader {
     private static final String APPLICATION_NAME = "leadmatch";
 
     private PostgresSnapshotReader() {}
