@@ -13,10 +13,12 @@ import java.util.List;
  *
  * <h2>Steps</h2>
  * <ol>
- *   <li><b>Find the host.</b> Trim ASCII whitespace; reject control characters and lone surrogates anywhere in
- *       the input (it is corrupt, not a value to guess at). Drop {@code mailto:} and everything from its first
- *       {@code ?}. Use what is inside the last {@code <…>} (display-name forms, {@code <https://…>}), dropping a
- *       {@code mailto:} there too. An <em>email</em> has an {@code @}, no {@code ://}, does not start with
+ *   <li><b>Find the host.</b> Trim ASCII whitespace and Unicode spaces; reject control characters (tab and
+ *       newline aside) and lone surrogates anywhere in the input (it is corrupt, not a value to guess at). Drop
+ *       {@code mailto:} and everything from its first {@code ?}. A display-name form ({@code Jane <jane@x.com>},
+ *       {@code <https://…>}) gives what is inside its brackets, dropping a {@code mailto:} there too; the other
+ *       forms the scan notes (several values, quoted names and comments, tabs, backslashes, obfuscations, lenient
+ *       schemes) are read by {@link Lenient}, which yields the first value. An <em>email</em> has an {@code @}, no {@code ://}, does not start with
  *       {@code //}, and has no {@code /}, {@code ?} or {@code #} before its first {@code @} (that {@code @} would
  *       be in a path or query: {@code acme.com/contact?email=jane@other.com} is a URL); its host is everything
  *       after the last {@code @}. Anything else is a URL or bare host: drop {@code scheme://} (only a valid RFC 3986
