@@ -309,6 +309,18 @@ public final class LeadMatchEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the lookups built after a load for the serving generation (the company-name index) are complete,
+     * starting them if {@link #startBackgroundWork} has not: a server calls it before it says ready, so that no
+     * first lead waits for them.
+     */
+    public void awaitLookups() {
+        CrmSnapshot s = current;
+        if (s != null) {
+            s.companyNames();
+        }
+    }
+
     /** Matches a lead (read-only) into a new result. */
     public MutableMatch match(Lead lead) {
         MutableMatch r = new MutableMatch();

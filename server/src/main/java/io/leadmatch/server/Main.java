@@ -478,10 +478,11 @@ public final class Main implements Callable<Integer> {
             if (report.warnings().size() > 20) {
                 LOG.warn("... {} more warnings", report.warnings().size() - 20);
             }
-            // The lookups built after a load (the company-name index) start now, beside the warm-up, whose leads
-            // need them: they are complete before ready instead of holding up the first real calls.
+            // The lookups built after a load (the company-name index) start now, beside the warm-up, and are
+            // complete before ready (with or without a warm-up) instead of holding up the first real calls.
             engine.startBackgroundWork();
             WarmUp.Report warm = WarmUp.run(engine, warmUpCalls);
+            engine.awaitLookups();
             if (warm.calls() > 0) {
                 LOG.info(
                         "serving path warmed up: {} calls and a {}-row stream into a throw-away twin of the engine in {} ms"
