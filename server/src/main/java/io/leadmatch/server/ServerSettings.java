@@ -389,6 +389,21 @@ record ServerSettings(
                     burstPerClient);
         }
 
+        Limits withMaxMessageBytes(int n) {
+            return new Limits(
+                    maxConnections,
+                    maxStreamsPerConnection,
+                    maxConnectionIdle,
+                    keepAliveTime,
+                    keepAliveTimeout,
+                    permitKeepAliveTime,
+                    streamIdleTimeout,
+                    n,
+                    maxMetadataBytes,
+                    callsPerSecondPerClient,
+                    burstPerClient);
+        }
+
         Limits withStreamIdleTimeout(Duration d) {
             return new Limits(
                     maxConnections,

@@ -60,19 +60,8 @@ class OverLimitMessagesTest {
     private void start(ServerSettings.Tls tls) throws Exception {
         engine = LeadMatchEngine.open(EngineConfig.of(LeadMatchServerTest.demo(), data));
         ServerSettings defaults = ServerSettings.defaults();
-        ServerSettings.Limits l = defaults.limits().withMaxStreamsPerConnection(STREAMS);
-        ServerSettings settings = defaults.withLimits(new ServerSettings.Limits(
-                        l.maxConnections(),
-                        l.maxStreamsPerConnection(),
-                        l.maxConnectionIdle(),
-                        l.keepAliveTime(),
-                        l.keepAliveTimeout(),
-                        l.permitKeepAliveTime(),
-                        l.streamIdleTimeout(),
-                        LIMIT,
-                        l.maxMetadataBytes(),
-                        l.callsPerSecondPerClient(),
-                        l.burstPerClient()))
+        ServerSettings settings = defaults.withLimits(
+                        defaults.limits().withMaxStreamsPerConnection(STREAMS).withMaxMessageBytes(LIMIT))
                 .withLead(new ServerSettings.Listener("127.0.0.1", 0, tls))
                 .withAdmin(new ServerSettings.Listener("127.0.0.1", 0, tls));
         NettyListeners listeners = new NettyListeners(settings);
