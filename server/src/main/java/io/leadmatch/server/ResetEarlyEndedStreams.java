@@ -79,7 +79,8 @@ final class ResetEarlyEndedStreams implements InternalProtocolNegotiator.Protoco
             ctx.executor().execute(() -> {
                 Http2Stream s = handler.connection().stream(id);
                 if (s != null && s.state() == Http2Stream.State.HALF_CLOSED_LOCAL) {
-                    handler.resetStream(ctx, id, Http2Error.NO_ERROR.code(), ctx.newPromise());
+                    // A failed write means the connection is closing, which frees the stream anyway.
+                    var unused = handler.resetStream(ctx, id, Http2Error.NO_ERROR.code(), ctx.newPromise());
                     ctx.flush();
                 }
             });

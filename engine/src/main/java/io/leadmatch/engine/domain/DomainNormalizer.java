@@ -335,7 +335,7 @@ public final class DomainNormalizer {
             if (c == '<') {
                 break;
             }
-            if (c >= 0x80 || ASCII[c] != NOTHING && c != ' ') {
+            if (c >= 0x80 || (ASCII[c] != NOTHING && c != ' ')) {
                 return -1;
             }
         }
