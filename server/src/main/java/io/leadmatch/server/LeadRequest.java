@@ -43,13 +43,33 @@ record LeadRequest(MatchRequest request, String requestId, String problem) {
         public LeadRequest parse(InputStream stream) {
             byte[] bytes;
             try {
-                bytes = stream.readAllBytes(); // gRPC has already bounded the message size
+                bytes = readMessage(stream); // gRPC has already bounded the message size
             } catch (IOException e) {
                 return new LeadRequest(null, "", "the request message could not be read");
             }
             return decode(bytes);
         }
     };
+
+    /**
+     * All of {@code stream}'s bytes in an array of their size. gRPC's message streams know their length, which
+     * {@code available()} reports: reading that much at once allocates only the message (readAllBytes would
+     * allocate an 8 KiB buffer and copy out of it for every request). Whatever follows is read too, so a stream
+     * that reports less is still read whole.
+     */
+    static byte[] readMessage(InputStream stream) throws IOException {
+        byte[] bytes = stream.readNBytes(Math.max(stream.available(), 0));
+        int next = stream.read();
+        if (next < 0) {
+            return bytes;
+        }
+        byte[] rest = stream.readAllBytes();
+        byte[] all = new byte[bytes.length + 1 + rest.length];
+        System.arraycopy(bytes, 0, all, 0, bytes.length);
+        all[bytes.length] = (byte) next;
+        System.arraycopy(rest, 0, all, bytes.length + 1, rest.length);
+        return all;
+    }
 
     /** {@code bytes} as a request, or the reason they are not one (never throws). */
     static LeadRequest decode(byte[] bytes) {

@@ -222,6 +222,39 @@ class HostileLeadRequestTest {
                         .getOutcome());
     }
 
+    /**
+     * The marshaller sizes its array from {@code available()}, which only gRPC's own streams report exactly: a
+     * stream that reports less, nothing, more, or a negative count is still read whole, and a message of more than
+     * one read buffer is not cut.
+     */
+    @Test
+    void aMessageIsReadWholeWhateverItsStreamReportsAvailable() throws IOException {
+        byte[] small = MatchRequest.newBuilder()
+                .setRequestId("r-1")
+                .setEmail("jane@example-corp.com")
+                .build()
+                .toByteArray();
+        byte[] large = MatchRequest.newBuilder()
+                .setRequestId("r-2")
+                .setCompany("x".repeat(20_000))
+                .build()
+                .toByteArray();
+        for (byte[] message : List.of(small, large, new byte[0])) {
+            for (int reported : new int[] {message.length, 0, 1, message.length / 2, message.length + 7, -1}) {
+                InputStream in = new ByteArrayInputStream(message) {
+                    @Override
+                    public synchronized int available() {
+                        return reported;
+                    }
+                };
+                assertArrayEquals(message, LeadRequest.readMessage(in), () -> "available() = " + reported);
+            }
+        }
+        assertEquals(
+                "r-2",
+                LeadRequest.MARSHALLER.parse(new ByteArrayInputStream(large)).requestId());
+    }
+
     @Test
     void aServerFaultIsInternalWithAShortMessageNeverAnInvalidRow() throws Exception {
         engine.close(); // every engine call now fails: the fault a call during shutdown meets
