@@ -91,16 +91,30 @@ public final class LeadMatchServer {
     }
 
     /**
+     * The warm-up's server on {@code builder} ({@link NettyListeners#warmUp()}): the lead service only, with the
+     * limits of {@code settings}, behind the one-time {@code token} (a loopback port is open to every local user
+     * while the warm-up runs), with no admin service.
+     */
+    static LeadMatchServer warmUp(ServerBuilder<?> builder, ServerSettings settings, Credential token) {
+        ServerSettings s = settings.withLead(new ServerSettings.Listener("127.0.0.1", 0, null))
+                .withAdmin(null)
+                .withAdminToken(null)
+                .withLeadToken(token);
+        return new LeadMatchServer(builder, null, s.validate(), false);
+    }
+
+    /**
      * A server on the listeners of {@code settings} (validated here): the lead service, health and reflection on
      * {@code lead}, the admin service on {@code admin} (null: none) and, where {@link
      * ServerSettings#adminOnLeadListener()} allows, on {@code lead} too; tokens and limits applied.
      */
     LeadMatchServer(ServerBuilder<?> lead, ServerBuilder<?> admin, ServerSettings settings) {
-        this(lead, admin, settings.validate(), false);
+        this(lead, admin, settings.validate(), settings.adminOnLeadListener());
     }
 
     @SuppressWarnings("deprecation") // v1alpha reflection: still what many grpcurl versions ask for first
-    private LeadMatchServer(ServerBuilder<?> lead, ServerBuilder<?> admin, ServerSettings settings, boolean inProcess) {
+    private LeadMatchServer(
+            ServerBuilder<?> lead, ServerBuilder<?> admin, ServerSettings settings, boolean adminOnLead) {
         this.settings = settings;
         dispatch(lead);
         if (admin != null) {
@@ -112,7 +126,7 @@ public final class LeadMatchServer {
         CallLimits limits = new CallLimits(settings.limits(), timer, System::nanoTime);
         ServerInterceptor mapping = this.mapping;
         lead.addService(guarded(leadService, settings.leadToken(), settings.lead(), mapping, limits));
-        if (inProcess || settings.adminOnLeadListener()) {
+        if (adminOnLead) {
             lead.addService(guarded(adminService, settings.adminToken(), settings.lead(), mapping, limits));
         }
         lead.addService(health.getHealthService())

@@ -429,9 +429,9 @@ public final class Main implements Callable<Integer> {
             // (every other call UNAVAILABLE) until the engine is in.
             CompletableFuture<LeadMatchServer> binding = new CompletableFuture<>();
             List<ReloadingTls> tls = new CopyOnWriteArrayList<>();
+            NettyListeners listeners = new NettyListeners(settings);
             Thread binder = new Thread(
                     () -> {
-                        NettyListeners listeners = new NettyListeners(settings);
                         try {
                             LeadMatchServer s = new LeadMatchServer(listeners.lead(), listeners.admin(), settings)
                                     .owning(listeners)
@@ -481,7 +481,7 @@ public final class Main implements Callable<Integer> {
             // The lookups built after a load (the company-name index) start now, beside the warm-up, and are
             // complete before ready (with or without a warm-up) instead of holding up the first real calls.
             engine.startBackgroundWork();
-            WarmUp.Report warm = WarmUp.run(engine, warmUpCalls);
+            WarmUp.Report warm = WarmUp.run(engine, warmUpCalls, listeners, settings);
             engine.awaitLookups();
             if (warm.calls() > 0) {
                 LOG.info(

@@ -36,6 +36,19 @@ final class NettyListeners implements AutoCloseable {
         return settings.admin() == null ? null : builder(settings.admin());
     }
 
+    /**
+     * A builder for the warm-up's listener: the lead listener's transport (channel type, event loops, limits,
+     * negotiator) on 127.0.0.1 at a free port, in plaintext, so the warm-up compiles the code real connections run.
+     */
+    NettyServerBuilder warmUp() {
+        return builder(new ServerSettings.Listener("127.0.0.1", 0, null));
+    }
+
+    /** The listeners' I/O event loops (the warm-up's client connection runs on them too). */
+    EventLoopGroup workers() {
+        return workers;
+    }
+
     /** TLS material of every listener built so far (re-read on SIGHUP and when polled). */
     List<ReloadingTls> tls() {
         return List.copyOf(tls);

@@ -4,15 +4,13 @@ import de.siegmar.fastcsv.reader.CsvReader;
 import de.siegmar.fastcsv.reader.NamedCsvRecord;
 import io.grpc.CallOptions;
 import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
-import io.grpc.netty.shaded.io.grpc.netty.NettyServerBuilder;
-import io.grpc.netty.shaded.io.netty.channel.DefaultEventLoopGroup;
-import io.grpc.netty.shaded.io.netty.channel.local.LocalAddress;
-import io.grpc.netty.shaded.io.netty.channel.local.LocalChannel;
-import io.grpc.netty.shaded.io.netty.channel.local.LocalServerChannel;
+import io.grpc.netty.shaded.io.netty.channel.socket.nio.NioSocketChannel;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientCalls;
 import io.grpc.stub.ClientResponseObserver;
+import io.grpc.stub.MetadataUtils;
 import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.proto.v1.AssignResponse;
@@ -22,7 +20,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -32,10 +32,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Runs the serving path to its compiled form before the server says ready: real MatchAndAssign calls and a
- * MatchAndAssignStream, through a {@link LeadMatchServer} with the real one's builder settings on Netty's in-JVM
- * transport (no socket, no port), into the engine's {@link LeadMatchEngine#warmUpTwin twin}. So the gRPC, HTTP/2,
- * protobuf, service and engine code the first real calls run is the code the JIT compiled here, and nothing the
- * warm-up does stays behind: no journal record, no round-robin turn, no cap, no provisional account, no answer.
+ * MatchAndAssignStream over a loopback TCP connection, to a {@link LeadMatchServer} built like the real lead
+ * listener (its channel type, event loops, limits and call chain, {@link NettyListeners#warmUp()}), into the
+ * engine's {@link LeadMatchEngine#warmUpTwin twin}. So the socket, HTTP/2, gRPC, protobuf, service and engine code
+ * the first real calls run is the code the JIT compiled here (an in-JVM channel would leave the socket path cold and
+ * its channel classes would make the compiled code deoptimize at the first real connection), and nothing the
+ * warm-up does stays behind: no journal record, no round-robin turn, no cap, no provisional account, no answer. The
+ * warm-up's port answers only calls with its one-time token and serves no admin service; it is closed before ready.
  *
  * <p>The leads mix what traffic sends: websites of the snapshot's first accounts (matched; owner, opportunity owner
  * and customer routing), new companies and their repeats (round robin, provisional accounts), free webmail,
@@ -57,31 +60,35 @@ final class WarmUp {
     /** What the warm-up did, for the start-up log; {@code firstCallMillis}: until the first call was answered. */
     record Report(int calls, int streamRows, int errors, long millis, long firstCallMillis) {}
 
-    /** Warms up with {@code calls} unary calls and a stream of a third as many rows; 0 does nothing. */
-    static Report run(LeadMatchEngine engine, int calls) throws IOException, InterruptedException {
+    /**
+     * Warms up with {@code calls} unary calls and a stream of a third as many rows, through a listener of {@code
+     * listeners} with the limits of {@code settings}; 0 does nothing.
+     */
+    static Report run(LeadMatchEngine engine, int calls, NettyListeners listeners, ServerSettings settings)
+            throws IOException, InterruptedException {
         if (calls <= 0) {
             return new Report(0, 0, 0, 0, 0);
         }
         long started = System.nanoTime();
         List<MatchRequest> leads = leads(engine.servingSnapshotDir());
-        LocalAddress address = new LocalAddress("leadmatch-warm-up-" + System.nanoTime());
-        DefaultEventLoopGroup loop = new DefaultEventLoopGroup(1);
+        byte[] secret = new byte[32];
+        new SecureRandom().nextBytes(secret);
+        String token = HexFormat.of().formatHex(secret);
+        Metadata authorization = new Metadata();
+        authorization.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
         AtomicInteger errors = new AtomicInteger();
         long[] firstAnswered = {0};
         int rows = calls / 3;
         try (LeadMatchEngine twin = engine.warmUpTwin()) {
-            LeadMatchServer server = new LeadMatchServer(
-                            NettyServerBuilder.forAddress(address)
-                                    .channelType(LocalServerChannel.class)
-                                    .bossEventLoopGroup(loop)
-                                    .workerEventLoopGroup(loop),
-                            twin)
-                    .start();
-            ManagedChannel channel = NettyChannelBuilder.forAddress(address)
-                    .channelType(LocalChannel.class)
-                    .eventLoopGroup(loop)
+            LeadMatchServer server = LeadMatchServer.warmUp(listeners.warmUp(), settings, Credential.of(token));
+            server.serve(twin);
+            server.start();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .channelType(NioSocketChannel.class)
+                    .eventLoopGroup(listeners.workers())
                     .usePlaintext()
                     .directExecutor()
+                    .intercept(MetadataUtils.newAttachHeadersInterceptor(authorization))
                     .build();
             try {
                 unary(channel, leads, 1, errors);
@@ -93,8 +100,6 @@ final class WarmUp {
                 channel.awaitTermination(5, TimeUnit.SECONDS);
                 server.drain(0);
             }
-        } finally {
-            loop.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS).await(5, TimeUnit.SECONDS);
         }
         return new Report(
                 calls,

@@ -3,15 +3,25 @@ package io.leadmatch.server;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.grpc.ManagedChannel;
+import io.grpc.Metadata;
 import io.grpc.ServerCall;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.grpc.netty.shaded.io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.MetadataUtils;
 import io.leadmatch.engine.EngineConfig;
 import io.leadmatch.engine.Lead;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.Outcome;
 import io.leadmatch.engine.assign.TeamState;
 import io.leadmatch.engine.journal.FsyncPolicy;
+import io.leadmatch.proto.v1.GetTeamStateRequest;
+import io.leadmatch.proto.v1.LeadMatchAdminGrpc;
+import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchRequest;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -56,7 +66,10 @@ class WarmUpTest {
                     .assignmentId();
             List<String> before = counters(engine);
 
-            WarmUp.Report report = WarmUp.run(engine, 600);
+            WarmUp.Report report;
+            try (NettyListeners listeners = new NettyListeners(ServerSettings.defaults())) {
+                report = WarmUp.run(engine, 600, listeners, ServerSettings.defaults());
+            }
 
             assertEquals(0, report.errors());
             assertEquals(600, report.calls());
@@ -74,6 +87,49 @@ class WarmUpTest {
                     .assignmentId();
             assertEquals(sequence(first) + 1, sequence(next), first + " then " + next);
             assertNotEquals(before, counters(engine), "a real call after the warm-up does count");
+        }
+    }
+
+    /**
+     * The warm-up's loopback port is open to every local user while it runs: it answers only calls with its one-time
+     * token, serves no admin service, and is closed when the warm-up returns.
+     */
+    @Test
+    void theWarmUpListenerAnswersOnlyItsTokenAndServesNoAdmin() throws Exception {
+        String token = "warm-up-test-token-0123456789";
+        try (LeadMatchEngine engine = LeadMatchEngine.open(EngineConfig.of(demo(), data));
+                NettyListeners listeners = new NettyListeners(ServerSettings.defaults())) {
+            LeadMatchServer server =
+                    LeadMatchServer.warmUp(listeners.warmUp(), ServerSettings.defaults(), Credential.of(token));
+            server.serve(engine);
+            server.start();
+            ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", server.port())
+                    .usePlaintext()
+                    .build();
+            try {
+                MatchRequest lead = LeadMatchServerTest.email("w-1", "jane@example-corp.com");
+                StatusRuntimeException anonymous = assertThrows(
+                        StatusRuntimeException.class,
+                        () -> LeadMatchGrpc.newBlockingStub(channel).match(lead));
+                assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
+                Metadata bearer = new Metadata();
+                bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                assertEquals(
+                        io.leadmatch.proto.v1.Outcome.MATCHED,
+                        LeadMatchGrpc.newBlockingStub(channel)
+                                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer))
+                                .match(lead)
+                                .getOutcome());
+                StatusRuntimeException admin = assertThrows(
+                        StatusRuntimeException.class,
+                        () -> LeadMatchAdminGrpc.newBlockingStub(channel)
+                                .withInterceptors(MetadataUtils.newAttachHeadersInterceptor(bearer))
+                                .getTeamState(GetTeamStateRequest.getDefaultInstance()));
+                assertEquals(Status.Code.UNIMPLEMENTED, admin.getStatus().getCode());
+            } finally {
+                channel.shutdownNow().awaitTermination(5, TimeUnit.SECONDS);
+                server.drain(0);
+            }
         }
     }
 
