@@ -92,14 +92,16 @@ public final class LeadMatchServer {
 
     /**
      * The warm-up's server on {@code builder} ({@link NettyListeners#warmUp()}): the lead service only, with the
-     * limits of {@code settings}, behind the one-time {@code token} (a loopback port is open to every local user
-     * while the warm-up runs), with no admin service.
+     * limits of {@code settings} but no per-client rate (its one client is the warm-up, which an operator's rate
+     * must not throttle), behind the one-time {@code token} (a loopback port is open to every local user while the
+     * warm-up runs), with no admin service.
      */
     static LeadMatchServer warmUp(ServerBuilder<?> builder, ServerSettings settings, Credential token) {
         ServerSettings s = settings.withLead(new ServerSettings.Listener("127.0.0.1", 0, null))
                 .withAdmin(null)
                 .withAdminToken(null)
-                .withLeadToken(token);
+                .withLeadToken(token)
+                .withLimits(settings.limits().withRate(0, 0));
         return new LeadMatchServer(builder, null, s.validate(), false);
     }
 

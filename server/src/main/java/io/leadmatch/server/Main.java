@@ -481,7 +481,14 @@ public final class Main implements Callable<Integer> {
             // The lookups built after a load (the company-name index) start now, beside the warm-up, and are
             // complete before ready (with or without a warm-up) instead of holding up the first real calls.
             engine.startBackgroundWork();
-            WarmUp.Report warm = WarmUp.run(engine, warmUpCalls, listeners, settings);
+            WarmUp.Report warm;
+            try {
+                warm = WarmUp.run(engine, warmUpCalls, listeners, settings);
+            } catch (IOException e) {
+                // serving does not need it: the first calls are only slower
+                LOG.warn("serving path not warmed up: cannot listen on 127.0.0.1 for the warm-up: {}", oneLine(e));
+                warm = new WarmUp.Report(0, 0, 0, 0, 0);
+            }
             engine.awaitLookups();
             if (warm.calls() > 0) {
                 LOG.info(
