@@ -39,9 +39,9 @@ import org.junit.jupiter.api.io.TempDir;
  * on one (its local port is a port the process listens on). A connect to any remote port, a UDP socket (DNS), a raw
  * socket, a netlink socket other than the kernel's routing table (interface lists), or a socket found in no table
  * fails the test. Sampling starts with the process, before it listens. One exception, before ready only: the
- * start-up warm-up's client connects over loopback to the warm-up's own listener in the same process, so a
- * connection whose other end is a socket of this process (local and remote swapped) is allowed until the server
- * says it is listening, and fails the test after that.
+ * start-up warm-up's client connects over loopback to the warm-up's own listener in the same process, so a loopback
+ * connection to a port this process has been seen listening on is allowed until the server says it is listening,
+ * and fails the test after that.
  *
  * <p>One Unix socket is the JDK's own: {@code sun.nio.ch.FileDispatcherImpl} makes a socket pair at class
  * initialization and closes one end at once, keeping the other to {@code dup2} over descriptors it closes
@@ -92,6 +92,22 @@ class NoOutboundConnectionsIT {
         return byInode;
     }
 
+    /** A loopback connection to a port the process has listened on: the warm-up's client end. */
+    static boolean toItself(Socket s, Set<Integer> everListening) {
+        int remotePort = Integer.parseInt(s.remote().substring(s.remote().indexOf(':') + 1), 16);
+        return loopback(s.local()) && loopback(s.remote()) && everListening.contains(remotePort);
+    }
+
+    /** Whether a /proc/net/tcp{,6} address (hex, host byte order per 32-bit word) is 127.0.0.0/8 or ::1. */
+    static boolean loopback(String address) {
+        String host = address.substring(0, address.indexOf(':'));
+        if (host.length() == 8) {
+            return host.endsWith("7F");
+        }
+        return (host.startsWith("0000000000000000FFFF0000") && host.endsWith("7F"))
+                || host.equals("00000000000000000000000001000000");
+    }
+
     /** The inodes of the process's open sockets. */
     static Set<String> socketInodes(long pid) {
         Set<String> inodes = new TreeSet<>();
@@ -117,24 +133,26 @@ class NoOutboundConnectionsIT {
      * socket closed between reading the descriptors and the tables is not a finding.
      */
     static List<String> violations(
-            long pid, int port, boolean ready, Set<String> seen, Set<String> unix, Map<String, Long> unknownSince)
+            long pid,
+            int port,
+            boolean ready,
+            Set<Integer> everListening,
+            Set<String> seen,
+            Set<String> unix,
+            Map<String, Long> unknownSince)
             throws IOException {
         List<String> found = new ArrayList<>();
         Set<String> inodes = socketInodes(pid);
         Map<String, Socket> kernel = kernelSockets(pid);
         // The server may listen on more than one port (an admin listener beside the lead listener).
         Set<Integer> listening = new TreeSet<>(Set.of(port));
-        // Both ends of a connection within this process, by "local remote" (the warm-up's, before ready).
-        Set<String> ends = new TreeSet<>();
         for (String inode : inodes) {
             Socket s = kernel.get(inode);
             if (s != null && s.table().startsWith("tcp") && s.state().equals("0A")) {
                 listening.add(s.localPort());
             }
-            if (s != null && s.table().startsWith("tcp")) {
-                ends.add(s.local() + " " + s.remote());
-            }
         }
+        everListening.addAll(listening);
         for (String inode : inodes) {
             Socket s = kernel.get(inode);
             if (s == null) {
@@ -147,6 +165,7 @@ class NoOutboundConnectionsIT {
                 }
                 continue;
             }
+            unknownSince.remove(inode); // in a table now: only a socket that stays in none for 2 s is a finding
             seen.add(s.table() + " " + s.state() + (s.table().startsWith("tcp") ? " port " + s.localPort() : ""));
             if (s.table().equals("unix")) {
                 unix.add(inode);
@@ -159,7 +178,7 @@ class NoOutboundConnectionsIT {
                 }
             } else if (!s.table().startsWith("tcp")) {
                 found.add(s.table() + " socket " + inode + ": " + s);
-            } else if (ends.contains(s.remote() + " " + s.local()) && !s.state().equals("0A")) {
+            } else if (!listening.contains(s.localPort()) && toItself(s, everListening)) {
                 if (ready) {
                     found.add("a connection to itself after ready (the warm-up's, left open) " + inode + ": " + s);
                 }
@@ -194,12 +213,13 @@ class NoOutboundConnectionsIT {
         Map<String, Long> unknownSince = new HashMap<>();
         AtomicBoolean stop = new AtomicBoolean();
         AtomicBoolean ready = new AtomicBoolean();
+        Set<Integer> everListening = new TreeSet<>();
         AtomicInteger samples = new AtomicInteger();
         int[] port = {chosen};
         Thread sampler = new Thread(() -> {
             while (!stop.get() && p.isAlive()) {
                 try {
-                    findings.addAll(violations(pid, port[0], ready.get(), seen, unix, unknownSince));
+                    findings.addAll(violations(pid, port[0], ready.get(), everListening, seen, unix, unknownSince));
                     samples.incrementAndGet();
                     Thread.sleep(20);
                 } catch (IOException | InterruptedException e) {
