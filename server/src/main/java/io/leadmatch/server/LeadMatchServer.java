@@ -97,9 +97,7 @@ public final class LeadMatchServer {
      * warm-up runs), with no admin service.
      */
     static LeadMatchServer warmUp(ServerBuilder<?> builder, ServerSettings settings, Credential token) {
-        ServerSettings s = settings.withLead(new ServerSettings.Listener("127.0.0.1", 0, null))
-                .withAdmin(null)
-                .withAdminToken(null)
+        ServerSettings s = settings.withLead(NettyListeners.WARM_UP)
                 .withLeadToken(token)
                 .withLimits(settings.limits().withRate(0, 0));
         return new LeadMatchServer(builder, null, s.validate(), false);

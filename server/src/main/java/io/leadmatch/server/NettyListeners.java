@@ -41,8 +41,11 @@ final class NettyListeners implements AutoCloseable {
      * negotiator) on 127.0.0.1 at a free port, in plaintext, so the warm-up compiles the code real connections run.
      */
     NettyServerBuilder warmUp() {
-        return builder(new ServerSettings.Listener("127.0.0.1", 0, null));
+        return builder(WARM_UP);
     }
+
+    /** The warm-up's listener: loopback, a free port, plaintext. */
+    static final ServerSettings.Listener WARM_UP = new ServerSettings.Listener("127.0.0.1", 0, null);
 
     /** The listeners' I/O event loops (the warm-up's client connection runs on them too). */
     EventLoopGroup workers() {

@@ -75,7 +75,7 @@ final class WarmUp {
         new SecureRandom().nextBytes(secret);
         String token = HexFormat.of().formatHex(secret);
         Metadata authorization = new Metadata();
-        authorization.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+        authorization.put(BearerAuth.AUTHORIZATION, "Bearer " + token);
         AtomicInteger errors = new AtomicInteger();
         long[] firstAnswered = {0};
         int rows = calls / 3;

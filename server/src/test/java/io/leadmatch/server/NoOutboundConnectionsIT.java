@@ -55,7 +55,15 @@ class NoOutboundConnectionsIT {
     /** A socket of the process as the kernel lists it. */
     record Socket(String table, String local, String remote, String state) {
         int localPort() {
-            return Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+            return port(local);
+        }
+
+        int remotePort() {
+            return port(remote);
+        }
+
+        private static int port(String address) {
+            return Integer.parseInt(address.substring(address.indexOf(':') + 1), 16);
         }
     }
 
@@ -94,8 +102,7 @@ class NoOutboundConnectionsIT {
 
     /** A loopback connection to a port the process has listened on: the warm-up's client end. */
     static boolean toItself(Socket s, Set<Integer> everListening) {
-        int remotePort = Integer.parseInt(s.remote().substring(s.remote().indexOf(':') + 1), 16);
-        return loopback(s.local()) && loopback(s.remote()) && everListening.contains(remotePort);
+        return loopback(s.local()) && loopback(s.remote()) && everListening.contains(s.remotePort());
     }
 
     /** Whether a /proc/net/tcp{,6} address (hex, host byte order per 32-bit word) is 127.0.0.0/8 or ::1. */

@@ -116,7 +116,7 @@ class WarmUpTest {
                         () -> LeadMatchGrpc.newBlockingStub(channel).match(lead));
                 assertEquals(Status.Code.UNAUTHENTICATED, anonymous.getStatus().getCode());
                 Metadata bearer = new Metadata();
-                bearer.put(Metadata.Key.of("authorization", Metadata.ASCII_STRING_MARSHALLER), "Bearer " + token);
+                bearer.put(BearerAuth.AUTHORIZATION, "Bearer " + token);
                 assertEquals(
                         io.leadmatch.proto.v1.Outcome.MATCHED,
                         LeadMatchGrpc.newBlockingStub(channel)
