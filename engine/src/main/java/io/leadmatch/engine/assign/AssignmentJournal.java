@@ -15,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -307,6 +308,7 @@ final class AssignmentJournal implements AutoCloseable {
     static final class Replayer implements Journal.RecordHandler {
         private final Recovery recovery;
         private final Decoded d = Decoded.reusable();
+        private final ReplayedExplanations explanations = new ReplayedExplanations();
 
         Replayer(Recovery recovery) {
             this.recovery = recovery;
@@ -363,9 +365,42 @@ final class AssignmentJournal implements AutoCloseable {
                 recovery.answered(
                         d.requestId,
                         r.timeMillis(),
-                        new Assignment(ID_PREFIX + r.sequence(), d.rule, d.teamId, d.assigneeId, "", d.summary()),
+                        new Assignment(
+                                ID_PREFIX + r.sequence(), d.rule, d.teamId, d.assigneeId, "", explanations.of(d)),
                         d.leadFingerprint);
             }
+        }
+    }
+
+    /**
+     * The explanations of replayed answers, one String per rule, team and assignee (per note when unassigned): the
+     * checkpointer's shadow replays every answer while the engine serves and keeps up to the idempotency bound of
+     * them, which would otherwise build, and hold, as many copies of a few hundred distinct lines. Bounded: it starts
+     * afresh when full, so a journal with more distinct lines costs a rebuild, never unbounded memory.
+     */
+    static final class ReplayedExplanations {
+        static final int MAX_LINES = 4_096;
+        private final Map<AssignmentRule, Map<String, Map<String, String>>> byRule =
+                new EnumMap<>(AssignmentRule.class);
+        private int lines;
+
+        String of(Decoded d) {
+            boolean unassigned = d.rule == AssignmentRule.UNASSIGNED;
+            Map<String, String> byKey = byRule.computeIfAbsent(d.rule, rule -> new HashMap<>())
+                    .computeIfAbsent(unassigned ? "" : d.teamId, team -> new HashMap<>());
+            String key = unassigned ? d.note : d.assigneeId;
+            String line = byKey.get(key);
+            if (line == null) {
+                if (lines == MAX_LINES) {
+                    byRule.clear();
+                    lines = 0;
+                    return of(d);
+                }
+                line = d.summary();
+                byKey.put(key, line);
+                lines++;
+            }
+            return line;
         }
     }
 

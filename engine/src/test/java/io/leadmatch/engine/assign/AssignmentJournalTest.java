@@ -13,11 +13,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
@@ -163,6 +169,69 @@ class AssignmentJournalTest {
         }
         assertEquals(3 * 20_000, replayed[0]);
         assertTrue(allocated < 1024, allocated + " bytes allocated replaying 20,000 decisions");
+    }
+
+    /**
+     * An answer replayed from the journal (what a restart and the checkpointer's shadow remember per request id)
+     * explains itself in one line per rule, team and assignee, and records with the same decision share that line:
+     * the shadow keeps up to the idempotency bound of answers, which would otherwise each build and hold a copy.
+     * Past the bound on distinct lines the lines start afresh and still read right (5,000 owners).
+     */
+    @Test
+    void replayedAnswersShareOneExplanationPerDecision(@TempDir Path dir) throws IOException {
+        List<RoutingConfig.Member> members = new ArrayList<>();
+        for (int m = 0; m < 6; m++) {
+            members.add(new RoutingConfig.Member("0055g00000USR0" + m + "AAA", 1, 0, ZoneOffset.UTC, null, 0, 0));
+        }
+        int owners = AssignmentJournal.ReplayedExplanations.MAX_LINES + 904;
+        long now = System.currentTimeMillis();
+        AssignerState writer = new AssignerState(null);
+        writer.recovery.team(1, "na-ae", "North America AEs", members);
+        try (AssignmentJournal journal = AssignmentJournal.open(dir, JournalConfig.defaults(), 1, writer.recovery)) {
+            MutableAssignment out = new MutableAssignment();
+            for (int i = 0; i < 300 + owners; i++) {
+                out.reset("asg-");
+                AssignmentJournal.writePrefix(
+                        out.record, "req-" + i, 3, Outcome.MATCHED, "x.com", "x.com", "001A", out, "", "");
+                if (i < 300 && i % 3 == 0) {
+                    AssignmentJournal.writeSection(out.record, SECTION_HEAD, new byte[6], null, (byte) 2, 3);
+                    AssignmentJournal.writeCounters(out.record, i, -i, i + 1, 10L * i, 0);
+                    out.assigned(AssignmentRule.ROUND_ROBIN, ASSIGNEE);
+                } else if (i < 300 && i % 3 == 1) {
+                    out.unassigned("", false);
+                    out.unassignedReason = "no active member in team na-ae";
+                } else {
+                    String owner = i < 300 ? "0055g00000USR05AAA" : "U" + i;
+                    out.assigned(AssignmentRule.ACCOUNT_OWNER, Assignee.owner(owner, "Owner"));
+                }
+                journal.appendAssignment(out, now);
+            }
+        }
+
+        IdempotencyCache<Assignment> answers = new IdempotencyCache<>(Clock.systemUTC(), Duration.ofHours(1), 100_000);
+        AssignerState replayed = new AssignerState(answers);
+        replayed.recovery.team(1, "na-ae", "North America AEs", members);
+        Journal.scan(dir, 1, Long.MAX_VALUE, replayed::replay);
+        Map<String, Assignment> byRequest = new HashMap<>();
+        answers.forEachLive((id, a, fingerprint, expires) -> byRequest.put(id, a));
+        assertEquals(300 + owners, byRequest.size());
+        Set<String> lines = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (int i = 0; i < 300; i++) {
+            Assignment a = byRequest.get("req-" + i);
+            String expected = i % 3 == 0
+                    ? "round robin of team na-ae → 0055g00000USR03AAA (answer remembered from the journal)"
+                    : i % 3 == 1
+                            ? "unassigned: no active member in team na-ae"
+                            : "account owner → 0055g00000USR05AAA (answer remembered from the journal)";
+            assertEquals(expected, a.explanation(), "req-" + i);
+            lines.add(a.explanation());
+        }
+        assertEquals(3, lines.size(), "one String per distinct decision");
+        for (int i = 300; i < 300 + owners; i++) {
+            assertEquals(
+                    "account owner → U" + i + " (answer remembered from the journal)",
+                    byRequest.get("req-" + i).explanation());
+        }
     }
 
     /**
