@@ -1,6 +1,5 @@
 package io.leadmatch.server;
 
-import com.google.protobuf.Message;
 import io.grpc.MethodDescriptor;
 import io.grpc.ServerServiceDefinition;
 import io.grpc.ServiceDescriptor;
@@ -12,7 +11,6 @@ import io.grpc.stub.StreamObserver;
 import io.leadmatch.engine.LeadMatchEngine;
 import io.leadmatch.engine.MatchAndAssignment;
 import io.leadmatch.engine.MutableMatch;
-import io.leadmatch.proto.v1.AssignResponse;
 import io.leadmatch.proto.v1.LeadMatchGrpc;
 import io.leadmatch.proto.v1.MatchResponse;
 
@@ -26,18 +24,20 @@ import io.leadmatch.proto.v1.MatchResponse;
  * it ends the call with the status {@link StatusMapping} gives it.
  */
 final class LeadMatchService {
-    /** The service descriptor the server registers: the generated one's methods with the lenient marshaller. */
+    /**
+     * The service descriptor the server registers: the generated one's methods with the lenient request marshaller
+     * and, for the assignment methods, answers written straight to their wire bytes ({@link EncodedAnswer}).
+     */
     static final ServiceDescriptor DESCRIPTOR;
 
     private static final MethodDescriptor<LeadRequest, MatchResponse> MATCH;
-    private static final MethodDescriptor<LeadRequest, AssignResponse> MATCH_AND_ASSIGN;
-    private static final MethodDescriptor<LeadRequest, AssignResponse> MATCH_AND_ASSIGN_STREAM;
+    private static final MethodDescriptor<LeadRequest, EncodedAnswer> MATCH_AND_ASSIGN;
+    private static final MethodDescriptor<LeadRequest, EncodedAnswer> MATCH_AND_ASSIGN_STREAM;
 
     static {
-        MATCH = lenient(LeadMatchGrpc.getMatchMethod(), MatchResponse.getDefaultInstance());
-        MATCH_AND_ASSIGN = lenient(LeadMatchGrpc.getMatchAndAssignMethod(), AssignResponse.getDefaultInstance());
-        MATCH_AND_ASSIGN_STREAM =
-                lenient(LeadMatchGrpc.getMatchAndAssignStreamMethod(), AssignResponse.getDefaultInstance());
+        MATCH = lenient(LeadMatchGrpc.getMatchMethod(), ProtoUtils.marshaller(MatchResponse.getDefaultInstance()));
+        MATCH_AND_ASSIGN = lenient(LeadMatchGrpc.getMatchAndAssignMethod(), EncodedAnswer.MARSHALLER);
+        MATCH_AND_ASSIGN_STREAM = lenient(LeadMatchGrpc.getMatchAndAssignStreamMethod(), EncodedAnswer.MARSHALLER);
         ServiceDescriptor generated = LeadMatchGrpc.getServiceDescriptor();
         DESCRIPTOR = ServiceDescriptor.newBuilder(generated.getName())
                 .setSchemaDescriptor(generated.getSchemaDescriptor())
@@ -47,10 +47,9 @@ final class LeadMatchService {
                 .build();
     }
 
-    private static <R extends Message> MethodDescriptor<LeadRequest, R> lenient(
-            MethodDescriptor<?, R> generated, R responseDefault) {
-        return generated.toBuilder(LeadRequest.MARSHALLER, ProtoUtils.marshaller(responseDefault))
-                .build();
+    private static <R> MethodDescriptor<LeadRequest, R> lenient(
+            MethodDescriptor<?, ?> generated, MethodDescriptor.Marshaller<R> responses) {
+        return generated.toBuilder(LeadRequest.MARSHALLER, responses).build();
     }
 
     /** Unsent answer bytes a stream may queue before it stops pulling rows (gRPC's default: 32 KiB). */
@@ -103,7 +102,7 @@ final class LeadMatchService {
         out.onCompleted();
     }
 
-    void matchAndAssign(LeadRequest request, StreamObserver<AssignResponse> out) {
+    void matchAndAssign(LeadRequest request, StreamObserver<EncodedAnswer> out) {
         String refused = refusal(request);
         if (refused != null) {
             out.onError(invalid(request, refused).asRuntimeException());
@@ -112,7 +111,7 @@ final class LeadMatchService {
         MutableMatch m = scratch.get();
         MatchAndAssignment result =
                 new MatchAndAssignment(m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m));
-        out.onNext(ProtoMapping.assignResponse(request.requestId(), result));
+        out.onNext(EncodedAnswer.of(request.requestId(), result));
         out.onCompleted();
     }
 
@@ -121,8 +120,8 @@ final class LeadMatchService {
      * requests is pulled ahead of the responses, refilled only while the client keeps up with reading them, so a
      * slow reader never makes the server buffer without bound.
      */
-    StreamObserver<LeadRequest> matchAndAssignStream(StreamObserver<AssignResponse> responses) {
-        ServerCallStreamObserver<AssignResponse> out = (ServerCallStreamObserver<AssignResponse>) responses;
+    StreamObserver<LeadRequest> matchAndAssignStream(StreamObserver<EncodedAnswer> responses) {
+        ServerCallStreamObserver<EncodedAnswer> out = (ServerCallStreamObserver<EncodedAnswer>) responses;
         // what a client that stops reading leaves queued on the server: the window's answers (~10 KiB) fit under it
         out.setOnReadyThreshold(ON_READY_THRESHOLD_BYTES);
         RequestWindow flow = RequestWindow.install(out, RequestWindow.DEFAULT_WINDOW);
@@ -136,12 +135,12 @@ final class LeadMatchService {
                     return; // rows already pulled when a fault ended the stream
                 }
                 String refused = refusal(request);
-                AssignResponse response;
+                EncodedAnswer response;
                 if (refused != null) {
-                    response = ProtoMapping.invalidRow(echoedId(request), refused);
+                    response = EncodedAnswer.of(ProtoMapping.invalidRow(echoedId(request), refused));
                 } else {
                     try {
-                        response = ProtoMapping.assignResponse(
+                        response = EncodedAnswer.of(
                                 request.requestId(),
                                 new MatchAndAssignment(
                                         m, engine.matchAndAssign(ProtoMapping.lead(request.request()), m)));
@@ -159,7 +158,7 @@ final class LeadMatchService {
                             out.onError(s.asRuntimeException());
                             return;
                         }
-                        response = ProtoMapping.invalidRow(echoedId(request), s.getDescription());
+                        response = EncodedAnswer.of(ProtoMapping.invalidRow(echoedId(request), s.getDescription()));
                     }
                 }
                 out.onNext(response);

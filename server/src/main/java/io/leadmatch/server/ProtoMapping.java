@@ -1,9 +1,7 @@
 package io.leadmatch.server;
 
 import io.leadmatch.engine.Lead;
-import io.leadmatch.engine.MatchAndAssignment;
 import io.leadmatch.engine.MutableMatch;
-import io.leadmatch.engine.assign.Assignment;
 import io.leadmatch.engine.assign.Availability;
 import io.leadmatch.engine.assign.Explanation;
 import io.leadmatch.engine.assign.TeamState;
@@ -55,20 +53,6 @@ final class ProtoMapping {
             b.addConflicts(m.conflict(i));
         }
         return b.build();
-    }
-
-    static AssignResponse assignResponse(String requestId, MatchAndAssignment r) {
-        Assignment a = r.assignment();
-        return AssignResponse.newBuilder()
-                .setRequestId(requestId)
-                .setMatch(matchResponse(requestId, r.match()))
-                .setTeamId(a.teamId())
-                .setAssigneeId(a.assigneeId())
-                .setAssigneeName(a.assigneeName())
-                .setAssignmentId(a.assignmentId())
-                .setRule(rule(a.rule()))
-                .setExplanation(a.explanation())
-                .build();
     }
 
     /** A per-row INVALID answer for a row the engine could not process. */
