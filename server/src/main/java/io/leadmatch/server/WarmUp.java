@@ -47,7 +47,10 @@ import java.util.concurrent.atomic.AtomicReference;
  * then complete before ready, instead of holding up the first real leads that need it).
  */
 final class WarmUp {
-    /** Unary calls by default: every method a call runs past C1's thresholds, the transport's per-frame code past C2's. */
+    /**
+     * Unary calls by default: the per-frame transport code reaches C2; on two cores much of the per-call path is
+     * still queued for, or held back from, C1's full-profile tier at the end (docs/performance.md).
+     */
     static final int DEFAULT_CALLS = 2_000;
 
     private static final int IN_FLIGHT = 4;
