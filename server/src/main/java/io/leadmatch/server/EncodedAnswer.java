@@ -99,17 +99,18 @@ final class EncodedAnswer {
                 + string(m.matchedDomain())
                 + string(m.reason());
         for (int i = 0; i < m.conflictCount(); i++) {
-            int length = utf8Length(m.conflict(i));
-            size += 1 + varintSize(length) + length; // repeated: written even when empty
+            size += repeated(m.conflict(i));
         }
         return size + string(m.host()) + string(m.accountName());
     }
 
     /** A proto3 string field's size (a one-byte tag: fields 1 to 15): nothing when empty. */
     private static int string(CharSequence s) {
-        if (s.length() == 0) {
-            return 0;
-        }
+        return s.length() == 0 ? 0 : repeated(s);
+    }
+
+    /** The size of a string field written even when empty, as an element of a repeated field is. */
+    private static int repeated(CharSequence s) {
         int length = utf8Length(s);
         return 1 + varintSize(length) + length;
     }
